@@ -1,0 +1,111 @@
+//! The typed API between the browser and the server: server functions by
+//! resource, the DTOs they return, and the one error type that crosses the
+//! wire.
+
+pub mod courses;
+pub mod preferences;
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// The error every server function returns. `Internal` carries no detail:
+/// the server logs the cause and the client shows a generic message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The thing asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    /// Something failed on the server or on the way there.
+    #[error("internal error")]
+    Internal,
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(_value: ServerFnErrorErr) -> Self {
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<polku_core::CoreError> for AppError {
+    fn from(err: polku_core::CoreError) -> Self {
+        match err {
+            polku_core::CoreError::NotFound => AppError::NotFound,
+            other => {
+                tracing::error!(error = %other, "request failed");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+/// A course in the catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CourseCard {
+    /// The course's key (URL part).
+    pub slug: String,
+    /// Title in the language shown.
+    pub title: String,
+    /// Summary in the language shown.
+    pub summary: String,
+    /// The language of title and summary.
+    pub language: crate::i18n::Locale,
+    /// `beginner`, `intermediate` or `advanced`.
+    pub level: String,
+    /// Estimated hours.
+    pub hours: i32,
+    /// Number of lessons.
+    pub lesson_count: usize,
+}
+
+/// A lesson as listed in a course.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LessonLink {
+    /// The lesson's key within the course.
+    pub slug: String,
+    /// Its title.
+    pub title: String,
+    /// Estimated minutes.
+    pub minutes: i32,
+}
+
+/// A course with its lessons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CourseDetail {
+    /// The course.
+    pub course: CourseCard,
+    /// Its lessons in order.
+    pub lessons: Vec<LessonLink>,
+}
+
+/// One lesson, ready to show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LessonPage {
+    /// The course's key.
+    pub course_slug: String,
+    /// The course's title.
+    pub course_title: String,
+    /// The lesson's key.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Estimated minutes.
+    pub minutes: i32,
+    /// Learning objectives.
+    pub objectives: Vec<String>,
+    /// Sanitised HTML, rendered at import.
+    pub body_html: String,
+    /// The language it is shown in.
+    pub language: crate::i18n::Locale,
+    /// 1-based position.
+    pub position: usize,
+    /// Lessons in the course.
+    pub total: usize,
+    /// The lesson before.
+    pub previous: Option<LessonLink>,
+    /// The lesson after.
+    pub next: Option<LessonLink>,
+}

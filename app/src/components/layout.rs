@@ -1,0 +1,81 @@
+//! The frame of every page: skip link, header with the language switch,
+//! footer.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::api::preferences::set_language;
+use crate::i18n::{Key, Locale, t, use_locale};
+
+/// Skip link, site name, main navigation and the language switch.
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main">{t(Key::SkipToContent)}</a>
+        <header class="site-header">
+            <div class="site-header__inner">
+                <a class="site-name" href="/">
+                    <span class="site-name__title">{t(Key::SiteName)}</span>
+                    <span class="site-name__tagline">{t(Key::SiteTagline)}</span>
+                </a>
+                <nav class="main-nav" aria-label=t(Key::MainNavLabel)>
+                    <a href="/">{t(Key::NavCourses)}</a>
+                </nav>
+                <LanguageSwitch />
+            </div>
+        </header>
+    }
+}
+
+/// Three buttons, one per language. Without JavaScript the form posts to
+/// `/lang`, which sets the cookie and redirects back; hydrated, a click
+/// switches the language in place and stores the choice in the background.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let locale = use_locale();
+    let location = use_location();
+    let next = move || {
+        let search = location.search.get();
+        if search.is_empty() { location.pathname.get() } else { format!("{}?{}", location.pathname.get(), search) }
+    };
+    let buttons = Locale::ALL
+        .into_iter()
+        .map(|choice| {
+            let on_click = move |ev: leptos::ev::MouseEvent| {
+                ev.prevent_default();
+                locale.set(choice);
+                leptos::task::spawn_local(async move {
+                    let _ = set_language(choice).await;
+                });
+            };
+            view! {
+                <button
+                    type="submit"
+                    name="lang"
+                    value=choice.code()
+                    lang=choice.code()
+                    aria-current=move || (locale.get() == choice).then_some("true")
+                    on:click=on_click
+                >
+                    {choice.endonym()}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <form class="lang-switch" method="post" action="/lang" aria-label=t(Key::LanguageSwitchLabel)>
+            <input type="hidden" name="next" value=next />
+            {buttons}
+        </form>
+    }
+}
+
+/// Site footer.
+#[component]
+pub fn SiteFooter() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <p>{t(Key::FooterText)}</p>
+        </footer>
+    }
+}

@@ -1,0 +1,4 @@
+//! Reusable UI pieces; no data access here.
+
+pub mod layout;
+pub mod notice;

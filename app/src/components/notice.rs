@@ -1,0 +1,32 @@
+//! Messages in place of content: errors and "not found".
+
+use leptos::prelude::*;
+
+use crate::api::AppError;
+use crate::i18n::{Key, t};
+
+/// Shows an error from a server function, and sets the HTTP status.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(match error {
+            AppError::NotFound => http::StatusCode::NOT_FOUND,
+            AppError::Internal => http::StatusCode::INTERNAL_SERVER_ERROR,
+        });
+    }
+    let (heading, text) = match error {
+        AppError::NotFound => (Key::NotFoundHeading, Key::NotFoundText),
+        AppError::Internal => (Key::ErrorHeading, Key::ErrorText),
+    };
+    view! {
+        <leptos_meta::Title text=t(heading) />
+        <div class="notice notice--error">
+            <h1>{t(heading)}</h1>
+            <p>{t(text)}</p>
+            <p>
+                <a href="/">{t(Key::BackToCatalog)}</a>
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,134 @@
+//! Polku's user interface: Leptos pages rendered on the server and hydrated
+//! in the browser, the typed API (server functions) and the translations.
+//!
+//! Feature `ssr` builds the server half, `hydrate` the wasm half.
+
+pub mod api;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::components::layout::{SiteFooter, SiteHeader};
+use crate::i18n::{I18n, Key, Locale, t};
+use crate::pages::{catalog::CatalogPage, course::CoursePage, lesson::LessonPage, not_found::NotFound};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = initial_locale();
+    #[cfg(feature = "ssr")]
+    security::set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="stylesheet" href="/pkg/polku.css" />
+                <link rel="icon" href="/pkg/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The interface language of this page: on the server from the request's
+/// cookie or `Accept-Language`, in the browser from `<html lang>` as the
+/// server rendered it.
+fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|parts| {
+                let header = |name| parts.headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
+                Locale::negotiate(header(http::header::COOKIE), header(http::header::ACCEPT_LANGUAGE))
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|el| el.get_attribute("lang"))
+            .and_then(|code| Locale::from_code(&code))
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod security {
+    use leptos::prelude::*;
+
+    /// Sends a strict Content-Security-Policy whose nonce is the one Leptos
+    /// puts on its hydration script: no inline script runs without it.
+    pub fn set_content_security_policy() {
+        let (Some(nonce), Some(response)) =
+            (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+        else {
+            return;
+        };
+        let policy = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+             img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+             form-action 'self'; frame-ancestors 'none'"
+        );
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+/// The application: language context, layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = RwSignal::new(initial_locale());
+    provide_context(I18n(locale));
+
+    // Effects run only in the browser: keep <html lang> in step with the
+    // language switch, and mark the page as hydrated (the e2e tests wait
+    // for this marker before they interact).
+    Effect::new(move |_| {
+        let code = locale.get().code();
+        #[cfg(feature = "hydrate")]
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", code);
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = code;
+    });
+
+    let site_name = t(Key::SiteName);
+    view! {
+        <Title formatter=move |title: String| format!("{title} – {}", site_name()) />
+        <Router>
+            <SiteHeader />
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=CatalogPage ssr=SsrMode::Async />
+                    <Route path=path!("/courses/:course") view=CoursePage ssr=SsrMode::Async />
+                    <Route path=path!("/courses/:course/:lesson") view=LessonPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <SiteFooter />
+        </Router>
+    }
+}
+
+/// Entry point of the wasm half: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

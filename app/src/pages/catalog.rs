@@ -1,0 +1,59 @@
+//! `/`: the course catalog.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::{content_lang, level_key};
+use crate::api::CourseCard;
+use crate::api::courses::get_catalog;
+use crate::components::notice::ErrorNotice;
+use crate::i18n::{Key, fill, t, use_locale};
+
+/// Every course, with its summary and facts.
+#[component]
+pub fn CatalogPage() -> impl IntoView {
+    let locale = use_locale();
+    let courses = Resource::new(move || locale.get(), get_catalog);
+    view! {
+        <Title text=t(Key::CatalogHeading) />
+        <h1>{t(Key::CatalogHeading)}</h1>
+        <p class="lead">{t(Key::CatalogIntro)}</p>
+        <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match courses.await {
+                    Ok(list) if list.is_empty() => view! { <p>{t(Key::CatalogEmpty)}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="course-list">
+                            {list.into_iter().map(|card| view! { <li><CourseSummary card /></li> }).collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// A course card: title (a link), summary and facts.
+#[component]
+fn CourseSummary(card: CourseCard) -> impl IntoView {
+    let locale = use_locale();
+    let href = format!("/courses/{}", card.slug);
+    let lang = move || content_lang(card.language, locale.get());
+    let hours = card.hours.to_string();
+    let lessons = card.lesson_count.to_string();
+    view! {
+        <article class="course-card">
+            <h2 lang=lang>
+                <a href=href>{card.title}</a>
+            </h2>
+            <p lang=lang>{card.summary}</p>
+            <ul class="facts" aria-label=t(Key::CourseFactsLabel)>
+                <li>{t(level_key(&card.level))}</li>
+                <li>{move || fill(locale.get().text(Key::CourseHours), &[("hours", hours.clone())])}</li>
+                <li>{move || fill(locale.get().text(Key::CourseLessonCount), &[("count", lessons.clone())])}</li>
+            </ul>
+        </article>
+    }
+}

@@ -1,0 +1,101 @@
+//! `/courses/:course/:lesson`: one lesson with previous/next navigation.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::content_lang;
+use crate::api::courses::get_lesson;
+use crate::api::{LessonLink, LessonPage as Lesson};
+use crate::components::notice::ErrorNotice;
+use crate::i18n::{Key, fill, t, use_locale};
+
+/// The lesson page.
+#[component]
+pub fn LessonPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let lesson = Resource::new(
+        move || {
+            let p = params.read();
+            (p.get("course").unwrap_or_default(), p.get("lesson").unwrap_or_default(), locale.get())
+        },
+        |(course, lesson, locale)| get_lesson(course, lesson, locale),
+    );
+    view! {
+        <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match lesson.await {
+                    Ok(lesson) => view! { <LessonView lesson /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn LessonView(lesson: Lesson) -> impl IntoView {
+    let locale = use_locale();
+    let content_language = lesson.language;
+    let lang = move || content_lang(content_language, locale.get());
+    let course_href = format!("/courses/{}", lesson.course_slug);
+    let link = |l: &LessonLink| format!("/courses/{}/{}", lesson.course_slug, l.slug);
+    let (n, total, minutes) = (lesson.position.to_string(), lesson.total.to_string(), lesson.minutes.to_string());
+    let previous = lesson.previous.as_ref().map(|l| (link(l), l.title.clone()));
+    let next = lesson.next.as_ref().map(|l| (link(l), l.title.clone()));
+    let objectives = lesson.objectives.clone();
+    view! {
+        <Title text=lesson.title.clone() />
+        <nav class="breadcrumb" aria-label=t(Key::BreadcrumbLabel)>
+            <ol>
+                <li><a href="/">{t(Key::NavCourses)}</a></li>
+                <li><a href=course_href.clone()>{lesson.course_title.clone()}</a></li>
+                <li><a href=link_to_self(&lesson) aria-current="page" lang=lang>{lesson.title.clone()}</a></li>
+            </ol>
+        </nav>
+        <article class="lesson" aria-labelledby="lesson-title">
+            <p class="lesson-meta">
+                {move || fill(locale.get().text(Key::LessonPosition), &[("n", n.clone()), ("total", total.clone())])}
+                " · "
+                {move || fill(locale.get().text(Key::LessonMinutes), &[("minutes", minutes.clone())])}
+            </p>
+            <h1 id="lesson-title" lang=lang>{lesson.title.clone()}</h1>
+            {move || {
+                (content_language != locale.get()).then(|| {
+                    let name = content_language.endonym().to_owned();
+                    view! {
+                        <p class="notice">
+                            {move || fill(locale.get().text(Key::LessonOtherLanguage), &[("language", name.clone())])}
+                        </p>
+                    }
+                })
+            }}
+            {(!objectives.is_empty()).then(|| view! {
+                <section class="objectives" aria-labelledby="objectives-title">
+                    <h2 id="objectives-title">{t(Key::LessonObjectives)}</h2>
+                    <ul lang=lang>{objectives.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul>
+                </section>
+            })}
+            <div class="lesson-body" lang=lang inner_html=lesson.body_html.clone()></div>
+        </article>
+        <nav class="pager" aria-label=t(Key::LessonNavLabel)>
+            {previous.map(|(href, title)| view! {
+                <a class="pager__prev" rel="prev" href=href>
+                    <span class="pager__dir">{t(Key::LessonPrevious)}</span>
+                    <span class="pager__title">{title}</span>
+                </a>
+            })}
+            {next.map(|(href, title)| view! {
+                <a class="pager__next" rel="next" href=href>
+                    <span class="pager__dir">{t(Key::LessonNext)}</span>
+                    <span class="pager__title">{title}</span>
+                </a>
+            })}
+        </nav>
+    }
+}
+
+fn link_to_self(lesson: &Lesson) -> String {
+    format!("/courses/{}/{}", lesson.course_slug, lesson.slug)
+}

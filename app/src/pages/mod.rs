@@ -1,0 +1,22 @@
+//! One module per page.
+
+pub mod catalog;
+pub mod course;
+pub mod lesson;
+pub mod not_found;
+
+use crate::i18n::{Key, Locale};
+
+/// The translated name of a course level.
+pub(crate) fn level_key(level: &str) -> Key {
+    match level {
+        "intermediate" => Key::LevelIntermediate,
+        "advanced" => Key::LevelAdvanced,
+        _ => Key::LevelBeginner,
+    }
+}
+
+/// A `lang` attribute for content whose language differs from the page's.
+pub(crate) fn content_lang(content: Locale, page: Locale) -> Option<&'static str> {
+    (content != page).then_some(content.code())
+}

@@ -1,0 +1,124 @@
+// The learner's first journey: catalog → course → lesson → next lesson,
+// with JavaScript (hydrated, client-side navigation and language switch
+// without a reload) and without it (plain links and a posting form).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
+
+test('with JavaScript: the journey hydrates, switches language in place and remembers it', async () => {
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    await page.goto(`${BASE}/`);
+    await waitForHydration(page);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'fi');
+    assert.equal(await mainHeading(page).textContent(), 'Kurssit');
+    await expectNoAxeViolations(page, 'catalog');
+
+    // A marker that a full page load would wipe out.
+    await page.evaluate(() => { window.polkuNoReload = true; });
+
+    await page.getByRole('link', { name: 'Digitaidot alusta' }).click();
+    await page.waitForURL(`${BASE}/courses/digital-basics`);
+    await mainHeading(page).filter({ hasText: 'Digitaidot alusta' }).waitFor();
+    await expectNoAxeViolations(page, 'course');
+
+    await page.getByRole('link', { name: 'Aloita kurssi' }).click();
+    await page.waitForURL(`${BASE}/courses/digital-basics/devices`);
+    await mainHeading(page).filter({ hasText: 'Puhelin, tabletti ja tietokone' }).waitFor();
+    assert.match(await page.getByText('Oppitunti 1/4').textContent(), /Oppitunti 1\/4/);
+    await expectNoAxeViolations(page, 'lesson');
+
+    await page.getByRole('link', { name: /Seuraava/ }).click();
+    await page.waitForURL(`${BASE}/courses/digital-basics/browser`);
+    await mainHeading(page).filter({ hasText: 'Verkkoselain' }).waitFor();
+
+    // The language switch works in place: no reload, new texts, new <html lang>.
+    const saved = page.waitForResponse((r) => r.url().endsWith('/api/set_language') && r.ok());
+    await page.getByRole('button', { name: 'English' }).click();
+    await mainHeading(page).filter({ hasText: 'The web browser' }).waitFor();
+    await page.getByRole('link', { name: /Previous/ }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    assert.equal(await page.evaluate(() => window.polkuNoReload), true, 'client-side navigation and language switch must not reload the page');
+    await expectNoAxeViolations(page, 'lesson in English');
+
+    // The choice is remembered on the server (cookie) for the next full load.
+    await saved;
+    await page.reload();
+    await waitForHydration(page);
+    assert.equal(await mainHeading(page).textContent(), 'The web browser');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+
+    assert.deepEqual(browser.problems, [], 'no script errors or CSP violations');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('without JavaScript: links and the language form work', async () => {
+  const browser = await openBrowser({ javaScriptEnabled: false });
+  const { page } = browser;
+  try {
+    await page.goto(`${BASE}/`);
+    assert.equal(await mainHeading(page).textContent(), 'Kurssit');
+    await page.getByRole('link', { name: 'Digitaidot alusta' }).click();
+    await page.waitForURL(`${BASE}/courses/digital-basics`);
+    assert.equal(await mainHeading(page).textContent(), 'Digitaidot alusta');
+
+    await page.getByRole('link', { name: 'Aloita kurssi' }).click();
+    await page.waitForURL(`${BASE}/courses/digital-basics/devices`);
+    assert.equal(await mainHeading(page).textContent(), 'Puhelin, tabletti ja tietokone');
+    assert.equal(await page.getByRole('link', { name: /Edellinen/ }).count(), 0, 'the first lesson has no previous link');
+
+    await page.getByRole('link', { name: /Seuraava/ }).click();
+    await page.waitForURL(`${BASE}/courses/digital-basics/browser`);
+    assert.equal(await mainHeading(page).textContent(), 'Verkkoselain');
+
+    // The form posts, the server sets the cookie and sends us back here.
+    await page.getByRole('button', { name: 'Svenska' }).click();
+    await page.waitForURL(`${BASE}/courses/digital-basics/browser`);
+    await mainHeading(page).filter({ hasText: 'Webbläsaren' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'sv');
+
+    // Remembered across pages.
+    await page.getByRole('link', { name: 'Kurser', exact: true }).first().click();
+    await page.waitForURL(`${BASE}/`);
+    assert.equal(await mainHeading(page).textContent(), 'Kurser');
+    assert.equal(await page.getByRole('link', { name: 'Digital grunder' }).count(), 1);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('every page has zero axe-core violations in fi, sv and en', async () => {
+  const browser = await openBrowser();
+  const { page, context } = browser;
+  try {
+    for (const lang of ['fi', 'sv', 'en']) {
+      await context.addCookies([{ name: 'polku_lang', value: lang, url: BASE }]);
+      for (const path of ['/', '/courses/digital-basics', '/courses/digital-basics/devices',
+        '/courses/digital-basics/passwords-and-phishing', '/no-such-page', '/courses/no-such-course']) {
+        await page.goto(`${BASE}${path}`);
+        await waitForHydration(page);
+        assert.equal(await page.locator('html').getAttribute('lang'), lang);
+        await expectNoAxeViolations(page, `${path} (${lang})`);
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+});
+
+test('unknown pages answer 404 with a helpful page', async () => {
+  const browser = await openBrowser({ javaScriptEnabled: false });
+  const { page } = browser;
+  try {
+    const response = await page.goto(`${BASE}/courses/digital-basics/no-such-lesson`);
+    assert.equal(response.status(), 404);
+    assert.equal(await mainHeading(page).textContent(), 'Sivua ei löytynyt');
+    await page.getByRole('link', { name: 'Takaisin kursseihin' }).click();
+    await page.waitForURL(`${BASE}/`);
+  } finally {
+    await browser.close();
+  }
+});

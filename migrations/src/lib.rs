@@ -1,0 +1,19 @@
+//! Polku's database migrations, portable between SQLite and PostgreSQL.
+//!
+//! Rules (see `README.md`): one file per migration named
+//! `mYYYYMMDD_HHMMSS_<verb>_<object>.rs`, up and down, sea-query builders
+//! only, named indexes and constraints, never edit one that has been applied.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_210000_create_courses;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_210000_create_courses::Migration)]
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the server (debug, or release with --release) and the browser half
+# (wasm, size-optimised, pre-compressed) into $CARGO_TARGET_DIR/site.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+profile_flag=""
+[ "${1:-}" = "--release" ] && profile_flag="--release"
+
+say "building the server ${profile_flag:-(debug)}"
+cargo build -p server $profile_flag
+
+route="$(cat "$POLKU_CACHE/wasm-route" 2>/dev/null || echo rustup)"
+say "building the wasm half (route: $route)"
+wasm_args=(build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --profile wasm-release)
+if [ "$route" = "fallback" ]; then
+  wasm_target="$CARGO_TARGET_DIR/wasm-fallback"
+  PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld \
+    /usr/bin/cargo "${wasm_args[@]}" -Zbuild-std=std,panic_abort --target-dir "$wasm_target"
+else
+  wasm_target="$CARGO_TARGET_DIR/wasm"
+  cargo "${wasm_args[@]}" --target-dir "$wasm_target"
+fi
+
+pkg="$SITE_DIR/pkg"
+rm -rf "$pkg" && mkdir -p "$pkg"
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+  --out-dir "$pkg" --out-name polku "$wasm_target/wasm32-unknown-unknown/wasm-release/app.wasm"
+cat style/*.css > "$pkg/polku.css"
+cp style/favicon.svg "$pkg/"
+for f in "$pkg"/*; do
+  gzip -9 -k -f "$f"
+  brotli -q 11 -f -k "$f"
+done
+raw=$(stat -c %s "$pkg/polku_bg.wasm"); gz=$(stat -c %s "$pkg/polku_bg.wasm.gz"); br=$(stat -c %s "$pkg/polku_bg.wasm.br")
+say "wasm: $raw bytes raw, $gz gzip, $br brotli; css: $(stat -c %s "$pkg/polku.css.gz") bytes gzip"

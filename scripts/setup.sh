@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what Polku needs to build (and, with --test, to test). Idempotent:
+# a second run does nothing that is already done.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+want_test=""
+[ "${1:-}" = "--test" ] && want_test=1
+
+command -v cargo >/dev/null || { echo "setup: Rust is missing; install rustup (https://rustup.rs) first" >&2; exit 1; }
+command -v rustup >/dev/null && rustup component add rustfmt clippy >/dev/null 2>&1 || true
+apt_need gzip brotli pkg-config
+
+# The wasm half: rustup's prebuilt std first, Debian's toolchain + build-std as the fallback.
+route_file="$POLKU_CACHE/wasm-route"
+mkdir -p "$POLKU_CACHE"
+rustup_wasm_ok() {
+  command -v rustup >/dev/null || return 1
+  rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || return 1
+  local libdir
+  libdir="$(rustc --print target-libdir --target wasm32-unknown-unknown 2>/dev/null)" || return 1
+  compgen -G "$libdir/libcore-*.rlib" >/dev/null
+}
+if [ "${POLKU_WASM_ROUTE:-}" != "fallback" ] && rustup_wasm_ok; then
+  echo rustup > "$route_file"
+  say "wasm toolchain: rustup target wasm32-unknown-unknown"
+else
+  [ "${POLKU_WASM_ROUTE:-}" = "fallback" ] && say "wasm toolchain: fallback forced by POLKU_WASM_ROUTE=fallback" \
+    || say "wasm toolchain: rustup target unavailable, using the fallback"
+  apt_need rustc-web cargo-web rust-web-src lld
+  echo fallback > "$route_file"
+  say "wasm toolchain: Debian rustc-web $(/usr/bin/rustc --version | cut -d' ' -f2) with -Zbuild-std (route: fallback)"
+fi
+
+# wasm-bindgen-cli, exactly the version in Cargo.lock.
+version="$(wasm_bindgen_version)"
+if [ "$("$TOOLS/bin/wasm-bindgen" --version 2>/dev/null | cut -d' ' -f2)" != "$version" ]; then
+  say "installing wasm-bindgen-cli $version (several minutes, once)"
+  env -u CARGO_TARGET_DIR cargo install -q wasm-bindgen-cli --version "$version" --root "$TOOLS"
+fi
+
+if [ -n "$want_test" ]; then
+  apt_need chromium fonts-dejavu-core curl
+  if [ "${CI:-}" = "true" ] || [ -n "${POLKU_TEST_POSTGRES:-}" ]; then
+    apt_need postgresql
+  fi
+  if [ ! -d e2e/node_modules ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
+    say "installing e2e packages (playwright-core, axe-core)"
+    npm ci --prefix e2e --no-audit --no-fund --loglevel=error
+  fi
+fi

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs every test: formatting, lints (server and
+# wasm halves), unit + database + HTTP tests (SQLite always; PostgreSQL too
+# under CI=true or with POLKU_TEST_POSTGRES=1), and the e2e journeys in
+# headless Chromium with axe-core.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bash scripts/setup.sh --test
+
+cleanup_steps=()
+cleanup() { for step in "${cleanup_steps[@]}"; do eval "$step" || true; done; }
+trap cleanup EXIT
+
+say "cargo fmt --check"
+cargo fmt --all --check
+
+say "cargo clippy (server half)"
+cargo clippy --workspace --all-targets -- -D warnings
+if [ "$(cat "$POLKU_CACHE/wasm-route")" = "rustup" ]; then
+  say "cargo clippy (wasm half)"
+  cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \
+    --target-dir "$CARGO_TARGET_DIR/wasm" -- -D warnings
+fi
+
+bash scripts/build.sh
+
+if [ "${CI:-}" = "true" ] || [ -n "${POLKU_TEST_POSTGRES:-}" ]; then
+  pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+  pg_dir="$(mktemp -d /tmp/polku-pg.XXXXXX)"
+  pg_port="${POLKU_TEST_POSTGRES_PORT:-55432}"
+  chown postgres:postgres "$pg_dir"
+  say "starting PostgreSQL ($pg_bin) on 127.0.0.1:$pg_port"
+  runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres >/dev/null
+  runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off" start >/dev/null
+  cleanup_steps+=("runuser -u postgres -- '$pg_bin/pg_ctl' -D '$pg_dir/data' -m fast -w stop >/dev/null; rm -rf '$pg_dir'")
+  export POLKU_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
+else
+  say "PostgreSQL tests SKIPPED: they run under CI=true or with POLKU_TEST_POSTGRES=1"
+fi
+
+say "cargo test"
+cargo test --workspace
+
+say "e2e: starting the server"
+e2e_dir="$(mktemp -d /tmp/polku-e2e.XXXXXX)"
+port="${POLKU_E2E_PORT:-3901}"
+"$CARGO_TARGET_DIR/debug/polku" --site-dir "$SITE_DIR" --database-url "sqlite://$e2e_dir/polku.db" \
+  --port "$port" >"$e2e_dir/server.log" 2>&1 &
+server_pid=$!
+cleanup_steps+=("kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null; rm -rf '$e2e_dir'")
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$e2e_dir/server.log"; echo "the server did not start" >&2; exit 1; }
+  sleep 0.5
+done
+say "e2e: headless Chromium"
+if ! POLKU_BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 e2e/; then
+  echo "--- server log ---" >&2; tail -n 50 "$e2e_dir/server.log" >&2
+  exit 1
+fi

@@ -1,0 +1,124 @@
+//! Course content on disk: folders of `course.toml` + numbered Markdown
+//! lessons, loaded into a validated model. Every problem is reported as
+//! `path:line: message`; a broken file never stops the rest from loading.
+//!
+//! The format is documented for authors in `content/README.md`.
+
+pub mod markdown;
+mod source;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::Language;
+
+pub use source::load_dir;
+
+/// A problem found in a content file, pointing at the line to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file (or folder) with the problem.
+    pub path: PathBuf,
+    /// The 1-based line, when the problem has one.
+    pub line: Option<usize>,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+impl Problem {
+    pub(crate) fn new(path: &Path, line: Option<usize>, message: impl Into<String>) -> Self {
+        Problem { path: path.to_path_buf(), line, message: message.into() }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.path.display(), line, self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+/// How demanding a course is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// No earlier knowledge needed.
+    Beginner,
+    /// Builds on the basics.
+    Intermediate,
+    /// For confident users.
+    Advanced,
+}
+
+impl Level {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Beginner => "beginner",
+            Level::Intermediate => "intermediate",
+            Level::Advanced => "advanced",
+        }
+    }
+}
+
+/// A course loaded from its folder, valid and ready to import.
+#[derive(Debug, Clone)]
+pub struct CourseSource {
+    /// Unique key across imports.
+    pub slug: String,
+    /// The language every lesson has.
+    pub default_language: Language,
+    /// How demanding the course is.
+    pub level: Level,
+    /// Estimated hours of study.
+    pub hours: u32,
+    /// Title and summary per language.
+    pub texts: Vec<CourseText>,
+    /// Lessons in order.
+    pub lessons: Vec<LessonSource>,
+    /// SHA-256 over every source file, to skip unchanged courses.
+    pub source_hash: String,
+}
+
+/// A course's title and summary in one language.
+#[derive(Debug, Clone)]
+pub struct CourseText {
+    /// The language.
+    pub language: Language,
+    /// The title.
+    pub title: String,
+    /// One or two sentences on what the course teaches.
+    pub summary: String,
+}
+
+/// A lesson with its language variants (the default language first).
+#[derive(Debug, Clone)]
+pub struct LessonSource {
+    /// Unique within the course.
+    pub slug: String,
+    /// The number from the file name, for ordering.
+    pub number: u32,
+    /// One entry per language, the default language first.
+    pub variants: Vec<LessonVariant>,
+}
+
+/// A lesson in one language.
+#[derive(Debug, Clone)]
+pub struct LessonVariant {
+    /// The language.
+    pub language: Language,
+    /// The title from the front matter (or the first heading).
+    pub title: String,
+    /// Estimated minutes.
+    pub minutes: u32,
+    /// The file it came from, relative to the content root.
+    pub source_path: String,
+    /// The Markdown body (front matter removed).
+    pub body_markdown: String,
+    /// The body rendered and sanitised.
+    pub body_html: String,
+    /// What the learner can do after the lesson.
+    pub objectives: Vec<String>,
+}

@@ -1,0 +1,217 @@
+//! Courses and lessons: importing loaded content, and the read models the
+//! pages show (catalog, course, lesson), each in the reader's language with a
+//! fallback to the course's default language.
+
+mod import;
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::db::entities::{course_texts, courses, lesson_texts, lessons};
+use crate::{CoreError, Language};
+
+pub use import::{ImportReport, import_courses};
+
+/// A course in the catalog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogEntry {
+    /// The course's key.
+    pub slug: String,
+    /// The title.
+    pub title: String,
+    /// The summary.
+    pub summary: String,
+    /// The language the title and summary are in.
+    pub language: Language,
+    /// `beginner`, `intermediate` or `advanced`.
+    pub level: String,
+    /// Estimated hours.
+    pub hours: i32,
+    /// How many lessons it has.
+    pub lesson_count: usize,
+}
+
+/// A lesson as listed in a course.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LessonLink {
+    /// The lesson's key within the course.
+    pub slug: String,
+    /// The title.
+    pub title: String,
+    /// Estimated minutes.
+    pub minutes: i32,
+}
+
+/// A course page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseView {
+    /// The course as in the catalog.
+    pub course: CatalogEntry,
+    /// Its lessons in order.
+    pub lessons: Vec<LessonLink>,
+}
+
+/// A lesson page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LessonView {
+    /// The course's key.
+    pub course_slug: String,
+    /// The course's title.
+    pub course_title: String,
+    /// The lesson's key.
+    pub slug: String,
+    /// The lesson's title.
+    pub title: String,
+    /// Estimated minutes.
+    pub minutes: i32,
+    /// Learning objectives.
+    pub objectives: Vec<String>,
+    /// The sanitised HTML body.
+    pub body_html: String,
+    /// The language the lesson is shown in.
+    pub language: Language,
+    /// 1-based position in the course.
+    pub position: usize,
+    /// Number of lessons in the course.
+    pub total: usize,
+    /// The lesson before, if any.
+    pub previous: Option<LessonLink>,
+    /// The lesson after, if any.
+    pub next: Option<LessonLink>,
+}
+
+fn default_language(course: &courses::Model) -> Language {
+    course.default_language.parse().unwrap_or(Language::Fi)
+}
+
+/// Picks the row in `wanted`, else in `fallback`.
+fn pick<'a, T>(rows: &'a [T], lang_of: impl Fn(&T) -> &str, wanted: Language, fallback: Language) -> Option<&'a T> {
+    rows.iter()
+        .find(|r| lang_of(r) == wanted.code())
+        .or_else(|| rows.iter().find(|r| lang_of(r) == fallback.code()))
+}
+
+fn catalog_entry(
+    course: &courses::Model,
+    texts: &[course_texts::Model],
+    lesson_count: usize,
+    wanted: Language,
+) -> Result<CatalogEntry, CoreError> {
+    let fallback = default_language(course);
+    let text = pick(texts, |t| &t.language, wanted, fallback).ok_or(CoreError::NotFound)?;
+    Ok(CatalogEntry {
+        slug: course.slug.clone(),
+        title: text.title.clone(),
+        summary: text.summary.clone(),
+        language: text.language.parse().unwrap_or(fallback),
+        level: course.level.clone(),
+        hours: course.hours,
+        lesson_count,
+    })
+}
+
+/// Every course, in catalog order, in `language` where it exists.
+pub async fn catalog<C: ConnectionTrait>(db: &C, language: Language) -> Result<Vec<CatalogEntry>, CoreError> {
+    let all = courses::Entity::find().order_by_asc(courses::Column::Position).all(db).await?;
+    let texts = course_texts::Entity::find().all(db).await?;
+    let counts: Vec<(i32, i64)> = lessons::Entity::find()
+        .select_only()
+        .column(lessons::Column::CourseId)
+        .column_as(lessons::Column::Id.count(), "count")
+        .group_by(lessons::Column::CourseId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let counts: HashMap<i32, usize> = counts.into_iter().map(|(id, n)| (id, usize::try_from(n).unwrap_or(0))).collect();
+    let mut entries = Vec::with_capacity(all.len());
+    for course in &all {
+        let own: Vec<_> = texts.iter().filter(|t| t.course_id == course.id).cloned().collect();
+        let count = counts.get(&course.id).copied().unwrap_or(0);
+        entries.push(catalog_entry(course, &own, count, language)?);
+    }
+    Ok(entries)
+}
+
+async fn find_course<C: ConnectionTrait>(db: &C, slug: &str) -> Result<(courses::Model, Vec<course_texts::Model>), CoreError> {
+    let mut found = courses::Entity::find()
+        .filter(courses::Column::Slug.eq(slug))
+        .find_with_related(course_texts::Entity)
+        .all(db)
+        .await?;
+    found.pop().ok_or(CoreError::NotFound)
+}
+
+/// Lesson titles of a course in `language` (else the default), in order.
+async fn lesson_links<C: ConnectionTrait>(
+    db: &C,
+    course: &courses::Model,
+    language: Language,
+) -> Result<Vec<(lessons::Model, LessonLink)>, CoreError> {
+    let rows = lessons::Entity::find()
+        .filter(lessons::Column::CourseId.eq(course.id))
+        .order_by_asc(lessons::Column::Position)
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = rows.iter().map(|l| l.id).collect();
+    let titles: Vec<(i32, String, String, i32)> = lesson_texts::Entity::find()
+        .select_only()
+        .columns([lesson_texts::Column::LessonId, lesson_texts::Column::Language, lesson_texts::Column::Title, lesson_texts::Column::Minutes])
+        .filter(lesson_texts::Column::LessonId.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let fallback = default_language(course);
+    let mut links = Vec::with_capacity(rows.len());
+    for lesson in rows {
+        let own: Vec<_> = titles.iter().filter(|t| t.0 == lesson.id).collect();
+        if let Some(t) = pick(&own, |t| &t.1, language, fallback) {
+            let link = LessonLink { slug: lesson.slug.clone(), title: t.2.clone(), minutes: t.3 };
+            links.push((lesson, link));
+        }
+    }
+    Ok(links)
+}
+
+/// One course with its lessons.
+pub async fn course<C: ConnectionTrait>(db: &C, slug: &str, language: Language) -> Result<CourseView, CoreError> {
+    let (course, texts) = find_course(db, slug).await?;
+    let lessons = lesson_links(db, &course, language).await?;
+    let entry = catalog_entry(&course, &texts, lessons.len(), language)?;
+    Ok(CourseView { course: entry, lessons: lessons.into_iter().map(|(_, link)| link).collect() })
+}
+
+/// One lesson, with its neighbours for previous/next navigation.
+pub async fn lesson<C: ConnectionTrait>(
+    db: &C,
+    course_slug: &str,
+    lesson_slug: &str,
+    language: Language,
+) -> Result<LessonView, CoreError> {
+    let (course, texts) = find_course(db, course_slug).await?;
+    let fallback = default_language(&course);
+    let course_title = pick(&texts, |t| &t.language, language, fallback).map(|t| t.title.clone()).unwrap_or_default();
+    let links = lesson_links(db, &course, language).await?;
+    let index = links.iter().position(|(l, _)| l.slug == lesson_slug).ok_or(CoreError::NotFound)?;
+    let lesson_id = links[index].0.id;
+    let variants = lesson_texts::Entity::find()
+        .filter(lesson_texts::Column::LessonId.eq(lesson_id))
+        .filter(lesson_texts::Column::Language.is_in([language.code(), fallback.code()]))
+        .all(db)
+        .await?;
+    let text = pick(&variants, |t| &t.language, language, fallback).ok_or(CoreError::NotFound)?;
+    Ok(LessonView {
+        course_slug: course.slug.clone(),
+        course_title,
+        slug: lesson_slug.to_owned(),
+        title: text.title.clone(),
+        minutes: text.minutes,
+        objectives: serde_json::from_str(&text.objectives).unwrap_or_default(),
+        body_html: text.body_html.clone(),
+        language: text.language.parse().unwrap_or(fallback),
+        position: index + 1,
+        total: links.len(),
+        previous: index.checked_sub(1).and_then(|i| links.get(i)).map(|(_, l)| l.clone()),
+        next: links.get(index + 1).map(|(_, l)| l.clone()),
+    })
+}

@@ -1,0 +1,40 @@
+//! `courses`: one row per course, keyed by slug.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "courses")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub default_language: String,
+    pub level: String,
+    pub hours: i32,
+    pub position: i32,
+    pub source_hash: String,
+    pub updated_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::course_texts::Entity")]
+    CourseTexts,
+    #[sea_orm(has_many = "super::lessons::Entity")]
+    Lessons,
+}
+
+impl Related<super::course_texts::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::CourseTexts.def()
+    }
+}
+
+impl Related<super::lessons::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Lessons.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,42 @@
+//! `lesson_texts`: a lesson in one language, with its sanitised HTML
+//! rendered once at import.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "lesson_texts")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub lesson_id: i32,
+    pub language: String,
+    pub title: String,
+    pub minutes: i32,
+    pub source_path: String,
+    /// Learning objectives as a JSON array of strings.
+    #[sea_orm(column_type = "Text")]
+    pub objectives: String,
+    #[sea_orm(column_type = "Text")]
+    pub body_markdown: String,
+    #[sea_orm(column_type = "Text")]
+    pub body_html: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::lessons::Entity",
+        from = "Column::LessonId",
+        to = "super::lessons::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Lessons,
+}
+
+impl Related<super::lessons::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Lessons.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

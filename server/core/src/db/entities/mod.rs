@@ -1,0 +1,6 @@
+//! sea-orm entities, one module per table.
+
+pub mod course_texts;
+pub mod courses;
+pub mod lesson_texts;
+pub mod lessons;

@@ -1,0 +1,69 @@
+//! Opening the database, migrating it, and the sea-orm entities.
+
+pub mod entities;
+
+use std::path::Path;
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DbErr};
+pub use sea_orm::DatabaseConnection;
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The URL names neither SQLite nor PostgreSQL.
+    #[error("unsupported database URL (use sqlite://path/to/file.db or postgres://user@host/db)")]
+    UnsupportedUrl,
+    /// The directory for the SQLite file could not be created.
+    #[error("cannot create the directory {dir} for the database: {source}")]
+    CreateDir {
+        /// The directory.
+        dir: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// Connecting failed.
+    #[error("cannot connect to the database: {0}")]
+    Connect(DbErr),
+    /// A migration failed.
+    #[error("cannot migrate the database: {0}")]
+    Migrate(DbErr),
+}
+
+/// Opens the database at `url` and applies every pending migration.
+///
+/// SQLite files are created (with their directory) when missing and run in
+/// WAL mode with `synchronous = FULL`, so an acknowledged write survives a
+/// crash; foreign keys are enforced.
+pub async fn open(url: &str) -> Result<DatabaseConnection, OpenError> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10));
+    if let Some(rest) = url.strip_prefix("sqlite://") {
+        let path = rest.split('?').next().unwrap_or_default();
+        if path != ":memory:" && !path.is_empty() {
+            if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|source| OpenError::CreateDir {
+                    dir: dir.display().to_string(),
+                    source,
+                })?;
+            }
+        }
+        options.map_sqlx_sqlite_opts(|o| {
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+        });
+    } else if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(OpenError::UnsupportedUrl);
+    }
+    let db = Database::connect(options).await.map_err(OpenError::Connect)?;
+    Migrator::up(&db, None).await.map_err(OpenError::Migrate)?;
+    Ok(db)
+}

@@ -1,0 +1,13 @@
+//! Polku's domain: content import, courses and lessons, database access.
+//!
+//! No HTTP and no UI here: the server and the Leptos server functions call
+//! these services, which own transactions and rules and are tested directly.
+
+pub mod content;
+pub mod courses;
+pub mod db;
+pub mod error;
+pub mod language;
+
+pub use error::CoreError;
+pub use language::Language;

@@ -1,0 +1,128 @@
+//! Configuration: flags or environment variables, parsed once at start-up.
+//! Every setting has a default, so `polku` runs with no configuration.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Polku, the learning platform.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "polku", version, about)]
+pub struct Config {
+    /// Database URL: `sqlite://path/file.db` (created if missing) or `postgres://user@host/db`.
+    #[arg(long, env = "POLKU_DATABASE_URL", default_value = "sqlite://data/polku.db", global = true)]
+    pub database_url: String,
+
+    /// Folder of courses to import at start-up.
+    #[arg(long, env = "POLKU_CONTENT_DIR", default_value = "content", global = true)]
+    pub content_dir: PathBuf,
+
+    /// Address to listen on.
+    #[arg(long, env = "POLKU_HOST", default_value = "127.0.0.1", global = true)]
+    pub host: IpAddr,
+
+    /// Port to listen on.
+    #[arg(long, env = "POLKU_PORT", default_value_t = 3000, global = true)]
+    pub port: u16,
+
+    /// Folder with the built browser files (`pkg/polku.js`, `pkg/polku_bg.wasm`, `pkg/polku.css`).
+    #[arg(long, env = "POLKU_SITE_DIR", default_value = "target/site", global = true)]
+    pub site_dir: PathBuf,
+
+    /// Log format.
+    #[arg(long, env = "POLKU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Subcommands.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Migrate the database, import the content folder and serve (the default).
+    Serve,
+    /// Migrate the database, import the content folder, report problems and exit
+    /// (status 1 when a file has a problem).
+    Import,
+    /// Apply pending database migrations and exit.
+    Migrate,
+}
+
+impl Config {
+    /// Parses flags and environment. On a bad value, returns one line that
+    /// says what is wrong; `--help` and `--version` come back as `Ok(Err(text))`.
+    pub fn from_args<I, T>(args: I) -> Result<Result<Config, String>, String>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        match Config::try_parse_from(args) {
+            Ok(config) => Ok(Ok(config)),
+            Err(err) if matches!(err.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) => {
+                Ok(Err(err.to_string()))
+            }
+            Err(err) => {
+                let text = err.to_string();
+                let line = text.lines().next().unwrap_or("invalid configuration").trim();
+                Err(line.strip_prefix("error: ").unwrap_or(line).to_owned())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Config, String> {
+        Config::from_args(std::iter::once("polku").chain(args.iter().copied())).and_then(|r| r.map_err(|help| help))
+    }
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let config = parse(&[]).unwrap();
+        assert_eq!(config.database_url, "sqlite://data/polku.db");
+        assert_eq!(config.port, 3000);
+        assert_eq!(config.host.to_string(), "127.0.0.1");
+        assert_eq!(config.content_dir, PathBuf::from("content"));
+        assert_eq!(config.log_format, LogFormat::Text);
+        assert_eq!(config.command, None);
+    }
+
+    #[test]
+    fn flags_override_defaults() {
+        let config = parse(&["--port", "8080", "--database-url", "postgres://p@localhost/polku", "--content-dir", "/srv/courses", "import"]).unwrap();
+        assert_eq!(config.port, 8080);
+        assert_eq!(config.database_url, "postgres://p@localhost/polku");
+        assert_eq!(config.content_dir, PathBuf::from("/srv/courses"));
+        assert_eq!(config.command, Some(Command::Import));
+    }
+
+    #[test]
+    fn bad_values_give_one_clear_line() {
+        let err = parse(&["--port", "abc"]).unwrap_err();
+        assert!(!err.contains('\n'), "{err}");
+        assert!(err.contains("--port") && err.contains("abc"), "{err}");
+
+        let err = parse(&["--log-format", "xml"]).unwrap_err();
+        assert!(!err.contains('\n') && err.contains("xml"), "{err}");
+
+        let err = parse(&["--no-such-flag"]).unwrap_err();
+        assert!(!err.contains('\n') && err.contains("--no-such-flag"), "{err}");
+
+        let err = parse(&["--host", "not-an-ip"]).unwrap_err();
+        assert!(err.contains("not-an-ip"), "{err}");
+    }
+}

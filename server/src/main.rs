@@ -1,0 +1,30 @@
+//! `polku`: the server binary.
+
+use std::process::ExitCode;
+
+use server::config::Config;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match Config::from_args(std::env::args_os()) {
+        Ok(Ok(config)) => config,
+        Ok(Err(help)) => {
+            print!("{help}");
+            return ExitCode::SUCCESS;
+        }
+        Err(line) => {
+            eprintln!("polku: {line}");
+            return ExitCode::from(2);
+        }
+    };
+    server::telemetry::init(config.log_format);
+    match server::run(config).await {
+        Ok(code) => code,
+        Err(err) => {
+            let line = err.to_string().replace('\n', " ");
+            tracing::error!("{line}");
+            eprintln!("polku: {line}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! `GET /healthz`: 200 `ok` when the database answers, else 503.
+
+use axum::extract::State;
+use http::StatusCode;
+use polku_core::db::DatabaseConnection;
+
+/// `GET /healthz`
+pub async fn healthz(State(db): State<DatabaseConnection>) -> (StatusCode, &'static str) {
+    match db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(err) => {
+            tracing::error!(error = %err, "health check: database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! `POST /lang`: the language switch without JavaScript. Sets the language
+//! cookie and redirects back to the page the form was on.
+
+use app::api::preferences::language_cookie;
+use app::i18n::Locale;
+use axum::Form;
+use axum::response::{IntoResponse, Redirect, Response};
+use http::header::SET_COOKIE;
+use serde::Deserialize;
+
+/// The language switch form.
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    /// `fi`, `sv` or `en`.
+    lang: String,
+    /// Where to go back to: a path on this site.
+    #[serde(default)]
+    next: String,
+}
+
+/// Only same-site paths: `/x`, never `//host` or `/\host`.
+fn safe_next(next: &str) -> &str {
+    let ok = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && !next.contains(['\r', '\n']);
+    if ok { next } else { "/" }
+}
+
+/// `POST /lang`
+pub async fn set_language(Form(form): Form<LanguageForm>) -> Response {
+    let redirect = Redirect::to(safe_next(&form.next));
+    match Locale::from_code(&form.lang) {
+        Some(locale) => ([(SET_COOKIE, language_cookie(locale))], redirect).into_response(),
+        None => redirect.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn redirects_stay_on_the_site() {
+        assert_eq!(safe_next("/courses/x?y=1"), "/courses/x?y=1");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next(""), "/");
+    }
+}

@@ -1,0 +1,82 @@
+//! The HTTP router: Leptos pages and server functions, static files, and the
+//! few plain routes (`/healthz`, `/lang`), wrapped in the security layers.
+
+mod health;
+mod language;
+mod security;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use app::{App, shell};
+use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::{get, post};
+use http::header::{self, HeaderValue};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list, render_app_async_with_context};
+use polku_core::db::DatabaseConnection;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+
+/// Shared state of every handler.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    /// Leptos' site settings.
+    pub leptos_options: LeptosOptions,
+    /// The database.
+    pub db: DatabaseConnection,
+}
+
+/// Request bodies larger than this are refused (413).
+const BODY_LIMIT: usize = 256 * 1024;
+
+/// Builds the whole application router.
+pub fn router(config: &Config, db: DatabaseConnection) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("polku")
+        .site_root(config.site_dir.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(SocketAddr::new(config.host, config.port))
+        .build();
+    let state = AppState { leptos_options: leptos_options.clone(), db: db.clone() };
+    let context = move || {
+        provide_context(db.clone());
+        leptos::nonce::provide_nonce();
+    };
+    let app_shell = {
+        let options = leptos_options.clone();
+        move || shell(options.clone())
+    };
+    let not_found = render_app_async_with_context(context.clone(), app_shell.clone());
+    let pkg = ServeDir::new(config.site_dir.join("pkg")).precompressed_br().precompressed_gzip();
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/lang", post(language::set_language))
+        .leptos_routes_with_context(&state, generate_route_list(App), context, app_shell)
+        .nest_service(
+            "/pkg",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=3600"),
+                ))
+                .service(pkg),
+        )
+        .fallback(move |request| not_found(request))
+        .layer(axum::middleware::from_fn(security::cross_origin_protection))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CompressionLayer::new())
+        .layer(security::headers())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

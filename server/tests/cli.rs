@@ -1,0 +1,46 @@
+//! The binary's behaviour on bad configuration and bad content: one clear
+//! line and a non-zero exit, or problems reported as `path:line: message`.
+
+use std::process::Command;
+
+fn polku() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_polku"));
+    command.env_remove("POLKU_DATABASE_URL").env_remove("POLKU_PORT").env("RUST_LOG", "warn");
+    command
+}
+
+#[test]
+fn a_bad_config_value_exits_with_one_clear_line() {
+    let output = polku().env("POLKU_PORT", "abc").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("polku: invalid value 'abc' for '--port <PORT>'"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_database_exits_with_one_clear_line() {
+    let output = polku().args(["--database-url", "postgres://polku@127.0.0.1:1/polku", "migrate"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let ours: Vec<&str> = stderr.lines().filter(|l| l.starts_with("polku: ")).collect();
+    assert_eq!(ours.len(), 1, "{stderr}");
+    assert!(ours[0].contains("cannot connect to the database"), "{stderr}");
+
+    let output = polku().args(["--database-url", "mysql://x@localhost/db", "migrate"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("polku: unsupported database URL"));
+}
+
+#[test]
+fn import_reports_each_problem_with_file_and_line_and_keeps_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../server/core/tests/fixtures/invalid");
+    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
+    let output = polku().args(["--database-url", &url, "--content-dir", fixtures, "import"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "problems make `import` fail");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("mixed/02-bad-minutes.md:3: "), "{stderr}");
+    assert!(stderr.contains("bad-manifest/course.toml:4: "), "{stderr}");
+    assert!(stderr.contains("mixed/03-unclosed.md:1: "), "{stderr}");
+}
