@@ -15,7 +15,10 @@ fn camel(key: &str) -> String {
     key.split('_')
         .map(|part| {
             let mut chars = part.chars();
-            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -35,14 +38,21 @@ fn main() {
     let keys: Vec<&String> = tables[0].keys().collect();
     for (locale, table) in LOCALES.iter().zip(&tables) {
         for key in &keys {
-            assert!(table.contains_key(*key), "src/i18n/{locale}.json: missing key \"{key}\"");
-        }
-        for key in table.keys() {
-            assert!(tables[0].contains_key(key), "src/i18n/fi.json: missing key \"{key}\" (found in {locale}.json)");
+            assert!(
+                table.contains_key(*key),
+                "src/i18n/{locale}.json: missing key \"{key}\""
+            );
         }
         for key in table.keys() {
             assert!(
-                key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                tables[0].contains_key(key),
+                "src/i18n/fi.json: missing key \"{key}\" (found in {locale}.json)"
+            );
+        }
+        for key in table.keys() {
+            assert!(
+                key.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
                 "src/i18n/{locale}.json: key \"{key}\" must be snake_case"
             );
         }
@@ -55,7 +65,12 @@ fn main() {
     }
     out.push_str("}\n\n");
     for (locale, table) in LOCALES.iter().zip(&tables) {
-        let _ = writeln!(out, "const {}: [&str; {}] = [", locale.to_ascii_uppercase(), keys.len());
+        let _ = writeln!(
+            out,
+            "const {}: [&str; {}] = [",
+            locale.to_ascii_uppercase(),
+            keys.len()
+        );
         for key in &keys {
             let _ = writeln!(out, "    {:?},", table[*key]);
         }

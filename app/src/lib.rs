@@ -15,7 +15,9 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::i18n::{I18n, Key, Locale, t};
-use crate::pages::{catalog::CatalogPage, course::CoursePage, lesson::LessonPage, not_found::NotFound};
+use crate::pages::{
+    catalog::CatalogPage, course::CoursePage, lesson::LessonPage, not_found::NotFound,
+};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -49,8 +51,16 @@ fn initial_locale() -> Locale {
     {
         use_context::<http::request::Parts>()
             .map(|parts| {
-                let header = |name| parts.headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
-                Locale::negotiate(header(http::header::COOKIE), header(http::header::ACCEPT_LANGUAGE))
+                let header = |name| {
+                    parts
+                        .headers
+                        .get(name)
+                        .and_then(|v: &http::HeaderValue| v.to_str().ok())
+                };
+                Locale::negotiate(
+                    header(http::header::COOKIE),
+                    header(http::header::ACCEPT_LANGUAGE),
+                )
             })
             .unwrap_or_default()
     }
@@ -71,9 +81,10 @@ mod security {
     /// Sends a strict Content-Security-Policy whose nonce is the one Leptos
     /// puts on its hydration script: no inline script runs without it.
     pub fn set_content_security_policy() {
-        let (Some(nonce), Some(response)) =
-            (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
-        else {
+        let (Some(nonce), Some(response)) = (
+            leptos::nonce::use_nonce(),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) else {
             return;
         };
         let policy = format!(

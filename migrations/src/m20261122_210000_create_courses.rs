@@ -58,14 +58,32 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Courses::Table)
-                    .col(ColumnDef::new(Courses::Id).integer().not_null().auto_increment().primary_key())
+                    .col(
+                        ColumnDef::new(Courses::Id)
+                            .integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Courses::Slug).string_len(100).not_null())
-                    .col(ColumnDef::new(Courses::DefaultLanguage).string_len(8).not_null())
+                    .col(
+                        ColumnDef::new(Courses::DefaultLanguage)
+                            .string_len(8)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Courses::Level).string_len(20).not_null())
                     .col(ColumnDef::new(Courses::Hours).integer().not_null())
                     .col(ColumnDef::new(Courses::Position).integer().not_null())
-                    .col(ColumnDef::new(Courses::SourceHash).string_len(64).not_null())
-                    .col(ColumnDef::new(Courses::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Courses::SourceHash)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Courses::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -84,10 +102,24 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(CourseTexts::Table)
-                    .col(ColumnDef::new(CourseTexts::Id).integer().not_null().auto_increment().primary_key())
+                    .col(
+                        ColumnDef::new(CourseTexts::Id)
+                            .integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(CourseTexts::CourseId).integer().not_null())
-                    .col(ColumnDef::new(CourseTexts::Language).string_len(8).not_null())
-                    .col(ColumnDef::new(CourseTexts::Title).string_len(300).not_null())
+                    .col(
+                        ColumnDef::new(CourseTexts::Language)
+                            .string_len(8)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(CourseTexts::Title)
+                            .string_len(300)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(CourseTexts::Summary).text().not_null())
                     .foreign_key(
                         ForeignKey::create()
@@ -115,7 +147,13 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Lessons::Table)
-                    .col(ColumnDef::new(Lessons::Id).integer().not_null().auto_increment().primary_key())
+                    .col(
+                        ColumnDef::new(Lessons::Id)
+                            .integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Lessons::CourseId).integer().not_null())
                     .col(ColumnDef::new(Lessons::Slug).string_len(100).not_null())
                     .col(ColumnDef::new(Lessons::Position).integer().not_null())
@@ -145,12 +183,30 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(LessonTexts::Table)
-                    .col(ColumnDef::new(LessonTexts::Id).integer().not_null().auto_increment().primary_key())
+                    .col(
+                        ColumnDef::new(LessonTexts::Id)
+                            .integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(LessonTexts::LessonId).integer().not_null())
-                    .col(ColumnDef::new(LessonTexts::Language).string_len(8).not_null())
-                    .col(ColumnDef::new(LessonTexts::Title).string_len(300).not_null())
+                    .col(
+                        ColumnDef::new(LessonTexts::Language)
+                            .string_len(8)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(LessonTexts::Title)
+                            .string_len(300)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(LessonTexts::Minutes).integer().not_null())
-                    .col(ColumnDef::new(LessonTexts::SourcePath).string_len(500).not_null())
+                    .col(
+                        ColumnDef::new(LessonTexts::SourcePath)
+                            .string_len(500)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(LessonTexts::Objectives).text().not_null())
                     .col(ColumnDef::new(LessonTexts::BodyMarkdown).text().not_null())
                     .col(ColumnDef::new(LessonTexts::BodyHtml).text().not_null())
@@ -185,7 +241,9 @@ impl MigrationTrait for Migration {
             CourseTexts::Table.into_iden(),
             Courses::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -11,11 +11,21 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(name = "polku", version, about)]
 pub struct Config {
     /// Database URL: `sqlite://path/file.db` (created if missing) or `postgres://user@host/db`.
-    #[arg(long, env = "POLKU_DATABASE_URL", default_value = "sqlite://data/polku.db", global = true)]
+    #[arg(
+        long,
+        env = "POLKU_DATABASE_URL",
+        default_value = "sqlite://data/polku.db",
+        global = true
+    )]
     pub database_url: String,
 
     /// Folder of courses to import at start-up.
-    #[arg(long, env = "POLKU_CONTENT_DIR", default_value = "content", global = true)]
+    #[arg(
+        long,
+        env = "POLKU_CONTENT_DIR",
+        default_value = "content",
+        global = true
+    )]
     pub content_dir: PathBuf,
 
     /// Address to listen on.
@@ -27,7 +37,12 @@ pub struct Config {
     pub port: u16,
 
     /// Folder with the built browser files (`pkg/polku.js`, `pkg/polku_bg.wasm`, `pkg/polku.css`).
-    #[arg(long, env = "POLKU_SITE_DIR", default_value = "target/site", global = true)]
+    #[arg(
+        long,
+        env = "POLKU_SITE_DIR",
+        default_value = "target/site",
+        global = true
+    )]
     pub site_dir: PathBuf,
 
     /// Log format.
@@ -70,12 +85,21 @@ impl Config {
     {
         match Config::try_parse_from(args) {
             Ok(config) => Ok(Ok(config)),
-            Err(err) if matches!(err.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) => {
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+                ) =>
+            {
                 Ok(Err(err.to_string()))
             }
             Err(err) => {
                 let text = err.to_string();
-                let line = text.lines().next().unwrap_or("invalid configuration").trim();
+                let line = text
+                    .lines()
+                    .next()
+                    .unwrap_or("invalid configuration")
+                    .trim();
                 Err(line.strip_prefix("error: ").unwrap_or(line).to_owned())
             }
         }
@@ -87,7 +111,8 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Config, String> {
-        Config::from_args(std::iter::once("polku").chain(args.iter().copied())).and_then(|r| r.map_err(|help| help))
+        Config::from_args(std::iter::once("polku").chain(args.iter().copied()))
+            .and_then(|r| r)
     }
 
     #[test]
@@ -103,7 +128,16 @@ mod tests {
 
     #[test]
     fn flags_override_defaults() {
-        let config = parse(&["--port", "8080", "--database-url", "postgres://p@localhost/polku", "--content-dir", "/srv/courses", "import"]).unwrap();
+        let config = parse(&[
+            "--port",
+            "8080",
+            "--database-url",
+            "postgres://p@localhost/polku",
+            "--content-dir",
+            "/srv/courses",
+            "import",
+        ])
+        .unwrap();
         assert_eq!(config.port, 8080);
         assert_eq!(config.database_url, "postgres://p@localhost/polku");
         assert_eq!(config.content_dir, PathBuf::from("/srv/courses"));
@@ -120,7 +154,10 @@ mod tests {
         assert!(!err.contains('\n') && err.contains("xml"), "{err}");
 
         let err = parse(&["--no-such-flag"]).unwrap_err();
-        assert!(!err.contains('\n') && err.contains("--no-such-flag"), "{err}");
+        assert!(
+            !err.contains('\n') && err.contains("--no-such-flag"),
+            "{err}"
+        );
 
         let err = parse(&["--host", "not-an-ip"]).unwrap_err();
         assert!(err.contains("not-an-ip"), "{err}");

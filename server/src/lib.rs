@@ -36,7 +36,10 @@ pub enum StartError {
 
 /// Loads `dir`, logs every problem as `path:line: message`, imports the
 /// courses that are fine. Returns the number of problems.
-pub async fn import_content(db: &DatabaseConnection, dir: &std::path::Path) -> Result<usize, StartError> {
+pub async fn import_content(
+    db: &DatabaseConnection,
+    dir: &std::path::Path,
+) -> Result<usize, StartError> {
     let (courses, problems) = content::load_dir(dir);
     for problem in &problems {
         tracing::warn!(target: "polku::content", "{problem}");
@@ -64,7 +67,11 @@ pub async fn run(config: Config) -> Result<ExitCode, StartError> {
         Command::Migrate => Ok(ExitCode::SUCCESS),
         Command::Import => {
             let problems = import_content(&db, &config.content_dir).await?;
-            Ok(if problems == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if problems == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Serve => {
             import_content(&db, &config.content_dir).await?;
@@ -77,9 +84,14 @@ pub async fn run(config: Config) -> Result<ExitCode, StartError> {
 async fn serve(config: Config, db: DatabaseConnection) -> Result<(), StartError> {
     let addr = SocketAddr::new(config.host, config.port);
     let router = routes::router(&config, db);
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
     tracing::info!("Polku is listening on http://{addr}");
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.map_err(StartError::Serve)
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)
 }
 
 async fn shutdown_signal() {
@@ -88,7 +100,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };
@@ -117,7 +131,13 @@ pub fn redact(url: &str) -> String {
 mod tests {
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(super::redact("postgres://polku:s3cret@db/polku"), "postgres://polku:***@db/polku");
-        assert_eq!(super::redact("sqlite://data/polku.db"), "sqlite://data/polku.db");
+        assert_eq!(
+            super::redact("postgres://polku:s3cret@db/polku"),
+            "postgres://polku:***@db/polku"
+        );
+        assert_eq!(
+            super::redact("sqlite://data/polku.db"),
+            "sqlite://data/polku.db"
+        );
     }
 }

@@ -5,7 +5,10 @@ use std::process::Command;
 
 fn polku() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_polku"));
-    command.env_remove("POLKU_DATABASE_URL").env_remove("POLKU_PORT").env("RUST_LOG", "warn");
+    command
+        .env_remove("POLKU_DATABASE_URL")
+        .env_remove("POLKU_PORT")
+        .env("RUST_LOG", "warn");
     command
 }
 
@@ -15,19 +18,38 @@ fn a_bad_config_value_exits_with_one_clear_line() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("polku: invalid value 'abc' for '--port <PORT>'"), "{stderr}");
+    assert!(
+        stderr.starts_with("polku: invalid value 'abc' for '--port <PORT>'"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn an_unreachable_database_exits_with_one_clear_line() {
-    let output = polku().args(["--database-url", "postgres://polku@127.0.0.1:1/polku", "migrate"]).output().unwrap();
+    let output = polku()
+        .args([
+            "--database-url",
+            "postgres://polku@127.0.0.1:1/polku",
+            "migrate",
+        ])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    let ours: Vec<&str> = stderr.lines().filter(|l| l.starts_with("polku: ")).collect();
+    let ours: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("polku: "))
+        .collect();
     assert_eq!(ours.len(), 1, "{stderr}");
-    assert!(ours[0].contains("cannot connect to the database"), "{stderr}");
+    assert!(
+        ours[0].contains("cannot connect to the database"),
+        "{stderr}"
+    );
 
-    let output = polku().args(["--database-url", "mysql://x@localhost/db", "migrate"]).output().unwrap();
+    let output = polku()
+        .args(["--database-url", "mysql://x@localhost/db", "migrate"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("polku: unsupported database URL"));
 }
@@ -35,9 +57,15 @@ fn an_unreachable_database_exits_with_one_clear_line() {
 #[test]
 fn import_reports_each_problem_with_file_and_line_and_keeps_the_rest() {
     let dir = tempfile::tempdir().unwrap();
-    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../server/core/tests/fixtures/invalid");
+    let fixtures = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../server/core/tests/fixtures/invalid"
+    );
     let url = format!("sqlite://{}", dir.path().join("polku.db").display());
-    let output = polku().args(["--database-url", &url, "--content-dir", fixtures, "import"]).output().unwrap();
+    let output = polku()
+        .args(["--database-url", &url, "--content-dir", fixtures, "import"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1), "problems make `import` fail");
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("mixed/02-bad-minutes.md:3: "), "{stderr}");

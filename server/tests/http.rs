@@ -1,5 +1,6 @@
 //! HTTP tests through the real router, on a real SQLite file with the
 //! bundled courses imported.
+#![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
 
 use std::path::Path;
 
@@ -13,23 +14,44 @@ async fn app() -> (Router, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
     let url = format!("sqlite://{}", dir.path().join("polku.db").display());
-    let config = Config::from_args(["polku", "--database-url", &url, "--content-dir", &content.to_string_lossy()])
-        .unwrap()
-        .unwrap();
+    let config = Config::from_args([
+        "polku",
+        "--database-url",
+        &url,
+        "--content-dir",
+        &content.to_string_lossy(),
+    ])
+    .unwrap()
+    .unwrap();
     let db = polku_core::db::open(&config.database_url).await.unwrap();
-    assert_eq!(server::import_content(&db, &config.content_dir).await.unwrap(), 0);
+    assert_eq!(
+        server::import_content(&db, &config.content_dir)
+            .await
+            .unwrap(),
+        0
+    );
     (server::routes::router(&config, db), dir)
 }
 
-async fn get(app: &Router, path: &str, cookie: Option<&str>) -> (StatusCode, http::HeaderMap, String) {
+async fn get(
+    app: &Router,
+    path: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, http::HeaderMap, String) {
     let mut request = Request::get(path);
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
     }
-    let response = app.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = response.status();
     let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), 10 << 20).await.unwrap();
+    let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
+        .await
+        .unwrap();
     (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
 }
 
@@ -46,35 +68,72 @@ async fn catalog_course_and_lesson_render_on_the_server() {
     let (status, headers, body) = get(&app, "/", None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("<html lang=\"fi\""), "{body}");
-    assert!(body.contains("Digitaidot alusta") && body.contains("href=\"/courses/digital-basics\""), "{body}");
-    let csp = headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
-    assert!(csp.contains("script-src 'self' 'nonce-") && !csp.contains("unsafe-inline"), "{csp}");
-    assert_eq!(headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+    assert!(
+        body.contains("Digitaidot alusta") && body.contains("href=\"/courses/digital-basics\""),
+        "{body}"
+    );
+    let csp = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        csp.contains("script-src 'self' 'nonce-") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(
+        headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff"
+    );
 
     let (status, _, body) = get(&app, "/courses/digital-basics", None).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("href=\"/courses/digital-basics/devices\""), "{body}");
+    assert!(
+        body.contains("href=\"/courses/digital-basics/devices\""),
+        "{body}"
+    );
 
     let (status, _, body) = get(&app, "/courses/digital-basics/browser", None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Verkkoselain"), "{body}");
-    assert!(body.contains("rel=\"prev\" href=\"/courses/digital-basics/devices\""), "{body}");
-    assert!(body.contains("rel=\"next\" href=\"/courses/digital-basics/email\""), "{body}");
+    assert!(
+        body.contains("rel=\"prev\" href=\"/courses/digital-basics/devices\""),
+        "{body}"
+    );
+    assert!(
+        body.contains("rel=\"next\" href=\"/courses/digital-basics/email\""),
+        "{body}"
+    );
 }
 
 #[tokio::test]
 async fn language_comes_from_the_cookie() {
     let (app, _dir) = app().await;
-    let (_, _, body) = get(&app, "/courses/digital-basics/browser", Some("polku_lang=en")).await;
-    assert!(body.contains("<html lang=\"en\"") && body.contains("The web browser"), "{body}");
+    let (_, _, body) = get(
+        &app,
+        "/courses/digital-basics/browser",
+        Some("polku_lang=en"),
+    )
+    .await;
+    assert!(
+        body.contains("<html lang=\"en\"") && body.contains("The web browser"),
+        "{body}"
+    );
     let (_, _, body) = get(&app, "/", Some("polku_lang=sv")).await;
-    assert!(body.contains("<html lang=\"sv\"") && body.contains("Digital grunder"), "{body}");
+    assert!(
+        body.contains("<html lang=\"sv\"") && body.contains("Digital grunder"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
 async fn unknown_pages_are_404() {
     let (app, _dir) = app().await;
-    for path in ["/no-such-page", "/courses/nope", "/courses/digital-basics/nope"] {
+    for path in [
+        "/no-such-page",
+        "/courses/nope",
+        "/courses/digital-basics/nope",
+    ] {
         let (status, _, body) = get(&app, path, None).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(body.contains("Sivua ei löytynyt"), "{path}: {body}");
@@ -91,9 +150,22 @@ async fn language_form_sets_the_cookie_and_redirects_back() {
         .unwrap();
     let response = app.clone().oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(response.headers().get(header::LOCATION).unwrap(), "/courses/digital-basics");
-    let cookie = response.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap();
-    assert!(cookie.starts_with("polku_lang=sv;") && cookie.contains("SameSite=Lax") && cookie.contains("HttpOnly"), "{cookie}");
+    assert_eq!(
+        response.headers().get(header::LOCATION).unwrap(),
+        "/courses/digital-basics"
+    );
+    let cookie = response
+        .headers()
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        cookie.starts_with("polku_lang=sv;")
+            && cookie.contains("SameSite=Lax")
+            && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
 
     // An open redirect is refused.
     let request = Request::post("/lang")
@@ -107,7 +179,10 @@ async fn language_form_sets_the_cookie_and_redirects_back() {
 #[tokio::test]
 async fn cross_site_posts_are_refused() {
     let (app, _dir) = app().await;
-    for (name, value) in [("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")] {
+    for (name, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "https://evil.example"),
+    ] {
         let request = Request::post("/lang")
             .header(header::HOST, "127.0.0.1:3000")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

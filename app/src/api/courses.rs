@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{AppError, CourseDetail, CourseCard, LessonPage};
+use super::{AppError, CourseCard, CourseDetail, LessonPage};
 use crate::i18n::Locale;
 
 #[cfg(feature = "ssr")]
@@ -41,12 +41,17 @@ mod convert {
     }
 
     pub fn link(l: courses::LessonLink) -> LessonLink {
-        LessonLink { slug: l.slug, title: l.title, minutes: l.minutes }
+        LessonLink {
+            slug: l.slug,
+            title: l.title,
+            minutes: l.minutes,
+        }
     }
 
     /// The database connection the server provides as request context.
     pub fn db() -> Result<polku_core::db::DatabaseConnection, crate::api::AppError> {
-        leptos::prelude::use_context::<polku_core::db::DatabaseConnection>().ok_or(crate::api::AppError::Internal)
+        leptos::prelude::use_context::<polku_core::db::DatabaseConnection>()
+            .ok_or(crate::api::AppError::Internal)
     }
 }
 
@@ -63,12 +68,19 @@ pub async fn get_catalog(locale: Locale) -> Result<Vec<CourseCard>, AppError> {
 pub async fn get_course(slug: String, locale: Locale) -> Result<CourseDetail, AppError> {
     let db = convert::db()?;
     let view = polku_core::courses::course(&db, &slug, convert::language(locale)).await?;
-    Ok(CourseDetail { course: convert::card(view.course), lessons: view.lessons.into_iter().map(convert::link).collect() })
+    Ok(CourseDetail {
+        course: convert::card(view.course),
+        lessons: view.lessons.into_iter().map(convert::link).collect(),
+    })
 }
 
 /// `POST /api/get_lesson`: one lesson with previous/next links.
 #[server(prefix = "/api", endpoint = "get_lesson")]
-pub async fn get_lesson(course: String, lesson: String, locale: Locale) -> Result<LessonPage, AppError> {
+pub async fn get_lesson(
+    course: String,
+    lesson: String,
+    locale: Locale,
+) -> Result<LessonPage, AppError> {
     let db = convert::db()?;
     let v = polku_core::courses::lesson(&db, &course, &lesson, convert::language(locale)).await?;
     Ok(LessonPage {

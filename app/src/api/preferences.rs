@@ -7,7 +7,11 @@ use crate::i18n::Locale;
 
 /// The `Set-Cookie` value that remembers `locale` for a year.
 pub fn language_cookie(locale: Locale) -> String {
-    format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", crate::i18n::LANG_COOKIE, locale.code())
+    format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        crate::i18n::LANG_COOKIE,
+        locale.code()
+    )
 }
 
 /// `POST /api/set_language`: remembers the interface language (used by the
@@ -15,7 +19,8 @@ pub fn language_cookie(locale: Locale) -> String {
 #[server(prefix = "/api", endpoint = "set_language")]
 pub async fn set_language(locale: Locale) -> Result<(), AppError> {
     let response = use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
-    let value = http::HeaderValue::from_str(&language_cookie(locale)).map_err(|_| AppError::Internal)?;
+    let value =
+        http::HeaderValue::from_str(&language_cookie(locale)).map_err(|_| AppError::Internal)?;
     response.append_header(http::header::SET_COOKIE, value);
     Ok(())
 }

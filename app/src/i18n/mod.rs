@@ -41,7 +41,12 @@ impl Locale {
 
     /// Parses a code such as `fi` or `sv-FI`.
     pub fn from_code(code: &str) -> Option<Locale> {
-        let primary = code.trim().split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+        let primary = code
+            .trim()
+            .split(['-', '_'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         match primary.as_str() {
             "fi" => Some(Locale::Fi),
             "sv" => Some(Locale::Sv),
@@ -71,7 +76,9 @@ impl Locale {
         let from_cookie = cookie_header.and_then(|header| {
             header.split(';').find_map(|pair| {
                 let (name, value) = pair.split_once('=')?;
-                (name.trim() == LANG_COOKIE).then(|| Locale::from_code(value)).flatten()
+                (name.trim() == LANG_COOKIE)
+                    .then(|| Locale::from_code(value))
+                    .flatten()
             })
         });
         let from_header = || {
@@ -82,7 +89,11 @@ impl Locale {
                         let mut parts = item.split(';');
                         let locale = Locale::from_code(parts.next()?)?;
                         let q = parts
-                            .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                            .find_map(|p| {
+                                p.trim()
+                                    .strip_prefix("q=")
+                                    .and_then(|q| q.parse::<f32>().ok())
+                            })
                             .unwrap_or(1.0);
                         Some((q, locale))
                     })
@@ -101,7 +112,9 @@ pub struct I18n(pub RwSignal<Locale>);
 
 /// The current locale signal.
 pub fn use_locale() -> RwSignal<Locale> {
-    use_context::<I18n>().map(|i| i.0).unwrap_or_else(|| RwSignal::new(Locale::default()))
+    use_context::<I18n>()
+        .map(|i| i.0)
+        .unwrap_or_else(|| RwSignal::new(Locale::default()))
 }
 
 /// A reactive translated text: re-renders when the language changes.
@@ -111,7 +124,10 @@ pub fn t(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
 }
 
 /// A reactive translated text with `{name}` placeholders filled in.
-pub fn tf(key: Key, args: Vec<(&'static str, String)>) -> impl Fn() -> String + Send + Sync + 'static {
+pub fn tf(
+    key: Key,
+    args: Vec<(&'static str, String)>,
+) -> impl Fn() -> String + Send + Sync + 'static {
     let locale = use_locale();
     move || fill(locale.get().text(key), &args)
 }
@@ -131,9 +147,18 @@ mod tests {
 
     #[test]
     fn negotiation_prefers_cookie_then_header() {
-        assert_eq!(Locale::negotiate(Some("a=b; polku_lang=sv"), Some("en")), Locale::Sv);
-        assert_eq!(Locale::negotiate(None, Some("de, en;q=0.8, fi;q=0.5")), Locale::En);
-        assert_eq!(Locale::negotiate(Some("polku_lang=xx"), Some("sv-FI")), Locale::Sv);
+        assert_eq!(
+            Locale::negotiate(Some("a=b; polku_lang=sv"), Some("en")),
+            Locale::Sv
+        );
+        assert_eq!(
+            Locale::negotiate(None, Some("de, en;q=0.8, fi;q=0.5")),
+            Locale::En
+        );
+        assert_eq!(
+            Locale::negotiate(Some("polku_lang=xx"), Some("sv-FI")),
+            Locale::Sv
+        );
         assert_eq!(Locale::negotiate(None, None), Locale::Fi);
     }
 
@@ -146,6 +171,12 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled() {
-        assert_eq!(fill("Lesson {n} of {total}", &[("n", "2".into()), ("total", "5".into())]), "Lesson 2 of 5");
+        assert_eq!(
+            fill(
+                "Lesson {n} of {total}",
+                &[("n", "2".into()), ("total", "5".into())]
+            ),
+            "Lesson 2 of 5"
+        );
     }
 }

@@ -16,7 +16,12 @@ pub fn CoursePage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let course = Resource::new(
-        move || (params.read().get("course").unwrap_or_default(), locale.get()),
+        move || {
+            (
+                params.read().get("course").unwrap_or_default(),
+                locale.get(),
+            )
+        },
         |(slug, locale)| get_course(slug, locale),
     );
     view! {
@@ -36,7 +41,9 @@ fn CourseView(detail: CourseDetail) -> impl IntoView {
     let locale = use_locale();
     let CourseDetail { course, lessons } = detail;
     let lang = move || content_lang(course.language, locale.get());
-    let start = lessons.first().map(|l| format!("/courses/{}/{}", course.slug, l.slug));
+    let start = lessons
+        .first()
+        .map(|l| format!("/courses/{}/{}", course.slug, l.slug));
     let hours = course.hours.to_string();
     let count = course.lesson_count.to_string();
     let slug = course.slug.clone();

@@ -18,7 +18,11 @@ pub fn LessonPage() -> impl IntoView {
     let lesson = Resource::new(
         move || {
             let p = params.read();
-            (p.get("course").unwrap_or_default(), p.get("lesson").unwrap_or_default(), locale.get())
+            (
+                p.get("course").unwrap_or_default(),
+                p.get("lesson").unwrap_or_default(),
+                locale.get(),
+            )
         },
         |(course, lesson, locale)| get_lesson(course, lesson, locale),
     );
@@ -41,7 +45,11 @@ fn LessonView(lesson: Lesson) -> impl IntoView {
     let lang = move || content_lang(content_language, locale.get());
     let course_href = format!("/courses/{}", lesson.course_slug);
     let link = |l: &LessonLink| format!("/courses/{}/{}", lesson.course_slug, l.slug);
-    let (n, total, minutes) = (lesson.position.to_string(), lesson.total.to_string(), lesson.minutes.to_string());
+    let (n, total, minutes) = (
+        lesson.position.to_string(),
+        lesson.total.to_string(),
+        lesson.minutes.to_string(),
+    );
     let previous = lesson.previous.as_ref().map(|l| (link(l), l.title.clone()));
     let next = lesson.next.as_ref().map(|l| (link(l), l.title.clone()));
     let objectives = lesson.objectives.clone();

@@ -1,6 +1,7 @@
 //! Database tests: the real migrations on a fresh database per test, on
 //! SQLite always and on PostgreSQL when `POLKU_TEST_POSTGRES_URL` is set
 //! (`scripts/test.sh` starts a server for it under `CI=true`).
+#![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,25 +25,46 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 async fn fresh_databases() -> Vec<TestDb> {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let mut dbs = vec![TestDb { backend: "sqlite", url, _dir: Some(dir) }];
+    let mut dbs = vec![TestDb {
+        backend: "sqlite",
+        url,
+        _dir: Some(dir),
+    }];
     match std::env::var("POLKU_TEST_POSTGRES_URL") {
         Ok(base) => {
-            let name = format!("polku_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+            let name = format!(
+                "polku_test_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst)
+            );
             let admin = Database::connect(base.as_str()).await.unwrap();
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
             let (prefix, _) = base.rsplit_once('/').unwrap();
-            dbs.push(TestDb { backend: "postgres", url: format!("{prefix}/{name}"), _dir: None });
+            dbs.push(TestDb {
+                backend: "postgres",
+                url: format!("{prefix}/{name}"),
+                _dir: None,
+            });
         }
         Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("CI=true but POLKU_TEST_POSTGRES_URL is not set: the PostgreSQL tests must not be skipped in CI")
+            panic!(
+                "CI=true but POLKU_TEST_POSTGRES_URL is not set: the PostgreSQL tests must not be skipped in CI"
+            )
         }
-        Err(_) => eprintln!("PostgreSQL SKIPPED: set POLKU_TEST_POSTGRES_URL to run these tests on PostgreSQL too"),
+        Err(_) => eprintln!(
+            "PostgreSQL SKIPPED: set POLKU_TEST_POSTGRES_URL to run these tests on PostgreSQL too"
+        ),
     }
     dbs
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn bundled_content() -> PathBuf {
@@ -72,12 +94,35 @@ fn copy_dir(from: &Path, to: &Path) {
 async fn migrations_apply_roll_back_and_apply_again() {
     for t in fresh_databases().await {
         let db = db::open(&t.url).await.unwrap();
-        assert_eq!(Migrator::get_pending_migrations(&db).await.unwrap().len(), 0, "{}", t.backend);
-        assert!(courses::catalog(&db, Language::Fi).await.unwrap().is_empty(), "{}", t.backend);
+        assert_eq!(
+            Migrator::get_pending_migrations(&db).await.unwrap().len(),
+            0,
+            "{}",
+            t.backend
+        );
+        assert!(
+            courses::catalog(&db, Language::Fi)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{}",
+            t.backend
+        );
         Migrator::down(&db, None).await.unwrap();
-        assert!(courses::catalog(&db, Language::Fi).await.is_err(), "{}: tables must be gone", t.backend);
+        assert!(
+            courses::catalog(&db, Language::Fi).await.is_err(),
+            "{}: tables must be gone",
+            t.backend
+        );
         Migrator::up(&db, None).await.unwrap();
-        assert!(courses::catalog(&db, Language::Fi).await.unwrap().is_empty(), "{}", t.backend);
+        assert!(
+            courses::catalog(&db, Language::Fi)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{}",
+            t.backend
+        );
     }
 }
 
@@ -89,30 +134,83 @@ async fn import_is_idempotent_and_keeps_lesson_ids() {
         copy_dir(&fixture("valid"), work.path());
 
         let first = import(&db, work.path()).await;
-        assert_eq!(first, ImportReport { created: 1, updated: 0, unchanged: 0 }, "{}", t.backend);
-        let ids: Vec<i32> = polku_core::db::entities::lessons::Entity::find().all(&db).await.unwrap().iter().map(|l| l.id).collect();
+        assert_eq!(
+            first,
+            ImportReport {
+                created: 1,
+                updated: 0,
+                unchanged: 0
+            },
+            "{}",
+            t.backend
+        );
+        let ids: Vec<i32> = polku_core::db::entities::lessons::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|l| l.id)
+            .collect();
         assert_eq!(ids.len(), 2, "{}", t.backend);
 
         let again = import(&db, work.path()).await;
-        assert_eq!(again, ImportReport { created: 0, updated: 0, unchanged: 1 }, "{}", t.backend);
+        assert_eq!(
+            again,
+            ImportReport {
+                created: 0,
+                updated: 0,
+                unchanged: 1
+            },
+            "{}",
+            t.backend
+        );
 
         // Edit a lesson: the course is updated in place, lesson ids stay.
         let lesson = work.path().join("first-course/01-welcome.md");
-        let text = std::fs::read_to_string(&lesson).unwrap().replace("ensimmäinen", "päivitetty");
+        let text = std::fs::read_to_string(&lesson)
+            .unwrap()
+            .replace("ensimmäinen", "päivitetty");
         std::fs::write(&lesson, text).unwrap();
         let changed = import(&db, work.path()).await;
-        assert_eq!(changed, ImportReport { created: 0, updated: 1, unchanged: 0 }, "{}", t.backend);
-        let after: Vec<i32> = polku_core::db::entities::lessons::Entity::find().all(&db).await.unwrap().iter().map(|l| l.id).collect();
+        assert_eq!(
+            changed,
+            ImportReport {
+                created: 0,
+                updated: 1,
+                unchanged: 0
+            },
+            "{}",
+            t.backend
+        );
+        let after: Vec<i32> = polku_core::db::entities::lessons::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|l| l.id)
+            .collect();
         assert_eq!(after, ids, "{}", t.backend);
-        let view = courses::lesson(&db, "first-course", "welcome", Language::Fi).await.unwrap();
-        assert!(view.body_html.contains("päivitetty"), "{}: {}", t.backend, view.body_html);
+        let view = courses::lesson(&db, "first-course", "welcome", Language::Fi)
+            .await
+            .unwrap();
+        assert!(
+            view.body_html.contains("päivitetty"),
+            "{}: {}",
+            t.backend,
+            view.body_html
+        );
 
         // Remove a lesson file: the lesson goes.
         std::fs::remove_file(work.path().join("first-course/02-no-front-matter.md")).unwrap();
         import(&db, work.path()).await;
-        let course = courses::course(&db, "first-course", Language::Fi).await.unwrap();
+        let course = courses::course(&db, "first-course", Language::Fi)
+            .await
+            .unwrap();
         assert_eq!(course.lessons.len(), 1, "{}", t.backend);
-        assert!(matches!(courses::lesson(&db, "first-course", "no-front-matter", Language::Fi).await, Err(CoreError::NotFound)));
+        assert!(matches!(
+            courses::lesson(&db, "first-course", "no-front-matter", Language::Fi).await,
+            Err(CoreError::NotFound)
+        ));
     }
 }
 
@@ -124,26 +222,69 @@ async fn pages_read_in_the_readers_language_with_fallback() {
         import(&db, &fixture("valid")).await;
 
         let fi = courses::catalog(&db, Language::Fi).await.unwrap();
-        assert!(fi.iter().any(|c| c.slug == "digital-basics" && c.title == "Digitaidot alusta" && c.lesson_count == 4), "{}: {fi:?}", t.backend);
+        assert!(
+            fi.iter().any(|c| c.slug == "digital-basics"
+                && c.title == "Digitaidot alusta"
+                && c.lesson_count == 4),
+            "{}: {fi:?}",
+            t.backend
+        );
         let sv = courses::catalog(&db, Language::Sv).await.unwrap();
         let first = sv.iter().find(|c| c.slug == "first-course").unwrap();
-        assert_eq!((first.title.as_str(), first.language), ("Ensimmäinen kurssi", Language::Fi), "{}: no Swedish text, Finnish shown", t.backend);
+        assert_eq!(
+            (first.title.as_str(), first.language),
+            ("Ensimmäinen kurssi", Language::Fi),
+            "{}: no Swedish text, Finnish shown",
+            t.backend
+        );
 
-        let lesson = courses::lesson(&db, "digital-basics", "devices", Language::En).await.unwrap();
+        let lesson = courses::lesson(&db, "digital-basics", "devices", Language::En)
+            .await
+            .unwrap();
         assert_eq!(lesson.title, "Phone, tablet and computer", "{}", t.backend);
         assert_eq!((lesson.position, lesson.total), (1, 4));
         assert!(lesson.previous.is_none());
-        assert_eq!(lesson.next.as_ref().map(|l| l.slug.as_str()), Some("browser"));
-        assert_eq!(lesson.next.as_ref().map(|l| l.title.as_str()), Some("The web browser"));
+        assert_eq!(
+            lesson.next.as_ref().map(|l| l.slug.as_str()),
+            Some("browser")
+        );
+        assert_eq!(
+            lesson.next.as_ref().map(|l| l.title.as_str()),
+            Some("The web browser")
+        );
         assert!(!lesson.objectives.is_empty());
 
-        let last = courses::lesson(&db, "digital-basics", "passwords-and-phishing", Language::Sv).await.unwrap();
-        assert!(last.next.is_none() && last.previous.is_some(), "{}", t.backend);
+        let last = courses::lesson(
+            &db,
+            "digital-basics",
+            "passwords-and-phishing",
+            Language::Sv,
+        )
+        .await
+        .unwrap();
+        assert!(
+            last.next.is_none() && last.previous.is_some(),
+            "{}",
+            t.backend
+        );
 
-        let fallback = courses::lesson(&db, "first-course", "no-front-matter", Language::En).await.unwrap();
-        assert_eq!((fallback.title.as_str(), fallback.language), ("Otsikko tiedostosta", Language::Fi), "{}", t.backend);
+        let fallback = courses::lesson(&db, "first-course", "no-front-matter", Language::En)
+            .await
+            .unwrap();
+        assert_eq!(
+            (fallback.title.as_str(), fallback.language),
+            ("Otsikko tiedostosta", Language::Fi),
+            "{}",
+            t.backend
+        );
 
-        assert!(matches!(courses::course(&db, "no-such-course", Language::Fi).await, Err(CoreError::NotFound)));
-        assert!(matches!(courses::lesson(&db, "digital-basics", "nope", Language::Fi).await, Err(CoreError::NotFound)));
+        assert!(matches!(
+            courses::course(&db, "no-such-course", Language::Fi).await,
+            Err(CoreError::NotFound)
+        ));
+        assert!(matches!(
+            courses::lesson(&db, "digital-basics", "nope", Language::Fi).await,
+            Err(CoreError::NotFound)
+        ));
     }
 }

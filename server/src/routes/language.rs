@@ -20,7 +20,10 @@ pub struct LanguageForm {
 
 /// Only same-site paths: `/x`, never `//host` or `/\host`.
 fn safe_next(next: &str) -> &str {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && !next.contains(['\r', '\n']);
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.contains(['\r', '\n']);
     if ok { next } else { "/" }
 }
 

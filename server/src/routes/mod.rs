@@ -46,7 +46,10 @@ pub fn router(config: &Config, db: DatabaseConnection) -> Router {
         .site_pkg_dir("pkg")
         .site_addr(SocketAddr::new(config.host, config.port))
         .build();
-    let state = AppState { leptos_options: leptos_options.clone(), db: db.clone() };
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        db: db.clone(),
+    };
     let context = move || {
         provide_context(db.clone());
         leptos::nonce::provide_nonce();
@@ -56,7 +59,9 @@ pub fn router(config: &Config, db: DatabaseConnection) -> Router {
         move || shell(options.clone())
     };
     let not_found = render_app_async_with_context(context.clone(), app_shell.clone());
-    let pkg = ServeDir::new(config.site_dir.join("pkg")).precompressed_br().precompressed_gzip();
+    let pkg = ServeDir::new(config.site_dir.join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip();
 
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -71,10 +76,13 @@ pub fn router(config: &Config, db: DatabaseConnection) -> Router {
                 ))
                 .service(pkg),
         )
-        .fallback(move |request| not_found(request))
+        .fallback(not_found)
         .layer(axum::middleware::from_fn(security::cross_origin_protection))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(CompressionLayer::new())
         .layer(security::headers())
         .layer(TraceLayer::new_for_http())

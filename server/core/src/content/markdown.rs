@@ -36,7 +36,10 @@ mod tests {
         let html = render("## Otsikko\n\nTeksti **lihava**.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
         assert!(html.contains("<h2>Otsikko</h2>"), "{html}");
         assert!(html.contains("<strong>lihava</strong>"), "{html}");
-        assert!(html.contains("<table>") && html.contains("<td>2</td>"), "{html}");
+        assert!(
+            html.contains("<table>") && html.contains("<td>2</td>"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -48,7 +51,10 @@ mod tests {
             "<SCRIPT>alert(1)</SCRIPT>",
         ] {
             let html = render(input);
-            assert!(!html.to_lowercase().contains("<script"), "{input:?} gave {html}");
+            assert!(
+                !html.to_lowercase().contains("<script"),
+                "{input:?} gave {html}"
+            );
             assert!(!html.contains("evil.example"), "{input:?} gave {html}");
         }
     }
@@ -65,8 +71,14 @@ mod tests {
         ] {
             // As text the URL is harmless; it must never be an attribute value.
             let html: String = render(input).to_lowercase().split_whitespace().collect();
-            assert!(!html.contains("=\"javascript:") && !html.contains("='javascript:"), "{input:?} gave {html}");
-            assert!(!html.contains("href=\"javascript") && !html.contains("src=\"javascript"), "{input:?} gave {html}");
+            assert!(
+                !html.contains("=\"javascript:") && !html.contains("='javascript:"),
+                "{input:?} gave {html}"
+            );
+            assert!(
+                !html.contains("href=\"javascript") && !html.contains("src=\"javascript"),
+                "{input:?} gave {html}"
+            );
         }
     }
 
@@ -80,21 +92,31 @@ mod tests {
             "<details open ontoggle=alert(1)>",
         ] {
             let html = render(input);
-            assert!(!html.to_lowercase().contains(" on"), "{input:?} gave {html}");
+            assert!(
+                !html.to_lowercase().contains(" on"),
+                "{input:?} gave {html}"
+            );
             assert!(!html.contains("alert"), "{input:?} gave {html}");
         }
     }
 
     #[test]
     fn style_and_iframes_are_removed() {
-        let html = render("<iframe src=\"https://evil.example\"></iframe><p style=\"color:red\">x</p>");
-        assert!(!html.contains("iframe") && !html.contains("style"), "{html}");
+        let html =
+            render("<iframe src=\"https://evil.example\"></iframe><p style=\"color:red\">x</p>");
+        assert!(
+            !html.contains("iframe") && !html.contains("style"),
+            "{html}"
+        );
     }
 
     #[test]
     fn safe_links_keep_working_and_get_rel() {
         let html = render("[Työmarkkinatori](https://tyomarkkinatori.fi)");
-        assert!(html.contains("href=\"https://tyomarkkinatori.fi\""), "{html}");
+        assert!(
+            html.contains("href=\"https://tyomarkkinatori.fi\""),
+            "{html}"
+        );
         assert!(html.contains("rel=\"noopener noreferrer\""), "{html}");
     }
 }

@@ -27,7 +27,11 @@ pub struct Problem {
 
 impl Problem {
     pub(crate) fn new(path: &Path, line: Option<usize>, message: impl Into<String>) -> Self {
-        Problem { path: path.to_path_buf(), line, message: message.into() }
+        Problem {
+            path: path.to_path_buf(),
+            line,
+            message: message.into(),
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
-use super::{CourseSource, CourseText, Level, LessonSource, LessonVariant, Problem, markdown};
+use super::{CourseSource, CourseText, LessonSource, LessonVariant, Level, Problem, markdown};
 use crate::Language;
 
 /// `course.toml`.
@@ -40,14 +40,18 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 fn toml_problem(path: &Path, text: &str, first_line: usize, err: &toml::de::Error) -> Problem {
-    let line = err.span().map(|s| line_of(text, s.start) + first_line - 1).unwrap_or(first_line);
+    let line = err
+        .span()
+        .map(|s| line_of(text, s.start) + first_line - 1)
+        .unwrap_or(first_line);
     Problem::new(path, Some(line), err.message().trim().to_string())
 }
 
 fn valid_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 100
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -64,7 +68,11 @@ pub fn load_dir(root: &Path) -> (Vec<CourseSource>, Vec<Problem>) {
             .filter(|p| p.is_dir() && !is_hidden(p))
             .collect(),
         Err(err) => {
-            problems.push(Problem::new(root, None, format!("cannot read the content folder: {err}")));
+            problems.push(Problem::new(
+                root,
+                None,
+                format!("cannot read the content folder: {err}"),
+            ));
             return (courses, problems);
         }
     };
@@ -75,7 +83,10 @@ pub fn load_dir(root: &Path) -> (Vec<CourseSource>, Vec<Problem>) {
                 problems.push(Problem::new(
                     &dir.join("course.toml"),
                     Some(1),
-                    format!("another course already uses the slug \"{}\"; this one is skipped", course.slug),
+                    format!(
+                        "another course already uses the slug \"{}\"; this one is skipped",
+                        course.slug
+                    ),
                 ));
             } else {
                 courses.push(course);
@@ -86,31 +97,57 @@ pub fn load_dir(root: &Path) -> (Vec<CourseSource>, Vec<Problem>) {
 }
 
 fn is_hidden(path: &Path) -> bool {
-    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.') || n.starts_with('_'))
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') || n.starts_with('_'))
 }
 
 fn read_text(path: &Path, problems: &mut Vec<Problem>) -> Option<String> {
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text)),
+            Ok(text) => Some(
+                text.strip_prefix('\u{feff}')
+                    .map(str::to_owned)
+                    .unwrap_or(text),
+            ),
             Err(err) => {
-                let line = line_of(&String::from_utf8_lossy(err.as_bytes()), err.utf8_error().valid_up_to());
-                problems.push(Problem::new(path, Some(line), "the file is not UTF-8 text; save it as UTF-8"));
+                let line = line_of(
+                    &String::from_utf8_lossy(err.as_bytes()),
+                    err.utf8_error().valid_up_to(),
+                );
+                problems.push(Problem::new(
+                    path,
+                    Some(line),
+                    "the file is not UTF-8 text; save it as UTF-8",
+                ));
                 None
             }
         },
         Err(err) => {
-            problems.push(Problem::new(path, None, format!("cannot read the file: {err}")));
+            problems.push(Problem::new(
+                path,
+                None,
+                format!("cannot read the file: {err}"),
+            ));
             None
         }
     }
 }
 
-fn parse_language(path: &Path, text: &str, value: &Spanned<String>, problems: &mut Vec<Problem>) -> Option<Language> {
+fn parse_language(
+    path: &Path,
+    text: &str,
+    value: &Spanned<String>,
+    problems: &mut Vec<Problem>,
+) -> Option<Language> {
     match value.get_ref().parse::<Language>() {
         Ok(lang) => Some(lang),
         Err(message) => {
-            problems.push(Problem::new(path, Some(line_of(text, value.span().start)), message));
+            problems.push(Problem::new(
+                path,
+                Some(line_of(text, value.span().start)),
+                message,
+            ));
             None
         }
     }
@@ -119,7 +156,11 @@ fn parse_language(path: &Path, text: &str, value: &Spanned<String>, problems: &m
 fn load_course(root: &Path, dir: &Path, problems: &mut Vec<Problem>) -> Option<CourseSource> {
     let manifest_path = dir.join("course.toml");
     if !manifest_path.is_file() {
-        problems.push(Problem::new(dir, None, "no course.toml in this folder, so it is not imported as a course"));
+        problems.push(Problem::new(
+            dir,
+            None,
+            "no course.toml in this folder, so it is not imported as a course",
+        ));
         return None;
     }
     let text = read_text(&manifest_path, problems)?;
@@ -132,7 +173,11 @@ fn load_course(root: &Path, dir: &Path, problems: &mut Vec<Problem>) -> Option<C
             return None;
         }
     };
-    let folder_name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+    let folder_name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_owned();
     let slug = match &manifest.slug {
         Some(s) if valid_slug(s.get_ref()) => s.get_ref().clone(),
         Some(s) => {
@@ -153,7 +198,8 @@ fn load_course(root: &Path, dir: &Path, problems: &mut Vec<Problem>) -> Option<C
             return None;
         }
     };
-    let default_language = parse_language(&manifest_path, &text, &manifest.default_language, problems)?;
+    let default_language =
+        parse_language(&manifest_path, &text, &manifest.default_language, problems)?;
     let mut languages = vec![default_language];
     if let Some(list) = &manifest.languages {
         let line = line_of(&text, list.span().start);
@@ -169,13 +215,24 @@ fn load_course(root: &Path, dir: &Path, problems: &mut Vec<Problem>) -> Option<C
     let mut texts = Vec::new();
     for (code, title) in manifest.title.get_ref() {
         let Ok(language) = code.parse::<Language>() else {
-            problems.push(Problem::new(&manifest_path, Some(title_line), format!("unknown language \"{code}\" in title (use fi, sv or en)")));
+            problems.push(Problem::new(
+                &manifest_path,
+                Some(title_line),
+                format!("unknown language \"{code}\" in title (use fi, sv or en)"),
+            ));
             continue;
         };
         let summary = manifest.summary.get(code).cloned().unwrap_or_default();
-        texts.push(CourseText { language, title: title.trim().to_owned(), summary: summary.trim().to_owned() });
+        texts.push(CourseText {
+            language,
+            title: title.trim().to_owned(),
+            summary: summary.trim().to_owned(),
+        });
     }
-    if !texts.iter().any(|t| t.language == default_language && !t.title.is_empty()) {
+    if !texts
+        .iter()
+        .any(|t| t.language == default_language && !t.title.is_empty())
+    {
         problems.push(Problem::new(
             &manifest_path,
             Some(title_line),
@@ -185,7 +242,14 @@ fn load_course(root: &Path, dir: &Path, problems: &mut Vec<Problem>) -> Option<C
     }
     texts.sort_by_key(|t| t.language);
 
-    let lessons = load_lessons(root, dir, default_language, &languages, &mut hasher, problems);
+    let lessons = load_lessons(
+        root,
+        dir,
+        default_language,
+        &languages,
+        &mut hasher,
+        problems,
+    );
     Some(CourseSource {
         slug,
         default_language,
@@ -220,16 +284,26 @@ fn load_lessons(
     problems: &mut Vec<Problem>,
 ) -> Vec<LessonSource> {
     let mut files: Vec<_> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file()).collect(),
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect(),
         Err(err) => {
-            problems.push(Problem::new(dir, None, format!("cannot read the folder: {err}")));
+            problems.push(Problem::new(
+                dir,
+                None,
+                format!("cannot read the folder: {err}"),
+            ));
             return Vec::new();
         }
     };
     files.sort();
     let mut lessons: BTreeMap<(u32, String), Vec<LessonVariant>> = BTreeMap::new();
     for path in files {
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
         if !name.ends_with(".md") || name.eq_ignore_ascii_case("README.md") {
             continue;
         }
@@ -246,7 +320,13 @@ fn load_lessons(
             Some(code) => match code.parse::<Language>() {
                 Ok(l) if languages.contains(&l) => l,
                 Ok(l) => {
-                    problems.push(Problem::new(&path, None, format!("language \"{l}\" is not listed in the course's languages; skipped")));
+                    problems.push(Problem::new(
+                        &path,
+                        None,
+                        format!(
+                            "language \"{l}\" is not listed in the course's languages; skipped"
+                        ),
+                    ));
                     continue;
                 }
                 Err(message) => {
@@ -255,26 +335,41 @@ fn load_lessons(
                 }
             },
         };
-        let Some(text) = read_text(&path, problems) else { continue };
+        let Some(text) = read_text(&path, problems) else {
+            continue;
+        };
         hasher.update(name.as_bytes());
         hasher.update(text.as_bytes());
-        let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        let relative = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
         if let Some(variant) = parse_lesson(&path, &text, language, relative, problems) {
             if let Some(existing) = lessons.keys().find(|(n, s)| *n == number && s != slug) {
                 problems.push(Problem::new(
                     &path,
                     None,
-                    format!("number {number} is already used by lesson \"{}\"; skipped", existing.1),
+                    format!(
+                        "number {number} is already used by lesson \"{}\"; skipped",
+                        existing.1
+                    ),
                 ));
                 continue;
             }
-            lessons.entry((number, slug.to_owned())).or_default().push(variant);
+            lessons
+                .entry((number, slug.to_owned()))
+                .or_default()
+                .push(variant);
         }
     }
     let mut result = Vec::new();
     for ((number, slug), mut variants) in lessons {
         variants.sort_by_key(|v| v.language != default_language);
-        if variants.first().is_none_or(|v| v.language != default_language) {
+        if variants
+            .first()
+            .is_none_or(|v| v.language != default_language)
+        {
             for v in &variants {
                 problems.push(Problem::new(
                     &root.join(&v.source_path),
@@ -284,12 +379,22 @@ fn load_lessons(
             }
             continue;
         }
-        result.push(LessonSource { slug, number, variants });
+        result.push(LessonSource {
+            slug,
+            number,
+            variants,
+        });
     }
     result
 }
 
-fn parse_lesson(path: &Path, text: &str, language: Language, source_path: String, problems: &mut Vec<Problem>) -> Option<LessonVariant> {
+fn parse_lesson(
+    path: &Path,
+    text: &str,
+    language: Language,
+    source_path: String,
+    problems: &mut Vec<Problem>,
+) -> Option<LessonVariant> {
     let (front, body) = match split_front_matter(text) {
         Ok(Some((fm, body))) => match toml::from_str::<FrontMatter>(fm) {
             Ok(front) => (front, body),
@@ -304,7 +409,11 @@ fn parse_lesson(path: &Path, text: &str, language: Language, source_path: String
             return None;
         }
     };
-    let title = match front.title.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) {
+    let title = match front
+        .title
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+    {
         Some(title) => title,
         None => match body.lines().find_map(|l| l.strip_prefix("# ")) {
             Some(heading) => heading.trim().to_owned(),
@@ -319,7 +428,9 @@ fn parse_lesson(path: &Path, text: &str, language: Language, source_path: String
         },
     };
     let words = body.split_whitespace().count();
-    let minutes = front.minutes.unwrap_or_else(|| u32::try_from(words / 150).unwrap_or(u32::MAX).max(1));
+    let minutes = front
+        .minutes
+        .unwrap_or_else(|| u32::try_from(words / 150).unwrap_or(u32::MAX).max(1));
     Some(LessonVariant {
         language,
         title,
@@ -335,7 +446,10 @@ fn parse_lesson(path: &Path, text: &str, language: Language, source_path: String
 /// `Ok(Some((front_matter, body)))`, `Ok(None)` when the
 /// file has none, `Err` when it is opened but never closed.
 fn split_front_matter(text: &str) -> Result<Option<(&str, &str)>, &'static str> {
-    let Some(rest) = text.strip_prefix("+++\n").or_else(|| text.strip_prefix("+++\r\n")) else {
+    let Some(rest) = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+    else {
         return Ok(None);
     };
     let mut offset = 0;
@@ -355,7 +469,10 @@ mod tests {
     #[test]
     fn file_names() {
         assert_eq!(parse_file_name("01-email.md"), Some((1, "email", None)));
-        assert_eq!(parse_file_name("12-strong-passwords.en.md"), Some((12, "strong-passwords", Some("en"))));
+        assert_eq!(
+            parse_file_name("12-strong-passwords.en.md"),
+            Some((12, "strong-passwords", Some("en")))
+        );
         assert_eq!(parse_file_name("email.md"), None);
         assert_eq!(parse_file_name("01-Email.md"), None);
         assert_eq!(parse_file_name("01-.md"), None);
@@ -363,7 +480,9 @@ mod tests {
 
     #[test]
     fn front_matter_split() {
-        let (fm, body) = split_front_matter("+++\ntitle = \"A\"\n+++\nBody\n").unwrap().unwrap();
+        let (fm, body) = split_front_matter("+++\ntitle = \"A\"\n+++\nBody\n")
+            .unwrap()
+            .unwrap();
         assert_eq!(fm, "title = \"A\"\n");
         assert_eq!(body, "Body\n");
         assert!(split_front_matter("No front matter").unwrap().is_none());

@@ -2,7 +2,10 @@
 //! one transaction per course, lesson ids kept stable across re-imports.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
 
 use crate::CoreError;
 use crate::content::CourseSource;
@@ -25,13 +28,22 @@ fn count(n: usize) -> i32 {
 
 /// Imports `sources` in catalog order. Courses whose files did not change
 /// since the last import are left untouched.
-pub async fn import_courses(db: &DatabaseConnection, sources: &[CourseSource]) -> Result<ImportReport, CoreError> {
+pub async fn import_courses(
+    db: &DatabaseConnection,
+    sources: &[CourseSource],
+) -> Result<ImportReport, CoreError> {
     let mut report = ImportReport::default();
     for (position, source) in sources.iter().enumerate() {
         let txn = db.begin().await?;
-        let existing = courses::Entity::find().filter(courses::Column::Slug.eq(&source.slug)).one(&txn).await?;
+        let existing = courses::Entity::find()
+            .filter(courses::Column::Slug.eq(&source.slug))
+            .one(&txn)
+            .await?;
         let course_id = match existing {
-            Some(course) if course.source_hash == source.source_hash && course.position == count(position) => {
+            Some(course)
+                if course.source_hash == source.source_hash
+                    && course.position == count(position) =>
+            {
                 report.unchanged += 1;
                 continue;
             }
@@ -66,7 +78,10 @@ pub async fn import_courses(db: &DatabaseConnection, sources: &[CourseSource]) -
             }
         };
 
-        course_texts::Entity::delete_many().filter(course_texts::Column::CourseId.eq(course_id)).exec(&txn).await?;
+        course_texts::Entity::delete_many()
+            .filter(course_texts::Column::CourseId.eq(course_id))
+            .exec(&txn)
+            .await?;
         for text in &source.texts {
             course_texts::ActiveModel {
                 course_id: Set(course_id),
@@ -79,12 +94,25 @@ pub async fn import_courses(db: &DatabaseConnection, sources: &[CourseSource]) -
             .await?;
         }
 
-        let old_lessons = lessons::Entity::find().filter(lessons::Column::CourseId.eq(course_id)).all(&txn).await?;
+        let old_lessons = lessons::Entity::find()
+            .filter(lessons::Column::CourseId.eq(course_id))
+            .all(&txn)
+            .await?;
         let keep: Vec<&str> = source.lessons.iter().map(|l| l.slug.as_str()).collect();
-        let gone: Vec<i32> = old_lessons.iter().filter(|l| !keep.contains(&l.slug.as_str())).map(|l| l.id).collect();
+        let gone: Vec<i32> = old_lessons
+            .iter()
+            .filter(|l| !keep.contains(&l.slug.as_str()))
+            .map(|l| l.id)
+            .collect();
         if !gone.is_empty() {
-            lesson_texts::Entity::delete_many().filter(lesson_texts::Column::LessonId.is_in(gone.clone())).exec(&txn).await?;
-            lessons::Entity::delete_many().filter(lessons::Column::Id.is_in(gone)).exec(&txn).await?;
+            lesson_texts::Entity::delete_many()
+                .filter(lesson_texts::Column::LessonId.is_in(gone.clone()))
+                .exec(&txn)
+                .await?;
+            lessons::Entity::delete_many()
+                .filter(lessons::Column::Id.is_in(gone))
+                .exec(&txn)
+                .await?;
         }
         for (index, lesson) in source.lessons.iter().enumerate() {
             let lesson_id = match old_lessons.iter().find(|l| l.slug == lesson.slug) {
@@ -106,7 +134,10 @@ pub async fn import_courses(db: &DatabaseConnection, sources: &[CourseSource]) -
                     .id
                 }
             };
-            lesson_texts::Entity::delete_many().filter(lesson_texts::Column::LessonId.eq(lesson_id)).exec(&txn).await?;
+            lesson_texts::Entity::delete_many()
+                .filter(lesson_texts::Column::LessonId.eq(lesson_id))
+                .exec(&txn)
+                .await?;
             for variant in &lesson.variants {
                 lesson_texts::ActiveModel {
                     lesson_id: Set(lesson_id),
@@ -114,7 +145,9 @@ pub async fn import_courses(db: &DatabaseConnection, sources: &[CourseSource]) -
                     title: Set(variant.title.clone()),
                     minutes: Set(i32::try_from(variant.minutes).unwrap_or(i32::MAX)),
                     source_path: Set(variant.source_path.clone()),
-                    objectives: Set(serde_json::to_string(&variant.objectives).unwrap_or_else(|_| "[]".into())),
+                    objectives: Set(
+                        serde_json::to_string(&variant.objectives).unwrap_or_else(|_| "[]".into())
+                    ),
                     body_markdown: Set(variant.body_markdown.clone()),
                     body_html: Set(variant.body_html.clone()),
                     ..Default::default()

@@ -86,7 +86,12 @@ fn default_language(course: &courses::Model) -> Language {
 }
 
 /// Picks the row in `wanted`, else in `fallback`.
-fn pick<'a, T>(rows: &'a [T], lang_of: impl Fn(&T) -> &str, wanted: Language, fallback: Language) -> Option<&'a T> {
+fn pick<T>(
+    rows: &[T],
+    lang_of: impl Fn(&T) -> &str,
+    wanted: Language,
+    fallback: Language,
+) -> Option<&T> {
     rows.iter()
         .find(|r| lang_of(r) == wanted.code())
         .or_else(|| rows.iter().find(|r| lang_of(r) == fallback.code()))
@@ -112,8 +117,14 @@ fn catalog_entry(
 }
 
 /// Every course, in catalog order, in `language` where it exists.
-pub async fn catalog<C: ConnectionTrait>(db: &C, language: Language) -> Result<Vec<CatalogEntry>, CoreError> {
-    let all = courses::Entity::find().order_by_asc(courses::Column::Position).all(db).await?;
+pub async fn catalog<C: ConnectionTrait>(
+    db: &C,
+    language: Language,
+) -> Result<Vec<CatalogEntry>, CoreError> {
+    let all = courses::Entity::find()
+        .order_by_asc(courses::Column::Position)
+        .all(db)
+        .await?;
     let texts = course_texts::Entity::find().all(db).await?;
     let counts: Vec<(i32, i64)> = lessons::Entity::find()
         .select_only()
@@ -123,17 +134,27 @@ pub async fn catalog<C: ConnectionTrait>(db: &C, language: Language) -> Result<V
         .into_tuple()
         .all(db)
         .await?;
-    let counts: HashMap<i32, usize> = counts.into_iter().map(|(id, n)| (id, usize::try_from(n).unwrap_or(0))).collect();
+    let counts: HashMap<i32, usize> = counts
+        .into_iter()
+        .map(|(id, n)| (id, usize::try_from(n).unwrap_or(0)))
+        .collect();
     let mut entries = Vec::with_capacity(all.len());
     for course in &all {
-        let own: Vec<_> = texts.iter().filter(|t| t.course_id == course.id).cloned().collect();
+        let own: Vec<_> = texts
+            .iter()
+            .filter(|t| t.course_id == course.id)
+            .cloned()
+            .collect();
         let count = counts.get(&course.id).copied().unwrap_or(0);
         entries.push(catalog_entry(course, &own, count, language)?);
     }
     Ok(entries)
 }
 
-async fn find_course<C: ConnectionTrait>(db: &C, slug: &str) -> Result<(courses::Model, Vec<course_texts::Model>), CoreError> {
+async fn find_course<C: ConnectionTrait>(
+    db: &C,
+    slug: &str,
+) -> Result<(courses::Model, Vec<course_texts::Model>), CoreError> {
     let mut found = courses::Entity::find()
         .filter(courses::Column::Slug.eq(slug))
         .find_with_related(course_texts::Entity)
@@ -156,7 +177,12 @@ async fn lesson_links<C: ConnectionTrait>(
     let ids: Vec<i32> = rows.iter().map(|l| l.id).collect();
     let titles: Vec<(i32, String, String, i32)> = lesson_texts::Entity::find()
         .select_only()
-        .columns([lesson_texts::Column::LessonId, lesson_texts::Column::Language, lesson_texts::Column::Title, lesson_texts::Column::Minutes])
+        .columns([
+            lesson_texts::Column::LessonId,
+            lesson_texts::Column::Language,
+            lesson_texts::Column::Title,
+            lesson_texts::Column::Minutes,
+        ])
         .filter(lesson_texts::Column::LessonId.is_in(ids))
         .into_tuple()
         .all(db)
@@ -166,7 +192,11 @@ async fn lesson_links<C: ConnectionTrait>(
     for lesson in rows {
         let own: Vec<_> = titles.iter().filter(|t| t.0 == lesson.id).collect();
         if let Some(t) = pick(&own, |t| &t.1, language, fallback) {
-            let link = LessonLink { slug: lesson.slug.clone(), title: t.2.clone(), minutes: t.3 };
+            let link = LessonLink {
+                slug: lesson.slug.clone(),
+                title: t.2.clone(),
+                minutes: t.3,
+            };
             links.push((lesson, link));
         }
     }
@@ -174,11 +204,18 @@ async fn lesson_links<C: ConnectionTrait>(
 }
 
 /// One course with its lessons.
-pub async fn course<C: ConnectionTrait>(db: &C, slug: &str, language: Language) -> Result<CourseView, CoreError> {
+pub async fn course<C: ConnectionTrait>(
+    db: &C,
+    slug: &str,
+    language: Language,
+) -> Result<CourseView, CoreError> {
     let (course, texts) = find_course(db, slug).await?;
     let lessons = lesson_links(db, &course, language).await?;
     let entry = catalog_entry(&course, &texts, lessons.len(), language)?;
-    Ok(CourseView { course: entry, lessons: lessons.into_iter().map(|(_, link)| link).collect() })
+    Ok(CourseView {
+        course: entry,
+        lessons: lessons.into_iter().map(|(_, link)| link).collect(),
+    })
 }
 
 /// One lesson, with its neighbours for previous/next navigation.
@@ -190,9 +227,14 @@ pub async fn lesson<C: ConnectionTrait>(
 ) -> Result<LessonView, CoreError> {
     let (course, texts) = find_course(db, course_slug).await?;
     let fallback = default_language(&course);
-    let course_title = pick(&texts, |t| &t.language, language, fallback).map(|t| t.title.clone()).unwrap_or_default();
+    let course_title = pick(&texts, |t| &t.language, language, fallback)
+        .map(|t| t.title.clone())
+        .unwrap_or_default();
     let links = lesson_links(db, &course, language).await?;
-    let index = links.iter().position(|(l, _)| l.slug == lesson_slug).ok_or(CoreError::NotFound)?;
+    let index = links
+        .iter()
+        .position(|(l, _)| l.slug == lesson_slug)
+        .ok_or(CoreError::NotFound)?;
     let lesson_id = links[index].0.id;
     let variants = lesson_texts::Entity::find()
         .filter(lesson_texts::Column::LessonId.eq(lesson_id))
@@ -211,7 +253,10 @@ pub async fn lesson<C: ConnectionTrait>(
         language: text.language.parse().unwrap_or(fallback),
         position: index + 1,
         total: links.len(),
-        previous: index.checked_sub(1).and_then(|i| links.get(i)).map(|(_, l)| l.clone()),
+        previous: index
+            .checked_sub(1)
+            .and_then(|i| links.get(i))
+            .map(|(_, l)| l.clone()),
         next: links.get(index + 1).map(|(_, l)| l.clone()),
     })
 }

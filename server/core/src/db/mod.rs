@@ -6,9 +6,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
+pub use sea_orm::DatabaseConnection;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DbErr};
-pub use sea_orm::DatabaseConnection;
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -45,13 +45,12 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, OpenError> {
         .acquire_timeout(Duration::from_secs(10));
     if let Some(rest) = url.strip_prefix("sqlite://") {
         let path = rest.split('?').next().unwrap_or_default();
-        if path != ":memory:" && !path.is_empty() {
-            if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|source| OpenError::CreateDir {
-                    dir: dir.display().to_string(),
-                    source,
-                })?;
-            }
+        let parent = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty());
+        if let Some(dir) = parent.filter(|_| path != ":memory:") {
+            std::fs::create_dir_all(dir).map_err(|source| OpenError::CreateDir {
+                dir: dir.display().to_string(),
+                source,
+            })?;
         }
         options.map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
@@ -63,7 +62,9 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, OpenError> {
     } else if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
         return Err(OpenError::UnsupportedUrl);
     }
-    let db = Database::connect(options).await.map_err(OpenError::Connect)?;
+    let db = Database::connect(options)
+        .await
+        .map_err(OpenError::Connect)?;
     Migrator::up(&db, None).await.map_err(OpenError::Migrate)?;
     Ok(db)
 }

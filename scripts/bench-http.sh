@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# HTTP benchmark on loopback: the lesson page rendered by Polku (release
+# build, SQLite, SSR from the database) next to nginx serving the same HTML
+# as a static file, in the same run, with the same wrk settings.
+#   BENCH_DURATION (default 15s), BENCH_CONNECTIONS (default 32), BENCH_THREADS (default 1)
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+duration="${BENCH_DURATION:-15s}"
+connections="${BENCH_CONNECTIONS:-32}"
+threads="${BENCH_THREADS:-1}"
+path="/courses/digital-basics/devices"
+
+bash scripts/setup.sh
+apt_need wrk nginx curl
+bash scripts/build.sh --release >/dev/null
+
+work="$(mktemp -d /tmp/polku-bench.XXXXXX)"
+mkdir -p "$work/www"
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.5; rm -rf "$work"' EXIT
+
+"$CARGO_TARGET_DIR/release/polku" --site-dir "$SITE_DIR" --database-url "sqlite://$work/polku.db" --port 3902 \
+  >"$work/polku.log" 2>&1 &
+pids+=($!)
+polku_pid=$!
+for _ in $(seq 1 100); do curl -fs http://127.0.0.1:3902/healthz >/dev/null 2>&1 && break; sleep 0.2; done
+curl -fs "http://127.0.0.1:3902$path" >"$work/www/lesson.html"
+sleep 1
+idle_rss_kb=$(ps -o rss= -p "$polku_pid" | tr -d ' ')
+
+cat >"$work/nginx.conf" <<CONF
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work;
+  proxy_temp_path $work;
+  fastcgi_temp_path $work;
+  uwsgi_temp_path $work;
+  scgi_temp_path $work;
+  server {
+    listen 127.0.0.1:3903;
+    root $work/www;
+    location / { default_type text/html; }
+  }
+}
+CONF
+nginx -c "$work/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+for _ in $(seq 1 50); do curl -fs http://127.0.0.1:3903/lesson.html >/dev/null 2>&1 && break; sleep 0.1; done
+
+run() { # name url
+  local out
+  out="$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$2")"
+  local rps p50 p99 errors
+  rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
+  p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
+  p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
+  errors="$(grep -E 'Non-2xx|Socket errors' <<<"$out" || true)"
+  printf '%-28s %12s req/s   p50 %-9s p99 %-9s %s\n' "$1" "$rps" "$p50" "$p99" "${errors:-no errors}"
+  echo "$rps"  >"$work/$1.rps"
+}
+
+html_bytes=$(stat -c %s "$work/www/lesson.html")
+html_gz=$(gzip -9 -c "$work/www/lesson.html" | wc -c)
+css_gz=$(stat -c %s "$SITE_DIR/pkg/polku.css.gz")
+echo "lesson page: $html_bytes bytes HTML ($html_gz gzip) + $css_gz bytes CSS gzip; wasm $(stat -c %s "$SITE_DIR/pkg/polku_bg.wasm.gz") bytes gzip"
+echo "server idle RSS: $((idle_rss_kb / 1024)) MiB"
+echo "wrk -t$threads -c$connections -d$duration, loopback, $(nproc) cores shared by wrk and the server"
+run polku-ssr "http://127.0.0.1:3902$path"
+run nginx-static "http://127.0.0.1:3903/lesson.html"
+ratio=$(awk -v a="$(cat "$work/polku-ssr.rps")" -v b="$(cat "$work/nginx-static.rps")" 'BEGIN { printf "%.0f", 100 * a / b }')
+echo "polku / nginx: ${ratio}%"
+echo "server RSS after load: $(( $(ps -o rss= -p "$polku_pid" | tr -d ' ') / 1024 )) MiB"
