@@ -111,8 +111,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Config, String> {
-        Config::from_args(std::iter::once("polku").chain(args.iter().copied()))
-            .and_then(|r| r)
+        Config::from_args(std::iter::once("polku").chain(args.iter().copied())).and_then(|r| r)
     }
 
     #[test]

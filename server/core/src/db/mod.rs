@@ -45,7 +45,9 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, OpenError> {
         .acquire_timeout(Duration::from_secs(10));
     if let Some(rest) = url.strip_prefix("sqlite://") {
         let path = rest.split('?').next().unwrap_or_default();
-        let parent = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty());
+        let parent = Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty());
         if let Some(dir) = parent.filter(|_| path != ":memory:") {
             std::fs::create_dir_all(dir).map_err(|source| OpenError::CreateDir {
                 dir: dir.display().to_string(),
