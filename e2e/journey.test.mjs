@@ -122,3 +122,23 @@ test('unknown pages answer 404 with a helpful page', async () => {
     await browser.close();
   }
 });
+
+test('keyboard: the first Tab reaches the skip link, which moves focus to the content', async () => {
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    await page.goto(`${BASE}/courses/digital-basics/devices`);
+    await waitForHydration(page);
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Siirry sisältöön' });
+    assert.equal(await skip.evaluate((el) => el === document.activeElement), true, 'skip link is focused first');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'main');
+    // The next Tab goes into the lesson, not back to the header.
+    await page.keyboard.press('Tab');
+    const inMain = await page.evaluate(() => document.getElementById('main').contains(document.activeElement));
+    assert.equal(inMain, true);
+  } finally {
+    await browser.close();
+  }
+});

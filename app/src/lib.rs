@@ -14,7 +14,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{SiteFooter, SiteHeader};
-use crate::i18n::{I18n, Key, Locale, t};
+use crate::i18n::{I18n, Key, Locale};
 use crate::pages::{
     catalog::CatalogPage, course::CoursePage, lesson::LessonPage, not_found::NotFound,
 };
@@ -119,9 +119,17 @@ pub fn App() -> impl IntoView {
         let _ = code;
     });
 
-    let site_name = t(Key::SiteName);
+    // Leptos renders <title> at the very end of the response, possibly after
+    // this component's signals are gone: read without tracking, never panic.
+    let title_formatter = move |title: String| {
+        let site = locale
+            .try_get_untracked()
+            .unwrap_or_default()
+            .text(Key::SiteName);
+        format!("{title} – {site}")
+    };
     view! {
-        <Title formatter=move |title: String| format!("{title} – {}", site_name()) />
+        <Title formatter=title_formatter />
         <Router>
             <SiteHeader />
             <main id="main" tabindex="-1">

@@ -11,7 +11,9 @@ use crate::i18n::{Key, Locale, t, use_locale};
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     view! {
-        <a class="skip-link" href="#main">{t(Key::SkipToContent)}</a>
+        // rel="external" keeps the client-side router away from this link, so
+        // the browser itself moves keyboard focus to <main>, hydrated or not.
+        <a class="skip-link" href="#main" rel="external">{t(Key::SkipToContent)}</a>
         <header class="site-header">
             <div class="site-header__inner">
                 <a class="site-name" href="/">

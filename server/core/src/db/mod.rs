@@ -54,6 +54,9 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, OpenError> {
                 source,
             })?;
         }
+        // sea-orm defaults SQLite pools to one connection; in WAL mode readers
+        // run in parallel and SQLite itself serialises the writers.
+        options.max_connections(8).min_connections(1);
         options.map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
