@@ -1,4 +1,5 @@
 //! Reusable UI pieces; no data access here.
 
 pub mod layout;
+pub mod loaded;
 pub mod notice;

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use super::{content_lang, level_key};
 use crate::api::CourseCard;
 use crate::api::courses::get_catalog;
-use crate::components::notice::ErrorNotice;
+use crate::components::loaded::loaded;
 use crate::i18n::{Key, fill, t, use_locale};
 
 /// Every course, with its summary and facts.
@@ -18,20 +18,18 @@ pub fn CatalogPage() -> impl IntoView {
         <Title text=t(Key::CatalogHeading) />
         <h1>{t(Key::CatalogHeading)}</h1>
         <p class="lead">{t(Key::CatalogIntro)}</p>
-        <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match courses.await {
-                    Ok(list) if list.is_empty() => view! { <p>{t(Key::CatalogEmpty)}</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="course-list">
-                            {list.into_iter().map(|card| view! { <li><CourseSummary card /></li> }).collect_view()}
-                        </ul>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+        {loaded(courses, |list: Vec<CourseCard>| {
+            if list.is_empty() {
+                view! { <p>{t(Key::CatalogEmpty)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="course-list">
+                        {list.into_iter().map(|card| view! { <li><CourseSummary card /></li> }).collect_view()}
+                    </ul>
                 }
-            })}
-        </Transition>
+                .into_any()
+            }
+        })}
     }
 }
 

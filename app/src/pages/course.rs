@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 use super::{content_lang, level_key};
 use crate::api::CourseDetail;
 use crate::api::courses::get_course;
-use crate::components::notice::ErrorNotice;
+use crate::components::loaded::loaded;
 use crate::i18n::{Key, fill, t, use_locale};
 
 /// The course page.
@@ -24,16 +24,7 @@ pub fn CoursePage() -> impl IntoView {
         },
         |(slug, locale)| get_course(slug, locale),
     );
-    view! {
-        <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match course.await {
-                    Ok(detail) => view! { <CourseView detail /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
+    loaded(course, |detail| view! { <CourseView detail /> })
 }
 
 #[component]

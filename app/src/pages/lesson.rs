@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 use super::content_lang;
 use crate::api::courses::get_lesson;
 use crate::api::{LessonLink, LessonPage as Lesson};
-use crate::components::notice::ErrorNotice;
+use crate::components::loaded::loaded;
 use crate::i18n::{Key, fill, t, use_locale};
 
 /// The lesson page.
@@ -26,16 +26,7 @@ pub fn LessonPage() -> impl IntoView {
         },
         |(course, lesson, locale)| get_lesson(course, lesson, locale),
     );
-    view! {
-        <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match lesson.await {
-                    Ok(lesson) => view! { <LessonView lesson /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
+    loaded(lesson, |lesson| view! { <LessonView lesson /> })
 }
 
 #[component]
