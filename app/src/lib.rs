@@ -119,15 +119,11 @@ pub fn App() -> impl IntoView {
         let _ = code;
     });
 
-    // Leptos renders <title> at the very end of the response, possibly after
-    // this component's signals are gone: read without tracking, never panic.
-    let title_formatter = move |title: String| {
-        let site = locale
-            .try_get_untracked()
-            .unwrap_or_default()
-            .text(Key::SiteName);
-        format!("{title} – {site}")
-    };
+    // Leptos renders <title> after this scope has ended, where reading a
+    // signal panics: the formatter uses a plain string (the site name is the
+    // same in every language).
+    let site = locale.get_untracked().text(Key::SiteName);
+    let title_formatter = move |title: String| format!("{title} – {site}");
     view! {
         <Title formatter=title_formatter />
         <Router>

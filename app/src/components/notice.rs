@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::AppError;
-use crate::i18n::{Key, t};
+use crate::i18n::{Key, t, use_locale};
 
 /// Shows an error from a server function, and sets the HTTP status.
 #[component]
@@ -20,7 +20,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::Internal => (Key::ErrorHeading, Key::ErrorText),
     };
     view! {
-        <leptos_meta::Title text=t(heading) />
+        <PageTitle key=heading />
         <div class="notice notice--error">
             <h1>{t(heading)}</h1>
             <p>{t(text)}</p>
@@ -29,4 +29,13 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
             </p>
         </div>
     }
+}
+
+/// The document title from a translation key. The title text is a plain
+/// string, re-created when the language changes: Leptos renders `<title>`
+/// after the page's reactive scope has ended, where reading a signal panics.
+#[component]
+pub fn PageTitle(key: Key) -> impl IntoView {
+    let locale = use_locale();
+    move || view! { <leptos_meta::Title text=locale.get().text(key) /> }
 }

@@ -118,9 +118,12 @@ pub fn use_locale() -> RwSignal<Locale> {
 }
 
 /// A reactive translated text: re-renders when the language changes.
+///
+/// Never panics: Leptos may evaluate a text (e.g. the `<title>`) after the
+/// page's signals are disposed; then the default language is used.
 pub fn t(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let locale = use_locale();
-    move || locale.get().text(key)
+    move || locale.try_get().unwrap_or_default().text(key)
 }
 
 /// A reactive translated text with `{name}` placeholders filled in.
@@ -129,7 +132,7 @@ pub fn tf(
     args: Vec<(&'static str, String)>,
 ) -> impl Fn() -> String + Send + Sync + 'static {
     let locale = use_locale();
-    move || fill(locale.get().text(key), &args)
+    move || fill(locale.try_get().unwrap_or_default().text(key), &args)
 }
 
 /// Replaces `{name}` placeholders.

@@ -1,13 +1,13 @@
 //! `/`: the course catalog.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use super::{content_lang, level_key};
 use crate::api::CourseCard;
 use crate::api::courses::get_catalog;
 use crate::components::loaded::loaded;
-use crate::i18n::{Key, fill, t, use_locale};
+use crate::components::notice::PageTitle;
+use crate::i18n::{Key, t, tf, use_locale};
 
 /// Every course, with its summary and facts.
 #[component]
@@ -15,7 +15,7 @@ pub fn CatalogPage() -> impl IntoView {
     let locale = use_locale();
     let courses = Resource::new(move || locale.get(), get_catalog);
     view! {
-        <Title text=t(Key::CatalogHeading) />
+        <PageTitle key=Key::CatalogHeading />
         <h1>{t(Key::CatalogHeading)}</h1>
         <p class="lead">{t(Key::CatalogIntro)}</p>
         {loaded(courses, |list: Vec<CourseCard>| {
@@ -49,8 +49,8 @@ fn CourseSummary(card: CourseCard) -> impl IntoView {
             <p lang=lang>{card.summary}</p>
             <ul class="facts" aria-label=t(Key::CourseFactsLabel)>
                 <li>{t(level_key(&card.level))}</li>
-                <li>{move || fill(locale.get().text(Key::CourseHours), &[("hours", hours.clone())])}</li>
-                <li>{move || fill(locale.get().text(Key::CourseLessonCount), &[("count", lessons.clone())])}</li>
+                <li>{tf(Key::CourseHours, vec![("hours", hours)])}</li>
+                <li>{tf(Key::CourseLessonCount, vec![("count", lessons)])}</li>
             </ul>
         </article>
     }

@@ -8,7 +8,7 @@ use super::{content_lang, level_key};
 use crate::api::CourseDetail;
 use crate::api::courses::get_course;
 use crate::components::loaded::loaded;
-use crate::i18n::{Key, fill, t, use_locale};
+use crate::i18n::{Key, t, tf, use_locale};
 
 /// The course page.
 #[component]
@@ -50,8 +50,8 @@ fn CourseView(detail: CourseDetail) -> impl IntoView {
         <p class="lead" lang=lang>{course.summary}</p>
         <ul class="facts" aria-label=t(Key::CourseFactsLabel)>
             <li>{t(level_key(&course.level))}</li>
-            <li>{move || fill(locale.get().text(Key::CourseHours), &[("hours", hours.clone())])}</li>
-            <li>{move || fill(locale.get().text(Key::CourseLessonCount), &[("count", count.clone())])}</li>
+            <li>{tf(Key::CourseHours, vec![("hours", hours)])}</li>
+            <li>{tf(Key::CourseLessonCount, vec![("count", count)])}</li>
         </ul>
         {start.map(|href| view! { <p><a class="button" href=href>{t(Key::CourseStart)}</a></p> })}
         <h2>{t(Key::CourseLessonsHeading)}</h2>
@@ -65,7 +65,7 @@ fn CourseView(detail: CourseDetail) -> impl IntoView {
                             <a href=format!("/courses/{slug}/{}", lesson.slug)>{lesson.title}</a>
                             " "
                             <span class="muted">
-                                {move || fill(locale.get().text(Key::LessonMinutes), &[("minutes", minutes.clone())])}
+                                {tf(Key::LessonMinutes, vec![("minutes", minutes)])}
                             </span>
                         </li>
                     }

@@ -8,7 +8,7 @@ use super::content_lang;
 use crate::api::courses::get_lesson;
 use crate::api::{LessonLink, LessonPage as Lesson};
 use crate::components::loaded::loaded;
-use crate::i18n::{Key, fill, t, use_locale};
+use crate::i18n::{Key, t, tf, use_locale};
 
 /// The lesson page.
 #[component]
@@ -55,9 +55,9 @@ fn LessonView(lesson: Lesson) -> impl IntoView {
         </nav>
         <article class="lesson" aria-labelledby="lesson-title">
             <p class="lesson-meta">
-                {move || fill(locale.get().text(Key::LessonPosition), &[("n", n.clone()), ("total", total.clone())])}
+                {tf(Key::LessonPosition, vec![("n", n), ("total", total)])}
                 " · "
-                {move || fill(locale.get().text(Key::LessonMinutes), &[("minutes", minutes.clone())])}
+                {tf(Key::LessonMinutes, vec![("minutes", minutes)])}
             </p>
             <h1 id="lesson-title" lang=lang>{lesson.title.clone()}</h1>
             {move || {
@@ -65,7 +65,7 @@ fn LessonView(lesson: Lesson) -> impl IntoView {
                     let name = content_language.endonym().to_owned();
                     view! {
                         <p class="notice">
-                            {move || fill(locale.get().text(Key::LessonOtherLanguage), &[("language", name.clone())])}
+                            {tf(Key::LessonOtherLanguage, vec![("language", name)])}
                         </p>
                     }
                 })
