@@ -21,9 +21,8 @@ async fn main() -> ExitCode {
     match server::run(config).await {
         Ok(code) => code,
         Err(err) => {
-            let line = err.to_string().replace('\n', " ");
-            tracing::error!("{line}");
-            eprintln!("polku: {line}");
+            // One line on stderr, nothing else: the log would say it twice.
+            eprintln!("polku: {}", err.to_string().replace('\n', " "));
             ExitCode::FAILURE
         }
     }
