@@ -77,6 +77,14 @@ async fn import(db: &DatabaseConnection, dir: &Path) -> ImportReport {
     import_courses(db, &sources).await.unwrap()
 }
 
+async fn lesson_ids(db: &DatabaseConnection) -> Vec<i32> {
+    let lessons = polku_core::db::entities::lessons::Entity::find()
+        .all(db)
+        .await
+        .unwrap();
+    lessons.iter().map(|l| l.id).collect()
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -144,13 +152,7 @@ async fn import_is_idempotent_and_keeps_lesson_ids() {
             "{}",
             t.backend
         );
-        let ids: Vec<i32> = polku_core::db::entities::lessons::Entity::find()
-            .all(&db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|l| l.id)
-            .collect();
+        let ids = lesson_ids(&db).await;
         assert_eq!(ids.len(), 2, "{}", t.backend);
 
         let again = import(&db, work.path()).await;
@@ -182,13 +184,7 @@ async fn import_is_idempotent_and_keeps_lesson_ids() {
             "{}",
             t.backend
         );
-        let after: Vec<i32> = polku_core::db::entities::lessons::Entity::find()
-            .all(&db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|l| l.id)
-            .collect();
+        let after = lesson_ids(&db).await;
         assert_eq!(after, ids, "{}", t.backend);
         let view = courses::lesson(&db, "first-course", "welcome", Language::Fi)
             .await
