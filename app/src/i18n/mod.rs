@@ -119,8 +119,9 @@ pub fn use_locale() -> RwSignal<Locale> {
 
 /// A reactive translated text: re-renders when the language changes.
 ///
-/// Never panics: Leptos may evaluate a text (e.g. the `<title>`) after the
-/// page's signals are disposed; then the default language is used.
+/// A disposed locale signal falls back to the default language. This does
+/// not make it safe for `<title>`, which Leptos renders outside the page's
+/// arena: use `PageTitle` there (see `components::notice`).
 pub fn t(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let locale = use_locale();
     move || locale.try_get().unwrap_or_default().text(key)
