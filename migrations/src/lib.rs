@@ -7,6 +7,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_210000_create_courses;
+mod m20261122_230000_add_revisions_modules_media;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -14,6 +15,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_210000_create_courses::Migration)]
+        vec![
+            Box::new(m20261122_210000_create_courses::Migration),
+            Box::new(m20261122_230000_add_revisions_modules_media::Migration),
+        ]
     }
 }

@@ -1,32 +1,341 @@
-//! Markdown to safe HTML: pulldown-cmark renders, ammonia sanitises.
+//! Markdown to safe HTML: pulldown-cmark parses, Polku's blocks (quizzes,
+//! exercises, videos), callouts, images and heading anchors are handled on
+//! the event stream, and ammonia sanitises everything the author wrote.
 //!
-//! Lesson HTML is produced here once, at import, and stored; pages never
-//! re-render it. Anything an author writes as raw HTML passes through the
-//! sanitiser: scripts, event handlers, `style` and `javascript:` URLs never
-//! reach a learner's browser.
+//! Lesson HTML is produced here once, at import or on save in the editor,
+//! and stored; pages never re-render it. [`render_lesson`] is a pure
+//! function of the Markdown and an explicit [`RenderContext`].
 
-use pulldown_cmark::{Options, Parser, html};
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::sync::LazyLock;
 
-/// The Markdown dialect of lessons: CommonMark plus GFM tables and
-/// strikethrough.
-fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+use super::blocks;
+use super::labels::label;
+use super::quiz::Quiz;
+use crate::Language;
+
+/// Where quiz `n` goes in stored lesson HTML. Sanitised author HTML never
+/// contains comments, so the marker cannot be forged.
+pub fn quiz_marker(n: usize) -> String {
+    format!("<!--polku-quiz:{n}-->")
 }
 
-/// Renders Markdown to sanitised HTML.
+/// The prefix of every quiz marker.
+pub const QUIZ_MARKER_PREFIX: &str = "<!--polku-quiz:";
+
+/// What rendering needs to know besides the Markdown.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderContext<'a> {
+    /// The lesson's language (for labels).
+    pub language: Language,
+    /// The course, for media URLs.
+    pub course_slug: &'a str,
+    /// The lesson file's folder relative to the course folder ("" or a module folder).
+    pub lesson_dir: &'a str,
+    /// Media files of the course, relative to the course folder (`media/x.png`).
+    pub media: &'a BTreeSet<String>,
+    /// The file line of the body's first line, for messages.
+    pub first_line: usize,
+}
+
+/// A heading of a lesson, for a table of contents and search.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Heading {
+    /// 2 to 6.
+    pub level: u8,
+    /// The plain text.
+    pub text: String,
+    /// The anchor (the `id` in the HTML).
+    pub anchor: String,
+}
+
+/// A rendered lesson body.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rendered {
+    /// Sanitised HTML with quiz markers.
+    pub html: String,
+    /// The quizzes, in order; quiz `n` sits at [`quiz_marker`]`(n)`.
+    pub quizzes: Vec<Quiz>,
+    /// Headings in order.
+    pub headings: Vec<Heading>,
+    /// Problems as (file line, message); the rest still renders.
+    pub problems: Vec<(usize, String)>,
+}
+
+/// The Markdown dialect of lessons: CommonMark plus GFM tables,
+/// strikethrough and alerts.
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_GFM
+}
+
+const CALLOUT_CLASSES: [&str; 6] = [
+    "callout",
+    "callout-note",
+    "callout-tip",
+    "callout-important",
+    "callout-warning",
+    "callout-caution",
+];
+
+/// ammonia's conservative defaults (no scripts, event handlers, `style`,
+/// forms or non-web URL schemes; `rel="noopener noreferrer"` on links) plus
+/// exactly what Polku's own Markdown output needs: callout boxes, heading
+/// anchors (prefixed, so ids never clobber page globals) and lazy images.
+static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags(["aside"])
+        .add_allowed_classes("aside", CALLOUT_CLASSES)
+        .add_allowed_classes("p", ["callout-label"])
+        .add_tag_attributes("img", ["loading", "decoding"])
+        .id_prefix(Some("h-"));
+    for tag in ["h2", "h3", "h4", "h5", "h6"] {
+        builder.add_tag_attributes(tag, ["id"]);
+    }
+    builder
+});
+
+/// Sanitises author HTML.
+pub fn sanitise(html: &str) -> String {
+    SANITISER.clean(html).to_string()
+}
+
+/// Renders plain Markdown (no Polku blocks) to sanitised HTML.
 pub fn render(markdown: &str) -> String {
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options()));
     sanitise(&unsafe_html)
 }
 
-/// Sanitises author HTML with ammonia's conservative defaults (which drop
-/// scripts, event-handler attributes, `style` and non-web URL schemes and add
-/// `rel="noopener noreferrer"` to links).
-pub fn sanitise(html: &str) -> String {
-    ammonia::clean(html)
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
 }
 
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = escape_html(&mut out, text);
+    out
+}
+
+fn callout_kind(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => "note",
+        BlockQuoteKind::Tip => "tip",
+        BlockQuoteKind::Important => "important",
+        BlockQuoteKind::Warning => "warning",
+        BlockQuoteKind::Caution => "caution",
+    }
+}
+
+/// A heading's anchor: letters and digits kept (lowercased), the rest
+/// joined by single hyphens.
+fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    if out.is_empty() { "section".into() } else { out.chars().take(60).collect() }
+}
+
+/// Resolves a media reference relative to the lesson to its public URL.
+pub fn resolve_media(ctx: &RenderContext<'_>, reference: &str) -> Result<String, String> {
+    if reference.contains("://") || reference.starts_with("//") || reference.starts_with("data:") {
+        return Err(format!(
+            "\"{reference}\" is not a file of the course: put the file under media/ and refer to it as media/<name> (outside files are not loaded, to protect learners' privacy)"
+        ));
+    }
+    let mut parts: Vec<&str> = ctx.lesson_dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in reference.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err(format!("\"{reference}\" points outside the course folder"));
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    let path = parts.join("/");
+    if !ctx.media.contains(&path) {
+        return Err(format!(
+            "\"{reference}\" does not exist: expected the file {path} in the course folder (media files live under media/)"
+        ));
+    }
+    Ok(format!("/media/{}/{path}", ctx.course_slug))
+}
+
+/// Renders a lesson body: Polku's blocks, callouts, images (alt text
+/// required, local media only), heading anchors; author HTML sanitised.
+pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
+    let mut out = Rendered::default();
+    let mut segment: Vec<Event<'_>> = Vec::new();
+    let mut depth = 0usize;
+    let mut exercises = 0usize;
+    let mut anchors: BTreeSet<String> = BTreeSet::new();
+    // (index of the opening tag in `segment`, level, text so far)
+    let mut heading: Option<(usize, HeadingLevel, String)> = None;
+    // (alt text so far, src, title, line)
+    let mut image: Option<(String, String, String, usize)> = None;
+    // (language, content, first content line, depth at start)
+    let mut block: Option<(String, String, usize)> = None;
+
+    let line = |offset: usize| line_of(markdown, offset) + ctx.first_line - 1;
+    let flush = |segment: &mut Vec<Event<'_>>, html_out: &mut String| {
+        if !segment.is_empty() {
+            let mut raw = String::new();
+            html::push_html(&mut raw, segment.drain(..));
+            html_out.push_str(&sanitise(&raw));
+        }
+    };
+
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        if let Some((_, content, _)) = &mut block {
+            match event {
+                Event::Text(text) => content.push_str(&text),
+                Event::End(TagEnd::CodeBlock) => {
+                    depth -= 1;
+                    let Some((kind, content, first)) = block.take() else { continue };
+                    flush(&mut segment, &mut out.html);
+                    let result = match kind.as_str() {
+                        "quiz" => blocks::quiz(&content).map(|quiz| {
+                            let marker = quiz_marker(out.quizzes.len());
+                            out.quizzes.push(quiz);
+                            marker
+                        }),
+                        "exercise" => {
+                            exercises += 1;
+                            blocks::exercise(&content, ctx.language, exercises, render)
+                        }
+                        _ => blocks::video(&content, ctx.language, |r| resolve_media(ctx, r)),
+                    };
+                    match result {
+                        Ok(html) => out.html.push_str(&html),
+                        Err((l, message)) => out.problems.push((first + l - 1, format!("{kind}: {message}"))),
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if let Some((alt, src, title, at)) = &mut image {
+            match event {
+                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                Event::End(TagEnd::Image) => {
+                    depth -= 1;
+                    let alt = alt.trim().to_owned();
+                    if alt.is_empty() {
+                        out.problems.push((*at, format!("the image {src} has no alt text: describe it in the brackets, ![what the picture shows]({src})")));
+                    }
+                    match resolve_media(ctx, src) {
+                        Ok(url) => {
+                            let mut tag = String::from("<img src=\"");
+                            let _ = escape_href(&mut tag, &url);
+                            let _ = write!(tag, "\" alt=\"{}\" loading=\"lazy\" decoding=\"async\"", esc(&alt));
+                            if !title.is_empty() {
+                                let _ = write!(tag, " title=\"{}\"", esc(title));
+                            }
+                            tag.push('>');
+                            segment.push(Event::Html(tag.into()));
+                        }
+                        Err(message) => out.problems.push((*at, message)),
+                    }
+                    image = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang)))
+                if matches!(lang.trim(), "quiz" | "exercise" | "video") =>
+            {
+                if depth > 0 {
+                    out.problems.push((line(range.start), format!("a ```{} block must stand on its own, not inside a list, quote or callout", lang.trim())));
+                }
+                depth += 1;
+                if depth == 1 {
+                    block = Some((lang.trim().to_owned(), String::new(), line(range.start) + 1));
+                } else {
+                    // Render nested blocks as the code they look like.
+                    segment.push(event);
+                }
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                depth += 1;
+                let kind = callout_kind(kind);
+                segment.push(Event::Html(
+                    format!(
+                        "<aside class=\"callout callout-{kind}\"><p class=\"callout-label\">{}</p>",
+                        esc(label(ctx.language, kind))
+                    )
+                    .into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                depth -= 1;
+                segment.push(Event::Html("</aside>".into()));
+            }
+            Event::Start(Tag::Heading { level, .. }) if level != HeadingLevel::H1 => {
+                depth += 1;
+                heading = Some((segment.len(), level, String::new()));
+                segment.push(Event::Html("".into()));
+            }
+            Event::End(TagEnd::Heading(level)) if level != HeadingLevel::H1 => {
+                depth -= 1;
+                if let Some((index, level, text)) = heading.take() {
+                    let base = slugify(&text);
+                    let mut anchor = base.clone();
+                    let mut n = 2;
+                    while !anchors.insert(anchor.clone()) {
+                        anchor = format!("{base}-{n}");
+                        n += 1;
+                    }
+                    segment[index] = Event::Html(format!("<{level} id=\"{anchor}\">").into());
+                    segment.push(Event::Html(format!("</{level}>").into()));
+                    out.headings.push(Heading {
+                        level: level as u8,
+                        text: text.trim().to_owned(),
+                        anchor: format!("h-{anchor}"),
+                    });
+                }
+            }
+            Event::Start(Tag::Image { dest_url, title, .. }) => {
+                depth += 1;
+                image = Some((String::new(), dest_url.to_string(), title.to_string(), line(range.start)));
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                if let Some((_, _, text)) = &mut heading {
+                    text.push_str(t);
+                }
+                segment.push(event);
+            }
+            Event::Start(_) => {
+                depth += 1;
+                segment.push(event);
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                segment.push(event);
+            }
+            other => segment.push(other),
+        }
+    }
+    if let Some((kind, _, first)) = block {
+        out.problems.push((first - 1, format!("the ```{kind} block is never closed")));
+    }
+    flush(&mut segment, &mut out.html);
+    out
+}
 #[cfg(test)]
 mod tests {
     use super::render;

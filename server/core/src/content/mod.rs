@@ -4,15 +4,25 @@
 //!
 //! The format is documented for authors in `content/README.md`.
 
+mod blocks;
+mod labels;
+mod lessons;
 pub mod markdown;
+pub mod quiz;
 mod source;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 use crate::Language;
 
-pub use source::load_dir;
+pub use lessons::lesson_from_text;
+pub use markdown::{Heading, RenderContext};
+pub use quiz::Quiz;
+pub use source::{load_course_dir, load_dir};
 
 /// A problem found in a content file, pointing at the line to fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,8 +92,55 @@ pub struct CourseSource {
     pub texts: Vec<CourseText>,
     /// Lessons in order.
     pub lessons: Vec<LessonSource>,
+    /// Module folders, in order.
+    pub modules: Vec<ModuleSource>,
+    /// Media files (images, captions, videos) the lessons refer to.
+    pub media: Vec<MediaFile>,
+    /// Badges the course awards.
+    pub badges: Vec<BadgeSource>,
     /// SHA-256 over every source file, to skip unchanged courses.
     pub source_hash: String,
+}
+
+/// A module folder: a titled group of lessons.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleSource {
+    /// From the folder name `NN-slug`.
+    pub slug: String,
+    /// Titles per language (at least the default language).
+    pub titles: BTreeMap<Language, String>,
+}
+
+/// A media file of a course.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MediaFile {
+    /// Relative to the course folder, `/`-separated (`media/inbox.png`).
+    pub path: String,
+    /// The MIME type.
+    pub content_type: &'static str,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+}
+
+impl fmt::Debug for MediaFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "MediaFile({}, {} bytes)", self.path, self.bytes.len())
+    }
+}
+
+/// A badge a course awards, as declared in `course.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadgeSource {
+    /// Unique within the course.
+    pub slug: String,
+    /// Name per language.
+    pub name: BTreeMap<Language, String>,
+    /// What the holder can do, per language.
+    pub description: BTreeMap<Language, String>,
+    /// How it is earned, per language.
+    pub criteria: BTreeMap<Language, String>,
 }
 
 /// A course's title and summary in one language.
@@ -104,6 +161,8 @@ pub struct LessonSource {
     pub slug: String,
     /// The number from the file name, for ordering.
     pub number: u32,
+    /// The module it belongs to, if any.
+    pub module: Option<String>,
     /// One entry per language, the default language first.
     pub variants: Vec<LessonVariant>,
 }
@@ -119,10 +178,17 @@ pub struct LessonVariant {
     pub minutes: u32,
     /// The file it came from, relative to the content root.
     pub source_path: String,
-    /// The Markdown body (front matter removed).
+    /// The file's whole text (front matter and body): what the editor
+    /// shows and what export writes back.
     pub body_markdown: String,
     /// The body rendered and sanitised.
     pub body_html: String,
     /// What the learner can do after the lesson.
     pub objectives: Vec<String>,
+    /// Quizzes, in order (quiz n sits at its marker in `body_html`).
+    pub quizzes: Vec<Quiz>,
+    /// Headings, for anchors and search.
+    pub headings: Vec<Heading>,
+    /// SHA-256 of the file, to tell whether it changed since the last import.
+    pub source_hash: String,
 }

@@ -1,14 +1,28 @@
-//! Reading course folders from disk into [`CourseSource`]s.
+//! Reading course folders from disk into [`CourseSource`]s: `course.toml`
+//! courses with optional module folders and media, and plain folders of
+//! Markdown files.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
-use super::{CourseSource, CourseText, LessonSource, LessonVariant, Level, Problem, markdown};
+use super::lessons::{lesson_from_text, line_of, numbered, parse_file_name, toml_problem, valid_slug};
+use super::markdown::RenderContext;
+use super::{
+    BadgeSource, CourseSource, CourseText, LessonSource, LessonVariant, Level, MediaFile,
+    ModuleSource, Problem,
+};
 use crate::Language;
+
+/// The largest media file imported.
+pub const MAX_MEDIA_BYTES: usize = 5 * 1024 * 1024;
+/// The most media files one course may have.
+const MAX_MEDIA_FILES: usize = 500;
+/// The largest lesson file read.
+const MAX_LESSON_BYTES: u64 = 1024 * 1024;
 
 /// `course.toml`.
 #[derive(Deserialize)]
@@ -22,38 +36,26 @@ struct Manifest {
     title: Spanned<BTreeMap<String, String>>,
     #[serde(default)]
     summary: BTreeMap<String, String>,
-}
-
-/// A lesson's front matter, between `+++` lines.
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct FrontMatter {
-    title: Option<String>,
-    minutes: Option<u32>,
     #[serde(default)]
-    objectives: Vec<String>,
+    badges: Vec<Spanned<BadgeToml>>,
 }
 
-/// 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BadgeToml {
+    slug: String,
+    name: BTreeMap<String, String>,
+    #[serde(default)]
+    description: BTreeMap<String, String>,
+    #[serde(default)]
+    criteria: BTreeMap<String, String>,
 }
 
-fn toml_problem(path: &Path, text: &str, first_line: usize, err: &toml::de::Error) -> Problem {
-    let line = err
-        .span()
-        .map(|s| line_of(text, s.start) + first_line - 1)
-        .unwrap_or(first_line);
-    Problem::new(path, Some(line), err.message().trim().to_string())
-}
-
-fn valid_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 100
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
+/// `module.toml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModuleManifest {
+    title: BTreeMap<String, String>,
 }
 
 /// Loads every course folder directly under `root`. Folders that fail
@@ -81,8 +83,8 @@ pub fn load_dir(root: &Path) -> (Vec<CourseSource>, Vec<Problem>) {
         if let Some(course) = load_course(root, &dir, &mut problems) {
             if courses.iter().any(|c: &CourseSource| c.slug == course.slug) {
                 problems.push(Problem::new(
-                    &dir.join("course.toml"),
-                    Some(1),
+                    &dir,
+                    None,
                     format!(
                         "another course already uses the slug \"{}\"; this one is skipped",
                         course.slug
@@ -96,6 +98,15 @@ pub fn load_dir(root: &Path) -> (Vec<CourseSource>, Vec<Problem>) {
     (courses, problems)
 }
 
+/// Loads one course folder (with or without `course.toml`). Paths in the
+/// result are relative to the folder's parent.
+pub fn load_course_dir(dir: &Path) -> (Option<CourseSource>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let root = dir.parent().unwrap_or(Path::new(""));
+    let course = load_course(root, dir, &mut problems);
+    (course, problems)
+}
+
 fn is_hidden(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
@@ -103,6 +114,10 @@ fn is_hidden(path: &Path) -> bool {
 }
 
 fn read_text(path: &Path, problems: &mut Vec<Problem>) -> Option<String> {
+    if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_LESSON_BYTES) {
+        problems.push(Problem::new(path, None, "the file is larger than 1 MiB; split it into several lessons"));
+        return None;
+    }
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Some(
@@ -134,6 +149,138 @@ fn read_text(path: &Path, problems: &mut Vec<Problem>) -> Option<String> {
     }
 }
 
+fn sorted_entries(dir: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => {
+            let mut paths: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| !is_hidden(p))
+                .collect();
+            paths.sort();
+            paths
+        }
+        Err(err) => {
+            problems.push(Problem::new(dir, None, format!("cannot read the folder: {err}")));
+            Vec::new()
+        }
+    }
+}
+
+/// A per-language table of `course.toml` (title, summary, badge texts).
+fn language_map(
+    path: &Path,
+    line: usize,
+    what: &str,
+    table: &BTreeMap<String, String>,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<Language, String> {
+    let mut out = BTreeMap::new();
+    for (code, value) in table {
+        match code.parse::<Language>() {
+            Ok(language) => {
+                out.insert(language, value.trim().to_owned());
+            }
+            Err(_) => problems.push(Problem::new(
+                path,
+                Some(line),
+                format!("unknown language \"{code}\" in {what} (use fi, sv or en)"),
+            )),
+        }
+    }
+    out
+}
+
+fn media_type(name: &str) -> Option<&'static str> {
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "svg" => "image/svg+xml",
+        "vtt" => "text/vtt",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        _ => return None,
+    })
+}
+
+fn valid_media_path(path: &str) -> bool {
+    path.split('/').all(|part| {
+        !part.is_empty()
+            && !part.starts_with('.')
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    })
+}
+
+/// Every media file under `dir` (two folder levels deep), by extension.
+fn collect_media(dir: &Path, problems: &mut Vec<Problem>) -> Vec<MediaFile> {
+    let mut found = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), 0)];
+    while let Some((folder, level)) = stack.pop() {
+        for path in sorted_entries(&folder, problems) {
+            if path.is_dir() {
+                if level < 2 {
+                    stack.push((path, level + 1));
+                }
+                continue;
+            }
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let Some(content_type) = media_type(name) else { continue };
+            let relative = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            if !valid_media_path(&relative) {
+                problems.push(Problem::new(&path, None, "media file names may only use letters a-z, digits, '-', '_' and '.'; rename the file"));
+                continue;
+            }
+            if found.len() >= MAX_MEDIA_FILES {
+                problems.push(Problem::new(&path, None, format!("a course may have at most {MAX_MEDIA_FILES} media files; skipped")));
+                continue;
+            }
+            match std::fs::read(&path) {
+                Ok(bytes) if bytes.len() > MAX_MEDIA_BYTES => problems.push(Problem::new(
+                    &path,
+                    None,
+                    "the file is larger than 5 MiB; make it smaller (learners may be on slow connections)",
+                )),
+                Ok(bytes) => found.push(MediaFile {
+                    path: relative,
+                    content_type,
+                    sha256: format!("{:x}", Sha256::digest(&bytes)),
+                    bytes,
+                }),
+                Err(err) => problems.push(Problem::new(&path, None, format!("cannot read the file: {err}"))),
+            }
+        }
+    }
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    found
+}
+
+fn load_course(root: &Path, dir: &Path, problems: &mut Vec<Problem>) -> Option<CourseSource> {
+    let media = collect_media(dir, problems);
+    let mut hasher = Sha256::new();
+    for file in &media {
+        hasher.update(file.path.as_bytes());
+        hasher.update(file.sha256.as_bytes());
+    }
+    let manifest_path = dir.join("course.toml");
+    let mut course = if manifest_path.is_file() {
+        load_manifest_course(root, dir, &manifest_path, &media, &mut hasher, problems)?
+    } else {
+        load_plain_course(root, dir, &media, &mut hasher, problems)?
+    };
+    course.media = media;
+    course.source_hash = format!("{:x}", hasher.finalize());
+    Some(course)
+}
+
 fn parse_language(
     path: &Path,
     text: &str,
@@ -153,45 +300,45 @@ fn parse_language(
     }
 }
 
-fn load_course(root: &Path, dir: &Path, problems: &mut Vec<Problem>) -> Option<CourseSource> {
-    let manifest_path = dir.join("course.toml");
-    if !manifest_path.is_file() {
-        problems.push(Problem::new(
-            dir,
-            None,
-            "no course.toml in this folder, so it is not imported as a course",
-        ));
-        return None;
-    }
-    let text = read_text(&manifest_path, problems)?;
-    let mut hasher = Sha256::new();
+fn folder_name(dir: &Path) -> String {
+    dir.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn load_manifest_course(
+    root: &Path,
+    dir: &Path,
+    manifest_path: &Path,
+    media: &[MediaFile],
+    hasher: &mut Sha256,
+    problems: &mut Vec<Problem>,
+) -> Option<CourseSource> {
+    let text = read_text(manifest_path, problems)?;
     hasher.update(text.as_bytes());
     let manifest: Manifest = match toml::from_str(&text) {
         Ok(m) => m,
         Err(err) => {
-            problems.push(toml_problem(&manifest_path, &text, 1, &err));
+            problems.push(toml_problem(manifest_path, &text, 1, &err));
             return None;
         }
     };
-    let folder_name = dir
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default()
-        .to_owned();
+    let folder = folder_name(dir);
     let slug = match &manifest.slug {
         Some(s) if valid_slug(s.get_ref()) => s.get_ref().clone(),
         Some(s) => {
             problems.push(Problem::new(
-                &manifest_path,
+                manifest_path,
                 Some(line_of(&text, s.span().start)),
                 "slug may only use lowercase letters a-z, digits and hyphens",
             ));
             return None;
         }
-        None if valid_slug(&folder_name) => folder_name,
+        None if valid_slug(&folder) => folder,
         None => {
             problems.push(Problem::new(
-                &manifest_path,
+                manifest_path,
                 Some(1),
                 "the folder name cannot be a slug; add slug = \"my-course\" (lowercase letters, digits, hyphens)",
             ));
@@ -199,7 +346,7 @@ fn load_course(root: &Path, dir: &Path, problems: &mut Vec<Problem>) -> Option<C
         }
     };
     let default_language =
-        parse_language(&manifest_path, &text, &manifest.default_language, problems)?;
+        parse_language(manifest_path, &text, &manifest.default_language, problems)?;
     let mut languages = vec![default_language];
     if let Some(list) = &manifest.languages {
         let line = line_of(&text, list.span().start);
@@ -207,49 +354,66 @@ fn load_course(root: &Path, dir: &Path, problems: &mut Vec<Problem>) -> Option<C
             match code.parse::<Language>() {
                 Ok(lang) if !languages.contains(&lang) => languages.push(lang),
                 Ok(_) => {}
-                Err(message) => problems.push(Problem::new(&manifest_path, Some(line), message)),
+                Err(message) => problems.push(Problem::new(manifest_path, Some(line), message)),
             }
         }
     }
     let title_line = line_of(&text, manifest.title.span().start);
-    let mut texts = Vec::new();
-    for (code, title) in manifest.title.get_ref() {
-        let Ok(language) = code.parse::<Language>() else {
-            problems.push(Problem::new(
-                &manifest_path,
-                Some(title_line),
-                format!("unknown language \"{code}\" in title (use fi, sv or en)"),
-            ));
-            continue;
-        };
-        let summary = manifest.summary.get(code).cloned().unwrap_or_default();
-        texts.push(CourseText {
-            language,
-            title: title.trim().to_owned(),
-            summary: summary.trim().to_owned(),
-        });
-    }
-    if !texts
-        .iter()
-        .any(|t| t.language == default_language && !t.title.is_empty())
-    {
+    let titles = language_map(manifest_path, title_line, "title", manifest.title.get_ref(), problems);
+    let summaries = language_map(manifest_path, title_line, "summary", &manifest.summary, problems);
+    if titles.get(&default_language).is_none_or(String::is_empty) {
         problems.push(Problem::new(
-            &manifest_path,
+            manifest_path,
             Some(title_line),
             format!("the course needs a title in its default language: add {default_language} = \"…\" under [title]"),
         ));
         return None;
     }
-    texts.sort_by_key(|t| t.language);
+    let texts = titles
+        .into_iter()
+        .map(|(language, title)| CourseText {
+            language,
+            title,
+            summary: summaries.get(&language).cloned().unwrap_or_default(),
+        })
+        .collect();
 
-    let lessons = load_lessons(
+    let mut badges: Vec<BadgeSource> = Vec::new();
+    for badge in &manifest.badges {
+        let line = line_of(&text, badge.span().start);
+        let raw = badge.get_ref();
+        let name = language_map(manifest_path, line, "the badge name", &raw.name, problems);
+        let problem = if !valid_slug(&raw.slug) {
+            Some("a badge slug may only use lowercase letters a-z, digits and hyphens".to_owned())
+        } else if badges.iter().any(|b| b.slug == raw.slug) {
+            Some(format!("two badges use the slug \"{}\"", raw.slug))
+        } else if name.get(&default_language).is_none_or(String::is_empty) {
+            Some(format!("the badge needs a name in the default language: add {default_language} = \"…\" under [badges.name]"))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            problems.push(Problem::new(manifest_path, Some(line), format!("{message}; the badge is skipped")));
+            continue;
+        }
+        badges.push(BadgeSource {
+            slug: raw.slug.clone(),
+            name,
+            description: language_map(manifest_path, line, "the badge description", &raw.description, problems),
+            criteria: language_map(manifest_path, line, "the badge criteria", &raw.criteria, problems),
+        });
+    }
+
+    let media_paths: BTreeSet<String> = media.iter().map(|m| m.path.clone()).collect();
+    let layout = Layout {
         root,
-        dir,
+        course_dir: dir,
+        slug: &slug,
         default_language,
-        &languages,
-        &mut hasher,
-        problems,
-    );
+        languages: &languages,
+        media: &media_paths,
+    };
+    let (lessons, modules) = layout.load_lessons(hasher, problems);
     Some(CourseSource {
         slug,
         default_language,
@@ -257,209 +421,260 @@ fn load_course(root: &Path, dir: &Path, problems: &mut Vec<Problem>) -> Option<C
         hours: manifest.hours,
         texts,
         lessons,
-        source_hash: format!("{:x}", hasher.finalize()),
+        modules,
+        media: Vec::new(),
+        badges,
+        source_hash: String::new(),
     })
 }
 
-/// `01-slug.md` or `01-slug.en.md` → (number, slug, language suffix).
-fn parse_file_name(name: &str) -> Option<(u32, &str, Option<&str>)> {
-    let stem = name.strip_suffix(".md")?;
-    let (stem, lang) = match stem.rsplit_once('.') {
-        Some((s, l)) => (s, Some(l)),
-        None => (stem, None),
-    };
-    let (number, slug) = stem.split_once('-')?;
-    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || !valid_slug(slug) {
-        return None;
-    }
-    Some((number.parse().ok()?, slug, lang))
+/// What lesson loading needs to know about the course.
+struct Layout<'a> {
+    root: &'a Path,
+    course_dir: &'a Path,
+    slug: &'a str,
+    default_language: Language,
+    languages: &'a [Language],
+    media: &'a BTreeSet<String>,
 }
 
-fn load_lessons(
-    root: &Path,
-    dir: &Path,
-    default_language: Language,
-    languages: &[Language],
-    hasher: &mut Sha256,
-    problems: &mut Vec<Problem>,
-) -> Vec<LessonSource> {
-    let mut files: Vec<_> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_file())
-            .collect(),
-        Err(err) => {
-            problems.push(Problem::new(
-                dir,
-                None,
-                format!("cannot read the folder: {err}"),
-            ));
-            return Vec::new();
+/// (top number, number within the module, slug) → variants.
+type LessonMap = BTreeMap<(u32, u32, String), (Option<String>, Vec<LessonVariant>)>;
+
+impl Layout<'_> {
+    fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+
+    fn load_lessons(&self, hasher: &mut Sha256, problems: &mut Vec<Problem>) -> (Vec<LessonSource>, Vec<ModuleSource>) {
+        let mut lessons: LessonMap = BTreeMap::new();
+        let mut modules: BTreeMap<u32, ModuleSource> = BTreeMap::new();
+        for path in sorted_entries(self.course_dir, problems) {
+            let name = folder_name(&path);
+            if path.is_dir() {
+                let Some((number, slug)) = numbered(&name) else { continue };
+                if let Some(module) = self.load_module(&path, slug, hasher, problems) {
+                    modules.insert(number, module);
+                    for file in sorted_entries(&path, problems) {
+                        self.load_file(&file, number, Some(slug), &mut lessons, hasher, problems);
+                    }
+                }
+            } else {
+                self.load_file(&path, 0, None, &mut lessons, hasher, problems);
+            }
         }
-    };
-    files.sort();
-    let mut lessons: BTreeMap<(u32, String), Vec<LessonVariant>> = BTreeMap::new();
-    for path in files {
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        if !name.ends_with(".md") || name.eq_ignore_ascii_case("README.md") {
-            continue;
+        // A loose lesson and a module must not share a number: the order would be unclear.
+        let mut result = Vec::new();
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for ((top, inner, slug), (module, mut variants)) in lessons {
+            let number = if module.is_some() { inner } else { top };
+            let first_path = self.root.join(&variants[0].source_path);
+            if module.is_none() && modules.contains_key(&top) {
+                problems.push(Problem::new(&first_path, None, format!("number {top} is also used by a module folder; renumber one of them; skipped")));
+                continue;
+            }
+            if let Some(other) = seen.get(&slug) {
+                problems.push(Problem::new(&first_path, None, format!("the lesson slug \"{slug}\" is already used by {other}; lesson slugs must be unique in a course; skipped")));
+                continue;
+            }
+            variants.sort_by_key(|v| v.language != self.default_language);
+            if variants[0].language != self.default_language {
+                for v in &variants {
+                    problems.push(Problem::new(
+                        &self.root.join(&v.source_path),
+                        None,
+                        format!("lesson \"{slug}\" has no {} version (the course's default language); skipped", self.default_language),
+                    ));
+                }
+                continue;
+            }
+            seen.insert(slug.clone(), variants[0].source_path.clone());
+            result.push(LessonSource { slug, number, module, variants });
         }
-        let Some((number, slug, lang)) = parse_file_name(name) else {
+        (result, modules.into_values().collect())
+    }
+
+    fn load_module(&self, dir: &Path, slug: &str, hasher: &mut Sha256, problems: &mut Vec<Problem>) -> Option<ModuleSource> {
+        let manifest = dir.join("module.toml");
+        let mut titles = BTreeMap::new();
+        if manifest.is_file() {
+            let text = read_text(&manifest, problems)?;
+            hasher.update(text.as_bytes());
+            match toml::from_str::<ModuleManifest>(&text) {
+                Ok(m) => titles = language_map(&manifest, 1, "title", &m.title, problems),
+                Err(err) => {
+                    problems.push(toml_problem(&manifest, &text, 1, &err));
+                    return None;
+                }
+            }
+        }
+        if titles.get(&self.default_language).is_none_or(String::is_empty) {
+            let mut title = slug.replace('-', " ");
+            if let Some(first) = title.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            titles.insert(self.default_language, title);
+        }
+        Some(ModuleSource { slug: slug.to_owned(), titles })
+    }
+
+    fn load_file(
+        &self,
+        path: &Path,
+        top: u32,
+        module: Option<&str>,
+        lessons: &mut LessonMap,
+        hasher: &mut Sha256,
+        problems: &mut Vec<Problem>,
+    ) {
+        let name = folder_name(path);
+        if !path.is_file() || !name.ends_with(".md") || name.eq_ignore_ascii_case("README.md") {
+            return;
+        }
+        let Some((number, slug, lang)) = parse_file_name(&name) else {
             problems.push(Problem::new(
-                &path,
+                path,
                 None,
                 "a lesson file name must look like 01-lesson-name.md (or 01-lesson-name.en.md for another language); skipped",
             ));
-            continue;
+            return;
         };
         let language = match lang {
-            None => default_language,
+            None => self.default_language,
             Some(code) => match code.parse::<Language>() {
-                Ok(l) if languages.contains(&l) => l,
+                Ok(l) if self.languages.contains(&l) => l,
                 Ok(l) => {
-                    problems.push(Problem::new(
-                        &path,
-                        None,
-                        format!(
-                            "language \"{l}\" is not listed in the course's languages; skipped"
-                        ),
-                    ));
-                    continue;
+                    problems.push(Problem::new(path, None, format!("language \"{l}\" is not listed in the course's languages; skipped")));
+                    return;
                 }
                 Err(message) => {
-                    problems.push(Problem::new(&path, None, format!("{message}; skipped")));
-                    continue;
+                    problems.push(Problem::new(path, None, format!("{message}; skipped")));
+                    return;
                 }
             },
         };
-        let Some(text) = read_text(&path, problems) else {
-            continue;
-        };
-        hasher.update(name.as_bytes());
+        let Some(text) = read_text(path, problems) else { return };
+        let relative = self.relative(path);
+        hasher.update(relative.as_bytes());
         hasher.update(text.as_bytes());
-        let relative = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        if let Some(variant) = parse_lesson(&path, &text, language, relative, problems) {
-            if let Some(existing) = lessons.keys().find(|(n, s)| *n == number && s != slug) {
-                problems.push(Problem::new(
-                    &path,
-                    None,
-                    format!(
-                        "number {number} is already used by lesson \"{}\"; skipped",
-                        existing.1
-                    ),
-                ));
-                continue;
-            }
+        let key = if module.is_some() { (top, number, slug.to_owned()) } else { (number, 0, slug.to_owned()) };
+        if let Some(existing) = lessons.keys().find(|(t, n, s)| (*t, *n) == (key.0, key.1) && *s != key.2) {
+            problems.push(Problem::new(path, None, format!("number {number} is already used by lesson \"{}\"; skipped", existing.2)));
+            return;
+        }
+        let lesson_dir = if module.is_some() { folder_name(path.parent().unwrap_or(path)) } else { String::new() };
+        let ctx = RenderContext {
+            language,
+            course_slug: self.slug,
+            lesson_dir: &lesson_dir,
+            media: self.media,
+            first_line: 1,
+        };
+        let (variant, found) = lesson_from_text(path, relative, &text, &ctx, None);
+        problems.extend(found);
+        if let Some(variant) = variant {
             lessons
-                .entry((number, slug.to_owned()))
-                .or_default()
+                .entry(key)
+                .or_insert_with(|| (module.map(str::to_owned), Vec::new()))
+                .1
                 .push(variant);
         }
     }
-    let mut result = Vec::new();
-    for ((number, slug), mut variants) in lessons {
-        variants.sort_by_key(|v| v.language != default_language);
-        if variants
-            .first()
-            .is_none_or(|v| v.language != default_language)
-        {
-            for v in &variants {
-                problems.push(Problem::new(
-                    &root.join(&v.source_path),
-                    None,
-                    format!("lesson \"{slug}\" has no {default_language} version (the course's default language); skipped"),
-                ));
-            }
-            continue;
-        }
-        result.push(LessonSource {
-            slug,
-            number,
-            variants,
-        });
-    }
-    result
 }
 
-fn parse_lesson(
-    path: &Path,
-    text: &str,
-    language: Language,
-    source_path: String,
+/// A slug from any file or folder name: ASCII letters and digits kept
+/// (ä → a, ö → o, å → a), the rest joined by hyphens.
+fn slug_from_name(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'ä' | 'å' | 'á' | 'à' => 'a',
+            'ö' | 'ó' => 'o',
+            'é' | 'è' => 'e',
+            'ü' => 'u',
+            other => other,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').chars().take(100).collect::<String>().trim_end_matches('-').to_owned()
+}
+
+/// A folder without `course.toml`: every Markdown file is a lesson.
+fn load_plain_course(
+    root: &Path,
+    dir: &Path,
+    media: &[MediaFile],
+    hasher: &mut Sha256,
     problems: &mut Vec<Problem>,
-) -> Option<LessonVariant> {
-    let (front, body) = match split_front_matter(text) {
-        Ok(Some((fm, body))) => match toml::from_str::<FrontMatter>(fm) {
-            Ok(front) => (front, body),
-            Err(err) => {
-                problems.push(toml_problem(path, fm, 2, &err));
-                return None;
-            }
-        },
-        Ok(None) => (FrontMatter::default(), text),
-        Err(message) => {
-            problems.push(Problem::new(path, Some(1), message));
-            return None;
-        }
-    };
-    let title = match front
-        .title
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty())
-    {
-        Some(title) => title,
-        None => match body.lines().find_map(|l| l.strip_prefix("# ")) {
-            Some(heading) => heading.trim().to_owned(),
-            None => {
-                problems.push(Problem::new(
-                    path,
-                    Some(1),
-                    "the lesson has no title: add title = \"…\" to the front matter between +++ lines",
-                ));
-                return None;
-            }
-        },
-    };
-    let words = body.split_whitespace().count();
-    let minutes = front
-        .minutes
-        .unwrap_or_else(|| u32::try_from(words / 150).unwrap_or(u32::MAX).max(1));
-    Some(LessonVariant {
-        language,
-        title,
-        minutes,
-        source_path,
-        body_html: markdown::render(body),
-        body_markdown: body.to_owned(),
-        objectives: front.objectives,
-    })
-}
-
-/// Splits `+++` TOML front matter from the body:
-/// `Ok(Some((front_matter, body)))`, `Ok(None)` when the
-/// file has none, `Err` when it is opened but never closed.
-fn split_front_matter(text: &str) -> Result<Option<(&str, &str)>, &'static str> {
-    let Some(rest) = text
-        .strip_prefix("+++\n")
-        .or_else(|| text.strip_prefix("+++\r\n"))
-    else {
-        return Ok(None);
-    };
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "+++" {
-            return Ok(Some((&rest[..offset], &rest[offset + line.len()..])));
-        }
-        offset += line.len();
+) -> Option<CourseSource> {
+    let folder = folder_name(dir);
+    let slug = slug_from_name(&folder);
+    if !valid_slug(&slug) {
+        problems.push(Problem::new(dir, None, "the folder name cannot be made into a course slug; rename the folder or add a course.toml with slug = \"…\""));
+        return None;
     }
-    Err("the front matter starts with +++ but has no closing +++ line")
+    let language = Language::Fi;
+    let media_paths: BTreeSet<String> = media.iter().map(|m| m.path.clone()).collect();
+    let mut files: Vec<PathBuf> = sorted_entries(dir, problems)
+        .into_iter()
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")))
+        .collect();
+    // README first: it introduces the folder.
+    files.sort_by_key(|p| !folder_name(p).eq_ignore_ascii_case("readme.md"));
+    let mut lessons = Vec::new();
+    let mut course_title = None;
+    for path in files {
+        let Some(text) = read_text(&path, problems) else { continue };
+        let name = folder_name(&path);
+        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+        let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        hasher.update(relative.as_bytes());
+        hasher.update(text.as_bytes());
+        let ctx = RenderContext { language, course_slug: &slug, lesson_dir: "", media: &media_paths, first_line: 1 };
+        let fallback = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_').replace(['-', '_'], " ");
+        let (variant, found) = lesson_from_text(&path, relative, &text, &ctx, Some(fallback.trim()));
+        problems.extend(found);
+        let Some(variant) = variant else { continue };
+        if course_title.is_none() && name.eq_ignore_ascii_case("readme.md") {
+            course_title = Some(variant.title.clone());
+        }
+        let base = match slug_from_name(stem) {
+            s if valid_slug(&s) => s,
+            _ => "lesson".to_owned(),
+        };
+        let mut lesson_slug = base.clone();
+        let mut n = 2;
+        while lessons.iter().any(|l: &LessonSource| l.slug == lesson_slug) {
+            lesson_slug = format!("{base}-{n}");
+            n += 1;
+        }
+        let number = u32::try_from(lessons.len() + 1).unwrap_or(u32::MAX);
+        lessons.push(LessonSource { slug: lesson_slug, number, module: None, variants: vec![variant] });
+    }
+    if lessons.is_empty() {
+        problems.push(Problem::new(dir, None, "no course.toml and no Markdown (.md) files in this folder, so it is not imported as a course"));
+        return None;
+    }
+    let minutes: u32 = lessons.iter().map(|l| l.variants[0].minutes).sum();
+    Some(CourseSource {
+        slug,
+        default_language: language,
+        level: Level::Beginner,
+        hours: minutes.div_ceil(60).max(1),
+        texts: vec![CourseText { language, title: course_title.unwrap_or(folder), summary: String::new() }],
+        lessons,
+        modules: Vec::new(),
+        media: Vec::new(),
+        badges: Vec::new(),
+        source_hash: String::new(),
+    })
 }
 
 #[cfg(test)]
@@ -467,25 +682,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn file_names() {
-        assert_eq!(parse_file_name("01-email.md"), Some((1, "email", None)));
-        assert_eq!(
-            parse_file_name("12-strong-passwords.en.md"),
-            Some((12, "strong-passwords", Some("en")))
-        );
-        assert_eq!(parse_file_name("email.md"), None);
-        assert_eq!(parse_file_name("01-Email.md"), None);
-        assert_eq!(parse_file_name("01-.md"), None);
+    fn slugs_from_names() {
+        assert_eq!(slug_from_name("Työnhaku verkossa"), "tyonhaku-verkossa");
+        assert_eq!(slug_from_name("01_Intro.md"), "01-intro-md");
+        assert_eq!(slug_from_name("!!!"), "");
     }
 
     #[test]
-    fn front_matter_split() {
-        let (fm, body) = split_front_matter("+++\ntitle = \"A\"\n+++\nBody\n")
-            .unwrap()
-            .unwrap();
-        assert_eq!(fm, "title = \"A\"\n");
-        assert_eq!(body, "Body\n");
-        assert!(split_front_matter("No front matter").unwrap().is_none());
-        assert!(split_front_matter("+++\ntitle = \"A\"\n").is_err());
+    fn media_names() {
+        assert!(valid_media_path("media/inbox-1.png"));
+        assert!(!valid_media_path("media/my picture.png"));
+        assert!(!valid_media_path("media/.secret.png"));
+        assert_eq!(media_type("x.JPG"), Some("image/jpeg"));
+        assert_eq!(media_type("x.exe"), None);
     }
 }

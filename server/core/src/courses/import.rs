@@ -1,15 +1,21 @@
-//! Writing loaded courses into the database: idempotent, keyed by slug,
-//! one transaction per course, lesson ids kept stable across re-imports.
+//! Writing loaded courses into the database: idempotent, keyed by slug, one
+//! transaction per course. Lesson ids stay stable across re-imports; a
+//! changed lesson file becomes a new published revision (so learners'
+//! progress, keyed by lesson, survives); a removed lesson is archived, not
+//! deleted. A file that did not change since its last import leaves the
+//! lesson alone, so edits published in the browser stay until the file
+//! itself changes.
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, TryIntoModel, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 
+use super::revisions::{self, Origin};
 use crate::CoreError;
 use crate::content::CourseSource;
-use crate::db::entities::{course_texts, courses, lesson_texts, lessons};
+use crate::db::entities::{course_media, course_texts, courses, lesson_texts, lessons};
 
 /// What an import did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -20,10 +26,16 @@ pub struct ImportReport {
     pub updated: usize,
     /// Courses whose files were unchanged (skipped).
     pub unchanged: usize,
+    /// Lesson texts stored as new revisions.
+    pub revisions: usize,
 }
 
 fn count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "[]".into())
 }
 
 /// Imports `sources` in catalog order. Courses whose files did not change
@@ -32,6 +44,18 @@ pub async fn import_courses(
     db: &DatabaseConnection,
     sources: &[CourseSource],
 ) -> Result<ImportReport, CoreError> {
+    import_courses_with_progress(db, sources, &mut |_, _| {}).await
+}
+
+/// As [`import_courses`], calling `progress(lessons_done, lessons_total)`
+/// after each lesson.
+pub async fn import_courses_with_progress(
+    db: &DatabaseConnection,
+    sources: &[CourseSource],
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<ImportReport, CoreError> {
+    let total: usize = sources.iter().map(|s| s.lessons.len()).sum();
+    let mut done = 0;
     let mut report = ImportReport::default();
     for (position, source) in sources.iter().enumerate() {
         let txn = db.begin().await?;
@@ -39,44 +63,37 @@ pub async fn import_courses(
             .filter(courses::Column::Slug.eq(&source.slug))
             .one(&txn)
             .await?;
-        let course_id = match existing {
+        let mut course = match existing {
             Some(course)
                 if course.source_hash == source.source_hash
                     && course.position == count(position) =>
             {
                 report.unchanged += 1;
+                done += source.lessons.len();
+                progress(done, total);
                 continue;
             }
             Some(course) => {
-                let id = course.id;
-                let mut active: courses::ActiveModel = course.into();
-                active.default_language = Set(source.default_language.code().to_owned());
-                active.level = Set(source.level.as_str().to_owned());
-                active.hours = Set(i32::try_from(source.hours).unwrap_or(i32::MAX));
-                active.position = Set(count(position));
-                active.source_hash = Set(source.source_hash.clone());
-                active.updated_at = Set(Utc::now());
-                active.update(&txn).await?;
                 report.updated += 1;
-                id
+                course.into()
             }
             None => {
-                let created = courses::ActiveModel {
+                report.created += 1;
+                courses::ActiveModel {
                     slug: Set(source.slug.clone()),
-                    default_language: Set(source.default_language.code().to_owned()),
-                    level: Set(source.level.as_str().to_owned()),
-                    hours: Set(i32::try_from(source.hours).unwrap_or(i32::MAX)),
-                    position: Set(count(position)),
-                    source_hash: Set(source.source_hash.clone()),
-                    updated_at: Set(Utc::now()),
                     ..Default::default()
                 }
-                .insert(&txn)
-                .await?;
-                report.created += 1;
-                created.id
             }
         };
+        course.default_language = Set(source.default_language.code().to_owned());
+        course.level = Set(source.level.as_str().to_owned());
+        course.hours = Set(i32::try_from(source.hours).unwrap_or(i32::MAX));
+        course.position = Set(count(position));
+        course.source_hash = Set(source.source_hash.clone());
+        course.updated_at = Set(Utc::now());
+        course.modules = Set(json(&source.modules));
+        course.badges = Set(json(&source.badges));
+        let course_id = course.save(&txn).await?.try_into_model()?.id;
 
         course_texts::Entity::delete_many()
             .filter(course_texts::Column::CourseId.eq(course_id))
@@ -93,70 +110,92 @@ pub async fn import_courses(
             .insert(&txn)
             .await?;
         }
+        import_media(&txn, course_id, source).await?;
 
         let old_lessons = lessons::Entity::find()
             .filter(lessons::Column::CourseId.eq(course_id))
             .all(&txn)
             .await?;
-        let keep: Vec<&str> = source.lessons.iter().map(|l| l.slug.as_str()).collect();
-        let gone: Vec<i32> = old_lessons
-            .iter()
-            .filter(|l| !keep.contains(&l.slug.as_str()))
-            .map(|l| l.id)
-            .collect();
-        if !gone.is_empty() {
-            lesson_texts::Entity::delete_many()
-                .filter(lesson_texts::Column::LessonId.is_in(gone.clone()))
-                .exec(&txn)
-                .await?;
-            lessons::Entity::delete_many()
-                .filter(lessons::Column::Id.is_in(gone))
-                .exec(&txn)
-                .await?;
+        for old in &old_lessons {
+            if !old.archived && !source.lessons.iter().any(|l| l.slug == old.slug) {
+                let mut active: lessons::ActiveModel = old.clone().into();
+                active.archived = Set(true);
+                active.update(&txn).await?;
+            }
         }
         for (index, lesson) in source.lessons.iter().enumerate() {
-            let lesson_id = match old_lessons.iter().find(|l| l.slug == lesson.slug) {
-                Some(old) => {
-                    let mut active: lessons::ActiveModel = old.clone().into();
-                    active.position = Set(count(index));
-                    active.update(&txn).await?;
-                    old.id
-                }
-                None => {
-                    lessons::ActiveModel {
-                        course_id: Set(course_id),
-                        slug: Set(lesson.slug.clone()),
-                        position: Set(count(index)),
-                        ..Default::default()
-                    }
-                    .insert(&txn)
-                    .await?
-                    .id
-                }
-            };
-            lesson_texts::Entity::delete_many()
-                .filter(lesson_texts::Column::LessonId.eq(lesson_id))
-                .exec(&txn)
-                .await?;
-            for variant in &lesson.variants {
-                lesson_texts::ActiveModel {
-                    lesson_id: Set(lesson_id),
-                    language: Set(variant.language.code().to_owned()),
-                    title: Set(variant.title.clone()),
-                    minutes: Set(i32::try_from(variant.minutes).unwrap_or(i32::MAX)),
-                    source_path: Set(variant.source_path.clone()),
-                    objectives: Set(
-                        serde_json::to_string(&variant.objectives).unwrap_or_else(|_| "[]".into())
-                    ),
-                    body_markdown: Set(variant.body_markdown.clone()),
-                    body_html: Set(variant.body_html.clone()),
+            let mut row = match old_lessons.iter().find(|l| l.slug == lesson.slug) {
+                Some(old) => old.clone().into(),
+                None => lessons::ActiveModel {
+                    course_id: Set(course_id),
+                    slug: Set(lesson.slug.clone()),
                     ..Default::default()
-                }
-                .insert(&txn)
+                },
+            };
+            row.position = Set(count(index));
+            row.module = Set(lesson.module.clone());
+            row.archived = Set(false);
+            let lesson_id = row.save(&txn).await?.try_into_model()?.id;
+
+            let current: Vec<(i32, String)> = lesson_texts::Entity::find()
+                .select_only()
+                .columns([lesson_texts::Column::Id, lesson_texts::Column::Language])
+                .filter(lesson_texts::Column::LessonId.eq(lesson_id))
+                .into_tuple()
+                .all(&txn)
                 .await?;
+            for (id, language) in &current {
+                if !lesson.variants.iter().any(|v| v.language.code() == language) {
+                    lesson_texts::Entity::delete_by_id(*id).exec(&txn).await?;
+                }
             }
+            for variant in &lesson.variants {
+                let language = variant.language.code();
+                let shown = current.iter().any(|(_, l)| l == language);
+                let last_import = revisions::latest(&txn, lesson_id, language, Some(Origin::Import)).await?;
+                if shown && last_import.is_some_and(|r| r.source_hash == variant.source_hash) {
+                    continue;
+                }
+                revisions::insert(&txn, lesson_id, variant, Origin::Import, true).await?;
+                report.revisions += 1;
+            }
+            done += 1;
+            progress(done, total);
         }
         txn.commit().await?;
     }
     Ok(report)
+}
+
+/// Brings the course's stored media in line with the folder: changed files
+/// replaced, removed ones deleted, unchanged ones not rewritten.
+async fn import_media(txn: &DatabaseTransaction, course_id: i32, source: &CourseSource) -> Result<(), CoreError> {
+    let stored: Vec<(i32, String, String)> = course_media::Entity::find()
+        .select_only()
+        .columns([course_media::Column::Id, course_media::Column::Path, course_media::Column::Sha256])
+        .filter(course_media::Column::CourseId.eq(course_id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    for (id, path, sha) in &stored {
+        if !source.media.iter().any(|m| &m.path == path && &m.sha256 == sha) {
+            course_media::Entity::delete_by_id(*id).exec(txn).await?;
+        }
+    }
+    for file in &source.media {
+        if stored.iter().any(|(_, path, sha)| path == &file.path && sha == &file.sha256) {
+            continue;
+        }
+        course_media::ActiveModel {
+            course_id: Set(course_id),
+            path: Set(file.path.clone()),
+            content_type: Set(file.content_type.to_owned()),
+            sha256: Set(file.sha256.clone()),
+            bytes: Set(file.bytes.clone()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 //! fallback to the course's default language.
 
 mod import;
+mod revisions;
 
 use std::collections::HashMap;
 
@@ -11,7 +12,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use crate::db::entities::{course_texts, courses, lesson_texts, lessons};
 use crate::{CoreError, Language};
 
-pub use import::{ImportReport, import_courses};
+pub use import::{ImportReport, import_courses, import_courses_with_progress};
+pub use revisions::Origin;
 
 /// A course in the catalog.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,6 +15,12 @@ pub struct Model {
     pub position: i32,
     pub source_hash: String,
     pub updated_at: ChronoDateTimeUtc,
+    /// Module folders as JSON (`[{"slug", "titles": {lang: title}}]`).
+    #[sea_orm(column_type = "Text")]
+    pub modules: String,
+    /// Badges from `course.toml` as JSON.
+    #[sea_orm(column_type = "Text")]
+    pub badges: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

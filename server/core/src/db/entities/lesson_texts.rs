@@ -1,5 +1,5 @@
-//! `lesson_texts`: a lesson in one language, with its sanitised HTML
-//! rendered once at import.
+//! `lesson_texts`: the published text of a lesson in one language (a copy
+//! of its published revision), with its sanitised HTML rendered once.
 
 use sea_orm::entity::prelude::*;
 
@@ -20,6 +20,16 @@ pub struct Model {
     pub body_markdown: String,
     #[sea_orm(column_type = "Text")]
     pub body_html: String,
+    /// The published revision this text is a copy of.
+    pub revision_id: Option<i32>,
+    /// Quizzes (with answers) as JSON.
+    #[sea_orm(column_type = "Text")]
+    pub quizzes: String,
+    /// Headings as JSON.
+    #[sea_orm(column_type = "Text")]
+    pub headings: String,
+    /// SHA-256 of the source text.
+    pub source_hash: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,10 @@ pub struct Model {
     pub course_id: i32,
     pub slug: String,
     pub position: i32,
+    /// The module folder's slug, if the lesson is in one.
+    pub module: Option<String>,
+    /// Removed from the source: hidden, kept so learners' progress survives.
+    pub archived: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

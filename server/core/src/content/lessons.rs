@@ -1,0 +1,220 @@
+//! Lesson files: names, front matter, and the body rendered through
+//! [`markdown::render_lesson`].
+
+use std::path::Path;
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::markdown::{self, RenderContext};
+use super::{LessonVariant, Problem};
+
+/// A lesson's front matter, between `+++` lines.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: Option<String>,
+    minutes: Option<u32>,
+    #[serde(default)]
+    objectives: Vec<String>,
+}
+
+/// 1-based line of a byte offset.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
+}
+
+pub(crate) fn toml_problem(
+    path: &Path,
+    text: &str,
+    first_line: usize,
+    err: &toml::de::Error,
+) -> Problem {
+    let line = err
+        .span()
+        .map(|s| line_of(text, s.start) + first_line - 1)
+        .unwrap_or(first_line);
+    Problem::new(path, Some(line), err.message().trim().to_string())
+}
+
+pub(crate) fn valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// `01-email` → (1, "email"): the `NN-slug` of lesson files and module folders.
+pub(crate) fn numbered(stem: &str) -> Option<(u32, &str)> {
+    let (number, slug) = stem.split_once('-')?;
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || !valid_slug(slug) {
+        return None;
+    }
+    Some((number.parse().ok()?, slug))
+}
+
+/// `01-slug.md` or `01-slug.en.md` → (number, slug, language suffix).
+pub(crate) fn parse_file_name(name: &str) -> Option<(u32, &str, Option<&str>)> {
+    let stem = name.strip_suffix(".md")?;
+    let (stem, lang) = match stem.rsplit_once('.') {
+        Some((s, l)) => (s, Some(l)),
+        None => (stem, None),
+    };
+    let (number, slug) = numbered(stem)?;
+    Some((number, slug, lang))
+}
+
+/// Splits `+++` TOML front matter from the body:
+/// `Ok(Some((front_matter, body)))`, `Ok(None)` when the
+/// file has none, `Err` when it is opened but never closed.
+fn split_front_matter(text: &str) -> Result<Option<(&str, &str)>, &'static str> {
+    let Some(rest) = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+    else {
+        return Ok(None);
+    };
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            return Ok(Some((&rest[..offset], &rest[offset + line.len()..])));
+        }
+        offset += line.len();
+    }
+    Err("the front matter starts with +++ but has no closing +++ line")
+}
+
+/// The first `# ` heading of a body, and the body without it.
+fn take_title(body: &str) -> Option<(String, String)> {
+    let mut offset = 0;
+    let mut in_fence = false;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        if !in_fence && let Some(title) = line.strip_prefix("# ") {
+            let title = title.trim().trim_end_matches('#').trim().to_owned();
+            if !title.is_empty() {
+                let rest = format!("{}{}", &body[..offset], &body[offset + line.len()..]);
+                return Some((title, rest));
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Reads one lesson file's text: front matter, title, body rendered and
+/// sanitised. `path` names the file in problems; `fallback_title` is used
+/// when neither the front matter nor a `# ` heading gives one (plain
+/// folders), else a missing title is a problem. Returns `None` when the
+/// lesson cannot be used at all; problems in single blocks (a quiz, an
+/// image) are reported and the rest of the lesson still loads.
+pub fn lesson_from_text(
+    path: &Path,
+    source_path: String,
+    text: &str,
+    ctx: &RenderContext<'_>,
+    fallback_title: Option<&str>,
+) -> (Option<LessonVariant>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let (front, body, body_line) = match split_front_matter(text) {
+        Ok(Some((fm, body))) => match toml::from_str::<FrontMatter>(fm) {
+            Ok(front) => (front, body, line_of(text, text.len() - body.len())),
+            Err(err) => {
+                problems.push(toml_problem(path, fm, 2, &err));
+                return (None, problems);
+            }
+        },
+        Ok(None) => (FrontMatter::default(), text, 1),
+        Err(message) => {
+            problems.push(Problem::new(path, Some(1), message));
+            return (None, problems);
+        }
+    };
+    let front_title = front
+        .title
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    let (title, body) = match (front_title, take_title(body)) {
+        (Some(title), _) => (title, body.to_owned()),
+        (None, Some((title, rest))) => (title, rest),
+        (None, None) => match fallback_title {
+            Some(title) => (title.to_owned(), body.to_owned()),
+            None => {
+                problems.push(Problem::new(
+                    path,
+                    Some(1),
+                    "the lesson has no title: add title = \"…\" to the front matter between +++ lines",
+                ));
+                return (None, problems);
+            }
+        },
+    };
+    let ctx = RenderContext {
+        first_line: body_line,
+        ..*ctx
+    };
+    let rendered = markdown::render_lesson(&body, &ctx);
+    problems.extend(
+        rendered
+            .problems
+            .into_iter()
+            .map(|(line, message)| Problem::new(path, Some(line), message)),
+    );
+    let words = body.split_whitespace().count();
+    let minutes = front
+        .minutes
+        .unwrap_or_else(|| u32::try_from(words / 150).unwrap_or(u32::MAX).max(1));
+    let variant = LessonVariant {
+        language: ctx.language,
+        title,
+        minutes,
+        source_path,
+        body_html: rendered.html,
+        body_markdown: text.to_owned(),
+        objectives: front.objectives,
+        quizzes: rendered.quizzes,
+        headings: rendered.headings,
+        source_hash: format!("{:x}", Sha256::digest(text.as_bytes())),
+    };
+    (Some(variant), problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names() {
+        assert_eq!(parse_file_name("01-email.md"), Some((1, "email", None)));
+        assert_eq!(
+            parse_file_name("12-strong-passwords.en.md"),
+            Some((12, "strong-passwords", Some("en")))
+        );
+        assert_eq!(parse_file_name("email.md"), None);
+        assert_eq!(parse_file_name("01-Email.md"), None);
+        assert_eq!(parse_file_name("01-.md"), None);
+    }
+
+    #[test]
+    fn front_matter_split() {
+        let (fm, body) = split_front_matter("+++\ntitle = \"A\"\n+++\nBody\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(fm, "title = \"A\"\n");
+        assert_eq!(body, "Body\n");
+        assert!(split_front_matter("No front matter").unwrap().is_none());
+        assert!(split_front_matter("+++\ntitle = \"A\"\n").is_err());
+    }
+
+    #[test]
+    fn title_from_first_heading_is_taken_out_of_the_body() {
+        let (title, rest) = take_title("```\n# not this\n```\n# Real title\n\nText\n").unwrap();
+        assert_eq!(title, "Real title");
+        assert_eq!(rest, "```\n# not this\n```\n\nText\n");
+    }
+}
