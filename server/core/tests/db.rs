@@ -9,9 +9,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use migration::{Migrator, MigratorTrait};
 use polku_core::content::load_dir;
 use polku_core::courses::{self, ImportReport, import_courses};
+use polku_core::db::entities::lesson_revisions;
 use polku_core::db::{self, DatabaseConnection};
 use polku_core::{CoreError, Language};
-use sea_orm::{ConnectionTrait, Database, EntityTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 struct TestDb {
     backend: &'static str,
@@ -145,15 +148,16 @@ async fn import_is_idempotent_and_keeps_lesson_ids() {
         assert_eq!(
             first,
             ImportReport {
-                created: 1,
+                created: 2,
                 updated: 0,
-                unchanged: 0
+                unchanged: 0,
+                revisions: 7
             },
             "{}",
             t.backend
         );
         let ids = lesson_ids(&db).await;
-        assert_eq!(ids.len(), 2, "{}", t.backend);
+        assert_eq!(ids.len(), 6, "{}", t.backend);
 
         let again = import(&db, work.path()).await;
         assert_eq!(
@@ -161,7 +165,8 @@ async fn import_is_idempotent_and_keeps_lesson_ids() {
             ImportReport {
                 created: 0,
                 updated: 0,
-                unchanged: 1
+                unchanged: 2,
+                revisions: 0
             },
             "{}",
             t.backend
@@ -179,7 +184,8 @@ async fn import_is_idempotent_and_keeps_lesson_ids() {
             ImportReport {
                 created: 0,
                 updated: 1,
-                unchanged: 0
+                unchanged: 1,
+                revisions: 1
             },
             "{}",
             t.backend
@@ -196,17 +202,49 @@ async fn import_is_idempotent_and_keeps_lesson_ids() {
             view.body_html
         );
 
-        // Remove a lesson file: the lesson goes.
-        std::fs::remove_file(work.path().join("first-course/02-no-front-matter.md")).unwrap();
+        // The change is a new revision; the old one stays in the history.
+        let revisions: Vec<(i32, String)> = lesson_revisions::Entity::find()
+            .select_only()
+            .columns([
+                lesson_revisions::Column::Number,
+                lesson_revisions::Column::Status,
+            ])
+            .filter(lesson_revisions::Column::LessonId.eq(ids[0]))
+            .filter(lesson_revisions::Column::Language.eq("fi"))
+            .order_by_asc(lesson_revisions::Column::Number)
+            .into_tuple()
+            .all(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            revisions,
+            [(1, "published".to_owned()), (2, "published".to_owned())],
+            "{}",
+            t.backend
+        );
+
+        // Remove a lesson file: the lesson is hidden, not deleted...
+        let removed = work.path().join("first-course/02-no-front-matter.md");
+        let kept = std::fs::read(&removed).unwrap();
+        std::fs::remove_file(&removed).unwrap();
         import(&db, work.path()).await;
         let course = courses::course(&db, "first-course", Language::Fi)
             .await
             .unwrap();
-        assert_eq!(course.lessons.len(), 1, "{}", t.backend);
+        assert_eq!(course.lessons.len(), 2, "{}", t.backend);
         assert!(matches!(
             courses::lesson(&db, "first-course", "no-front-matter", Language::Fi).await,
             Err(CoreError::NotFound)
         ));
+        // ...so when it comes back it has the same id (progress is kept).
+        std::fs::write(&removed, kept).unwrap();
+        import(&db, work.path()).await;
+        assert_eq!(lesson_ids(&db).await, ids, "{}", t.backend);
+        assert!(
+            courses::lesson(&db, "first-course", "no-front-matter", Language::Fi)
+                .await
+                .is_ok()
+        );
     }
 }
 

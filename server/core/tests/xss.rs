@@ -1,7 +1,10 @@
 //! The sanitiser against a list of known XSS vectors written into lesson
 //! Markdown: none may reach the page as a live tag, handler or URL.
 
-use polku_core::content::markdown::render;
+use std::collections::BTreeSet;
+
+use polku_core::Language;
+use polku_core::content::markdown::{RenderContext, render, render_lesson};
 
 /// Vectors from the classic filter-evasion lists, as an author could write
 /// them in Markdown: raw HTML blocks and inline HTML, link/image/autolink
@@ -79,6 +82,44 @@ const VECTORS: &[&str] = &[
     "<polku-quiz onload=alert(1)>unknown custom element</polku-quiz>",
 ];
 
+/// The same attacks placed where Polku's own Markdown extensions put author
+/// text: quizzes, exercises, videos, callouts, images and headings.
+const BLOCK_VECTORS: &[&str] = &[
+    "```quiz\nquestion = \"<script>alert(1)</script>\"\ntype = \"single\"\n[[options]]\ntext = \"<img src=x onerror=alert(1)>\"\ncorrect = true\nfeedback = \"<a href=javascript:alert(1)>x</a>\"\n[[options]]\ntext = \"b\"\n```",
+    "```exercise\ntitle = \"<svg onload=alert(1)>\"\ntask = \"<script>alert(1)</script> [x](javascript:alert(1))\"\ncheck = [\"<iframe src=javascript:alert(1)>\"]\n```",
+    "```exercise\ntask = \"\"\"\n<img src=x onerror=alert(1)>\n<form action=//evil.example><button>x</button></form>\n\"\"\"\ncheck = [\"\\\" onmouseover=\\\"alert(1)\"]\n```",
+    "```video\ntitle = \"\\\"><script>alert(1)</script>\"\nsrc = \"javascript:alert(1)\"\ntranscript = \"https://x\"\n```",
+    "```video\ntitle = \"t\"\nsrc = \"media/v.mp4\"\ntranscript = \"javascript:alert(1)\"\n```",
+    "```video\ntitle = \"t\"\nsrc = \"media/v.mp4\"\ncaptions = { fi = \"data:text/vtt,x\" }\n```",
+    "```video\ntitle = \"t\"\nsrc = \"media/v.mp4\\\" onerror=\\\"alert(1)\"\ntranscript = \"https://x\"\n```",
+    "> [!TIP]\n> <script>alert(1)</script>\n> <img src=x onerror=alert(1)>",
+    "> [!WARNING]\n> [x](javascript:alert(1))",
+    "## <img src=x onerror=alert(1)> heading",
+    "## x\" onmouseover=\"alert(1)",
+    "![\" onerror=\"alert(1)](media/a.png)",
+    "![x](media/a.png \"\\\" onerror=\\\"alert(1)\")",
+    "![x](javascript:alert(1))",
+    "<aside class=\"callout\" onclick=\"alert(1)\" style=\"x\">x</aside>",
+    "<!--polku-quiz:0--><h2 id=\"x\" onclick=\"alert(1)\">x</h2>",
+];
+
+/// Trusted tags Polku's own blocks write (every value in them escaped).
+fn trusted(tag: &str) -> bool {
+    let numbered = |prefix: &str| {
+        tag.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix('"'))
+            .is_some_and(|id| id.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
+    };
+    let plain_url = |prefix: &str| {
+        tag.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix('"'))
+            .is_some_and(|url| !url.contains([' ', '"', '\'', '<', '>']))
+    };
+    numbered("input type=\"checkbox\" id=\"exercise-")
+        || plain_url("video controls preload=\"none\" src=\"/media/c/media/")
+        || tag == "/video"
+}
+
 /// Every real tag in sanitised output (text content has `<` escaped).
 fn tags(html: &str) -> Vec<String> {
     html.split('<')
@@ -95,6 +136,9 @@ fn danger(html: &str) -> Option<String> {
         "template", "noscript", "body",
     ];
     for tag in tags(html) {
+        if trusted(&tag) {
+            continue;
+        }
         let name = tag
             .trim_start_matches('/')
             .split(|c: char| c.is_whitespace() || c == '/')
@@ -154,6 +198,35 @@ fn no_xss_vector_survives_rendering() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn no_xss_vector_survives_the_lesson_pipeline() {
+    let media: BTreeSet<String> = ["media/a.png".to_owned(), "media/v.mp4".to_owned()].into();
+    let ctx = RenderContext {
+        language: Language::Fi,
+        course_slug: "c",
+        lesson_dir: "",
+        media: &media,
+        first_line: 1,
+    };
+    let failures: Vec<String> = VECTORS
+        .iter()
+        .chain(BLOCK_VECTORS)
+        .filter_map(|vector| {
+            let html = render_lesson(vector, &ctx).html;
+            danger(&html).map(|what| format!("{vector:?}\n  -> {html}\n  ({what})"))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} vectors survived:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // Markers only come from real quizzes: a forged one is stripped.
+    let forged = render_lesson(BLOCK_VECTORS[15], &ctx).html;
+    assert!(!forged.contains("<!--"), "{forged}");
 }
 
 #[test]

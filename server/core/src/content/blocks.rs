@@ -94,9 +94,9 @@ pub(crate) fn quiz(text: &str) -> Result<Quiz, BlockError> {
         .filter(|a| !a.is_empty())
         .collect();
     let problem = match raw.kind {
-        QuizKind::Single | QuizKind::Multiple if !answers.is_empty() => {
-            Some("answers = [...] is only for type = \"text\"; choice quizzes mark options with correct = true")
-        }
+        QuizKind::Single | QuizKind::Multiple if !answers.is_empty() => Some(
+            "answers = [...] is only for type = \"text\"; choice quizzes mark options with correct = true",
+        ),
         QuizKind::Single | QuizKind::Multiple if !(2..=10).contains(&options.len()) => {
             Some("a choice quiz needs 2 to 10 [[options]]")
         }
@@ -219,7 +219,11 @@ pub(crate) fn video(
         esc_href(&src)
     );
     if let Some(poster) = clean(raw.poster) {
-        let _ = write!(html, " poster=\"{}\"", esc_href(&media(&poster).map_err(|m| (1, m))?));
+        let _ = write!(
+            html,
+            " poster=\"{}\"",
+            esc_href(&media(&poster).map_err(|m| (1, m))?)
+        );
     }
     html.push('>');
     for (code, path) in &raw.captions {
@@ -241,7 +245,10 @@ pub(crate) fn video(
     );
     if let Some(url) = transcript {
         if !url.starts_with("https://") && !url.starts_with("http://") {
-            return Err((1, "transcript must be a web address starting with https://".into()));
+            return Err((
+                1,
+                "transcript must be a web address starting with https://".into(),
+            ));
         }
         let _ = write!(
             html,
@@ -288,7 +295,10 @@ mod tests {
         )
         .unwrap();
         assert!(!html.contains("<b>") && !html.contains("<img"), "{html}");
-        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"), "{html}");
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -300,14 +310,24 @@ mod tests {
                 Err(format!("{p} is not under media/"))
             }
         };
-        assert!(video("title = \"T\"\nsrc = \"media/v.mp4\"\n", Language::Fi, media).is_err());
+        assert!(
+            video(
+                "title = \"T\"\nsrc = \"media/v.mp4\"\n",
+                Language::Fi,
+                media
+            )
+            .is_err()
+        );
         let html = video(
             "title = \"T\"\nsrc = \"media/v.mp4\"\ncaptions = { fi = \"media/v.vtt\" }\n",
             Language::Fi,
             media,
         )
         .unwrap();
-        assert!(html.contains("srclang=\"fi\" label=\"suomi\" default"), "{html}");
+        assert!(
+            html.contains("srclang=\"fi\" label=\"suomi\" default"),
+            "{html}"
+        );
         assert!(
             video(
                 "title = \"T\"\nsrc = \"https://x.example/v.mp4\"\ntranscript = \"https://x\"\n",

@@ -66,24 +66,46 @@ pub(crate) fn parse_file_name(name: &str) -> Option<(u32, &str, Option<&str>)> {
     Some((number, slug, lang))
 }
 
-/// Splits `+++` TOML front matter from the body:
+/// Splits front matter between `fence` lines from the body:
 /// `Ok(Some((front_matter, body)))`, `Ok(None)` when the
 /// file has none, `Err` when it is opened but never closed.
-fn split_front_matter(text: &str) -> Result<Option<(&str, &str)>, &'static str> {
+fn split_fenced<'t>(text: &'t str, fence: &str) -> Result<Option<(&'t str, &'t str)>, ()> {
     let Some(rest) = text
-        .strip_prefix("+++\n")
-        .or_else(|| text.strip_prefix("+++\r\n"))
+        .strip_prefix(fence)
+        .and_then(|r| r.strip_prefix('\n').or_else(|| r.strip_prefix("\r\n")))
     else {
         return Ok(None);
     };
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "+++" {
+        if line.trim_end() == fence {
             return Ok(Some((&rest[..offset], &rest[offset + line.len()..])));
         }
         offset += line.len();
     }
-    Err("the front matter starts with +++ but has no closing +++ line")
+    Err(())
+}
+
+/// Splits `+++` TOML front matter from the body (see [`split_fenced`]).
+fn split_front_matter(text: &str) -> Result<Option<(&str, &str)>, &'static str> {
+    split_fenced(text, "+++")
+        .map_err(|()| "the front matter starts with +++ but has no closing +++ line")
+}
+
+/// YAML front matter (`---`) as other tools (Jekyll, Hugo, Obsidian) write
+/// it, for plain folders: only a `title:` line is read, the rest ignored.
+fn yaml_front_matter(text: &str) -> Option<(Option<String>, &str)> {
+    let (yaml, body) = split_fenced(text, "---").ok()??;
+    let title = yaml.lines().find_map(|line| {
+        let value = line.strip_prefix("title:")?.trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(value);
+        Some(value.trim().to_owned()).filter(|v| !v.is_empty())
+    });
+    Some((title, body))
 }
 
 /// The first `# ` heading of a body, and the body without it.
@@ -129,7 +151,17 @@ pub fn lesson_from_text(
                 return (None, problems);
             }
         },
-        Ok(None) => (FrontMatter::default(), text, 1),
+        Ok(None) => match yaml_front_matter(text) {
+            Some((title, body)) => (
+                FrontMatter {
+                    title,
+                    ..FrontMatter::default()
+                },
+                body,
+                line_of(text, text.len() - body.len()),
+            ),
+            None => (FrontMatter::default(), text, 1),
+        },
         Err(message) => {
             problems.push(Problem::new(path, Some(1), message));
             return (None, problems);
@@ -209,6 +241,15 @@ mod tests {
         assert_eq!(body, "Body\n");
         assert!(split_front_matter("No front matter").unwrap().is_none());
         assert!(split_front_matter("+++\ntitle = \"A\"\n").is_err());
+    }
+
+    #[test]
+    fn yaml_front_matter_gives_only_a_title() {
+        let (title, body) =
+            yaml_front_matter("---\nlayout: post\ntitle: \"Hei\"\n---\nBody\n").unwrap();
+        assert_eq!(title.as_deref(), Some("Hei"));
+        assert_eq!(body, "Body\n");
+        assert!(yaml_front_matter("No front matter").is_none());
     }
 
     #[test]

@@ -10,7 +10,9 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::blocks;
@@ -143,7 +145,11 @@ fn slugify(text: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-');
-    if out.is_empty() { "section".into() } else { out.chars().take(60).collect() }
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out.chars().take(60).collect()
+    }
 }
 
 /// Resolves a media reference relative to the lesson to its public URL.
@@ -153,7 +159,11 @@ pub fn resolve_media(ctx: &RenderContext<'_>, reference: &str) -> Result<String,
             "\"{reference}\" is not a file of the course: put the file under media/ and refer to it as media/<name> (outside files are not loaded, to protect learners' privacy)"
         ));
     }
-    let mut parts: Vec<&str> = ctx.lesson_dir.split('/').filter(|p| !p.is_empty()).collect();
+    let mut parts: Vec<&str> = ctx
+        .lesson_dir
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .collect();
     for part in reference.split('/') {
         match part {
             "" | "." => {}
@@ -204,7 +214,9 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
                 Event::Text(text) => content.push_str(&text),
                 Event::End(TagEnd::CodeBlock) => {
                     depth -= 1;
-                    let Some((kind, content, first)) = block.take() else { continue };
+                    let Some((kind, content, first)) = block.take() else {
+                        continue;
+                    };
                     flush(&mut segment, &mut out.html);
                     let result = match kind.as_str() {
                         "quiz" => blocks::quiz(&content).map(|quiz| {
@@ -220,7 +232,9 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
                     };
                     match result {
                         Ok(html) => out.html.push_str(&html),
-                        Err((l, message)) => out.problems.push((first + l - 1, format!("{kind}: {message}"))),
+                        Err((l, message)) => out
+                            .problems
+                            .push((first + l - 1, format!("{kind}: {message}"))),
                     }
                 }
                 _ => {}
@@ -240,7 +254,11 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
                         Ok(url) => {
                             let mut tag = String::from("<img src=\"");
                             let _ = escape_href(&mut tag, &url);
-                            let _ = write!(tag, "\" alt=\"{}\" loading=\"lazy\" decoding=\"async\"", esc(&alt));
+                            let _ = write!(
+                                tag,
+                                "\" alt=\"{}\" loading=\"lazy\" decoding=\"async\"",
+                                esc(&alt)
+                            );
                             if !title.is_empty() {
                                 let _ = write!(tag, " title=\"{}\"", esc(title));
                             }
@@ -309,9 +327,16 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
                     });
                 }
             }
-            Event::Start(Tag::Image { dest_url, title, .. }) => {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
                 depth += 1;
-                image = Some((String::new(), dest_url.to_string(), title.to_string(), line(range.start)));
+                image = Some((
+                    String::new(),
+                    dest_url.to_string(),
+                    title.to_string(),
+                    line(range.start),
+                ));
             }
             Event::Text(ref t) | Event::Code(ref t) => {
                 if let Some((_, _, text)) = &mut heading {
@@ -331,7 +356,8 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
         }
     }
     if let Some((kind, _, first)) = block {
-        out.problems.push((first - 1, format!("the ```{kind} block is never closed")));
+        out.problems
+            .push((first - 1, format!("the ```{kind} block is never closed")));
     }
     flush(&mut segment, &mut out.html);
     out

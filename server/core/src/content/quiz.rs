@@ -114,7 +114,8 @@ impl Quiz {
         match (self.kind, answer) {
             (QuizKind::Text, Answer::Text(text)) => {
                 let given = normalise(text);
-                let correct = !given.is_empty() && self.answers.iter().any(|a| normalise(a) == given);
+                let correct =
+                    !given.is_empty() && self.answers.iter().any(|a| normalise(a) == given);
                 Grade {
                     correct,
                     choices: Vec::new(),
@@ -151,7 +152,8 @@ impl Quiz {
                     .enumerate()
                     .filter(|(i, o)| o.correct && !chosen.contains(i))
                     .count();
-                let correct = !choices.is_empty() && missed == 0 && choices.iter().all(|c| c.correct);
+                let correct =
+                    !choices.is_empty() && missed == 0 && choices.iter().all(|c| c.correct);
                 Grade {
                     correct,
                     choices,
@@ -242,6 +244,9 @@ mod tests {
     #[test]
     fn the_browser_view_hides_answers() {
         let view = serde_json::to_string(&choice(QuizKind::Single).question()).unwrap();
-        assert!(!view.contains("correct") && !view.contains("about"), "{view}");
+        assert!(
+            !view.contains("correct") && !view.contains("about"),
+            "{view}"
+        );
     }
 }

@@ -9,7 +9,9 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
-use super::lessons::{lesson_from_text, line_of, numbered, parse_file_name, toml_problem, valid_slug};
+use super::lessons::{
+    lesson_from_text, line_of, numbered, parse_file_name, toml_problem, valid_slug,
+};
 use super::markdown::RenderContext;
 use super::{
     BadgeSource, CourseSource, CourseText, LessonSource, LessonVariant, Level, MediaFile,
@@ -115,7 +117,11 @@ fn is_hidden(path: &Path) -> bool {
 
 fn read_text(path: &Path, problems: &mut Vec<Problem>) -> Option<String> {
     if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_LESSON_BYTES) {
-        problems.push(Problem::new(path, None, "the file is larger than 1 MiB; split it into several lessons"));
+        problems.push(Problem::new(
+            path,
+            None,
+            "the file is larger than 1 MiB; split it into several lessons",
+        ));
         return None;
     }
     match std::fs::read(path) {
@@ -161,7 +167,11 @@ fn sorted_entries(dir: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
             paths
         }
         Err(err) => {
-            problems.push(Problem::new(dir, None, format!("cannot read the folder: {err}")));
+            problems.push(Problem::new(
+                dir,
+                None,
+                format!("cannot read the folder: {err}"),
+            ));
             Vec::new()
         }
     }
@@ -228,8 +238,13 @@ fn collect_media(dir: &Path, problems: &mut Vec<Problem>) -> Vec<MediaFile> {
                 }
                 continue;
             }
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            let Some(content_type) = media_type(name) else { continue };
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let Some(content_type) = media_type(name) else {
+                continue;
+            };
             let relative = path
                 .strip_prefix(dir)
                 .unwrap_or(&path)
@@ -240,7 +255,11 @@ fn collect_media(dir: &Path, problems: &mut Vec<Problem>) -> Vec<MediaFile> {
                 continue;
             }
             if found.len() >= MAX_MEDIA_FILES {
-                problems.push(Problem::new(&path, None, format!("a course may have at most {MAX_MEDIA_FILES} media files; skipped")));
+                problems.push(Problem::new(
+                    &path,
+                    None,
+                    format!("a course may have at most {MAX_MEDIA_FILES} media files; skipped"),
+                ));
                 continue;
             }
             match std::fs::read(&path) {
@@ -359,8 +378,20 @@ fn load_manifest_course(
         }
     }
     let title_line = line_of(&text, manifest.title.span().start);
-    let titles = language_map(manifest_path, title_line, "title", manifest.title.get_ref(), problems);
-    let summaries = language_map(manifest_path, title_line, "summary", &manifest.summary, problems);
+    let titles = language_map(
+        manifest_path,
+        title_line,
+        "title",
+        manifest.title.get_ref(),
+        problems,
+    );
+    let summaries = language_map(
+        manifest_path,
+        title_line,
+        "summary",
+        &manifest.summary,
+        problems,
+    );
     if titles.get(&default_language).is_none_or(String::is_empty) {
         problems.push(Problem::new(
             manifest_path,
@@ -388,19 +419,37 @@ fn load_manifest_course(
         } else if badges.iter().any(|b| b.slug == raw.slug) {
             Some(format!("two badges use the slug \"{}\"", raw.slug))
         } else if name.get(&default_language).is_none_or(String::is_empty) {
-            Some(format!("the badge needs a name in the default language: add {default_language} = \"…\" under [badges.name]"))
+            Some(format!(
+                "the badge needs a name in the default language: add {default_language} = \"…\" under [badges.name]"
+            ))
         } else {
             None
         };
         if let Some(message) = problem {
-            problems.push(Problem::new(manifest_path, Some(line), format!("{message}; the badge is skipped")));
+            problems.push(Problem::new(
+                manifest_path,
+                Some(line),
+                format!("{message}; the badge is skipped"),
+            ));
             continue;
         }
         badges.push(BadgeSource {
             slug: raw.slug.clone(),
             name,
-            description: language_map(manifest_path, line, "the badge description", &raw.description, problems),
-            criteria: language_map(manifest_path, line, "the badge criteria", &raw.criteria, problems),
+            description: language_map(
+                manifest_path,
+                line,
+                "the badge description",
+                &raw.description,
+                problems,
+            ),
+            criteria: language_map(
+                manifest_path,
+                line,
+                "the badge criteria",
+                &raw.criteria,
+                problems,
+            ),
         });
     }
 
@@ -449,13 +498,19 @@ impl Layout<'_> {
             .replace('\\', "/")
     }
 
-    fn load_lessons(&self, hasher: &mut Sha256, problems: &mut Vec<Problem>) -> (Vec<LessonSource>, Vec<ModuleSource>) {
+    fn load_lessons(
+        &self,
+        hasher: &mut Sha256,
+        problems: &mut Vec<Problem>,
+    ) -> (Vec<LessonSource>, Vec<ModuleSource>) {
         let mut lessons: LessonMap = BTreeMap::new();
         let mut modules: BTreeMap<u32, ModuleSource> = BTreeMap::new();
         for path in sorted_entries(self.course_dir, problems) {
             let name = folder_name(&path);
             if path.is_dir() {
-                let Some((number, slug)) = numbered(&name) else { continue };
+                let Some((number, slug)) = numbered(&name) else {
+                    continue;
+                };
                 if let Some(module) = self.load_module(&path, slug, hasher, problems) {
                     modules.insert(number, module);
                     for file in sorted_entries(&path, problems) {
@@ -492,12 +547,23 @@ impl Layout<'_> {
                 continue;
             }
             seen.insert(slug.clone(), variants[0].source_path.clone());
-            result.push(LessonSource { slug, number, module, variants });
+            result.push(LessonSource {
+                slug,
+                number,
+                module,
+                variants,
+            });
         }
         (result, modules.into_values().collect())
     }
 
-    fn load_module(&self, dir: &Path, slug: &str, hasher: &mut Sha256, problems: &mut Vec<Problem>) -> Option<ModuleSource> {
+    fn load_module(
+        &self,
+        dir: &Path,
+        slug: &str,
+        hasher: &mut Sha256,
+        problems: &mut Vec<Problem>,
+    ) -> Option<ModuleSource> {
         let manifest = dir.join("module.toml");
         let mut titles = BTreeMap::new();
         if manifest.is_file() {
@@ -511,14 +577,20 @@ impl Layout<'_> {
                 }
             }
         }
-        if titles.get(&self.default_language).is_none_or(String::is_empty) {
+        if titles
+            .get(&self.default_language)
+            .is_none_or(String::is_empty)
+        {
             let mut title = slug.replace('-', " ");
             if let Some(first) = title.get_mut(..1) {
                 first.make_ascii_uppercase();
             }
             titles.insert(self.default_language, title);
         }
-        Some(ModuleSource { slug: slug.to_owned(), titles })
+        Some(ModuleSource {
+            slug: slug.to_owned(),
+            titles,
+        })
     }
 
     fn load_file(
@@ -547,7 +619,13 @@ impl Layout<'_> {
             Some(code) => match code.parse::<Language>() {
                 Ok(l) if self.languages.contains(&l) => l,
                 Ok(l) => {
-                    problems.push(Problem::new(path, None, format!("language \"{l}\" is not listed in the course's languages; skipped")));
+                    problems.push(Problem::new(
+                        path,
+                        None,
+                        format!(
+                            "language \"{l}\" is not listed in the course's languages; skipped"
+                        ),
+                    ));
                     return;
                 }
                 Err(message) => {
@@ -556,16 +634,36 @@ impl Layout<'_> {
                 }
             },
         };
-        let Some(text) = read_text(path, problems) else { return };
+        let Some(text) = read_text(path, problems) else {
+            return;
+        };
         let relative = self.relative(path);
         hasher.update(relative.as_bytes());
         hasher.update(text.as_bytes());
-        let key = if module.is_some() { (top, number, slug.to_owned()) } else { (number, 0, slug.to_owned()) };
-        if let Some(existing) = lessons.keys().find(|(t, n, s)| (*t, *n) == (key.0, key.1) && *s != key.2) {
-            problems.push(Problem::new(path, None, format!("number {number} is already used by lesson \"{}\"; skipped", existing.2)));
+        let key = if module.is_some() {
+            (top, number, slug.to_owned())
+        } else {
+            (number, 0, slug.to_owned())
+        };
+        if let Some(existing) = lessons
+            .keys()
+            .find(|(t, n, s)| (*t, *n) == (key.0, key.1) && *s != key.2)
+        {
+            problems.push(Problem::new(
+                path,
+                None,
+                format!(
+                    "number {number} is already used by lesson \"{}\"; skipped",
+                    existing.2
+                ),
+            ));
             return;
         }
-        let lesson_dir = if module.is_some() { folder_name(path.parent().unwrap_or(path)) } else { String::new() };
+        let lesson_dir = if module.is_some() {
+            folder_name(path.parent().unwrap_or(path))
+        } else {
+            String::new()
+        };
         let ctx = RenderContext {
             language,
             course_slug: self.slug,
@@ -603,7 +701,12 @@ fn slug_from_name(name: &str) -> String {
             out.push('-');
         }
     }
-    out.trim_end_matches('-').chars().take(100).collect::<String>().trim_end_matches('-').to_owned()
+    out.trim_end_matches('-')
+        .chars()
+        .take(100)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned()
 }
 
 /// A folder without `course.toml`: every Markdown file is a lesson.
@@ -631,15 +734,30 @@ fn load_plain_course(
     let mut lessons = Vec::new();
     let mut course_title = None;
     for path in files {
-        let Some(text) = read_text(&path, problems) else { continue };
+        let Some(text) = read_text(&path, problems) else {
+            continue;
+        };
         let name = folder_name(&path);
         let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-        let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        let relative = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
         hasher.update(relative.as_bytes());
         hasher.update(text.as_bytes());
-        let ctx = RenderContext { language, course_slug: &slug, lesson_dir: "", media: &media_paths, first_line: 1 };
-        let fallback = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_').replace(['-', '_'], " ");
-        let (variant, found) = lesson_from_text(&path, relative, &text, &ctx, Some(fallback.trim()));
+        let ctx = RenderContext {
+            language,
+            course_slug: &slug,
+            lesson_dir: "",
+            media: &media_paths,
+            first_line: 1,
+        };
+        let fallback = stem
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_')
+            .replace(['-', '_'], " ");
+        let (variant, found) =
+            lesson_from_text(&path, relative, &text, &ctx, Some(fallback.trim()));
         problems.extend(found);
         let Some(variant) = variant else { continue };
         if course_title.is_none() && name.eq_ignore_ascii_case("readme.md") {
@@ -656,7 +774,12 @@ fn load_plain_course(
             n += 1;
         }
         let number = u32::try_from(lessons.len() + 1).unwrap_or(u32::MAX);
-        lessons.push(LessonSource { slug: lesson_slug, number, module: None, variants: vec![variant] });
+        lessons.push(LessonSource {
+            slug: lesson_slug,
+            number,
+            module: None,
+            variants: vec![variant],
+        });
     }
     if lessons.is_empty() {
         problems.push(Problem::new(dir, None, "no course.toml and no Markdown (.md) files in this folder, so it is not imported as a course"));
@@ -668,7 +791,11 @@ fn load_plain_course(
         default_language: language,
         level: Level::Beginner,
         hours: minutes.div_ceil(60).max(1),
-        texts: vec![CourseText { language, title: course_title.unwrap_or(folder), summary: String::new() }],
+        texts: vec![CourseText {
+            language,
+            title: course_title.unwrap_or(folder),
+            summary: String::new(),
+        }],
         lessons,
         modules: Vec::new(),
         media: Vec::new(),

@@ -8,8 +8,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, TryIntoModel, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QuerySelect, Set, TransactionTrait, TryIntoModel,
 };
 
 use super::revisions::{self, Origin};
@@ -145,14 +145,19 @@ pub async fn import_courses_with_progress(
                 .all(&txn)
                 .await?;
             for (id, language) in &current {
-                if !lesson.variants.iter().any(|v| v.language.code() == language) {
+                if !lesson
+                    .variants
+                    .iter()
+                    .any(|v| v.language.code() == language)
+                {
                     lesson_texts::Entity::delete_by_id(*id).exec(&txn).await?;
                 }
             }
             for variant in &lesson.variants {
                 let language = variant.language.code();
                 let shown = current.iter().any(|(_, l)| l == language);
-                let last_import = revisions::latest(&txn, lesson_id, language, Some(Origin::Import)).await?;
+                let last_import =
+                    revisions::latest(&txn, lesson_id, language, Some(Origin::Import)).await?;
                 if shown && last_import.is_some_and(|r| r.source_hash == variant.source_hash) {
                     continue;
                 }
@@ -169,21 +174,36 @@ pub async fn import_courses_with_progress(
 
 /// Brings the course's stored media in line with the folder: changed files
 /// replaced, removed ones deleted, unchanged ones not rewritten.
-async fn import_media(txn: &DatabaseTransaction, course_id: i32, source: &CourseSource) -> Result<(), CoreError> {
+async fn import_media(
+    txn: &DatabaseTransaction,
+    course_id: i32,
+    source: &CourseSource,
+) -> Result<(), CoreError> {
     let stored: Vec<(i32, String, String)> = course_media::Entity::find()
         .select_only()
-        .columns([course_media::Column::Id, course_media::Column::Path, course_media::Column::Sha256])
+        .columns([
+            course_media::Column::Id,
+            course_media::Column::Path,
+            course_media::Column::Sha256,
+        ])
         .filter(course_media::Column::CourseId.eq(course_id))
         .into_tuple()
         .all(txn)
         .await?;
     for (id, path, sha) in &stored {
-        if !source.media.iter().any(|m| &m.path == path && &m.sha256 == sha) {
+        if !source
+            .media
+            .iter()
+            .any(|m| &m.path == path && &m.sha256 == sha)
+        {
             course_media::Entity::delete_by_id(*id).exec(txn).await?;
         }
     }
     for file in &source.media {
-        if stored.iter().any(|(_, path, sha)| path == &file.path && sha == &file.sha256) {
+        if stored
+            .iter()
+            .any(|(_, path, sha)| path == &file.path && sha == &file.sha256)
+        {
             continue;
         }
         course_media::ActiveModel {

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::db::entities::{course_texts, courses, lesson_texts, lessons};
+use crate::content::quiz::{Answer, Grade, Quiz, QuizQuestion};
+use crate::content::{BadgeSource, Heading, ModuleSource};
+use crate::db::entities::{course_media, course_texts, courses, lesson_texts, lessons};
 use crate::{CoreError, Language};
 
 pub use import::{ImportReport, import_courses, import_courses_with_progress};
@@ -43,6 +45,21 @@ pub struct LessonLink {
     pub title: String,
     /// Estimated minutes.
     pub minutes: i32,
+    /// The title of the module it is in, if any.
+    pub module_title: Option<String>,
+}
+
+/// A badge a course awards, in the reader's language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadgeInfo {
+    /// The badge's key within the course.
+    pub slug: String,
+    /// Its name.
+    pub name: String,
+    /// What the holder can do.
+    pub description: String,
+    /// How it is earned.
+    pub criteria: String,
 }
 
 /// A course page.
@@ -52,6 +69,8 @@ pub struct CourseView {
     pub course: CatalogEntry,
     /// Its lessons in order.
     pub lessons: Vec<LessonLink>,
+    /// The badges it awards.
+    pub badges: Vec<BadgeInfo>,
 }
 
 /// A lesson page.
@@ -69,8 +88,14 @@ pub struct LessonView {
     pub minutes: i32,
     /// Learning objectives.
     pub objectives: Vec<String>,
-    /// The sanitised HTML body.
+    /// The sanitised HTML body, with quiz markers.
     pub body_html: String,
+    /// The quizzes, without their answers.
+    pub quizzes: Vec<QuizQuestion>,
+    /// Headings, for a table of contents.
+    pub headings: Vec<Heading>,
+    /// The module it is in, if any.
+    pub module_title: Option<String>,
     /// The language the lesson is shown in.
     pub language: Language,
     /// 1-based position in the course.
@@ -132,6 +157,7 @@ pub async fn catalog<C: ConnectionTrait>(
         .select_only()
         .column(lessons::Column::CourseId)
         .column_as(lessons::Column::Id.count(), "count")
+        .filter(lessons::Column::Archived.eq(false))
         .group_by(lessons::Column::CourseId)
         .into_tuple()
         .all(db)
@@ -173,6 +199,7 @@ async fn lesson_links<C: ConnectionTrait>(
 ) -> Result<Vec<(lessons::Model, LessonLink)>, CoreError> {
     let rows = lessons::Entity::find()
         .filter(lessons::Column::CourseId.eq(course.id))
+        .filter(lessons::Column::Archived.eq(false))
         .order_by_asc(lessons::Column::Position)
         .all(db)
         .await?;
@@ -190,6 +217,16 @@ async fn lesson_links<C: ConnectionTrait>(
         .all(db)
         .await?;
     let fallback = default_language(course);
+    let modules: Vec<ModuleSource> = serde_json::from_str(&course.modules).unwrap_or_default();
+    let module_title = |slug: &Option<String>| {
+        let module = modules.iter().find(|m| Some(&m.slug) == slug.as_ref())?;
+        module
+            .titles
+            .get(&language)
+            .or_else(|| module.titles.get(&fallback))
+            .or_else(|| module.titles.values().next())
+            .cloned()
+    };
     let mut links = Vec::with_capacity(rows.len());
     for lesson in rows {
         let own: Vec<_> = titles.iter().filter(|t| t.0 == lesson.id).collect();
@@ -198,6 +235,7 @@ async fn lesson_links<C: ConnectionTrait>(
                 slug: lesson.slug.clone(),
                 title: t.2.clone(),
                 minutes: t.3,
+                module_title: module_title(&lesson.module),
             };
             links.push((lesson, link));
         }
@@ -214,9 +252,27 @@ pub async fn course<C: ConnectionTrait>(
     let (course, texts) = find_course(db, slug).await?;
     let lessons = lesson_links(db, &course, language).await?;
     let entry = catalog_entry(&course, &texts, lessons.len(), language)?;
+    let fallback = default_language(&course);
+    let sources: Vec<BadgeSource> = serde_json::from_str(&course.badges).unwrap_or_default();
+    let text = |map: &std::collections::BTreeMap<Language, String>| {
+        map.get(&language)
+            .or_else(|| map.get(&fallback))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let badges = sources
+        .iter()
+        .map(|b| BadgeInfo {
+            slug: b.slug.clone(),
+            name: text(&b.name),
+            description: text(&b.description),
+            criteria: text(&b.criteria),
+        })
+        .collect();
     Ok(CourseView {
         course: entry,
         lessons: lessons.into_iter().map(|(_, link)| link).collect(),
+        badges,
     })
 }
 
@@ -252,6 +308,13 @@ pub async fn lesson<C: ConnectionTrait>(
         minutes: text.minutes,
         objectives: serde_json::from_str(&text.objectives).unwrap_or_default(),
         body_html: text.body_html.clone(),
+        quizzes: serde_json::from_str::<Vec<Quiz>>(&text.quizzes)
+            .unwrap_or_default()
+            .iter()
+            .map(Quiz::question)
+            .collect(),
+        headings: serde_json::from_str(&text.headings).unwrap_or_default(),
+        module_title: links[index].1.module_title.clone(),
         language: text.language.parse().unwrap_or(fallback),
         position: index + 1,
         total: links.len(),
@@ -260,5 +323,66 @@ pub async fn lesson<C: ConnectionTrait>(
             .and_then(|i| links.get(i))
             .map(|(_, l)| l.clone()),
         next: links.get(index + 1).map(|(_, l)| l.clone()),
+    })
+}
+
+/// Grades an answer to quiz `index` of a lesson as published in `language`
+/// (else the default language, as the learner saw it).
+pub async fn check_quiz<C: ConnectionTrait>(
+    db: &C,
+    course_slug: &str,
+    lesson_slug: &str,
+    language: Language,
+    index: usize,
+    answer: &Answer,
+) -> Result<Grade, CoreError> {
+    let (course, _) = find_course(db, course_slug).await?;
+    let fallback = default_language(&course);
+    let lesson = lessons::Entity::find()
+        .filter(lessons::Column::CourseId.eq(course.id))
+        .filter(lessons::Column::Slug.eq(lesson_slug))
+        .filter(lessons::Column::Archived.eq(false))
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    let variants = lesson_texts::Entity::find()
+        .filter(lesson_texts::Column::LessonId.eq(lesson.id))
+        .filter(lesson_texts::Column::Language.is_in([language.code(), fallback.code()]))
+        .all(db)
+        .await?;
+    let text = pick(&variants, |t| &t.language, language, fallback).ok_or(CoreError::NotFound)?;
+    let quizzes: Vec<Quiz> = serde_json::from_str(&text.quizzes).unwrap_or_default();
+    let quiz = quizzes.get(index).ok_or(CoreError::NotFound)?;
+    Ok(quiz.grade(answer))
+}
+
+/// A media file of a course.
+#[derive(Debug, Clone)]
+pub struct Media {
+    /// The MIME type.
+    pub content_type: String,
+    /// SHA-256 of the bytes (an ETag).
+    pub sha256: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// A course's media file by its path (`media/inbox.png`).
+pub async fn media<C: ConnectionTrait>(
+    db: &C,
+    course_slug: &str,
+    path: &str,
+) -> Result<Media, CoreError> {
+    let (course, _) = find_course(db, course_slug).await?;
+    let row = course_media::Entity::find()
+        .filter(course_media::Column::CourseId.eq(course.id))
+        .filter(course_media::Column::Path.eq(path))
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    Ok(Media {
+        content_type: row.content_type,
+        sha256: row.sha256,
+        bytes: row.bytes,
     })
 }

@@ -38,7 +38,11 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 }
 
 /// The next revision number of (lesson, language).
-async fn next_number<C: ConnectionTrait>(db: &C, lesson_id: i32, language: &str) -> Result<i32, CoreError> {
+async fn next_number<C: ConnectionTrait>(
+    db: &C,
+    lesson_id: i32,
+    language: &str,
+) -> Result<i32, CoreError> {
     let last: Option<i32> = lesson_revisions::Entity::find()
         .select_only()
         .column(lesson_revisions::Column::Number)
@@ -64,7 +68,10 @@ pub(crate) async fn latest<C: ConnectionTrait>(
     if let Some(origin) = origin {
         query = query.filter(lesson_revisions::Column::Origin.eq(origin.as_str()));
     }
-    Ok(query.order_by_desc(lesson_revisions::Column::Number).one(db).await?)
+    Ok(query
+        .order_by_desc(lesson_revisions::Column::Number)
+        .one(db)
+        .await?)
 }
 
 /// Stores `variant` as a new revision of (lesson, its language).
