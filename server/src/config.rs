@@ -68,9 +68,22 @@ pub enum LogFormat {
 pub enum Command {
     /// Migrate the database, import the content folder and serve (the default).
     Serve,
-    /// Migrate the database, import the content folder, report problems and exit
-    /// (status 1 when a file has a problem).
-    Import,
+    /// Migrate the database, import courses, report problems and exit
+    /// (status 1 when a file has a problem). DIR is a folder of course
+    /// folders, or one course folder (it has a course.toml or Markdown
+    /// files); without DIR, the content folder.
+    Import {
+        /// What to import (default: the content folder).
+        dir: Option<PathBuf>,
+    },
+    /// Write a course back to its folder form (course.toml, lesson files,
+    /// media) under OUT/<slug>, or as a zip file when OUT ends in `.zip`.
+    Export {
+        /// The course's slug.
+        course: String,
+        /// Where to write it.
+        out: PathBuf,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
 }
@@ -135,12 +148,18 @@ mod tests {
             "--content-dir",
             "/srv/courses",
             "import",
+            "/tmp/one-course",
         ])
         .unwrap();
         assert_eq!(config.port, 8080);
         assert_eq!(config.database_url, "postgres://p@localhost/polku");
         assert_eq!(config.content_dir, PathBuf::from("/srv/courses"));
-        assert_eq!(config.command, Some(Command::Import));
+        assert_eq!(
+            config.command,
+            Some(Command::Import {
+                dir: Some(PathBuf::from("/tmp/one-course"))
+            })
+        );
     }
 
     #[test]

@@ -30,6 +30,17 @@ pub enum StartError {
         /// The cause.
         source: std::io::Error,
     },
+    /// No course has the slug given.
+    #[error("no course has the slug \"{0}\"")]
+    NoCourse(String),
+    /// Writing an export failed.
+    #[error("cannot write {}: {source}", path.display())]
+    Export {
+        /// Where.
+        path: std::path::PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
     /// Serving failed.
     #[error("server error: {0}")]
     Serve(std::io::Error),
@@ -41,18 +52,69 @@ pub async fn import_content(
     db: &DatabaseConnection,
     dir: &std::path::Path,
 ) -> Result<usize, StartError> {
-    let (courses, problems) = content::load_dir(dir);
+    import_with_progress(db, dir, false, false).await
+}
+
+/// Whether `dir` is one course (it has a `course.toml`, or Markdown files
+/// besides a README) rather than a folder of course folders.
+fn is_single_course(dir: &std::path::Path) -> bool {
+    dir.join("course.toml").is_file()
+        || std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries.filter_map(Result::ok).any(|e| {
+                let name = e.file_name().to_string_lossy().to_lowercase();
+                e.path().is_file() && name.ends_with(".md") && name != "readme.md"
+            })
+        })
+}
+
+/// As [`import_content`]; with `detect`, `dir` may also be a single course
+/// folder, and with `bar` a progress bar is drawn on a terminal.
+async fn import_with_progress(
+    db: &DatabaseConnection,
+    dir: &std::path::Path,
+    detect: bool,
+    bar: bool,
+) -> Result<usize, StartError> {
+    use polku_core::courses::Placement;
+    let (courses, problems, placement) = if detect && is_single_course(dir) {
+        let (course, problems) = content::load_course_dir(dir);
+        (
+            course.into_iter().collect::<Vec<_>>(),
+            problems,
+            Placement::KeepOrAppend,
+        )
+    } else {
+        let (courses, problems) = content::load_dir(dir);
+        (courses, problems, Placement::InOrder)
+    };
     for problem in &problems {
         tracing::warn!(target: "polku::content", "{problem}");
     }
     let lessons: usize = courses.iter().map(|c| c.lessons.len()).sum();
-    let report = polku_core::courses::import_courses(db, &courses).await?;
+    let progress = if bar {
+        indicatif::ProgressBar::new(lessons as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} lessons  {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let report = polku_core::courses::import_courses_with_progress(
+        db,
+        &courses,
+        placement,
+        &mut |done, _| progress.set_position(done as u64),
+    )
+    .await?;
+    progress.finish_and_clear();
     tracing::info!(
         courses = courses.len(),
         lessons,
         created = report.created,
         updated = report.updated,
         unchanged = report.unchanged,
+        revisions = report.revisions,
         problems = problems.len(),
         "content imported from {}",
         dir.display()
@@ -66,13 +128,44 @@ pub async fn run(config: Config) -> Result<ExitCode, StartError> {
     tracing::info!(database = %redact(&config.database_url), "database ready");
     match config.command.clone().unwrap_or(Command::Serve) {
         Command::Migrate => Ok(ExitCode::SUCCESS),
-        Command::Import => {
-            let problems = import_content(&db, &config.content_dir).await?;
+        Command::Import { dir } => {
+            let detect = dir.is_some();
+            let dir = dir.unwrap_or_else(|| config.content_dir.clone());
+            let problems = import_with_progress(&db, &dir, detect, true).await?;
             Ok(if problems == 0 {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Command::Export { course, out } => {
+            let files = polku_core::courses::export_course(&db, &course)
+                .await
+                .map_err(|e| match e {
+                    polku_core::CoreError::NotFound => StartError::NoCourse(course.clone()),
+                    other => other.into(),
+                })?;
+            let written = if out
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+            {
+                let bytes = polku_core::courses::zip(&course, &files)?;
+                std::fs::write(&out, bytes).map(|()| out.clone())
+            } else {
+                let dir = out.join(&course);
+                polku_core::courses::write_folder(&dir, &files).map(|()| dir)
+            };
+            match written {
+                Ok(path) => {
+                    tracing::info!(
+                        files = files.len(),
+                        "course {course} exported to {}",
+                        path.display()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(source) => Err(StartError::Export { path: out, source }),
+            }
         }
         Command::Serve => {
             import_content(&db, &config.content_dir).await?;

@@ -69,3 +69,59 @@ fn import_reports_each_problem_with_file_and_line_and_keeps_the_rest() {
     assert!(stderr.contains("bad-manifest/course.toml:4: "), "{stderr}");
     assert!(stderr.contains("mixed/03-unclosed.md:1: "), "{stderr}");
 }
+
+#[test]
+fn import_one_course_folder_then_export_it_as_folder_and_zip() {
+    let dir = tempfile::tempdir().unwrap();
+    let course = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../server/core/tests/fixtures/valid/first-course"
+    );
+    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
+    let output = polku()
+        .args(["--database-url", &url, "import", course])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+
+    let out = dir.path().join("export");
+    let output = polku()
+        .args(["--database-url", &url, "export", "first-course"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    for file in [
+        "course.toml",
+        "01-welcome.md",
+        "01-welcome.en.md",
+        "02-no-front-matter.md",
+        "03-more/module.toml",
+        "03-more/01-rich.md",
+        "media/pic.png",
+    ] {
+        assert!(out.join("first-course").join(file).is_file(), "{file}");
+    }
+
+    let zip = dir.path().join("course.zip");
+    let output = polku()
+        .args(["--database-url", &url, "export", "first-course"])
+        .arg(&zip)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let bytes = std::fs::read(&zip).unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04"), "not a zip file");
+
+    let output = polku()
+        .args(["--database-url", &url, "export", "no-such-course"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr.lines().last(),
+        Some("polku: no course has the slug \"no-such-course\"")
+    );
+}

@@ -2,14 +2,19 @@
 
 use leptos::prelude::*;
 
-use super::{AppError, CourseCard, CourseDetail, LessonPage};
+use super::{AppError, CourseCard, CourseDetail, LessonPage, QuizAnswer};
 use crate::i18n::Locale;
 
 #[cfg(feature = "ssr")]
 mod convert {
     use polku_core::{Language, courses};
 
-    use crate::api::{CourseCard, LessonLink};
+    use polku_core::content::markdown;
+    use polku_core::content::quiz;
+
+    use crate::api::{
+        BodyPart, ChoiceFeedback, CourseCard, LessonLink, QuizFeedback, QuizKind, QuizView,
+    };
     use crate::i18n::Locale;
 
     pub fn language(locale: Locale) -> Language {
@@ -45,6 +50,47 @@ mod convert {
             slug: l.slug,
             title: l.title,
             minutes: l.minutes,
+            module_title: l.module_title,
+        }
+    }
+
+    pub fn body(html: &str) -> Vec<BodyPart> {
+        markdown::split_body(html)
+            .into_iter()
+            .map(|p| match p {
+                markdown::BodyPart::Html(h) => BodyPart::Html(h),
+                markdown::BodyPart::Quiz(n) => BodyPart::Quiz(n),
+            })
+            .collect()
+    }
+
+    pub fn quiz(q: quiz::QuizQuestion) -> QuizView {
+        QuizView {
+            kind: match q.kind {
+                quiz::QuizKind::Single => QuizKind::Single,
+                quiz::QuizKind::Multiple => QuizKind::Multiple,
+                quiz::QuizKind::Text => QuizKind::Text,
+            },
+            question: q.question,
+            hint: q.hint,
+            options: q.options,
+        }
+    }
+
+    pub fn feedback(g: quiz::Grade) -> QuizFeedback {
+        QuizFeedback {
+            correct: g.correct,
+            choices: g
+                .choices
+                .into_iter()
+                .map(|c| ChoiceFeedback {
+                    option: c.option,
+                    correct: c.correct,
+                    feedback: c.feedback,
+                })
+                .collect(),
+            missed: g.missed,
+            feedback: g.feedback,
         }
     }
 
@@ -71,18 +117,46 @@ pub async fn get_course(slug: String, locale: Locale) -> Result<CourseDetail, Ap
     Ok(CourseDetail {
         course: convert::card(view.course),
         lessons: view.lessons.into_iter().map(convert::link).collect(),
+        badges: view
+            .badges
+            .into_iter()
+            .map(|b| super::BadgeCard {
+                name: b.name,
+                description: b.description,
+                criteria: b.criteria,
+            })
+            .collect(),
     })
 }
 
-/// `POST /api/get_lesson`: one lesson with previous/next links.
+/// `POST /api/get_lesson`: one lesson with previous/next links; with
+/// `answer`, also the server's verdict on that answer to one of its
+/// quizzes (graded on the server: the right answers never reach the
+/// browser; nothing is stored).
 #[server(prefix = "/api", endpoint = "get_lesson")]
 pub async fn get_lesson(
     course: String,
     lesson: String,
     locale: Locale,
+    answer: Option<QuizAnswer>,
 ) -> Result<LessonPage, AppError> {
+    use polku_core::content::quiz::Answer;
     let db = convert::db()?;
-    let v = polku_core::courses::lesson(&db, &course, &lesson, convert::language(locale)).await?;
+    let language = convert::language(locale);
+    let v = polku_core::courses::lesson(&db, &course, &lesson, language).await?;
+    let verdict = match answer {
+        Some(a) if a.index < v.quizzes.len() => {
+            let given = match &a.text {
+                Some(text) => Answer::Text(text.chars().take(500).collect()),
+                None => Answer::Choices(a.choices.iter().copied().take(20).collect()),
+            };
+            let grade =
+                polku_core::courses::check_quiz(&db, &course, &lesson, language, a.index, &given)
+                    .await?;
+            Some((a, convert::feedback(grade)))
+        }
+        _ => None,
+    };
     Ok(LessonPage {
         course_slug: v.course_slug,
         course_title: v.course_title,
@@ -90,7 +164,10 @@ pub async fn get_lesson(
         title: v.title,
         minutes: v.minutes,
         objectives: v.objectives,
-        body_html: v.body_html,
+        body: convert::body(&v.body_html),
+        quizzes: v.quizzes.into_iter().map(convert::quiz).collect(),
+        module_title: v.module_title,
+        verdict,
         language: convert::locale(v.language),
         position: v.position,
         total: v.total,

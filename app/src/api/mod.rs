@@ -70,6 +70,19 @@ pub struct LessonLink {
     pub title: String,
     /// Estimated minutes.
     pub minutes: i32,
+    /// The module it is in, if any.
+    pub module_title: Option<String>,
+}
+
+/// A badge a course awards.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BadgeCard {
+    /// Its name.
+    pub name: String,
+    /// What the holder can do.
+    pub description: String,
+    /// How it is earned.
+    pub criteria: String,
 }
 
 /// A course with its lessons.
@@ -79,6 +92,8 @@ pub struct CourseDetail {
     pub course: CourseCard,
     /// Its lessons in order.
     pub lessons: Vec<LessonLink>,
+    /// The badges it awards.
+    pub badges: Vec<BadgeCard>,
 }
 
 /// One lesson, ready to show.
@@ -96,8 +111,14 @@ pub struct LessonPage {
     pub minutes: i32,
     /// Learning objectives.
     pub objectives: Vec<String>,
-    /// Sanitised HTML, rendered at import.
-    pub body_html: String,
+    /// The body: sanitised HTML (rendered at import) and quiz places.
+    pub body: Vec<BodyPart>,
+    /// The quizzes, without their answers.
+    pub quizzes: Vec<QuizView>,
+    /// The module it is in, if any.
+    pub module_title: Option<String>,
+    /// The answer the learner gave to one quiz and the server's verdict.
+    pub verdict: Option<(QuizAnswer, QuizFeedback)>,
     /// The language it is shown in.
     pub language: crate::i18n::Locale,
     /// 1-based position.
@@ -108,4 +129,72 @@ pub struct LessonPage {
     pub previous: Option<LessonLink>,
     /// The lesson after.
     pub next: Option<LessonLink>,
+}
+
+/// A piece of a lesson body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum BodyPart {
+    /// Sanitised HTML.
+    Html(String),
+    /// The place of quiz n.
+    Quiz(usize),
+}
+
+/// How a quiz is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QuizKind {
+    /// One option.
+    Single,
+    /// Every right option.
+    Multiple,
+    /// A typed answer.
+    Text,
+}
+
+/// A quiz as the learner sees it (no answers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuizView {
+    /// How it is answered.
+    pub kind: QuizKind,
+    /// The question.
+    pub question: String,
+    /// An optional hint.
+    pub hint: Option<String>,
+    /// Option texts.
+    pub options: Vec<String>,
+}
+
+/// Feedback on one chosen option.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceFeedback {
+    /// The option's index.
+    pub option: usize,
+    /// Whether it is right.
+    pub correct: bool,
+    /// The author's feedback.
+    pub feedback: Option<String>,
+}
+
+/// The server's verdict on an answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuizFeedback {
+    /// All right.
+    pub correct: bool,
+    /// Per chosen option.
+    pub choices: Vec<ChoiceFeedback>,
+    /// Right options not chosen.
+    pub missed: usize,
+    /// Text quizzes: the feedback.
+    pub feedback: Option<String>,
+}
+
+/// A learner's answer to quiz `index` of a lesson.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuizAnswer {
+    /// Which quiz.
+    pub index: usize,
+    /// Chosen options (choice quizzes).
+    pub choices: Vec<usize>,
+    /// The typed answer (text quizzes).
+    pub text: Option<String>,
 }

@@ -3,3 +3,4 @@
 pub mod layout;
 pub mod loaded;
 pub mod notice;
+pub mod quiz;

@@ -5,8 +5,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{content_lang, level_key};
-use crate::api::CourseDetail;
 use crate::api::courses::get_course;
+use crate::api::{CourseDetail, LessonLink};
 use crate::components::loaded::loaded;
 use crate::i18n::{Key, t, tf, use_locale};
 
@@ -30,7 +30,11 @@ pub fn CoursePage() -> impl IntoView {
 #[component]
 fn CourseView(detail: CourseDetail) -> impl IntoView {
     let locale = use_locale();
-    let CourseDetail { course, lessons } = detail;
+    let CourseDetail {
+        course,
+        lessons,
+        badges,
+    } = detail;
     let lang = move || content_lang(course.language, locale.get());
     let start = lessons
         .first()
@@ -55,22 +59,60 @@ fn CourseView(detail: CourseDetail) -> impl IntoView {
         </ul>
         {start.map(|href| view! { <p><a class="button" href=href>{t(Key::CourseStart)}</a></p> })}
         <h2>{t(Key::CourseLessonsHeading)}</h2>
-        <ol class="lesson-list">
-            {lessons
-                .into_iter()
-                .map(|lesson| {
-                    let minutes = lesson.minutes.to_string();
-                    view! {
-                        <li>
-                            <a href=format!("/courses/{slug}/{}", lesson.slug)>{lesson.title}</a>
-                            " "
-                            <span class="muted">
-                                {tf(Key::LessonMinutes, vec![("minutes", minutes)])}
-                            </span>
+        {groups(lessons)
+            .into_iter()
+            .map(|(module, first, lessons)| {
+                let slug = slug.clone();
+                view! {
+                    {module.map(|m| view! { <h3 class="module-title" lang=lang>{m}</h3> })}
+                    <ol class="lesson-list" start=first.to_string() lang=lang>
+                        {lessons
+                            .into_iter()
+                            .map(|lesson| {
+                                let minutes = lesson.minutes.to_string();
+                                view! {
+                                    <li>
+                                        <a href=format!("/courses/{slug}/{}", lesson.slug)>{lesson.title}</a>
+                                        " "
+                                        <span class="muted">
+                                            {tf(Key::LessonMinutes, vec![("minutes", minutes)])}
+                                        </span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+            })
+            .collect_view()}
+        {(!badges.is_empty()).then(|| view! {
+            <section class="badges" aria-labelledby="badges-title">
+                <h2 id="badges-title">{t(Key::CourseBadgesHeading)}</h2>
+                <ul class="badge-list" lang=lang>
+                    {badges.into_iter().map(|b| view! {
+                        <li class="badge-card">
+                            <h3>{b.name}</h3>
+                            <p>{b.description}</p>
+                            {(!b.criteria.is_empty()).then(|| view! {
+                                <p><strong>{t(Key::BadgeCriteria)}</strong> " " {b.criteria}</p>
+                            })}
                         </li>
-                    }
-                })
-                .collect_view()}
-        </ol>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
     }
+}
+
+/// Consecutive lessons of the same module, with the 1-based number of
+/// the group's first lesson.
+fn groups(lessons: Vec<LessonLink>) -> Vec<(Option<String>, usize, Vec<LessonLink>)> {
+    let mut out: Vec<(Option<String>, usize, Vec<LessonLink>)> = Vec::new();
+    for (i, lesson) in lessons.into_iter().enumerate() {
+        match out.last_mut() {
+            Some((module, _, list)) if *module == lesson.module_title => list.push(lesson),
+            _ => out.push((lesson.module_title.clone(), i + 1, vec![lesson])),
+        }
+    }
+    out
 }

@@ -2,12 +2,13 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::content_lang;
 use crate::api::courses::get_lesson;
-use crate::api::{LessonLink, LessonPage as Lesson};
+use crate::api::{BodyPart, LessonLink, LessonPage as Lesson, QuizAnswer};
 use crate::components::loaded::loaded;
+use crate::components::quiz::Quiz;
 use crate::i18n::{Key, t, tf, use_locale};
 
 /// The lesson page.
@@ -15,6 +16,7 @@ use crate::i18n::{Key, t, tf, use_locale};
 pub fn LessonPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
+    let query = use_query_map();
     let lesson = Resource::new(
         move || {
             let p = params.read();
@@ -22,9 +24,10 @@ pub fn LessonPage() -> impl IntoView {
                 p.get("course").unwrap_or_default(),
                 p.get("lesson").unwrap_or_default(),
                 locale.get(),
+                answer_from_query(&query.read()),
             )
         },
-        |(course, lesson, locale)| get_lesson(course, lesson, locale),
+        |(course, lesson, locale, answer)| get_lesson(course, lesson, locale, answer),
     );
     loaded(lesson, |lesson| view! { <LessonView lesson /> })
 }
@@ -44,6 +47,23 @@ fn LessonView(lesson: Lesson) -> impl IntoView {
     let previous = lesson.previous.as_ref().map(|l| (link(l), l.title.clone()));
     let next = lesson.next.as_ref().map(|l| (link(l), l.title.clone()));
     let objectives = lesson.objectives.clone();
+    let action = link_to_self(&lesson);
+    let body = lesson
+        .body
+        .iter()
+        .map(|part| match part {
+            BodyPart::Html(html) => view! { <div inner_html=html.clone()></div> }.into_any(),
+            BodyPart::Quiz(n) => match lesson.quizzes.get(*n) {
+                Some(quiz) => {
+                    let verdict = lesson.verdict.clone().filter(|(a, _)| a.index == *n);
+                    view! { <Quiz index=*n quiz=quiz.clone() action=action.clone() verdict /> }
+                        .into_any()
+                }
+                None => ().into_any(),
+            },
+        })
+        .collect_view();
+    let module = lesson.module_title.clone();
     view! {
         <Title text=lesson.title.clone() />
         <nav class="breadcrumb" aria-label=t(Key::BreadcrumbLabel)>
@@ -54,6 +74,7 @@ fn LessonView(lesson: Lesson) -> impl IntoView {
             </ol>
         </nav>
         <article class="lesson" aria-labelledby="lesson-title">
+            {module.map(|m| view! { <p class="lesson-module" lang=lang>{m}</p> })}
             <p class="lesson-meta">
                 {tf(Key::LessonPosition, vec![("n", n), ("total", total)])}
                 " · "
@@ -76,7 +97,7 @@ fn LessonView(lesson: Lesson) -> impl IntoView {
                     <ul lang=lang>{objectives.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul>
                 </section>
             })}
-            <div class="lesson-body" lang=lang inner_html=lesson.body_html.clone()></div>
+            <div class="lesson-body" lang=lang>{body}</div>
         </article>
         <nav class="pager" aria-label=t(Key::LessonNavLabel)>
             {previous.map(|(href, title)| view! {
@@ -97,4 +118,22 @@ fn LessonView(lesson: Lesson) -> impl IntoView {
 
 fn link_to_self(lesson: &Lesson) -> String {
     format!("/courses/{}/{}", lesson.course_slug, lesson.slug)
+}
+
+/// The quiz answer in the page's query (`?quiz=0&a=1&a=2` or
+/// `?quiz=2&text=…`), as a form without JavaScript sends it.
+fn answer_from_query(query: &leptos_router::params::ParamsMap) -> Option<QuizAnswer> {
+    let index = query.get("quiz")?.parse().ok()?;
+    let choices = query
+        .get_all("a")
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|a| a.parse().ok())
+        .take(20)
+        .collect();
+    Some(QuizAnswer {
+        index,
+        choices,
+        text: query.get("text"),
+    })
 }

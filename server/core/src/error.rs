@@ -10,4 +10,10 @@ pub enum CoreError {
     /// A database failure; never shown to users.
     #[error("database error: {0}")]
     Db(#[from] sea_orm::DbErr),
+    /// Another failure on the server; never shown to users.
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// The input has problems; each is safe to show to the author.
+    #[error("invalid input: {}", .0.join("; "))]
+    Invalid(Vec<String>),
 }

@@ -322,3 +322,40 @@ async fn pages_read_in_the_readers_language_with_fallback() {
         ));
     }
 }
+
+#[tokio::test]
+async fn export_gives_back_folders_that_import_to_the_same_lessons() {
+    for t in fresh_databases().await {
+        let db = db::open(&t.url).await.unwrap();
+        let (sources, _) = load_dir(&fixture("valid"));
+        import_courses(&db, &sources).await.unwrap();
+        let out = tempfile::tempdir().unwrap();
+        for source in &sources {
+            let files = courses::export_course(&db, &source.slug).await.unwrap();
+            courses::write_folder(&out.path().join(&source.slug), &files).unwrap();
+        }
+        let (again, problems) = load_dir(out.path());
+        assert!(problems.is_empty(), "{}: {problems:?}", t.backend);
+        assert_eq!(again.len(), sources.len());
+        for (a, b) in sources.iter().zip(&again) {
+            assert_eq!(a.slug, b.slug);
+            assert_eq!(a.modules, b.modules, "{}", a.slug);
+            assert_eq!(a.media.len(), b.media.len(), "{}", a.slug);
+            assert_eq!(a.lessons.len(), b.lessons.len(), "{}", a.slug);
+            for (x, y) in a.lessons.iter().zip(&b.lessons) {
+                assert_eq!((&x.slug, &x.module), (&y.slug, &y.module));
+                for (v, w) in x.variants.iter().zip(&y.variants) {
+                    assert_eq!(v.title, w.title, "{}/{}", a.slug, x.slug);
+                    assert_eq!(v.body_html, w.body_html, "{}/{}", a.slug, x.slug);
+                    assert_eq!(v.quizzes, w.quizzes, "{}/{}", a.slug, x.slug);
+                }
+            }
+        }
+        let zip = courses::zip(
+            "first-course",
+            &courses::export_course(&db, "first-course").await.unwrap(),
+        )
+        .unwrap();
+        assert!(zip.starts_with(b"PK"), "{}", t.backend);
+    }
+}

@@ -3,6 +3,7 @@
 
 mod health;
 mod language;
+mod media;
 mod security;
 
 use std::net::SocketAddr;
@@ -66,6 +67,7 @@ pub fn router(config: &Config, db: DatabaseConnection) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/lang", post(language::set_language))
+        .route("/media/{course}/{*path}", get(media::media))
         .leptos_routes_with_context(&state, generate_route_list(App), context, app_shell)
         .nest_service(
             "/pkg",

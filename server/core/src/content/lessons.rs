@@ -129,6 +129,25 @@ fn take_title(body: &str) -> Option<(String, String)> {
     None
 }
 
+/// A lesson text made self-describing for export: a file whose title came
+/// from outside it (a plain folder's file name, or YAML front matter) gets
+/// TOML front matter with that title, so that it imports the same again.
+pub fn text_for_export(text: &str, title: &str) -> String {
+    if text.starts_with("+++\n") || text.starts_with("+++\r\n") {
+        return text.to_owned();
+    }
+    let body = yaml_front_matter(text).map_or(text, |(_, body)| body);
+    if take_title(body).is_some_and(|(heading, _)| heading == title) {
+        return body.to_owned();
+    }
+    let mut front = toml::Table::new();
+    front.insert("title".into(), toml::Value::String(title.to_owned()));
+    format!(
+        "+++\n{}+++\n{body}",
+        toml::to_string(&front).unwrap_or_default()
+    )
+}
+
 /// Reads one lesson file's text: front matter, title, body rendered and
 /// sanitised. `path` names the file in problems; `fallback_title` is used
 /// when neither the front matter nor a `# ` heading gives one (plain

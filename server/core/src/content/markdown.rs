@@ -29,6 +29,37 @@ pub fn quiz_marker(n: usize) -> String {
 /// The prefix of every quiz marker.
 pub const QUIZ_MARKER_PREFIX: &str = "<!--polku-quiz:";
 
+/// A piece of stored lesson HTML: sanitised HTML, or the place of a quiz.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyPart {
+    /// Sanitised HTML to show as is.
+    Html(String),
+    /// Quiz number n.
+    Quiz(usize),
+}
+
+/// Splits stored lesson HTML at its quiz markers.
+pub fn split_body(html: &str) -> Vec<BodyPart> {
+    let mut parts = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(QUIZ_MARKER_PREFIX) {
+        let after = &rest[at + QUIZ_MARKER_PREFIX.len()..];
+        let Some((number, tail)) = after.split_once("-->") else {
+            break;
+        };
+        let Ok(n) = number.parse() else { break };
+        if at > 0 {
+            parts.push(BodyPart::Html(rest[..at].to_owned()));
+        }
+        parts.push(BodyPart::Quiz(n));
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        parts.push(BodyPart::Html(rest.to_owned()));
+    }
+    parts
+}
+
 /// What rendering needs to know besides the Markdown.
 #[derive(Debug, Clone, Copy)]
 pub struct RenderContext<'a> {
@@ -365,6 +396,21 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
 #[cfg(test)]
 mod tests {
     use super::render;
+
+    #[test]
+    fn body_splits_at_quiz_markers() {
+        use super::{BodyPart, split_body};
+        assert_eq!(
+            split_body("<p>a</p><!--polku-quiz:0--><p>b</p><!--polku-quiz:1-->"),
+            [
+                BodyPart::Html("<p>a</p>".into()),
+                BodyPart::Quiz(0),
+                BodyPart::Html("<p>b</p>".into()),
+                BodyPart::Quiz(1)
+            ]
+        );
+        assert_eq!(split_body(""), []);
+    }
 
     #[test]
     fn renders_commonmark_and_tables() {

@@ -38,35 +38,59 @@ fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "[]".into())
 }
 
+/// Where imported courses go in the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// In the order given (the whole content folder).
+    InOrder,
+    /// Existing courses keep their place; new ones go last (a single
+    /// course imported on its own).
+    KeepOrAppend,
+}
+
 /// Imports `sources` in catalog order. Courses whose files did not change
 /// since the last import are left untouched.
 pub async fn import_courses(
     db: &DatabaseConnection,
     sources: &[CourseSource],
 ) -> Result<ImportReport, CoreError> {
-    import_courses_with_progress(db, sources, &mut |_, _| {}).await
+    import_courses_with_progress(db, sources, Placement::InOrder, &mut |_, _| {}).await
 }
 
-/// As [`import_courses`], calling `progress(lessons_done, lessons_total)`
-/// after each lesson.
+/// As [`import_courses`], with a `placement`, calling
+/// `progress(lessons_done, lessons_total)` after each lesson.
 pub async fn import_courses_with_progress(
     db: &DatabaseConnection,
     sources: &[CourseSource],
+    placement: Placement,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<ImportReport, CoreError> {
     let total: usize = sources.iter().map(|s| s.lessons.len()).sum();
     let mut done = 0;
     let mut report = ImportReport::default();
-    for (position, source) in sources.iter().enumerate() {
+    for (index, source) in sources.iter().enumerate() {
         let txn = db.begin().await?;
         let existing = courses::Entity::find()
             .filter(courses::Column::Slug.eq(&source.slug))
             .one(&txn)
             .await?;
+        let position = match (placement, &existing) {
+            (Placement::InOrder, _) => count(index),
+            (Placement::KeepOrAppend, Some(course)) => course.position,
+            (Placement::KeepOrAppend, None) => {
+                let last: Option<i32> = courses::Entity::find()
+                    .select_only()
+                    .column_as(courses::Column::Position.max(), "max")
+                    .into_tuple()
+                    .one(&txn)
+                    .await?
+                    .flatten();
+                last.map_or(0, |p| p + 1)
+            }
+        };
         let mut course = match existing {
             Some(course)
-                if course.source_hash == source.source_hash
-                    && course.position == count(position) =>
+                if course.source_hash == source.source_hash && course.position == position =>
             {
                 report.unchanged += 1;
                 done += source.lessons.len();
@@ -88,7 +112,7 @@ pub async fn import_courses_with_progress(
         course.default_language = Set(source.default_language.code().to_owned());
         course.level = Set(source.level.as_str().to_owned());
         course.hours = Set(i32::try_from(source.hours).unwrap_or(i32::MAX));
-        course.position = Set(count(position));
+        course.position = Set(position);
         course.source_hash = Set(source.source_hash.clone());
         course.updated_at = Set(Utc::now());
         course.modules = Set(json(&source.modules));

@@ -2,6 +2,7 @@
 //! pages show (catalog, course, lesson), each in the reader's language with a
 //! fallback to the course's default language.
 
+mod export;
 mod import;
 mod revisions;
 
@@ -14,7 +15,8 @@ use crate::content::{BadgeSource, Heading, ModuleSource};
 use crate::db::entities::{course_media, course_texts, courses, lesson_texts, lessons};
 use crate::{CoreError, Language};
 
-pub use import::{ImportReport, import_courses, import_courses_with_progress};
+pub use export::{ExportFile, export_course, write_folder, zip};
+pub use import::{ImportReport, Placement, import_courses, import_courses_with_progress};
 pub use revisions::Origin;
 
 /// A course in the catalog.

@@ -1,0 +1,219 @@
+//! A course back to its folder form: `course.toml`, numbered lesson files
+//! (in module folders where it has modules), and its media. The files are
+//! the published texts, numbered by the current order, so a course edited
+//! and reordered in the browser exports as it is now, and imports again to
+//! the same course.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::Path;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use crate::content::{BadgeSource, ModuleSource, text_for_export};
+use crate::db::entities::{course_media, course_texts, courses, lesson_texts, lessons};
+use crate::{CoreError, Language};
+
+/// One exported file: a path relative to the course folder, and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFile {
+    /// `course.toml`, `01-intro.md`, `02-module/01-x.en.md`, `media/a.png`.
+    pub path: String,
+    /// The contents.
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Serialize)]
+struct ManifestOut {
+    slug: String,
+    default_language: String,
+    languages: Vec<String>,
+    level: String,
+    hours: i32,
+    title: BTreeMap<String, String>,
+    summary: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    badges: Vec<BadgeOut>,
+}
+
+#[derive(Serialize)]
+struct BadgeOut {
+    slug: String,
+    name: BTreeMap<String, String>,
+    description: BTreeMap<String, String>,
+    criteria: BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct ModuleOut {
+    title: BTreeMap<String, String>,
+}
+
+fn codes(map: &BTreeMap<Language, String>) -> BTreeMap<String, String> {
+    map.iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k.code().to_owned(), v.clone()))
+        .collect()
+}
+
+fn toml_text<T: Serialize>(value: &T) -> Result<String, CoreError> {
+    toml::to_string(value).map_err(|e| CoreError::Internal(format!("cannot write TOML: {e}")))
+}
+
+/// The files of course `slug`, in folder form.
+pub async fn export_course<C: ConnectionTrait>(
+    db: &C,
+    slug: &str,
+) -> Result<Vec<ExportFile>, CoreError> {
+    let course = courses::Entity::find()
+        .filter(courses::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    let default_language: Language = course.default_language.parse().unwrap_or(Language::Fi);
+    let texts = course_texts::Entity::find()
+        .filter(course_texts::Column::CourseId.eq(course.id))
+        .all(db)
+        .await?;
+    let rows = lessons::Entity::find()
+        .filter(lessons::Column::CourseId.eq(course.id))
+        .filter(lessons::Column::Archived.eq(false))
+        .order_by_asc(lessons::Column::Position)
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = rows.iter().map(|l| l.id).collect();
+    let lesson_texts = lesson_texts::Entity::find()
+        .filter(lesson_texts::Column::LessonId.is_in(ids))
+        .all(db)
+        .await?;
+    let modules: Vec<ModuleSource> = serde_json::from_str(&course.modules).unwrap_or_default();
+    let badges: Vec<BadgeSource> = serde_json::from_str(&course.badges).unwrap_or_default();
+
+    let mut languages: Vec<String> = vec![default_language.code().to_owned()];
+    for code in texts
+        .iter()
+        .map(|t| &t.language)
+        .chain(lesson_texts.iter().map(|t| &t.language))
+    {
+        if !languages.contains(code) {
+            languages.push(code.clone());
+        }
+    }
+    let manifest = ManifestOut {
+        slug: course.slug.clone(),
+        default_language: default_language.code().to_owned(),
+        languages,
+        level: course.level.clone(),
+        hours: course.hours,
+        title: texts
+            .iter()
+            .map(|t| (t.language.clone(), t.title.clone()))
+            .collect(),
+        summary: texts
+            .iter()
+            .filter(|t| !t.summary.is_empty())
+            .map(|t| (t.language.clone(), t.summary.clone()))
+            .collect(),
+        badges: badges
+            .iter()
+            .map(|b| BadgeOut {
+                slug: b.slug.clone(),
+                name: codes(&b.name),
+                description: codes(&b.description),
+                criteria: codes(&b.criteria),
+            })
+            .collect(),
+    };
+    let mut files = vec![ExportFile {
+        path: "course.toml".into(),
+        bytes: toml_text(&manifest)?.into_bytes(),
+    }];
+
+    // Number loose lessons and modules in order of appearance.
+    let mut top = 0u32;
+    let mut current_module: Option<(String, String)> = None; // (slug, folder)
+    let mut inner = 0u32;
+    for lesson in &rows {
+        let folder = match (&lesson.module, &current_module) {
+            (Some(m), Some((slug, folder))) if m == slug => {
+                inner += 1;
+                format!("{folder}/")
+            }
+            (Some(m), _) => {
+                top += 1;
+                inner = 1;
+                let folder = format!("{top:02}-{m}");
+                if let Some(module) = modules.iter().find(|x| &x.slug == m) {
+                    files.push(ExportFile {
+                        path: format!("{folder}/module.toml"),
+                        bytes: toml_text(&ModuleOut {
+                            title: codes(&module.titles),
+                        })?
+                        .into_bytes(),
+                    });
+                }
+                current_module = Some((m.clone(), folder.clone()));
+                format!("{folder}/")
+            }
+            (None, _) => {
+                top += 1;
+                current_module = None;
+                String::new()
+            }
+        };
+        let number = if lesson.module.is_some() { inner } else { top };
+        let mut own: Vec<&lesson_texts::Model> = lesson_texts
+            .iter()
+            .filter(|t| t.lesson_id == lesson.id)
+            .collect();
+        own.sort_by_key(|t| (t.language != default_language.code(), t.language.clone()));
+        for text in own {
+            let suffix = if text.language == default_language.code() {
+                String::new()
+            } else {
+                format!(".{}", text.language)
+            };
+            files.push(ExportFile {
+                path: format!("{folder}{number:02}-{}{suffix}.md", lesson.slug),
+                bytes: text_for_export(&text.body_markdown, &text.title).into_bytes(),
+            });
+        }
+    }
+    let media = course_media::Entity::find()
+        .filter(course_media::Column::CourseId.eq(course.id))
+        .order_by_asc(course_media::Column::Path)
+        .all(db)
+        .await?;
+    files.extend(media.into_iter().map(|m| ExportFile {
+        path: m.path,
+        bytes: m.bytes,
+    }));
+    Ok(files)
+}
+
+/// Writes `files` under `dir` (created if missing).
+pub fn write_folder(dir: &Path, files: &[ExportFile]) -> std::io::Result<()> {
+    for file in files {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, &file.bytes)?;
+    }
+    Ok(())
+}
+
+/// `files` as a zip archive with one top folder, `<slug>/`.
+pub fn zip(slug: &str, files: &[ExportFile]) -> Result<Vec<u8>, CoreError> {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let fail = |e: &dyn std::fmt::Display| CoreError::Internal(format!("cannot write zip: {e}"));
+    for file in files {
+        out.start_file(format!("{slug}/{}", file.path), options)
+            .map_err(|e| fail(&e))?;
+        out.write_all(&file.bytes).map_err(|e| fail(&e))?;
+    }
+    Ok(out.finish().map_err(|e| fail(&e))?.into_inner())
+}
