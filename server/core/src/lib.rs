@@ -3,6 +3,7 @@
 //! No HTTP and no UI here: the server and the Leptos server functions call
 //! these services, which own transactions and rules and are tested directly.
 
+pub mod authoring;
 pub mod content;
 pub mod courses;
 pub mod db;

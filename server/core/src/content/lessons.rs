@@ -37,7 +37,8 @@ pub(crate) fn toml_problem(
     Problem::new(path, Some(line), err.message().trim().to_string())
 }
 
-pub(crate) fn valid_slug(s: &str) -> bool {
+/// Whether `s` is a valid slug: lowercase letters a-z, digits, inner hyphens.
+pub fn valid_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 100
         && s.bytes()

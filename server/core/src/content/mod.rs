@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Language;
 
-pub use lessons::{lesson_from_text, text_for_export};
+pub use lessons::{lesson_from_text, text_for_export, valid_slug};
 pub use markdown::{Heading, RenderContext};
 pub use quiz::Quiz;
 pub use source::{load_course_dir, load_dir};

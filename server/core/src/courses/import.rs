@@ -15,7 +15,9 @@ use sea_orm::{
 use super::revisions::{self, Origin};
 use crate::CoreError;
 use crate::content::CourseSource;
-use crate::db::entities::{course_media, course_texts, courses, lesson_texts, lessons};
+use crate::db::entities::{
+    course_media, course_texts, courses, lesson_revisions, lesson_texts, lessons,
+};
 
 /// What an import did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -140,8 +142,24 @@ pub async fn import_courses_with_progress(
             .filter(lessons::Column::CourseId.eq(course_id))
             .all(&txn)
             .await?;
+        // Lessons created in the browser never came from the files: keep them.
+        let imported: Vec<i32> = lesson_revisions::Entity::find()
+            .select_only()
+            .column(lesson_revisions::Column::LessonId)
+            .distinct()
+            .filter(lesson_revisions::Column::Origin.eq("import"))
+            .filter(
+                lesson_revisions::Column::LessonId
+                    .is_in(old_lessons.iter().map(|l| l.id).collect::<Vec<_>>()),
+            )
+            .into_tuple()
+            .all(&txn)
+            .await?;
         for old in &old_lessons {
-            if !old.archived && !source.lessons.iter().any(|l| l.slug == old.slug) {
+            if !old.archived
+                && imported.contains(&old.id)
+                && !source.lessons.iter().any(|l| l.slug == old.slug)
+            {
                 let mut active: lessons::ActiveModel = old.clone().into();
                 active.archived = Set(true);
                 active.update(&txn).await?;

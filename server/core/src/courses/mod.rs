@@ -4,7 +4,7 @@
 
 mod export;
 mod import;
-mod revisions;
+pub(crate) mod revisions;
 
 use std::collections::HashMap;
 
