@@ -16,7 +16,12 @@ use leptos_router::{SsrMode, path};
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::i18n::{I18n, Key, Locale};
 use crate::pages::{
-    catalog::CatalogPage, course::CoursePage, lesson::LessonPage, not_found::NotFound,
+    author::{AuthorCoursePage, AuthorHomePage},
+    catalog::CatalogPage,
+    course::CoursePage,
+    editor::EditorPage,
+    lesson::LessonPage,
+    not_found::NotFound,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -133,6 +138,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=CatalogPage ssr=SsrMode::Async />
                     <Route path=path!("/courses/:course") view=CoursePage ssr=SsrMode::Async />
                     <Route path=path!("/courses/:course/:lesson") view=LessonPage ssr=SsrMode::Async />
+                    <Route path=path!("/author") view=AuthorHomePage ssr=SsrMode::Async />
+                    <Route path=path!("/author/courses/:course") view=AuthorCoursePage ssr=SsrMode::Async />
+                    <Route path=path!("/author/courses/:course/:lesson") view=EditorPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

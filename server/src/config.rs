@@ -45,6 +45,11 @@ pub struct Config {
     )]
     pub site_dir: PathBuf,
 
+    /// Secret that unlocks course authoring in the browser (/author), at
+    /// least 16 characters. Without it authoring is off.
+    #[arg(long, env = "POLKU_ADMIN_TOKEN", hide_env_values = true, value_parser = parse_token, global = true)]
+    pub admin_token: Option<String>,
+
     /// Log format.
     #[arg(long, env = "POLKU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -52,6 +57,13 @@ pub struct Config {
     /// What to do (default: serve).
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+fn parse_token(value: &str) -> Result<String, String> {
+    if value.chars().count() < 16 {
+        return Err("the admin token must be at least 16 characters long".into());
+    }
+    Ok(value.to_owned())
 }
 
 /// How log lines are written.

@@ -2,6 +2,7 @@
 //! resource, the DTOs they return, and the one error type that crosses the
 //! wire.
 
+pub mod authoring;
 pub mod courses;
 pub mod preferences;
 
@@ -16,6 +17,12 @@ pub enum AppError {
     /// The thing asked for does not exist.
     #[error("not found")]
     NotFound,
+    /// The caller may not do this (not signed in, or authoring is off).
+    #[error("forbidden")]
+    Forbidden,
+    /// The input has problems, each safe to show.
+    #[error("invalid input")]
+    Invalid(Vec<String>),
     /// Something failed on the server or on the way there.
     #[error("internal error")]
     Internal,
@@ -34,6 +41,7 @@ impl From<polku_core::CoreError> for AppError {
     fn from(err: polku_core::CoreError) -> Self {
         match err {
             polku_core::CoreError::NotFound => AppError::NotFound,
+            polku_core::CoreError::Invalid(problems) => AppError::Invalid(problems),
             other => {
                 tracing::error!(error = %other, "request failed");
                 AppError::Internal

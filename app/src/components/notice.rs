@@ -12,12 +12,15 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(match error {
             AppError::NotFound => http::StatusCode::NOT_FOUND,
+            AppError::Forbidden => http::StatusCode::FORBIDDEN,
+            AppError::Invalid(_) => http::StatusCode::BAD_REQUEST,
             AppError::Internal => http::StatusCode::INTERNAL_SERVER_ERROR,
         });
     }
     let (heading, text) = match error {
         AppError::NotFound => (Key::NotFoundHeading, Key::NotFoundText),
-        AppError::Internal => (Key::ErrorHeading, Key::ErrorText),
+        AppError::Forbidden => (Key::ForbiddenHeading, Key::ForbiddenText),
+        AppError::Invalid(_) | AppError::Internal => (Key::ErrorHeading, Key::ErrorText),
     };
     view! {
         <PageTitle key=heading />

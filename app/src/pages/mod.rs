@@ -1,7 +1,9 @@
 //! One module per page.
 
+pub mod author;
 pub mod catalog;
 pub mod course;
+pub mod editor;
 pub mod lesson;
 pub mod not_found;
 

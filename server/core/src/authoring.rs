@@ -172,7 +172,11 @@ async fn lesson_row(
 }
 
 /// A course's lessons for its author.
-pub async fn outline(db: &DatabaseConnection, _grant: &AuthorGrant, slug: &str) -> Result<Outline, CoreError> {
+pub async fn outline(
+    db: &DatabaseConnection,
+    _grant: &AuthorGrant,
+    slug: &str,
+) -> Result<Outline, CoreError> {
     let course = course_row(db, slug).await?;
     let default_language: Language = course.default_language.parse().unwrap_or(Language::Fi);
     let rows = lessons::Entity::find()
@@ -252,7 +256,10 @@ pub async fn editing(
     })
 }
 
-async fn media_paths(db: &DatabaseConnection, course_id: i32) -> Result<BTreeSet<String>, CoreError> {
+async fn media_paths(
+    db: &DatabaseConnection,
+    course_id: i32,
+) -> Result<BTreeSet<String>, CoreError> {
     let paths: Vec<String> = course_media::Entity::find()
         .select_only()
         .column(course_media::Column::Path)
@@ -287,7 +294,13 @@ async fn render(
         first_line: 1,
     };
     let source_path = format!("{}/{}.{}.md", course.slug, lesson.slug, language.code());
-    let (variant, problems) = lesson_from_text(Path::new(&source_path), source_path.clone(), text, &ctx, None);
+    let (variant, problems) = lesson_from_text(
+        Path::new(&source_path),
+        source_path.clone(),
+        text,
+        &ctx,
+        None,
+    );
     let problems = problems
         .into_iter()
         .map(|p| match p.line {
@@ -359,7 +372,8 @@ pub async fn save(
     let publishable = publish && problems.is_empty();
     variant.source_hash = format!("{:x}", Sha256::digest(text.as_bytes()));
     let txn = db.begin().await?;
-    let revision = revisions::insert(&txn, lesson.id, &variant, Origin::Editor, publishable).await?;
+    let revision =
+        revisions::insert(&txn, lesson.id, &variant, Origin::Editor, publishable).await?;
     txn.commit().await?;
     Ok(Saved {
         number: revision.number,
@@ -387,7 +401,17 @@ pub async fn restore(
         .one(db)
         .await?
         .ok_or(CoreError::NotFound)?;
-    Ok(save(db, grant, course, lesson, language, &old.body_markdown, false).await?.number)
+    Ok(save(
+        db,
+        grant,
+        course,
+        lesson,
+        language,
+        &old.body_markdown,
+        false,
+    )
+    .await?
+    .number)
 }
 
 /// Creates an empty lesson at the end of the course, with a draft in the
@@ -403,7 +427,8 @@ pub async fn create_lesson(
     let title = title.trim();
     let mut problems = Vec::new();
     if !crate::content::valid_slug(slug) {
-        problems.push("slug: use lowercase letters a-z, digits and hyphens, e.g. my-lesson".to_owned());
+        problems
+            .push("slug: use lowercase letters a-z, digits and hyphens, e.g. my-lesson".to_owned());
     }
     if title.is_empty() {
         problems.push("title: the lesson needs a title".to_owned());
@@ -420,7 +445,9 @@ pub async fn create_lesson(
         .await?;
     match existing {
         Some(lesson) if !lesson.archived => {
-            return Err(CoreError::Invalid(vec![format!("slug: the course already has a lesson \"{slug}\"")]));
+            return Err(CoreError::Invalid(vec![format!(
+                "slug: the course already has a lesson \"{slug}\""
+            )]));
         }
         Some(lesson) => {
             let mut active: lessons::ActiveModel = lesson.into();
@@ -450,7 +477,10 @@ pub async fn create_lesson(
     }
     let mut front = toml::Table::new();
     front.insert("title".into(), toml::Value::String(title.to_owned()));
-    let text = format!("+++\n{}+++\n\n", toml::to_string(&front).unwrap_or_default());
+    let text = format!(
+        "+++\n{}+++\n\n",
+        toml::to_string(&front).unwrap_or_default()
+    );
     save(db, grant, course, slug, default_language, &text, false).await?;
     Ok(())
 }
@@ -471,8 +501,15 @@ pub async fn move_lesson(
         .order_by_asc(lessons::Column::Position)
         .all(&txn)
         .await?;
-    let index = rows.iter().position(|l| l.slug == lesson).ok_or(CoreError::NotFound)?;
-    let other = if up { index.checked_sub(1) } else { Some(index + 1).filter(|&i| i < rows.len()) };
+    let index = rows
+        .iter()
+        .position(|l| l.slug == lesson)
+        .ok_or(CoreError::NotFound)?;
+    let other = if up {
+        index.checked_sub(1)
+    } else {
+        Some(index + 1).filter(|&i| i < rows.len())
+    };
     let Some(other) = other else {
         return Ok(());
     };

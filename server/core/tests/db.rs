@@ -382,55 +382,170 @@ async fn authoring_drafts_publish_history_restore_create_and_move() {
         };
 
         // A draft is invisible to learners.
-        let editing = authoring::editing(&db, &grant, "first-course", "welcome", Language::Fi).await.unwrap();
+        let editing = authoring::editing(&db, &grant, "first-course", "welcome", Language::Fi)
+            .await
+            .unwrap();
         assert!(editing.text.contains("ensimmäinen"), "{}", t.backend);
         let draft = editing.text.replace("ensimmäinen", "luonnos");
-        let saved = authoring::save(&db, &grant, "first-course", "welcome", Language::Fi, &draft, false).await.unwrap();
+        let saved = authoring::save(
+            &db,
+            &grant,
+            "first-course",
+            "welcome",
+            Language::Fi,
+            &draft,
+            false,
+        )
+        .await
+        .unwrap();
         assert_eq!((saved.number, saved.published), (2, false), "{}", t.backend);
-        assert!(learner_sees(db.clone()).await.contains("ensimmäinen"), "{}", t.backend);
+        assert!(
+            learner_sees(db.clone()).await.contains("ensimmäinen"),
+            "{}",
+            t.backend
+        );
 
         // A text with problems is kept as a draft, not published.
         let broken = format!("{draft}\n```quiz\nquestion = \"Q\"\ntype = \"single\"\n```\n");
-        let saved = authoring::save(&db, &grant, "first-course", "welcome", Language::Fi, &broken, true).await.unwrap();
-        assert!(!saved.published && saved.problems[0].starts_with("line 1"), "{}: {:?}", t.backend, saved.problems);
+        let saved = authoring::save(
+            &db,
+            &grant,
+            "first-course",
+            "welcome",
+            Language::Fi,
+            &broken,
+            true,
+        )
+        .await
+        .unwrap();
+        assert!(
+            !saved.published && saved.problems[0].starts_with("line 1"),
+            "{}: {:?}",
+            t.backend,
+            saved.problems
+        );
 
         // Publishing shows it at once.
-        let saved = authoring::save(&db, &grant, "first-course", "welcome", Language::Fi, &draft, true).await.unwrap();
-        assert!(saved.published && saved.problems.is_empty(), "{}", t.backend);
-        assert!(learner_sees(db.clone()).await.contains("luonnos"), "{}", t.backend);
+        let saved = authoring::save(
+            &db,
+            &grant,
+            "first-course",
+            "welcome",
+            Language::Fi,
+            &draft,
+            true,
+        )
+        .await
+        .unwrap();
+        assert!(
+            saved.published && saved.problems.is_empty(),
+            "{}",
+            t.backend
+        );
+        assert!(
+            learner_sees(db.clone()).await.contains("luonnos"),
+            "{}",
+            t.backend
+        );
 
         // History, newest first; restore makes the old text a new draft.
-        let editing = authoring::editing(&db, &grant, "first-course", "welcome", Language::Fi).await.unwrap();
-        let numbers: Vec<(i32, bool)> = editing.history.iter().map(|r| (r.number, r.current)).collect();
-        assert_eq!(numbers, [(4, true), (3, false), (2, false), (1, false)], "{}", t.backend);
-        let restored = authoring::restore(&db, &grant, "first-course", "welcome", Language::Fi, 1).await.unwrap();
+        let editing = authoring::editing(&db, &grant, "first-course", "welcome", Language::Fi)
+            .await
+            .unwrap();
+        let numbers: Vec<(i32, bool)> = editing
+            .history
+            .iter()
+            .map(|r| (r.number, r.current))
+            .collect();
+        assert_eq!(
+            numbers,
+            [(4, true), (3, false), (2, false), (1, false)],
+            "{}",
+            t.backend
+        );
+        let restored = authoring::restore(&db, &grant, "first-course", "welcome", Language::Fi, 1)
+            .await
+            .unwrap();
         assert_eq!(restored, 5);
-        let editing = authoring::editing(&db, &grant, "first-course", "welcome", Language::Fi).await.unwrap();
+        let editing = authoring::editing(&db, &grant, "first-course", "welcome", Language::Fi)
+            .await
+            .unwrap();
         assert!(editing.text.contains("ensimmäinen"));
         assert_eq!(editing.latest, Some((5, "draft".to_owned())));
 
         // Preview uses the import pipeline.
-        let preview = authoring::preview(&db, &grant, "first-course", "welcome", Language::Fi, "+++\ntitle = \"T\"\n+++\n## Otsikko\n\n<script>x</script>").await.unwrap();
-        assert!(preview.html.contains("<h2 id=\"h-otsikko\">") && !preview.html.contains("<script"));
+        let preview = authoring::preview(
+            &db,
+            &grant,
+            "first-course",
+            "welcome",
+            Language::Fi,
+            "+++\ntitle = \"T\"\n+++\n## Otsikko\n\n<script>x</script>",
+        )
+        .await
+        .unwrap();
+        assert!(
+            preview.html.contains("<h2 id=\"h-otsikko\">") && !preview.html.contains("<script")
+        );
 
         // A new lesson appears to learners only once published; it can move.
         let bad = authoring::create_lesson(&db, &grant, "first-course", "Bad Slug", "").await;
-        assert!(matches!(bad, Err(CoreError::Invalid(ref p)) if p.len() == 2), "{bad:?}");
-        authoring::create_lesson(&db, &grant, "first-course", "extra", "Lisätunti").await.unwrap();
-        let count = || async { courses::course(&db, "first-course", Language::Fi).await.unwrap().lessons.len() };
+        assert!(
+            matches!(bad, Err(CoreError::Invalid(ref p)) if p.len() == 2),
+            "{bad:?}"
+        );
+        authoring::create_lesson(&db, &grant, "first-course", "extra", "Lisätunti")
+            .await
+            .unwrap();
+        let count = || async {
+            courses::course(&db, "first-course", Language::Fi)
+                .await
+                .unwrap()
+                .lessons
+                .len()
+        };
         assert_eq!(count().await, 3, "{}", t.backend);
-        let editing = authoring::editing(&db, &grant, "first-course", "extra", Language::Fi).await.unwrap();
-        authoring::save(&db, &grant, "first-course", "extra", Language::Fi, &format!("{}Uusi teksti.\n", editing.text), true).await.unwrap();
+        let editing = authoring::editing(&db, &grant, "first-course", "extra", Language::Fi)
+            .await
+            .unwrap();
+        authoring::save(
+            &db,
+            &grant,
+            "first-course",
+            "extra",
+            Language::Fi,
+            &format!("{}Uusi teksti.\n", editing.text),
+            true,
+        )
+        .await
+        .unwrap();
         assert_eq!(count().await, 4, "{}", t.backend);
-        authoring::move_lesson(&db, &grant, "first-course", "extra", true).await.unwrap();
-        let outline = authoring::outline(&db, &grant, "first-course").await.unwrap();
+        authoring::move_lesson(&db, &grant, "first-course", "extra", true)
+            .await
+            .unwrap();
+        let outline = authoring::outline(&db, &grant, "first-course")
+            .await
+            .unwrap();
         let order: Vec<&str> = outline.lessons.iter().map(|l| l.slug.as_str()).collect();
-        assert_eq!(order, ["welcome", "no-front-matter", "extra", "rich"], "{}", t.backend);
+        assert_eq!(
+            order,
+            ["welcome", "no-front-matter", "extra", "rich"],
+            "{}",
+            t.backend
+        );
 
         // Re-importing unchanged files keeps browser edits and browser-made lessons.
-        std::fs::write(work.path().join("first-course/course.toml"), std::fs::read_to_string(work.path().join("first-course/course.toml")).unwrap() + "\n").unwrap();
+        std::fs::write(
+            work.path().join("first-course/course.toml"),
+            std::fs::read_to_string(work.path().join("first-course/course.toml")).unwrap() + "\n",
+        )
+        .unwrap();
         import(&db, work.path()).await;
-        assert!(learner_sees(db.clone()).await.contains("luonnos"), "{}", t.backend);
+        assert!(
+            learner_sees(db.clone()).await.contains("luonnos"),
+            "{}",
+            t.backend
+        );
         assert_eq!(count().await, 4, "{}", t.backend);
     }
 }

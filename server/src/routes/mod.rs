@@ -1,6 +1,7 @@
 //! The HTTP router: Leptos pages and server functions, static files, and the
 //! few plain routes (`/healthz`, `/lang`), wrapped in the security layers.
 
+mod author;
 mod health;
 mod language;
 mod media;
@@ -17,6 +18,7 @@ use http::header::{self, HeaderValue};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list, render_app_async_with_context};
+use polku_core::authoring::AdminToken;
 use polku_core::db::DatabaseConnection;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -34,6 +36,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The database.
     pub db: DatabaseConnection,
+    /// The admin token, when authoring is on.
+    pub admin_token: Option<AdminToken>,
 }
 
 /// Request bodies larger than this are refused (413).
@@ -47,12 +51,17 @@ pub fn router(config: &Config, db: DatabaseConnection) -> Router {
         .site_pkg_dir("pkg")
         .site_addr(SocketAddr::new(config.host, config.port))
         .build();
+    let admin_token = config.admin_token.as_deref().map(AdminToken::new);
     let state = AppState {
         leptos_options: leptos_options.clone(),
         db: db.clone(),
+        admin_token: admin_token.clone(),
     };
     let context = move || {
         provide_context(db.clone());
+        if let Some(token) = &admin_token {
+            provide_context(token.clone());
+        }
         leptos::nonce::provide_nonce();
     };
     let app_shell = {
@@ -68,6 +77,12 @@ pub fn router(config: &Config, db: DatabaseConnection) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/lang", post(language::set_language))
         .route("/media/{course}/{*path}", get(media::media))
+        .route("/author/login", post(author::login))
+        .route("/author/logout", post(author::logout))
+        .route(
+            "/author/courses/{course}/export.zip",
+            get(author::export_zip),
+        )
         .leptos_routes_with_context(&state, generate_route_list(App), context, app_shell)
         .nest_service(
             "/pkg",

@@ -9,19 +9,20 @@ use http::{Request, StatusCode, header};
 use server::config::Config;
 use tower::ServiceExt;
 
+#[allow(dead_code, reason = "not every test binary uses every helper")]
 pub async fn app() -> (Router, tempfile::TempDir) {
+    app_with(&[]).await
+}
+
+/// As [`app`], with extra command-line arguments.
+pub async fn app_with(extra: &[&str]) -> (Router, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
     let url = format!("sqlite://{}", dir.path().join("polku.db").display());
-    let config = Config::from_args([
-        "polku",
-        "--database-url",
-        &url,
-        "--content-dir",
-        &content.to_string_lossy(),
-    ])
-    .unwrap()
-    .unwrap();
+    let content = content.to_string_lossy();
+    let mut args = vec!["polku", "--database-url", &url, "--content-dir", &content];
+    args.extend_from_slice(extra);
+    let config = Config::from_args(args).unwrap().unwrap();
     let db = polku_core::db::open(&config.database_url).await.unwrap();
     assert_eq!(
         server::import_content(&db, &config.content_dir)
@@ -51,5 +52,41 @@ pub async fn get(
     let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
         .await
         .unwrap();
-    (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+/// A form POST through the router, as a same-origin browser sends it.
+#[allow(dead_code, reason = "not every test binary uses every helper")]
+pub async fn post_form(
+    app: &Router,
+    path: &str,
+    body: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, http::HeaderMap, String) {
+    let mut request = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .header("sec-fetch-site", "same-origin");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::from(body.to_owned())).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
+        .await
+        .unwrap();
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
 }

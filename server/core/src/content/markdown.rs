@@ -227,6 +227,8 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
     let mut heading: Option<(usize, HeadingLevel, String)> = None;
     // (alt text so far, src, title, line)
     let mut image: Option<(String, String, String, usize)> = None;
+    // Images inside an image's alt text (`![![a](b)](c)`): only their text counts.
+    let mut nested_images = 0usize;
     // (language, content, first content line, depth at start)
     let mut block: Option<(String, String, usize)> = None;
 
@@ -244,7 +246,7 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
             match event {
                 Event::Text(text) => content.push_str(&text),
                 Event::End(TagEnd::CodeBlock) => {
-                    depth -= 1;
+                    depth = depth.saturating_sub(1);
                     let Some((kind, content, first)) = block.take() else {
                         continue;
                     };
@@ -275,8 +277,10 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
         if let Some((alt, src, title, at)) = &mut image {
             match event {
                 Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                Event::Start(Tag::Image { .. }) => nested_images += 1,
+                Event::End(TagEnd::Image) if nested_images > 0 => nested_images -= 1,
                 Event::End(TagEnd::Image) => {
-                    depth -= 1;
+                    depth = depth.saturating_sub(1);
                     let alt = alt.trim().to_owned();
                     if alt.is_empty() {
                         out.problems.push((*at, format!("the image {src} has no alt text: describe it in the brackets, ![what the picture shows]({src})")));
@@ -331,7 +335,7 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
                 ));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
-                depth -= 1;
+                depth = depth.saturating_sub(1);
                 segment.push(Event::Html("</aside>".into()));
             }
             Event::Start(Tag::Heading { level, .. }) if level != HeadingLevel::H1 => {
@@ -340,7 +344,7 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
                 segment.push(Event::Html("".into()));
             }
             Event::End(TagEnd::Heading(level)) if level != HeadingLevel::H1 => {
-                depth -= 1;
+                depth = depth.saturating_sub(1);
                 if let Some((index, level, text)) = heading.take() {
                     let base = slugify(&text);
                     let mut anchor = base.clone();
@@ -396,6 +400,37 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
 #[cfg(test)]
 mod tests {
     use super::render;
+
+    #[test]
+    fn images_inside_alt_text_do_not_break_rendering() {
+        // Found by reading the code after the fuzz run: nested images used
+        // to close the outer one early and underflow the nesting depth.
+        use std::collections::BTreeSet;
+        let media = BTreeSet::new();
+        let ctx = super::RenderContext {
+            language: crate::Language::En,
+            course_slug: "c",
+            lesson_dir: "",
+            media: &media,
+            first_line: 1,
+        };
+        for input in [
+            "## ![![a](b)](c)",
+            "> [!NOTE]\n> ![![a](b)](c)\n\n```quiz\nquestion = \"Q\"\ntype = \"text\"\nanswers = [\"x\"]\n```",
+        ] {
+            let out = super::render_lesson(input, &ctx);
+            assert!(!out.html.contains("<img"), "{}", out.html);
+        }
+        let out = super::render_lesson(
+            "> [!NOTE]\n> ![![a](b)](c)\n\n```quiz\nquestion = \"Q\"\ntype = \"text\"\nanswers = [\"x\"]\n```",
+            &ctx,
+        );
+        assert_eq!(
+            out.quizzes.len(),
+            1,
+            "the depth stays right after the callout"
+        );
+    }
 
     #[test]
     fn body_splits_at_quiz_markers() {

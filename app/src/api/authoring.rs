@@ -1,0 +1,350 @@
+//! Authoring: the instructor's course outline, the lesson editor with its
+//! preview, saving, publishing, history, new lessons and ordering. Every
+//! function first gets an `AuthorGrant` from [`grant`]; the core services
+//! cannot be called without one.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{AppError, BodyPart, CourseCard};
+use crate::i18n::Locale;
+
+/// Name of the cookie that holds an author's sign-in.
+pub const AUTHOR_COOKIE: &str = "polku_author";
+
+/// The authoring start page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuthorHome {
+    /// An admin token is configured.
+    pub enabled: bool,
+    /// This browser is signed in.
+    pub signed_in: bool,
+    /// Courses (when signed in).
+    pub courses: Vec<CourseCard>,
+}
+
+/// A lesson in the outline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutlineLesson {
+    /// Key.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Learners see it.
+    pub published: bool,
+    /// Has an unpublished draft.
+    pub has_draft: bool,
+}
+
+/// A course for its author.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outline {
+    /// Key.
+    pub slug: String,
+    /// Title in the viewer's language.
+    pub title: String,
+    /// Default language code.
+    pub default_language: Locale,
+    /// Lessons in order.
+    pub lessons: Vec<OutlineLesson>,
+}
+
+/// One revision in the history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Revision {
+    /// Number.
+    pub number: i32,
+    /// Published (else a draft).
+    pub published: bool,
+    /// From an import (else the editor).
+    pub imported: bool,
+    /// Title then.
+    pub title: String,
+    /// When (UTC).
+    pub created_at: String,
+    /// What learners see now.
+    pub current: bool,
+}
+
+/// The editor's data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Editing {
+    /// The newest text.
+    pub text: String,
+    /// The newest revision is an unpublished draft.
+    pub is_draft: bool,
+    /// History, newest first.
+    pub history: Vec<Revision>,
+    /// The newest text rendered.
+    pub preview: PreviewResult,
+}
+
+/// A preview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewResult {
+    /// The title found.
+    pub title: String,
+    /// Body parts (quizzes as places).
+    pub body: Vec<BodyPart>,
+    /// Problems, `line N: message`.
+    pub problems: Vec<String>,
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use polku_core::authoring::{AdminToken, AuthorGrant};
+
+    use super::AUTHOR_COOKIE;
+    use crate::api::AppError;
+
+    /// The configured token, if authoring is on.
+    pub fn token() -> Option<AdminToken> {
+        leptos::prelude::use_context::<AdminToken>()
+    }
+
+    fn cookie() -> Option<String> {
+        let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+        parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                (name == AUTHOR_COOKIE).then(|| value.to_owned())
+            })
+    }
+
+    /// The one check every authoring function starts with.
+    pub fn grant() -> Result<AuthorGrant, AppError> {
+        let token = token().ok_or(AppError::Forbidden)?;
+        token.grant(cookie().as_deref()).ok_or(AppError::Forbidden)
+    }
+
+    pub fn language(code: &str) -> Result<polku_core::Language, AppError> {
+        code.parse().map_err(|_| AppError::NotFound)
+    }
+
+    pub fn db() -> Result<polku_core::db::DatabaseConnection, AppError> {
+        leptos::prelude::use_context::<polku_core::db::DatabaseConnection>()
+            .ok_or(AppError::Internal)
+    }
+
+    /// Sends a form posted without JavaScript on to `path`.
+    pub fn go(path: &str) {
+        leptos_axum::redirect(path);
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn locale_of(language: polku_core::Language) -> Locale {
+    match language {
+        polku_core::Language::Fi => Locale::Fi,
+        polku_core::Language::Sv => Locale::Sv,
+        polku_core::Language::En => Locale::En,
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn preview_result(p: polku_core::authoring::Preview) -> PreviewResult {
+    PreviewResult {
+        title: p.title,
+        body: polku_core::content::markdown::split_body(&p.html)
+            .into_iter()
+            .map(|part| match part {
+                polku_core::content::markdown::BodyPart::Html(h) => BodyPart::Html(h),
+                polku_core::content::markdown::BodyPart::Quiz(n) => BodyPart::Quiz(n),
+            })
+            .collect(),
+        problems: p.problems,
+    }
+}
+
+/// `POST /api/get_author_home`: whether authoring is on, whether this
+/// browser is signed in, and (if so) the courses.
+#[server(prefix = "/api", endpoint = "get_author_home")]
+pub async fn get_author_home(locale: Locale) -> Result<AuthorHome, AppError> {
+    let enabled = server::token().is_some();
+    let Ok(_grant) = server::grant() else {
+        return Ok(AuthorHome {
+            enabled,
+            signed_in: false,
+            courses: Vec::new(),
+        });
+    };
+    let courses = super::courses::get_catalog(locale).await?;
+    Ok(AuthorHome {
+        enabled,
+        signed_in: true,
+        courses,
+    })
+}
+
+/// `POST /api/get_outline`: a course's lessons for its author.
+#[server(prefix = "/api", endpoint = "get_outline")]
+pub async fn get_outline(course: String, locale: Locale) -> Result<Outline, AppError> {
+    let grant = server::grant()?;
+    let db = server::db()?;
+    let outline = polku_core::authoring::outline(&db, &grant, &course).await?;
+    let card = super::courses::get_course(course, locale).await?.course;
+    Ok(Outline {
+        slug: outline.slug,
+        title: card.title,
+        default_language: locale_of(outline.default_language),
+        lessons: outline
+            .lessons
+            .into_iter()
+            .map(|l| OutlineLesson {
+                slug: l.slug,
+                title: l.title,
+                published: l.published,
+                has_draft: l.has_draft,
+            })
+            .collect(),
+    })
+}
+
+/// `POST /api/get_editing`: the newest text of a lesson in `lang`, its
+/// preview and its history.
+#[server(prefix = "/api", endpoint = "get_editing")]
+pub async fn get_editing(
+    course: String,
+    lesson: String,
+    lang: String,
+) -> Result<Editing, AppError> {
+    let grant = server::grant()?;
+    let db = server::db()?;
+    let language = server::language(&lang)?;
+    let e = polku_core::authoring::editing(&db, &grant, &course, &lesson, language).await?;
+    let preview =
+        polku_core::authoring::preview(&db, &grant, &course, &lesson, language, &e.text).await?;
+    Ok(Editing {
+        is_draft: e.latest.as_ref().is_some_and(|(_, s)| s == "draft"),
+        text: e.text,
+        history: e
+            .history
+            .into_iter()
+            .map(|r| Revision {
+                number: r.number,
+                published: r.status == "published",
+                imported: r.origin == "import",
+                title: r.title,
+                created_at: r.created_at,
+                current: r.current,
+            })
+            .collect(),
+        preview: preview_result(preview),
+    })
+}
+
+/// `POST /api/preview_lesson`: `text` rendered as learners would see it.
+#[server(prefix = "/api", endpoint = "preview_lesson")]
+pub async fn preview_lesson(
+    course: String,
+    lesson: String,
+    lang: String,
+    text: String,
+) -> Result<PreviewResult, AppError> {
+    let grant = server::grant()?;
+    let db = server::db()?;
+    let language = server::language(&lang)?;
+    let p = polku_core::authoring::preview(&db, &grant, &course, &lesson, language, &text).await?;
+    Ok(preview_result(p))
+}
+
+/// `POST /api/save_lesson` (a plain form post): saves `text` as a draft
+/// (`intent=draft`) or publishes it (`intent=publish`; kept as a draft if
+/// it has problems), then back to the editor.
+#[server(prefix = "/api", endpoint = "save_lesson")]
+pub async fn save_lesson(
+    course: String,
+    lesson: String,
+    lang: String,
+    text: String,
+    intent: String,
+) -> Result<(), AppError> {
+    let grant = server::grant()?;
+    let db = server::db()?;
+    let language = server::language(&lang)?;
+    let saved = polku_core::authoring::save(
+        &db,
+        &grant,
+        &course,
+        &lesson,
+        language,
+        &text,
+        intent == "publish",
+    )
+    .await?;
+    let outcome = if saved.published {
+        "published"
+    } else {
+        "draft"
+    };
+    server::go(&format!(
+        "/author/courses/{course}/{lesson}?lang={lang}&saved={outcome}"
+    ));
+    Ok(())
+}
+
+/// `POST /api/restore_revision` (a plain form post): revision `number`
+/// becomes a new draft.
+#[server(prefix = "/api", endpoint = "restore_revision")]
+pub async fn restore_revision(
+    course: String,
+    lesson: String,
+    lang: String,
+    number: i32,
+) -> Result<(), AppError> {
+    let grant = server::grant()?;
+    let db = server::db()?;
+    let language = server::language(&lang)?;
+    polku_core::authoring::restore(&db, &grant, &course, &lesson, language, number).await?;
+    server::go(&format!(
+        "/author/courses/{course}/{lesson}?lang={lang}&saved=restored"
+    ));
+    Ok(())
+}
+
+/// `POST /api/create_lesson` (a plain form post): a new lesson at the end.
+#[server(prefix = "/api", endpoint = "create_lesson")]
+pub async fn create_lesson(course: String, slug: String, title: String) -> Result<(), AppError> {
+    let grant = server::grant()?;
+    let db = server::db()?;
+    match polku_core::authoring::create_lesson(&db, &grant, &course, &slug, &title).await {
+        Ok(()) => server::go(&format!("/author/courses/{course}/{}", slug.trim())),
+        Err(polku_core::CoreError::Invalid(_)) => {
+            // Back to the form, with what was typed and the reason.
+            let query = serde_urlencoded_pairs(&[
+                ("slug", slug.as_str()),
+                ("title", title.as_str()),
+                ("error", "invalid"),
+            ]);
+            server::go(&format!("/author/courses/{course}?{query}"));
+        }
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}
+
+/// `POST /api/move_lesson` (a plain form post): one place up or down.
+#[server(prefix = "/api", endpoint = "move_lesson")]
+pub async fn move_lesson(
+    course: String,
+    lesson: String,
+    direction: String,
+) -> Result<(), AppError> {
+    let grant = server::grant()?;
+    let db = server::db()?;
+    polku_core::authoring::move_lesson(&db, &grant, &course, &lesson, direction == "up").await?;
+    server::go(&format!("/author/courses/{course}#lesson-{lesson}"));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn serde_urlencoded_pairs(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}

@@ -1,0 +1,98 @@
+//! Signing in to authoring with the admin token (plain form posts), and the
+//! course export download.
+
+use app::api::authoring::AUTHOR_COOKIE;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::StatusCode;
+use http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE, HeaderMap, SET_COOKIE};
+use polku_core::CoreError;
+use serde::Deserialize;
+
+use super::AppState;
+
+/// The sign-in form.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    token: String,
+}
+
+/// Twelve hours, then sign in again.
+const MAX_AGE: u32 = 12 * 60 * 60;
+
+/// `POST /author/login`: the right token sets the author cookie (HttpOnly,
+/// SameSite=Strict) and goes to `/author`; a wrong one goes back with an
+/// error. The token is never logged.
+pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Response {
+    match &state.admin_token {
+        Some(token) if token.matches(&form.token) => {
+            let cookie = format!(
+                "{AUTHOR_COOKIE}={}; Path=/; Max-Age={MAX_AGE}; HttpOnly; SameSite=Strict",
+                token.cookie_value()
+            );
+            ([(SET_COOKIE, cookie)], Redirect::to("/author")).into_response()
+        }
+        Some(_) => {
+            tracing::warn!("authoring: sign-in with a wrong token");
+            Redirect::to("/author?error=token").into_response()
+        }
+        None => Redirect::to("/author").into_response(),
+    }
+}
+
+/// `POST /author/logout`: clears the cookie.
+pub async fn logout() -> Response {
+    let cookie = format!("{AUTHOR_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+    ([(SET_COOKIE, cookie)], Redirect::to("/author")).into_response()
+}
+
+fn author_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == AUTHOR_COOKIE).then(|| value.to_owned())
+        })
+}
+
+/// `GET /author/courses/{course}/export.zip`: the course in folder form,
+/// zipped (signed-in authors only).
+pub async fn export_zip(
+    State(state): State<AppState>,
+    Path(course): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let granted = state
+        .admin_token
+        .as_ref()
+        .and_then(|t| t.grant(author_cookie(&headers).as_deref()));
+    if granted.is_none() {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let zipped = match polku_core::courses::export_course(&state.db, &course).await {
+        Ok(files) => polku_core::courses::zip(&course, &files),
+        Err(err) => Err(err),
+    };
+    match zipped {
+        Ok(bytes) => (
+            [
+                (CONTENT_TYPE, "application/zip".to_owned()),
+                (
+                    CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{course}.zip\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(CoreError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "export failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

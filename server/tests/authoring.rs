@@ -1,0 +1,115 @@
+//! Authoring over HTTP: off without a token, sign-in with the token, every
+//! authoring page, form and download refused without the cookie, and a
+//! lesson edited, published and seen by a learner. One router, one test (see
+//! concurrency.rs on building several routers in one process).
+#![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
+
+mod common;
+
+use common::{app_with, get, post_form};
+use http::StatusCode;
+use http::header::{LOCATION, SET_COOKIE};
+
+const TOKEN: &str = "test-admin-token-0123456789";
+
+#[tokio::test]
+async fn authoring_needs_the_token_and_publishes_to_learners() {
+    let (app, _dir) = app_with(&["--admin-token", TOKEN]).await;
+
+    // Signed out: the sign-in form; authoring pages, forms and export refused.
+    let (status, _, body) = get(&app, "/author", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("name=\"token\""), "{body}");
+    let (status, _, _) = get(&app, "/author/courses/digital-basics/devices?lang=fi", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = get(&app, "/author/courses/digital-basics/export.zip", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let save = "course=digital-basics&lesson=devices&lang=fi&text=%2B%2B%2B%0Atitle+%3D+%22Hacked%22%0A%2B%2B%2B%0AHacked&intent=publish";
+    post_form(&app, "/api/save_lesson", save, None).await;
+    post_form(&app, "/api/save_lesson", save, Some("polku_author=forged")).await;
+    let (_, _, lesson) = get(&app, "/courses/digital-basics/devices", None).await;
+    assert!(
+        !lesson.contains("Hacked"),
+        "a save without a grant must change nothing"
+    );
+
+    // A wrong token: back with an error, no cookie.
+    let (status, headers, _) =
+        post_form(&app, "/author/login", "token=wrong-token-wrong-token", None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[LOCATION], "/author?error=token");
+    assert!(headers.get(SET_COOKIE).is_none());
+
+    // The right token: an HttpOnly, SameSite=Strict cookie without the token in it.
+    let (status, headers, _) =
+        post_form(&app, "/author/login", &format!("token={TOKEN}"), None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let set = headers[SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    assert!(!set.contains(TOKEN), "{set}");
+    let cookie = set.split(';').next().unwrap().to_owned();
+    let cookie = Some(cookie.as_str());
+
+    let (status, _, body) = get(&app, "/author", cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("/author/courses/digital-basics"), "{body}");
+    let (status, _, body) = get(
+        &app,
+        "/author/courses/digital-basics/devices?lang=fi",
+        cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("<textarea") && body.contains("Puhelin, tabletti ja tietokone"),
+        "{body}"
+    );
+
+    // Publish: the learner sees it at once.
+    let text = "%2B%2B%2B%0Atitle+%3D+%22Laitteet+uudelleen%22%0A%2B%2B%2B%0A%0A%23%23+Uusi+osio%0A%0AUusi+teksti.%0A";
+    let (status, headers, _) = post_form(
+        &app,
+        "/api/save_lesson",
+        &format!("course=digital-basics&lesson=devices&lang=fi&text={text}&intent=publish"),
+        cookie,
+    )
+    .await;
+    assert!(status.is_redirection(), "{status}");
+    assert_eq!(
+        headers[LOCATION],
+        "/author/courses/digital-basics/devices?lang=fi&saved=published"
+    );
+    let (_, _, lesson) = get(&app, "/courses/digital-basics/devices", None).await;
+    assert!(
+        lesson.contains("Laitteet uudelleen") && lesson.contains("Uusi teksti."),
+        "{lesson}"
+    );
+
+    // A new lesson with a bad slug goes back to the form with what was typed.
+    let (_, headers, _) = post_form(
+        &app,
+        "/api/create_lesson",
+        "course=digital-basics&slug=Bad+Slug&title=Oma+tunti",
+        cookie,
+    )
+    .await;
+    let location = headers[LOCATION].to_str().unwrap();
+    assert!(
+        location.starts_with("/author/courses/digital-basics?")
+            && location.contains("title=Oma+tunti"),
+        "{location}"
+    );
+    let (_, _, body) = get(&app, location, cookie).await;
+    assert!(
+        body.contains("value=\"Oma tunti\"") && body.contains("role=\"alert\""),
+        "{body}"
+    );
+
+    // Export as zip.
+    let (status, headers, _) = get(&app, "/author/courses/digital-basics/export.zip", cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/zip");
+}
