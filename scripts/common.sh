@@ -7,6 +7,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 POLKU_CACHE="${POLKU_CACHE:-$HOME/.cache/polku}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$POLKU_CACHE/target}"
+# Incremental caches grow by gigabytes per edit and do not help a clean
+# checkout's build; keep the shared target directory small.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 TOOLS="$POLKU_CACHE/tools"
 SITE_DIR="$CARGO_TARGET_DIR/site"
 export PATH="$HOME/.cargo/bin:$TOOLS/bin:$PATH"

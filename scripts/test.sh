@@ -44,8 +44,11 @@ cargo test --workspace
 say "e2e: starting the server"
 e2e_dir="$(mktemp -d /tmp/polku-e2e.XXXXXX)"
 port="${POLKU_E2E_PORT:-3901}"
-"$CARGO_TARGET_DIR/debug/polku" --site-dir "$SITE_DIR" --database-url "sqlite://$e2e_dir/polku.db" \
-  --port "$port" >"$e2e_dir/server.log" 2>&1 &
+# A fresh admin token per run, passed in the environment (never on a command line).
+POLKU_E2E_ADMIN_TOKEN="e2e-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+export POLKU_E2E_ADMIN_TOKEN
+POLKU_ADMIN_TOKEN="$POLKU_E2E_ADMIN_TOKEN" "$CARGO_TARGET_DIR/debug/polku" --site-dir "$SITE_DIR" \
+  --database-url "sqlite://$e2e_dir/polku.db" --port "$port" >"$e2e_dir/server.log" 2>&1 &
 server_pid=$!
 cleanup_steps+=("kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null; rm -rf '$e2e_dir'")
 for _ in $(seq 1 120); do

@@ -3,6 +3,8 @@
 //!
 //! Feature `ssr` builds the server half, `hydrate` the wasm half.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod i18n;

@@ -1,0 +1,91 @@
+// An instructor edits a lesson in the browser: signs in with the admin
+// token, sees the preview, publishes, and a learner sees the new text.
+// Without JavaScript the same form saves a draft and publishes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
+
+const TOKEN = process.env.POLKU_E2E_ADMIN_TOKEN;
+
+async function signIn(page) {
+  await page.goto(`${BASE}/author`);
+  await expectNoAxeViolations(page, 'author sign-in');
+  await page.getByLabel('Ylläpidon tunnus').fill('wrong-token-0000000000');
+  await page.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
+  await page.getByRole('alert').getByText('Tunnus oli väärä').waitFor();
+  await page.getByLabel('Ylläpidon tunnus').fill(TOKEN);
+  await page.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
+  await page.getByRole('link', { name: 'Digitaidot alusta' }).waitFor();
+}
+
+async function learnerSees(text, lesson = 'email') {
+  const learner = await openBrowser({ javaScriptEnabled: false });
+  try {
+    await learner.page.goto(`${BASE}/courses/digital-basics/${lesson}`);
+    return (await learner.page.locator('main').textContent()).includes(text);
+  } finally {
+    await learner.close();
+  }
+}
+
+test('with JavaScript: edit with a live preview, publish, a learner sees it', async () => {
+  assert.ok(TOKEN, 'POLKU_E2E_ADMIN_TOKEN is set by scripts/test.sh');
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    await signIn(page);
+    await page.getByRole('link', { name: 'Digitaidot alusta' }).click();
+    await mainHeading(page).filter({ hasText: 'Digitaidot alusta' }).waitFor();
+    await expectNoAxeViolations(page, 'author course outline');
+    await page.getByRole('link', { name: 'Sähköposti', exact: true }).click();
+    await waitForHydration(page);
+    await expectNoAxeViolations(page, 'lesson editor');
+
+    const sentence = 'Tämä lause tuli editorista esikatselun kautta.';
+    const editor = page.getByLabel('Oppitunnin teksti (Markdown)');
+    await editor.fill(`${await editor.inputValue()}\n## Uusi osio\n\n${sentence}\n`);
+    // The preview follows the typing (hydrated), before anything is saved.
+    await page.getByRole('region', { name: 'Esikatselu' }).getByText(sentence).waitFor();
+    assert.equal(await learnerSees(sentence), false, 'nothing is published yet');
+
+    await page.getByRole('button', { name: 'Julkaise' }).click();
+    await page.getByRole('status').getByText('Julkaistu.').first().waitFor();
+    assert.equal(await learnerSees(sentence), true, 'the learner sees the published text');
+    assert.deepEqual(browser.problems, [], 'no script errors or CSP violations');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('without JavaScript: the edit form saves a draft, then publishes', async () => {
+  const browser = await openBrowser({ javaScriptEnabled: false });
+  const { page } = browser;
+  try {
+    await signIn(page);
+    await page.goto(`${BASE}/author/courses/digital-basics/email?lang=fi`);
+    const sentence = 'Ilman JavaScriptiä tallennettu lause.';
+    const editor = page.getByLabel('Oppitunnin teksti (Markdown)');
+    const text = `${await editor.inputValue()}\n${sentence}\n`;
+    await editor.fill(text);
+
+    await page.getByRole('button', { name: 'Tallenna luonnos' }).click();
+    await page.getByText('Tallennettu luonnoksena.').waitFor();
+    assert.ok((await page.getByLabel('Oppitunnin teksti (Markdown)').inputValue()).includes(sentence), 'the draft keeps what was typed');
+    await page.getByRole('region', { name: 'Esikatselu' }).getByText(sentence).waitFor();
+    assert.equal(await learnerSees(sentence), false, 'a draft is not shown to learners');
+
+    await page.getByRole('button', { name: 'Julkaise' }).click();
+    await page.getByText('Julkaistu.').first().waitFor();
+    assert.equal(await learnerSees(sentence), true);
+
+    // The history lists the versions; restoring one makes a new draft.
+    const history = page.getByRole('region', { name: 'Versiot' });
+    await history.getByRole('button', { name: 'Palauta versio 1' }).click();
+    await page.getByText('Vanha versio palautettiin luonnokseksi.').waitFor();
+    assert.ok(!(await page.getByLabel('Oppitunnin teksti (Markdown)').inputValue()).includes(sentence), 'version 1 is back in the editor');
+    assert.equal(await learnerSees(sentence), true, 'restoring does not publish');
+    await expectNoAxeViolations(page, 'lesson editor after restore');
+  } finally {
+    await browser.close();
+  }
+});
