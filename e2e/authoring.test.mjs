@@ -7,9 +7,11 @@ import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading
 
 const TOKEN = process.env.POLKU_E2E_ADMIN_TOKEN;
 
-async function signIn(page) {
+// axe-core runs inside the page, so only where JavaScript is on (the
+// server-rendered HTML is the same either way).
+async function signIn(page, { axe }) {
   await page.goto(`${BASE}/author`);
-  await expectNoAxeViolations(page, 'author sign-in');
+  if (axe) await expectNoAxeViolations(page, 'author sign-in');
   await page.getByLabel('Ylläpidon tunnus').fill('wrong-token-0000000000');
   await page.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
   await page.getByRole('alert').getByText('Tunnus oli väärä').waitFor();
@@ -33,7 +35,7 @@ test('with JavaScript: edit with a live preview, publish, a learner sees it', as
   const browser = await openBrowser();
   const { page } = browser;
   try {
-    await signIn(page);
+    await signIn(page, { axe: true });
     await page.getByRole('link', { name: 'Digitaidot alusta' }).click();
     await mainHeading(page).filter({ hasText: 'Digitaidot alusta' }).waitFor();
     await expectNoAxeViolations(page, 'author course outline');
@@ -61,7 +63,7 @@ test('without JavaScript: the edit form saves a draft, then publishes', async ()
   const browser = await openBrowser({ javaScriptEnabled: false });
   const { page } = browser;
   try {
-    await signIn(page);
+    await signIn(page, { axe: false });
     await page.goto(`${BASE}/author/courses/digital-basics/email?lang=fi`);
     const sentence = 'Ilman JavaScriptiä tallennettu lause.';
     const editor = page.getByLabel('Oppitunnin teksti (Markdown)');
@@ -84,7 +86,6 @@ test('without JavaScript: the edit form saves a draft, then publishes', async ()
     await page.getByText('Vanha versio palautettiin luonnokseksi.').waitFor();
     assert.ok(!(await page.getByLabel('Oppitunnin teksti (Markdown)').inputValue()).includes(sentence), 'version 1 is back in the editor');
     assert.equal(await learnerSees(sentence), true, 'restoring does not publish');
-    await expectNoAxeViolations(page, 'lesson editor after restore');
   } finally {
     await browser.close();
   }
