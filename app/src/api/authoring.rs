@@ -90,11 +90,24 @@ pub struct PreviewResult {
     pub problems: Vec<String>,
 }
 
+/// The author cookie's value in request headers, if any.
+#[cfg(feature = "ssr")]
+pub fn author_cookie(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == AUTHOR_COOKIE).then(|| value.to_owned())
+        })
+}
+
 #[cfg(feature = "ssr")]
 mod server {
     use polku_core::authoring::{AdminToken, AuthorGrant};
 
-    use super::AUTHOR_COOKIE;
     use crate::api::AppError;
 
     /// The configured token, if authoring is on.
@@ -102,24 +115,12 @@ mod server {
         leptos::prelude::use_context::<AdminToken>()
     }
 
-    fn cookie() -> Option<String> {
-        let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-        parts
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .find_map(|pair| {
-                let (name, value) = pair.trim().split_once('=')?;
-                (name == AUTHOR_COOKIE).then(|| value.to_owned())
-            })
-    }
-
     /// The one check every authoring function starts with.
     pub fn grant() -> Result<AuthorGrant, AppError> {
         let token = token().ok_or(AppError::Forbidden)?;
-        token.grant(cookie().as_deref()).ok_or(AppError::Forbidden)
+        let parts = leptos::prelude::use_context::<http::request::Parts>();
+        let cookie = parts.and_then(|p| super::author_cookie(&p.headers));
+        token.grant(cookie.as_deref()).ok_or(AppError::Forbidden)
     }
 
     pub fn language(code: &str) -> Result<polku_core::Language, AppError> {

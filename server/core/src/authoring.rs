@@ -179,12 +179,7 @@ pub async fn outline(
 ) -> Result<Outline, CoreError> {
     let course = course_row(db, slug).await?;
     let default_language: Language = course.default_language.parse().unwrap_or(Language::Fi);
-    let rows = lessons::Entity::find()
-        .filter(lessons::Column::CourseId.eq(course.id))
-        .filter(lessons::Column::Archived.eq(false))
-        .order_by_asc(lessons::Column::Position)
-        .all(db)
-        .await?;
+    let rows = crate::courses::active_lessons(db, course.id).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let published = lesson_texts::Entity::find()
@@ -495,12 +490,7 @@ pub async fn move_lesson(
 ) -> Result<(), CoreError> {
     let course = course_row(db, course).await?;
     let txn = db.begin().await?;
-    let rows = lessons::Entity::find()
-        .filter(lessons::Column::CourseId.eq(course.id))
-        .filter(lessons::Column::Archived.eq(false))
-        .order_by_asc(lessons::Column::Position)
-        .all(&txn)
-        .await?;
+    let rows = crate::courses::active_lessons(&txn, course.id).await?;
     let index = rows
         .iter()
         .position(|l| l.slug == lesson)

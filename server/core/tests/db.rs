@@ -85,7 +85,10 @@ async fn lesson_ids(db: &DatabaseConnection) -> Vec<i32> {
         .all(db)
         .await
         .unwrap();
-    lessons.iter().map(|l| l.id).collect()
+    let mut ids: Vec<i32> = lessons.iter().map(|l| l.id).collect();
+    // PostgreSQL returns rows in no particular order.
+    ids.sort_unstable();
+    ids
 }
 
 fn copy_dir(from: &Path, to: &Path) {

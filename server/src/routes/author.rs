@@ -1,12 +1,12 @@
 //! Signing in to authoring with the admin token (plain form posts), and the
 //! course export download.
 
-use app::api::authoring::AUTHOR_COOKIE;
+use app::api::authoring::{AUTHOR_COOKIE, author_cookie};
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::StatusCode;
-use http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE, HeaderMap, SET_COOKIE};
+use http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderMap, SET_COOKIE};
 use polku_core::CoreError;
 use serde::Deserialize;
 
@@ -45,18 +45,6 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
 pub async fn logout() -> Response {
     let cookie = format!("{AUTHOR_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
     ([(SET_COOKIE, cookie)], Redirect::to("/author")).into_response()
-}
-
-fn author_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == AUTHOR_COOKIE).then(|| value.to_owned())
-        })
 }
 
 /// `GET /author/courses/{course}/export.zip`: the course in folder form,

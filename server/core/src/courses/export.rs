@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde::Serialize;
 
 use crate::content::{BadgeSource, ModuleSource, text_for_export};
-use crate::db::entities::{course_media, course_texts, courses, lesson_texts, lessons};
+use crate::db::entities::{course_media, course_texts, courses, lesson_texts};
 use crate::{CoreError, Language};
 
 /// One exported file: a path relative to the course folder, and its bytes.
@@ -76,12 +76,7 @@ pub async fn export_course<C: ConnectionTrait>(
         .filter(course_texts::Column::CourseId.eq(course.id))
         .all(db)
         .await?;
-    let rows = lessons::Entity::find()
-        .filter(lessons::Column::CourseId.eq(course.id))
-        .filter(lessons::Column::Archived.eq(false))
-        .order_by_asc(lessons::Column::Position)
-        .all(db)
-        .await?;
+    let rows = super::active_lessons(db, course.id).await?;
     let ids: Vec<i32> = rows.iter().map(|l| l.id).collect();
     let lesson_texts = lesson_texts::Entity::find()
         .filter(lesson_texts::Column::LessonId.is_in(ids))

@@ -193,18 +193,26 @@ async fn find_course<C: ConnectionTrait>(
     found.pop().ok_or(CoreError::NotFound)
 }
 
+/// A course's lessons that are not archived, in course order.
+pub(crate) async fn active_lessons<C: ConnectionTrait>(
+    db: &C,
+    course_id: i32,
+) -> Result<Vec<lessons::Model>, CoreError> {
+    Ok(lessons::Entity::find()
+        .filter(lessons::Column::CourseId.eq(course_id))
+        .filter(lessons::Column::Archived.eq(false))
+        .order_by_asc(lessons::Column::Position)
+        .all(db)
+        .await?)
+}
+
 /// Lesson titles of a course in `language` (else the default), in order.
 async fn lesson_links<C: ConnectionTrait>(
     db: &C,
     course: &courses::Model,
     language: Language,
 ) -> Result<Vec<(lessons::Model, LessonLink)>, CoreError> {
-    let rows = lessons::Entity::find()
-        .filter(lessons::Column::CourseId.eq(course.id))
-        .filter(lessons::Column::Archived.eq(false))
-        .order_by_asc(lessons::Column::Position)
-        .all(db)
-        .await?;
+    let rows = active_lessons(db, course.id).await?;
     let ids: Vec<i32> = rows.iter().map(|l| l.id).collect();
     let titles: Vec<(i32, String, String, i32)> = lesson_texts::Entity::find()
         .select_only()
