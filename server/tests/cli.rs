@@ -54,9 +54,9 @@ fn an_unreachable_database_exits_with_one_clear_line() {
 #[test]
 fn import_reports_each_problem_with_file_and_line_and_keeps_the_rest() {
     let dir = tempfile::tempdir().unwrap();
-    let fixtures = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../server/core/tests/fixtures/invalid"
+    let fixtures = &format!(
+        "{}/../server/core/tests/fixtures/invalid",
+        std::env::var("CARGO_MANIFEST_DIR").unwrap()
     );
     let url = format!("sqlite://{}", dir.path().join("polku.db").display());
     let output = polku()
@@ -73,9 +73,9 @@ fn import_reports_each_problem_with_file_and_line_and_keeps_the_rest() {
 #[test]
 fn import_one_course_folder_then_export_it_as_folder_and_zip() {
     let dir = tempfile::tempdir().unwrap();
-    let course = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../server/core/tests/fixtures/valid/first-course"
+    let course = &format!(
+        "{}/../server/core/tests/fixtures/valid/first-course",
+        std::env::var("CARGO_MANIFEST_DIR").unwrap()
     );
     let url = format!("sqlite://{}", dir.path().join("polku.db").display());
     let output = polku()

@@ -17,7 +17,7 @@ pub async fn app() -> (Router, tempfile::TempDir) {
 /// As [`app`], with extra command-line arguments.
 pub async fn app_with(extra: &[&str]) -> (Router, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let content = Path::new(&manifest_dir()).join("../content");
     let url = format!("sqlite://{}", dir.path().join("polku.db").display());
     let content = content.to_string_lossy();
     let mut args = vec!["polku", "--database-url", &url, "--content-dir", &content];
@@ -76,4 +76,11 @@ async fn send(app: &Router, request: Request<Body>) -> (StatusCode, http::Header
         headers,
         String::from_utf8_lossy(&bytes).into_owned(),
     )
+}
+
+/// This package's folder, read when the test runs (cargo sets it): a test
+/// binary built in another clone sharing the target directory must still
+/// read this clone's files.
+fn manifest_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").unwrap()
 }
