@@ -127,11 +127,6 @@ mod server {
         code.parse().map_err(|_| AppError::NotFound)
     }
 
-    pub fn db() -> Result<polku_core::db::DatabaseConnection, AppError> {
-        leptos::prelude::use_context::<polku_core::db::DatabaseConnection>()
-            .ok_or(AppError::Internal)
-    }
-
     /// Sends a form posted without JavaScript on to `path`.
     pub fn go(path: &str) {
         leptos_axum::redirect(path);
@@ -139,25 +134,10 @@ mod server {
 }
 
 #[cfg(feature = "ssr")]
-fn locale_of(language: polku_core::Language) -> Locale {
-    match language {
-        polku_core::Language::Fi => Locale::Fi,
-        polku_core::Language::Sv => Locale::Sv,
-        polku_core::Language::En => Locale::En,
-    }
-}
-
-#[cfg(feature = "ssr")]
 fn preview_result(p: polku_core::authoring::Preview) -> PreviewResult {
     PreviewResult {
         title: p.title,
-        body: polku_core::content::markdown::split_body(&p.html)
-            .into_iter()
-            .map(|part| match part {
-                polku_core::content::markdown::BodyPart::Html(h) => BodyPart::Html(h),
-                polku_core::content::markdown::BodyPart::Quiz(n) => BodyPart::Quiz(n),
-            })
-            .collect(),
+        body: super::courses::convert::body(&p.html),
         problems: p.problems,
     }
 }
@@ -186,13 +166,13 @@ pub async fn get_author_home(locale: Locale) -> Result<AuthorHome, AppError> {
 #[server(prefix = "/api", endpoint = "get_outline")]
 pub async fn get_outline(course: String, locale: Locale) -> Result<Outline, AppError> {
     let grant = server::grant()?;
-    let db = server::db()?;
+    let db = super::courses::convert::db()?;
     let outline = polku_core::authoring::outline(&db, &grant, &course).await?;
     let card = super::courses::get_course(course, locale).await?.course;
     Ok(Outline {
         slug: outline.slug,
         title: card.title,
-        default_language: locale_of(outline.default_language),
+        default_language: super::courses::convert::locale(outline.default_language),
         lessons: outline
             .lessons
             .into_iter()
@@ -215,7 +195,7 @@ pub async fn get_editing(
     lang: String,
 ) -> Result<Editing, AppError> {
     let grant = server::grant()?;
-    let db = server::db()?;
+    let db = super::courses::convert::db()?;
     let language = server::language(&lang)?;
     let e = polku_core::authoring::editing(&db, &grant, &course, &lesson, language).await?;
     let preview =
@@ -248,7 +228,7 @@ pub async fn preview_lesson(
     text: String,
 ) -> Result<PreviewResult, AppError> {
     let grant = server::grant()?;
-    let db = server::db()?;
+    let db = super::courses::convert::db()?;
     let language = server::language(&lang)?;
     let p = polku_core::authoring::preview(&db, &grant, &course, &lesson, language, &text).await?;
     Ok(preview_result(p))
@@ -266,7 +246,7 @@ pub async fn save_lesson(
     intent: String,
 ) -> Result<(), AppError> {
     let grant = server::grant()?;
-    let db = server::db()?;
+    let db = super::courses::convert::db()?;
     let language = server::language(&lang)?;
     let saved = polku_core::authoring::save(
         &db,
@@ -299,7 +279,7 @@ pub async fn restore_revision(
     number: i32,
 ) -> Result<(), AppError> {
     let grant = server::grant()?;
-    let db = server::db()?;
+    let db = super::courses::convert::db()?;
     let language = server::language(&lang)?;
     polku_core::authoring::restore(&db, &grant, &course, &lesson, language, number).await?;
     server::go(&format!(
@@ -312,7 +292,7 @@ pub async fn restore_revision(
 #[server(prefix = "/api", endpoint = "create_lesson")]
 pub async fn create_lesson(course: String, slug: String, title: String) -> Result<(), AppError> {
     let grant = server::grant()?;
-    let db = server::db()?;
+    let db = super::courses::convert::db()?;
     match polku_core::authoring::create_lesson(&db, &grant, &course, &slug, &title).await {
         Ok(()) => server::go(&format!("/author/courses/{course}/{}", slug.trim())),
         Err(polku_core::CoreError::Invalid(_)) => {
@@ -337,7 +317,7 @@ pub async fn move_lesson(
     direction: String,
 ) -> Result<(), AppError> {
     let grant = server::grant()?;
-    let db = server::db()?;
+    let db = super::courses::convert::db()?;
     polku_core::authoring::move_lesson(&db, &grant, &course, &lesson, direction == "up").await?;
     server::go(&format!("/author/courses/{course}#lesson-{lesson}"));
     Ok(())

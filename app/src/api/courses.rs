@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use super::{AppError, CourseCard, CourseDetail, LessonPage, QuizAnswer};
 use crate::i18n::Locale;
 
+/// Core types to the DTOs that cross the wire (shared with `authoring`).
 #[cfg(feature = "ssr")]
-mod convert {
+pub(super) mod convert {
     use polku_core::{Language, courses};
 
     use polku_core::content::markdown;

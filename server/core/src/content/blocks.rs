@@ -11,16 +11,13 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use serde::Deserialize;
 
 use super::labels::label;
+use super::lessons::line_of;
 use super::quiz::{Quiz, QuizKind, QuizOption};
 use crate::Language;
 
 /// A problem inside a block: the line within the block (1-based) and what
 /// is wrong.
 pub(crate) type BlockError = (usize, String);
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
-}
 
 fn parse<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, BlockError> {
     toml::from_str(text).map_err(|err| {
@@ -29,7 +26,8 @@ fn parse<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, BlockError> {
     })
 }
 
-fn esc(text: &str) -> String {
+/// `text` with HTML special characters escaped.
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Writing to a String cannot fail.
     let _ = escape_html(&mut out, text);

@@ -13,10 +13,11 @@ use std::sync::LazyLock;
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
 };
-use pulldown_cmark_escape::{escape_href, escape_html};
+use pulldown_cmark_escape::escape_href;
 
-use super::blocks;
+use super::blocks::{self, esc};
 use super::labels::label;
+use super::lessons::line_of;
 use super::quiz::Quiz;
 use crate::Language;
 
@@ -144,16 +145,6 @@ pub fn render(markdown: &str) -> String {
     sanitise(&unsafe_html)
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
-}
-
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let _ = escape_html(&mut out, text);
-    out
-}
-
 fn callout_kind(kind: BlockQuoteKind) -> &'static str {
     match kind {
         BlockQuoteKind::Note => "note",
@@ -229,7 +220,7 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
     let mut image: Option<(String, String, String, usize)> = None;
     // Images inside an image's alt text (`![![a](b)](c)`): only their text counts.
     let mut nested_images = 0usize;
-    // (language, content, first content line, depth at start)
+    // (language, content, first content line)
     let mut block: Option<(String, String, usize)> = None;
 
     let line = |offset: usize| line_of(markdown, offset) + ctx.first_line - 1;

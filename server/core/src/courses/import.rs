@@ -12,7 +12,7 @@ use sea_orm::{
     QueryFilter, QuerySelect, Set, TransactionTrait, TryIntoModel,
 };
 
-use super::revisions::{self, Origin};
+use super::revisions::{self, Origin, json};
 use crate::CoreError;
 use crate::content::CourseSource;
 use crate::db::entities::{
@@ -34,10 +34,6 @@ pub struct ImportReport {
 
 fn count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
-}
-
-fn json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "[]".into())
 }
 
 /// Where imported courses go in the catalog.

@@ -33,7 +33,8 @@ impl Origin {
 pub(crate) const DRAFT: &str = "draft";
 pub(crate) const PUBLISHED: &str = "published";
 
-fn json<T: serde::Serialize>(value: &T) -> String {
+/// `value` as JSON text (`[]` if it cannot be written).
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "[]".into())
 }
 
