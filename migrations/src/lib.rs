@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_210000_create_courses;
 mod m20261122_230000_add_revisions_modules_media;
+mod m20261123_013000_create_accounts_progress;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_210000_create_courses::Migration),
             Box::new(m20261122_230000_add_revisions_modules_media::Migration),
+            Box::new(m20261123_013000_create_accounts_progress::Migration),
         ]
     }
 }

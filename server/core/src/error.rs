@@ -13,6 +13,17 @@ pub enum CoreError {
     /// Another failure on the server; never shown to users.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The caller is not signed in.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// The caller is signed in but may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// The request was refused for a reason the user can act on; the code
+    /// (`username_taken`, `wrong_credentials`, `throttled`…) names a
+    /// translated message.
+    #[error("rejected: {0}")]
+    Rejected(&'static str),
     /// The input has problems; each is safe to show to the author.
     #[error("invalid input: {}", .0.join("; "))]
     Invalid(Vec<String>),

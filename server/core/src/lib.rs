@@ -3,12 +3,14 @@
 //! No HTTP and no UI here: the server and the Leptos server functions call
 //! these services, which own transactions and rules and are tested directly.
 
+pub mod accounts;
 pub mod authoring;
 pub mod content;
 pub mod courses;
 pub mod db;
 pub mod error;
 pub mod language;
+pub mod progress;
 
 pub use error::CoreError;
 pub use language::Language;

@@ -3,8 +3,9 @@
 //! (`scripts/test.sh` starts a server for it under `CI=true`).
 #![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
+
+use common::{bundled_content, copy_dir, fixture, fresh_databases, import};
 
 use migration::{Migrator, MigratorTrait};
 use polku_core::content::load_dir;
@@ -12,71 +13,7 @@ use polku_core::courses::{self, ImportReport, import_courses};
 use polku_core::db::entities::lesson_revisions;
 use polku_core::db::{self, DatabaseConnection};
 use polku_core::{CoreError, Language};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
-
-struct TestDb {
-    backend: &'static str,
-    url: String,
-    _dir: Option<tempfile::TempDir>,
-}
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-/// A fresh, empty database on every backend this run covers.
-async fn fresh_databases() -> Vec<TestDb> {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let mut dbs = vec![TestDb {
-        backend: "sqlite",
-        url,
-        _dir: Some(dir),
-    }];
-    match std::env::var("POLKU_TEST_POSTGRES_URL") {
-        Ok(base) => {
-            let name = format!(
-                "polku_test_{}_{}",
-                std::process::id(),
-                COUNTER.fetch_add(1, Ordering::SeqCst)
-            );
-            let admin = Database::connect(base.as_str()).await.unwrap();
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .unwrap();
-            let (prefix, _) = base.rsplit_once('/').unwrap();
-            dbs.push(TestDb {
-                backend: "postgres",
-                url: format!("{prefix}/{name}"),
-                _dir: None,
-            });
-        }
-        Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!(
-                "CI=true but POLKU_TEST_POSTGRES_URL is not set: the PostgreSQL tests must not be skipped in CI"
-            )
-        }
-        Err(_) => eprintln!(
-            "PostgreSQL SKIPPED: set POLKU_TEST_POSTGRES_URL to run these tests on PostgreSQL too"
-        ),
-    }
-    dbs
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(&manifest_dir()).join("tests/fixtures").join(name)
-}
-
-fn bundled_content() -> PathBuf {
-    Path::new(&manifest_dir()).join("../../content")
-}
-
-async fn import(db: &DatabaseConnection, dir: &Path) -> ImportReport {
-    let (sources, problems) = load_dir(dir);
-    assert!(problems.is_empty(), "{problems:?}");
-    import_courses(db, &sources).await.unwrap()
-}
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 async fn lesson_ids(db: &DatabaseConnection) -> Vec<i32> {
     let lessons = polku_core::db::entities::lessons::Entity::find()
@@ -87,19 +24,6 @@ async fn lesson_ids(db: &DatabaseConnection) -> Vec<i32> {
     // PostgreSQL returns rows in no particular order.
     ids.sort_unstable();
     ids
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[tokio::test]
@@ -549,11 +473,4 @@ async fn authoring_drafts_publish_history_restore_create_and_move() {
         );
         assert_eq!(count().await, 4, "{}", t.backend);
     }
-}
-
-/// This package's folder, read when the test runs (cargo sets it): a test
-/// binary built in another clone sharing the target directory must still
-/// read this clone's files.
-fn manifest_dir() -> String {
-    std::env::var("CARGO_MANIFEST_DIR").unwrap()
 }

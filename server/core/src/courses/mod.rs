@@ -150,6 +150,29 @@ pub async fn catalog<C: ConnectionTrait>(
     db: &C,
     language: Language,
 ) -> Result<Vec<CatalogEntry>, CoreError> {
+    Ok(catalog_rows(db, language)
+        .await?
+        .into_iter()
+        .map(|(_, entry)| entry)
+        .collect())
+}
+
+/// Every course by id, with its row.
+pub(crate) async fn catalog_by_id<C: ConnectionTrait>(
+    db: &C,
+    language: Language,
+) -> Result<HashMap<i32, (courses::Model, CatalogEntry)>, CoreError> {
+    Ok(catalog_rows(db, language)
+        .await?
+        .into_iter()
+        .map(|(row, entry)| (row.id, (row, entry)))
+        .collect())
+}
+
+async fn catalog_rows<C: ConnectionTrait>(
+    db: &C,
+    language: Language,
+) -> Result<Vec<(courses::Model, CatalogEntry)>, CoreError> {
     let all = courses::Entity::find()
         .order_by_asc(courses::Column::Position)
         .all(db)
@@ -169,19 +192,20 @@ pub async fn catalog<C: ConnectionTrait>(
         .map(|(id, n)| (id, usize::try_from(n).unwrap_or(0)))
         .collect();
     let mut entries = Vec::with_capacity(all.len());
-    for course in &all {
+    for course in all {
         let own: Vec<_> = texts
             .iter()
             .filter(|t| t.course_id == course.id)
             .cloned()
             .collect();
         let count = counts.get(&course.id).copied().unwrap_or(0);
-        entries.push(catalog_entry(course, &own, count, language)?);
+        let entry = catalog_entry(&course, &own, count, language)?;
+        entries.push((course, entry));
     }
     Ok(entries)
 }
 
-async fn find_course<C: ConnectionTrait>(
+pub(crate) async fn find_course<C: ConnectionTrait>(
     db: &C,
     slug: &str,
 ) -> Result<(courses::Model, Vec<course_texts::Model>), CoreError> {
@@ -207,7 +231,7 @@ pub(crate) async fn active_lessons<C: ConnectionTrait>(
 }
 
 /// Lesson titles of a course in `language` (else the default), in order.
-async fn lesson_links<C: ConnectionTrait>(
+pub(crate) async fn lesson_links<C: ConnectionTrait>(
     db: &C,
     course: &courses::Model,
     language: Language,

@@ -3,6 +3,12 @@
 pub mod course_media;
 pub mod course_texts;
 pub mod courses;
+pub mod enrolments;
+pub mod lesson_progress;
 pub mod lesson_revisions;
 pub mod lesson_texts;
 pub mod lessons;
+pub mod login_throttles;
+pub mod quiz_attempts;
+pub mod sessions;
+pub mod users;

@@ -1,0 +1,256 @@
+//! Accounts: sign-up with a username and password (e-mail optional),
+//! roles, sessions, sign-in throttling, password changes.
+//!
+//! An [`Actor`] is the only proof of who is calling: only
+//! [`sessions::authenticate`] (from a session cookie) and
+//! [`Actor::for_cli`] make one, and every service that reads or writes a
+//! person's data takes one, so no caller can skip the check.
+
+pub mod passwords;
+pub mod sessions;
+mod throttle;
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use crate::CoreError;
+use crate::db::entities::users;
+
+pub use sessions::{NewSession, SESSION_DAYS, authenticate, log_in, log_out};
+pub use throttle::{FREE_ATTEMPTS, MAX_LOCK_SECONDS};
+
+/// What an account may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// Takes courses (everyone who signs up).
+    Learner,
+    /// Authors courses.
+    Instructor,
+    /// Follows groups of learners.
+    Coach,
+    /// Runs the site.
+    Admin,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 4] = [Role::Learner, Role::Instructor, Role::Coach, Role::Admin];
+
+    /// The stored name.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Learner => "learner",
+            Role::Instructor => "instructor",
+            Role::Coach => "coach",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// The role stored as `code`.
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// A signed-in person. Only [`sessions::authenticate`] and
+/// [`Actor::for_cli`] create one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    id: i32,
+    username: String,
+    display_name: Option<String>,
+    role: Role,
+}
+
+impl Actor {
+    fn from_row(user: &users::Model) -> Actor {
+        Actor {
+            id: user.id,
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            role: Role::from_code(&user.role).unwrap_or(Role::Learner),
+        }
+    }
+
+    /// The account's id.
+    pub fn id(&self) -> i32 {
+        self.id
+    }
+
+    /// The username.
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    /// The name to show: the display name, else the username.
+    pub fn name(&self) -> &str {
+        self.display_name.as_deref().unwrap_or(&self.username)
+    }
+
+    /// The role.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// Refuses unless the actor has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), CoreError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(CoreError::Forbidden)
+        }
+    }
+
+    /// The account `username` acting from the command line (the operator
+    /// of the machine is trusted).
+    pub async fn for_cli<C: ConnectionTrait>(db: &C, username: &str) -> Result<Actor, CoreError> {
+        let user = find_by_username(db, username)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        Ok(Actor::from_row(&user))
+    }
+}
+
+/// What a sign-up form sends.
+#[derive(Debug, Clone, Default)]
+pub struct NewAccount {
+    /// 3–32 characters: letters, digits, `.`, `_`, `-`.
+    pub username: String,
+    /// 8–128 characters.
+    pub password: String,
+    /// Optional name to show instead of the username.
+    pub display_name: Option<String>,
+    /// Optional e-mail address.
+    pub email: Option<String>,
+}
+
+/// The stored form of a username: trimmed and lower-case.
+pub fn normalize_username(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
+/// Checks a username (after [`normalize_username`]).
+pub fn check_username(username: &str) -> Result<(), CoreError> {
+    let length = username.chars().count();
+    let allowed = |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-');
+    if !(3..=32).contains(&length) || !username.chars().all(allowed) {
+        return Err(CoreError::Rejected("username_invalid"));
+    }
+    Ok(())
+}
+
+fn optional(value: Option<String>, max: usize) -> Result<Option<String>, CoreError> {
+    let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    match value {
+        Some(v) if v.chars().count() > max => Err(CoreError::Rejected("field_too_long")),
+        other => Ok(other),
+    }
+}
+
+async fn find_by_username<C: ConnectionTrait>(
+    db: &C,
+    username: &str,
+) -> Result<Option<users::Model>, CoreError> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Username.eq(normalize_username(username)))
+        .one(db)
+        .await?)
+}
+
+/// Creates an account with `role`. Usernames are unique regardless of
+/// case. Returns the new account's id.
+pub async fn create_account<C: ConnectionTrait>(
+    db: &C,
+    account: NewAccount,
+    role: Role,
+) -> Result<i32, CoreError> {
+    let username = normalize_username(&account.username);
+    check_username(&username)?;
+    passwords::check_new(&account.password)?;
+    let display_name = optional(account.display_name, 100)?;
+    let email = optional(account.email, 254)?;
+    if email.as_deref().is_some_and(|e| !e.contains('@')) {
+        return Err(CoreError::Rejected("email_invalid"));
+    }
+    if find_by_username(db, &username).await?.is_some() {
+        return Err(CoreError::Rejected("username_taken"));
+    }
+    let password_hash = passwords::hash(account.password).await?;
+    let row = users::ActiveModel {
+        username: Set(username),
+        display_name: Set(display_name),
+        email: Set(email),
+        password_hash: Set(password_hash),
+        role: Set(role.code().to_owned()),
+        created_at: Set(Utc::now()),
+        last_active_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    // Two sign-ups with one name at once: the unique index decides.
+    .map_err(|err| match err.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            CoreError::Rejected("username_taken")
+        }
+        _ => CoreError::Db(err),
+    })?;
+    Ok(row.id)
+}
+
+/// Sign-up from the public form: always a learner.
+pub async fn sign_up<C: ConnectionTrait>(db: &C, account: NewAccount) -> Result<i32, CoreError> {
+    create_account(db, account, Role::Learner).await
+}
+
+/// Creates an admin, or makes an existing account an admin with a new
+/// password (the `polku create-admin` command).
+pub async fn ensure_admin<C: ConnectionTrait>(
+    db: &C,
+    username: &str,
+    password: &str,
+) -> Result<i32, CoreError> {
+    match find_by_username(db, username).await? {
+        None => {
+            let account = NewAccount {
+                username: username.to_owned(),
+                password: password.to_owned(),
+                ..Default::default()
+            };
+            create_account(db, account, Role::Admin).await
+        }
+        Some(user) => {
+            passwords::check_new(password)?;
+            let id = user.id;
+            let mut row: users::ActiveModel = user.into();
+            row.role = Set(Role::Admin.code().to_owned());
+            row.password_hash = Set(passwords::hash(password.to_owned()).await?);
+            row.update(db).await?;
+            sessions::end_all(db, id).await?;
+            Ok(id)
+        }
+    }
+}
+
+/// Changes the actor's password after checking the current one. Every
+/// session of the account ends; a new one is returned for this browser.
+pub async fn change_password<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+) -> Result<NewSession, CoreError> {
+    let user = users::Entity::find_by_id(actor.id)
+        .one(db)
+        .await?
+        .ok_or(CoreError::Unauthenticated)?;
+    if !passwords::verify(current.to_owned(), user.password_hash.clone()).await? {
+        return Err(CoreError::Rejected("wrong_password"));
+    }
+    passwords::check_new(new)?;
+    let mut row: users::ActiveModel = user.into();
+    row.password_hash = Set(passwords::hash(new.to_owned()).await?);
+    row.update(db).await?;
+    sessions::end_all(db, actor.id).await?;
+    sessions::start(db, actor.id).await
+}

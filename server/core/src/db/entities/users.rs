@@ -1,0 +1,24 @@
+//! `users`: one row per account. Usernames are stored lower-case; e-mail
+//! is optional. Only an argon2id hash of the password is kept.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub username: String,
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    pub password_hash: String,
+    /// `learner`, `instructor`, `coach` or `admin`.
+    pub role: String,
+    pub created_at: ChronoDateTimeUtc,
+    pub last_active_at: Option<ChronoDateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

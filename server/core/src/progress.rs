@@ -1,0 +1,372 @@
+//! A learner's progress: enrolment, lessons viewed and done, quiz attempts,
+//! per-course progress and "continue where you left off".
+//!
+//! Every function takes the [`Actor`] whose progress it reads or writes, so
+//! a learner can only ever touch their own. Progress is keyed on stable
+//! lesson ids: new revisions of a lesson keep it; archived lessons leave
+//! the counts.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use crate::accounts::Actor;
+use crate::content::quiz::{Answer, Grade};
+use crate::courses::{self, CatalogEntry, LessonLink};
+use crate::db::entities::{enrolments, lesson_progress, lessons, quiz_attempts, users};
+use crate::{CoreError, Language};
+
+/// A learner's progress in one course.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseProgress {
+    /// Enrolled in the course.
+    pub enrolled: bool,
+    /// Slugs of the lessons done, in course order.
+    pub done: Vec<String>,
+    /// Lessons in the course.
+    pub total: usize,
+    /// Whole percent done (0–100).
+    pub percent: u8,
+    /// Where to continue: the lesson last read, or the next one not done
+    /// after it if it is done; `None` when every lesson is done.
+    pub resume: Option<LessonLink>,
+    /// The learner's last activity in the course.
+    pub last_activity: Option<DateTime<Utc>>,
+}
+
+/// A course on the learner's dashboard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DashboardCourse {
+    /// The course.
+    pub course: CatalogEntry,
+    /// The learner's progress in it.
+    pub progress: CourseProgress,
+}
+
+/// The learner's state in one lesson.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LessonState {
+    /// Enrolled in the course.
+    pub enrolled: bool,
+    /// Marked as done.
+    pub done: bool,
+}
+
+async fn locate<C: ConnectionTrait>(
+    db: &C,
+    course_slug: &str,
+    lesson_slug: &str,
+) -> Result<(i32, i32), CoreError> {
+    let (course, _) = courses::find_course(db, course_slug).await?;
+    let lesson = lessons::Entity::find()
+        .filter(lessons::Column::CourseId.eq(course.id))
+        .filter(lessons::Column::Slug.eq(lesson_slug))
+        .filter(lessons::Column::Archived.eq(false))
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    Ok((course.id, lesson.id))
+}
+
+async fn is_enrolled<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    course_id: i32,
+) -> Result<bool, CoreError> {
+    Ok(enrolments::Entity::find()
+        .filter(enrolments::Column::UserId.eq(actor.id()))
+        .filter(enrolments::Column::CourseId.eq(course_id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+async fn enrol_id<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    course_id: i32,
+) -> Result<(), CoreError> {
+    enrolments::Entity::insert(enrolments::ActiveModel {
+        user_id: Set(actor.id()),
+        course_id: Set(course_id),
+        enrolled_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .on_conflict_do_nothing_on([enrolments::Column::UserId, enrolments::Column::CourseId])
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+async fn touch<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<(), CoreError> {
+    users::Entity::update_many()
+        .col_expr(
+            users::Column::LastActiveAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(users::Column::Id.eq(actor.id()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Enrols the actor in a course (again: nothing changes).
+pub async fn enrol<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    course_slug: &str,
+) -> Result<(), CoreError> {
+    let (course, _) = courses::find_course(db, course_slug).await?;
+    enrol_id(db, actor, course.id).await?;
+    touch(db, actor).await
+}
+
+/// Notes that the actor is reading a lesson (only in courses they are
+/// enrolled in): "continue" brings them back here.
+pub async fn record_view<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    course_slug: &str,
+    lesson_slug: &str,
+) -> Result<LessonState, CoreError> {
+    let (course_id, lesson_id) = locate(db, course_slug, lesson_slug).await?;
+    if !is_enrolled(db, actor, course_id).await? {
+        return Ok(LessonState {
+            enrolled: false,
+            done: false,
+        });
+    }
+    let now = Utc::now();
+    lesson_progress::Entity::insert(lesson_progress::ActiveModel {
+        user_id: Set(actor.id()),
+        lesson_id: Set(lesson_id),
+        course_id: Set(course_id),
+        first_viewed_at: Set(now),
+        last_viewed_at: Set(now),
+        completed_at: Set(None),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([
+            lesson_progress::Column::UserId,
+            lesson_progress::Column::LessonId,
+        ])
+        .update_column(lesson_progress::Column::LastViewedAt)
+        .to_owned(),
+    )
+    .exec(db)
+    .await?;
+    touch(db, actor).await?;
+    let done = progress_row(db, actor, lesson_id)
+        .await?
+        .is_some_and(|r| r.completed_at.is_some());
+    Ok(LessonState {
+        enrolled: true,
+        done,
+    })
+}
+
+async fn progress_row<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    lesson_id: i32,
+) -> Result<Option<lesson_progress::Model>, CoreError> {
+    Ok(lesson_progress::Entity::find()
+        .filter(lesson_progress::Column::UserId.eq(actor.id()))
+        .filter(lesson_progress::Column::LessonId.eq(lesson_id))
+        .one(db)
+        .await?)
+}
+
+/// Marks a lesson done (or not done again). Enrols the actor if needed.
+pub async fn set_done<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    course_slug: &str,
+    lesson_slug: &str,
+    done: bool,
+) -> Result<(), CoreError> {
+    let (course_id, lesson_id) = locate(db, course_slug, lesson_slug).await?;
+    enrol_id(db, actor, course_id).await?;
+    let now = Utc::now();
+    let completed = done.then_some(now);
+    match progress_row(db, actor, lesson_id).await? {
+        Some(row) => {
+            let keep = row.completed_at;
+            let mut row: lesson_progress::ActiveModel = row.into();
+            row.last_viewed_at = Set(now);
+            // Marking done again keeps the first completion time.
+            row.completed_at = Set(if done { keep.or(completed) } else { None });
+            row.update(db).await?;
+        }
+        None => {
+            lesson_progress::ActiveModel {
+                user_id: Set(actor.id()),
+                lesson_id: Set(lesson_id),
+                course_id: Set(course_id),
+                first_viewed_at: Set(now),
+                last_viewed_at: Set(now),
+                completed_at: Set(completed),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    touch(db, actor).await
+}
+
+/// Grades an answer to quiz `index` and records the attempt (right or
+/// wrong; the answer itself is not kept). Enrols the actor if needed.
+pub async fn answer_quiz<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    course_slug: &str,
+    lesson_slug: &str,
+    language: Language,
+    index: usize,
+    answer: &Answer,
+) -> Result<Grade, CoreError> {
+    let grade = courses::check_quiz(db, course_slug, lesson_slug, language, index, answer).await?;
+    let (course_id, lesson_id) = locate(db, course_slug, lesson_slug).await?;
+    enrol_id(db, actor, course_id).await?;
+    quiz_attempts::ActiveModel {
+        user_id: Set(actor.id()),
+        lesson_id: Set(lesson_id),
+        course_id: Set(course_id),
+        quiz_index: Set(i32::try_from(index).unwrap_or(i32::MAX)),
+        correct: Set(grade.correct),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    touch(db, actor).await?;
+    Ok(grade)
+}
+
+/// The actor's progress in one course.
+pub async fn course_progress<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    course_slug: &str,
+    language: Language,
+) -> Result<CourseProgress, CoreError> {
+    let (course, _) = courses::find_course(db, course_slug).await?;
+    let enrolled = is_enrolled(db, actor, course.id).await?;
+    let links = courses::lesson_links(db, &course, language).await?;
+    let rows = lesson_progress::Entity::find()
+        .filter(lesson_progress::Column::UserId.eq(actor.id()))
+        .filter(lesson_progress::Column::CourseId.eq(course.id))
+        .all(db)
+        .await?;
+    Ok(summarise(enrolled, &links, &rows))
+}
+
+fn summarise(
+    enrolled: bool,
+    links: &[(crate::db::entities::lessons::Model, LessonLink)],
+    rows: &[lesson_progress::Model],
+) -> CourseProgress {
+    let by_lesson: HashMap<i32, &lesson_progress::Model> =
+        rows.iter().map(|r| (r.lesson_id, r)).collect();
+    let is_done = |id: i32| by_lesson.get(&id).is_some_and(|r| r.completed_at.is_some());
+    let done: Vec<String> = links
+        .iter()
+        .filter(|(l, _)| is_done(l.id))
+        .map(|(l, _)| l.slug.clone())
+        .collect();
+    let total = links.len();
+    let percent = if total == 0 {
+        0
+    } else {
+        u8::try_from(done.len() * 100 / total).unwrap_or(100)
+    };
+    // The lesson read last (among those still in the course).
+    let last = links
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (l, _))| by_lesson.get(&l.id).map(|r| (i, r.last_viewed_at)))
+        .max_by_key(|(_, at)| *at);
+    let first_open_from = |start: usize| {
+        links
+            .iter()
+            .skip(start)
+            .chain(links.iter().take(start))
+            .find(|(l, _)| !is_done(l.id))
+            .map(|(_, link)| link.clone())
+    };
+    let resume = match last {
+        Some((i, _)) if !is_done(links[i].0.id) => Some(links[i].1.clone()),
+        Some((i, _)) => first_open_from(i + 1),
+        None => first_open_from(0),
+    };
+    let last_activity = rows
+        .iter()
+        .map(|r| {
+            r.last_viewed_at
+                .max(r.completed_at.unwrap_or(r.last_viewed_at))
+        })
+        .max();
+    CourseProgress {
+        enrolled,
+        done,
+        total,
+        percent,
+        resume,
+        last_activity,
+    }
+}
+
+/// The actor's state in one lesson (no write).
+pub async fn lesson_state<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    course_slug: &str,
+    lesson_slug: &str,
+) -> Result<LessonState, CoreError> {
+    let (course_id, lesson_id) = locate(db, course_slug, lesson_slug).await?;
+    let enrolled = is_enrolled(db, actor, course_id).await?;
+    let done = progress_row(db, actor, lesson_id)
+        .await?
+        .is_some_and(|r| r.completed_at.is_some());
+    Ok(LessonState { enrolled, done })
+}
+
+/// The actor's courses, the most recently active first.
+pub async fn dashboard<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    language: Language,
+) -> Result<Vec<DashboardCourse>, CoreError> {
+    let enrolled = enrolments::Entity::find()
+        .filter(enrolments::Column::UserId.eq(actor.id()))
+        .order_by_asc(enrolments::Column::EnrolledAt)
+        .all(db)
+        .await?;
+    let catalog = courses::catalog_by_id(db, language).await?;
+    let mut out = Vec::with_capacity(enrolled.len());
+    for enrolment in enrolled {
+        let Some((course_row, entry)) = catalog.get(&enrolment.course_id) else {
+            continue;
+        };
+        let links = courses::lesson_links(db, course_row, language).await?;
+        let rows = lesson_progress::Entity::find()
+            .filter(lesson_progress::Column::UserId.eq(actor.id()))
+            .filter(lesson_progress::Column::CourseId.eq(enrolment.course_id))
+            .all(db)
+            .await?;
+        let mut progress = summarise(true, &links, &rows);
+        progress.last_activity = progress.last_activity.or(Some(enrolment.enrolled_at));
+        out.push(DashboardCourse {
+            course: entry.clone(),
+            progress,
+        });
+    }
+    out.sort_by(|a, b| b.progress.last_activity.cmp(&a.progress.last_activity));
+    Ok(out)
+}

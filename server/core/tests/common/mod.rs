@@ -1,0 +1,94 @@
+//! Helpers shared by the database test binaries.
+#![allow(dead_code, reason = "each test binary uses a different part")]
+#![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use polku_core::content::load_dir;
+use polku_core::courses::{ImportReport, import_courses};
+use polku_core::db::DatabaseConnection;
+use sea_orm::{ConnectionTrait, Database};
+
+pub struct TestDb {
+    pub backend: &'static str,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh, empty database on every backend this run covers.
+pub async fn fresh_databases() -> Vec<TestDb> {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let mut dbs = vec![TestDb {
+        backend: "sqlite",
+        url,
+        _dir: Some(dir),
+    }];
+    match std::env::var("POLKU_TEST_POSTGRES_URL") {
+        Ok(base) => {
+            let name = format!(
+                "polku_test_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst)
+            );
+            let admin = Database::connect(base.as_str()).await.unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
+            let (prefix, _) = base.rsplit_once('/').unwrap();
+            dbs.push(TestDb {
+                backend: "postgres",
+                url: format!("{prefix}/{name}"),
+                _dir: None,
+            });
+        }
+        Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!(
+                "CI=true but POLKU_TEST_POSTGRES_URL is not set: the PostgreSQL tests must not be skipped in CI"
+            )
+        }
+        Err(_) => eprintln!(
+            "PostgreSQL SKIPPED: set POLKU_TEST_POSTGRES_URL to run these tests on PostgreSQL too"
+        ),
+    }
+    dbs
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(&manifest_dir()).join("tests/fixtures").join(name)
+}
+
+pub fn bundled_content() -> PathBuf {
+    Path::new(&manifest_dir()).join("../../content")
+}
+
+pub async fn import(db: &DatabaseConnection, dir: &Path) -> ImportReport {
+    let (sources, problems) = load_dir(dir);
+    assert!(problems.is_empty(), "{problems:?}");
+    import_courses(db, &sources).await.unwrap()
+}
+
+/// This package's folder, read when the test runs (cargo sets it): a test
+/// binary built in another clone sharing the target directory must still
+/// read this clone's files.
+pub fn manifest_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").unwrap()
+}
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
