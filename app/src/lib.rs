@@ -18,9 +18,11 @@ use leptos_router::{SsrMode, path};
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::i18n::{I18n, Key, Locale};
 use crate::pages::{
+    auth::{AccountPage, LoginPage, SignupPage},
     author::{AuthorCoursePage, AuthorHomePage},
     catalog::CatalogPage,
     course::CoursePage,
+    dashboard::DashboardPage,
     editor::EditorPage,
     lesson::LessonPage,
     not_found::NotFound,
@@ -140,6 +142,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=CatalogPage ssr=SsrMode::Async />
                     <Route path=path!("/courses/:course") view=CoursePage ssr=SsrMode::Async />
                     <Route path=path!("/courses/:course/:lesson") view=LessonPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/author") view=AuthorHomePage ssr=SsrMode::Async />
                     <Route path=path!("/author/courses/:course") view=AuthorCoursePage ssr=SsrMode::Async />
                     <Route path=path!("/author/courses/:course/:lesson") view=EditorPage ssr=SsrMode::Async />

@@ -50,6 +50,11 @@ pub struct Config {
     #[arg(long, env = "POLKU_ADMIN_TOKEN", hide_env_values = true, value_parser = parse_token, global = true)]
     pub admin_token: Option<String>,
 
+    /// Mark cookies `Secure` (set this when Polku is served over HTTPS,
+    /// e.g. behind a TLS-terminating proxy).
+    #[arg(long, env = "POLKU_SECURE_COOKIES", global = true)]
+    pub secure_cookies: bool,
+
     /// Log format.
     #[arg(long, env = "POLKU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -98,6 +103,13 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Create the first admin account (or make an existing account an
+    /// admin and set its password). The password comes from
+    /// POLKU_ADMIN_PASSWORD, else from the first line of standard input.
+    CreateAdmin {
+        /// The admin's username.
+        username: String,
+    },
 }
 
 impl Config {

@@ -41,6 +41,9 @@ pub enum StartError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The admin account could not be created.
+    #[error("cannot create the admin: {0}")]
+    Admin(String),
     /// Serving failed.
     #[error("server error: {0}")]
     Serve(std::io::Error),
@@ -166,6 +169,31 @@ pub async fn run(config: Config) -> Result<ExitCode, StartError> {
                 }
                 Err(source) => Err(StartError::Export { path: out, source }),
             }
+        }
+        Command::CreateAdmin { username } => {
+            let password = match std::env::var("POLKU_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .map_err(|e| StartError::Admin(e.to_string()))?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            polku_core::accounts::ensure_admin(&db, &username, &password)
+                .await
+                .map_err(|e| match e {
+                    polku_core::CoreError::Rejected(code) => {
+                        StartError::Admin(code.replace('_', " "))
+                    }
+                    other => StartError::Import(other),
+                })?;
+            println!(
+                "admin account \"{}\" is ready",
+                polku_core::accounts::normalize_username(&username)
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Serve => {
             import_content(&db, &config.content_dir).await?;

@@ -93,15 +93,7 @@ pub struct PreviewResult {
 /// The author cookie's value in request headers, if any.
 #[cfg(feature = "ssr")]
 pub fn author_cookie(headers: &http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == AUTHOR_COOKIE).then(|| value.to_owned())
-        })
+    super::cookie(headers, AUTHOR_COOKIE)
 }
 
 #[cfg(feature = "ssr")]

@@ -7,7 +7,7 @@ use crate::i18n::Locale;
 
 /// Core types to the DTOs that cross the wire (shared with `authoring`).
 #[cfg(feature = "ssr")]
-pub(super) mod convert {
+pub mod convert {
     use polku_core::{Language, courses};
 
     use polku_core::content::markdown;
@@ -95,6 +95,14 @@ pub(super) mod convert {
         }
     }
 
+    /// A learner's answer as the core grades it (bounded in size).
+    pub fn answer(a: &crate::api::QuizAnswer) -> quiz::Answer {
+        match &a.text {
+            Some(text) => quiz::Answer::Text(text.chars().take(500).collect()),
+            None => quiz::Answer::Choices(a.choices.iter().copied().take(20).collect()),
+        }
+    }
+
     /// The database connection the server provides as request context.
     pub fn db() -> Result<polku_core::db::DatabaseConnection, crate::api::AppError> {
         leptos::prelude::use_context::<polku_core::db::DatabaseConnection>()
@@ -141,16 +149,23 @@ pub async fn get_lesson(
     locale: Locale,
     answer: Option<QuizAnswer>,
 ) -> Result<LessonPage, AppError> {
-    use polku_core::content::quiz::Answer;
     let db = convert::db()?;
     let language = convert::language(locale);
     let v = polku_core::courses::lesson(&db, &course, &lesson, language).await?;
+    // Signed in: reading is noted ("continue where you left off").
+    let learner = match super::accounts::session::actor().await? {
+        Some(actor) => {
+            let state = polku_core::progress::record_view(&db, &actor, &course, &lesson).await?;
+            Some(super::LessonLearner {
+                enrolled: state.enrolled,
+                done: state.done,
+            })
+        }
+        None => None,
+    };
     let verdict = match answer {
         Some(a) if a.index < v.quizzes.len() => {
-            let given = match &a.text {
-                Some(text) => Answer::Text(text.chars().take(500).collect()),
-                None => Answer::Choices(a.choices.iter().copied().take(20).collect()),
-            };
+            let given = convert::answer(&a);
             let grade =
                 polku_core::courses::check_quiz(&db, &course, &lesson, language, a.index, &given)
                     .await?;
@@ -169,6 +184,7 @@ pub async fn get_lesson(
         quizzes: v.quizzes.into_iter().map(convert::quiz).collect(),
         module_title: v.module_title,
         verdict,
+        learner,
         language: convert::locale(v.language),
         position: v.position,
         total: v.total,

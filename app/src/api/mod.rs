@@ -2,9 +2,11 @@
 //! resource, the DTOs they return, and the one error type that crosses the
 //! wire.
 
+pub mod accounts;
 pub mod authoring;
 pub mod courses;
 pub mod preferences;
+pub mod progress;
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -17,9 +19,16 @@ pub enum AppError {
     /// The thing asked for does not exist.
     #[error("not found")]
     NotFound,
+    /// The caller is not signed in.
+    #[error("not signed in")]
+    Unauthenticated,
     /// The caller may not do this (not signed in, or authoring is off).
     #[error("forbidden")]
     Forbidden,
+    /// Refused for a reason the user can act on (a translated message
+    /// code such as `username_taken`).
+    #[error("rejected: {0}")]
+    Rejected(String),
     /// The input has problems, each safe to show.
     #[error("invalid input")]
     Invalid(Vec<String>),
@@ -42,12 +51,38 @@ impl From<polku_core::CoreError> for AppError {
         match err {
             polku_core::CoreError::NotFound => AppError::NotFound,
             polku_core::CoreError::Invalid(problems) => AppError::Invalid(problems),
+            polku_core::CoreError::Unauthenticated => AppError::Unauthenticated,
+            polku_core::CoreError::Forbidden => AppError::Forbidden,
+            polku_core::CoreError::Rejected(code) => AppError::Rejected(code.to_owned()),
             other => {
                 tracing::error!(error = %other, "request failed");
                 AppError::Internal
             }
         }
     }
+}
+
+/// Only same-site paths (`/x`, never `//host` or `/\\host`), else `fallback`.
+pub fn safe_next<'a>(next: &'a str, fallback: &'a str) -> &'a str {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.contains(['\r', '\n']);
+    if ok { next } else { fallback }
+}
+
+/// The value of cookie `name` in request headers, if any.
+#[cfg(feature = "ssr")]
+pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (key, value) = pair.trim().split_once('=')?;
+            (key == name).then(|| value.to_owned())
+        })
 }
 
 /// A course in the catalog.
@@ -127,6 +162,8 @@ pub struct LessonPage {
     pub module_title: Option<String>,
     /// The answer the learner gave to one quiz and the server's verdict.
     pub verdict: Option<(QuizAnswer, QuizFeedback)>,
+    /// The signed-in learner's state in this lesson (`None`: signed out).
+    pub learner: Option<LessonLearner>,
     /// The language it is shown in.
     pub language: crate::i18n::Locale,
     /// 1-based position.
@@ -137,6 +174,15 @@ pub struct LessonPage {
     pub previous: Option<LessonLink>,
     /// The lesson after.
     pub next: Option<LessonLink>,
+}
+
+/// A signed-in learner's state in a lesson.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonLearner {
+    /// Enrolled in the course.
+    pub enrolled: bool,
+    /// Marked as done.
+    pub done: bool,
 }
 
 /// A piece of a lesson body.

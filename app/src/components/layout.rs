@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::api::accounts::get_me;
 use crate::api::preferences::set_language;
 use crate::i18n::{Key, Locale, t, use_locale};
 
@@ -22,10 +23,40 @@ pub fn SiteHeader() -> impl IntoView {
                 </a>
                 <nav class="main-nav" aria-label=t(Key::MainNavLabel)>
                     <a href="/">{t(Key::NavCourses)}</a>
+                    <UserNav />
                 </nav>
                 <LanguageSwitch />
             </div>
         </header>
+    }
+}
+
+/// Signed out: "Sign in" and "Create an account"; signed in: "My
+/// learning", "My account" and "Sign out" (a form: signing out changes
+/// state, so it is never a link).
+#[component]
+fn UserNav() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_me());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(_)) => view! {
+                        <a href="/dashboard">{t(Key::NavDashboard)}</a>
+                        <a href="/account">{t(Key::NavAccount)}</a>
+                        <form method="post" action="/api/log_out" class="inline-form">
+                            <button type="submit" class="link-button">{t(Key::NavLogOut)}</button>
+                        </form>
+                    }
+                    .into_any(),
+                    _ => view! {
+                        <a href="/login">{t(Key::NavLogIn)}</a>
+                        <a href="/signup">{t(Key::NavSignUp)}</a>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -12,21 +12,29 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(match error {
             AppError::NotFound => http::StatusCode::NOT_FOUND,
+            AppError::Unauthenticated => http::StatusCode::UNAUTHORIZED,
             AppError::Forbidden => http::StatusCode::FORBIDDEN,
-            AppError::Invalid(_) => http::StatusCode::BAD_REQUEST,
+            AppError::Invalid(_) | AppError::Rejected(_) => http::StatusCode::BAD_REQUEST,
             AppError::Internal => http::StatusCode::INTERNAL_SERVER_ERROR,
         });
     }
     let (heading, text) = match error {
         AppError::NotFound => (Key::NotFoundHeading, Key::NotFoundText),
         AppError::Forbidden => (Key::ForbiddenHeading, Key::ForbiddenText),
-        AppError::Invalid(_) | AppError::Internal => (Key::ErrorHeading, Key::ErrorText),
+        AppError::Unauthenticated => (Key::UnauthenticatedHeading, Key::UnauthenticatedText),
+        AppError::Invalid(_) | AppError::Rejected(_) | AppError::Internal => {
+            (Key::ErrorHeading, Key::ErrorText)
+        }
     };
+    let sign_in = matches!(error, AppError::Unauthenticated).then(|| {
+        view! { <p><a class="button" href=next_login()>{t(Key::NavLogIn)}</a></p> }
+    });
     view! {
         <PageTitle key=heading />
         <div class="notice notice--error">
             <h1>{t(heading)}</h1>
             <p>{t(text)}</p>
+            {sign_in}
             <p>
                 <a href="/">{t(Key::BackToCatalog)}</a>
             </p>
@@ -41,4 +49,27 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
 pub fn PageTitle(key: Key) -> impl IntoView {
     let locale = use_locale();
     move || view! { <leptos_meta::Title text=locale.get().text(key) /> }
+}
+
+/// `/login?next=<this page>`.
+fn next_login() -> String {
+    let location = leptos_router::hooks::use_location();
+    let path = location.pathname.get_untracked();
+    format!("/login?next={}", crate::pages::auth::urlencode(&path))
+}
+
+/// The message for a refusal code from the server.
+pub fn rejection_key(code: &str) -> Key {
+    match code {
+        "username_taken" => Key::ErrorUsernameTaken,
+        "username_invalid" => Key::ErrorUsernameInvalid,
+        "password_short" => Key::ErrorPasswordShort,
+        "password_long" => Key::ErrorPasswordLong,
+        "email_invalid" => Key::ErrorEmailInvalid,
+        "field_too_long" => Key::ErrorFieldTooLong,
+        "wrong_credentials" => Key::ErrorWrongCredentials,
+        "throttled" => Key::ErrorThrottled,
+        "wrong_password" => Key::ErrorWrongPassword,
+        _ => Key::ErrorRejected,
+    }
 }

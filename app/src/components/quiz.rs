@@ -19,6 +19,9 @@ pub fn Quiz(
     action: String,
     /// The last answer and the verdict on it.
     verdict: Option<(QuizAnswer, QuizFeedback)>,
+    /// A learner is signed in: the answer is recorded (the form posts).
+    #[prop(optional)]
+    record: bool,
 ) -> impl IntoView {
     let (answered, feedback) = match verdict {
         Some((answer, feedback)) => (Some(answer), Some(feedback)),
@@ -66,13 +69,29 @@ pub fn Quiz(
             .collect_view()
             .into_any(),
     };
-    let full_action = format!("{action}#{id}");
+    // Signed in, the form posts (the attempt is recorded, then the server
+    // redirects to the verdict); signed out, it is a GET that stores nothing.
+    let (method, full_action) = if record {
+        ("post", format!("{action}/answer"))
+    } else {
+        ("get", format!("{action}#{id}"))
+    };
     #[cfg(feature = "hydrate")]
     let on_submit = {
         let navigate = leptos_router::hooks::use_navigate();
         let action = action.clone();
         let id = id.clone();
-        move |ev: leptos::ev::SubmitEvent| submit_in_place(&ev, &navigate, &action, &id)
+        let locale = crate::i18n::use_locale();
+        move |ev: leptos::ev::SubmitEvent| {
+            submit_in_place(
+                &ev,
+                navigate.clone(),
+                &action,
+                &id,
+                record,
+                locale.get_untracked(),
+            )
+        }
     };
     #[cfg(not(feature = "hydrate"))]
     let on_submit = |_: leptos::ev::SubmitEvent| {};
@@ -86,7 +105,7 @@ pub fn Quiz(
     });
     view! {
         <section class="quiz" id=id.clone() aria-labelledby=labelled_by>
-            <form method="get" action=full_action on:submit=on_submit>
+            <form method=method action=full_action on:submit=on_submit>
                 <input type="hidden" name="quiz" value=index.to_string() />
                 <fieldset>
                     <legend id=question_id>
@@ -144,14 +163,17 @@ fn Verdict(feedback: QuizFeedback, options: Vec<String>) -> impl IntoView {
     }
 }
 
-/// Hydrated: navigate to `action?answers#id` inside the app (no reload);
-/// the lesson page asks the server for the verdict.
+/// Hydrated: record the answer (signed in), then navigate to
+/// `action?answers#id` inside the app (no reload); the lesson page asks the
+/// server for the verdict.
 #[cfg(feature = "hydrate")]
 fn submit_in_place(
     ev: &leptos::ev::SubmitEvent,
-    navigate: &impl Fn(&str, leptos_router::NavigateOptions),
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
     action: &str,
     id: &str,
+    record: bool,
+    locale: crate::i18n::Locale,
 ) {
     use wasm_bindgen::JsCast;
     let Some(form) = ev
@@ -168,12 +190,38 @@ fn submit_in_place(
     };
     ev.prevent_default();
     let query: String = params.to_string().into();
-    navigate(
-        &format!("{action}?{query}#{id}"),
-        leptos_router::NavigateOptions {
-            scroll: false,
-            replace: true,
-            ..Default::default()
-        },
-    );
+    let target = format!("{action}?{query}#{id}");
+    let go = move || {
+        navigate(
+            &target,
+            leptos_router::NavigateOptions {
+                scroll: false,
+                replace: true,
+                ..Default::default()
+            },
+        )
+    };
+    if !record {
+        go();
+        return;
+    }
+    let answer = QuizAnswer {
+        index: params
+            .get("quiz")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_default(),
+        choices: params
+            .get_all("a")
+            .iter()
+            .filter_map(|v| v.as_string()?.parse().ok())
+            .collect(),
+        text: params.get("text"),
+    };
+    let mut parts = action.trim_start_matches("/courses/").splitn(2, '/');
+    let course = parts.next().unwrap_or_default().to_owned();
+    let lesson = parts.next().unwrap_or_default().to_owned();
+    leptos::task::spawn_local(async move {
+        let _ = crate::api::progress::answer_quiz(course, lesson, locale, answer).await;
+        go();
+    });
 }

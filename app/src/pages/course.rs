@@ -6,9 +6,12 @@ use leptos_router::hooks::use_params_map;
 
 use super::{content_lang, level_key};
 use crate::api::courses::get_course;
+use crate::api::progress::{CourseProgressView, get_course_progress};
 use crate::api::{CourseDetail, LessonLink};
 use crate::components::loaded::loaded;
 use crate::i18n::{Key, t, tf, use_locale};
+use crate::pages::auth::urlencode;
+use crate::pages::dashboard::{ProgressBar, Resume};
 
 /// The course page.
 #[component]
@@ -22,13 +25,20 @@ pub fn CoursePage() -> impl IntoView {
                 locale.get(),
             )
         },
-        |(slug, locale)| get_course(slug, locale),
+        |(slug, locale)| async move {
+            let detail = get_course(slug.clone(), locale).await?;
+            let progress = get_course_progress(slug, locale).await?;
+            Ok::<_, crate::api::AppError>((detail, progress))
+        },
     );
-    loaded(course, |detail| view! { <CourseView detail /> })
+    loaded(
+        course,
+        |(detail, progress)| view! { <CourseView detail progress /> },
+    )
 }
 
 #[component]
-fn CourseView(detail: CourseDetail) -> impl IntoView {
+fn CourseView(detail: CourseDetail, progress: Option<CourseProgressView>) -> impl IntoView {
     let locale = use_locale();
     let CourseDetail {
         course,
@@ -57,12 +67,34 @@ fn CourseView(detail: CourseDetail) -> impl IntoView {
             <li>{tf(Key::CourseHours, vec![("hours", hours)])}</li>
             <li>{tf(Key::CourseLessonCount, vec![("count", count)])}</li>
         </ul>
-        {start.map(|href| view! { <p><a class="button" href=href>{t(Key::CourseStart)}</a></p> })}
+        <section class="course-progress" id="progress" aria-labelledby="progress-title">
+            <h2 id="progress-title">{t(Key::CourseProgressHeading)}</h2>
+            {match progress.clone() {
+                None => view! {
+                    {start.map(|href| view! { <p><a class="button" href=href>{t(Key::CourseStart)}</a></p> })}
+                    <p><a href=format!("/login?next={}", urlencode(&format!("/courses/{slug}")))>
+                        {t(Key::CourseSignInToTrack)}
+                    </a></p>
+                }.into_any(),
+                Some(p) if !p.enrolled => view! {
+                    <form method="post" action="/api/enrol">
+                        <input type="hidden" name="course" value=slug.clone() />
+                        <button type="submit" class="button">{t(Key::CourseEnrol)}</button>
+                    </form>
+                }.into_any(),
+                Some(p) => view! {
+                    <p>{t(Key::CourseEnrolled)}</p>
+                    <ProgressBar progress=p.clone() />
+                    <Resume course=slug.clone() progress=p />
+                }.into_any(),
+            }}
+        </section>
         <h2>{t(Key::CourseLessonsHeading)}</h2>
         {groups(lessons)
             .into_iter()
             .map(|(module, first, lessons)| {
                 let slug = slug.clone();
+                let done = progress.as_ref().map(|p| p.done.clone()).unwrap_or_default();
                 view! {
                     {module.map(|m| view! { <h3 class="module-title" lang=lang>{m}</h3> })}
                     <ol class="lesson-list" start=first.to_string() lang=lang>
@@ -70,10 +102,12 @@ fn CourseView(detail: CourseDetail) -> impl IntoView {
                             .into_iter()
                             .map(|lesson| {
                                 let minutes = lesson.minutes.to_string();
+                                let is_done = done.contains(&lesson.slug);
                                 view! {
                                     <li>
                                         <a href=format!("/courses/{slug}/{}", lesson.slug)>{lesson.title}</a>
                                         " "
+                                        {is_done.then(|| view! { <span class="done-mark">"✓ " {t(Key::LessonDoneBadge)}</span> " " })}
                                         <span class="muted">
                                             {tf(Key::LessonMinutes, vec![("minutes", minutes)])}
                                         </span>

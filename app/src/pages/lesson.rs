@@ -10,6 +10,7 @@ use crate::api::{BodyPart, LessonLink, LessonPage as Lesson, QuizAnswer};
 use crate::components::loaded::loaded;
 use crate::components::quiz::Quiz;
 use crate::i18n::{Key, t, tf, use_locale};
+use crate::pages::auth::urlencode;
 
 /// The lesson page.
 #[component]
@@ -48,6 +49,7 @@ fn LessonView(lesson: Lesson) -> impl IntoView {
     let next = lesson.next.as_ref().map(|l| (link(l), l.title.clone()));
     let objectives = lesson.objectives.clone();
     let action = link_to_self(&lesson);
+    let signed_in = lesson.learner.is_some();
     let body = lesson
         .body
         .iter()
@@ -56,7 +58,7 @@ fn LessonView(lesson: Lesson) -> impl IntoView {
             BodyPart::Quiz(n) => match lesson.quizzes.get(*n) {
                 Some(quiz) => {
                     let verdict = lesson.verdict.clone().filter(|(a, _)| a.index == *n);
-                    view! { <Quiz index=*n quiz=quiz.clone() action=action.clone() verdict /> }
+                    view! { <Quiz index=*n quiz=quiz.clone() action=action.clone() verdict record=signed_in /> }
                         .into_any()
                 }
                 None => ().into_any(),
@@ -99,6 +101,7 @@ fn LessonView(lesson: Lesson) -> impl IntoView {
             })}
             <div class="lesson-body" lang=lang>{body}</div>
         </article>
+        <LessonStatus lesson=lesson.clone() />
         <nav class="pager" aria-label=t(Key::LessonNavLabel)>
             {previous.map(|(href, title)| view! {
                 <a class="pager__prev" rel="prev" href=href>
@@ -113,6 +116,36 @@ fn LessonView(lesson: Lesson) -> impl IntoView {
                 </a>
             })}
         </nav>
+    }
+}
+
+/// "Mark as done" for a signed-in learner, else an invitation to sign in.
+#[component]
+fn LessonStatus(lesson: Lesson) -> impl IntoView {
+    let here = link_to_self(&lesson);
+    let body = match lesson.learner {
+        None => view! {
+            <p><a href=format!("/login?next={}", urlencode(&here))>{t(Key::LessonSignInPrompt)}</a></p>
+        }
+        .into_any(),
+        Some(state) => view! {
+            <p role="status">{t(if state.done { Key::LessonIsDone } else { Key::LessonNotDone })}</p>
+            <form method="post" action="/api/mark_done">
+                <input type="hidden" name="course" value=lesson.course_slug.clone() />
+                <input type="hidden" name="lesson" value=lesson.slug.clone() />
+                <input type="hidden" name="done" value=(!state.done).to_string() />
+                <button type="submit" class=if state.done { "button button--quiet" } else { "button" }>
+                    {t(if state.done { Key::LessonMarkUndone } else { Key::LessonMarkDone })}
+                </button>
+            </form>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="lesson-status" id="progress" aria-labelledby="lesson-status-title">
+            <h2 id="lesson-status-title" class="visually-hidden">{t(Key::LessonProgressHeading)}</h2>
+            {body}
+        </section>
     }
 }
 

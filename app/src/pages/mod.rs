@@ -1,8 +1,10 @@
 //! One module per page.
 
+pub mod auth;
 pub mod author;
 pub mod catalog;
 pub mod course;
+pub mod dashboard;
 pub mod editor;
 pub mod lesson;
 pub mod not_found;

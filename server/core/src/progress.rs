@@ -281,11 +281,9 @@ fn summarise(
         .map(|(l, _)| l.slug.clone())
         .collect();
     let total = links.len();
-    let percent = if total == 0 {
-        0
-    } else {
-        u8::try_from(done.len() * 100 / total).unwrap_or(100)
-    };
+    let percent = (done.len() * 100)
+        .checked_div(total)
+        .map_or(0, |p| u8::try_from(p).unwrap_or(100));
     // The lesson read last (among those still in the course).
     let last = links
         .iter()
@@ -367,6 +365,6 @@ pub async fn dashboard<C: ConnectionTrait>(
             progress,
         });
     }
-    out.sort_by(|a, b| b.progress.last_activity.cmp(&a.progress.last_activity));
+    out.sort_by_key(|c| std::cmp::Reverse(c.progress.last_activity));
     Ok(out)
 }

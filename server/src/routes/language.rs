@@ -18,13 +18,8 @@ pub struct LanguageForm {
     next: String,
 }
 
-/// Only same-site paths: `/x`, never `//host` or `/\host`.
 fn safe_next(next: &str) -> &str {
-    let ok = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains(['\r', '\n']);
-    if ok { next } else { "/" }
+    app::api::safe_next(next, "/")
 }
 
 /// `POST /lang`

@@ -5,6 +5,7 @@ mod author;
 mod health;
 mod language;
 mod media;
+mod progress;
 mod security;
 
 use std::net::SocketAddr;
@@ -57,8 +58,10 @@ pub fn router(config: &Config, db: DatabaseConnection) -> Router {
         db: db.clone(),
         admin_token: admin_token.clone(),
     };
+    let secure_cookies = app::api::accounts::session::SecureCookies(config.secure_cookies);
     let context = move || {
         provide_context(db.clone());
+        provide_context(secure_cookies);
         if let Some(token) = &admin_token {
             provide_context(token.clone());
         }
@@ -77,6 +80,7 @@ pub fn router(config: &Config, db: DatabaseConnection) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/lang", post(language::set_language))
         .route("/media/{course}/{*path}", get(media::media))
+        .route("/courses/{course}/{lesson}/answer", post(progress::answer))
         .route("/author/login", post(author::login))
         .route("/author/logout", post(author::logout))
         .route(

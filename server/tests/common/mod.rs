@@ -64,7 +64,8 @@ pub async fn post_form(
 }
 
 /// Sends `request` through the router: status, headers and the body as text.
-async fn send(app: &Router, request: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
+#[allow(dead_code, reason = "not every test binary uses every helper")]
+pub async fn send(app: &Router, request: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();

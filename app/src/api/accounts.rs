@@ -1,0 +1,209 @@
+//! Accounts: who is signed in, sign-up, sign-in, sign-out and password
+//! change. The forms post here and work without JavaScript: on success the
+//! server redirects on; on a refusal it redirects back to the form with
+//! the reason and what was typed (never the password).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::AppError;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "polku_session";
+
+/// The signed-in person, as pages show them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    /// Username.
+    pub username: String,
+    /// Name to show.
+    pub name: String,
+    /// `learner`, `instructor`, `coach` or `admin`.
+    pub role: String,
+}
+
+/// Server-side session handling shared by every server function.
+#[cfg(feature = "ssr")]
+pub mod session {
+    use leptos::prelude::*;
+    use polku_core::accounts::{self, Actor, SESSION_DAYS};
+
+    use super::SESSION_COOKIE;
+    use crate::api::AppError;
+
+    /// Whether cookies get the `Secure` flag (the site is served over
+    /// HTTPS); provided by the server as context.
+    #[derive(Debug, Clone, Copy)]
+    pub struct SecureCookies(pub bool);
+
+    /// The session cookie this request carries.
+    pub fn token() -> Option<String> {
+        let parts = use_context::<http::request::Parts>()?;
+        crate::api::cookie(&parts.headers, SESSION_COOKIE)
+    }
+
+    /// The signed-in person, if any.
+    pub async fn actor() -> Result<Option<Actor>, AppError> {
+        let Some(token) = token() else {
+            return Ok(None);
+        };
+        let db = crate::api::courses::convert::db()?;
+        Ok(accounts::authenticate(&db, &token).await?)
+    }
+
+    /// The signed-in person, or `Unauthenticated`.
+    pub async fn require() -> Result<Actor, AppError> {
+        actor().await?.ok_or(AppError::Unauthenticated)
+    }
+
+    fn set(value: String) -> Result<(), AppError> {
+        let response = use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
+        let value = http::HeaderValue::from_str(&value).map_err(|_| AppError::Internal)?;
+        response.append_header(http::header::SET_COOKIE, value);
+        Ok(())
+    }
+
+    fn secure() -> &'static str {
+        match use_context::<SecureCookies>() {
+            Some(SecureCookies(true)) => "; Secure",
+            _ => "",
+        }
+    }
+
+    /// Sends the session cookie: HttpOnly, SameSite=Lax (links from other
+    /// sites keep the learner signed in; cross-site posts are refused by
+    /// the server), Secure behind HTTPS.
+    pub fn start(token: &str) -> Result<(), AppError> {
+        let max_age = SESSION_DAYS * 24 * 60 * 60;
+        set(format!(
+            "{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{}",
+            secure()
+        ))
+    }
+
+    /// Removes the session cookie.
+    pub fn clear() -> Result<(), AppError> {
+        set(format!(
+            "{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
+            secure()
+        ))
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn back_to(path: &str, pairs: &[(&str, &str)]) {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
+        .finish();
+    leptos_axum::redirect(&format!("{path}?{query}"));
+}
+
+/// `POST /api/get_me`: the signed-in person, or `None`.
+#[server(prefix = "/api", endpoint = "get_me")]
+pub async fn get_me() -> Result<Option<Me>, AppError> {
+    Ok(session::actor().await?.map(|a| Me {
+        username: a.username().to_owned(),
+        name: a.name().to_owned(),
+        role: a.role().code().to_owned(),
+    }))
+}
+
+/// `POST /api/sign_up` (form): creates a learner account and signs in.
+#[server(prefix = "/api", endpoint = "sign_up")]
+pub async fn sign_up(
+    username: String,
+    password: String,
+    display_name: Option<String>,
+    email: Option<String>,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use polku_core::accounts::{self, NewAccount};
+    let db = super::courses::convert::db()?;
+    let account = NewAccount {
+        username: username.clone(),
+        password: password.clone(),
+        display_name: display_name.clone(),
+        email: email.clone(),
+    };
+    let next = next.unwrap_or_default();
+    match accounts::sign_up(&db, account).await {
+        Ok(_) => {
+            let started =
+                accounts::log_in(&db, &username, &password, session::token().as_deref()).await?;
+            session::start(&started.token)?;
+            leptos_axum::redirect(super::safe_next(&next, "/dashboard"));
+        }
+        Err(polku_core::CoreError::Rejected(code)) => back_to(
+            "/signup",
+            &[
+                ("error", code),
+                ("username", &username),
+                ("display_name", display_name.as_deref().unwrap_or_default()),
+                ("email", email.as_deref().unwrap_or_default()),
+                ("next", &next),
+            ],
+        ),
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}
+
+/// `POST /api/log_in` (form): signs in with a new session.
+#[server(prefix = "/api", endpoint = "log_in")]
+pub async fn log_in(
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    let db = super::courses::convert::db()?;
+    let next = next.unwrap_or_default();
+    let previous = session::token();
+    match polku_core::accounts::log_in(&db, &username, &password, previous.as_deref()).await {
+        Ok(started) => {
+            session::start(&started.token)?;
+            leptos_axum::redirect(super::safe_next(&next, "/dashboard"));
+        }
+        Err(polku_core::CoreError::Rejected(code)) => {
+            tracing::info!(reason = code, "sign-in refused");
+            back_to(
+                "/login",
+                &[
+                    ("error", code),
+                    ("username", username.trim()),
+                    ("next", &next),
+                ],
+            );
+        }
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}
+
+/// `POST /api/log_out` (form): ends this browser's session.
+#[server(prefix = "/api", endpoint = "log_out")]
+pub async fn log_out() -> Result<(), AppError> {
+    if let Some(token) = session::token() {
+        let db = super::courses::convert::db()?;
+        polku_core::accounts::log_out(&db, &token).await?;
+    }
+    session::clear()?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// `POST /api/change_password` (form): needs the current password; ends
+/// every other session.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
+    let actor = session::require().await?;
+    let db = super::courses::convert::db()?;
+    match polku_core::accounts::change_password(&db, &actor, &current, &new).await {
+        Ok(started) => {
+            session::start(&started.token)?;
+            leptos_axum::redirect("/account?saved=password");
+        }
+        Err(polku_core::CoreError::Rejected(code)) => back_to("/account", &[("error", code)]),
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}

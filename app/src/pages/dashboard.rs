@@ -1,0 +1,83 @@
+//! `/dashboard`: the signed-in learner's courses with their progress and
+//! "continue where you left off", the most recently active first.
+
+use leptos::prelude::*;
+
+use crate::api::progress::{CourseProgressView, get_dashboard};
+use crate::components::loaded::loaded;
+use crate::components::notice::PageTitle;
+use crate::i18n::{Key, t, tf, use_locale};
+
+/// The dashboard page.
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let locale = use_locale();
+    let dashboard = Resource::new(move || locale.get(), get_dashboard);
+    loaded(dashboard, |d| {
+        view! {
+            <PageTitle key=Key::DashboardHeading />
+            <h1>{t(Key::DashboardHeading)}</h1>
+            <p class="lead">{tf(Key::DashboardGreeting, vec![("name", d.name.clone())])}</p>
+            {if d.courses.is_empty() {
+                view! {
+                    <p>{t(Key::DashboardEmpty)}</p>
+                    <p><a class="button" href="/">{t(Key::DashboardChoose)}</a></p>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <ul class="dashboard-courses">
+                        {d.courses.into_iter().map(|entry| {
+                            let slug = entry.course.slug.clone();
+                            view! {
+                                <li class="dashboard-course">
+                                    <h2><a href=format!("/courses/{slug}")>{entry.course.title.clone()}</a></h2>
+                                    <ProgressBar progress=entry.progress.clone() />
+                                    <Resume course=slug progress=entry.progress />
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        }
+    })
+}
+
+/// "3 of 4 lessons done (75 %)" with a progress bar.
+#[component]
+pub fn ProgressBar(progress: CourseProgressView) -> impl IntoView {
+    let summary = tf(
+        Key::ProgressSummary,
+        vec![
+            ("done", progress.done.len().to_string()),
+            ("total", progress.total.to_string()),
+            ("percent", progress.percent.to_string()),
+        ],
+    );
+    view! {
+        <div class="progress">
+            <progress max="100" value=progress.percent.to_string() aria-label=t(Key::ProgressLabel)>
+                {progress.percent.to_string()} " %"
+            </progress>
+            <p class="progress__summary">{summary}</p>
+        </div>
+    }
+}
+
+/// The "continue" link, or "completed".
+#[component]
+pub fn Resume(course: String, progress: CourseProgressView) -> impl IntoView {
+    match progress.resume {
+        Some(lesson) => view! {
+            <p>
+                <a class="button" href=format!("/courses/{course}/{}", lesson.slug)>
+                    {tf(Key::DashboardContinue, vec![("title", lesson.title)])}
+                </a>
+            </p>
+        }
+        .into_any(),
+        None => view! { <p class="notice">{t(Key::DashboardComplete)}</p> }.into_any(),
+    }
+}

@@ -1,0 +1,108 @@
+//! `POST /courses/{course}/{lesson}/answer`: a signed-in learner's quiz
+//! answer sent without JavaScript. The attempt is recorded, then the
+//! browser goes to the lesson with the answer in the query, where the
+//! verdict is shown (a GET that records nothing, so reloading it is safe).
+
+use app::api::accounts::SESSION_COOKIE;
+use app::api::{QuizAnswer, cookie};
+use app::i18n::Locale;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::HeaderMap;
+use http::header::{ACCEPT_LANGUAGE, COOKIE};
+use polku_core::{CoreError, Language, accounts, progress};
+
+use super::AppState;
+
+/// The answer in a form body: `quiz=N`, `a=i` (repeated), `text=…`.
+fn parse(body: &[u8]) -> Option<QuizAnswer> {
+    let mut index = None;
+    let mut choices = Vec::new();
+    let mut text = None;
+    for (key, value) in form_urlencoded::parse(body) {
+        match key.as_ref() {
+            "quiz" => index = value.parse().ok(),
+            "a" if choices.len() < 20 => choices.extend(value.parse::<usize>().ok()),
+            "text" => text = Some(value.chars().take(500).collect::<String>()),
+            _ => {}
+        }
+    }
+    Some(QuizAnswer {
+        index: index?,
+        choices,
+        text,
+    })
+}
+
+fn verdict_url(course: &str, lesson: &str, answer: &QuizAnswer) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("quiz", &answer.index.to_string());
+    for choice in &answer.choices {
+        query.append_pair("a", &choice.to_string());
+    }
+    if let Some(text) = &answer.text {
+        query.append_pair("text", text);
+    }
+    format!(
+        "/courses/{course}/{lesson}?{}#quiz-{}",
+        query.finish(),
+        answer.index
+    )
+}
+
+/// `POST /courses/{course}/{lesson}/answer`
+pub async fn answer(
+    State(state): State<AppState>,
+    Path((course, lesson)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(answer) = parse(&body) else {
+        return Redirect::to(&format!("/courses/{course}/{lesson}")).into_response();
+    };
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &http::HeaderValue| v.to_str().ok())
+    };
+    let language = match Locale::negotiate(header(COOKIE), header(ACCEPT_LANGUAGE)) {
+        Locale::Fi => Language::Fi,
+        Locale::Sv => Language::Sv,
+        Locale::En => Language::En,
+    };
+    let token = cookie(&headers, SESSION_COOKIE);
+    let actor = match token {
+        Some(token) => accounts::authenticate(&state.db, &token).await,
+        None => Ok(None),
+    };
+    let recorded = match actor {
+        // Signed out (e.g. the session ended): shown, not recorded.
+        Ok(None) => Ok(()),
+        Ok(Some(actor)) => {
+            let given = app::api::courses::convert::answer(&answer);
+            progress::answer_quiz(
+                &state.db,
+                &actor,
+                &course,
+                &lesson,
+                language,
+                answer.index,
+                &given,
+            )
+            .await
+            .map(|_| ())
+        }
+        Err(err) => Err(err),
+    };
+    match recorded {
+        Ok(()) => Redirect::to(&verdict_url(&course, &lesson, &answer)).into_response(),
+        Err(CoreError::NotFound) => {
+            Redirect::to(&format!("/courses/{course}/{lesson}")).into_response()
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "recording a quiz answer failed");
+            http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! Accounts and progress over HTTP: sign-up keeps what was typed (never
+//! the password), session cookies, no session fixation, throttled sign-in,
+//! cross-site posts refused, enrolment, "mark as done", recorded quiz
+//! answers, sign-out, password change, and no password in the logs. One
+//! router, one test (see concurrency.rs on several routers per process).
+#![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use common::{app, get, post_form, send};
+use http::header::{COOKIE, LOCATION, SET_COOKIE};
+use http::{Request, StatusCode};
+use polku_core::db::entities::quiz_attempts;
+use sea_orm::EntityTrait;
+
+const PASSWORD: &str = "Kahvia-ja-pullaa-2026";
+const NEW_PASSWORD: &str = "Teetä-ja-keksejä-2027";
+
+/// Every log line the server writes, kept for the "never logged" check.
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn session_cookie(headers: &http::HeaderMap) -> String {
+    let set = headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("polku_session="))
+        .unwrap_or_else(|| panic!("no session cookie in {headers:?}"));
+    set.split(';').next().unwrap().to_owned()
+}
+
+fn location(headers: &http::HeaderMap) -> &str {
+    headers[LOCATION].to_str().unwrap()
+}
+
+async fn cross_site_post(
+    app: &axum::Router,
+    path: &str,
+    body: &str,
+    cookie: Option<&str>,
+) -> StatusCode {
+    let mut request = Request::post(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .header("origin", "https://evil.example");
+    if let Some(cookie) = cookie {
+        request = request.header(COOKIE, cookie);
+    }
+    send(app, request.body(Body::from(body.to_owned())).unwrap())
+        .await
+        .0
+}
+
+#[tokio::test]
+async fn accounts_sessions_and_progress_over_http() {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .init();
+    let (app, dir) = app().await;
+
+    // The forms are there.
+    let (status, _, body) = get(&app, "/signup", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("action=\"/api/sign_up\""), "{body}");
+    let (status, _, body) = get(&app, "/login", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("autocomplete=\"current-password\""), "{body}");
+
+    // A refused sign-up goes back with the reason and what was typed, but
+    // never the password.
+    let (status, headers, _) = post_form(
+        &app,
+        "/api/sign_up",
+        "username=Maija&password=tiny7&display_name=Maija+K&email=",
+        None,
+    )
+    .await;
+    assert!(status.is_redirection(), "{status}");
+    let back = location(&headers);
+    assert!(back.starts_with("/signup?error=password_short"), "{back}");
+    assert!(
+        back.contains("username=Maija") && back.contains("display_name=Maija+K"),
+        "{back}"
+    );
+    assert!(
+        !back.contains("tiny7") && !back.contains("password="),
+        "{back}"
+    );
+    assert!(headers.get(SET_COOKIE).is_none());
+    let (_, _, form) = get(&app, back, None).await;
+    assert!(form.contains("value=\"Maija\""), "the username is kept");
+    assert!(form.contains("role=\"alert\""), "the reason is announced");
+
+    // Sign-up signs in: HttpOnly, SameSite=Lax, not Secure on plain HTTP.
+    let signup = format!("username=Maija&password={PASSWORD}&display_name=Maija+K");
+    let (status, headers, _) = post_form(&app, "/api/sign_up", &signup, None).await;
+    assert!(status.is_redirection());
+    assert_eq!(location(&headers), "/dashboard");
+    let set = headers[SET_COOKIE].to_str().unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    assert!(!set.contains("Secure"), "{set}");
+    let maija = session_cookie(&headers);
+    let (status, _, body) = get(&app, "/dashboard", Some(&maija)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Maija K"), "{body}");
+    // The same name again (any case) is taken.
+    let (_, headers, _) = post_form(
+        &app,
+        "/api/sign_up",
+        &signup.replace("Maija", "MAIJA"),
+        None,
+    )
+    .await;
+    assert!(location(&headers).contains("error=username_taken"));
+
+    // Signed out, the dashboard asks to sign in (401).
+    let (status, _, body) = get(&app, "/dashboard", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body.contains("/login?next=/dashboard"), "{body}");
+    let (status, _, _) = get(&app, "/dashboard", Some("polku_session=forged")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Cross-site posts are refused and change nothing (CSRF): sign-in,
+    // enrolment.
+    let login = format!("username=maija&password={PASSWORD}");
+    assert_eq!(
+        cross_site_post(&app, "/api/log_in", &login, None).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        cross_site_post(&app, "/api/enrol", "course=digital-basics", Some(&maija)).await,
+        StatusCode::FORBIDDEN
+    );
+    let (_, _, course) = get(&app, "/courses/digital-basics", Some(&maija)).await;
+    assert!(
+        course.contains("action=\"/api/enrol\""),
+        "still not enrolled"
+    );
+
+    // Enrol, read, mark done, answer a quiz wrong then right.
+    let (status, headers, _) =
+        post_form(&app, "/api/enrol", "course=digital-basics", Some(&maija)).await;
+    assert!(status.is_redirection());
+    assert_eq!(
+        location(&headers),
+        "/courses/digital-basics?enrolled=1#progress"
+    );
+    let (_, _, lesson) = get(&app, "/courses/digital-basics/devices", Some(&maija)).await;
+    assert!(lesson.contains("action=\"/api/mark_done\""), "{lesson}");
+    let (_, headers, _) = post_form(
+        &app,
+        "/api/mark_done",
+        "course=digital-basics&lesson=devices&done=true",
+        Some(&maija),
+    )
+    .await;
+    assert_eq!(
+        location(&headers),
+        "/courses/digital-basics/devices?marked=done#progress"
+    );
+    let (_, _, course) = get(&app, "/courses/digital-basics", Some(&maija)).await;
+    assert!(
+        course.contains("1/4") && course.contains("25 %"),
+        "{course}"
+    );
+    let (_, _, lesson) = get(&app, "/courses/digital-basics/browser", Some(&maija)).await;
+    assert!(lesson.contains("method=\"post\" action=\"/courses/digital-basics/browser/answer\""));
+    let (status, headers, _) = post_form(
+        &app,
+        "/courses/digital-basics/browser/answer",
+        "quiz=0&a=0",
+        Some(&maija),
+    )
+    .await;
+    assert!(status.is_redirection());
+    assert_eq!(
+        location(&headers),
+        "/courses/digital-basics/browser?quiz=0&a=0#quiz-0"
+    );
+    post_form(
+        &app,
+        "/courses/digital-basics/browser/answer",
+        "quiz=0&a=1",
+        Some(&maija),
+    )
+    .await;
+    // Signed out, an answer is graded but not recorded.
+    post_form(
+        &app,
+        "/courses/digital-basics/browser/answer",
+        "quiz=0&a=1",
+        None,
+    )
+    .await;
+    let db = polku_core::db::open(&format!(
+        "sqlite://{}",
+        dir.path().join("polku.db").display()
+    ))
+    .await
+    .unwrap();
+    let mut attempts: Vec<bool> = quiz_attempts::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| a.correct)
+        .collect();
+    attempts.sort_unstable();
+    assert_eq!(attempts, [false, true]);
+    // The dashboard offers to continue with the lesson she was reading.
+    let (_, _, dash) = get(&app, "/dashboard", Some(&maija)).await;
+    assert!(
+        dash.contains("href=\"/courses/digital-basics/browser\""),
+        "{dash}"
+    );
+
+    // Session fixation: a session id planted before sign-in is replaced,
+    // and signing in again ends the session the browser had.
+    let (status, headers, _) =
+        post_form(&app, "/api/log_in", &login, Some("polku_session=planted")).await;
+    assert!(status.is_redirection());
+    let second = session_cookie(&headers);
+    assert_ne!(second, "polku_session=planted");
+    let (_, headers, _) = post_form(&app, "/api/log_in", &login, Some(&maija)).await;
+    let third = session_cookie(&headers);
+    assert_ne!(third, maija);
+    let (status, _, _) = get(&app, "/dashboard", Some(&maija)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old session ended");
+    let (status, _, _) = get(&app, "/dashboard", Some(&second)).await;
+    assert_eq!(status, StatusCode::OK, "another browser stays signed in");
+
+    // Password change: needs the current one, ends the other sessions.
+    let (_, headers, _) = post_form(
+        &app,
+        "/api/change_password",
+        &format!("current=wrong-password&new={NEW_PASSWORD}"),
+        Some(&third),
+    )
+    .await;
+    assert_eq!(location(&headers), "/account?error=wrong_password");
+    let (_, headers, _) = post_form(
+        &app,
+        "/api/change_password",
+        &format!("current={PASSWORD}&new={NEW_PASSWORD}"),
+        Some(&third),
+    )
+    .await;
+    assert_eq!(location(&headers), "/account?saved=password");
+    let renewed = session_cookie(&headers);
+    let (status, _, _) = get(&app, "/dashboard", Some(&second)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _, _) = get(&app, "/account", Some(&renewed)).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Sign-out clears the cookie and ends the session.
+    let (_, headers, _) = post_form(&app, "/api/log_out", "", Some(&renewed)).await;
+    assert!(headers[SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+    let (status, _, _) = get(&app, "/dashboard", Some(&renewed)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Throttling: after five wrong passwords even the right one waits.
+    for _ in 0..polku_core::accounts::FREE_ATTEMPTS {
+        let (_, headers, _) = post_form(
+            &app,
+            "/api/log_in",
+            "username=maija&password=guess-guess",
+            None,
+        )
+        .await;
+        assert!(location(&headers).contains("error=wrong_credentials"));
+    }
+    let (_, headers, _) = post_form(
+        &app,
+        "/api/log_in",
+        &format!("username=maija&password={NEW_PASSWORD}"),
+        None,
+    )
+    .await;
+    assert!(
+        location(&headers).contains("error=throttled"),
+        "{headers:?}"
+    );
+    assert!(headers.get(SET_COOKIE).is_none());
+
+    // No password, and no session token, ever reached the logs.
+    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("sign-in refused"), "the log capture works");
+    for secret in [PASSWORD, NEW_PASSWORD, "guess-guess", "wrong-password"] {
+        assert!(!logs.contains(secret), "{secret} was logged");
+    }
+    for token in [&maija, &second, &third, &renewed] {
+        let value = token.split_once('=').unwrap().1;
+        assert!(!logs.contains(value), "a session token was logged");
+    }
+}
