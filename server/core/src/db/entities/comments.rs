@@ -1,0 +1,21 @@
+//! `comments`: the discussion under a lesson; staff can hide a comment.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "comments")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub lesson_id: i32,
+    pub user_id: i32,
+    #[sea_orm(column_type = "Text")]
+    pub body: String,
+    pub hidden: bool,
+    pub created_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,20 @@
+//! `feedback`: a learner's message to the instructors about a lesson.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "feedback")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub lesson_id: i32,
+    pub user_id: i32,
+    #[sea_orm(column_type = "Text")]
+    pub body: String,
+    pub created_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
