@@ -107,12 +107,20 @@ mod server {
         leptos::prelude::use_context::<AdminToken>()
     }
 
-    /// The one check every authoring function starts with.
-    pub fn grant() -> Result<AuthorGrant, AppError> {
-        let token = token().ok_or(AppError::Forbidden)?;
+    /// The one check every authoring function starts with: the admin
+    /// token's cookie (every course), else a signed-in admin (every course)
+    /// or instructor (the courses they author).
+    pub async fn grant() -> Result<AuthorGrant, AppError> {
         let parts = leptos::prelude::use_context::<http::request::Parts>();
         let cookie = parts.and_then(|p| super::author_cookie(&p.headers));
-        token.grant(cookie.as_deref()).ok_or(AppError::Forbidden)
+        if let Some(grant) = token().and_then(|t| t.grant(cookie.as_deref())) {
+            return Ok(grant);
+        }
+        let actor = crate::api::accounts::session::actor()
+            .await?
+            .ok_or(AppError::Forbidden)?;
+        let db = crate::api::courses::convert::db()?;
+        Ok(AuthorGrant::for_actor(&db, &actor).await?)
     }
 
     pub fn language(code: &str) -> Result<polku_core::Language, AppError> {
@@ -138,17 +146,23 @@ fn preview_result(p: polku_core::authoring::Preview) -> PreviewResult {
 /// browser is signed in, and (if so) the courses.
 #[server(prefix = "/api", endpoint = "get_author_home")]
 pub async fn get_author_home(locale: Locale) -> Result<AuthorHome, AppError> {
-    let enabled = server::token().is_some();
-    let Ok(_grant) = server::grant() else {
+    let Ok(grant) = server::grant().await else {
+        let enabled = server::token().is_some();
         return Ok(AuthorHome {
             enabled,
             signed_in: false,
             courses: Vec::new(),
         });
     };
-    let courses = super::courses::get_catalog(locale).await?;
+    let db = super::courses::convert::db()?;
+    let mine = polku_core::authoring::authored_slugs(&db, &grant).await?;
+    let courses = super::courses::get_catalog(locale)
+        .await?
+        .into_iter()
+        .filter(|c| mine.contains(&c.slug))
+        .collect();
     Ok(AuthorHome {
-        enabled,
+        enabled: true,
         signed_in: true,
         courses,
     })
@@ -157,7 +171,7 @@ pub async fn get_author_home(locale: Locale) -> Result<AuthorHome, AppError> {
 /// `POST /api/get_outline`: a course's lessons for its author.
 #[server(prefix = "/api", endpoint = "get_outline")]
 pub async fn get_outline(course: String, locale: Locale) -> Result<Outline, AppError> {
-    let grant = server::grant()?;
+    let grant = server::grant().await?;
     let db = super::courses::convert::db()?;
     let outline = polku_core::authoring::outline(&db, &grant, &course).await?;
     let card = super::courses::get_course(course, locale).await?.course;
@@ -186,7 +200,7 @@ pub async fn get_editing(
     lesson: String,
     lang: String,
 ) -> Result<Editing, AppError> {
-    let grant = server::grant()?;
+    let grant = server::grant().await?;
     let db = super::courses::convert::db()?;
     let language = server::language(&lang)?;
     let e = polku_core::authoring::editing(&db, &grant, &course, &lesson, language).await?;
@@ -219,7 +233,7 @@ pub async fn preview_lesson(
     lang: String,
     text: String,
 ) -> Result<PreviewResult, AppError> {
-    let grant = server::grant()?;
+    let grant = server::grant().await?;
     let db = super::courses::convert::db()?;
     let language = server::language(&lang)?;
     let p = polku_core::authoring::preview(&db, &grant, &course, &lesson, language, &text).await?;
@@ -237,7 +251,7 @@ pub async fn save_lesson(
     text: String,
     intent: String,
 ) -> Result<(), AppError> {
-    let grant = server::grant()?;
+    let grant = server::grant().await?;
     let db = super::courses::convert::db()?;
     let language = server::language(&lang)?;
     let saved = polku_core::authoring::save(
@@ -270,7 +284,7 @@ pub async fn restore_revision(
     lang: String,
     number: i32,
 ) -> Result<(), AppError> {
-    let grant = server::grant()?;
+    let grant = server::grant().await?;
     let db = super::courses::convert::db()?;
     let language = server::language(&lang)?;
     polku_core::authoring::restore(&db, &grant, &course, &lesson, language, number).await?;
@@ -283,7 +297,7 @@ pub async fn restore_revision(
 /// `POST /api/create_lesson` (a plain form post): a new lesson at the end.
 #[server(prefix = "/api", endpoint = "create_lesson")]
 pub async fn create_lesson(course: String, slug: String, title: String) -> Result<(), AppError> {
-    let grant = server::grant()?;
+    let grant = server::grant().await?;
     let db = super::courses::convert::db()?;
     match polku_core::authoring::create_lesson(&db, &grant, &course, &slug, &title).await {
         Ok(()) => server::go(&format!("/author/courses/{course}/{}", slug.trim())),
@@ -308,7 +322,7 @@ pub async fn move_lesson(
     lesson: String,
     direction: String,
 ) -> Result<(), AppError> {
-    let grant = server::grant()?;
+    let grant = server::grant().await?;
     let db = super::courses::convert::db()?;
     polku_core::authoring::move_lesson(&db, &grant, &course, &lesson, direction == "up").await?;
     server::go(&format!("/author/courses/{course}#lesson-{lesson}"));

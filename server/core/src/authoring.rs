@@ -35,10 +35,45 @@ impl std::fmt::Debug for AdminToken {
     }
 }
 
-/// Proof that the caller may author. Only [`AdminToken::grant`] makes one.
+/// Proof that the caller may author, and which courses. Only
+/// [`AdminToken::grant`] (every course) and [`AuthorGrant::for_actor`]
+/// (an admin: every course; an instructor: the courses they author) make
+/// one.
 #[derive(Debug)]
 pub struct AuthorGrant {
-    _private: (),
+    /// `None`: every course; else these course ids.
+    courses: Option<Vec<i32>>,
+}
+
+impl AuthorGrant {
+    /// The grant of a signed-in person: admins author every course,
+    /// instructors the courses they are authors of; others none.
+    pub async fn for_actor<C: sea_orm::ConnectionTrait>(
+        db: &C,
+        actor: &crate::accounts::Actor,
+    ) -> Result<AuthorGrant, CoreError> {
+        use crate::accounts::Role;
+        use crate::db::entities::course_authors;
+        match actor.role() {
+            Role::Admin => Ok(AuthorGrant { courses: None }),
+            Role::Instructor => {
+                let ids = course_authors::Entity::find()
+                    .filter(course_authors::Column::UserId.eq(actor.id()))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|a| a.course_id)
+                    .collect();
+                Ok(AuthorGrant { courses: Some(ids) })
+            }
+            _ => Err(CoreError::Forbidden),
+        }
+    }
+
+    /// Whether the grant covers course `id`.
+    pub fn covers(&self, id: i32) -> bool {
+        self.courses.as_ref().is_none_or(|ids| ids.contains(&id))
+    }
 }
 
 impl AdminToken {
@@ -66,7 +101,7 @@ impl AdminToken {
         let expected = self.cookie_value();
         let given = cookie?;
         (Sha256::digest(given.as_bytes()) == Sha256::digest(expected.as_bytes()))
-            .then_some(AuthorGrant { _private: () })
+            .then_some(AuthorGrant { courses: None })
     }
 }
 
@@ -149,12 +184,21 @@ pub struct Saved {
 /// Largest lesson text accepted from the editor.
 pub const MAX_TEXT: usize = 200_000;
 
-async fn course_row(db: &DatabaseConnection, slug: &str) -> Result<courses::Model, CoreError> {
-    courses::Entity::find()
+/// The course, if the grant covers it.
+async fn course_row(
+    db: &DatabaseConnection,
+    grant: &AuthorGrant,
+    slug: &str,
+) -> Result<courses::Model, CoreError> {
+    let course = courses::Entity::find()
         .filter(courses::Column::Slug.eq(slug))
         .one(db)
         .await?
-        .ok_or(CoreError::NotFound)
+        .ok_or(CoreError::NotFound)?;
+    if !grant.covers(course.id) {
+        return Err(CoreError::Forbidden);
+    }
+    Ok(course)
 }
 
 async fn lesson_row(
@@ -171,13 +215,28 @@ async fn lesson_row(
         .ok_or(CoreError::NotFound)
 }
 
+/// The slugs of the courses the grant covers, in catalog order.
+pub async fn authored_slugs(
+    db: &DatabaseConnection,
+    grant: &AuthorGrant,
+) -> Result<Vec<String>, CoreError> {
+    Ok(courses::Entity::find()
+        .order_by_asc(courses::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|c| grant.covers(c.id))
+        .map(|c| c.slug)
+        .collect())
+}
+
 /// A course's lessons for its author.
 pub async fn outline(
     db: &DatabaseConnection,
-    _grant: &AuthorGrant,
+    grant: &AuthorGrant,
     slug: &str,
 ) -> Result<Outline, CoreError> {
-    let course = course_row(db, slug).await?;
+    let course = course_row(db, grant, slug).await?;
     let default_language: Language = course.default_language.parse().unwrap_or(Language::Fi);
     let rows = crate::courses::active_lessons(db, course.id).await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -211,12 +270,12 @@ pub async fn outline(
 /// The text to edit and the history of (lesson, language).
 pub async fn editing(
     db: &DatabaseConnection,
-    _grant: &AuthorGrant,
+    grant: &AuthorGrant,
     course: &str,
     lesson: &str,
     language: Language,
 ) -> Result<Editing, CoreError> {
-    let course = course_row(db, course).await?;
+    let course = course_row(db, grant, course).await?;
     let lesson = lesson_row(db, &course, lesson).await?;
     let current = lesson_texts::Entity::find()
         .filter(lesson_texts::Column::LessonId.eq(lesson.id))
@@ -309,13 +368,13 @@ async fn render(
 /// A preview of `text` for (course, lesson, language).
 pub async fn preview(
     db: &DatabaseConnection,
-    _grant: &AuthorGrant,
+    grant: &AuthorGrant,
     course: &str,
     lesson: &str,
     language: Language,
     text: &str,
 ) -> Result<Preview, CoreError> {
-    let course = course_row(db, course).await?;
+    let course = course_row(db, grant, course).await?;
     let lesson = lesson_row(db, &course, lesson).await?;
     let (variant, problems) = render(db, &course, &lesson, language, text).await?;
     Ok(match variant {
@@ -336,14 +395,14 @@ pub async fn preview(
 /// published at once, else kept as a draft (nothing typed is ever lost).
 pub async fn save(
     db: &DatabaseConnection,
-    _grant: &AuthorGrant,
+    grant: &AuthorGrant,
     course: &str,
     lesson: &str,
     language: Language,
     text: &str,
     publish: bool,
 ) -> Result<Saved, CoreError> {
-    let course = course_row(db, course).await?;
+    let course = course_row(db, grant, course).await?;
     let lesson = lesson_row(db, &course, lesson).await?;
     save_text(db, &course, &lesson, language, text, publish).await
 }
@@ -393,13 +452,13 @@ async fn save_text(
 /// show it to learners). Returns the new draft's number.
 pub async fn restore(
     db: &DatabaseConnection,
-    _grant: &AuthorGrant,
+    grant: &AuthorGrant,
     course: &str,
     lesson: &str,
     language: Language,
     number: i32,
 ) -> Result<i32, CoreError> {
-    let course = course_row(db, course).await?;
+    let course = course_row(db, grant, course).await?;
     let lesson = lesson_row(db, &course, lesson).await?;
     let old = lesson_revisions::Entity::find()
         .filter(lesson_revisions::Column::LessonId.eq(lesson.id))
@@ -416,7 +475,7 @@ pub async fn restore(
 /// default language titled `title`.
 pub async fn create_lesson(
     db: &DatabaseConnection,
-    _grant: &AuthorGrant,
+    grant: &AuthorGrant,
     course: &str,
     slug: &str,
     title: &str,
@@ -434,7 +493,7 @@ pub async fn create_lesson(
     if !problems.is_empty() {
         return Err(CoreError::Invalid(problems));
     }
-    let row = course_row(db, course).await?;
+    let row = course_row(db, grant, course).await?;
     let default_language: Language = row.default_language.parse().unwrap_or(Language::Fi);
     let existing = lessons::Entity::find()
         .filter(lessons::Column::CourseId.eq(row.id))
@@ -486,12 +545,12 @@ pub async fn create_lesson(
 /// Moves a lesson one place up (earlier) or down in its course.
 pub async fn move_lesson(
     db: &DatabaseConnection,
-    _grant: &AuthorGrant,
+    grant: &AuthorGrant,
     course: &str,
     lesson: &str,
     up: bool,
 ) -> Result<(), CoreError> {
-    let course = course_row(db, course).await?;
+    let course = course_row(db, grant, course).await?;
     let txn = db.begin().await?;
     let rows = crate::courses::active_lessons(&txn, course.id).await?;
     let index = rows

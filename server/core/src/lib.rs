@@ -9,8 +9,10 @@ pub mod coaching;
 pub mod content;
 pub mod courses;
 pub mod db;
+pub mod discussion;
 pub mod error;
 pub mod language;
+pub mod privacy;
 pub mod progress;
 
 pub use error::CoreError;

@@ -6,6 +6,7 @@
 //! [`Actor::for_cli`] make one, and every service that reads or writes a
 //! person's data takes one, so no caller can skip the check.
 
+pub mod admin;
 pub mod passwords;
 pub mod sessions;
 mod throttle;
@@ -109,6 +110,11 @@ impl Actor {
             .ok_or(CoreError::NotFound)?;
         Ok(Actor::from_row(&user))
     }
+}
+
+/// The sign-in throttle's key for a username (a hash, not the name).
+pub fn throttle_key(username: &str) -> String {
+    throttle::key(username)
 }
 
 /// What a sign-up form sends.

@@ -1,0 +1,231 @@
+//! Running the site: the list of accounts, roles, course authors, and
+//! one-time password reset codes (no e-mail needed: a coach or an admin
+//! gives the code to the learner, who sets a new password with it).
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use sha2::{Digest, Sha256};
+
+use super::{Actor, NewSession, Role, find_by_username, passwords, sessions, throttle};
+use crate::CoreError;
+use crate::db::entities::{course_authors, group_members, groups, reset_codes, users};
+
+/// How long a reset code works.
+pub const RESET_CODE_HOURS: i64 = 48;
+
+/// An account as the admin lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserInfo {
+    /// Id.
+    pub id: i32,
+    /// Username.
+    pub username: String,
+    /// Name to show.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Slugs of the courses the account authors.
+    pub authors: Vec<String>,
+    /// Last activity.
+    pub last_active_at: Option<DateTime<Utc>>,
+}
+
+/// Every account, by username (admins only).
+pub async fn list_users<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+) -> Result<Vec<UserInfo>, CoreError> {
+    actor.require(&[Role::Admin])?;
+    let rows = users::Entity::find()
+        .order_by_asc(users::Column::Username)
+        .all(db)
+        .await?;
+    let authors = course_authors::Entity::find().all(db).await?;
+    let courses = crate::db::entities::courses::Entity::find().all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|u| UserInfo {
+            id: u.id,
+            authors: authors
+                .iter()
+                .filter(|a| a.user_id == u.id)
+                .filter_map(|a| courses.iter().find(|c| c.id == a.course_id))
+                .map(|c| c.slug.clone())
+                .collect(),
+            name: u.display_name.clone().unwrap_or_else(|| u.username.clone()),
+            username: u.username,
+            role: Role::from_code(&u.role).unwrap_or(Role::Learner),
+            last_active_at: u.last_active_at,
+        })
+        .collect())
+}
+
+/// Gives an account a role (admins only; an admin cannot demote
+/// themselves, so the site always keeps one).
+pub async fn set_role<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    user_id: i32,
+    role: Role,
+) -> Result<(), CoreError> {
+    actor.require(&[Role::Admin])?;
+    if user_id == actor.id() && role != Role::Admin {
+        return Err(CoreError::Rejected("own_role"));
+    }
+    let user = users::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    let mut row: users::ActiveModel = user.into();
+    row.role = Set(role.code().to_owned());
+    row.update(db).await?;
+    Ok(())
+}
+
+/// Makes an account an author of a course, or not (admins only).
+pub async fn set_course_author<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    user_id: i32,
+    course_slug: &str,
+    author: bool,
+) -> Result<(), CoreError> {
+    actor.require(&[Role::Admin])?;
+    let (course, _) = crate::courses::find_course(db, course_slug).await?;
+    if author {
+        course_authors::Entity::insert(course_authors::ActiveModel {
+            course_id: Set(course.id),
+            user_id: Set(user_id),
+            ..Default::default()
+        })
+        .on_conflict_do_nothing_on([
+            course_authors::Column::CourseId,
+            course_authors::Column::UserId,
+        ])
+        .exec(db)
+        .await?;
+    } else {
+        course_authors::Entity::delete_many()
+            .filter(course_authors::Column::CourseId.eq(course.id))
+            .filter(course_authors::Column::UserId.eq(user_id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+fn digest(code: &str) -> String {
+    let normal: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    format!("{:x}", Sha256::digest(normal.as_bytes()))
+}
+
+/// Whether the actor may make a reset code for `user`: an admin for
+/// anyone, a coach for the learners in their groups.
+async fn may_reset<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    user: &users::Model,
+) -> Result<bool, CoreError> {
+    match actor.role() {
+        Role::Admin => Ok(true),
+        Role::Coach if user.role == Role::Learner.code() => {
+            let mine: Vec<i32> = groups::Entity::find()
+                .filter(groups::Column::CoachId.eq(actor.id()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|g| g.id)
+                .collect();
+            Ok(group_members::Entity::find()
+                .filter(group_members::Column::GroupId.is_in(mine))
+                .filter(group_members::Column::UserId.eq(user.id))
+                .one(db)
+                .await?
+                .is_some())
+        }
+        _ => Ok(false),
+    }
+}
+
+/// A new one-time reset code for `username` (older codes stop working).
+/// Shown once to the coach or admin; only its hash is stored.
+pub async fn create_reset_code<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    username: &str,
+) -> Result<String, CoreError> {
+    let user = find_by_username(db, username)
+        .await?
+        .ok_or(CoreError::Rejected("no_such_user"))?;
+    if !may_reset(db, actor, &user).await? {
+        return Err(CoreError::Forbidden);
+    }
+    // 12 characters from 31 (about 59 bits), grouped 4-4-4 to read aloud.
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).map_err(|e| CoreError::Internal(format!("random: {e}")))?;
+    let raw: String = bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    let code = format!("{}-{}-{}", &raw[0..4], &raw[4..8], &raw[8..12]);
+    reset_codes::Entity::delete_many()
+        .filter(reset_codes::Column::UserId.eq(user.id))
+        .exec(db)
+        .await?;
+    reset_codes::ActiveModel {
+        user_id: Set(user.id),
+        code_hash: Set(digest(&code)),
+        expires_at: Set(Utc::now() + Duration::hours(RESET_CODE_HOURS)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(code)
+}
+
+/// Sets a new password with a reset code and signs in. Wrong codes count
+/// as failed sign-ins (throttled per username); a used code is gone, and
+/// every other session of the account ends.
+pub async fn reset_password<C: ConnectionTrait>(
+    db: &C,
+    username: &str,
+    code: &str,
+    new_password: &str,
+) -> Result<NewSession, CoreError> {
+    let key = throttle::key(username);
+    throttle::check(db, &key).await?;
+    passwords::check_new(new_password)?;
+    let user = find_by_username(db, username).await?;
+    let found = match &user {
+        Some(user) => reset_codes::Entity::find()
+            .filter(reset_codes::Column::UserId.eq(user.id))
+            .filter(reset_codes::Column::CodeHash.eq(digest(code)))
+            .filter(reset_codes::Column::ExpiresAt.gt(Utc::now()))
+            .one(db)
+            .await?
+            .is_some(),
+        None => false,
+    };
+    let Some(user) = user.filter(|_| found) else {
+        throttle::fail(db, &key).await?;
+        return Err(CoreError::Rejected("reset_code_wrong"));
+    };
+    reset_codes::Entity::delete_many()
+        .filter(reset_codes::Column::UserId.eq(user.id))
+        .exec(db)
+        .await?;
+    let id = user.id;
+    let mut row: users::ActiveModel = user.into();
+    row.password_hash = Set(passwords::hash(new_password.to_owned()).await?);
+    row.update(db).await?;
+    throttle::clear(db, &key).await?;
+    sessions::end_all(db, id).await?;
+    sessions::start(db, id).await
+}

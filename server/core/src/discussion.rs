@@ -1,0 +1,215 @@
+//! The discussion under each lesson, and feedback to the course's
+//! instructors. Comments are plain text (shown escaped, never as HTML).
+//! Signed-in people read and write; staff (instructors, coaches, admins)
+//! can hide a comment, which then shows only to staff. Feedback is read by
+//! the course's authors and admins.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use crate::accounts::{Actor, Role};
+use crate::authoring::AuthorGrant;
+use crate::courses;
+use crate::db::entities::{comments, feedback, lessons, users};
+use crate::{CoreError, Language};
+
+/// Longest comment or feedback message, in characters.
+pub const MAX_MESSAGE: usize = 2000;
+
+/// A comment as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommentView {
+    /// Id.
+    pub id: i32,
+    /// Author's name.
+    pub author: String,
+    /// Text.
+    pub body: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// Hidden by staff (only staff see it).
+    pub hidden: bool,
+    /// Written by the viewer.
+    pub own: bool,
+}
+
+/// Feedback as the instructor sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedbackView {
+    /// The lesson's slug.
+    pub lesson: String,
+    /// The lesson's title.
+    pub lesson_title: String,
+    /// Who sent it.
+    pub author: String,
+    /// Text.
+    pub body: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+fn is_staff(actor: &Actor) -> bool {
+    matches!(actor.role(), Role::Instructor | Role::Coach | Role::Admin)
+}
+
+fn message(body: &str) -> Result<String, CoreError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(CoreError::Rejected("message_empty"));
+    }
+    if body.chars().count() > MAX_MESSAGE {
+        return Err(CoreError::Rejected("message_long"));
+    }
+    Ok(body.to_owned())
+}
+
+async fn lesson_id<C: ConnectionTrait>(
+    db: &C,
+    course: &str,
+    lesson: &str,
+) -> Result<i32, CoreError> {
+    let (course, _) = courses::find_course(db, course).await?;
+    lessons::Entity::find()
+        .filter(lessons::Column::CourseId.eq(course.id))
+        .filter(lessons::Column::Slug.eq(lesson))
+        .filter(lessons::Column::Archived.eq(false))
+        .one(db)
+        .await?
+        .map(|l| l.id)
+        .ok_or(CoreError::NotFound)
+}
+
+/// The comments of a lesson, oldest first (hidden ones for staff only).
+pub async fn comments<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    course: &str,
+    lesson: &str,
+) -> Result<Vec<CommentView>, CoreError> {
+    let id = lesson_id(db, course, lesson).await?;
+    let mut query = comments::Entity::find()
+        .filter(comments::Column::LessonId.eq(id))
+        .order_by_asc(comments::Column::CreatedAt)
+        .order_by_asc(comments::Column::Id);
+    if !is_staff(actor) {
+        query = query.filter(comments::Column::Hidden.eq(false));
+    }
+    let rows = query.find_also_related(users::Entity).all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(c, user)| CommentView {
+            id: c.id,
+            author: user
+                .map(|u| u.display_name.unwrap_or(u.username))
+                .unwrap_or_default(),
+            body: c.body,
+            created_at: c.created_at,
+            hidden: c.hidden,
+            own: c.user_id == actor.id(),
+        })
+        .collect())
+}
+
+/// Adds the actor's comment to a lesson.
+pub async fn post_comment<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    course: &str,
+    lesson: &str,
+    body: &str,
+) -> Result<(), CoreError> {
+    let body = message(body)?;
+    let id = lesson_id(db, course, lesson).await?;
+    comments::ActiveModel {
+        lesson_id: Set(id),
+        user_id: Set(actor.id()),
+        body: Set(body),
+        hidden: Set(false),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Hides (or shows again) a comment; staff only.
+pub async fn set_hidden<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    comment_id: i32,
+    hidden: bool,
+) -> Result<(), CoreError> {
+    if !is_staff(actor) {
+        return Err(CoreError::Forbidden);
+    }
+    let row = comments::Entity::find_by_id(comment_id)
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    let mut row: comments::ActiveModel = row.into();
+    row.hidden = Set(hidden);
+    row.update(db).await?;
+    Ok(())
+}
+
+/// Sends feedback about a lesson to the course's instructors.
+pub async fn send_feedback<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    course: &str,
+    lesson: &str,
+    body: &str,
+) -> Result<(), CoreError> {
+    let body = message(body)?;
+    let id = lesson_id(db, course, lesson).await?;
+    feedback::ActiveModel {
+        lesson_id: Set(id),
+        user_id: Set(actor.id()),
+        body: Set(body),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The feedback on a course's lessons, newest first, for those who may
+/// author it.
+pub async fn course_feedback(
+    db: &sea_orm::DatabaseConnection,
+    grant: &AuthorGrant,
+    course: &str,
+    language: Language,
+) -> Result<Vec<FeedbackView>, CoreError> {
+    let (row, _) = courses::find_course(db, course).await?;
+    if !grant.covers(row.id) {
+        return Err(CoreError::Forbidden);
+    }
+    let links = courses::lesson_links(db, &row, language).await?;
+    let ids: Vec<i32> = links.iter().map(|(l, _)| l.id).collect();
+    let rows = feedback::Entity::find()
+        .filter(feedback::Column::LessonId.is_in(ids))
+        .order_by_desc(feedback::Column::CreatedAt)
+        .find_also_related(users::Entity)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(f, user)| {
+            let (lesson, link) = links.iter().find(|(l, _)| l.id == f.lesson_id)?;
+            Some(FeedbackView {
+                lesson: lesson.slug.clone(),
+                lesson_title: link.title.clone(),
+                author: user
+                    .map(|u| u.display_name.unwrap_or(u.username))
+                    .unwrap_or_default(),
+                body: f.body,
+                created_at: f.created_at,
+            })
+        })
+        .collect())
+}
