@@ -18,9 +18,11 @@ use leptos_router::{SsrMode, path};
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::i18n::{I18n, Key, Locale};
 use crate::pages::{
+    admin::{AdminPage, PrivacyPage, ResetPage},
     auth::{AccountPage, LoginPage, SignupPage},
     author::{AuthorCoursePage, AuthorHomePage},
     catalog::CatalogPage,
+    coach::{CoachHomePage, GroupPage},
     course::CoursePage,
     dashboard::DashboardPage,
     editor::EditorPage,
@@ -146,6 +148,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/reset") view=ResetPage ssr=SsrMode::Async />
+                    <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
+                    <Route path=path!("/coach") view=CoachHomePage ssr=SsrMode::Async />
+                    <Route path=path!("/coach/groups/:id") view=GroupPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/author") view=AuthorHomePage ssr=SsrMode::Async />
                     <Route path=path!("/author/courses/:course") view=AuthorCoursePage ssr=SsrMode::Async />
                     <Route path=path!("/author/courses/:course/:lesson") view=EditorPage ssr=SsrMode::Async />

@@ -55,6 +55,16 @@ pub struct Config {
     #[arg(long, env = "POLKU_SECURE_COOKIES", global = true)]
     pub secure_cookies: bool,
 
+    /// A learner with no activity for this many days (and a course not
+    /// finished) is flagged as stuck in the coach's table.
+    #[arg(long, env = "POLKU_STUCK_DAYS", default_value_t = 7, global = true)]
+    pub stuck_days: i64,
+
+    /// A learner with this many wrong answers in a row to one quiz is
+    /// flagged as stuck.
+    #[arg(long, env = "POLKU_STUCK_FAILURES", default_value_t = 3, global = true)]
+    pub stuck_failures: usize,
+
     /// Log format.
     #[arg(long, env = "POLKU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,

@@ -56,7 +56,8 @@ pub mod session {
         actor().await?.ok_or(AppError::Unauthenticated)
     }
 
-    fn set(value: String) -> Result<(), AppError> {
+    /// Adds a `Set-Cookie` header to the response.
+    pub fn set_cookie(value: String) -> Result<(), AppError> {
         let response = use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
         let value = http::HeaderValue::from_str(&value).map_err(|_| AppError::Internal)?;
         response.append_header(http::header::SET_COOKIE, value);
@@ -75,7 +76,7 @@ pub mod session {
     /// the server), Secure behind HTTPS.
     pub fn start(token: &str) -> Result<(), AppError> {
         let max_age = SESSION_DAYS * 24 * 60 * 60;
-        set(format!(
+        set_cookie(format!(
             "{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{}",
             secure()
         ))
@@ -83,7 +84,7 @@ pub mod session {
 
     /// Removes the session cookie.
     pub fn clear() -> Result<(), AppError> {
-        set(format!(
+        set_cookie(format!(
             "{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
             secure()
         ))

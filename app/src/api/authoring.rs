@@ -97,6 +97,9 @@ pub fn author_cookie(headers: &http::HeaderMap) -> Option<String> {
 }
 
 #[cfg(feature = "ssr")]
+pub(crate) use server::grant;
+
+#[cfg(feature = "ssr")]
 mod server {
     use polku_core::authoring::{AdminToken, AuthorGrant};
 

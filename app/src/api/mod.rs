@@ -3,8 +3,11 @@
 //! wire.
 
 pub mod accounts;
+pub mod admin;
 pub mod authoring;
+pub mod coaching;
 pub mod courses;
+pub mod discussion;
 pub mod preferences;
 pub mod progress;
 

@@ -41,8 +41,11 @@ fn UserNav() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(_)) => view! {
+                    Ok(Some(me)) => view! {
                         <a href="/dashboard">{t(Key::NavDashboard)}</a>
+                        {matches!(me.role.as_str(), "coach" | "admin").then(|| view! { <a href="/coach">{t(Key::NavCoach)}</a> })}
+                        {matches!(me.role.as_str(), "instructor" | "admin").then(|| view! { <a href="/author">{t(Key::NavAuthor)}</a> })}
+                        {(me.role == "admin").then(|| view! { <a href="/admin">{t(Key::NavAdmin)}</a> })}
                         <a href="/account">{t(Key::NavAccount)}</a>
                         <form method="post" action="/api/log_out" class="inline-form">
                             <button type="submit" class="link-button">{t(Key::NavLogOut)}</button>
@@ -113,6 +116,7 @@ pub fn SiteFooter() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <p>{t(Key::FooterText)}</p>
+            <p><a href="/privacy">{t(Key::PrivacyHeading)}</a></p>
         </footer>
     }
 }

@@ -70,6 +70,15 @@ pub fn rejection_key(code: &str) -> Key {
         "wrong_credentials" => Key::ErrorWrongCredentials,
         "throttled" => Key::ErrorThrottled,
         "wrong_password" => Key::ErrorWrongPassword,
+        "no_such_user" => Key::ErrorNoSuchUser,
+        "join_code_unknown" => Key::ErrorJoinCodeUnknown,
+        "group_name_invalid" => Key::ErrorGroupNameInvalid,
+        "message_empty" => Key::ErrorMessageEmpty,
+        "message_long" => Key::ErrorMessageLong,
+        "own_role" => Key::ErrorOwnRole,
+        "reset_code_wrong" => Key::ErrorResetCodeWrong,
+        "last_admin" => Key::ErrorLastAdmin,
+        "not_your_learner" => Key::ErrorNotYourLearner,
         _ => Key::ErrorRejected,
     }
 }

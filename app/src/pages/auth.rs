@@ -52,7 +52,7 @@ pub fn LoginPage() -> impl IntoView {
             <button type="submit" class="button">{t(Key::LoginSubmit)}</button>
         </form>
         <p>{t(Key::LoginNoAccount)} " " <a href=signup>{t(Key::NavSignUp)}</a></p>
-        <p class="muted">{t(Key::LoginForgot)}</p>
+        <p class="muted">{t(Key::LoginForgot)} " " <a href="/reset">{t(Key::ResetHeading)}</a></p>
     }
 }
 
@@ -95,6 +95,7 @@ pub fn SignupPage() -> impl IntoView {
 pub fn AccountPage() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_me());
     let saved = !typed("saved").is_empty();
+    let delete_error = Some(typed("delete_error")).filter(|e| !e.is_empty());
     let _ = use_locale();
     loaded(me, move |me| {
         match me {
@@ -119,6 +120,17 @@ pub fn AccountPage() -> impl IntoView {
             </form>
             <form method="post" action="/api/log_out">
                 <button type="submit" class="button button--quiet">{t(Key::NavLogOut)}</button>
+            </form>
+            <h2>{t(Key::AccountDataHeading)}</h2>
+            <p>{t(Key::AccountDataIntro)} " " <a href="/privacy">{t(Key::PrivacyHeading)}</a></p>
+            <p><a class="button" href="/account/export.json" download>{t(Key::AccountExport)}</a></p>
+            <h2 id="delete-heading">{t(Key::AccountDeleteHeading)}</h2>
+            <p>{t(Key::AccountDeleteIntro)}</p>
+            {delete_error.clone().map(|e| view! { <p class="notice notice--error" role="alert">{t(rejection_key(&e))}</p> })}
+            <form method="post" action="/api/delete_my_account" class="stack form-narrow" aria-labelledby="delete-heading">
+                <label for="delete-password">{t(Key::FieldCurrentPassword)}</label>
+                <input type="password" id="delete-password" name="password" required maxlength="128" autocomplete="current-password" />
+                <button type="submit" class="button button--danger">{t(Key::AccountDeleteSubmit)}</button>
             </form>
         }
         .into_any(),

@@ -127,6 +127,7 @@ fn OutlineView(outline: Outline) -> impl IntoView {
                 }
             }).collect_view()}
         </ol>
+        <CourseFeedback course=slug.clone() />
         <h2 id="new-lesson">{t(Key::AuthorNewLesson)}</h2>
         {failed.then(|| view! { <p class="notice" role="alert">{t(Key::AuthorCreateError)}</p> })}
         <form method="post" action="/api/create_lesson" class="stack" aria-labelledby="new-lesson">
@@ -139,5 +140,35 @@ fn OutlineView(outline: Outline) -> impl IntoView {
                 pattern="[a-z0-9]+(-[a-z0-9]+)*" aria-describedby="new-slug-help" autocomplete="off" />
             <button type="submit" class="button">{t(Key::AuthorCreate)}</button>
         </form>
+    }
+}
+
+/// Learners' feedback on the course's lessons, newest first.
+#[component]
+fn CourseFeedback(course: String) -> impl IntoView {
+    let locale = use_locale();
+    let notes = Resource::new(
+        move || (course.clone(), locale.get()),
+        |(course, locale)| crate::api::discussion::get_course_feedback(course, locale),
+    );
+    view! {
+        <h2 id="feedback-title">{t(Key::AuthorFeedbackHeading)}</h2>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match notes.await {
+                    Ok(list) if !list.is_empty() => view! {
+                        <ul class="feedback-list" aria-labelledby="feedback-title">
+                            {list.into_iter().map(|n| view! {
+                                <li>
+                                    <p class="comment__meta"><strong>{n.lesson_title}</strong> " · " {n.author} " · " {n.created_at}</p>
+                                    <p class="comment__body">{n.body}</p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    _ => view! { <p>{t(Key::AuthorNoFeedback)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

@@ -11,6 +11,7 @@ use crate::components::loaded::loaded;
 use crate::components::quiz::Quiz;
 use crate::i18n::{Key, t, tf, use_locale};
 use crate::pages::auth::urlencode;
+use crate::pages::discussion::LessonDiscussion;
 
 /// The lesson page.
 #[component]
@@ -102,6 +103,7 @@ fn LessonView(lesson: Lesson) -> impl IntoView {
             <div class="lesson-body" lang=lang>{body}</div>
         </article>
         <LessonStatus lesson=lesson.clone() />
+        <LessonDiscussion course=lesson.course_slug.clone() lesson=lesson.slug.clone() />
         <nav class="pager" aria-label=t(Key::LessonNavLabel)>
             {previous.map(|(href, title)| view! {
                 <a class="pager__prev" rel="prev" href=href>

@@ -1,10 +1,13 @@
 //! One module per page.
 
+pub mod admin;
 pub mod auth;
 pub mod author;
 pub mod catalog;
+pub mod coach;
 pub mod course;
 pub mod dashboard;
+pub mod discussion;
 pub mod editor;
 pub mod lesson;
 pub mod not_found;

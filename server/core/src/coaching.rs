@@ -387,7 +387,7 @@ pub async fn group_table<C: ConnectionTrait>(
             stuck: stuck(rule, now, last_activity, unfinished, &own),
         });
     }
-    rows.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    rows.sort_by_key(|a| a.name.to_lowercase());
     Ok(GroupTable {
         group: summary(group, member_ids.len()),
         courses: columns

@@ -5,6 +5,7 @@ mod author;
 mod health;
 mod language;
 mod media;
+mod people;
 mod progress;
 mod security;
 
@@ -20,6 +21,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list, render_app_async_with_context};
 use polku_core::authoring::AdminToken;
+use polku_core::coaching::StuckRule;
 use polku_core::db::DatabaseConnection;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -39,6 +41,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// The admin token, when authoring is on.
     pub admin_token: Option<AdminToken>,
+    /// When a learner counts as stuck.
+    pub stuck_rule: StuckRule,
 }
 
 /// Request bodies larger than this are refused (413).
@@ -53,15 +57,21 @@ pub fn router(config: &Config, db: DatabaseConnection) -> Router {
         .site_addr(SocketAddr::new(config.host, config.port))
         .build();
     let admin_token = config.admin_token.as_deref().map(AdminToken::new);
+    let stuck_rule = StuckRule {
+        idle_days: config.stuck_days,
+        failed_attempts: config.stuck_failures,
+    };
     let state = AppState {
         leptos_options: leptos_options.clone(),
         db: db.clone(),
         admin_token: admin_token.clone(),
+        stuck_rule,
     };
     let secure_cookies = app::api::accounts::session::SecureCookies(config.secure_cookies);
     let context = move || {
         provide_context(db.clone());
         provide_context(secure_cookies);
+        provide_context(stuck_rule);
         if let Some(token) = &admin_token {
             provide_context(token.clone());
         }
@@ -81,6 +91,9 @@ pub fn router(config: &Config, db: DatabaseConnection) -> Router {
         .route("/lang", post(language::set_language))
         .route("/media/{course}/{*path}", get(media::media))
         .route("/courses/{course}/{lesson}/answer", post(progress::answer))
+        .route("/account/export.json", get(people::export_own))
+        .route("/admin/users/{id}/export.json", get(people::export_user))
+        .route("/coach/groups/{id}/table.csv", get(people::group_csv))
         .route("/author/login", post(author::login))
         .route("/author/logout", post(author::logout))
         .route(

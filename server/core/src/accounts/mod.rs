@@ -238,6 +238,23 @@ pub async fn ensure_admin<C: ConnectionTrait>(
     }
 }
 
+/// Checks the actor's password (before erasing the account, say).
+pub async fn confirm_password<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    password: &str,
+) -> Result<(), CoreError> {
+    let user = users::Entity::find_by_id(actor.id)
+        .one(db)
+        .await?
+        .ok_or(CoreError::Unauthenticated)?;
+    if passwords::verify(password.to_owned(), user.password_hash).await? {
+        Ok(())
+    } else {
+        Err(CoreError::Rejected("wrong_password"))
+    }
+}
+
 /// Changes the actor's password after checking the current one. Every
 /// session of the account ends; a new one is returned for this browser.
 pub async fn change_password<C: ConnectionTrait>(

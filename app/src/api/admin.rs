@@ -1,0 +1,153 @@
+//! Running the site (admins): accounts, roles, course authors, data
+//! export and erasure on request. Also the public password reset with a
+//! one-time code, and a person erasing their own account.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::AppError;
+
+/// An account in the admin's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserRow {
+    /// Id.
+    pub id: i32,
+    /// Username.
+    pub username: String,
+    /// Name.
+    pub name: String,
+    /// Role code.
+    pub role: String,
+    /// Courses authored (slugs).
+    pub authors: Vec<String>,
+    /// Last activity (UTC date).
+    pub last_active: Option<String>,
+}
+
+/// The admin page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminHome {
+    /// Accounts.
+    pub users: Vec<UserRow>,
+    /// Course slugs (for the author form).
+    pub courses: Vec<String>,
+}
+
+#[cfg(feature = "ssr")]
+fn back(path: &str, pairs: &[(&str, &str)]) {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
+        .finish();
+    leptos_axum::redirect(&format!("{path}?{query}"));
+}
+
+/// `POST /api/get_admin_home`: every account (admins only).
+#[server(prefix = "/api", endpoint = "get_admin_home")]
+pub async fn get_admin_home() -> Result<AdminHome, AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::courses::convert::db()?;
+    let users = polku_core::accounts::admin::list_users(&db, &actor).await?;
+    let courses = polku_core::courses::catalog(&db, polku_core::Language::Fi)
+        .await?
+        .into_iter()
+        .map(|c| c.slug)
+        .collect();
+    Ok(AdminHome {
+        users: users
+            .into_iter()
+            .map(|u| UserRow {
+                id: u.id,
+                username: u.username,
+                name: u.name,
+                role: u.role.code().to_owned(),
+                authors: u.authors,
+                last_active: u.last_active_at.map(|t| t.format("%Y-%m-%d").to_string()),
+            })
+            .collect(),
+        courses,
+    })
+}
+
+/// `POST /api/set_role` (form, admins).
+#[server(prefix = "/api", endpoint = "set_role")]
+pub async fn set_role(user: i32, role: String) -> Result<(), AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::courses::convert::db()?;
+    let role = polku_core::accounts::Role::from_code(&role)
+        .ok_or(AppError::Rejected("role_unknown".into()))?;
+    match polku_core::accounts::admin::set_role(&db, &actor, user, role).await {
+        Ok(()) => back("/admin", &[("saved", "role")]),
+        Err(polku_core::CoreError::Rejected(code)) => back("/admin", &[("error", code)]),
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}
+
+/// `POST /api/set_author` (form, admins): `author=true` makes the account
+/// an author of `course`, `false` takes it away.
+#[server(prefix = "/api", endpoint = "set_author")]
+pub async fn set_author(user: i32, course: String, author: bool) -> Result<(), AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::courses::convert::db()?;
+    polku_core::accounts::admin::set_course_author(&db, &actor, user, &course, author).await?;
+    back("/admin", &[("saved", "author")]);
+    Ok(())
+}
+
+/// `POST /api/delete_user` (form, admins): erases an account on request.
+#[server(prefix = "/api", endpoint = "delete_user")]
+pub async fn delete_user(user: i32) -> Result<(), AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::courses::convert::db()?;
+    match polku_core::privacy::delete_account(&db, &actor, user).await {
+        Ok(()) => back("/admin", &[("saved", "deleted")]),
+        Err(polku_core::CoreError::Rejected(code)) => back("/admin", &[("error", code)]),
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}
+
+/// `POST /api/delete_my_account` (form): erases the signed-in person's
+/// account after checking their password.
+#[server(prefix = "/api", endpoint = "delete_my_account")]
+pub async fn delete_my_account(password: String) -> Result<(), AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::courses::convert::db()?;
+    if let Err(err) = polku_core::accounts::confirm_password(&db, &actor, &password).await {
+        return match err {
+            polku_core::CoreError::Rejected(code) => {
+                back("/account", &[("delete_error", code)]);
+                Ok(())
+            }
+            other => Err(other.into()),
+        };
+    }
+    match polku_core::privacy::delete_account(&db, &actor, actor.id()).await {
+        Ok(()) => {
+            super::accounts::session::clear()?;
+            back("/", &[("deleted", "1")]);
+        }
+        Err(polku_core::CoreError::Rejected(code)) => back("/account", &[("delete_error", code)]),
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}
+
+/// `POST /api/reset_password` (form, public): a new password with a
+/// one-time code from a coach or an admin; signs in.
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(username: String, code: String, new: String) -> Result<(), AppError> {
+    let db = super::courses::convert::db()?;
+    match polku_core::accounts::admin::reset_password(&db, &username, &code, &new).await {
+        Ok(started) => {
+            super::accounts::session::start(&started.token)?;
+            leptos_axum::redirect("/dashboard");
+        }
+        Err(polku_core::CoreError::Rejected(reason)) => back(
+            "/reset",
+            &[("error", reason), ("username", username.trim())],
+        ),
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}

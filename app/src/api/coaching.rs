@@ -1,0 +1,249 @@
+//! Coaching: a coach's groups, the group table with the stuck flag and
+//! the progress chart, adding and removing learners, joining with a code,
+//! and one-time password reset codes. The core services check that the
+//! signed-in person coaches the group (or is an admin).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::AppError;
+use crate::i18n::Locale;
+
+/// A group in the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupCard {
+    /// Id.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+    /// Join code.
+    pub join_code: String,
+    /// Learners.
+    pub members: usize,
+}
+
+/// Why a learner is flagged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum StuckReason {
+    /// Days without activity.
+    Idle(i64),
+    /// Wrong answers in a row.
+    FailingQuiz(usize),
+}
+
+/// A row of the group table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LearnerRow {
+    /// Account id.
+    pub user_id: i32,
+    /// Username.
+    pub username: String,
+    /// Name.
+    pub name: String,
+    /// Percent per course column (`None`: not enrolled).
+    pub progress: Vec<Option<u8>>,
+    /// Last activity (UTC date), if any.
+    pub last_activity: Option<String>,
+    /// Right answers.
+    pub quiz_right: usize,
+    /// All answers.
+    pub quiz_attempts: usize,
+    /// The stuck flag.
+    pub stuck: Option<StuckReason>,
+}
+
+/// The group page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupView {
+    /// The group.
+    pub group: GroupCard,
+    /// Course columns: (slug, title).
+    pub courses: Vec<(String, String)>,
+    /// Learners.
+    pub rows: Vec<LearnerRow>,
+    /// Days without activity that flag a learner.
+    pub idle_days: i64,
+    /// Progress over time: (week-end date, average lessons done).
+    pub chart: Vec<(String, f64)>,
+}
+
+/// The coach's start page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoachHome {
+    /// Groups.
+    pub groups: Vec<GroupCard>,
+    /// A reset code just made: (username, code), shown once.
+    pub reset_code: Option<(String, String)>,
+}
+
+/// Name of the short-lived cookie that carries a new reset code to the
+/// page that shows it once (never in a URL).
+pub const FLASH_COOKIE: &str = "polku_flash";
+
+#[cfg(feature = "ssr")]
+fn card(g: polku_core::coaching::GroupSummary) -> GroupCard {
+    GroupCard {
+        id: g.id,
+        name: g.name,
+        join_code: g.join_code,
+        members: g.members,
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn back(path: &str, pairs: &[(&str, &str)]) {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
+        .finish();
+    leptos_axum::redirect(&if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    });
+}
+
+/// `POST /api/get_coach_home`: the coach's groups (and a reset code just
+/// made, read once from its cookie).
+#[server(prefix = "/api", endpoint = "get_coach_home")]
+pub async fn get_coach_home() -> Result<CoachHome, AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::courses::convert::db()?;
+    let groups = polku_core::coaching::my_groups(&db, &actor).await?;
+    let reset_code = use_context::<http::request::Parts>()
+        .and_then(|p| super::cookie(&p.headers, FLASH_COOKIE))
+        .and_then(|v| {
+            let (user, code) = v.split_once(':')?;
+            Some((user.to_owned(), code.to_owned()))
+        });
+    if reset_code.is_some() {
+        super::accounts::session::set_cookie(format!(
+            "{FLASH_COOKIE}=; Path=/coach; Max-Age=0; HttpOnly; SameSite=Strict"
+        ))?;
+    }
+    Ok(CoachHome {
+        groups: groups.into_iter().map(card).collect(),
+        reset_code,
+    })
+}
+
+/// `POST /api/create_group` (form).
+#[server(prefix = "/api", endpoint = "create_group")]
+pub async fn create_group(name: String) -> Result<(), AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::courses::convert::db()?;
+    match polku_core::coaching::create_group(&db, &actor, &name).await {
+        Ok(g) => back(&format!("/coach/groups/{}", g.id), &[]),
+        Err(polku_core::CoreError::Rejected(code)) => {
+            back("/coach", &[("error", code), ("name", &name)])
+        }
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}
+
+/// `POST /api/get_group`: the group table, for its coach or an admin.
+#[server(prefix = "/api", endpoint = "get_group")]
+pub async fn get_group(id: i32, locale: Locale) -> Result<GroupView, AppError> {
+    use polku_core::coaching::{self, Stuck, StuckRule};
+    let actor = super::accounts::session::require().await?;
+    let db = super::courses::convert::db()?;
+    let rule = use_context::<StuckRule>().unwrap_or_default();
+    let now = chrono::Utc::now();
+    let language = super::courses::convert::language(locale);
+    let table = coaching::group_table(&db, &actor, id, rule, language, now).await?;
+    let chart = coaching::progress_over_time(&db, &actor, id, 8, now).await?;
+    Ok(GroupView {
+        group: card(table.group),
+        courses: table.courses,
+        rows: table
+            .rows
+            .into_iter()
+            .map(|r| LearnerRow {
+                user_id: r.user_id,
+                username: r.username,
+                name: r.name,
+                progress: r.progress,
+                last_activity: r.last_activity.map(|t| t.format("%Y-%m-%d").to_string()),
+                quiz_right: r.quiz_right,
+                quiz_attempts: r.quiz_attempts,
+                stuck: r.stuck.map(|s| match s {
+                    Stuck::Idle { days } => StuckReason::Idle(days),
+                    Stuck::FailingQuiz { attempts } => StuckReason::FailingQuiz(attempts),
+                }),
+            })
+            .collect(),
+        idle_days: rule.idle_days,
+        chart: chart
+            .into_iter()
+            .map(|(t, v)| (t.format("%d.%m.").to_string(), v))
+            .collect(),
+    })
+}
+
+/// `POST /api/add_member` (form): adds a learner by username.
+#[server(prefix = "/api", endpoint = "add_member")]
+pub async fn add_member(group: i32, username: String) -> Result<(), AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::courses::convert::db()?;
+    let path = format!("/coach/groups/{group}");
+    match polku_core::coaching::add_member(&db, &actor, group, &username).await {
+        Ok(()) => back(&path, &[("added", username.trim())]),
+        Err(polku_core::CoreError::Rejected(code)) => {
+            back(&path, &[("error", code), ("username", &username)])
+        }
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}
+
+/// `POST /api/remove_member` (form).
+#[server(prefix = "/api", endpoint = "remove_member")]
+pub async fn remove_member(group: i32, user: i32) -> Result<(), AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::courses::convert::db()?;
+    polku_core::coaching::remove_member(&db, &actor, group, user).await?;
+    back(&format!("/coach/groups/{group}"), &[]);
+    Ok(())
+}
+
+/// `POST /api/join_group` (form): the signed-in learner joins with a code.
+#[server(prefix = "/api", endpoint = "join_group")]
+pub async fn join_group(code: String) -> Result<(), AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::courses::convert::db()?;
+    match polku_core::coaching::join(&db, &actor, &code).await {
+        Ok(name) => back("/dashboard", &[("joined", &name)]),
+        Err(polku_core::CoreError::Rejected(code_)) => {
+            back("/dashboard", &[("error", code_), ("code", &code)])
+        }
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}
+
+/// `POST /api/make_reset_code` (form): a one-time password reset code for
+/// a learner in the coach's groups (an admin: anyone). The code reaches
+/// the next page in a short-lived HttpOnly cookie, never in a URL.
+#[server(prefix = "/api", endpoint = "make_reset_code")]
+pub async fn make_reset_code(username: String) -> Result<(), AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::courses::convert::db()?;
+    match polku_core::accounts::admin::create_reset_code(&db, &actor, &username).await {
+        Ok(code) => {
+            let user = polku_core::accounts::normalize_username(&username);
+            super::accounts::session::set_cookie(format!(
+                "{FLASH_COOKIE}={user}:{code}; Path=/coach; Max-Age=300; HttpOnly; SameSite=Strict"
+            ))?;
+            back("/coach", &[]);
+        }
+        Err(polku_core::CoreError::Rejected(code)) => {
+            back("/coach", &[("error", code), ("username", &username)])
+        }
+        Err(polku_core::CoreError::Forbidden) => back(
+            "/coach",
+            &[("error", "not_your_learner"), ("username", &username)],
+        ),
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}

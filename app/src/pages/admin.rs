@@ -1,0 +1,130 @@
+//! `/admin`: every account with its role, the courses it authors, data
+//! export and erasure on request. Admins only (the server refuses others).
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::admin::get_admin_home;
+use crate::components::loaded::loaded;
+use crate::components::notice::{PageTitle, rejection_key};
+use crate::i18n::{Key, t, tf};
+
+const ROLES: [(&str, Key); 4] = [
+    ("learner", Key::RoleLearner),
+    ("instructor", Key::RoleInstructor),
+    ("coach", Key::RoleCoach),
+    ("admin", Key::RoleAdmin),
+];
+
+/// `/admin`
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| get_admin_home());
+    let error = use_query_map()
+        .read_untracked()
+        .get("error")
+        .unwrap_or_default();
+    loaded(home, move |home| {
+        let error = error.clone();
+        let courses = home.courses.clone();
+        view! {
+            <PageTitle key=Key::AdminHeading />
+            <h1>{t(Key::AdminHeading)}</h1>
+            {(!error.is_empty()).then(|| view! { <p class="notice notice--error" role="alert">{t(rejection_key(&error))}</p> })}
+            <ul class="user-list">
+                {home.users.into_iter().map(|u| {
+                    let courses = courses.clone();
+                    let id = u.id.to_string();
+                    let heading = format!("user-{}", u.id);
+                    let role_id = format!("role-{}", u.id);
+                    let course_id = format!("course-{}", u.id);
+                    view! {
+                        <li class="user-card">
+                            <h2 id=heading>{u.name.clone()} <span class="muted">" (" {u.username.clone()} ")"</span></h2>
+                            <p class="muted">{tf(Key::AdminLastActive, vec![("date", u.last_active.clone().unwrap_or_else(|| "–".into()))])}</p>
+                            <form method="post" action="/api/set_role" class="inline-fields">
+                                <input type="hidden" name="user" value=id.clone() />
+                                <label for=role_id.clone()>{t(Key::AdminRole)}</label>
+                                <select id=role_id name="role">
+                                    {ROLES.iter().map(|(code, key)| view! {
+                                        <option value=*code selected=u.role == *code>{t(*key)}</option>
+                                    }).collect_view()}
+                                </select>
+                                <button type="submit" class="button button--small">{t(Key::AdminSave)}</button>
+                            </form>
+                            {(u.role == "instructor").then(|| view! {
+                                <p>{t(Key::AdminAuthors)} " " {if u.authors.is_empty() { "–".to_owned() } else { u.authors.join(", ") }}</p>
+                                <form method="post" action="/api/set_author" class="inline-fields">
+                                    <input type="hidden" name="user" value=id.clone() />
+                                    <input type="hidden" name="author" value="true" />
+                                    <label for=course_id.clone()>{t(Key::AdminCourse)}</label>
+                                    <select id=course_id name="course">
+                                        {courses.iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                                    </select>
+                                    <button type="submit" class="button button--small">{t(Key::AdminAddAuthor)}</button>
+                                </form>
+                            })}
+                            <p>
+                                <a href=format!("/admin/users/{id}/export.json") download>{tf(Key::AdminExport, vec![("name", u.username.clone())])}</a>
+                            </p>
+                            <form method="post" action="/api/delete_user">
+                                <input type="hidden" name="user" value=id.clone() />
+                                <button type="submit" class="button button--small button--danger">
+                                    {tf(Key::AdminDelete, vec![("name", u.username.clone())])}
+                                </button>
+                            </form>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// `/privacy`: what Polku keeps and why (translated text).
+#[component]
+pub fn PrivacyPage() -> impl IntoView {
+    let items = [
+        Key::PrivacyAccount,
+        Key::PrivacyProgress,
+        Key::PrivacyDiscussion,
+        Key::PrivacyGroups,
+        Key::PrivacySecurity,
+        Key::PrivacyNot,
+    ];
+    view! {
+        <PageTitle key=Key::PrivacyHeading />
+        <h1>{t(Key::PrivacyHeading)}</h1>
+        <p class="lead">{t(Key::PrivacyIntro)}</p>
+        <ul class="privacy-list">{items.into_iter().map(|k| view! { <li>{t(k)}</li> }).collect_view()}</ul>
+        <h2>{t(Key::PrivacyRightsHeading)}</h2>
+        <p>{t(Key::PrivacyRights)}</p>
+    }
+}
+
+/// `/reset`: a new password with a one-time code from a coach.
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    let q = use_query_map().read_untracked();
+    let error = q.get("error").unwrap_or_default();
+    let username = q.get("username").unwrap_or_default();
+    view! {
+        <PageTitle key=Key::ResetHeading />
+        <h1>{t(Key::ResetHeading)}</h1>
+        <p>{t(Key::ResetIntro)}</p>
+        {(!error.is_empty()).then(|| view! { <p class="notice notice--error" role="alert">{t(rejection_key(&error))}</p> })}
+        <form method="post" action="/api/reset_password" class="stack form-narrow">
+            <label for="username">{t(Key::FieldUsername)}</label>
+            <input type="text" id="username" name="username" value=username required maxlength="32"
+                autocomplete="username" autocapitalize="none" spellcheck="false" />
+            <label for="code">{t(Key::ResetCode)}</label>
+            <input type="text" id="code" name="code" required maxlength="20" autocomplete="one-time-code"
+                autocapitalize="characters" spellcheck="false" />
+            <label for="new">{t(Key::FieldNewPassword)}</label>
+            <p id="new-help" class="muted">{t(Key::FieldPasswordHelp)}</p>
+            <input type="password" id="new" name="new" required minlength="8" maxlength="128"
+                autocomplete="new-password" aria-describedby="new-help" />
+            <button type="submit" class="button">{t(Key::ResetSubmit)}</button>
+        </form>
+    }
+}

@@ -1,0 +1,226 @@
+//! `/coach` and `/coach/groups/:id`: a coach's groups, a group's table
+//! (progress per course, last activity, quiz results, who is stuck), its
+//! progress over time as a server-rendered SVG chart, CSV download, adding
+//! and removing learners, and one-time password reset codes.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::coaching::{GroupView, StuckReason, get_coach_home, get_group};
+use crate::components::loaded::loaded;
+use crate::components::notice::{PageTitle, rejection_key};
+use crate::i18n::{Key, t, tf, use_locale};
+
+fn query(name: &str) -> String {
+    use_query_map()
+        .read_untracked()
+        .get(name)
+        .unwrap_or_default()
+}
+
+/// `/coach`
+#[component]
+pub fn CoachHomePage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| get_coach_home());
+    let error = query("error");
+    loaded(home, move |home| {
+        let error = error.clone();
+        view! {
+            <PageTitle key=Key::CoachHeading />
+            <h1>{t(Key::CoachHeading)}</h1>
+            {(!error.is_empty()).then(|| view! { <p class="notice notice--error" role="alert">{t(rejection_key(&error))}</p> })}
+            {home.reset_code.map(|(user, code)| view! {
+                <div class="notice" role="status">
+                    <p>{tf(Key::CoachResetCodeFor, vec![("username", user)])}</p>
+                    <p class="reset-code"><strong>{code}</strong></p>
+                    <p>{t(Key::CoachResetCodeHelp)}</p>
+                </div>
+            })}
+            <h2>{t(Key::CoachGroupsHeading)}</h2>
+            {if home.groups.is_empty() {
+                view! { <p>{t(Key::CoachNoGroups)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="group-list">
+                        {home.groups.into_iter().map(|g| view! {
+                            <li>
+                                <a href=format!("/coach/groups/{}", g.id)>{g.name}</a>
+                                " "
+                                <span class="muted">{tf(Key::CoachMembers, vec![("count", g.members.to_string())])}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <h2 id="new-group">{t(Key::CoachNewGroup)}</h2>
+            <form method="post" action="/api/create_group" class="stack form-narrow" aria-labelledby="new-group">
+                <label for="group-name">{t(Key::CoachGroupName)}</label>
+                <input type="text" id="group-name" name="name" required maxlength="100" value=query("name") />
+                <button type="submit" class="button">{t(Key::CoachCreateGroup)}</button>
+            </form>
+            <h2 id="reset">{t(Key::CoachResetHeading)}</h2>
+            <p>{t(Key::CoachResetIntro)}</p>
+            <form method="post" action="/api/make_reset_code" class="stack form-narrow" aria-labelledby="reset">
+                <label for="reset-username">{t(Key::FieldUsername)}</label>
+                <input type="text" id="reset-username" name="username" required maxlength="32"
+                    autocomplete="off" value=query("username") />
+                <button type="submit" class="button">{t(Key::CoachMakeCode)}</button>
+            </form>
+        }
+    })
+}
+
+/// `/coach/groups/:id`
+#[component]
+pub fn GroupPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let group = Resource::new(
+        move || {
+            (
+                params
+                    .read()
+                    .get("id")
+                    .and_then(|id| id.parse().ok())
+                    .unwrap_or(0),
+                locale.get(),
+            )
+        },
+        |(id, locale)| get_group(id, locale),
+    );
+    loaded(group, |view| view! { <GroupTable view /> })
+}
+
+#[component]
+fn GroupTable(view: GroupView) -> impl IntoView {
+    let id = view.group.id;
+    let error = query("error");
+    let added = query("added");
+    let stuck_count = view.rows.iter().filter(|r| r.stuck.is_some()).count();
+    let courses = view.courses.clone();
+    view! {
+        <leptos_meta::Title text=view.group.name.clone() />
+        <nav class="breadcrumb" aria-label=t(Key::BreadcrumbLabel)>
+            <ol>
+                <li><a href="/coach">{t(Key::CoachHeading)}</a></li>
+                <li><a href=format!("/coach/groups/{id}") aria-current="page">{view.group.name.clone()}</a></li>
+            </ol>
+        </nav>
+        <h1>{view.group.name.clone()}</h1>
+        <p>{tf(Key::CoachJoinCode, vec![("code", view.group.join_code.clone())])}</p>
+        <p>{tf(Key::CoachStuckSummary, vec![("count", stuck_count.to_string()), ("days", view.idle_days.to_string())])}</p>
+        {(!added.is_empty()).then(|| view! { <p class="notice" role="status">{tf(Key::CoachAdded, vec![("username", added.clone())])}</p> })}
+        {(!error.is_empty()).then(|| view! { <p class="notice notice--error" role="alert">{t(rejection_key(&error))}</p> })}
+        {if view.rows.is_empty() {
+            view! { <p>{t(Key::CoachNoMembers)}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-scroll" role="region" aria-labelledby="group-table-caption" tabindex="0">
+                    <table class="group-table">
+                        <caption id="group-table-caption">{t(Key::CoachTableCaption)}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{t(Key::CoachColName)}</th>
+                                {courses.iter().map(|(_, title)| view! { <th scope="col">{title.clone()}</th> }).collect_view()}
+                                <th scope="col">{t(Key::CoachColLastActivity)}</th>
+                                <th scope="col">{t(Key::CoachColQuiz)}</th>
+                                <th scope="col">{t(Key::CoachColStuck)}</th>
+                                <th scope="col"><span class="visually-hidden">{t(Key::CoachColActions)}</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {view.rows.into_iter().map(|row| {
+                                let name = row.name.clone();
+                                view! {
+                                    <tr class=row.stuck.is_some().then_some("is-stuck")>
+                                        <th scope="row">{row.name.clone()} <span class="muted">" (" {row.username.clone()} ")"</span></th>
+                                        {row.progress.iter().map(|p| view! {
+                                            <td>{match p { Some(p) => format!("{p} %"), None => "–".to_owned() }}</td>
+                                        }).collect_view()}
+                                        <td>{row.last_activity.clone().unwrap_or_else(|| "–".into())}</td>
+                                        <td>{format!("{}/{}", row.quiz_right, row.quiz_attempts)}</td>
+                                        <td>{row.stuck.clone().map(|s| match s {
+                                            StuckReason::Idle(days) => view! { <strong>{tf(Key::CoachStuckIdle, vec![("days", days.to_string())])}</strong> }.into_any(),
+                                            StuckReason::FailingQuiz(n) => view! { <strong>{tf(Key::CoachStuckQuiz, vec![("count", n.to_string())])}</strong> }.into_any(),
+                                        })}</td>
+                                        <td>
+                                            <form method="post" action="/api/remove_member">
+                                                <input type="hidden" name="group" value=id.to_string() />
+                                                <input type="hidden" name="user" value=row.user_id.to_string() />
+                                                <button type="submit" class="button button--small button--quiet">
+                                                    {tf(Key::CoachRemove, vec![("name", name)])}
+                                                </button>
+                                            </form>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <p><a href=format!("/coach/groups/{id}/table.csv") download>{t(Key::CoachDownloadCsv)}</a></p>
+            }.into_any()
+        }}
+        <h2 id="chart-title">{t(Key::CoachChartHeading)}</h2>
+        <ProgressChart points=view.chart />
+        <h2 id="add-member">{t(Key::CoachAddMember)}</h2>
+        <form method="post" action="/api/add_member" class="stack form-narrow" aria-labelledby="add-member">
+            <input type="hidden" name="group" value=id.to_string() />
+            <label for="member-username">{t(Key::FieldUsername)}</label>
+            <input type="text" id="member-username" name="username" required maxlength="32"
+                autocomplete="off" value=query("username") />
+            <button type="submit" class="button">{t(Key::CoachAdd)}</button>
+        </form>
+    }
+}
+
+/// The group's average lessons done per learner at the end of each week,
+/// as an SVG line chart drawn on the server (readable without JavaScript;
+/// the same figures are in the chart's text alternative).
+#[component]
+fn ProgressChart(points: Vec<(String, f64)>) -> impl IntoView {
+    const W: f64 = 320.0;
+    const H: f64 = 160.0;
+    const PAD: f64 = 28.0;
+    let max = points
+        .iter()
+        .map(|(_, v)| *v)
+        .fold(1.0_f64, f64::max)
+        .ceil();
+    let n = points.len().max(2) - 1;
+    let step = (W - 2.0 * PAD) / n as f64;
+    let xy = |i: usize, v: f64| (PAD + step * i as f64, H - PAD - (H - 2.0 * PAD) * v / max);
+    let line: String = points
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| {
+            let (x, y) = xy(i, *v);
+            format!("{x:.1},{y:.1}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let summary = points
+        .iter()
+        .map(|(d, v)| format!("{d} {v:.1}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let first = points.first().map(|(d, _)| d.clone()).unwrap_or_default();
+    let last = points.last().map(|(d, _)| d.clone()).unwrap_or_default();
+    let label = tf(Key::CoachChartLabel, vec![("values", summary)]);
+    view! {
+        <svg class="chart" viewBox=format!("0 0 {W} {H}") role="img" aria-labelledby="chart-title chart-desc">
+            <desc id="chart-desc">{label}</desc>
+            <line x1=PAD y1=H - PAD x2=W - PAD y2=H - PAD class="chart__axis" />
+            <line x1=PAD y1=PAD x2=PAD y2=H - PAD class="chart__axis" />
+            <text x=PAD - 4.0 y=PAD + 4.0 text-anchor="end" class="chart__label">{format!("{max:.0}")}</text>
+            <text x=PAD - 4.0 y=H - PAD text-anchor="end" class="chart__label">"0"</text>
+            <text x=PAD y=H - 8.0 class="chart__label">{first}</text>
+            <text x=W - PAD y=H - 8.0 text-anchor="end" class="chart__label">{last}</text>
+            <polyline points=line class="chart__line" />
+            {points.iter().enumerate().map(|(i, (_, v))| {
+                let (x, y) = xy(i, *v);
+                view! { <circle cx=format!("{x:.1}") cy=format!("{y:.1}") r="3" class="chart__dot" /> }
+            }).collect_view()}
+        </svg>
+    }
+}

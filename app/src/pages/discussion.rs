@@ -1,0 +1,92 @@
+//! Under a lesson: the discussion (signed-in people read and write; staff
+//! hide comments) and the "send feedback to the instructor" form. Comment
+//! text is shown as text, never as HTML.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::discussion::get_discussion;
+use crate::components::notice::rejection_key;
+use crate::i18n::{Key, t};
+
+/// The discussion and feedback of one lesson.
+#[component]
+pub fn LessonDiscussion(course: String, lesson: String) -> impl IntoView {
+    let key = (course.clone(), lesson.clone());
+    let discussion = Resource::new(move || key.clone(), |(c, l)| get_discussion(c, l));
+    let q = use_query_map().read_untracked();
+    let comment_error = q.get("comment_error").unwrap_or_default();
+    let comment_typed = q.get("comment").unwrap_or_default();
+    let feedback_error = q.get("feedback_error").unwrap_or_default();
+    let feedback_typed = q.get("feedback_text").unwrap_or_default();
+    let feedback_sent = q.get("feedback").is_some();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let (course, lesson) = (course.clone(), lesson.clone());
+                let (comment_error, comment_typed) = (comment_error.clone(), comment_typed.clone());
+                let (feedback_error, feedback_typed) = (feedback_error.clone(), feedback_typed.clone());
+                Suspend::new(async move {
+                    let Ok(Some(d)) = discussion.await else { return ().into_any() };
+                    let moderator = d.moderator;
+                    view! {
+                        <section class="discussion" id="discussion" aria-labelledby="discussion-title">
+                            <h2 id="discussion-title">{t(Key::DiscussionHeading)}</h2>
+                            {if d.comments.is_empty() {
+                                view! { <p>{t(Key::DiscussionEmpty)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ol class="comments">
+                                        {d.comments.into_iter().map(|c| {
+                                            let (course, lesson) = (course.clone(), lesson.clone());
+                                            view! {
+                                                <li id=format!("comment-{}", c.id) class=c.hidden.then_some("comment--hidden")>
+                                                    <p class="comment__meta"><strong>{c.author}</strong> " · " {c.created_at}
+                                                        {c.hidden.then(|| view! { " · " {t(Key::DiscussionHiddenMark)} })}
+                                                    </p>
+                                                    <p class="comment__body">{c.body}</p>
+                                                    {moderator.then(|| view! {
+                                                        <form method="post" action="/api/hide_comment">
+                                                            <input type="hidden" name="course" value=course />
+                                                            <input type="hidden" name="lesson" value=lesson />
+                                                            <input type="hidden" name="id" value=c.id.to_string() />
+                                                            <input type="hidden" name="hidden" value=(!c.hidden).to_string() />
+                                                            <button type="submit" class="button button--small button--quiet">
+                                                                {t(if c.hidden { Key::DiscussionShow } else { Key::DiscussionHide })}
+                                                            </button>
+                                                        </form>
+                                                    })}
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ol>
+                                }.into_any()
+                            }}
+                            {(!comment_error.is_empty()).then(|| view! { <p class="notice notice--error" role="alert">{t(rejection_key(&comment_error))}</p> })}
+                            <form method="post" action="/api/post_comment" class="stack">
+                                <input type="hidden" name="course" value=course.clone() />
+                                <input type="hidden" name="lesson" value=lesson.clone() />
+                                <label for="comment-body">{t(Key::DiscussionYourComment)}</label>
+                                <textarea id="comment-body" name="body" rows="3" maxlength="2000" required>{comment_typed}</textarea>
+                                <button type="submit" class="button">{t(Key::DiscussionPost)}</button>
+                            </form>
+                        </section>
+                        <section class="feedback" id="feedback" aria-labelledby="feedback-title">
+                            <h2 id="feedback-title">{t(Key::FeedbackHeading)}</h2>
+                            <p>{t(Key::FeedbackIntro)}</p>
+                            {feedback_sent.then(|| view! { <p class="notice" role="status">{t(Key::FeedbackSent)}</p> })}
+                            {(!feedback_error.is_empty()).then(|| view! { <p class="notice notice--error" role="alert">{t(rejection_key(&feedback_error))}</p> })}
+                            <form method="post" action="/api/send_feedback" class="stack">
+                                <input type="hidden" name="course" value=course />
+                                <input type="hidden" name="lesson" value=lesson />
+                                <label for="feedback-body">{t(Key::FeedbackYourMessage)}</label>
+                                <textarea id="feedback-body" name="body" rows="3" maxlength="2000" required>{feedback_typed}</textarea>
+                                <button type="submit" class="button">{t(Key::FeedbackSend)}</button>
+                            </form>
+                        </section>
+                    }.into_any()
+                })
+            }}
+        </Suspense>
+    }
+}
