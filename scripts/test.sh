@@ -47,6 +47,12 @@ port="${POLKU_E2E_PORT:-3901}"
 # A fresh admin token per run, passed in the environment (never on a command line).
 POLKU_E2E_ADMIN_TOKEN="e2e-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 export POLKU_E2E_ADMIN_TOKEN
+# The first admin account, made with the CLI as an operator would (the
+# password in the environment, never on a command line).
+POLKU_E2E_ADMIN_PASSWORD="e2e-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+export POLKU_E2E_ADMIN_PASSWORD
+POLKU_ADMIN_PASSWORD="$POLKU_E2E_ADMIN_PASSWORD" "$CARGO_TARGET_DIR/debug/polku" \
+  --database-url "sqlite://$e2e_dir/polku.db" create-admin e2e-admin
 POLKU_ADMIN_TOKEN="$POLKU_E2E_ADMIN_TOKEN" "$CARGO_TARGET_DIR/debug/polku" --site-dir "$SITE_DIR" \
   --database-url "sqlite://$e2e_dir/polku.db" --port "$port" >"$e2e_dir/server.log" 2>&1 &
 server_pid=$!

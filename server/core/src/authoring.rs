@@ -480,6 +480,8 @@ pub async fn create_lesson(
     slug: &str,
     title: &str,
 ) -> Result<(), CoreError> {
+    // The grant first: nobody learns anything from a refused call.
+    let row = course_row(db, grant, course).await?;
     let slug = slug.trim();
     let title = title.trim();
     let mut problems = Vec::new();
@@ -493,7 +495,6 @@ pub async fn create_lesson(
     if !problems.is_empty() {
         return Err(CoreError::Invalid(problems));
     }
-    let row = course_row(db, grant, course).await?;
     let default_language: Language = row.default_language.parse().unwrap_or(Language::Fi);
     let existing = lessons::Entity::find()
         .filter(lessons::Column::CourseId.eq(row.id))

@@ -1,13 +1,16 @@
 //! Signing in to authoring with the admin token (plain form posts), and the
 //! course export download.
 
+use app::api::accounts::SESSION_COOKIE;
 use app::api::authoring::{AUTHOR_COOKIE, author_cookie};
+use app::api::cookie;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::StatusCode;
 use http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderMap, SET_COOKIE};
 use polku_core::CoreError;
+use polku_core::authoring::AuthorGrant;
 use serde::Deserialize;
 
 use super::AppState;
@@ -54,11 +57,29 @@ pub async fn export_zip(
     Path(course): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let granted = state
+    // The admin token's cookie, else a signed-in admin or an author of
+    // this course.
+    let grant = match state
         .admin_token
         .as_ref()
-        .and_then(|t| t.grant(author_cookie(&headers).as_deref()));
-    if granted.is_none() {
+        .and_then(|t| t.grant(author_cookie(&headers).as_deref()))
+    {
+        Some(grant) => Some(grant),
+        None => match cookie(&headers, SESSION_COOKIE) {
+            Some(token) => match polku_core::accounts::authenticate(&state.db, &token).await {
+                Ok(Some(actor)) => AuthorGrant::for_actor(&state.db, &actor).await.ok(),
+                _ => None,
+            },
+            None => None,
+        },
+    };
+    let allowed = match &grant {
+        Some(grant) => polku_core::authoring::authored_slugs(&state.db, grant)
+            .await
+            .is_ok_and(|slugs| slugs.contains(&course)),
+        None => false,
+    };
+    if !allowed {
         return StatusCode::FORBIDDEN.into_response();
     }
     let zipped = match polku_core::courses::export_course(&state.db, &course).await {

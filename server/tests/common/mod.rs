@@ -33,6 +33,7 @@ pub async fn app_with(extra: &[&str]) -> (Router, tempfile::TempDir) {
     (server::routes::router(&config, db), dir)
 }
 
+#[allow(dead_code, reason = "not every test binary uses every helper")]
 pub async fn get(
     app: &Router,
     path: &str,

@@ -58,16 +58,14 @@ pub(crate) async fn start<C: ConnectionTrait>(
 
 /// Signs in: checks the password (throttled per username) and starts a
 /// new session. `previous` is the session cookie the browser sent, if any:
-/// it ends, so a session id planted before sign-in is worthless.
+/// on success it ends, so a session id planted before sign-in is worthless
+/// (a failed attempt leaves it alone).
 pub async fn log_in<C: ConnectionTrait>(
     db: &C,
     username: &str,
     password: &str,
     previous: Option<&str>,
 ) -> Result<NewSession, CoreError> {
-    if let Some(old) = previous {
-        log_out(db, old).await?;
-    }
     let key = throttle::key(username);
     throttle::check(db, &key).await?;
     let user = find_by_username(db, username).await?;
@@ -79,6 +77,9 @@ pub async fn log_in<C: ConnectionTrait>(
     match user {
         Some(user) if matches => {
             throttle::clear(db, &key).await?;
+            if let Some(old) = previous {
+                log_out(db, old).await?;
+            }
             start(db, user.id).await
         }
         _ => {

@@ -1,0 +1,113 @@
+// A coach's journey: an admin makes an account a coach; the coach creates a
+// group, adds a learner who keeps failing a quiz, and sees her progress and
+// the "stuck" flag in the group table (CSV and chart too). With JavaScript
+// on and off; axe on every page (where JavaScript runs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
+
+const PASSWORD = 'valmentajan-salasana';
+const ADMIN_PASSWORD = process.env.POLKU_E2E_ADMIN_PASSWORD;
+
+async function signUp(page, username, name) {
+  await page.goto(`${BASE}/signup`);
+  await page.getByLabel('Käyttäjätunnus').fill(username);
+  await page.getByLabel('Salasana', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Nimesi (vapaaehtoinen)').fill(name);
+  await page.getByRole('button', { name: 'Luo tunnus' }).click();
+  await mainHeading(page).filter({ hasText: 'Omat opinnot' }).waitFor();
+}
+
+async function signIn(page, username, password) {
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel('Käyttäjätunnus').fill(username);
+  await page.getByLabel('Salasana').fill(password);
+  await page.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
+  await mainHeading(page).filter({ hasText: 'Omat opinnot' }).waitFor();
+}
+
+async function signOut(page) {
+  await page.getByRole('button', { name: 'Kirjaudu ulos' }).first().click();
+  await page.getByRole('link', { name: 'Kirjaudu sisään' }).first().waitFor();
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`a coach sees the learner and the stuck flag (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
+    assert.ok(ADMIN_PASSWORD, 'POLKU_E2E_ADMIN_PASSWORD is set by scripts/test.sh');
+    const browser = await openBrowser({ javaScriptEnabled });
+    const { page } = browser;
+    const tag = `${javaScriptEnabled ? 'js' : 'nojs'}${Date.now() % 100000}`;
+    const learner = `oppija-${tag}`;
+    const coach = `valmentaja-${tag}`;
+    const check = async (what) => {
+      if (javaScriptEnabled) {
+        await waitForHydration(page);
+        await expectNoAxeViolations(page, what);
+      }
+    };
+    try {
+      // The learner answers one quiz wrong three times.
+      await signUp(page, learner, `Liisa ${tag}`);
+      await page.goto(`${BASE}/courses/digital-basics`);
+      await page.getByRole('button', { name: 'Ilmoittaudu kurssille' }).click();
+      await page.getByText('Olet ilmoittautunut tälle kurssille.').waitFor();
+      await page.goto(`${BASE}/courses/digital-basics/browser`);
+      const quiz = () => page.getByRole('region', { name: /Työmarkkinatorille/ });
+      for (let i = 0; i < 3; i++) {
+        await quiz().getByLabel('http://tyomarkkinatori-kirjaudu.net').check();
+        await quiz().getByRole('button', { name: 'Tarkista vastaus' }).click();
+        await quiz().getByRole('status').getByText('Ei vielä aivan oikein').waitFor();
+        if (javaScriptEnabled) await page.waitForTimeout(200);
+      }
+      // She can discuss the lesson and send feedback.
+      await page.getByLabel('Kommenttisi').fill('Mistä näen, onko yhteys salattu?');
+      await page.getByRole('button', { name: 'Lähetä kommentti' }).click();
+      await page.getByText('Mistä näen, onko yhteys salattu?').waitFor();
+      await check('lesson with discussion');
+      await signOut(page);
+
+      // The future coach signs up; the admin makes them a coach.
+      await signUp(page, coach, `Kalle ${tag}`);
+      await signOut(page);
+      await signIn(page, 'e2e-admin', ADMIN_PASSWORD);
+      await page.getByRole('link', { name: 'Ylläpito' }).click();
+      await mainHeading(page).filter({ hasText: 'Ylläpito' }).waitFor();
+      await check('admin page');
+      const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: new RegExp(coach) }) });
+      await card.getByLabel('Rooli').selectOption('coach');
+      await card.getByRole('button', { name: 'Tallenna' }).click();
+      await mainHeading(page).filter({ hasText: 'Ylläpito' }).waitFor();
+      await signOut(page);
+
+      // The coach creates a group and adds the learner.
+      await signIn(page, coach, PASSWORD);
+      await page.getByRole('link', { name: 'Valmennus' }).click();
+      await mainHeading(page).filter({ hasText: 'Valmennus' }).waitFor();
+      await check('coach home');
+      await page.getByLabel('Ryhmän nimi').fill(`Kevät ${tag}`);
+      await page.getByRole('button', { name: 'Luo ryhmä' }).click();
+      await mainHeading(page).filter({ hasText: `Kevät ${tag}` }).waitFor();
+      await page.getByLabel('Käyttäjätunnus').fill(learner);
+      await page.getByRole('button', { name: 'Lisää', exact: true }).click();
+      await page.getByRole('status').getByText(`${learner} lisättiin ryhmään.`).waitFor();
+
+      // The table: her progress, quiz results and the stuck flag.
+      const table = page.getByRole('table', { name: 'Oppijoiden edistyminen' });
+      const row = table.getByRole('row').filter({ hasText: learner });
+      await row.waitFor();
+      assert.match(await row.textContent(), /0 %/);
+      assert.match(await row.textContent(), /0\/3/);
+      await row.getByText('3 väärää vastausta peräkkäin').waitFor();
+      await page.getByRole('img', { name: /Edistyminen viikoittain/ }).waitFor();
+      await check('group table');
+      // The CSV has her row (same session cookie).
+      const csvHref = await page.getByRole('link', { name: 'Lataa taulukko (CSV)' }).getAttribute('href');
+      const csv = await page.context().request.get(`${BASE}${csvHref}`);
+      assert.equal(csv.status(), 200);
+      assert.match(await csv.text(), new RegExp(`${learner},0 %,[0-9-]+,0/3,3 väärää vastausta peräkkäin`));
+      if (javaScriptEnabled) assert.deepEqual(browser.problems, [], 'no script errors or CSP violations');
+    } finally {
+      await browser.close();
+    }
+  });
+}
