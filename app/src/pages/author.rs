@@ -65,11 +65,26 @@ pub fn AuthorCoursePage() -> impl IntoView {
         },
         |(course, locale)| get_outline(course, locale),
     );
-    loaded(outline, |outline| view! { <OutlineView outline /> })
+    let feedback = Resource::new(
+        move || {
+            (
+                params.read().get("course").unwrap_or_default(),
+                locale.get(),
+            )
+        },
+        |(course, locale)| crate::api::discussion::get_course_feedback(course, locale),
+    );
+    loaded(
+        outline,
+        move |outline| view! { <OutlineView outline feedback /> },
+    )
 }
 
+type FeedbackResource =
+    Resource<Result<Vec<crate::api::discussion::FeedbackNote>, crate::api::AppError>>;
+
 #[component]
-fn OutlineView(outline: Outline) -> impl IntoView {
+fn OutlineView(outline: Outline, feedback: FeedbackResource) -> impl IntoView {
     let query = use_query_map();
     let q = query.read_untracked();
     let typed_slug = q.get("slug").unwrap_or_default();
@@ -127,7 +142,7 @@ fn OutlineView(outline: Outline) -> impl IntoView {
                 }
             }).collect_view()}
         </ol>
-        <CourseFeedback course=slug.clone() />
+        <CourseFeedback notes=feedback />
         <h2 id="new-lesson">{t(Key::AuthorNewLesson)}</h2>
         {failed.then(|| view! { <p class="notice" role="alert">{t(Key::AuthorCreateError)}</p> })}
         <form method="post" action="/api/create_lesson" class="stack" aria-labelledby="new-lesson">
@@ -145,12 +160,7 @@ fn OutlineView(outline: Outline) -> impl IntoView {
 
 /// Learners' feedback on the course's lessons, newest first.
 #[component]
-fn CourseFeedback(course: String) -> impl IntoView {
-    let locale = use_locale();
-    let notes = Resource::new(
-        move || (course.clone(), locale.get()),
-        |(course, locale)| crate::api::discussion::get_course_feedback(course, locale),
-    );
+fn CourseFeedback(notes: FeedbackResource) -> impl IntoView {
     view! {
         <h2 id="feedback-title">{t(Key::AuthorFeedbackHeading)}</h2>
         <Suspense fallback=|| ()>

@@ -5,15 +5,35 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::discussion::get_discussion;
+use crate::api::AppError;
+use crate::api::discussion::{Discussion, get_discussion};
 use crate::components::notice::rejection_key;
 use crate::i18n::{Key, t};
 
+/// The discussion of the lesson in the route (created with the page's
+/// other resources, before anything is awaited, so that server and browser
+/// number the resources alike).
+pub fn discussion_resource() -> Resource<Result<Option<Discussion>, AppError>> {
+    let params = leptos_router::hooks::use_params_map();
+    Resource::new(
+        move || {
+            let p = params.read();
+            (
+                p.get("course").unwrap_or_default(),
+                p.get("lesson").unwrap_or_default(),
+            )
+        },
+        |(c, l)| get_discussion(c, l),
+    )
+}
+
 /// The discussion and feedback of one lesson.
 #[component]
-pub fn LessonDiscussion(course: String, lesson: String) -> impl IntoView {
-    let key = (course.clone(), lesson.clone());
-    let discussion = Resource::new(move || key.clone(), |(c, l)| get_discussion(c, l));
+pub fn LessonDiscussion(
+    course: String,
+    lesson: String,
+    discussion: Resource<Result<Option<Discussion>, AppError>>,
+) -> impl IntoView {
     let q = use_query_map().read_untracked();
     let comment_error = q.get("comment_error").unwrap_or_default();
     let comment_typed = q.get("comment").unwrap_or_default();

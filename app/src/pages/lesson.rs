@@ -11,7 +11,7 @@ use crate::components::loaded::loaded;
 use crate::components::quiz::Quiz;
 use crate::i18n::{Key, t, tf, use_locale};
 use crate::pages::auth::urlencode;
-use crate::pages::discussion::LessonDiscussion;
+use crate::pages::discussion::{LessonDiscussion, discussion_resource};
 
 /// The lesson page.
 #[component]
@@ -31,11 +31,18 @@ pub fn LessonPage() -> impl IntoView {
         },
         |(course, lesson, locale, answer)| get_lesson(course, lesson, locale, answer),
     );
-    loaded(lesson, |lesson| view! { <LessonView lesson /> })
+    let discussion = discussion_resource();
+    loaded(
+        lesson,
+        move |lesson| view! { <LessonView lesson discussion /> },
+    )
 }
 
 #[component]
-fn LessonView(lesson: Lesson) -> impl IntoView {
+fn LessonView(
+    lesson: Lesson,
+    discussion: Resource<Result<Option<crate::api::discussion::Discussion>, crate::api::AppError>>,
+) -> impl IntoView {
     let locale = use_locale();
     let content_language = lesson.language;
     let lang = move || content_lang(content_language, locale.get());
@@ -103,7 +110,7 @@ fn LessonView(lesson: Lesson) -> impl IntoView {
             <div class="lesson-body" lang=lang>{body}</div>
         </article>
         <LessonStatus lesson=lesson.clone() />
-        <LessonDiscussion course=lesson.course_slug.clone() lesson=lesson.slug.clone() />
+        <LessonDiscussion course=lesson.course_slug.clone() lesson=lesson.slug.clone() discussion />
         <nav class="pager" aria-label=t(Key::LessonNavLabel)>
             {previous.map(|(href, title)| view! {
                 <a class="pager__prev" rel="prev" href=href>

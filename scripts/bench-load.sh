@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Load on loopback: N simulated learners (default 300) reading lessons and
+# posting progress for a while (default 60 s) against a release build on a
+# fresh SQLite file (WAL, synchronous=FULL: every acknowledged write is on
+# disk). Each learner has their own account and session; wrk keeps one
+# connection per learner and, per request, reads a lesson (about 2 in 3
+# requests) or marks one done / undone (about 1 in 3, a POST with a
+# database write). Prints requests/s, latency percentiles, errors, and the
+# server's memory (RSS before, peak, after).
+#   BENCH_LEARNERS (default 300), BENCH_DURATION (default 60s), BENCH_THREADS (default 2)
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+learners="${BENCH_LEARNERS:-300}"
+duration="${BENCH_DURATION:-60s}"
+threads="${BENCH_THREADS:-2}"
+port=3904
+
+bash scripts/setup.sh
+apt_need wrk curl
+bash scripts/build.sh --release >/dev/null
+
+work="$(mktemp -d /tmp/polku-load.XXXXXX)"
+server_pid=""
+trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; sleep 0.5; rm -rf "$work"' EXIT
+"$CARGO_TARGET_DIR/release/polku" --site-dir "$SITE_DIR" --database-url "sqlite://$work/polku.db" \
+  --port "$port" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+
+say "signing up $learners learners (argon2id per sign-up)"
+sign_up() { # n
+  local name="bench$1"
+  curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' \
+    --data "username=$name&password=bench-password-$1" "http://127.0.0.1:$port/api/sign_up" |
+    awk -F'[=;]' 'tolower($1) ~ /^set-cookie: polku_session$/ {print $2}' | tr -d '\r'
+}
+export -f sign_up
+export port
+seq 1 "$learners" | xargs -P 2 -I{} bash -c 'sign_up {}' >"$work/tokens"
+got=$(grep -c . "$work/tokens" || true)
+[ "$got" -eq "$learners" ] || { echo "only $got of $learners sign-ups worked" >&2; exit 1; }
+while read -r token; do
+  curl -fs -o /dev/null -H 'Sec-Fetch-Site: same-origin' -b "polku_session=$token" \
+    --data 'course=digital-basics' "http://127.0.0.1:$port/api/enrol"
+done <"$work/tokens"
+
+{
+  echo 'local tokens = {'
+  sed 's/.*/  "&",/' "$work/tokens"
+  echo '}'
+  cat <<'LUA'
+local lessons = { "devices", "browser", "email", "passwords-and-phishing" }
+local n = 0
+request = function()
+  n = n + 1
+  local token = tokens[(n % #tokens) + 1]
+  local lesson = lessons[(n % #lessons) + 1]
+  local headers = { ["Cookie"] = "polku_session=" .. token, ["Sec-Fetch-Site"] = "same-origin" }
+  if n % 3 == 0 then
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    local done = (n % 2 == 0) and "true" or "false"
+    return wrk.format("POST", "/api/mark_done", headers,
+      "course=digital-basics&lesson=" .. lesson .. "&done=" .. done)
+  end
+  return wrk.format("GET", "/courses/digital-basics/" .. lesson, headers)
+end
+LUA
+} >"$work/learners.lua"
+
+rss() { awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$server_pid/status"; }
+before=$(rss)
+say "load: $learners learners, $duration, wrk -t$threads -c$learners"
+out="$(wrk -t"$threads" -c"$learners" -d"$duration" --latency -s "$work/learners.lua" "http://127.0.0.1:$port")"
+peak=$(awk '/^VmHWM/ {print int($2 / 1024)}' "/proc/$server_pid/status")
+after=$(rss)
+echo "$out" | sed -n '/Latency Distribution/,/Requests\/sec/p'
+errors="$(grep -E 'Non-2xx|Socket errors|Timeout' <<<"$out" || true)"
+done_rows=$(sqlite3 "$work/polku.db" 'SELECT COUNT(*) FROM lesson_progress' 2>/dev/null || echo "?")
+echo "learners: $learners, duration: $duration, $(nproc) cores shared by wrk and the server"
+echo "requests/s: $(awk '/^Requests\/sec:/ {print $2}' <<<"$out"), p50 $(awk '$1=="50%" {print $2}' <<<"$out"), p99 $(awk '$1=="99%" {print $2}' <<<"$out")"
+echo "errors: ${errors:-none}"
+echo "server RSS: ${before} MiB before, ${peak} MiB peak, ${after} MiB after; lesson_progress rows: $done_rows"
