@@ -97,7 +97,9 @@ test('every page has zero axe-core violations in fi, sv and en', async () => {
     for (const lang of ['fi', 'sv', 'en']) {
       await context.addCookies([{ name: 'polku_lang', value: lang, url: BASE }]);
       for (const path of ['/', '/courses/digital-basics', '/courses/digital-basics/devices',
-        '/courses/digital-basics/passwords-and-phishing', '/no-such-page', '/courses/no-such-course']) {
+        '/courses/digital-basics/passwords-and-phishing', '/no-such-page', '/courses/no-such-course',
+        '/login', '/signup', '/reset', '/privacy', '/dashboard', '/login?error=wrong_credentials&username=x',
+        '/reset?error=reset_code_wrong']) {
         await page.goto(`${BASE}${path}`);
         await waitForHydration(page);
         assert.equal(await page.locator('html').getAttribute('lang'), lang);

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod components;
+pub mod forms;
 pub mod i18n;
 pub mod pages;
 
@@ -115,6 +116,8 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let locale = RwSignal::new(initial_locale());
     provide_context(I18n(locale));
+    let refresh = RwSignal::new(0_u32);
+    provide_context(forms::Refresh(refresh));
 
     // Effects run only in the browser: keep <html lang> in step with the
     // language switch, and mark the page as hydrated (the e2e tests wait
@@ -138,6 +141,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=title_formatter />
         <Router>
+            <FormsInPlace refresh />
             <SiteHeader />
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
@@ -161,6 +165,15 @@ pub fn App() -> impl IntoView {
             <SiteFooter />
         </Router>
     }
+}
+
+/// Hydrated: `/api/` forms are sent without a reload (see [`forms`]).
+#[component]
+fn FormsInPlace(refresh: RwSignal<u32>) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    forms::send_forms_in_place(refresh);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = refresh;
 }
 
 /// Entry point of the wasm half: hydrates the server-rendered page.

@@ -36,7 +36,7 @@ pub fn SiteHeader() -> impl IntoView {
 /// state, so it is never a link).
 #[component]
 fn UserNav() -> impl IntoView {
-    let me = Resource::new(|| (), |_| get_me());
+    let me = Resource::new(crate::forms::version, |_| get_me());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -82,3 +82,17 @@ pub fn rejection_key(code: &str) -> Key {
         _ => Key::ErrorRejected,
     }
 }
+
+/// The reason a form was refused (query parameter `param`, default
+/// `error`), announced when it appears; follows the address, so it shows
+/// after a form sent in place too.
+#[component]
+pub fn FormError(#[prop(default = "error")] param: &'static str) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        let code = query.read().get(param).unwrap_or_default();
+        (!code.is_empty()).then(|| {
+            view! { <p class="notice notice--error" role="alert">{t(rejection_key(&code))}</p> }
+        })
+    }
+}

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::admin::get_admin_home;
 use crate::components::loaded::loaded;
-use crate::components::notice::{PageTitle, rejection_key};
+use crate::components::notice::{FormError, PageTitle};
 use crate::i18n::{Key, t, tf};
 
 const ROLES: [(&str, Key); 4] = [
@@ -19,18 +19,13 @@ const ROLES: [(&str, Key); 4] = [
 /// `/admin`
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let home = Resource::new(|| (), |_| get_admin_home());
-    let error = use_query_map()
-        .read_untracked()
-        .get("error")
-        .unwrap_or_default();
+    let home = Resource::new(crate::forms::version, |_| get_admin_home());
     loaded(home, move |home| {
-        let error = error.clone();
         let courses = home.courses.clone();
         view! {
             <PageTitle key=Key::AdminHeading />
             <h1>{t(Key::AdminHeading)}</h1>
-            {(!error.is_empty()).then(|| view! { <p class="notice notice--error" role="alert">{t(rejection_key(&error))}</p> })}
+            <FormError />
             <ul class="user-list">
                 {home.users.into_iter().map(|u| {
                     let courses = courses.clone();
@@ -105,14 +100,15 @@ pub fn PrivacyPage() -> impl IntoView {
 /// `/reset`: a new password with a one-time code from a coach.
 #[component]
 pub fn ResetPage() -> impl IntoView {
-    let q = use_query_map().read_untracked();
-    let error = q.get("error").unwrap_or_default();
-    let username = q.get("username").unwrap_or_default();
+    let username = use_query_map()
+        .read_untracked()
+        .get("username")
+        .unwrap_or_default();
     view! {
         <PageTitle key=Key::ResetHeading />
         <h1>{t(Key::ResetHeading)}</h1>
         <p>{t(Key::ResetIntro)}</p>
-        {(!error.is_empty()).then(|| view! { <p class="notice notice--error" role="alert">{t(rejection_key(&error))}</p> })}
+        <FormError />
         <form method="post" action="/api/reset_password" class="stack form-narrow">
             <label for="username">{t(Key::FieldUsername)}</label>
             <input type="text" id="username" name="username" value=username required maxlength="32"

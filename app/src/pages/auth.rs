@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::accounts::get_me;
 use crate::components::loaded::loaded;
-use crate::components::notice::{PageTitle, rejection_key};
+use crate::components::notice::{FormError, PageTitle};
 use crate::i18n::{Key, t, use_locale};
 
 /// The query's value for `name`, or empty.
@@ -17,15 +17,6 @@ fn typed(name: &str) -> String {
         .read_untracked()
         .get(name)
         .unwrap_or_default()
-}
-
-/// The reason a form was refused, announced when the page loads.
-#[component]
-fn FormError() -> impl IntoView {
-    let error = typed("error");
-    (!error.is_empty()).then(|| {
-        view! { <p class="notice notice--error" role="alert" id="form-error">{t(rejection_key(&error))}</p> }
-    })
 }
 
 /// `/login`
@@ -93,9 +84,8 @@ pub fn SignupPage() -> impl IntoView {
 /// `/account`: who is signed in, password change, sign out.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let me = Resource::new(|| (), |_| get_me());
+    let me = Resource::new(crate::forms::version, |_| get_me());
     let saved = !typed("saved").is_empty();
-    let delete_error = Some(typed("delete_error")).filter(|e| !e.is_empty());
     let _ = use_locale();
     loaded(me, move |me| {
         match me {
@@ -126,7 +116,7 @@ pub fn AccountPage() -> impl IntoView {
             <p><a class="button" href="/account/export.json" download>{t(Key::AccountExport)}</a></p>
             <h2 id="delete-heading">{t(Key::AccountDeleteHeading)}</h2>
             <p>{t(Key::AccountDeleteIntro)}</p>
-            {delete_error.clone().map(|e| view! { <p class="notice notice--error" role="alert">{t(rejection_key(&e))}</p> })}
+            <FormError param="delete_error" />
             <form method="post" action="/api/delete_my_account" class="stack form-narrow" aria-labelledby="delete-heading">
                 <label for="delete-password">{t(Key::FieldCurrentPassword)}</label>
                 <input type="password" id="delete-password" name="password" required maxlength="128" autocomplete="current-password" />

@@ -13,7 +13,10 @@ use crate::i18n::{Key, t, tf, use_locale};
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     let locale = use_locale();
-    let courses = Resource::new(move || locale.get(), get_catalog);
+    let courses = Resource::new(
+        move || (locale.get(), crate::forms::version()),
+        |(l, _)| get_catalog(l),
+    );
     view! {
         <PageTitle key=Key::CatalogHeading />
         <h1>{t(Key::CatalogHeading)}</h1>

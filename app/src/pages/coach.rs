@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::coaching::{GroupView, StuckReason, get_coach_home, get_group};
 use crate::components::loaded::loaded;
-use crate::components::notice::{PageTitle, rejection_key};
+use crate::components::notice::{FormError, PageTitle};
 use crate::i18n::{Key, t, tf, use_locale};
 
 fn query(name: &str) -> String {
@@ -21,14 +21,12 @@ fn query(name: &str) -> String {
 /// `/coach`
 #[component]
 pub fn CoachHomePage() -> impl IntoView {
-    let home = Resource::new(|| (), |_| get_coach_home());
-    let error = query("error");
+    let home = Resource::new(crate::forms::version, |_| get_coach_home());
     loaded(home, move |home| {
-        let error = error.clone();
         view! {
             <PageTitle key=Key::CoachHeading />
             <h1>{t(Key::CoachHeading)}</h1>
-            {(!error.is_empty()).then(|| view! { <p class="notice notice--error" role="alert">{t(rejection_key(&error))}</p> })}
+            <FormError />
             {home.reset_code.map(|(user, code)| view! {
                 <div class="notice" role="status">
                     <p>{tf(Key::CoachResetCodeFor, vec![("username", user)])}</p>
@@ -84,9 +82,10 @@ pub fn GroupPage() -> impl IntoView {
                     .and_then(|id| id.parse().ok())
                     .unwrap_or(0),
                 locale.get(),
+                crate::forms::version(),
             )
         },
-        |(id, locale)| get_group(id, locale),
+        |(id, locale, _)| get_group(id, locale),
     );
     loaded(group, |view| view! { <GroupTable view /> })
 }
@@ -94,7 +93,6 @@ pub fn GroupPage() -> impl IntoView {
 #[component]
 fn GroupTable(view: GroupView) -> impl IntoView {
     let id = view.group.id;
-    let error = query("error");
     let added = query("added");
     let stuck_count = view.rows.iter().filter(|r| r.stuck.is_some()).count();
     let courses = view.courses.clone();
@@ -110,7 +108,7 @@ fn GroupTable(view: GroupView) -> impl IntoView {
         <p>{tf(Key::CoachJoinCode, vec![("code", view.group.join_code.clone())])}</p>
         <p>{tf(Key::CoachStuckSummary, vec![("count", stuck_count.to_string()), ("days", view.idle_days.to_string())])}</p>
         {(!added.is_empty()).then(|| view! { <p class="notice" role="status">{tf(Key::CoachAdded, vec![("username", added.clone())])}</p> })}
-        {(!error.is_empty()).then(|| view! { <p class="notice notice--error" role="alert">{t(rejection_key(&error))}</p> })}
+        <FormError />
         {if view.rows.is_empty() {
             view! { <p>{t(Key::CoachNoMembers)}</p> }.into_any()
         } else {

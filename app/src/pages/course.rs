@@ -23,9 +23,10 @@ pub fn CoursePage() -> impl IntoView {
             (
                 params.read().get("course").unwrap_or_default(),
                 locale.get(),
+                crate::forms::version(),
             )
         },
-        |(slug, locale)| async move {
+        |(slug, locale, _)| async move {
             let detail = get_course(slug.clone(), locale).await?;
             let progress = get_course_progress(slug, locale).await?;
             Ok::<_, crate::api::AppError>((detail, progress))

@@ -12,13 +12,14 @@ use crate::i18n::{Key, t, tf, use_locale};
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let locale = use_locale();
-    let dashboard = Resource::new(move || locale.get(), get_dashboard);
-    let q = leptos_router::hooks::use_query_map().read_untracked();
-    let joined = q.get("joined").unwrap_or_default();
-    let error = q.get("error").unwrap_or_default();
-    let typed = q.get("code").unwrap_or_default();
+    let dashboard = Resource::new(
+        move || (locale.get(), crate::forms::version()),
+        |(l, _)| get_dashboard(l),
+    );
     loaded(dashboard, move |d| {
-        let (joined, error, typed) = (joined.clone(), error.clone(), typed.clone());
+        let q = leptos_router::hooks::use_query_map().read_untracked();
+        let joined = q.get("joined").unwrap_or_default();
+        let typed = q.get("code").unwrap_or_default();
         view! {
             <PageTitle key=Key::DashboardHeading />
             <h1>{t(Key::DashboardHeading)}</h1>
@@ -49,7 +50,7 @@ pub fn DashboardPage() -> impl IntoView {
             <h2 id="join-group">{t(Key::JoinHeading)}</h2>
             <p>{t(Key::JoinIntro)}</p>
             {(!joined.is_empty()).then(|| view! { <p class="notice" role="status">{tf(Key::JoinDone, vec![("group", joined)])}</p> })}
-            {(!error.is_empty()).then(|| view! { <p class="notice notice--error" role="alert">{t(crate::components::notice::rejection_key(&error))}</p> })}
+            <crate::components::notice::FormError />
             <form method="post" action="/api/join_group" class="stack form-narrow" aria-labelledby="join-group">
                 <label for="join-code">{t(Key::JoinCode)}</label>
                 <input type="text" id="join-code" name="code" required maxlength="16" autocomplete="off"

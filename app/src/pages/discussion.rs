@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::AppError;
 use crate::api::discussion::{Discussion, get_discussion};
-use crate::components::notice::rejection_key;
+use crate::components::notice::FormError;
 use crate::i18n::{Key, t};
 
 /// The discussion of the lesson in the route (created with the page's
@@ -21,9 +21,10 @@ pub fn discussion_resource() -> Resource<Result<Option<Discussion>, AppError>> {
             (
                 p.get("course").unwrap_or_default(),
                 p.get("lesson").unwrap_or_default(),
+                crate::forms::version(),
             )
         },
-        |(c, l)| get_discussion(c, l),
+        |(c, l, _)| get_discussion(c, l),
     )
 }
 
@@ -35,17 +36,14 @@ pub fn LessonDiscussion(
     discussion: Resource<Result<Option<Discussion>, AppError>>,
 ) -> impl IntoView {
     let q = use_query_map().read_untracked();
-    let comment_error = q.get("comment_error").unwrap_or_default();
     let comment_typed = q.get("comment").unwrap_or_default();
-    let feedback_error = q.get("feedback_error").unwrap_or_default();
     let feedback_typed = q.get("feedback_text").unwrap_or_default();
     let feedback_sent = q.get("feedback").is_some();
     view! {
         <Suspense fallback=|| ()>
             {move || {
                 let (course, lesson) = (course.clone(), lesson.clone());
-                let (comment_error, comment_typed) = (comment_error.clone(), comment_typed.clone());
-                let (feedback_error, feedback_typed) = (feedback_error.clone(), feedback_typed.clone());
+                let (comment_typed, feedback_typed) = (comment_typed.clone(), feedback_typed.clone());
                 Suspend::new(async move {
                     let Ok(Some(d)) = discussion.await else { return ().into_any() };
                     let moderator = d.moderator;
@@ -82,7 +80,7 @@ pub fn LessonDiscussion(
                                     </ol>
                                 }.into_any()
                             }}
-                            {(!comment_error.is_empty()).then(|| view! { <p class="notice notice--error" role="alert">{t(rejection_key(&comment_error))}</p> })}
+                            <FormError param="comment_error" />
                             <form method="post" action="/api/post_comment" class="stack">
                                 <input type="hidden" name="course" value=course.clone() />
                                 <input type="hidden" name="lesson" value=lesson.clone() />
@@ -95,7 +93,7 @@ pub fn LessonDiscussion(
                             <h2 id="feedback-title">{t(Key::FeedbackHeading)}</h2>
                             <p>{t(Key::FeedbackIntro)}</p>
                             {feedback_sent.then(|| view! { <p class="notice" role="status">{t(Key::FeedbackSent)}</p> })}
-                            {(!feedback_error.is_empty()).then(|| view! { <p class="notice notice--error" role="alert">{t(rejection_key(&feedback_error))}</p> })}
+                            <FormError param="feedback_error" />
                             <form method="post" action="/api/send_feedback" class="stack">
                                 <input type="hidden" name="course" value=course />
                                 <input type="hidden" name="lesson" value=lesson />

@@ -31,9 +31,10 @@ pub fn EditorPage() -> impl IntoView {
             lang,
         )
     };
-    let editing = Resource::new(key, |(course, lesson, lang)| {
-        get_editing(course, lesson, lang)
-    });
+    let editing = Resource::new(
+        move || (key(), crate::forms::version()),
+        |((course, lesson, lang), _)| get_editing(course, lesson, lang),
+    );
     loaded(editing, move |editing| {
         let (course, lesson, lang) = key();
         view! { <EditorView editing course lesson lang /> }

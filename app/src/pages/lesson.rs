@@ -27,9 +27,10 @@ pub fn LessonPage() -> impl IntoView {
                 p.get("lesson").unwrap_or_default(),
                 locale.get(),
                 answer_from_query(&query.read()),
+                crate::forms::version(),
             )
         },
-        |(course, lesson, locale, answer)| get_lesson(course, lesson, locale, answer),
+        |(course, lesson, locale, answer, _)| get_lesson(course, lesson, locale, answer),
     );
     let discussion = discussion_resource();
     loaded(
