@@ -79,3 +79,6 @@ echo "learners: $learners, duration: $duration, $(nproc) cores shared by wrk and
 echo "requests/s: $(awk '/^Requests\/sec:/ {print $2}' <<<"$out"), p50 $(awk '$1=="50%" {print $2}' <<<"$out"), p99 $(awk '$1=="99%" {print $2}' <<<"$out")"
 echo "errors: ${errors:-none}"
 echo "server RSS: ${before} MiB before, ${peak} MiB peak, ${after} MiB after; lesson_progress rows: $done_rows"
+failed=$(grep -c 'ERROR' "$work/server.log" || true)
+echo "server errors logged: $failed"
+grep 'ERROR' "$work/server.log" | grep -v 'on_failure' | sed 's/\x1b\[[0-9;]*m//g' | sort | uniq -c | sort -rn | head -5 || true

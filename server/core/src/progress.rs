@@ -20,6 +20,9 @@ use crate::courses::{self, CatalogEntry, LessonLink};
 use crate::db::entities::{enrolments, lesson_progress, lessons, quiz_attempts, users};
 use crate::{CoreError, Language};
 
+/// A lesson read again within this many seconds is not written again.
+pub const VIEW_WRITE_INTERVAL_SECONDS: i64 = 30;
+
 /// A learner's progress in one course.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CourseProgress {
@@ -141,6 +144,16 @@ pub async fn record_view<C: ConnectionTrait>(
         });
     }
     let now = Utc::now();
+    // Reading the same lesson again within a short while changes nothing
+    // worth a write (every write waits for the disk).
+    if let Some(row) = progress_row(db, actor, lesson_id).await?
+        && now - row.last_viewed_at < chrono::Duration::seconds(VIEW_WRITE_INTERVAL_SECONDS)
+    {
+        return Ok(LessonState {
+            enrolled: true,
+            done: row.completed_at.is_some(),
+        });
+    }
     lesson_progress::Entity::insert(lesson_progress::ActiveModel {
         user_id: Set(actor.id()),
         lesson_id: Set(lesson_id),

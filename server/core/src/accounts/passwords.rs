@@ -5,6 +5,8 @@ use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
+
 use crate::CoreError;
 
 /// Shortest password accepted.
@@ -25,12 +27,55 @@ pub fn check_new(password: &str) -> Result<(), CoreError> {
     Ok(())
 }
 
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Hashing runs on a few dedicated threads (one per core, at most four),
+/// one hash at a time each: a flood of sign-ins queues up instead of
+/// taking every core and 19 MiB per attempt, and the memory the hashes
+/// use stays in those threads' allocator arenas instead of spreading over
+/// the whole blocking pool.
+fn pool() -> &'static Mutex<mpsc::Sender<Job>> {
+    static POOL: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let (sender, receiver) = mpsc::channel::<Job>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+        for n in 0..threads {
+            let receiver = Arc::clone(&receiver);
+            let _ = std::thread::Builder::new()
+                .name(format!("polku-hash-{n}"))
+                .spawn(move || {
+                    loop {
+                        let job = match receiver.lock() {
+                            Ok(queue) => queue.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+        }
+        Mutex::new(sender)
+    })
+}
+
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, CoreError> {
-    tokio::task::spawn_blocking(work)
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = done.send(work());
+    });
+    pool()
+        .lock()
+        .map_err(|_| CoreError::Internal("password pool poisoned".into()))?
+        .send(job)
+        .map_err(|_| CoreError::Internal("password pool stopped".into()))?;
+    result
         .await
-        .map_err(|e| CoreError::Internal(format!("password task: {e}")))
+        .map_err(|_| CoreError::Internal("password task failed".into()))
 }
 
 /// The PHC string of an argon2id hash of `password` with a random salt.
