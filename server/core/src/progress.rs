@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -206,30 +206,33 @@ pub async fn set_done<C: ConnectionTrait>(
     let (course_id, lesson_id) = locate(db, course_slug, lesson_slug).await?;
     enrol_id(db, actor, course_id).await?;
     let now = Utc::now();
-    let completed = done.then_some(now);
-    match progress_row(db, actor, lesson_id).await? {
-        Some(row) => {
-            let keep = row.completed_at;
-            let mut row: lesson_progress::ActiveModel = row.into();
-            row.last_viewed_at = Set(now);
-            // Marking done again keeps the first completion time.
-            row.completed_at = Set(if done { keep.or(completed) } else { None });
-            row.update(db).await?;
-        }
-        None => {
-            lesson_progress::ActiveModel {
-                user_id: Set(actor.id()),
-                lesson_id: Set(lesson_id),
-                course_id: Set(course_id),
-                first_viewed_at: Set(now),
-                last_viewed_at: Set(now),
-                completed_at: Set(completed),
-                ..Default::default()
-            }
-            .insert(db)
-            .await?;
-        }
-    }
+    // One statement, so two requests at once cannot both insert; marking
+    // done again keeps the first completion time.
+    let completed = if done {
+        Expr::cust("COALESCE(lesson_progress.completed_at, excluded.completed_at)")
+    } else {
+        Expr::value(Option::<chrono::DateTime<Utc>>::None)
+    };
+    lesson_progress::Entity::insert(lesson_progress::ActiveModel {
+        user_id: Set(actor.id()),
+        lesson_id: Set(lesson_id),
+        course_id: Set(course_id),
+        first_viewed_at: Set(now),
+        last_viewed_at: Set(now),
+        completed_at: Set(done.then_some(now)),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([
+            lesson_progress::Column::UserId,
+            lesson_progress::Column::LessonId,
+        ])
+        .update_column(lesson_progress::Column::LastViewedAt)
+        .value(lesson_progress::Column::CompletedAt, completed)
+        .to_owned(),
+    )
+    .exec(db)
+    .await?;
     touch(db, actor).await
 }
 
