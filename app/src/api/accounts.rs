@@ -91,14 +91,6 @@ pub mod session {
     }
 }
 
-#[cfg(feature = "ssr")]
-fn back_to(path: &str, pairs: &[(&str, &str)]) {
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
-        .finish();
-    leptos_axum::redirect(&format!("{path}?{query}"));
-}
-
 /// `POST /api/get_me`: the signed-in person, or `None`.
 #[server(prefix = "/api", endpoint = "get_me")]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
@@ -134,7 +126,7 @@ pub async fn sign_up(
             session::start(&started.token)?;
             leptos_axum::redirect(super::safe_next(&next, "/dashboard"));
         }
-        Err(polku_core::CoreError::Rejected(code)) => back_to(
+        Err(polku_core::CoreError::Rejected(code)) => super::redirect_with(
             "/signup",
             &[
                 ("error", code),
@@ -166,7 +158,7 @@ pub async fn log_in(
         }
         Err(polku_core::CoreError::Rejected(code)) => {
             tracing::info!(reason = code, "sign-in refused");
-            back_to(
+            super::redirect_with(
                 "/login",
                 &[
                     ("error", code),
@@ -203,7 +195,9 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
             session::start(&started.token)?;
             leptos_axum::redirect("/account?saved=password");
         }
-        Err(polku_core::CoreError::Rejected(code)) => back_to("/account", &[("error", code)]),
+        Err(polku_core::CoreError::Rejected(code)) => {
+            super::redirect_with("/account", &[("error", code)])
+        }
         Err(other) => return Err(other.into()),
     }
     Ok(())

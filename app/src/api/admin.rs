@@ -33,14 +33,6 @@ pub struct AdminHome {
     pub courses: Vec<String>,
 }
 
-#[cfg(feature = "ssr")]
-fn back(path: &str, pairs: &[(&str, &str)]) {
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
-        .finish();
-    leptos_axum::redirect(&format!("{path}?{query}"));
-}
-
 /// `POST /api/get_admin_home`: every account (admins only).
 #[server(prefix = "/api", endpoint = "get_admin_home")]
 pub async fn get_admin_home() -> Result<AdminHome, AppError> {
@@ -76,8 +68,10 @@ pub async fn set_role(user: i32, role: String) -> Result<(), AppError> {
     let role = polku_core::accounts::Role::from_code(&role)
         .ok_or(AppError::Rejected("role_unknown".into()))?;
     match polku_core::accounts::admin::set_role(&db, &actor, user, role).await {
-        Ok(()) => back("/admin", &[("saved", "role")]),
-        Err(polku_core::CoreError::Rejected(code)) => back("/admin", &[("error", code)]),
+        Ok(()) => super::redirect_with("/admin", &[("saved", "role")]),
+        Err(polku_core::CoreError::Rejected(code)) => {
+            super::redirect_with("/admin", &[("error", code)])
+        }
         Err(other) => return Err(other.into()),
     }
     Ok(())
@@ -90,7 +84,7 @@ pub async fn set_author(user: i32, course: String, author: bool) -> Result<(), A
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
     polku_core::accounts::admin::set_course_author(&db, &actor, user, &course, author).await?;
-    back("/admin", &[("saved", "author")]);
+    super::redirect_with("/admin", &[("saved", "author")]);
     Ok(())
 }
 
@@ -100,8 +94,10 @@ pub async fn delete_user(user: i32) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
     match polku_core::privacy::delete_account(&db, &actor, user).await {
-        Ok(()) => back("/admin", &[("saved", "deleted")]),
-        Err(polku_core::CoreError::Rejected(code)) => back("/admin", &[("error", code)]),
+        Ok(()) => super::redirect_with("/admin", &[("saved", "deleted")]),
+        Err(polku_core::CoreError::Rejected(code)) => {
+            super::redirect_with("/admin", &[("error", code)])
+        }
         Err(other) => return Err(other.into()),
     }
     Ok(())
@@ -116,7 +112,7 @@ pub async fn delete_my_account(password: String) -> Result<(), AppError> {
     if let Err(err) = polku_core::accounts::confirm_password(&db, &actor, &password).await {
         return match err {
             polku_core::CoreError::Rejected(code) => {
-                back("/account", &[("delete_error", code)]);
+                super::redirect_with("/account", &[("delete_error", code)]);
                 Ok(())
             }
             other => Err(other.into()),
@@ -125,9 +121,11 @@ pub async fn delete_my_account(password: String) -> Result<(), AppError> {
     match polku_core::privacy::delete_account(&db, &actor, actor.id()).await {
         Ok(()) => {
             super::accounts::session::clear()?;
-            back("/", &[("deleted", "1")]);
+            super::redirect_with("/", &[("deleted", "1")]);
         }
-        Err(polku_core::CoreError::Rejected(code)) => back("/account", &[("delete_error", code)]),
+        Err(polku_core::CoreError::Rejected(code)) => {
+            super::redirect_with("/account", &[("delete_error", code)])
+        }
         Err(other) => return Err(other.into()),
     }
     Ok(())
@@ -143,7 +141,7 @@ pub async fn reset_password(username: String, code: String, new: String) -> Resu
             super::accounts::session::start(&started.token)?;
             leptos_axum::redirect("/dashboard");
         }
-        Err(polku_core::CoreError::Rejected(reason)) => back(
+        Err(polku_core::CoreError::Rejected(reason)) => super::redirect_with(
             "/reset",
             &[("error", reason), ("username", username.trim())],
         ),

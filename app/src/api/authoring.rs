@@ -306,12 +306,14 @@ pub async fn create_lesson(course: String, slug: String, title: String) -> Resul
         Ok(()) => server::go(&format!("/author/courses/{course}/{}", slug.trim())),
         Err(polku_core::CoreError::Invalid(_)) => {
             // Back to the form, with what was typed and the reason.
-            let query = serde_urlencoded_pairs(&[
-                ("slug", slug.as_str()),
-                ("title", title.as_str()),
-                ("error", "invalid"),
-            ]);
-            server::go(&format!("/author/courses/{course}?{query}"));
+            super::redirect_with(
+                &format!("/author/courses/{course}"),
+                &[
+                    ("slug", slug.as_str()),
+                    ("title", title.as_str()),
+                    ("error", "invalid"),
+                ],
+            );
         }
         Err(other) => return Err(other.into()),
     }
@@ -330,11 +332,4 @@ pub async fn move_lesson(
     polku_core::authoring::move_lesson(&db, &grant, &course, &lesson, direction == "up").await?;
     server::go(&format!("/author/courses/{course}#lesson-{lesson}"));
     Ok(())
-}
-
-#[cfg(feature = "ssr")]
-fn serde_urlencoded_pairs(pairs: &[(&str, &str)]) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
 }

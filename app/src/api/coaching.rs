@@ -90,18 +90,6 @@ fn card(g: polku_core::coaching::GroupSummary) -> GroupCard {
     }
 }
 
-#[cfg(feature = "ssr")]
-fn back(path: &str, pairs: &[(&str, &str)]) {
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
-        .finish();
-    leptos_axum::redirect(&if query.is_empty() {
-        path.to_owned()
-    } else {
-        format!("{path}?{query}")
-    });
-}
-
 /// `POST /api/get_coach_home`: the coach's groups (and a reset code just
 /// made, read once from its cookie).
 #[server(prefix = "/api", endpoint = "get_coach_home")]
@@ -132,9 +120,9 @@ pub async fn create_group(name: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
     match polku_core::coaching::create_group(&db, &actor, &name).await {
-        Ok(g) => back(&format!("/coach/groups/{}", g.id), &[]),
+        Ok(g) => super::redirect_with(&format!("/coach/groups/{}", g.id), &[]),
         Err(polku_core::CoreError::Rejected(code)) => {
-            back("/coach", &[("error", code), ("name", &name)])
+            super::redirect_with("/coach", &[("error", code), ("name", &name)])
         }
         Err(other) => return Err(other.into()),
     }
@@ -187,9 +175,9 @@ pub async fn add_member(group: i32, username: String) -> Result<(), AppError> {
     let db = super::courses::convert::db()?;
     let path = format!("/coach/groups/{group}");
     match polku_core::coaching::add_member(&db, &actor, group, &username).await {
-        Ok(()) => back(&path, &[("added", username.trim())]),
+        Ok(()) => super::redirect_with(&path, &[("added", username.trim())]),
         Err(polku_core::CoreError::Rejected(code)) => {
-            back(&path, &[("error", code), ("username", &username)])
+            super::redirect_with(&path, &[("error", code), ("username", &username)])
         }
         Err(other) => return Err(other.into()),
     }
@@ -202,7 +190,7 @@ pub async fn remove_member(group: i32, user: i32) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
     polku_core::coaching::remove_member(&db, &actor, group, user).await?;
-    back(&format!("/coach/groups/{group}"), &[]);
+    super::redirect_with(&format!("/coach/groups/{group}"), &[]);
     Ok(())
 }
 
@@ -212,9 +200,9 @@ pub async fn join_group(code: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
     match polku_core::coaching::join(&db, &actor, &code).await {
-        Ok(name) => back("/dashboard", &[("joined", &name)]),
+        Ok(name) => super::redirect_with("/dashboard", &[("joined", &name)]),
         Err(polku_core::CoreError::Rejected(code_)) => {
-            back("/dashboard", &[("error", code_), ("code", &code)])
+            super::redirect_with("/dashboard", &[("error", code_), ("code", &code)])
         }
         Err(other) => return Err(other.into()),
     }
@@ -234,12 +222,12 @@ pub async fn make_reset_code(username: String) -> Result<(), AppError> {
             super::accounts::session::set_cookie(format!(
                 "{FLASH_COOKIE}={user}:{code}; Path=/coach; Max-Age=300; HttpOnly; SameSite=Strict"
             ))?;
-            back("/coach", &[]);
+            super::redirect_with("/coach", &[]);
         }
         Err(polku_core::CoreError::Rejected(code)) => {
-            back("/coach", &[("error", code), ("username", &username)])
+            super::redirect_with("/coach", &[("error", code), ("username", &username)])
         }
-        Err(polku_core::CoreError::Forbidden) => back(
+        Err(polku_core::CoreError::Forbidden) => super::redirect_with(
             "/coach",
             &[("error", "not_your_learner"), ("username", &username)],
         ),

@@ -51,7 +51,12 @@ fn back(course: &str, lesson: &str, pairs: &[(&str, &str)], anchor: &str) {
     let query = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
         .finish();
-    leptos_axum::redirect(&format!("/courses/{course}/{lesson}?{query}#{anchor}"));
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    leptos_axum::redirect(&format!("/courses/{course}/{lesson}{query}#{anchor}"));
 }
 
 /// `POST /api/get_discussion`: a lesson's comments; `None` when signed

@@ -74,6 +74,20 @@ pub fn safe_next<'a>(next: &'a str, fallback: &'a str) -> &'a str {
     if ok { next } else { fallback }
 }
 
+/// Sends a form posted without JavaScript on to `path` with `pairs` (the
+/// empty ones left out) in the query.
+#[cfg(feature = "ssr")]
+pub fn redirect_with(path: &str, pairs: &[(&str, &str)]) {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
+        .finish();
+    if query.is_empty() {
+        leptos_axum::redirect(path);
+    } else {
+        leptos_axum::redirect(&format!("{path}?{query}"));
+    }
+}
+
 /// The value of cookie `name` in request headers, if any.
 #[cfg(feature = "ssr")]
 pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {

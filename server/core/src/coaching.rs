@@ -119,14 +119,7 @@ async fn coached<C: ConnectionTrait>(
 }
 
 fn join_code() -> Result<String, CoreError> {
-    // 8 characters without look-alikes (0/O, 1/I/L): easy to read aloud.
-    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|e| CoreError::Internal(format!("random: {e}")))?;
-    Ok(bytes
-        .iter()
-        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-        .collect())
+    crate::accounts::random_code(8)
 }
 
 async fn members_of<C: ConnectionTrait>(db: &C, group_id: i32) -> Result<Vec<i32>, CoreError> {

@@ -12,7 +12,7 @@ use sea_orm::{
 use crate::accounts::{Actor, Role};
 use crate::authoring::AuthorGrant;
 use crate::courses;
-use crate::db::entities::{comments, feedback, lessons, users};
+use crate::db::entities::{comments, feedback, users};
 use crate::{CoreError, Language};
 
 /// Longest comment or feedback message, in characters.
@@ -65,22 +65,6 @@ fn message(body: &str) -> Result<String, CoreError> {
     Ok(body.to_owned())
 }
 
-async fn lesson_id<C: ConnectionTrait>(
-    db: &C,
-    course: &str,
-    lesson: &str,
-) -> Result<i32, CoreError> {
-    let (course, _) = courses::find_course(db, course).await?;
-    lessons::Entity::find()
-        .filter(lessons::Column::CourseId.eq(course.id))
-        .filter(lessons::Column::Slug.eq(lesson))
-        .filter(lessons::Column::Archived.eq(false))
-        .one(db)
-        .await?
-        .map(|l| l.id)
-        .ok_or(CoreError::NotFound)
-}
-
 /// The comments of a lesson, oldest first (hidden ones for staff only).
 pub async fn comments<C: ConnectionTrait>(
     db: &C,
@@ -88,7 +72,7 @@ pub async fn comments<C: ConnectionTrait>(
     course: &str,
     lesson: &str,
 ) -> Result<Vec<CommentView>, CoreError> {
-    let id = lesson_id(db, course, lesson).await?;
+    let (_, id) = courses::locate(db, course, lesson).await?;
     let mut query = comments::Entity::find()
         .filter(comments::Column::LessonId.eq(id))
         .order_by_asc(comments::Column::CreatedAt)
@@ -121,7 +105,7 @@ pub async fn post_comment<C: ConnectionTrait>(
     body: &str,
 ) -> Result<(), CoreError> {
     let body = message(body)?;
-    let id = lesson_id(db, course, lesson).await?;
+    let (_, id) = courses::locate(db, course, lesson).await?;
     comments::ActiveModel {
         lesson_id: Set(id),
         user_id: Set(actor.id()),
@@ -164,7 +148,7 @@ pub async fn send_feedback<C: ConnectionTrait>(
     body: &str,
 ) -> Result<(), CoreError> {
     let body = message(body)?;
-    let id = lesson_id(db, course, lesson).await?;
+    let (_, id) = courses::locate(db, course, lesson).await?;
     feedback::ActiveModel {
         lesson_id: Set(id),
         user_id: Set(actor.id()),

@@ -17,7 +17,7 @@ use sea_orm::{
 use crate::accounts::Actor;
 use crate::content::quiz::{Answer, Grade};
 use crate::courses::{self, CatalogEntry, LessonLink};
-use crate::db::entities::{enrolments, lesson_progress, lessons, quiz_attempts, users};
+use crate::db::entities::{enrolments, lesson_progress, quiz_attempts, users};
 use crate::{CoreError, Language};
 
 /// A lesson read again within this many seconds is not written again.
@@ -57,22 +57,6 @@ pub struct LessonState {
     pub enrolled: bool,
     /// Marked as done.
     pub done: bool,
-}
-
-async fn locate<C: ConnectionTrait>(
-    db: &C,
-    course_slug: &str,
-    lesson_slug: &str,
-) -> Result<(i32, i32), CoreError> {
-    let (course, _) = courses::find_course(db, course_slug).await?;
-    let lesson = lessons::Entity::find()
-        .filter(lessons::Column::CourseId.eq(course.id))
-        .filter(lessons::Column::Slug.eq(lesson_slug))
-        .filter(lessons::Column::Archived.eq(false))
-        .one(db)
-        .await?
-        .ok_or(CoreError::NotFound)?;
-    Ok((course.id, lesson.id))
 }
 
 async fn is_enrolled<C: ConnectionTrait>(
@@ -136,7 +120,7 @@ pub async fn record_view<C: ConnectionTrait>(
     course_slug: &str,
     lesson_slug: &str,
 ) -> Result<LessonState, CoreError> {
-    let (course_id, lesson_id) = locate(db, course_slug, lesson_slug).await?;
+    let (course_id, lesson_id) = courses::locate(db, course_slug, lesson_slug).await?;
     if !is_enrolled(db, actor, course_id).await? {
         return Ok(LessonState {
             enrolled: false,
@@ -203,7 +187,7 @@ pub async fn set_done<C: ConnectionTrait>(
     lesson_slug: &str,
     done: bool,
 ) -> Result<(), CoreError> {
-    let (course_id, lesson_id) = locate(db, course_slug, lesson_slug).await?;
+    let (course_id, lesson_id) = courses::locate(db, course_slug, lesson_slug).await?;
     enrol_id(db, actor, course_id).await?;
     let now = Utc::now();
     // One statement, so two requests at once cannot both insert; marking
@@ -248,7 +232,7 @@ pub async fn answer_quiz<C: ConnectionTrait>(
     answer: &Answer,
 ) -> Result<Grade, CoreError> {
     let grade = courses::check_quiz(db, course_slug, lesson_slug, language, index, answer).await?;
-    let (course_id, lesson_id) = locate(db, course_slug, lesson_slug).await?;
+    let (course_id, lesson_id) = courses::locate(db, course_slug, lesson_slug).await?;
     enrol_id(db, actor, course_id).await?;
     quiz_attempts::ActiveModel {
         user_id: Set(actor.id()),
@@ -343,7 +327,7 @@ pub async fn lesson_state<C: ConnectionTrait>(
     course_slug: &str,
     lesson_slug: &str,
 ) -> Result<LessonState, CoreError> {
-    let (course_id, lesson_id) = locate(db, course_slug, lesson_slug).await?;
+    let (course_id, lesson_id) = courses::locate(db, course_slug, lesson_slug).await?;
     let enrolled = is_enrolled(db, actor, course_id).await?;
     let done = progress_row(db, actor, lesson_id)
         .await?

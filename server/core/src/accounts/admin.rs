@@ -167,13 +167,7 @@ pub async fn create_reset_code<C: ConnectionTrait>(
         return Err(CoreError::Forbidden);
     }
     // 12 characters from 31 (about 59 bits), grouped 4-4-4 to read aloud.
-    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    let mut bytes = [0u8; 12];
-    getrandom::fill(&mut bytes).map_err(|e| CoreError::Internal(format!("random: {e}")))?;
-    let raw: String = bytes
-        .iter()
-        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-        .collect();
+    let raw = super::random_code(12)?;
     let code = format!("{}-{}-{}", &raw[0..4], &raw[4..8], &raw[8..12]);
     reset_codes::Entity::delete_many()
         .filter(reset_codes::Column::UserId.eq(user.id))

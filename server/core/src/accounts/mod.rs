@@ -112,6 +112,18 @@ impl Actor {
     }
 }
 
+/// A random code of `len` characters without look-alikes (no 0/O, 1/I/L),
+/// easy to read aloud and type on a phone.
+pub(crate) fn random_code(len: usize) -> Result<String, CoreError> {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut bytes = vec![0u8; len];
+    getrandom::fill(&mut bytes).map_err(|e| CoreError::Internal(format!("random: {e}")))?;
+    Ok(bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect())
+}
+
 /// The sign-in throttle's key for a username (a hash, not the name).
 pub fn throttle_key(username: &str) -> String {
     throttle::key(username)

@@ -217,6 +217,33 @@ pub(crate) async fn find_course<C: ConnectionTrait>(
     found.pop().ok_or(CoreError::NotFound)
 }
 
+/// A lesson of a course that is not archived.
+pub(crate) async fn active_lesson<C: ConnectionTrait>(
+    db: &C,
+    course_id: i32,
+    slug: &str,
+) -> Result<lessons::Model, CoreError> {
+    lessons::Entity::find()
+        .filter(lessons::Column::CourseId.eq(course_id))
+        .filter(lessons::Column::Slug.eq(slug))
+        .filter(lessons::Column::Archived.eq(false))
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)
+}
+
+/// The ids of (course, lesson) by their slugs; archived lessons are not
+/// found.
+pub(crate) async fn locate<C: ConnectionTrait>(
+    db: &C,
+    course_slug: &str,
+    lesson_slug: &str,
+) -> Result<(i32, i32), CoreError> {
+    let (course, _) = find_course(db, course_slug).await?;
+    let lesson = active_lesson(db, course.id, lesson_slug).await?;
+    Ok((course.id, lesson.id))
+}
+
 /// A course's lessons that are not archived, in course order.
 pub(crate) async fn active_lessons<C: ConnectionTrait>(
     db: &C,
@@ -372,13 +399,7 @@ pub async fn check_quiz<C: ConnectionTrait>(
 ) -> Result<Grade, CoreError> {
     let (course, _) = find_course(db, course_slug).await?;
     let fallback = default_language(&course);
-    let lesson = lessons::Entity::find()
-        .filter(lessons::Column::CourseId.eq(course.id))
-        .filter(lessons::Column::Slug.eq(lesson_slug))
-        .filter(lessons::Column::Archived.eq(false))
-        .one(db)
-        .await?
-        .ok_or(CoreError::NotFound)?;
+    let lesson = active_lesson(db, course.id, lesson_slug).await?;
     let variants = lesson_texts::Entity::find()
         .filter(lesson_texts::Column::LessonId.eq(lesson.id))
         .filter(lesson_texts::Column::Language.is_in([language.code(), fallback.code()]))
