@@ -130,12 +130,14 @@ pub async fn record_view<C: ConnectionTrait>(
     let now = Utc::now();
     // Reading the same lesson again within a short while changes nothing
     // worth a write (every write waits for the disk).
-    if let Some(row) = progress_row(db, actor, lesson_id).await?
-        && now - row.last_viewed_at < chrono::Duration::seconds(VIEW_WRITE_INTERVAL_SECONDS)
-    {
+    let existing = progress_row(db, actor, lesson_id).await?;
+    let done = existing.as_ref().is_some_and(|r| r.completed_at.is_some());
+    if existing.is_some_and(|row| {
+        now - row.last_viewed_at < chrono::Duration::seconds(VIEW_WRITE_INTERVAL_SECONDS)
+    }) {
         return Ok(LessonState {
             enrolled: true,
-            done: row.completed_at.is_some(),
+            done,
         });
     }
     lesson_progress::Entity::insert(lesson_progress::ActiveModel {
@@ -157,10 +159,8 @@ pub async fn record_view<C: ConnectionTrait>(
     )
     .exec(db)
     .await?;
+    // The upsert leaves `completed_at` alone: `done` read above holds.
     touch(db, actor).await?;
-    let done = progress_row(db, actor, lesson_id)
-        .await?
-        .is_some_and(|r| r.completed_at.is_some());
     Ok(LessonState {
         enrolled: true,
         done,

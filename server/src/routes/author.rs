@@ -1,9 +1,7 @@
 //! Signing in to authoring with the admin token (plain form posts), and the
 //! course export download.
 
-use app::api::accounts::SESSION_COOKIE;
 use app::api::authoring::{AUTHOR_COOKIE, author_cookie};
-use app::api::cookie;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -65,12 +63,9 @@ pub async fn export_zip(
         .and_then(|t| t.grant(author_cookie(&headers).as_deref()))
     {
         Some(grant) => Some(grant),
-        None => match cookie(&headers, SESSION_COOKIE) {
-            Some(token) => match polku_core::accounts::authenticate(&state.db, &token).await {
-                Ok(Some(actor)) => AuthorGrant::for_actor(&state.db, &actor).await.ok(),
-                _ => None,
-            },
-            None => None,
+        None => match super::request_actor(&state, &headers).await {
+            Ok(Some(actor)) => AuthorGrant::for_actor(&state.db, &actor).await.ok(),
+            _ => None,
         },
     };
     let allowed = match &grant {

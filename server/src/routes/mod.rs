@@ -45,6 +45,28 @@ pub struct AppState {
     pub stuck_rule: StuckRule,
 }
 
+/// The interface language of a request: cookie, else `Accept-Language`.
+pub(crate) fn request_locale(headers: &http::HeaderMap) -> app::i18n::Locale {
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    app::i18n::Locale::negotiate(header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
+}
+
+/// The person signed in on this request, if any (the plain routes' twin of
+/// the server functions' `session::actor`).
+pub(crate) async fn request_actor(
+    state: &AppState,
+    headers: &http::HeaderMap,
+) -> Result<Option<polku_core::accounts::Actor>, polku_core::CoreError> {
+    match app::api::cookie(headers, app::api::accounts::SESSION_COOKIE) {
+        Some(token) => polku_core::accounts::authenticate(&state.db, &token).await,
+        None => Ok(None),
+    }
+}
+
 /// Request bodies larger than this are refused (413).
 const BODY_LIMIT: usize = 256 * 1024;
 

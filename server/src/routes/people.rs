@@ -3,23 +3,19 @@
 //! (`GET /admin/users/{id}/export.json`), and a group table as CSV for its
 //! coach (`GET /coach/groups/{id}/table.csv`).
 
-use app::api::accounts::SESSION_COOKIE;
-use app::api::cookie;
-use app::i18n::{Key, Locale, fill};
+use app::i18n::{Key, fill};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE};
+use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use http::{HeaderMap, StatusCode};
-use polku_core::accounts::{self, Actor};
+use polku_core::accounts::Actor;
 use polku_core::coaching::{self, Stuck};
-use polku_core::{CoreError, Language, privacy};
+use polku_core::{CoreError, privacy};
 
 use super::AppState;
 
 async fn actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, Response> {
-    let token =
-        cookie(headers, SESSION_COOKIE).ok_or_else(|| StatusCode::UNAUTHORIZED.into_response())?;
-    match accounts::authenticate(&state.db, &token).await {
+    match super::request_actor(state, headers).await {
         Ok(Some(actor)) => Ok(actor),
         Ok(None) => Err(StatusCode::UNAUTHORIZED.into_response()),
         Err(err) => Err(failure(err)),
@@ -36,15 +32,6 @@ fn failure(err: CoreError) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
-}
-
-fn locale(headers: &HeaderMap) -> Locale {
-    let header = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &http::HeaderValue| v.to_str().ok())
-    };
-    Locale::negotiate(header(COOKIE), header(ACCEPT_LANGUAGE))
 }
 
 fn download(content_type: &str, name: &str, body: Vec<u8>) -> Response {
@@ -104,12 +91,8 @@ pub async fn group_csv(
         Ok(actor) => actor,
         Err(response) => return response,
     };
-    let locale = locale(&headers);
-    let language = match locale {
-        Locale::Fi => Language::Fi,
-        Locale::Sv => Language::Sv,
-        Locale::En => Language::En,
-    };
+    let locale = super::request_locale(&headers);
+    let language = app::api::courses::convert::language(locale);
     let table = match coaching::group_table(
         &state.db,
         &actor,

@@ -3,15 +3,12 @@
 //! browser goes to the lesson with the answer in the query, where the
 //! verdict is shown (a GET that records nothing, so reloading it is safe).
 
-use app::api::accounts::SESSION_COOKIE;
-use app::api::{QuizAnswer, cookie};
-use app::i18n::Locale;
+use app::api::QuizAnswer;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::HeaderMap;
-use http::header::{ACCEPT_LANGUAGE, COOKIE};
-use polku_core::{CoreError, Language, accounts, progress};
+use polku_core::{CoreError, progress};
 
 use super::AppState;
 
@@ -61,21 +58,8 @@ pub async fn answer(
     let Some(answer) = parse(&body) else {
         return Redirect::to(&format!("/courses/{course}/{lesson}")).into_response();
     };
-    let header = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &http::HeaderValue| v.to_str().ok())
-    };
-    let language = match Locale::negotiate(header(COOKIE), header(ACCEPT_LANGUAGE)) {
-        Locale::Fi => Language::Fi,
-        Locale::Sv => Language::Sv,
-        Locale::En => Language::En,
-    };
-    let token = cookie(&headers, SESSION_COOKIE);
-    let actor = match token {
-        Some(token) => accounts::authenticate(&state.db, &token).await,
-        None => Ok(None),
-    };
+    let language = app::api::courses::convert::language(super::request_locale(&headers));
+    let actor = super::request_actor(&state, &headers).await;
     let recorded = match actor {
         // Signed out (e.g. the session ended): shown, not recorded.
         Ok(None) => Ok(()),
