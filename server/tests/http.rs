@@ -9,8 +9,17 @@ use common::{app, get};
 use http::{Request, StatusCode, header};
 use tower::ServiceExt;
 
+/// The tests of this binary take turns: each builds its own router on its
+/// own runtime, and Leptos' process-wide state (the executor, the
+/// server-function registry) made page renders in parallel routers of one
+/// process stall now and then (a 408 after the 30 s timeout). The server
+/// itself runs one router; `concurrency.rs` renders pages in parallel
+/// within it.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test]
 async fn healthz_answers_ok() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let (app, _dir) = app().await;
     let (status, _, body) = get(&app, "/healthz", None).await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
@@ -18,6 +27,7 @@ async fn healthz_answers_ok() {
 
 #[tokio::test]
 async fn catalog_course_and_lesson_render_on_the_server() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let (app, _dir) = app().await;
     let (status, headers, body) = get(&app, "/", None).await;
     assert_eq!(status, StatusCode::OK);
@@ -62,6 +72,7 @@ async fn catalog_course_and_lesson_render_on_the_server() {
 
 #[tokio::test]
 async fn language_comes_from_the_cookie() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let (app, _dir) = app().await;
     let (_, _, body) = get(
         &app,
@@ -82,6 +93,7 @@ async fn language_comes_from_the_cookie() {
 
 #[tokio::test]
 async fn unknown_pages_are_404() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let (app, _dir) = app().await;
     for path in [
         "/no-such-page",
@@ -96,6 +108,7 @@ async fn unknown_pages_are_404() {
 
 #[tokio::test]
 async fn language_form_sets_the_cookie_and_redirects_back() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let (app, _dir) = app().await;
     let request = Request::post("/lang")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -132,6 +145,7 @@ async fn language_form_sets_the_cookie_and_redirects_back() {
 
 #[tokio::test]
 async fn cross_site_posts_are_refused() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let (app, _dir) = app().await;
     for (name, value) in [
         ("sec-fetch-site", "cross-site"),
