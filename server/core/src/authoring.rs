@@ -70,6 +70,11 @@ impl AuthorGrant {
         }
     }
 
+    /// The course ids covered; `None`: every course.
+    pub fn course_ids(&self) -> Option<&[i32]> {
+        self.courses.as_deref()
+    }
+
     /// Whether the grant covers course `id`.
     pub fn covers(&self, id: i32) -> bool {
         self.courses.as_ref().is_none_or(|ids| ids.contains(&id))
@@ -431,6 +436,7 @@ async fn save_text(
                 objectives: Vec::new(),
                 quizzes: Vec::new(),
                 headings: Vec::new(),
+                sections: Vec::new(),
                 source_hash: String::new(),
             }
         }
@@ -440,6 +446,7 @@ async fn save_text(
     let txn = db.begin().await?;
     let revision =
         revisions::insert(&txn, lesson.id, &variant, Origin::Editor, publishable).await?;
+    revisions::touch_course(&txn, course.id).await?;
     txn.commit().await?;
     Ok(Saved {
         number: revision.number,
@@ -577,6 +584,7 @@ pub async fn move_lesson(
         .update(&txn)
         .await?;
     }
+    revisions::touch_course(&txn, course.id).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod language;
 pub mod privacy;
 pub mod progress;
+pub mod search;
 
 pub use error::CoreError;
 pub use language::Language;

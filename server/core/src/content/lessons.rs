@@ -231,6 +231,7 @@ pub fn lesson_from_text(
         objectives: front.objectives,
         quizzes: rendered.quizzes,
         headings: rendered.headings,
+        sections: rendered.sections,
         source_hash: format!("{:x}", Sha256::digest(text.as_bytes())),
     };
     (Some(variant), problems)

@@ -87,6 +87,18 @@ pub struct Heading {
     pub anchor: String,
 }
 
+/// The plain text of a lesson part: what comes before the first heading
+/// (`anchor` none) or under one heading. For search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    /// The heading's anchor (`h-…`), none before the first heading.
+    pub anchor: Option<String>,
+    /// The heading's text, empty before the first heading.
+    pub heading: String,
+    /// The text without markup; blocks end with a line break.
+    pub text: String,
+}
+
 /// A rendered lesson body.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rendered {
@@ -96,6 +108,9 @@ pub struct Rendered {
     pub quizzes: Vec<Quiz>,
     /// Headings in order.
     pub headings: Vec<Heading>,
+    /// The text without markup, by heading (quizzes, exercises, videos and
+    /// image descriptions left out). Never empty: the first has no anchor.
+    pub sections: Vec<Section>,
     /// Problems as (file line, message); the rest still renders.
     pub problems: Vec<(usize, String)>,
 }
@@ -209,7 +224,10 @@ pub fn resolve_media(ctx: &RenderContext<'_>, reference: &str) -> Result<String,
 /// Renders a lesson body: Polku's blocks, callouts, images (alt text
 /// required, local media only), heading anchors; author HTML sanitised.
 pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
-    let mut out = Rendered::default();
+    let mut out = Rendered {
+        sections: vec![Section::default()],
+        ..Rendered::default()
+    };
     let mut segment: Vec<Event<'_>> = Vec::new();
     let mut depth = 0usize;
     let mut exercises = 0usize;
@@ -351,6 +369,11 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
                         text: text.trim().to_owned(),
                         anchor: format!("h-{anchor}"),
                     });
+                    out.sections.push(Section {
+                        anchor: Some(format!("h-{anchor}")),
+                        heading: text.trim().to_owned(),
+                        text: String::new(),
+                    });
                 }
             }
             Event::Start(Tag::Image {
@@ -367,6 +390,14 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
             Event::Text(ref t) | Event::Code(ref t) => {
                 if let Some((_, _, text)) = &mut heading {
                     text.push_str(t);
+                } else if let Some(section) = out.sections.last_mut() {
+                    section.text.push_str(t);
+                }
+                segment.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(section) = out.sections.last_mut() {
+                    section.text.push(' ');
                 }
                 segment.push(event);
             }
@@ -374,8 +405,21 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
                 depth += 1;
                 segment.push(event);
             }
-            Event::End(_) => {
+            Event::End(end) => {
                 depth = depth.saturating_sub(1);
+                if matches!(
+                    end,
+                    TagEnd::Paragraph
+                        | TagEnd::Item
+                        | TagEnd::TableCell
+                        | TagEnd::CodeBlock
+                        | TagEnd::BlockQuote(_)
+                ) && let Some(section) = out.sections.last_mut()
+                    && !section.text.ends_with(['\n', ' '])
+                    && !section.text.is_empty()
+                {
+                    section.text.push('\n');
+                }
                 segment.push(event);
             }
             other => segment.push(other),

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::Language;
 
 pub use lessons::{lesson_from_text, text_for_export, valid_slug};
-pub use markdown::{Heading, RenderContext};
+pub use markdown::{Heading, RenderContext, Section};
 pub use quiz::Quiz;
 pub use source::{load_course_dir, load_dir};
 
@@ -189,6 +189,9 @@ pub struct LessonVariant {
     pub quizzes: Vec<Quiz>,
     /// Headings, for anchors and search.
     pub headings: Vec<Heading>,
+    /// The body's text by heading, for search (not stored: the index
+    /// renders stored Markdown again).
+    pub sections: Vec<markdown::Section>,
     /// SHA-256 of the file, to tell whether it changed since the last import.
     pub source_hash: String,
 }

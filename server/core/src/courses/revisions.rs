@@ -38,6 +38,24 @@ pub(crate) fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "[]".into())
 }
 
+/// Marks course `course_id` as changed (its `updated_at`): the search
+/// index of every server instance re-reads a course when this changes.
+/// Call it in the transaction of every change to a course's lessons.
+pub(crate) async fn touch_course<C: ConnectionTrait>(
+    db: &C,
+    course_id: i32,
+) -> Result<(), CoreError> {
+    use crate::db::entities::courses;
+    courses::ActiveModel {
+        id: sea_orm::Set(course_id),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
 /// The next revision number of (lesson, language).
 async fn next_number<C: ConnectionTrait>(
     db: &C,

@@ -1,0 +1,282 @@
+//! How text becomes index terms.
+//!
+//! * **Per language** (`fi`, `sv`, `en`): words split at anything that is
+//!   not a letter or digit, lowercased, stemmed with the Snowball stemmer of
+//!   the language ("salasanan", "salasanat" → "salasan").
+//! * **Compound parts** (`fi`, `sv`): Finnish and Swedish write compounds
+//!   as one word and inflect only the last part ("työttömyysturvan"). A
+//!   decompounding dictionary (Voikko, hunspell) is a large native
+//!   dependency and still misses new words, so the parts field indexes the
+//!   prefixes and suffixes (at least [`MIN_PART`] characters) of every long
+//!   stemmed word: "työttömyysturv" is found by "turva" (the head, a
+//!   suffix) and by "työttömyys" (the modifier, a prefix). It is scored
+//!   below whole words, so exact matches still come first.
+//! * **Plain** (every language, the fallback): lowercased and folded to
+//!   ASCII, no stemming: finds words the stemmers do not know, text typed
+//!   without ä/ö/å on a phone keyboard, and prefixes for suggestions.
+
+use tantivy::Index;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language as StemLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+};
+
+use crate::Language;
+
+/// Words longer than this (in bytes) are not indexed (hashes, URLs).
+const MAX_TOKEN_BYTES: usize = 60;
+/// Words from this many characters on are split into parts.
+pub(crate) const MIN_COMPOUND: usize = 8;
+/// The shortest part indexed.
+pub(crate) const MIN_PART: usize = 4;
+
+/// The languages with their own fields, in field order.
+pub(crate) const LANGUAGES: [Language; 3] = [Language::Fi, Language::Sv, Language::En];
+
+fn stem_language(language: Language) -> StemLanguage {
+    match language {
+        Language::Fi => StemLanguage::Finnish,
+        Language::Sv => StemLanguage::Swedish,
+        Language::En => StemLanguage::English,
+    }
+}
+
+/// The analyser name of `language`'s stemmed fields.
+pub(crate) fn stemmed(language: Language) -> String {
+    format!("polku_{}", language.code())
+}
+
+/// The analyser name of `language`'s compound-parts field.
+pub(crate) fn parts(language: Language) -> String {
+    format!("polku_parts_{}", language.code())
+}
+
+/// The analyser name of the plain field.
+pub(crate) const PLAIN: &str = "polku_plain";
+
+fn stemmed_analyzer(language: Language) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(stem_language(language)))
+        .build()
+}
+
+fn parts_analyzer(language: Language) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(stem_language(language)))
+        .filter(CompoundParts)
+        .build()
+}
+
+fn plain_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Registers Polku's analysers on `index` (they are not stored in it).
+pub(crate) fn register(index: &Index) {
+    let manager = index.tokenizers();
+    for language in LANGUAGES {
+        manager.register(&stemmed(language), stemmed_analyzer(language));
+        manager.register(&parts(language), parts_analyzer(language));
+    }
+    manager.register(PLAIN, plain_analyzer());
+}
+
+/// `word` (letters and digits only) as the term of `language`'s stemmed
+/// fields, or `None` if too long to be indexed.
+pub(crate) fn stem(language: Language, word: &str) -> Option<String> {
+    first_token(&mut stemmed_analyzer(language), word)
+}
+
+/// `word` as the term of the plain field.
+pub(crate) fn plain(word: &str) -> Option<String> {
+    first_token(&mut plain_analyzer(), word)
+}
+
+fn first_token(analyzer: &mut TextAnalyzer, word: &str) -> Option<String> {
+    let mut stream = analyzer.token_stream(word);
+    stream.advance().then(|| stream.token().text.clone())
+}
+
+/// The words of a query: runs of letters and digits. A colon with a short
+/// inflection ending after a word is dropped ("CV:n", "USB:tä" → "CV",
+/// "USB"), as Finnish inflects abbreviations that way.
+pub(crate) fn words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() {
+            current.push(c);
+            continue;
+        }
+        // Abbreviations and numbers: short, or capitals and digits.
+        let abbreviation = current.chars().count() <= 4
+            || current.chars().all(|c| c.is_uppercase() || c.is_numeric());
+        if c == ':' && !current.is_empty() && abbreviation {
+            let ending: String = chars.clone().take_while(|c| c.is_alphanumeric()).collect();
+            let ending_len = ending.chars().count();
+            if (1..=4).contains(&ending_len) && ending.chars().all(char::is_alphabetic) {
+                for _ in 0..ending_len {
+                    chars.next();
+                }
+            }
+        }
+        if !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// The prefixes and suffixes of a long word, longest first, without the
+/// word itself.
+pub(crate) fn compound_parts(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < MIN_COMPOUND {
+        return Vec::new();
+    }
+    let mut parts = Vec::new();
+    for len in (MIN_PART..chars.len()).rev() {
+        parts.push(chars[..len].iter().collect());
+        parts.push(chars[chars.len() - len..].iter().collect());
+    }
+    parts
+}
+
+/// Token filter adding [`compound_parts`] after each long token, at the
+/// same position.
+#[derive(Clone, Copy)]
+struct CompoundParts;
+
+impl TokenFilter for CompoundParts {
+    type Tokenizer<T: Tokenizer> = CompoundPartsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> CompoundPartsFilter<T> {
+        CompoundPartsFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+struct CompoundPartsFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for CompoundPartsFilter<T> {
+    type TokenStream<'a> = CompoundPartsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        CompoundPartsStream {
+            tail: self.inner.token_stream(text),
+            pending: Vec::new(),
+            current: Token::default(),
+        }
+    }
+}
+
+struct CompoundPartsStream<S> {
+    tail: S,
+    /// Parts still to emit, in reverse.
+    pending: Vec<String>,
+    current: Token,
+}
+
+impl<S: TokenStream> TokenStream for CompoundPartsStream<S> {
+    fn advance(&mut self) -> bool {
+        if let Some(part) = self.pending.pop() {
+            self.current.text = part;
+            return true;
+        }
+        if !self.tail.advance() {
+            return false;
+        }
+        self.current = self.tail.token().clone();
+        let mut parts = compound_parts(&self.current.text);
+        parts.reverse();
+        self.pending = parts;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        analyzer
+            .token_stream(text)
+            .process(&mut |t: &Token| out.push(t.text.clone()));
+        out
+    }
+
+    #[test]
+    fn finnish_inflections_share_a_stem() {
+        // Snowball is not perfect for Finnish ("salasana" → "salas", as if
+        // "-na" were a case ending): the query adds stem prefixes and typo
+        // tolerance for that (see `query`).
+        let base = stem(Language::Fi, "salasanan");
+        assert_eq!(base.as_deref(), Some("salasan"));
+        assert_eq!(stem(Language::Fi, "salasanat"), base);
+        assert_eq!(stem(Language::Fi, "salasanaa"), base);
+        assert_eq!(
+            stem(Language::Sv, "lösenorden"),
+            stem(Language::Sv, "lösenord")
+        );
+        assert_eq!(
+            stem(Language::En, "passwords"),
+            stem(Language::En, "password")
+        );
+    }
+
+    #[test]
+    fn compound_parts_include_head_and_modifier() {
+        let parts = compound_parts("työttömyysturv");
+        assert!(parts.contains(&"turv".to_owned()), "{parts:?}");
+        assert!(parts.contains(&"työttömyys".to_owned()), "{parts:?}");
+        assert!(!parts.contains(&"työttömyysturv".to_owned()));
+        assert!(parts.iter().all(|p| p.chars().count() >= MIN_PART));
+        assert!(compound_parts("turva").is_empty());
+    }
+
+    #[test]
+    fn the_parts_analyser_keeps_the_word_and_adds_parts() {
+        let mut analyzer = parts_analyzer(Language::Fi);
+        let out = terms(&mut analyzer, "Työttömyysturva ja kela");
+        assert_eq!(out.first().map(String::as_str), Some("työttömyysturv"));
+        assert!(out.contains(&"turv".to_owned()), "{out:?}");
+        assert!(out.contains(&"kel".to_owned()) || out.contains(&"kela".to_owned()));
+    }
+
+    #[test]
+    fn plain_folds_to_ascii() {
+        assert_eq!(plain("Työttömyys").as_deref(), Some("tyottomyys"));
+        assert_eq!(plain("Lösenord").as_deref(), Some("losenord"));
+    }
+
+    #[test]
+    fn query_words_drop_colon_endings() {
+        assert_eq!(words("miten teen CV:n?"), ["miten", "teen", "CV"]);
+        assert_eq!(words("USB:tä ja 10:30"), ["USB", "ja", "10", "30"]);
+        assert_eq!(words("\"e-mail\" (phishing)"), ["e", "mail", "phishing"]);
+        assert!(words("  \"\" ** :: ").is_empty());
+    }
+}
