@@ -65,6 +65,13 @@ pub struct Config {
     #[arg(long, env = "POLKU_STUCK_FAILURES", default_value_t = 3, global = true)]
     pub stuck_failures: usize,
 
+    /// Folder of the search index (a cache of the database, rebuilt when
+    /// missing). Each server instance needs its own. Default: next to the
+    /// SQLite file (`data/polku.db` → `data/polku.search`), else
+    /// `data/search`.
+    #[arg(long, env = "POLKU_SEARCH_INDEX", global = true)]
+    pub search_index: Option<PathBuf>,
+
     /// Log format.
     #[arg(long, env = "POLKU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -113,6 +120,9 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Rebuild the search index from the database (stop the server using
+    /// the same index folder first).
+    Reindex,
     /// Create the first admin account (or make an existing account an
     /// admin and set its password). The password comes from
     /// POLKU_ADMIN_PASSWORD, else from the first line of standard input.
@@ -123,6 +133,13 @@ pub enum Command {
 }
 
 impl Config {
+    /// The search index folder: `--search-index`, else next to the database.
+    pub fn search_dir(&self) -> PathBuf {
+        self.search_index
+            .clone()
+            .unwrap_or_else(|| polku_core::search::default_dir(&self.database_url))
+    }
+
     /// Parses flags and environment. On a bad value, returns one line that
     /// says what is wrong; `--help` and `--version` come back as `Ok(Err(text))`.
     pub fn from_args<I, T>(args: I) -> Result<Result<Config, String>, String>

@@ -44,6 +44,9 @@ pub enum StartError {
     /// The admin account could not be created.
     #[error("cannot create the admin: {0}")]
     Admin(String),
+    /// The search index cannot be used.
+    #[error(transparent)]
+    Search(#[from] polku_core::search::SearchError),
     /// Serving failed.
     #[error("server error: {0}")]
     Serve(std::io::Error),
@@ -125,12 +128,61 @@ async fn import_with_progress(
     Ok(problems.len())
 }
 
+/// Opens the search index of `config` and keeps it current from `db` in
+/// the background (the first pass fills a new index; until then searches
+/// find less).
+pub fn start_search(
+    config: &Config,
+    db: &DatabaseConnection,
+) -> Result<polku_core::search::SearchIndex, StartError> {
+    let dir = config.search_dir();
+    let index = polku_core::search::SearchIndex::open(&dir)?;
+    tracing::info!(
+        documents = index.documents(),
+        "search index {}",
+        dir.display()
+    );
+    polku_core::search::spawn_sync(index.clone(), db.clone());
+    Ok(index)
+}
+
+/// `polku reindex`: rebuilds the search index with a progress bar.
+async fn reindex(config: &Config, db: &DatabaseConnection) -> Result<(), StartError> {
+    let dir = config.search_dir();
+    let index = polku_core::search::SearchIndex::open(&dir)?;
+    let started = std::time::Instant::now();
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} courses  {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let report = index
+        .rebuild(db, &mut |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })
+        .await?;
+    bar.finish_and_clear();
+    tracing::info!(
+        courses = report.courses,
+        documents = report.documents,
+        ms = started.elapsed().as_millis() as u64,
+        "search index {} rebuilt",
+        dir.display()
+    );
+    Ok(())
+}
+
 /// Runs the command the configuration names.
 pub async fn run(config: Config) -> Result<ExitCode, StartError> {
     let db = polku_core::db::open(&config.database_url).await?;
     tracing::info!(database = %redact(&config.database_url), "database ready");
     match config.command.clone().unwrap_or(Command::Serve) {
         Command::Migrate => Ok(ExitCode::SUCCESS),
+        Command::Reindex => {
+            reindex(&config, &db).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Import { dir } => {
             let detect = dir.is_some();
             let dir = dir.unwrap_or_else(|| config.content_dir.clone());
@@ -205,7 +257,8 @@ pub async fn run(config: Config) -> Result<ExitCode, StartError> {
 
 async fn serve(config: Config, db: DatabaseConnection) -> Result<(), StartError> {
     let addr = SocketAddr::new(config.host, config.port);
-    let router = routes::router(&config, db);
+    let search = start_search(&config, &db)?;
+    let router = routes::router(&config, db, search);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?

@@ -104,6 +104,10 @@ const RULES: &[Rule] = &[
     ),
     rule("POST", "/api/set_language", "locale=sv", EVERYONE),
     rule("POST", "/api/get_me", "", EVERYONE),
+    // Search: everyone; drafts only in the author's results (tested in
+    // polku-core's search tests and in http.rs).
+    rule("GET", "/api/search", "q=salasana&locale=fi", EVERYONE),
+    rule("GET", "/api/suggest", "q=salas&locale=fi", EVERYONE),
     rule(
         "POST",
         "/api/get_course_progress",
@@ -390,9 +394,15 @@ async fn call(
     body: String,
     cookie: Option<&str>,
 ) -> (StatusCode, String) {
+    // GET server functions take their arguments in the query.
+    let (uri, body) = if method == "GET" && !body.is_empty() {
+        (format!("{path}?{body}"), String::new())
+    } else {
+        (path.to_owned(), body)
+    };
     let mut request = Request::builder()
         .method(method)
-        .uri(path)
+        .uri(uri)
         .header("sec-fetch-site", "same-origin")
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some(cookie) = cookie {

@@ -125,3 +125,48 @@ fn import_one_course_folder_then_export_it_as_folder_and_zip() {
         Some("polku: no course has the slug \"no-such-course\"")
     );
 }
+
+#[test]
+fn reindex_rebuilds_the_search_index_and_refuses_a_busy_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let course = &format!(
+        "{}/../server/core/tests/fixtures/search/turvallisuus",
+        std::env::var("CARGO_MANIFEST_DIR").unwrap()
+    );
+    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
+    let index = dir.path().join("index");
+    let output = polku()
+        .args(["--database-url", &url, "import", course])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let output = polku()
+        .args(["--database-url", &url, "--search-index"])
+        .arg(&index)
+        .arg("reindex")
+        .env("RUST_LOG", "info")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let log = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(log.contains("rebuilt"), "{log}");
+    // Six lesson texts (three languages of one lesson, two Finnish-only
+    // lessons, one in English).
+    let held = polku_core::search::SearchIndex::open(&index).unwrap();
+    assert_eq!(held.documents(), 6);
+
+    // Another process holding the folder: one clear line, exit 1.
+    let output = polku()
+        .args(["--database-url", &url, "--search-index"])
+        .arg(&index)
+        .arg("reindex")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("in use by another Polku process"),
+        "{stderr}"
+    );
+}

@@ -162,3 +162,60 @@ async fn cross_site_posts_are_refused() {
         assert!(response.headers().get(header::SET_COOKIE).is_none());
     }
 }
+
+#[tokio::test]
+async fn search_works_as_a_plain_get_form() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (app, _dir) = app().await;
+    // The search box is in the header of every page.
+    let (_, _, home) = get(&app, "/", None).await;
+    assert!(
+        home.contains("action=\"/search\"") && home.contains("for=\"site-search-q\""),
+        "{home}"
+    );
+    // An inflected Finnish word finds the passwords lesson, links to the
+    // section in the lesson's language and marks the word.
+    let (status, _, body) = get(&app, "/search?q=salasanan", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("href=\"/courses/digital-basics/passwords-and-phishing?lang=fi#h-"),
+        "{body}"
+    );
+    assert!(body.contains("<mark>"), "{body}");
+    assert!(body.contains("role=\"status\""), "{body}");
+    // Filters: only Swedish.
+    let (_, _, swedish) = get(&app, "/search?q=l%C3%B6senord&lang=sv", None).await;
+    assert!(swedish.contains("?lang=sv"), "{swedish}");
+    assert!(!swedish.contains("?lang=fi#"), "{swedish}");
+    // Bad input: a friendly page, never an error.
+    let long = "a".repeat(10_000);
+    for q in [
+        "",
+        "%22",
+        "%22salasana",
+        "***%20AND%20(",
+        &long,
+        "title_fi%3Ax",
+    ] {
+        let (status, _, body) = get(&app, &format!("/search?q={q}&page=99999"), None).await;
+        assert_eq!(status, StatusCode::OK, "{q}: {body}");
+    }
+    let (_, _, nothing) = get(&app, "/search?q=xylofonisti", None).await;
+    assert!(nothing.contains("Ei tuloksia"), "{nothing}");
+    // The same as JSON, and suggestions for a word being typed.
+    let (status, _, json) = get(&app, "/api/search?q=passwords&locale=en", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let page: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(page["total"].as_u64().unwrap() >= 1, "{json}");
+    assert!(
+        page["hits"][0]["href"]
+            .as_str()
+            .unwrap()
+            .contains("lang=en"),
+        "{json}"
+    );
+    let (status, _, json) = get(&app, "/api/suggest?q=salas&locale=fi", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let list: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(!list.as_array().unwrap().is_empty(), "{json}");
+}

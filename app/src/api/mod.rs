@@ -10,6 +10,7 @@ pub mod courses;
 pub mod discussion;
 pub mod preferences;
 pub mod progress;
+pub mod search;
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};

@@ -6,7 +6,8 @@ use leptos_router::hooks::use_location;
 
 use crate::api::accounts::get_me;
 use crate::api::preferences::set_language;
-use crate::i18n::{Key, Locale, t, use_locale};
+use crate::api::search::{Suggestion, suggest};
+use crate::i18n::{Key, Locale, t, tf, use_locale};
 
 /// Skip link, site name, main navigation and the language switch.
 #[component]
@@ -25,9 +26,94 @@ pub fn SiteHeader() -> impl IntoView {
                     <a href="/">{t(Key::NavCourses)}</a>
                     <UserNav />
                 </nav>
+                <SearchBox />
                 <LanguageSwitch />
             </div>
         </header>
+    }
+}
+
+/// The search box of every page: a GET form to `/search`. Hydrated, it
+/// suggests lessons while typing (links below the box, their number
+/// announced); without JavaScript the form just searches.
+#[component]
+fn SearchBox() -> impl IntoView {
+    let locale = use_locale();
+    let suggestions = RwSignal::new(Vec::<Suggestion>::new());
+    // Only the answer to the newest input is shown.
+    let generation = StoredValue::new(0u64);
+    let on_input = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        if text.trim().chars().count() < 2 {
+            suggestions.set(Vec::new());
+            return;
+        }
+        set_timeout(
+            move || {
+                if generation.get_value() != mine {
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    let found = suggest(text, locale.get_untracked())
+                        .await
+                        .unwrap_or_default();
+                    if generation.get_value() == mine {
+                        suggestions.set(found);
+                    }
+                });
+            },
+            std::time::Duration::from_millis(150),
+        );
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            suggestions.set(Vec::new());
+        }
+    };
+    let count = move || {
+        let n = suggestions.read().len();
+        if n > 0 {
+            tf(Key::SearchSuggestionsCount, vec![("count", n.to_string())])()
+        } else {
+            String::new()
+        }
+    };
+    view! {
+        <form class="site-search" method="get" action="/search" role="search" on:keydown=on_keydown>
+            <label for="site-search-q" class="visually-hidden">{t(Key::SearchLabel)}</label>
+            <input
+                id="site-search-q"
+                type="search"
+                name="q"
+                maxlength="2000"
+                autocomplete="off"
+                aria-describedby="site-search-count"
+                on:input=on_input
+            />
+            <button type="submit">{t(Key::SearchButton)}</button>
+            <p id="site-search-count" class="visually-hidden" role="status">{count}</p>
+            <Show when=move || !suggestions.read().is_empty()>
+                <ul class="search-suggestions" aria-label=t(Key::SearchSuggestionsLabel)>
+                    <For
+                        each=move || suggestions.get()
+                        key=|s| s.href.clone()
+                        children=move |s: Suggestion| {
+                            let lang = move || crate::pages::content_lang(s.language, locale.get());
+                            view! {
+                                <li>
+                                    <a href=s.href.clone() lang=lang>
+                                        <span class="search-suggestion__title">{s.title.clone()}</span>
+                                        <span class="search-suggestion__course">{s.course_title.clone()}</span>
+                                    </a>
+                                </li>
+                            }
+                        }
+                    />
+                </ul>
+            </Show>
+        </form>
     }
 }
 

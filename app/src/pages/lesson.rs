@@ -22,10 +22,17 @@ pub fn LessonPage() -> impl IntoView {
     let lesson = Resource::new(
         move || {
             let p = params.read();
+            // `?lang=sv` shows that language's text (search results link to
+            // the text that matched); else the reader's language.
+            let language = query
+                .read()
+                .get("lang")
+                .and_then(|code| crate::i18n::Locale::from_code(&code))
+                .unwrap_or_else(|| locale.get());
             (
                 p.get("course").unwrap_or_default(),
                 p.get("lesson").unwrap_or_default(),
-                locale.get(),
+                language,
                 answer_from_query(&query.read()),
                 crate::forms::version(),
             )

@@ -11,6 +11,7 @@ pub mod discussion;
 pub mod editor;
 pub mod lesson;
 pub mod not_found;
+pub mod search;
 
 use crate::i18n::{Key, Locale};
 

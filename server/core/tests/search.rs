@@ -35,15 +35,15 @@ async fn setup(url: &str) -> Fixture {
     }
 }
 
-fn request(text: &str) -> SearchRequest<'_> {
+fn request(text: &str) -> SearchRequest {
     SearchRequest {
-        text,
+        text: text.to_owned(),
         per_page: 10,
         ..SearchRequest::default()
     }
 }
 
-fn find(index: &SearchIndex, request: &SearchRequest<'_>) -> SearchResults {
+fn find(index: &SearchIndex, request: &SearchRequest) -> SearchResults {
     index.search(request, &Scope::Reader).unwrap()
 }
 
@@ -161,7 +161,7 @@ async fn filters_paging_and_language_preference() {
         let course = find(
             &f.index,
             &SearchRequest {
-                course: Some("ohjelmointi"),
+                course: Some("ohjelmointi".into()),
                 ..request("salasana password")
             },
         );

@@ -23,6 +23,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list, render_app_async_with_conte
 use polku_core::authoring::AdminToken;
 use polku_core::coaching::StuckRule;
 use polku_core::db::DatabaseConnection;
+use polku_core::search::SearchIndex;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub admin_token: Option<AdminToken>,
     /// When a learner counts as stuck.
     pub stuck_rule: StuckRule,
+    /// The search index.
+    pub search: SearchIndex,
 }
 
 /// The interface language of a request: cookie, else `Accept-Language`.
@@ -71,7 +74,7 @@ pub(crate) async fn request_actor(
 const BODY_LIMIT: usize = 256 * 1024;
 
 /// Builds the whole application router.
-pub fn router(config: &Config, db: DatabaseConnection) -> Router {
+pub fn router(config: &Config, db: DatabaseConnection, search: SearchIndex) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("polku")
         .site_root(config.site_dir.to_string_lossy().into_owned())
@@ -88,12 +91,14 @@ pub fn router(config: &Config, db: DatabaseConnection) -> Router {
         db: db.clone(),
         admin_token: admin_token.clone(),
         stuck_rule,
+        search: search.clone(),
     };
     let secure_cookies = app::api::accounts::session::SecureCookies(config.secure_cookies);
     let context = move || {
         provide_context(db.clone());
         provide_context(secure_cookies);
         provide_context(stuck_rule);
+        provide_context(search.clone());
         if let Some(token) = &admin_token {
             provide_context(token.clone());
         }

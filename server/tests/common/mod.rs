@@ -30,7 +30,10 @@ pub async fn app_with(extra: &[&str]) -> (Router, tempfile::TempDir) {
             .unwrap(),
         0
     );
-    (server::routes::router(&config, db), dir)
+    let search = server::start_search(&config, &db).unwrap();
+    // The first pass, done here so tests can search at once.
+    search.sync(&db).await.unwrap();
+    (server::routes::router(&config, db, search), dir)
 }
 
 #[allow(dead_code, reason = "not every test binary uses every helper")]

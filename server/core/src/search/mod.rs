@@ -33,7 +33,7 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-pub use query::{Hit, Scope, SearchRequest, SearchResults, Snippet};
+pub use query::{Hit, MAX_QUERY_CHARS, MAX_RESULTS, Scope, SearchRequest, SearchResults, Snippet};
 
 use crate::{CoreError, Language};
 use documents::LessonDoc;
@@ -400,10 +400,26 @@ impl SearchIndex {
         Ok(report)
     }
 
+    /// Runs a query on a blocking thread: readers' view, or with `grant`
+    /// an author's (see [`Scope`]).
+    pub async fn query(
+        &self,
+        request: SearchRequest,
+        grant: Option<crate::authoring::AuthorGrant>,
+    ) -> Result<SearchResults, SearchError> {
+        let index = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let scope = grant.as_ref().map_or(Scope::Reader, Scope::Author);
+            index.search(&request, &scope)
+        })
+        .await
+        .map_err(|e| SearchError::Db(CoreError::Internal(e.to_string())))?
+    }
+
     /// Runs a query (blocking: call it from a blocking thread).
     pub fn search(
         &self,
-        request: &SearchRequest<'_>,
+        request: &SearchRequest,
         scope: &Scope<'_>,
     ) -> Result<SearchResults, SearchError> {
         query::run(

@@ -38,11 +38,11 @@ const SNIPPET_CHARS: usize = 180;
 
 /// A search.
 #[derive(Debug, Clone, Default)]
-pub struct SearchRequest<'a> {
+pub struct SearchRequest {
     /// What was typed.
-    pub text: &'a str,
+    pub text: String,
     /// Only this course (slug).
-    pub course: Option<&'a str>,
+    pub course: Option<String>,
     /// Only this language.
     pub language: Option<Language>,
     /// Rank this language first (the reader's).
@@ -383,10 +383,10 @@ fn visible(f: &Fields, scope: &Scope<'_>) -> Box<dyn Query> {
 pub(crate) fn run(
     searcher: &Searcher,
     f: &Fields,
-    request: &SearchRequest<'_>,
+    request: &SearchRequest,
     scope: &Scope<'_>,
 ) -> Result<SearchResults, SearchError> {
-    let parsed = parse(request.text, request.suggest);
+    let parsed = parse(&request.text, request.suggest);
     let mut text: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for word in &parsed.words {
         text.extend(word_query(searcher, f, word).map(|q| (Occur::Should, q)));
@@ -408,7 +408,7 @@ pub(crate) fn run(
         (Occur::Must, Box::new(BooleanQuery::new(text))),
         (Occur::Must, filter(visible(f, scope))),
     ];
-    if let Some(course) = request.course {
+    if let Some(course) = &request.course {
         all.push((Occur::Must, filter(term(f.course, course, 1.0))));
     }
     if let Some(language) = request.language {

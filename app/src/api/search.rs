@@ -1,0 +1,215 @@
+//! Search across course material: a results page and suggestions while
+//! typing. Both are GET requests (a search changes nothing and its URL can
+//! be shared). Readers search published lessons; instructors and admins
+//! also the newest drafts of the courses they author.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+use super::AppError;
+use crate::i18n::Locale;
+
+/// Results per page.
+pub const PER_PAGE: usize = 10;
+
+/// One lesson found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// Lesson title.
+    pub title: String,
+    /// Course title.
+    pub course_title: String,
+    /// The language of the lesson text.
+    pub language: Locale,
+    /// A draft (only its authors see it): the link opens the editor.
+    pub draft: bool,
+    /// Where to go: the lesson (in its language) at the matching section.
+    pub href: String,
+    /// The heading of the matching section.
+    pub section: Option<String>,
+    /// (text, matched) in order.
+    pub snippet: Vec<(String, bool)>,
+}
+
+/// A page of results, with what the filters can offer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchPage {
+    /// Lessons matching.
+    pub total: usize,
+    /// This page's results.
+    pub hits: Vec<SearchHit>,
+    /// 0-based page shown.
+    pub page: usize,
+    /// Pages in all.
+    pub pages: usize,
+    /// Nothing searchable was typed.
+    pub empty: bool,
+    /// Only the beginning of a long text was searched.
+    pub truncated: bool,
+    /// Courses to filter by: (slug, title).
+    pub courses: Vec<(String, String)>,
+}
+
+/// A suggestion while typing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    /// Lesson title.
+    pub title: String,
+    /// Course title.
+    pub course_title: String,
+    /// Language of the lesson text.
+    pub language: Locale,
+    /// Where to go.
+    pub href: String,
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use polku_core::authoring::AuthorGrant;
+    use polku_core::search::{Hit, SearchIndex, SearchRequest, SearchResults};
+
+    use crate::api::AppError;
+    use crate::api::courses::convert;
+
+    /// The caller's author grant, if they author anything.
+    pub async fn author_grant() -> Option<AuthorGrant> {
+        crate::api::authoring::grant().await.ok()
+    }
+
+    /// Runs `request` off the async threads.
+    pub async fn run(
+        request: SearchRequest,
+        grant: Option<AuthorGrant>,
+    ) -> Result<SearchResults, AppError> {
+        let index = leptos::prelude::use_context::<SearchIndex>().ok_or(AppError::Internal)?;
+        index.query(request, grant).await.map_err(|err| {
+            tracing::error!(error = %err, "search failed");
+            AppError::Internal
+        })
+    }
+
+    /// Where a hit leads: published lessons in their own language at the
+    /// section; drafts in the editor.
+    pub fn href(hit: &Hit) -> String {
+        if hit.draft {
+            return format!(
+                "/author/courses/{}/{}?lang={}",
+                hit.course,
+                hit.lesson,
+                hit.language.code()
+            );
+        }
+        let anchor = hit
+            .anchor
+            .as_deref()
+            .map(|a| format!("#{a}"))
+            .unwrap_or_default();
+        format!(
+            "/courses/{}/{}?lang={}{anchor}",
+            hit.course,
+            hit.lesson,
+            hit.language.code()
+        )
+    }
+
+    pub fn locale(hit: &Hit) -> crate::i18n::Locale {
+        convert::locale(hit.language)
+    }
+}
+
+/// Input kept at most (the index searches the first 500 characters).
+#[cfg(feature = "ssr")]
+const MAX_INPUT: usize = 2_000;
+
+#[cfg(feature = "ssr")]
+fn bounded(text: String) -> String {
+    if text.chars().count() > MAX_INPUT {
+        text.chars().take(MAX_INPUT).collect()
+    } else {
+        text
+    }
+}
+
+/// `GET /api/search`: one page of results for `q`, optionally only in
+/// `course` (slug) and `lang` (fi/sv/en); the reader's `locale` ranks first.
+#[server(prefix = "/api", endpoint = "search", input = GetUrl)]
+pub async fn search(
+    q: String,
+    course: Option<String>,
+    lang: Option<String>,
+    page: Option<usize>,
+    locale: Locale,
+) -> Result<SearchPage, AppError> {
+    use polku_core::search::{MAX_RESULTS, SearchRequest};
+
+    let db = super::courses::convert::db()?;
+    let language = super::courses::convert::language(locale);
+    let courses = polku_core::courses::catalog(&db, language)
+        .await?
+        .into_iter()
+        .map(|c| (c.slug, c.title))
+        .collect::<Vec<_>>();
+    let course = course.filter(|c| courses.iter().any(|(slug, _)| slug == c));
+    let only = lang.as_deref().and_then(|l| l.parse().ok());
+    let page = page.unwrap_or(0).min(MAX_RESULTS / PER_PAGE);
+    let request = SearchRequest {
+        text: bounded(q),
+        course,
+        language: only,
+        prefer: Some(language),
+        page,
+        per_page: PER_PAGE,
+        suggest: false,
+    };
+    let results = server::run(request, server::author_grant().await).await;
+    let results = results?;
+    let pages = results.total.min(MAX_RESULTS).div_ceil(PER_PAGE);
+    Ok(SearchPage {
+        total: results.total,
+        page,
+        pages,
+        empty: results.empty,
+        truncated: results.truncated,
+        hits: results
+            .hits
+            .iter()
+            .map(|hit| SearchHit {
+                title: hit.title.clone(),
+                course_title: hit.course_title.clone(),
+                language: server::locale(hit),
+                draft: hit.draft,
+                href: server::href(hit),
+                section: hit.section.clone(),
+                snippet: hit.snippet.parts.clone(),
+            })
+            .collect(),
+        courses,
+    })
+}
+
+/// `GET /api/suggest`: up to six lessons for what is being typed (the last
+/// word may be unfinished).
+#[server(prefix = "/api", endpoint = "suggest", input = GetUrl)]
+pub async fn suggest(q: String, locale: Locale) -> Result<Vec<Suggestion>, AppError> {
+    use polku_core::search::SearchRequest;
+
+    let request = SearchRequest {
+        text: bounded(q),
+        prefer: Some(super::courses::convert::language(locale)),
+        per_page: 6,
+        suggest: true,
+        ..SearchRequest::default()
+    };
+    let results = server::run(request, server::author_grant().await).await?;
+    Ok(results
+        .hits
+        .iter()
+        .map(|hit| Suggestion {
+            title: hit.title.clone(),
+            course_title: hit.course_title.clone(),
+            language: server::locale(hit),
+            href: server::href(hit),
+        })
+        .collect())
+}
