@@ -88,6 +88,51 @@ async fn authoring_needs_the_token_and_publishes_to_learners() {
         "{lesson}"
     );
 
+    // Search follows within a moment: the published text for everyone…
+    let found = |body: &str| -> u64 {
+        serde_json::from_str::<serde_json::Value>(body).unwrap()["total"]
+            .as_u64()
+            .unwrap()
+    };
+    let mut published = false;
+    for _ in 0..200 {
+        let (_, _, body) = get(&app, "/api/search?q=laitteet+uudelleen&locale=fi", None).await;
+        published = body.contains("\"title\":\"Laitteet uudelleen\"");
+        if published {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(published, "the published text is searchable");
+    // …a draft only for its authors, leading to the editor.
+    let draft = "%2B%2B%2B%0Atitle+%3D+%22Laitteet+uudelleen%22%0A%2B%2B%2B%0A%0ASeepraraita+luonnoksessa.%0A";
+    post_form(
+        &app,
+        "/api/save_lesson",
+        &format!("course=digital-basics&lesson=devices&lang=fi&text={draft}&intent=draft"),
+        cookie,
+    )
+    .await;
+    let mut author_view = String::new();
+    for _ in 0..200 {
+        author_view = get(&app, "/api/search?q=seepraraita&locale=fi", cookie)
+            .await
+            .2;
+        if found(&author_view) > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        author_view.contains("/author/courses/digital-basics/devices?lang=fi")
+            && author_view.contains("\"draft\":true"),
+        "{author_view}"
+    );
+    let (_, _, reader_view) = get(&app, "/api/search?q=seepraraita&locale=fi", None).await;
+    assert_eq!(found(&reader_view), 0, "{reader_view}");
+    let (_, _, page) = get(&app, "/search?q=seepraraita", None).await;
+    assert!(!page.contains("Seepraraita"), "{page}");
+
     // A new lesson with a bad slug goes back to the form with what was typed.
     let (_, headers, _) = post_form(
         &app,

@@ -81,7 +81,7 @@ fn SearchBox() -> impl IntoView {
         }
     };
     view! {
-        <form class="site-search" method="get" action="/search" role="search" on:keydown=on_keydown>
+        <form class="site-search" method="get" action="/search" role="search" aria-label=t(Key::SearchLabel) on:keydown=on_keydown>
             <label for="site-search-q" class="visually-hidden">{t(Key::SearchLabel)}</label>
             <input
                 id="site-search-q"
@@ -103,7 +103,7 @@ fn SearchBox() -> impl IntoView {
                             let lang = move || crate::pages::content_lang(s.language, locale.get());
                             view! {
                                 <li>
-                                    <a href=s.href.clone() lang=lang>
+                                    <a href=s.href.clone() lang=lang rel="external">
                                         <span class="search-suggestion__title">{s.title.clone()}</span>
                                         <span class="search-suggestion__course">{s.course_title.clone()}</span>
                                     </a>

@@ -64,7 +64,7 @@ fn SearchForm(
         })
         .collect_view();
     view! {
-        <form class="search-form" method="get" action="/search" role="search">
+        <form class="search-form" method="get" action="/search" role="search" aria-label=t(Key::SearchHeading)>
             <p class="field">
                 <label for="search-q">{t(Key::SearchLabel)}</label>
                 <input id="search-q" type="search" name="q" value=q maxlength="2000" />
@@ -181,7 +181,7 @@ fn SearchResult(hit: SearchHit) -> impl IntoView {
     });
     view! {
         <article class="search-result">
-            <h2 lang=lang><a href=hit.href>{hit.title}</a></h2>
+            <h2 lang=lang><a href=hit.href rel="external">{hit.title}</a></h2>
             <p class="facts">
                 <span lang=lang>{hit.course_title}</span>
                 " · "

@@ -345,7 +345,21 @@ async fn the_index_is_rebuilt_when_missing_or_unreadable() {
         assert_eq!(index.sync(&f.db).await.unwrap().courses, 0);
         assert_eq!(index.documents(), documents);
         drop(index);
-        // Unreadable metadata: started over and filled from the database.
+        // Written by an older version (another schema number with the last
+        // commit): started over and filled from the database.
+        {
+            let old = tantivy::Index::open_in_dir(&dir).unwrap();
+            let mut writer: tantivy::IndexWriter = old.writer(15_000_000).unwrap();
+            let mut commit = writer.prepare_commit().unwrap();
+            commit.set_payload(r#"{"schema":0,"courses":{}}"#);
+            commit.commit().unwrap();
+        }
+        let index = SearchIndex::open(&dir).unwrap();
+        assert_eq!(index.documents(), 0);
+        assert_eq!(index.sync(&f.db).await.unwrap().courses, 2);
+        assert_eq!(index.documents(), documents);
+        drop(index);
+        // Unreadable metadata: the same.
         std::fs::write(dir.join("meta.json"), "{ not json").unwrap();
         let index = SearchIndex::open(&dir).unwrap();
         assert_eq!(index.documents(), 0);

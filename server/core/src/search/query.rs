@@ -477,10 +477,10 @@ pub(crate) fn run(
             .map(|(t, _)| t.to_lowercase())
             .collect::<std::collections::BTreeSet<_>>()
             .len();
-        // A heading naming more of the words than the snippet shows is the
-        // better place to land ("miten teen CV:n").
+        // A heading naming as many of the words as the snippet shows is the
+        // better place to land ("miten teen CV:n", "vahva salasana").
         let (anchor, section) = match best_heading(&sections, language, &query_words) {
-            Some((count, anchor, heading)) if count > marked => (Some(anchor), Some(heading)),
+            Some((count, anchor, heading)) if count >= marked => (Some(anchor), Some(heading)),
             _ => offset
                 .map(|at| section_at(&sections, at))
                 .unwrap_or_default(),
