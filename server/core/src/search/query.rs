@@ -183,25 +183,15 @@ fn similar_terms(searcher: &Searcher, field: Field, stem: &str) -> Vec<String> {
     let keep = (letters.len() - 2).max(5).min(letters.len());
     let prefix: String = letters[..keep].iter().collect();
     let mut found = std::collections::BTreeSet::new();
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else {
-            continue;
-        };
-        let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).into_stream() else {
-            continue;
-        };
-        while stream.advance() && found.len() < MAX_SIMILAR {
-            let Ok(term) = std::str::from_utf8(stream.key()) else {
-                continue;
-            };
-            if !term.starts_with(&prefix) {
-                break;
-            }
-            if term != stem && term.chars().count() <= letters.len() + 3 {
-                found.insert(term.to_owned());
-            }
+    each_term_with_prefix(searcher, field, &prefix, |term| {
+        if found.len() >= MAX_SIMILAR {
+            return false;
         }
-    }
+        if term != stem && term.chars().count() <= letters.len() + 3 {
+            found.insert(term.to_owned());
+        }
+        found.len() < MAX_SIMILAR
+    });
     found.into_iter().collect()
 }
 
@@ -218,35 +208,47 @@ fn near_terms(searcher: &Searcher, field: Field, word: &str) -> Vec<String> {
     let mut start = [0u8; 4];
     let start = first.encode_utf8(&mut start);
     let mut found: Vec<(usize, String)> = Vec::new();
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else {
-            continue;
-        };
-        let Ok(mut stream) = inverted.terms().range().ge(start.as_bytes()).into_stream() else {
-            continue;
-        };
-        while stream.advance() {
-            let Ok(term) = std::str::from_utf8(stream.key()) else {
-                continue;
-            };
-            if !term.starts_with(&*start) {
-                break;
-            }
-            if term == word || term.chars().count().abs_diff(letters) > distance {
-                continue;
-            }
+    each_term_with_prefix(searcher, field, start, |term| {
+        if term != word && term.chars().count().abs_diff(letters) <= distance {
             let d = strsim::osa_distance(term, word);
             if d <= distance && !found.iter().any(|(_, t)| t == term) {
                 found.push((d, term.to_owned()));
             }
         }
-    }
+        true
+    });
     found.sort();
     found
         .into_iter()
         .take(MAX_SIMILAR)
         .map(|(_, t)| t)
         .collect()
+}
+
+/// Calls `visit` with each term of `field` starting with `prefix` (in every
+/// segment) until it returns false.
+fn each_term_with_prefix(
+    searcher: &Searcher,
+    field: Field,
+    prefix: &str,
+    mut visit: impl FnMut(&str) -> bool,
+) {
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            let Ok(term) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            if !term.starts_with(prefix) || !visit(term) {
+                break;
+            }
+        }
+    }
 }
 
 /// At most this many similar forms per word and language.
