@@ -183,6 +183,13 @@ async fn search_works_as_a_plain_get_form() {
     );
     assert!(body.contains("<mark>"), "{body}");
     assert!(body.contains("role=\"status\""), "{body}");
+    // The heading naming both words is where the first result lands.
+    let (_, _, body) = get(&app, "/search?q=vahva+salasana", None).await;
+    let first = body.split("href=\"/courses/").nth(1).unwrap_or_default();
+    assert!(
+        first.starts_with("digital-basics/passwords-and-phishing?lang=fi#h-vahva-salasana\""),
+        "{first}"
+    );
     // Filters: only Swedish.
     let (_, _, swedish) = get(&app, "/search?q=l%C3%B6senord&lang=sv", None).await;
     assert!(swedish.contains("?lang=sv"), "{swedish}");

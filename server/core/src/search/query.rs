@@ -472,13 +472,13 @@ pub(crate) fn run(
             snippet(generator, &body)
         };
         let sections = text_of(f.sections);
-        let marked = snippet
+        let marked: Vec<&str> = snippet
             .parts
             .iter()
             .filter(|(_, m)| *m)
-            .map(|(t, _)| t.to_lowercase())
-            .collect::<std::collections::BTreeSet<_>>()
-            .len();
+            .map(|(t, _)| t.as_str())
+            .collect();
+        let marked = words_covered(&marked, language, &query_words);
         // A heading naming as many of the words as the snippet shows is the
         // better place to land ("miten teen CV:n", "vahva salasana").
         let (anchor, section) = match best_heading(&sections, language, &query_words) {
@@ -561,21 +561,39 @@ fn best_heading(
 ) -> Option<(usize, String, String)> {
     let starts: Vec<(usize, Option<String>, String)> =
         serde_json::from_str(sections).unwrap_or_default();
-    let wanted: std::collections::BTreeSet<String> = words
-        .iter()
-        .filter_map(|w| analysis::stem(language, w))
-        .collect();
     starts
         .into_iter()
         .filter_map(|(_, anchor, heading)| {
-            let found: std::collections::BTreeSet<String> = analysis::words(&heading)
-                .iter()
-                .filter_map(|w| analysis::stem(language, w))
-                .filter(|s| wanted.contains(s))
-                .collect();
-            Some((found.len(), anchor?, heading)).filter(|(n, _, _)| *n > 0)
+            let text = analysis::words(&heading);
+            let tokens: Vec<&str> = text.iter().map(String::as_str).collect();
+            let found = words_covered(&tokens, language, words);
+            Some((found, anchor?, heading)).filter(|(n, _, _)| *n > 0)
         })
         .max_by_key(|(n, _, _)| *n)
+}
+
+/// How many of the query `words` appear among `tokens`, by stem in
+/// `language` (or sharing all but the last two letters of the stem, as
+/// [`similar_terms`] matches).
+fn words_covered(tokens: &[&str], language: Language, words: &[&str]) -> usize {
+    let stems: Vec<String> = tokens
+        .iter()
+        .filter_map(|t| analysis::stem(language, t))
+        .collect();
+    words
+        .iter()
+        .filter_map(|w| analysis::stem(language, w))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter(|wanted| {
+            let letters: Vec<char> = wanted.chars().collect();
+            let keep = (letters.len().saturating_sub(2)).max(5).min(letters.len());
+            let prefix: String = letters[..keep].iter().collect();
+            stems
+                .iter()
+                .any(|s| s == wanted || (letters.len() >= 5 && s.starts_with(&prefix)))
+        })
+        .count()
 }
 
 /// The (anchor, heading) of the section holding byte `offset` of the body.
