@@ -39,6 +39,11 @@ else
 fi
 
 say "cargo test"
+# polku-core's badge test writes credentials it signed here, for the
+# independent verifier among the e2e tests.
+POLKU_CONFORMANCE_DIR="$(mktemp -d /tmp/polku-conformance.XXXXXX)"
+export POLKU_CONFORMANCE_DIR
+cleanup_steps+=("rm -rf '$POLKU_CONFORMANCE_DIR'")
 cargo test --workspace
 
 say "e2e: starting the server"

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod authoring;
+pub mod badges;
 pub mod coaching;
 pub mod content;
 pub mod courses;

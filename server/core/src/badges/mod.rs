@@ -1,0 +1,16 @@
+//! Skill badges as Open Badges 3.0 credentials (W3C Verifiable
+//! Credentials 2.0 with an embedded `eddsa-rdfc-2022` Data Integrity
+//! proof).
+//!
+//! This first part is the cryptography every later part stands on:
+//! [`canon`] turns a JSON-LD credential into canonical N-Quads (RDFC-1.0)
+//! with bundled contexts only and bounded work; [`proof`] signs and
+//! verifies with Ed25519 keys.
+
+pub mod canon;
+pub mod proof;
+
+pub use canon::{CanonError, canonicalize};
+pub use proof::{
+    CheckedProof, IssuerKey, ProofError, did_key, public_key_from_multibase, sign, verify,
+};
