@@ -74,3 +74,26 @@ test('a credential signed by Polku passes digitalbazaar\'s eddsa-rdfc-2022 verif
   const tampered = json(`${dir}/polku-tampered.json`);
   assert.equal((await verifyProof(tampered)).verified, false, 'a changed credential must not verify');
 });
+
+test('a badge signed under the site\'s did:web verifies with its published DID document', { skip: !ready && process.env.CI !== 'true' && 'run through scripts/test.sh (POLKU_CONFORMANCE_DIR)' }, async () => {
+  assert.ok(ready, 'POLKU_CONFORMANCE_DIR must hold what cargo test writes');
+  const didDocument = json(`${dir}/did.json`);
+  const credential = json(`${dir}/polku-did-web.json`);
+  // What a verifier fetches from https://<site>/.well-known/did.json,
+  // served from the file Polku's keyring wrote.
+  const hosted = new Map([[didDocument.id, didDocument]]);
+  for (const method of didDocument.verificationMethod) {
+    hosted.set(method.id, { '@context': 'https://w3id.org/security/multikey/v1', ...method });
+  }
+  const suite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 });
+  const result = await vc.verifyCredential({
+    credential,
+    suite,
+    now: new Date('2027-06-01T00:00:00Z'),
+    checkStatus: async () => ({ verified: true }),
+    documentLoader: async (url) => (hosted.has(url)
+      ? { contextUrl: null, documentUrl: url, document: hosted.get(url) }
+      : documentLoader(url)),
+  });
+  assert.equal(result.verified, true, JSON.stringify(result.error?.errors?.map((e) => e.message) ?? result.error?.message ?? result));
+});

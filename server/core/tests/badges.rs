@@ -9,8 +9,8 @@ use std::time::Instant;
 use chrono::{TimeZone, Utc};
 use ed25519_dalek::VerifyingKey;
 use polku_core::badges::{
-    CanonError, IssuerKey, ProofError, canonicalize, did_key, public_key_from_multibase, sign,
-    verify,
+    CanonError, IssuerKey, Keyring, KeyringError, ProofError, canonicalize, did_document, did_key,
+    did_web, public_key_from_multibase, sign, verify,
 };
 use serde_json::{Value, json};
 
@@ -281,4 +281,75 @@ fn bad_input_is_refused_clearly_and_quickly() {
         Err(ProofError::NotAnObject)
     ));
     eprintln!("bad input refused in {:?}", started.elapsed());
+}
+
+#[test]
+fn the_keyring_is_private_rotates_and_keeps_old_keys_verifying() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("secrets/issuer-keys.json");
+    let ring = Keyring::open_or_create(&path).unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "owner only");
+    let (id, key) = ring.current();
+    assert_eq!(id, "key-1");
+    let first = key.public_multibase();
+    drop(ring);
+    let mut ring = Keyring::open_or_create(&path).unwrap();
+    assert_eq!(
+        ring.current().1.public_multibase(),
+        first,
+        "kept across restarts"
+    );
+
+    // A badge signed with key-1 under the site's did:web.
+    let did = did_web("https://polku.example/");
+    let mut old = credential();
+    old["issuer"]["id"] = did.clone().into();
+    let created = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+    let (id, key) = ring.current();
+    sign(&mut old, key, &format!("{did}#{id}"), created).unwrap();
+
+    // Rotation: key-2 signs from now on; key-1 stays published.
+    assert_eq!(ring.rotate().unwrap(), "key-2");
+    assert_eq!(ring.current().0, "key-2");
+    assert_ne!(ring.current().1.public_multibase(), first);
+    let keys = ring.public_keys();
+    assert_eq!(keys.len(), 2);
+    assert!(keys[0].retired.is_some() && keys[1].retired.is_none());
+    let document = did_document(&did, &keys);
+    assert_eq!(document["assertionMethod"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        document["verificationMethod"][0]["publicKeyMultibase"],
+        first
+    );
+    let ring = Keyring::open_or_create(&path).unwrap();
+    let resolve = |method: &str| {
+        method
+            .strip_prefix(&format!("{did}#"))
+            .and_then(|id| ring.find(id))
+    };
+    verify(&old, &resolve).unwrap();
+
+    // For the independent verifier: the site's DID document and a badge
+    // signed through it (e2e/badges-conformance.test.mjs).
+    if let Ok(out) = std::env::var("POLKU_CONFORMANCE_DIR") {
+        let out = Path::new(&out);
+        std::fs::create_dir_all(out).unwrap();
+        std::fs::write(out.join("did.json"), document.to_string()).unwrap();
+        std::fs::write(out.join("polku-did-web.json"), old.to_string()).unwrap();
+    }
+
+    // Others may read the file: refused, saying how to fix it.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let err = Keyring::open_or_create(&path).unwrap_err();
+    assert!(matches!(err, KeyringError::Exposed { .. }));
+    assert!(err.to_string().contains("chmod 600"), "{err}");
+    // Not a keyring.
+    std::fs::write(&path, "{}").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert!(matches!(
+        Keyring::open_or_create(&path),
+        Err(KeyringError::Invalid { .. })
+    ));
 }

@@ -5,12 +5,15 @@
 //! This first part is the cryptography every later part stands on:
 //! [`canon`] turns a JSON-LD credential into canonical N-Quads (RDFC-1.0)
 //! with bundled contexts only and bounded work; [`proof`] signs and
-//! verifies with Ed25519 keys.
+//! verifies with Ed25519 keys; [`keyring`] keeps the issuer's keys (private,
+//! rotatable, old public keys still published) and its `did:web` document.
 
 pub mod canon;
+pub mod keyring;
 pub mod proof;
 
 pub use canon::{CanonError, canonicalize};
+pub use keyring::{Keyring, KeyringError, PublicKey, did_document, did_web};
 pub use proof::{
     CheckedProof, IssuerKey, ProofError, did_key, public_key_from_multibase, sign, verify,
 };
