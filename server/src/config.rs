@@ -72,6 +72,18 @@ pub struct Config {
     #[arg(long, env = "POLKU_SEARCH_INDEX", global = true)]
     pub search_index: Option<PathBuf>,
 
+    /// The issuer's signing keys for badges: a private (0600) file created
+    /// on first start. Keep it out of the repository and back it up;
+    /// several server instances must share it. Default: next to the SQLite
+    /// file (`data/polku.issuer-keys.json`), else `data/issuer-keys.json`.
+    #[arg(long, env = "POLKU_ISSUER_KEYS", global = true)]
+    pub issuer_keys: Option<PathBuf>,
+
+    /// The address people reach this site at (badges and the issuer's
+    /// `did:web` identity name it). Default: `http://HOST:PORT`.
+    #[arg(long, env = "POLKU_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
     /// Log format.
     #[arg(long, env = "POLKU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -123,6 +135,9 @@ pub enum Command {
     /// Rebuild the search index from the database (stop the server using
     /// the same index folder first).
     Reindex,
+    /// Start signing badges with a new issuer key. Old keys stay published
+    /// so badges signed with them keep verifying; restart the servers.
+    RotateIssuerKey,
     /// Create the first admin account (or make an existing account an
     /// admin and set its password). The password comes from
     /// POLKU_ADMIN_PASSWORD, else from the first line of standard input.
@@ -133,6 +148,28 @@ pub enum Command {
 }
 
 impl Config {
+    /// The issuer keyring file.
+    pub fn issuer_keys_path(&self) -> PathBuf {
+        self.issuer_keys.clone().unwrap_or_else(|| {
+            polku_core::db::beside(
+                &self.database_url,
+                "issuer-keys.json",
+                "data/issuer-keys.json",
+            )
+        })
+    }
+
+    /// The public address of the site, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| {
+                format!("http://{}", std::net::SocketAddr::new(self.host, self.port))
+            })
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
     /// The search index folder: `--search-index`, else next to the database.
     pub fn search_dir(&self) -> PathBuf {
         self.search_index

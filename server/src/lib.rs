@@ -44,6 +44,9 @@ pub enum StartError {
     /// The admin account could not be created.
     #[error("cannot create the admin: {0}")]
     Admin(String),
+    /// The issuer keys cannot be used.
+    #[error(transparent)]
+    Keys(#[from] polku_core::badges::KeyringError),
     /// The search index cannot be used.
     #[error(transparent)]
     Search(#[from] polku_core::search::SearchError),
@@ -146,6 +149,21 @@ pub fn start_search(
     Ok(index)
 }
 
+/// The deployment as a badge issuer (its keyring created on first start).
+pub fn open_issuer(
+    config: &Config,
+) -> Result<std::sync::Arc<polku_core::badges::Issuer>, StartError> {
+    let path = config.issuer_keys_path();
+    let issuer = polku_core::badges::Issuer::open(&config.public_url(), &path)?;
+    tracing::info!(
+        did = %issuer.did,
+        key = issuer.keyring.current().0,
+        "badge issuer keys {}",
+        path.display()
+    );
+    Ok(std::sync::Arc::new(issuer))
+}
+
 /// `polku reindex`: rebuilds the search index with a progress bar.
 async fn reindex(config: &Config, db: &DatabaseConnection) -> Result<(), StartError> {
     let dir = config.search_dir();
@@ -181,6 +199,16 @@ pub async fn run(config: Config) -> Result<ExitCode, StartError> {
         Command::Migrate => Ok(ExitCode::SUCCESS),
         Command::Reindex => {
             reindex(&config, &db).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::RotateIssuerKey => {
+            let path = config.issuer_keys_path();
+            let mut keyring = polku_core::badges::Keyring::open_or_create(&path)?;
+            let id = keyring.rotate()?;
+            println!(
+                "badges are now signed with {}#{id} (older keys stay published); restart the servers",
+                polku_core::badges::did_web(&config.public_url())
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { dir } => {
@@ -258,7 +286,8 @@ pub async fn run(config: Config) -> Result<ExitCode, StartError> {
 async fn serve(config: Config, db: DatabaseConnection) -> Result<(), StartError> {
     let addr = SocketAddr::new(config.host, config.port);
     let search = start_search(&config, &db)?;
-    let router = routes::router(&config, db, search);
+    let issuer = open_issuer(&config)?;
+    let router = routes::router(&config, db, search, issuer);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?

@@ -298,6 +298,7 @@ const PUBLIC_ROUTES: &[&str] = &[
     "/media/{course}/{*path}", // published course media
     "/author/login",           // the admin-token sign-in form
     "/author/logout",          // clears the author cookie
+    "/.well-known/did.json",   // the badge issuer's public keys
 ];
 
 struct Fixture {

@@ -170,3 +170,34 @@ fn reindex_rebuilds_the_search_index_and_refuses_a_busy_folder() {
         "{stderr}"
     );
 }
+
+#[test]
+fn rotate_issuer_key_adds_a_key_and_keeps_the_old_one() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
+    let keys = dir.path().join("keys.json");
+    for expected in ["key-2", "key-3"] {
+        let output = polku()
+            .args(["--database-url", &url, "--issuer-keys"])
+            .arg(&keys)
+            .args([
+                "--public-url",
+                "https://polku.example/",
+                "rotate-issuer-key",
+            ])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            stdout.contains(&format!("did:web:polku.example#{expected}")),
+            "{stdout}"
+        );
+    }
+    let mode = std::fs::metadata(&keys).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let ring = polku_core::badges::Keyring::open_or_create(&keys).unwrap();
+    assert_eq!(ring.public_keys().len(), 3);
+    assert_eq!(ring.current().0, "key-3");
+}

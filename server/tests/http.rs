@@ -226,3 +226,27 @@ async fn search_works_as_a_plain_get_form() {
     let list: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(!list.as_array().unwrap().is_empty(), "{json}");
 }
+
+#[tokio::test]
+async fn the_issuer_publishes_its_did_document() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (app, dir) = app().await;
+    let (status, headers, body) = get(&app, "/.well-known/did.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/did+json");
+    let document: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(document["id"], "did:web:127.0.0.1%3A3000");
+    assert_eq!(
+        document["assertionMethod"][0],
+        "did:web:127.0.0.1%3A3000#key-1"
+    );
+    let key = document["verificationMethod"][0]["publicKeyMultibase"]
+        .as_str()
+        .unwrap();
+    assert!(key.starts_with("z6Mk"), "{body}");
+    // The private half never leaves the keyring file.
+    let keyring = std::fs::read_to_string(dir.path().join("polku.issuer-keys.json")).unwrap();
+    let secret: serde_json::Value = serde_json::from_str(&keyring).unwrap();
+    let secret = secret["keys"][0]["secret"].as_str().unwrap();
+    assert!(!body.contains(secret));
+}

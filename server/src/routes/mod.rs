@@ -2,6 +2,7 @@
 //! few plain routes (`/healthz`, `/lang`), wrapped in the security layers.
 
 mod author;
+mod badges;
 mod health;
 mod language;
 mod media;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub stuck_rule: StuckRule,
     /// The search index.
     pub search: SearchIndex,
+    /// The deployment as a badge issuer.
+    pub issuer: std::sync::Arc<polku_core::badges::Issuer>,
 }
 
 /// The interface language of a request: cookie, else `Accept-Language`.
@@ -74,7 +77,12 @@ pub(crate) async fn request_actor(
 const BODY_LIMIT: usize = 256 * 1024;
 
 /// Builds the whole application router.
-pub fn router(config: &Config, db: DatabaseConnection, search: SearchIndex) -> Router {
+pub fn router(
+    config: &Config,
+    db: DatabaseConnection,
+    search: SearchIndex,
+    issuer: std::sync::Arc<polku_core::badges::Issuer>,
+) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("polku")
         .site_root(config.site_dir.to_string_lossy().into_owned())
@@ -92,6 +100,7 @@ pub fn router(config: &Config, db: DatabaseConnection, search: SearchIndex) -> R
         admin_token: admin_token.clone(),
         stuck_rule,
         search: search.clone(),
+        issuer,
     };
     let secure_cookies = app::api::accounts::session::SecureCookies(config.secure_cookies);
     let context = move || {
@@ -115,6 +124,7 @@ pub fn router(config: &Config, db: DatabaseConnection, search: SearchIndex) -> R
 
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/.well-known/did.json", get(badges::did_json))
         .route("/lang", post(language::set_language))
         .route("/media/{course}/{*path}", get(media::media))
         .route("/courses/{course}/{lesson}/answer", post(progress::answer))

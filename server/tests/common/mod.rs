@@ -33,7 +33,8 @@ pub async fn app_with(extra: &[&str]) -> (Router, tempfile::TempDir) {
     let search = server::start_search(&config, &db).unwrap();
     // The first pass, done here so tests can search at once.
     search.sync(&db).await.unwrap();
-    (server::routes::router(&config, db, search), dir)
+    let issuer = server::open_issuer(&config).unwrap();
+    (server::routes::router(&config, db, search, issuer), dir)
 }
 
 #[allow(dead_code, reason = "not every test binary uses every helper")]

@@ -337,3 +337,28 @@ mod tests {
         );
     }
 }
+
+/// The deployment as a badge issuer: its `did:web` identity and keys.
+#[derive(Debug)]
+pub struct Issuer {
+    /// `did:web:…` of the public address.
+    pub did: String,
+    /// The signing keys.
+    pub keyring: Keyring,
+}
+
+impl Issuer {
+    /// The issuer of a site at `public_url` with the keyring at `path`
+    /// (created if missing).
+    pub fn open(public_url: &str, path: &Path) -> Result<Issuer, KeyringError> {
+        Ok(Issuer {
+            did: did_web(public_url),
+            keyring: Keyring::open_or_create(path)?,
+        })
+    }
+
+    /// The DID document to publish at `/.well-known/did.json`.
+    pub fn did_document(&self) -> Value {
+        did_document(&self.did, &self.keyring.public_keys())
+    }
+}

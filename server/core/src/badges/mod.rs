@@ -13,7 +13,7 @@ pub mod keyring;
 pub mod proof;
 
 pub use canon::{CanonError, canonicalize};
-pub use keyring::{Keyring, KeyringError, PublicKey, did_document, did_web};
+pub use keyring::{Issuer, Keyring, KeyringError, PublicKey, did_document, did_web};
 pub use proof::{
     CheckedProof, IssuerKey, ProofError, did_key, public_key_from_multibase, sign, verify,
 };

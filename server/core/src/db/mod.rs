@@ -7,6 +7,21 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 pub use sea_orm::DatabaseConnection;
+
+/// A file or folder kept beside the database: next to an SQLite file
+/// (`data/polku.db` → `data/polku.<extension>`), else `fallback` (for
+/// PostgreSQL or an in-memory database).
+pub fn beside(database_url: &str, extension: &str, fallback: &str) -> std::path::PathBuf {
+    let file = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or_default())
+        .filter(|path| !path.is_empty() && !path.contains(":memory:"));
+    match file {
+        Some(path) => std::path::Path::new(path).with_extension(extension),
+        None => std::path::PathBuf::from(fallback),
+    }
+}
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DbErr};
 

@@ -514,15 +514,7 @@ pub fn spawn_sync(index: SearchIndex, db: DatabaseConnection) -> tokio::task::Jo
 /// The default index folder for a database URL: next to an SQLite file
 /// (`data/polku.db` → `data/polku.search`), else `data/search`.
 pub fn default_dir(database_url: &str) -> PathBuf {
-    let file = database_url
-        .strip_prefix("sqlite://")
-        .or_else(|| database_url.strip_prefix("sqlite:"))
-        .map(|rest| rest.split('?').next().unwrap_or_default())
-        .filter(|path| !path.is_empty() && !path.contains(":memory:"));
-    match file {
-        Some(path) => Path::new(path).with_extension("search"),
-        None => PathBuf::from("data/search"),
-    }
+    crate::db::beside(database_url, "search", "data/search")
 }
 
 #[cfg(test)]
