@@ -299,6 +299,7 @@ const PUBLIC_ROUTES: &[&str] = &[
     "/author/login",           // the admin-token sign-in form
     "/author/logout",          // clears the author cookie
     "/.well-known/did.json",   // the badge issuer's public keys
+    "/api/verify",             // anyone checks a badge (employers, no account)
 ];
 
 struct Fixture {

@@ -250,3 +250,46 @@ async fn the_issuer_publishes_its_did_document() {
     let secret = secret["keys"][0]["secret"].as_str().unwrap();
     assert!(!body.contains(secret));
 }
+
+#[tokio::test]
+async fn anyone_can_check_a_badge_through_the_json_api() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (app, _dir) = app().await;
+    let post = |body: String| {
+        Request::post("/api/verify")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let vector = std::fs::read_to_string(format!(
+        "{}/core/tests/fixtures/ob3/1edtech-spec_linked-data-proof-ob_testvector.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let response = app.clone().oneshot(post(vector)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let verdict: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    // Another issuer's https key cannot be confirmed offline.
+    assert_eq!(verdict["outcome"], "unknown_issuer", "{verdict}");
+    assert_eq!(
+        verdict["claims"]["issuer_id"],
+        "https://example.edu/issuers/565049"
+    );
+    for (body, outcome) in [("not json", "not_a_badge"), ("{}", "not_a_badge")] {
+        let response = app.clone().oneshot(post(body.into())).await.unwrap();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let verdict: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(verdict["outcome"], outcome);
+    }
+    let huge = app
+        .clone()
+        .oneshot(post("x".repeat(1024 * 1024)))
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}

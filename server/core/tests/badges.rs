@@ -9,8 +9,9 @@ use std::time::Instant;
 use chrono::{TimeZone, Utc};
 use ed25519_dalek::VerifyingKey;
 use polku_core::badges::{
-    CanonError, IssuerKey, Keyring, KeyringError, ProofError, canonicalize, did_document, did_key,
-    did_web, public_key_from_multibase, sign, verify,
+    CanonError, CheckKind, CheckResult, Issuer, IssuerKey, Keyring, KeyringError, Outcome,
+    ProofError, canonicalize, check_badge, did_document, did_key, did_web,
+    public_key_from_multibase, sign, verify,
 };
 use serde_json::{Value, json};
 
@@ -352,4 +353,133 @@ fn the_keyring_is_private_rotates_and_keeps_old_keys_verifying() {
         Keyring::open_or_create(&path),
         Err(KeyringError::Invalid { .. })
     ));
+}
+
+#[test]
+fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap();
+    let issue = |issuer_id: &str, key: &IssuerKey, method: &str| {
+        let mut c = credential();
+        c["issuer"]["id"] = issuer_id.into();
+        c["credentialSubject"]["identifier"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"type": "IdentityObject", "identityType": "name", "hashed": false, "identityHash": "Maija Meikäläinen"}));
+        let created = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+        sign(&mut c, key, method, created).unwrap();
+        c.to_string()
+    };
+    let now = Utc.with_ymd_and_hms(2027, 6, 1, 0, 0, 0).unwrap();
+    let (id, key) = site.keyring.current();
+    let ours = issue(&site.did, key, &format!("{}#{id}", site.did));
+
+    let valid = check_badge(&ours, &site, now);
+    assert_eq!(valid.outcome, Outcome::Valid, "{valid:#?}");
+    assert_eq!(valid.claims.recipient.as_deref(), Some("Maija Meikäläinen"));
+    assert_eq!(
+        valid.claims.issuer_name.as_deref(),
+        Some("Polku, Kuopion työllisyyspalvelut")
+    );
+    assert_eq!(
+        valid.claims.achievement.as_deref(),
+        Some("Sähköpostin turvallinen käyttö")
+    );
+    assert_eq!(valid.claims.issued.as_deref(), Some("2026-11-23T10:00:00Z"));
+    assert!(valid.claims.criteria.is_some());
+    let result = |v: &polku_core::badges::Verdict, kind: CheckKind| {
+        v.checks.iter().find(|c| c.kind == kind).map(|c| c.result)
+    };
+    assert_eq!(
+        result(&valid, CheckKind::Signature),
+        Some(CheckResult::Passed)
+    );
+    assert_eq!(
+        result(&valid, CheckKind::IssuerKey),
+        Some(CheckResult::Passed)
+    );
+    assert_eq!(result(&valid, CheckKind::Dates), Some(CheckResult::Passed));
+    assert_eq!(
+        result(&valid, CheckKind::Status),
+        Some(CheckResult::NotChecked)
+    );
+
+    // One character changed.
+    let tampered = ours.replace("Sähköpostin turvallinen", "Sähköpostin turvallineN");
+    assert_eq!(
+        check_badge(&tampered, &site, now).outcome,
+        Outcome::Tampered
+    );
+    // Dates.
+    let later = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+    assert_eq!(check_badge(&ours, &site, later).outcome, Outcome::Expired);
+    let earlier = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    assert_eq!(
+        check_badge(&ours, &site, earlier).outcome,
+        Outcome::NotYetValid
+    );
+    // Signed with a key that is not the site's, claiming to be the site's.
+    let stranger = IssuerKey::generate().unwrap();
+    let forged = issue(&site.did, &stranger, &format!("{}#{id}", site.did));
+    assert_eq!(check_badge(&forged, &site, now).outcome, Outcome::Tampered);
+    // A did:key that is not the issuer named in the badge.
+    let mismatch = issue(&site.did, &stranger, &stranger.did_key_method());
+    let verdict = check_badge(&mismatch, &site, now);
+    assert_eq!(verdict.outcome, Outcome::UnknownIssuer);
+    assert_eq!(
+        result(&verdict, CheckKind::IssuerKey),
+        Some(CheckResult::Failed)
+    );
+    // The issuer's own did:key: valid.
+    let own = issue(&stranger.did_key(), &stranger, &stranger.did_key_method());
+    assert_eq!(check_badge(&own, &site, now).outcome, Outcome::Valid);
+    // Another site's key cannot be confirmed offline.
+    let elsewhere = issue(
+        "did:web:other.example",
+        &stranger,
+        "did:web:other.example#key-1",
+    );
+    assert_eq!(
+        check_badge(&elsewhere, &site, now).outcome,
+        Outcome::UnknownIssuer
+    );
+    let vector = std::fs::read_to_string(
+        samples().join("1edtech-spec_linked-data-proof-ob_testvector.json"),
+    )
+    .unwrap();
+    assert_eq!(
+        check_badge(&vector, &site, now).outcome,
+        Outcome::UnknownIssuer
+    );
+
+    // Not badges.
+    for text in [
+        "",
+        "not json",
+        "{}",
+        "[1, 2]",
+        r#"{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiableCredential"}"#,
+        &"[".repeat(10_000),
+        &format!("{{\"x\": \"{}\"}}", "y".repeat(300 * 1024)),
+    ] {
+        let verdict = check_badge(text, &site, now);
+        assert_eq!(
+            verdict.outcome,
+            Outcome::NotABadge,
+            "{}",
+            &text[..text.len().min(40)]
+        );
+        assert!(!verdict.checks[0].detail.is_empty());
+    }
+    let mut unknown_context: Value = serde_json::from_str(&ours).unwrap();
+    unknown_context["@context"]
+        .as_array_mut()
+        .unwrap()
+        .push("https://evil.example/ctx.json".into());
+    let verdict = check_badge(&unknown_context.to_string(), &site, now);
+    assert_eq!(verdict.outcome, Outcome::NotABadge);
+    assert!(
+        verdict.checks[0].detail.contains("evil.example"),
+        "{verdict:?}"
+    );
 }

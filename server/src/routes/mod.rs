@@ -125,6 +125,7 @@ pub fn router(
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/.well-known/did.json", get(badges::did_json))
+        .route("/api/verify", post(badges::verify))
         .route("/lang", post(language::set_language))
         .route("/media/{course}/{*path}", get(media::media))
         .route("/courses/{course}/{lesson}/answer", post(progress::answer))

@@ -11,9 +11,11 @@
 pub mod canon;
 pub mod keyring;
 pub mod proof;
+pub mod verify;
 
 pub use canon::{CanonError, canonicalize};
 pub use keyring::{Issuer, Keyring, KeyringError, PublicKey, did_document, did_web};
 pub use proof::{
     CheckedProof, IssuerKey, ProofError, did_key, public_key_from_multibase, sign, verify,
 };
+pub use verify::{Check, CheckKind, CheckResult, Claims, Outcome, Verdict, check_badge};

@@ -1,0 +1,339 @@
+//! Checking a badge someone shows: is it an Open Badges 3.0 credential,
+//! is its proof intact, is the key its issuer's, is it within its dates.
+//! The answer is a verdict a person can read (see [`Outcome`]) plus every
+//! check, what it found, and what the badge says (who, what, when).
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::canon::{CanonError, MAX_BYTES};
+use super::keyring::Issuer;
+use super::proof::{ProofError, did_key, verify};
+
+/// The overall answer, worst first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Not a badge: not JSON, not a credential, or unreadable.
+    NotABadge,
+    /// The proof does not match: changed after issuing, or a false proof.
+    Tampered,
+    /// Signed with a key this site cannot connect to its issuer.
+    UnknownIssuer,
+    /// Past its `validUntil`.
+    Expired,
+    /// Before its `validFrom`.
+    NotYetValid,
+    /// Everything checked holds.
+    Valid,
+}
+
+/// One technical check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    /// An Open Badges 3.0 credential with what it must have.
+    Format,
+    /// The Data Integrity proof (eddsa-rdfc-2022) over the whole credential.
+    Signature,
+    /// The signing key belongs to the issuer named in the credential.
+    IssuerKey,
+    /// `validFrom` / `validUntil` against now.
+    Dates,
+    /// Revocation (a status list).
+    Status,
+}
+
+/// What a check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckResult {
+    Passed,
+    Failed,
+    /// Could not be checked (the detail says why).
+    NotChecked,
+}
+
+/// A check and its detail (English, technical: shown under the verdict).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub kind: CheckKind,
+    pub result: CheckResult,
+    pub detail: String,
+}
+
+/// What the badge says, for the plain-language verdict.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Claims {
+    /// The recipient's name, if the badge carries one.
+    pub recipient: Option<String>,
+    pub issuer_name: Option<String>,
+    pub issuer_id: Option<String>,
+    pub issuer_url: Option<String>,
+    /// `validFrom`.
+    pub issued: Option<String>,
+    /// `validUntil`.
+    pub valid_until: Option<String>,
+    pub achievement: Option<String>,
+    pub description: Option<String>,
+    /// How it was earned (the criteria narrative).
+    pub criteria: Option<String>,
+}
+
+/// The result of checking one badge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    pub outcome: Outcome,
+    pub checks: Vec<Check>,
+    pub claims: Claims,
+}
+
+fn check(kind: CheckKind, result: CheckResult, detail: impl Into<String>) -> Check {
+    Check {
+        kind,
+        result,
+        detail: detail.into(),
+    }
+}
+
+fn text(value: &Value, pointer: &str) -> Option<String> {
+    value
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+/// Reads the claims a person needs to see.
+fn claims(credential: &Value) -> Claims {
+    let issuer_id = text(credential, "/issuer/id").or_else(|| text(credential, "/issuer"));
+    let recipient = credential
+        .pointer("/credentialSubject/identifier")
+        .and_then(Value::as_array)
+        .and_then(|ids| {
+            ids.iter().find(|i| {
+                i.get("identityType").and_then(Value::as_str) == Some("name")
+                    && i.get("hashed").and_then(Value::as_bool) == Some(false)
+            })
+        })
+        .and_then(|i| text(i, "/identityHash"))
+        .or_else(|| text(credential, "/credentialSubject/name"));
+    Claims {
+        recipient,
+        issuer_name: text(credential, "/issuer/name"),
+        issuer_id,
+        issuer_url: text(credential, "/issuer/url"),
+        issued: text(credential, "/validFrom"),
+        valid_until: text(credential, "/validUntil"),
+        achievement: text(credential, "/credentialSubject/achievement/name"),
+        description: text(credential, "/credentialSubject/achievement/description"),
+        criteria: text(
+            credential,
+            "/credentialSubject/achievement/criteria/narrative",
+        ),
+    }
+}
+
+/// What an Open Badges 3.0 credential must have; the first thing missing.
+fn format_problem(c: &Value) -> Option<&'static str> {
+    let types = |v: Option<&Value>| -> Vec<String> {
+        match v {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|t| t.as_str().map(str::to_owned))
+                .collect(),
+            Some(Value::String(one)) => vec![one.clone()],
+            _ => Vec::new(),
+        }
+    };
+    let contexts = types(c.get("@context"));
+    if contexts.first().map(String::as_str) != Some("https://www.w3.org/ns/credentials/v2") {
+        return Some("@context must start with https://www.w3.org/ns/credentials/v2");
+    }
+    if !contexts
+        .iter()
+        .any(|c| c.starts_with("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0."))
+    {
+        return Some("@context must include the Open Badges 3.0 context");
+    }
+    let kinds = types(c.get("type"));
+    if !kinds.iter().any(|t| t == "VerifiableCredential")
+        || !kinds
+            .iter()
+            .any(|t| t == "OpenBadgeCredential" || t == "AchievementCredential")
+    {
+        return Some("type must include VerifiableCredential and OpenBadgeCredential");
+    }
+    if c.get("issuer").is_none() {
+        return Some("issuer is missing");
+    }
+    if text(c, "/validFrom").is_none() {
+        return Some("validFrom is missing");
+    }
+    if c.pointer("/credentialSubject/achievement").is_none() {
+        return Some("credentialSubject.achievement is missing");
+    }
+    None
+}
+
+fn date(value: &Option<String>) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(value.as_deref()?)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// Checks `text` (a badge as JSON) at time `now`. `issuer` is this site:
+/// keys under its `did:web` are its own; `did:key` keys are self-certifying;
+/// other issuers' keys cannot be confirmed offline.
+pub fn check_badge(text: &str, issuer: &Issuer, now: DateTime<Utc>) -> Verdict {
+    let not_a_badge = |detail: String| Verdict {
+        outcome: Outcome::NotABadge,
+        checks: vec![check(CheckKind::Format, CheckResult::Failed, detail)],
+        claims: Claims::default(),
+    };
+    if text.len() > MAX_BYTES {
+        return not_a_badge(CanonError::TooLarge.to_string());
+    }
+    let credential: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
+        Ok(v) => v,
+        Err(err) => return not_a_badge(format!("not valid JSON: {err}")),
+    };
+    if let Some(problem) = format_problem(&credential) {
+        return Verdict {
+            claims: claims(&credential),
+            ..not_a_badge(problem.to_owned())
+        };
+    }
+    let claims = claims(&credential);
+    let mut checks = vec![check(
+        CheckKind::Format,
+        CheckResult::Passed,
+        "an Open Badges 3.0 credential (VC 2.0)",
+    )];
+
+    // The signature, with whichever key the proof names…
+    let named = |method: &str| -> Option<ed25519_dalek::VerifyingKey> {
+        if let Some(id) = method.strip_prefix(&format!("{}#", issuer.did)) {
+            return issuer.keyring.find(id);
+        }
+        did_key(method)
+    };
+    let proof = verify(&credential, &named);
+    let mut outcome = Outcome::Valid;
+    match &proof {
+        Ok(p) => checks.push(check(
+            CheckKind::Signature,
+            CheckResult::Passed,
+            format!("eddsa-rdfc-2022 proof by {}", p.verification_method),
+        )),
+        Err(ProofError::UnknownKey(method)) => {
+            outcome = Outcome::UnknownIssuer;
+            checks.push(check(
+                CheckKind::Signature,
+                CheckResult::NotChecked,
+                format!("the key {method} is not one this site can resolve"),
+            ));
+        }
+        Err(ProofError::Canon(err)) => {
+            return Verdict {
+                outcome: Outcome::NotABadge,
+                checks: vec![check(
+                    CheckKind::Format,
+                    CheckResult::Failed,
+                    err.to_string(),
+                )],
+                claims,
+            };
+        }
+        Err(err) => {
+            outcome = Outcome::Tampered;
+            checks.push(check(
+                CheckKind::Signature,
+                CheckResult::Failed,
+                err.to_string(),
+            ));
+        }
+    }
+    // …and whether that key is the issuer's.
+    if let Ok(p) = &proof {
+        let controller = p.verification_method.split('#').next().unwrap_or_default();
+        let named_issuer = claims.issuer_id.as_deref().unwrap_or_default();
+        if controller != named_issuer {
+            outcome = Outcome::UnknownIssuer;
+            checks.push(check(
+                CheckKind::IssuerKey,
+                CheckResult::Failed,
+                format!("signed by {controller}, but the badge names {named_issuer} as its issuer"),
+            ));
+        } else if controller == issuer.did {
+            checks.push(check(
+                CheckKind::IssuerKey,
+                CheckResult::Passed,
+                format!("a key of this site ({})", issuer.did),
+            ));
+        } else {
+            checks.push(check(
+                CheckKind::IssuerKey,
+                CheckResult::Passed,
+                format!("the issuer's own did:key ({controller})"),
+            ));
+        }
+    }
+    // Dates.
+    let (from, until) = (date(&claims.issued), date(&claims.valid_until));
+    match (from, until) {
+        (None, _) => {
+            outcome = outcome_min(outcome, Outcome::NotABadge);
+            checks.push(check(
+                CheckKind::Dates,
+                CheckResult::Failed,
+                "validFrom is not a date-time",
+            ));
+        }
+        (Some(from), _) if from > now => {
+            outcome = outcome_min(outcome, Outcome::NotYetValid);
+            checks.push(check(
+                CheckKind::Dates,
+                CheckResult::Failed,
+                format!("valid from {from}, later than now"),
+            ));
+        }
+        (_, Some(until)) if until < now => {
+            outcome = outcome_min(outcome, Outcome::Expired);
+            checks.push(check(
+                CheckKind::Dates,
+                CheckResult::Failed,
+                format!("expired {until}"),
+            ));
+        }
+        _ => checks.push(check(
+            CheckKind::Dates,
+            CheckResult::Passed,
+            "within its validity",
+        )),
+    }
+    // Status: no list yet.
+    checks.push(match credential.get("credentialStatus") {
+        None => check(
+            CheckKind::Status,
+            CheckResult::NotChecked,
+            "the badge has no revocation list",
+        ),
+        Some(_) => check(
+            CheckKind::Status,
+            CheckResult::NotChecked,
+            "revocation lists are not checked yet",
+        ),
+    });
+    Verdict {
+        outcome,
+        checks,
+        claims,
+    }
+}
+
+/// The worse of two outcomes (the enum is ordered worst first).
+fn outcome_min(a: Outcome, b: Outcome) -> Outcome {
+    let rank = |o: Outcome| o as u8;
+    if rank(b) < rank(a) { b } else { a }
+}
