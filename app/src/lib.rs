@@ -30,6 +30,7 @@ use crate::pages::{
     lesson::LessonPage,
     not_found::NotFound,
     search::SearchPage,
+    verify::VerifyPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -150,6 +151,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/courses/:course") view=CoursePage ssr=SsrMode::Async />
                     <Route path=path!("/courses/:course/:lesson") view=LessonPage ssr=SsrMode::Async />
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
+                    <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />

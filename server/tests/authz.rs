@@ -300,6 +300,7 @@ const PUBLIC_ROUTES: &[&str] = &[
     "/author/logout",          // clears the author cookie
     "/.well-known/did.json",   // the badge issuer's public keys
     "/api/verify",             // anyone checks a badge (employers, no account)
+    "/verify",                 // the same from the page's form
 ];
 
 struct Fixture {

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::body::Body;
-use common::{app, get};
+use common::{app, get, post_form};
 use http::{Request, StatusCode, header};
 use tower::ServiceExt;
 
@@ -292,4 +292,42 @@ async fn anyone_can_check_a_badge_through_the_json_api() {
         .await
         .unwrap();
     assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn the_verify_page_answers_a_posted_badge_without_javascript() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (app, _dir) = app().await;
+    let (status, _, page) = get(&app, "/verify", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("name=\"credential\"") && page.contains("action=\"/verify\""),
+        "{page}"
+    );
+    assert!(!page.contains("verdict-heading"));
+
+    let vector = std::fs::read_to_string(format!(
+        "{}/core/tests/fixtures/ob3/1edtech-spec_linked-data-proof-ob_testvector.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("credential", &vector)
+        .finish();
+    let (status, _, page) = post_form(&app, "/verify", &body, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Myöntäjää ei voitu varmistaa"), "{page}");
+    assert!(page.contains("Myöntäjä: Example Corp, 1.1.2010."), "{page}");
+    assert!(page.contains("Mitä se osoittaa: Teamwork."), "{page}");
+    // What was pasted stays in the form.
+    let form = page.split("<textarea").nth(1).unwrap_or_default();
+    assert!(form.contains("Teamwork Badge"), "{page}");
+
+    let (status, _, page) = post_form(&app, "/verify", "credential=not+a+badge", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Tämä ei ole luettava osaamismerkki"),
+        "{page}"
+    );
+    assert!(page.contains(">not a badge</textarea>"), "{page}");
 }

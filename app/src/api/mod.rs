@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod authoring;
+pub mod badges;
 pub mod coaching;
 pub mod courses;
 pub mod discussion;

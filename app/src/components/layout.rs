@@ -202,7 +202,7 @@ pub fn SiteFooter() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <p>{t(Key::FooterText)}</p>
-            <p><a href="/privacy">{t(Key::PrivacyHeading)}</a></p>
+            <p><a href="/verify">{t(Key::FooterVerify)}</a>" · "<a href="/privacy">{t(Key::PrivacyHeading)}</a></p>
         </footer>
     }
 }

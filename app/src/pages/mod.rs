@@ -12,6 +12,7 @@ pub mod editor;
 pub mod lesson;
 pub mod not_found;
 pub mod search;
+pub mod verify;
 
 use crate::i18n::{Key, Locale};
 

@@ -85,8 +85,8 @@ fn credential() -> Value {
             "name": "Polku, Kuopion työllisyyspalvelut",
             "url": "https://polku.example/"
         },
-        "validFrom": "2026-11-23T10:00:00Z",
-        "validUntil": "2029-11-23T10:00:00Z",
+        "validFrom": "2026-01-01T00:00:00Z",
+        "validUntil": "2099-12-31T00:00:00Z",
         "name": "Sähköpostin turvallinen käyttö",
         "credentialSubject": {
             "type": ["AchievementSubject"],
@@ -113,7 +113,7 @@ fn credential() -> Value {
 fn signed(key: &IssuerKey) -> Value {
     let mut c = credential();
     c["issuer"]["id"] = key.did_key().into();
-    let created = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+    let created = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     sign(&mut c, key, &key.did_key_method(), created).unwrap();
     c
 }
@@ -307,7 +307,7 @@ fn the_keyring_is_private_rotates_and_keeps_old_keys_verifying() {
     let did = did_web("https://polku.example/");
     let mut old = credential();
     old["issuer"]["id"] = did.clone().into();
-    let created = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+    let created = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let (id, key) = ring.current();
     sign(&mut old, key, &format!("{did}#{id}"), created).unwrap();
 
@@ -366,7 +366,7 @@ fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
             .as_array_mut()
             .unwrap()
             .push(json!({"type": "IdentityObject", "identityType": "name", "hashed": false, "identityHash": "Maija Meikäläinen"}));
-        let created = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+        let created = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
         sign(&mut c, key, method, created).unwrap();
         c.to_string()
     };
@@ -385,7 +385,7 @@ fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
         valid.claims.achievement.as_deref(),
         Some("Sähköpostin turvallinen käyttö")
     );
-    assert_eq!(valid.claims.issued.as_deref(), Some("2026-11-23T10:00:00Z"));
+    assert_eq!(valid.claims.issued.as_deref(), Some("2026-01-01T00:00:00Z"));
     assert!(valid.claims.criteria.is_some());
     let result = |v: &polku_core::badges::Verdict, kind: CheckKind| {
         v.checks.iter().find(|c| c.kind == kind).map(|c| c.result)
@@ -411,9 +411,9 @@ fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
         Outcome::Tampered
     );
     // Dates.
-    let later = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+    let later = Utc.with_ymd_and_hms(2100, 1, 1, 0, 0, 0).unwrap();
     assert_eq!(check_badge(&ours, &site, later).outcome, Outcome::Expired);
-    let earlier = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let earlier = Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap();
     assert_eq!(
         check_badge(&ours, &site, earlier).outcome,
         Outcome::NotYetValid

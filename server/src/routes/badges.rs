@@ -38,3 +38,52 @@ pub async fn verify(State(state): State<AppState>, body: String) -> axum::respon
         }
     }
 }
+
+/// The verify form's body.
+#[derive(Debug, serde::Deserialize)]
+pub struct VerifyForm {
+    /// The badge as JSON text.
+    #[serde(default)]
+    pub credential: String,
+}
+
+/// Checks a badge posted from the `/verify` form (without JavaScript too)
+/// and answers with the `/verify` page showing the verdict, rendered by
+/// `render` with the result in its context. Nothing is stored.
+pub async fn verify_form<F, Fut>(
+    state: AppState,
+    render: F,
+    headers: http::HeaderMap,
+    form: VerifyForm,
+) -> axum::response::Response
+where
+    F: FnOnce(app::api::badges::Submitted, http::Request<axum::body::Body>) -> Fut,
+    Fut: std::future::Future<Output = axum::response::Response>,
+{
+    let issuer = state.issuer.clone();
+    let input = form.credential;
+    let text = input.clone();
+    let verdict = match tokio::task::spawn_blocking(move || {
+        polku_core::badges::check_badge(&text, &issuer, chrono::Utc::now())
+    })
+    .await
+    {
+        Ok(v) => v,
+        Err(err) => {
+            tracing::error!(error = %err, "badge check failed");
+            return http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let submitted = app::api::badges::Submitted(app::api::badges::view_of(verdict, input));
+    // The page is rendered as for `GET /verify`, with the caller's headers
+    // (language, session).
+    let mut request = http::Request::get("/verify")
+        .body(axum::body::Body::empty())
+        .unwrap_or_default();
+    for (name, value) in &headers {
+        if name != http::header::CONTENT_LENGTH && name != http::header::CONTENT_TYPE {
+            request.headers_mut().append(name, value.clone());
+        }
+    }
+    render(submitted, request).await
+}

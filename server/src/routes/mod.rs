@@ -118,6 +118,25 @@ pub fn router(
         move || shell(options.clone())
     };
     let not_found = render_app_async_with_context(context.clone(), app_shell.clone());
+    let verify_form = {
+        let (context, app_shell, state) = (context.clone(), app_shell.clone(), state.clone());
+        move |headers: http::HeaderMap, axum::Form(form): axum::Form<badges::VerifyForm>| {
+            let (context, app_shell, state) = (context.clone(), app_shell.clone(), state.clone());
+            async move {
+                let render = move |submitted: app::api::badges::Submitted, request| {
+                    let page = render_app_async_with_context(
+                        move || {
+                            context();
+                            provide_context(submitted.clone());
+                        },
+                        app_shell,
+                    );
+                    async move { axum::response::IntoResponse::into_response(page(request).await) }
+                };
+                badges::verify_form(state, render, headers, form).await
+            }
+        }
+    };
     let pkg = ServeDir::new(config.site_dir.join("pkg"))
         .precompressed_br()
         .precompressed_gzip();
@@ -126,6 +145,7 @@ pub fn router(
         .route("/healthz", get(health::healthz))
         .route("/.well-known/did.json", get(badges::did_json))
         .route("/api/verify", post(badges::verify))
+        .route("/verify", post(verify_form))
         .route("/lang", post(language::set_language))
         .route("/media/{course}/{*path}", get(media::media))
         .route("/courses/{course}/{lesson}/answer", post(progress::answer))

@@ -1,0 +1,181 @@
+//! `/verify`: anyone (an employer, without an account) pastes a badge and
+//! reads a plain-language verdict, with the technical checks below it. The
+//! form posts to `/verify` itself; the server checks the badge and answers
+//! with this page showing the result (no JavaScript needed, nothing stored).
+
+use leptos::prelude::*;
+
+use crate::api::badges::{CheckView, Submitted, VerifyView};
+use crate::components::notice::PageTitle;
+use crate::i18n::{Key, Locale, t, tf, use_locale};
+
+/// The page: the form, and the verdict when a badge was posted.
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    // Given by the server when it answers a posted badge; serialised into
+    // the page, so hydration shows the same verdict.
+    let submitted = use_context::<Submitted>().map(|s| s.0);
+    let result = Resource::new(
+        || (),
+        move |_| {
+            let submitted = submitted.clone();
+            async move { submitted }
+        },
+    );
+    view! {
+        <PageTitle key=Key::VerifyHeading />
+        <h1>{t(Key::VerifyHeading)}</h1>
+        <p class="lead">{t(Key::VerifyIntro)}</p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let verdict = result.await;
+                let input = verdict.as_ref().map(|v| v.input.clone()).unwrap_or_default();
+                view! {
+                    {verdict.map(|v| view! { <Verdict verdict=v /> })}
+                    <form class="stack" method="post" action="/verify">
+                        <p class="field">
+                            <label for="verify-credential">{t(Key::VerifyLabel)}</label>
+                            <textarea id="verify-credential" name="credential" rows="8" spellcheck="false" required>{input}</textarea>
+                        </p>
+                        <button type="submit">{t(Key::VerifyButton)}</button>
+                    </form>
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A date-time as the reader's locale writes a date.
+fn day(value: &Option<String>, locale: Locale) -> String {
+    let Some(date) = value.as_deref().and_then(|v| v.get(..10)) else {
+        return String::new();
+    };
+    let mut parts = date.split('-');
+    match (locale, parts.next(), parts.next(), parts.next()) {
+        (Locale::Fi, Some(y), Some(m), Some(d)) => format!(
+            "{}.{}.{y}",
+            d.trim_start_matches('0'),
+            m.trim_start_matches('0')
+        ),
+        _ => date.to_owned(),
+    }
+}
+
+/// The verdict in words, then the checks.
+#[component]
+fn Verdict(verdict: VerifyView) -> impl IntoView {
+    let locale = use_locale();
+    let v = verdict.clone();
+    let headline = move || {
+        let l = locale.get();
+        let key = match v.outcome.as_str() {
+            "valid" => Key::VerifyValid,
+            "tampered" => Key::VerifyTampered,
+            "unknown_issuer" => Key::VerifyUnknownIssuer,
+            "expired" => {
+                return tf(Key::VerifyExpired, vec![("date", day(&v.valid_until, l))])();
+            }
+            "not_yet_valid" => {
+                return tf(Key::VerifyNotYet, vec![("date", day(&v.issued, l))])();
+            }
+            _ => Key::VerifyNotABadge,
+        };
+        t(key)().to_owned()
+    };
+    let valid = verdict.outcome == "valid";
+    let readable = verdict.outcome != "not_a_badge";
+    let v = verdict.clone();
+    let details = readable.then(|| {
+        let issued = {
+            let v = v.clone();
+            move || {
+                let l = locale.get();
+                let issuer = v
+                    .issuer_name
+                    .clone()
+                    .or_else(|| v.issuer_id.clone())
+                    .unwrap_or_default();
+                let date = day(&v.issued, l);
+                match &v.recipient {
+                    Some(r) => tf(
+                        Key::VerifyIssuedTo,
+                        vec![("recipient", r.clone()), ("issuer", issuer), ("date", date)],
+                    )(),
+                    None => tf(
+                        Key::VerifyIssuedBy,
+                        vec![("issuer", issuer), ("date", date)],
+                    )(),
+                }
+            }
+        };
+        let what = v
+            .achievement
+            .clone()
+            .map(|a| match &v.description {
+                Some(d) => format!("{a}. {d}"),
+                None => a,
+            })
+            .map(|what| view! { <p>{tf(Key::VerifyCertifies, vec![("what", what)])}</p> });
+        let how = v
+            .criteria
+            .clone()
+            .map(|how| view! { <p>{tf(Key::VerifyEarned, vec![("how", how)])}</p> });
+        let until = {
+            let v = v.clone();
+            move || match &v.valid_until {
+                Some(_) => tf(
+                    Key::VerifyValidUntil,
+                    vec![("date", day(&v.valid_until, locale.get()))],
+                )(),
+                None => t(Key::VerifyNoEnd)().to_owned(),
+            }
+        };
+        view! {
+            <p>{issued}</p>
+            {what}
+            {how}
+            {valid.then(|| view! { <p>{until}</p> <p>{t(Key::VerifyStatusUnchecked)}</p> })}
+        }
+    });
+    let checks = verdict
+        .checks
+        .into_iter()
+        .map(|c| view! { <CheckRow check=c /> })
+        .collect_view();
+    view! {
+        <section
+            class=if valid { "verdict verdict--valid" } else { "verdict verdict--invalid" }
+            aria-labelledby="verdict-heading"
+        >
+            <h2 id="verdict-heading">{t(Key::VerifyResultHeading)}</h2>
+            <p class="verdict__headline"><strong>{headline}</strong></p>
+            {details}
+            <h3>{t(Key::VerifyChecksHeading)}</h3>
+            <ul class="verdict__checks">{checks}</ul>
+        </section>
+    }
+}
+
+/// One technical check: its name, result and detail.
+#[component]
+fn CheckRow(check: CheckView) -> impl IntoView {
+    let name = match check.kind.as_str() {
+        "format" => Key::VerifyCheckFormat,
+        "signature" => Key::VerifyCheckSignature,
+        "issuer_key" => Key::VerifyCheckIssuerKey,
+        "dates" => Key::VerifyCheckDates,
+        _ => Key::VerifyCheckStatus,
+    };
+    let result = match check.result.as_str() {
+        "passed" => Key::VerifyPassed,
+        "failed" => Key::VerifyFailed,
+        _ => Key::VerifyNotChecked,
+    };
+    view! {
+        <li>
+            <strong>{t(name)}</strong>": "{t(result)}
+            <br />
+            <span class="verdict__detail" lang="en">{check.detail}</span>
+        </li>
+    }
+}
