@@ -46,6 +46,21 @@ for (const javaScriptEnabled of [true, false]) {
       await verdict().getByText(/Allekirjoitus: ?virhe/).waitFor();
       await check('verdict: tampered');
 
+      // A baked badge image, dropped as a file.
+      const drop = async (path) => {
+        await page.getByLabel(/Merkin tiedosto/).setInputFiles(path);
+        await page.getByRole('button', { name: 'Tarkista merkki' }).click();
+        await page.getByRole('region', { name: 'Tulos' }).waitFor();
+      };
+      await drop(`${dir}/polku-badge.png`);
+      await verdict().getByText('Voimassa.', { exact: true }).waitFor();
+      await check('verdict: baked PNG');
+      await drop(`${dir}/polku-badge.svg`);
+      await verdict().getByText('Voimassa.', { exact: true }).waitFor();
+      await drop(`${dir}/not-a-badge.png`);
+      await verdict().getByText(/Tämä ei ole luettava osaamismerkki/).waitFor();
+      await verdict().getByText(/no badge in it/).waitFor();
+
       await paste('{"hello": "world"}');
       await verdict().getByText(/Tämä ei ole luettava osaamismerkki/).waitFor();
       assert.equal(await page.getByLabel('Merkin tiedot (JSON)').inputValue(), '{"hello": "world"}', 'what was pasted is kept');

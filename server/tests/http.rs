@@ -331,3 +331,111 @@ async fn the_verify_page_answers_a_posted_badge_without_javascript() {
     );
     assert!(page.contains(">not a badge</textarea>"), "{page}");
 }
+
+/// A badge signed with its issuer's own did:key, baked into Polku's icon.
+fn baked_svg_badge() -> String {
+    use polku_core::badges::{IssuerKey, bake_svg, sign};
+    let key = IssuerKey::generate().unwrap();
+    let mut credential = serde_json::json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        ],
+        "id": "urn:uuid:5a0b0c39-1c1e-4a53-9d2f-6f1f0e6d2b7a",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": { "id": key.did_key(), "type": ["Profile"], "name": "Testikunta" },
+        "validFrom": "2026-01-01T00:00:00Z",
+        "name": "Selaimen käyttö",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://polku.example/achievements/browser",
+                "type": ["Achievement"],
+                "name": "Selaimen käyttö",
+                "description": "Käyttää selainta.",
+                "criteria": { "narrative": "Kurssi tehty." }
+            }
+        }
+    });
+    let created = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    sign(&mut credential, &key, &key.did_key_method(), created).unwrap();
+    let icon = std::fs::read_to_string(format!(
+        "{}/../style/favicon.svg",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    bake_svg(&icon, &credential.to_string()).unwrap()
+}
+
+#[tokio::test]
+async fn a_dropped_baked_image_is_checked_on_the_page_and_by_the_api() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (app, _dir) = app().await;
+    let svg = baked_svg_badge();
+    let boundary = "polku-test-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"badge\"; filename=\"badge.svg\"\r\nContent-Type: image/svg+xml\r\n\r\n{svg}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"credential\"\r\n\r\n\r\n--{boundary}--\r\n"
+    );
+    let request = Request::post("/verify")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = String::from_utf8(
+        axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        page.contains("<strong>Voimassa.<!-->") || page.contains("Voimassa."),
+        "{page}"
+    );
+    assert!(page.contains("Myöntäjä: Testikunta, 1.1.2026."), "{page}");
+
+    let request = Request::post("/api/verify")
+        .header(header::CONTENT_TYPE, "image/svg+xml")
+        .body(Body::from(svg))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let verdict: serde_json::Value = serde_json::from_slice(
+        &axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(verdict["outcome"], "valid", "{verdict}");
+    // An image without a badge: said so.
+    let request = Request::post("/api/verify")
+        .body(Body::from(
+            std::fs::read(format!(
+                "{}/../style/favicon.svg",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap(),
+        ))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let verdict: serde_json::Value = serde_json::from_slice(
+        &axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(verdict["outcome"], "not_a_badge");
+    assert!(
+        verdict["checks"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no badge in it"),
+        "{verdict}"
+    );
+}

@@ -32,10 +32,14 @@ pub fn VerifyPage() -> impl IntoView {
                 let input = verdict.as_ref().map(|v| v.input.clone()).unwrap_or_default();
                 view! {
                     {verdict.map(|v| view! { <Verdict verdict=v /> })}
-                    <form class="stack" method="post" action="/verify">
+                    <form class="stack" method="post" action="/verify" enctype="multipart/form-data">
+                        <p class="field">
+                            <label for="verify-file">{t(Key::VerifyFileLabel)}</label>
+                            <input id="verify-file" type="file" name="badge" accept=".png,.svg,.json,image/png,image/svg+xml,application/json" />
+                        </p>
                         <p class="field">
                             <label for="verify-credential">{t(Key::VerifyLabel)}</label>
-                            <textarea id="verify-credential" name="credential" rows="8" spellcheck="false" required>{input}</textarea>
+                            <textarea id="verify-credential" name="credential" rows="8" spellcheck="false">{input}</textarea>
                         </p>
                         <button type="submit">{t(Key::VerifyButton)}</button>
                     </form>

@@ -9,9 +9,9 @@ use std::time::Instant;
 use chrono::{TimeZone, Utc};
 use ed25519_dalek::VerifyingKey;
 use polku_core::badges::{
-    CanonError, CheckKind, CheckResult, Issuer, IssuerKey, Keyring, KeyringError, Outcome,
-    ProofError, canonicalize, check_badge, did_document, did_key, did_web,
-    public_key_from_multibase, sign, verify,
+    BakeError, CanonError, CheckKind, CheckResult, Issuer, IssuerKey, Keyring, KeyringError,
+    Outcome, ProofError, bake_png, bake_svg, canonicalize, check_badge, check_file, credential_in,
+    did_document, did_key, did_web, public_key_from_multibase, sign, verify,
 };
 use serde_json::{Value, json};
 
@@ -482,4 +482,104 @@ fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
         verdict.checks[0].detail.contains("evil.example"),
         "{verdict:?}"
     );
+}
+
+/// A small RGBA PNG.
+fn png_image() -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, 8, 8);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        let pixels: Vec<u8> = (0..8 * 8 * 4).map(|i| (i * 7 % 256) as u8).collect();
+        writer.write_image_data(&pixels).unwrap();
+        writer.finish().unwrap();
+    }
+    out
+}
+
+const SVG: &str = r##"<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64"><circle cx="32" cy="32" r="30" fill="#0a58a8"/></svg>
+"##;
+
+#[test]
+fn baked_png_and_svg_badges_carry_a_credential_that_verifies() {
+    let key = IssuerKey::generate().unwrap();
+    let signed = signed(&key);
+    let text = signed.to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap();
+    let now = Utc.with_ymd_and_hms(2027, 6, 1, 0, 0, 0).unwrap();
+
+    let png = bake_png(&png_image(), &text).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    assert_eq!(credential_in(&png).unwrap(), text);
+    assert_eq!(check_file(&png, &site, now).outcome, Outcome::Valid);
+    // Baking again replaces the credential (one per image).
+    let again = bake_png(&png, &text).unwrap();
+    assert_eq!(credential_in(&again).unwrap(), text);
+    eprintln!(
+        "baked PNG: {} bytes (image {} bytes, credential {} bytes)",
+        png.len(),
+        png_image().len(),
+        text.len()
+    );
+
+    let svg = bake_svg(SVG, &text).unwrap();
+    assert!(svg.contains("xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\""));
+    assert_eq!(credential_in(svg.as_bytes()).unwrap(), text);
+    assert_eq!(
+        check_file(svg.as_bytes(), &site, now).outcome,
+        Outcome::Valid
+    );
+    assert!(
+        matches!(bake_svg(&svg, &text), Err(BakeError::Svg(_))),
+        "only one per image"
+    );
+    // "]]>" inside a JSON string cannot end the CDATA section.
+    let tricky = json!({"name": "a ]]> b"}).to_string();
+    let baked = bake_svg(SVG, &tricky).unwrap();
+    let back: Value = serde_json::from_str(&credential_in(baked.as_bytes()).unwrap()).unwrap();
+    assert_eq!(back["name"], "a ]]> b");
+
+    // A changed baked credential fails; files without a badge are named.
+    let changed = bake_png(&png_image(), &text.replace("turvallinen", "turvalline")).unwrap();
+    assert_eq!(check_file(&changed, &site, now).outcome, Outcome::Tampered);
+    assert_eq!(credential_in(&png_image()), Err(BakeError::NotBaked));
+    assert_eq!(credential_in(SVG.as_bytes()), Err(BakeError::NotBaked));
+    assert_eq!(credential_in(b"GIF89a...."), Err(BakeError::UnknownFormat));
+    assert!(matches!(credential_in(&png[..60]), Err(BakeError::Png(_))));
+    assert!(matches!(credential_in(b"<svg"), Err(BakeError::Svg(_))));
+    let verdict = check_file(b"\x00\x01binary", &site, now);
+    assert_eq!(verdict.outcome, Outcome::NotABadge);
+    assert!(
+        verdict.checks[0].detail.contains("not a PNG image"),
+        "{verdict:?}"
+    );
+    // A decompression bomb is refused within the decoder's memory limit.
+    let mut huge = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut huge, 20_000, 20_000);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::One);
+        let mut writer = encoder.write_header().unwrap();
+        writer
+            .write_image_data(&vec![0u8; 20_000 / 8 * 20_000])
+            .unwrap();
+        writer.finish().unwrap();
+    }
+    assert!(huge.len() < 1_000_000, "{} bytes compressed", huge.len());
+    assert!(matches!(
+        credential_in(&huge),
+        Err(BakeError::Png(_)) | Err(BakeError::NotBaked)
+    ));
+
+    if let Ok(out) = std::env::var("POLKU_CONFORMANCE_DIR") {
+        let out = Path::new(&out);
+        std::fs::create_dir_all(out).unwrap();
+        std::fs::write(out.join("polku-badge.png"), &png).unwrap();
+        std::fs::write(out.join("polku-badge.svg"), &svg).unwrap();
+        std::fs::write(out.join("not-a-badge.png"), png_image()).unwrap();
+    }
 }

@@ -120,7 +120,7 @@ pub fn router(
     let not_found = render_app_async_with_context(context.clone(), app_shell.clone());
     let verify_form = {
         let (context, app_shell, state) = (context.clone(), app_shell.clone(), state.clone());
-        move |headers: http::HeaderMap, axum::Form(form): axum::Form<badges::VerifyForm>| {
+        move |request: axum::extract::Request| {
             let (context, app_shell, state) = (context.clone(), app_shell.clone(), state.clone());
             async move {
                 let render = move |submitted: app::api::badges::Submitted, request| {
@@ -133,7 +133,7 @@ pub fn router(
                     );
                     async move { axum::response::IntoResponse::into_response(page(request).await) }
                 };
-                badges::verify_form(state, render, headers, form).await
+                badges::verify_form(state, render, request).await
             }
         }
     };

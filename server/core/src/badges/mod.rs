@@ -8,14 +8,18 @@
 //! verifies with Ed25519 keys; [`keyring`] keeps the issuer's keys (private,
 //! rotatable, old public keys still published) and its `did:web` document.
 
+pub mod bake;
 pub mod canon;
 pub mod keyring;
 pub mod proof;
 pub mod verify;
 
+pub use bake::{BakeError, bake_png, bake_svg, credential_in};
 pub use canon::{CanonError, canonicalize};
 pub use keyring::{Issuer, Keyring, KeyringError, PublicKey, did_document, did_web};
 pub use proof::{
     CheckedProof, IssuerKey, ProofError, did_key, public_key_from_multibase, sign, verify,
 };
-pub use verify::{Check, CheckKind, CheckResult, Claims, Outcome, Verdict, check_badge};
+pub use verify::{
+    Check, CheckKind, CheckResult, Claims, Outcome, Verdict, check_badge, check_file,
+};

@@ -332,6 +332,22 @@ pub fn check_badge(text: &str, issuer: &Issuer, now: DateTime<Utc>) -> Verdict {
     }
 }
 
+/// As [`check_badge`], for a dropped file: a baked PNG or SVG, or JSON.
+pub fn check_file(bytes: &[u8], issuer: &Issuer, now: DateTime<Utc>) -> Verdict {
+    match super::bake::credential_in(bytes) {
+        Ok(text) => check_badge(&text, issuer, now),
+        Err(err) => Verdict {
+            outcome: Outcome::NotABadge,
+            checks: vec![check(
+                CheckKind::Format,
+                CheckResult::Failed,
+                err.to_string(),
+            )],
+            claims: Claims::default(),
+        },
+    }
+}
+
 /// The worse of two outcomes (the enum is ordered worst first).
 fn outcome_min(a: Outcome, b: Outcome) -> Outcome {
     let rank = |o: Outcome| o as u8;
