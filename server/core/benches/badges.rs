@@ -1,0 +1,143 @@
+//! Badge speed: signing (issuing) and checking Open Badges 3.0 credentials
+//! with the eddsa-rdfc-2022 proof, one at a time on one thread, and the
+//! size of a baked PNG. Prints operations per second and p50/p99 per
+//! operation. `POLKU_BENCH_BADGES` sets the number of operations (default
+//! 500).
+//!
+//! Run: `cargo bench -p polku-core --bench badges`
+#![expect(clippy::expect_used, reason = "a bench fails loudly")]
+
+use std::time::{Duration, Instant};
+
+use chrono::{TimeZone, Utc};
+use polku_core::badges::{Issuer, Outcome, bake_png, check_badge, check_file, sign};
+use serde_json::json;
+
+fn credential(n: usize, issuer: &str) -> serde_json::Value {
+    json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        ],
+        "id": format!("urn:uuid:00000000-0000-4000-8000-{n:012}"),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": { "id": issuer, "type": ["Profile"], "name": "Polku", "url": "https://polku.example/" },
+        "validFrom": "2026-01-01T00:00:00Z",
+        "validUntil": "2099-12-31T00:00:00Z",
+        "name": "Sähköpostin turvallinen käyttö",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {"type": "IdentityObject", "identityType": "name", "hashed": false, "identityHash": format!("Oppija {n}")},
+                {"type": "IdentityObject", "identityType": "identifier", "hashed": true, "identityHash": format!("sha256${n:064}"), "salt": "c0ffee"}
+            ],
+            "achievement": {
+                "id": "https://polku.example/courses/digital-basics/badges/email",
+                "type": ["Achievement"],
+                "name": "Sähköpostin turvallinen käyttö",
+                "description": "Osaa lähettää ja vastaanottaa sähköpostia ja tunnistaa huijausviestit.",
+                "criteria": { "narrative": "Kaikki kurssin oppitunnit tehty ja tietovisat oikein." },
+                "alignment": [{
+                    "type": ["Alignment"],
+                    "targetName": "DigComp 2.2: 4.1 Protecting devices",
+                    "targetUrl": "https://joint-research-centre.ec.europa.eu/digcomp_en",
+                    "targetFramework": "DigComp 2.2",
+                    "targetCode": "4.1"
+                }]
+            }
+        }
+    })
+}
+
+fn report(name: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let total: Duration = times.iter().sum();
+    let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+    println!(
+        "{name}: {} ops, {:.0} ops/s, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        times.len(),
+        times.len() as f64 / total.as_secs_f64(),
+        at(0.50).as_secs_f64() * 1e3,
+        at(0.99).as_secs_f64() * 1e3,
+        times.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+    );
+}
+
+/// A 256×256 RGBA badge picture (a gradient disc), like a course badge.
+fn picture() -> Vec<u8> {
+    let (w, h) = (256u32, 256u32);
+    let mut pixels = Vec::with_capacity((w * h * 4) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            let (dx, dy) = (x as i32 - 128, y as i32 - 128);
+            let inside = dx * dx + dy * dy < 120 * 120;
+            pixels.extend_from_slice(&[10, (x / 2) as u8, 168, if inside { 255 } else { 0 }]);
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, w, h);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().expect("header");
+        writer.write_image_data(&pixels).expect("pixels");
+        writer.finish().expect("png");
+    }
+    out
+}
+
+fn main() {
+    let n: usize = std::env::var("POLKU_BENCH_BADGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).expect("keys");
+    let (id, key) = site.keyring.current();
+    let method = format!("{}#{id}", site.did);
+    let created = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .expect("date");
+    let now = Utc
+        .with_ymd_and_hms(2027, 1, 1, 0, 0, 0)
+        .single()
+        .expect("date");
+
+    let mut signed = Vec::with_capacity(n);
+    let mut times = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut c = credential(i, &site.did);
+        let started = Instant::now();
+        sign(&mut c, key, &method, created).expect("sign");
+        times.push(started.elapsed());
+        signed.push(c.to_string());
+    }
+    report("issue (canonicalise + sign)", times);
+
+    let mut times = Vec::with_capacity(n);
+    for text in &signed {
+        let started = Instant::now();
+        let verdict = check_badge(text, &site, now);
+        times.push(started.elapsed());
+        assert_eq!(verdict.outcome, Outcome::Valid);
+    }
+    report("verify (parse + canonicalise + check)", times);
+
+    let image = picture();
+    let baked = bake_png(&image, &signed[0]).expect("bake");
+    println!(
+        "baked PNG: {} bytes (picture {} bytes + credential {} bytes)",
+        baked.len(),
+        image.len(),
+        signed[0].len()
+    );
+    let mut times = Vec::with_capacity(n.min(200));
+    for _ in 0..n.min(200) {
+        let started = Instant::now();
+        let verdict = check_file(&baked, &site, now);
+        times.push(started.elapsed());
+        assert_eq!(verdict.outcome, Outcome::Valid);
+    }
+    report("verify a dropped baked PNG (extract + verify)", times);
+}
