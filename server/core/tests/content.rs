@@ -192,3 +192,44 @@ fn invalid_fixtures_report_exact_problems_and_keep_the_rest() {
 fn manifest_dir() -> String {
     std::env::var("CARGO_MANIFEST_DIR").unwrap()
 }
+
+#[test]
+fn badges_declare_rules_validity_picture_and_alignment() {
+    use polku_core::content::{BadgeAlignment, BadgeRule};
+    let (courses, problems) = load_dir(&fixtures("valid"));
+    assert!(problems.is_empty(), "{problems:?}");
+    let course = courses.iter().find(|c| c.slug == "first-course").unwrap();
+    let [first, checked] = course.badges.as_slice() else {
+        panic!("two badges: {:?}", course.badges);
+    };
+    assert_eq!(first.slug, "first-steps");
+    assert_eq!(
+        first.rule,
+        BadgeRule {
+            lessons: Some(vec!["welcome".into()]),
+            min_quiz_score: Some(80),
+            approval: false,
+        }
+    );
+    assert_eq!(first.valid_days, Some(1095));
+    assert_eq!(first.image.as_deref(), Some("media/pic.png"));
+    assert_eq!(
+        first.alignment,
+        [BadgeAlignment {
+            framework: "DigComp 2.2".into(),
+            code: Some("1.1".into()),
+            name: "Browsing, searching and filtering data, information and digital content".into(),
+            url: Some("https://joint-research-centre.ec.europa.eu/digcomp_en".into()),
+        }]
+    );
+    // The defaults: every lesson, no score, no end, no picture.
+    assert_eq!(
+        checked.rule,
+        BadgeRule {
+            lessons: None,
+            min_quiz_score: None,
+            approval: true,
+        }
+    );
+    assert_eq!((checked.valid_days, &checked.image), (None, &None));
+}

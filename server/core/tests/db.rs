@@ -267,6 +267,7 @@ async fn export_gives_back_folders_that_import_to_the_same_lessons() {
             assert_eq!(a.modules, b.modules, "{}", a.slug);
             assert_eq!(a.media.len(), b.media.len(), "{}", a.slug);
             assert_eq!(a.lessons.len(), b.lessons.len(), "{}", a.slug);
+            assert_eq!(a.badges, b.badges, "{}: badges survive export", a.slug);
             for (x, y) in a.lessons.iter().zip(&b.lessons) {
                 assert_eq!((&x.slug, &x.module), (&y.slug, &y.module));
                 for (v, w) in x.variants.iter().zip(&y.variants) {

@@ -139,8 +139,44 @@ pub struct BadgeSource {
     pub name: BTreeMap<Language, String>,
     /// What the holder can do, per language.
     pub description: BTreeMap<Language, String>,
-    /// How it is earned, per language.
+    /// How it is earned, per language (the narrative shown to people).
     pub criteria: BTreeMap<Language, String>,
+    /// What earns it (checked by Polku).
+    #[serde(default)]
+    pub rule: BadgeRule,
+    /// Days it stays valid after it is issued (none: no end).
+    #[serde(default)]
+    pub valid_days: Option<u32>,
+    /// The badge picture, a course media path (`media/x.png`, PNG or SVG).
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Competences of a framework it stands for (e.g. DigComp 2.2).
+    #[serde(default)]
+    pub alignment: Vec<BadgeAlignment>,
+}
+
+/// What earns a badge: all of it must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadgeRule {
+    /// Lessons (slugs) to mark as done; none: every lesson of the course.
+    pub lessons: Option<Vec<String>>,
+    /// The least share (percent) of those lessons' quizzes answered right.
+    pub min_quiz_score: Option<u8>,
+    /// A coach approves evidence (a text or a link) the learner sends.
+    pub approval: bool,
+}
+
+/// A competence a badge stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadgeAlignment {
+    /// The framework, e.g. `DigComp 2.2`.
+    pub framework: String,
+    /// The competence's code in it, e.g. `2.1`.
+    pub code: Option<String>,
+    /// The competence's name.
+    pub name: String,
+    /// Where the competence is described.
+    pub url: Option<String>,
 }
 
 /// A course's title and summary in one language.

@@ -51,6 +51,29 @@ struct BadgeToml {
     description: BTreeMap<String, String>,
     #[serde(default)]
     criteria: BTreeMap<String, String>,
+    #[serde(default)]
+    lessons: Option<Vec<String>>,
+    #[serde(default)]
+    min_quiz_score: Option<u8>,
+    #[serde(default)]
+    approval: bool,
+    #[serde(default)]
+    valid_days: Option<u32>,
+    #[serde(default)]
+    image: Option<String>,
+    #[serde(default)]
+    alignment: Vec<AlignmentToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlignmentToml {
+    framework: String,
+    #[serde(default)]
+    code: Option<String>,
+    name: String,
+    #[serde(default)]
+    url: Option<String>,
 }
 
 /// `module.toml`.
@@ -410,12 +433,26 @@ fn load_manifest_course(
         .collect();
 
     let mut badges: Vec<BadgeSource> = Vec::new();
+    let mut badge_lines: Vec<usize> = Vec::new();
     for badge in &manifest.badges {
         let line = line_of(&text, badge.span().start);
         let raw = badge.get_ref();
         let name = language_map(manifest_path, line, "the badge name", &raw.name, problems);
         let problem = if !valid_slug(&raw.slug) {
             Some("a badge slug may only use lowercase letters a-z, digits and hyphens".to_owned())
+        } else if raw.min_quiz_score.is_some_and(|s| s > 100) {
+            Some("min_quiz_score is a percentage: 0 to 100".to_owned())
+        } else if raw.valid_days == Some(0) {
+            Some("valid_days must be at least 1 (leave it out for no end)".to_owned())
+        } else if let Some(a) = raw.alignment.iter().find(|a| {
+            a.url
+                .as_deref()
+                .is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://")))
+        }) {
+            Some(format!(
+                "the alignment \"{}\" has a url that is not a web address (https://…)",
+                a.name
+            ))
         } else if badges.iter().any(|b| b.slug == raw.slug) {
             Some(format!("two badges use the slug \"{}\"", raw.slug))
         } else if name.get(&default_language).is_none_or(String::is_empty) {
@@ -450,7 +487,25 @@ fn load_manifest_course(
                 &raw.criteria,
                 problems,
             ),
+            rule: crate::content::BadgeRule {
+                lessons: raw.lessons.clone(),
+                min_quiz_score: raw.min_quiz_score,
+                approval: raw.approval,
+            },
+            valid_days: raw.valid_days,
+            image: raw.image.clone(),
+            alignment: raw
+                .alignment
+                .iter()
+                .map(|a| crate::content::BadgeAlignment {
+                    framework: a.framework.clone(),
+                    code: a.code.clone(),
+                    name: a.name.clone(),
+                    url: a.url.clone(),
+                })
+                .collect(),
         });
+        badge_lines.push(line);
     }
 
     let media_paths: BTreeSet<String> = media.iter().map(|m| m.path.clone()).collect();
@@ -463,6 +518,45 @@ fn load_manifest_course(
         media: &media_paths,
     };
     let (lessons, modules) = layout.load_lessons(hasher, problems);
+    // What badges refer to must exist: lessons and the picture.
+    let mut kept = Vec::new();
+    for (badge, line) in badges.into_iter().zip(badge_lines) {
+        let missing_lesson = badge
+            .rule
+            .lessons
+            .iter()
+            .flatten()
+            .find(|slug| !lessons.iter().any(|l| &l.slug == *slug));
+        let image_problem = badge.image.as_deref().and_then(|image| {
+            let lower = image.to_lowercase();
+            if !(lower.ends_with(".png") || lower.ends_with(".svg")) {
+                Some(format!("the badge image {image} must be a PNG or SVG file"))
+            } else if !media_paths.contains(image) {
+                Some(format!(
+                    "the badge image {image} is not in the course's media folder"
+                ))
+            } else {
+                None
+            }
+        });
+        let problem = match (missing_lesson, image_problem) {
+            (Some(slug), _) => Some(format!(
+                "the badge \"{}\" needs the lesson \"{slug}\", which the course does not have",
+                badge.slug
+            )),
+            (None, Some(message)) => Some(message),
+            (None, None) => None,
+        };
+        match problem {
+            Some(message) => problems.push(Problem::new(
+                manifest_path,
+                Some(line),
+                format!("{message}; the badge is skipped"),
+            )),
+            None => kept.push(badge),
+        }
+    }
+    let badges = kept;
     Some(CourseSource {
         slug,
         default_language,

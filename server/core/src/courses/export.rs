@@ -40,9 +40,31 @@ struct ManifestOut {
 #[derive(Serialize)]
 struct BadgeOut {
     slug: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lessons: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_quiz_score: Option<u8>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    approval: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    valid_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
     name: BTreeMap<String, String>,
     description: BTreeMap<String, String>,
     criteria: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    alignment: Vec<AlignmentOut>,
+}
+
+#[derive(Serialize)]
+struct AlignmentOut {
+    framework: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -114,9 +136,24 @@ pub async fn export_course<C: ConnectionTrait>(
             .iter()
             .map(|b| BadgeOut {
                 slug: b.slug.clone(),
+                lessons: b.rule.lessons.clone(),
+                min_quiz_score: b.rule.min_quiz_score,
+                approval: b.rule.approval,
+                valid_days: b.valid_days,
+                image: b.image.clone(),
                 name: codes(&b.name),
                 description: codes(&b.description),
                 criteria: codes(&b.criteria),
+                alignment: b
+                    .alignment
+                    .iter()
+                    .map(|a| AlignmentOut {
+                        framework: a.framework.clone(),
+                        code: a.code.clone(),
+                        name: a.name.clone(),
+                        url: a.url.clone(),
+                    })
+                    .collect(),
             })
             .collect(),
     };
