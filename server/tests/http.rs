@@ -255,37 +255,22 @@ async fn the_issuer_publishes_its_did_document() {
 async fn anyone_can_check_a_badge_through_the_json_api() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let (app, _dir) = app().await;
-    let post = |body: String| {
-        Request::post("/api/verify")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body))
-            .unwrap()
-    };
     let vector = std::fs::read_to_string(format!(
         "{}/core/tests/fixtures/ob3/1edtech-spec_linked-data-proof-ob_testvector.json",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
-    let response = app.clone().oneshot(post(vector)).await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    let verdict: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let verdict = api_verdict(&app, vector).await;
     // Another issuer's https key cannot be confirmed offline.
     assert_eq!(verdict["outcome"], "unknown_issuer", "{verdict}");
     assert_eq!(
         verdict["claims"]["issuer_id"],
         "https://example.edu/issuers/565049"
     );
-    for (body, outcome) in [("not json", "not_a_badge"), ("{}", "not_a_badge")] {
-        let response = app.clone().oneshot(post(body.into())).await.unwrap();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        let verdict: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-        assert_eq!(verdict["outcome"], outcome);
+    for body in ["not json", "{}"] {
+        assert_eq!(api_verdict(&app, body).await["outcome"], "not_a_badge");
     }
+    let post = |body: String| Request::post("/api/verify").body(Body::from(body)).unwrap();
     let huge = app
         .clone()
         .oneshot(post("x".repeat(1024 * 1024)))
@@ -330,6 +315,17 @@ async fn the_verify_page_answers_a_posted_badge_without_javascript() {
         "{page}"
     );
     assert!(page.contains(">not a badge</textarea>"), "{page}");
+}
+
+/// The JSON verdict of `POST /api/verify` with `body`.
+async fn api_verdict(app: &axum::Router, body: impl Into<Body>) -> serde_json::Value {
+    let request = Request::post("/api/verify").body(body.into()).unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
 }
 
 /// A badge signed with its issuer's own did:key, baked into Polku's icon.
@@ -401,35 +397,15 @@ async fn a_dropped_baked_image_is_checked_on_the_page_and_by_the_api() {
     );
     assert!(page.contains("Myöntäjä: Testikunta, 1.1.2026."), "{page}");
 
-    let request = Request::post("/api/verify")
-        .header(header::CONTENT_TYPE, "image/svg+xml")
-        .body(Body::from(svg))
-        .unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    let verdict: serde_json::Value = serde_json::from_slice(
-        &axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let verdict = api_verdict(&app, svg).await;
     assert_eq!(verdict["outcome"], "valid", "{verdict}");
     // An image without a badge: said so.
-    let request = Request::post("/api/verify")
-        .body(Body::from(
-            std::fs::read(format!(
-                "{}/../style/favicon.svg",
-                env!("CARGO_MANIFEST_DIR")
-            ))
-            .unwrap(),
-        ))
-        .unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    let verdict: serde_json::Value = serde_json::from_slice(
-        &axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap(),
-    )
+    let icon = std::fs::read(format!(
+        "{}/../style/favicon.svg",
+        env!("CARGO_MANIFEST_DIR")
+    ))
     .unwrap();
+    let verdict = api_verdict(&app, icon).await;
     assert_eq!(verdict["outcome"], "not_a_badge");
     assert!(
         verdict["checks"][0]["detail"]
