@@ -16,6 +16,7 @@ import * as DidKey from '@digitalbazaar/did-method-key';
 import { JsonLdDocumentLoader } from 'jsonld-document-loader';
 import Ajv2019 from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
+import { checkStatus } from '@digitalbazaar/vc-bitstring-status-list';
 
 const repo = new URL('../', import.meta.url);
 const file = (path) => fileURLToPath(new URL(path, repo));
@@ -96,4 +97,24 @@ test('a badge signed under the site\'s did:web verifies with its published DID d
       : documentLoader(url)),
   });
   assert.equal(result.verified, true, JSON.stringify(result.error?.errors?.map((e) => e.message) ?? result.error?.message ?? result));
+});
+
+test('digitalbazaar\'s status list check reads Polku\'s signed revocation list', { skip: !ready && process.env.CI !== 'true' && 'run through scripts/test.sh (POLKU_CONFORMANCE_DIR)' }, async () => {
+  assert.ok(ready, 'POLKU_CONFORMANCE_DIR must hold what cargo test writes');
+  const credential = json(`${dir}/status-badge.json`);
+  const statusOf = async (listFile) => {
+    const list = json(`${dir}/${listFile}`);
+    const result = await checkStatus({
+      credential,
+      suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
+      documentLoader: async (url) => (url === list.id
+        ? { contextUrl: null, documentUrl: url, document: list }
+        : documentLoader(url)),
+    });
+    assert.equal(result.verified, true, String(result.error?.message ?? JSON.stringify(result)));
+    const statuses = result.results ?? [result];
+    return statuses.map((r) => r.status);
+  };
+  assert.deepEqual(await statusOf('status-list-open.json'), [false], 'not revoked');
+  assert.deepEqual(await statusOf('status-list-revoked.json'), [true], 'revoked: bit 42 set');
 });

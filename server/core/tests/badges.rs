@@ -583,3 +583,37 @@ fn baked_png_and_svg_badges_carry_a_credential_that_verifies() {
         std::fs::write(out.join("not-a-badge.png"), png_image()).unwrap();
     }
 }
+
+#[test]
+fn a_badge_names_its_place_in_a_signed_status_list() {
+    use polku_core::badges::status::{StatusList, entry, list_credential};
+    let key = IssuerKey::generate().unwrap();
+    let created = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let url = "https://polku.example/badges/status/1";
+    let mut badge = credential();
+    badge["issuer"]["id"] = key.did_key().into();
+    badge["credentialStatus"] = entry(url, 42);
+    sign(&mut badge, &key, &key.did_key_method(), created).unwrap();
+    verify(&badge, &did_key).unwrap();
+
+    let mut list = StatusList::new(0);
+    let mut open = list_credential(url, &key.did_key(), "2026-01-01T00:00:00Z", &list);
+    sign(&mut open, &key, &key.did_key_method(), created).unwrap();
+    verify(&open, &did_key).unwrap();
+    list.set(42, true);
+    let mut revoked = list_credential(url, &key.did_key(), "2026-01-01T00:00:00Z", &list);
+    sign(&mut revoked, &key, &key.did_key_method(), created).unwrap();
+    let encoded = revoked["credentialSubject"]["encodedList"]
+        .as_str()
+        .unwrap();
+    assert!(StatusList::decode(encoded).unwrap().get(42));
+
+    // For the independent status check (e2e/badges-conformance.test.mjs).
+    if let Ok(out) = std::env::var("POLKU_CONFORMANCE_DIR") {
+        let out = Path::new(&out);
+        std::fs::create_dir_all(out).unwrap();
+        std::fs::write(out.join("status-badge.json"), badge.to_string()).unwrap();
+        std::fs::write(out.join("status-list-open.json"), open.to_string()).unwrap();
+        std::fs::write(out.join("status-list-revoked.json"), revoked.to_string()).unwrap();
+    }
+}

@@ -12,6 +12,7 @@ pub mod bake;
 pub mod canon;
 pub mod keyring;
 pub mod proof;
+pub mod status;
 pub mod verify;
 
 pub use bake::{BakeError, bake_png, bake_svg, credential_in};
