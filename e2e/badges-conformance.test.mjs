@@ -118,3 +118,26 @@ test('digitalbazaar\'s status list check reads Polku\'s signed revocation list',
   assert.deepEqual(await statusOf('status-list-open.json'), [false], 'not revoked');
   assert.deepEqual(await statusOf('status-list-revoked.json'), [true], 'revoked: bit 42 set');
 });
+
+test('a badge Polku issued to a learner passes the independent verifier and the 1EdTech schema', { skip: !ready && process.env.CI !== 'true' && 'run through scripts/test.sh (POLKU_CONFORMANCE_DIR)' }, async () => {
+  assert.ok(ready, 'POLKU_CONFORMANCE_DIR must hold what cargo test writes');
+  const didDocument = json(`${dir}/issued-did.json`);
+  const credential = json(`${dir}/issued.json`);
+  const hosted = new Map([[didDocument.id, didDocument]]);
+  for (const method of didDocument.verificationMethod) {
+    hosted.set(method.id, { '@context': 'https://w3id.org/security/multikey/v1', ...method });
+  }
+  const result = await vc.verifyCredential({
+    credential,
+    suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
+    checkStatus: async () => ({ verified: true }),
+    documentLoader: async (url) => (hosted.has(url)
+      ? { contextUrl: null, documentUrl: url, document: hosted.get(url) }
+      : documentLoader(url)),
+  });
+  assert.equal(result.verified, true, JSON.stringify(result.error?.errors?.map((e) => e.message) ?? result.error?.message ?? result));
+  const ajv = new Ajv2019({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(json(file('server/core/tests/fixtures/ob3/schema/ob_v3p0_achievementcredential_schema.json')));
+  assert.ok(validate(credential), JSON.stringify(validate.errors));
+});

@@ -11,6 +11,7 @@ mod m20261122_210000_create_courses;
 mod m20261122_230000_add_revisions_modules_media;
 mod m20261123_013000_create_accounts_progress;
 mod m20261123_020000_create_groups_discussion;
+mod m20261123_060000_create_badge_awards;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_230000_add_revisions_modules_media::Migration),
             Box::new(m20261123_013000_create_accounts_progress::Migration),
             Box::new(m20261123_020000_create_groups_discussion::Migration),
+            Box::new(m20261123_060000_create_badge_awards::Migration),
         ]
     }
 }

@@ -29,6 +29,7 @@ pub const TABLES: &[&str] = &[
     "groups",
     "group_members",
     "course_authors",
+    "badge_awards",
 ];
 
 /// Whose data: the actor's own, or (admins, on request) anyone's.
@@ -115,6 +116,10 @@ pub async fn export<C: ConnectionTrait>(
         .filter(comments::Column::UserId.eq(id))
         .all(db)
         .await?;
+    let badges = crate::db::entities::badge_awards::Entity::find()
+        .filter(crate::db::entities::badge_awards::Column::UserId.eq(user.id))
+        .all(db)
+        .await?;
     let sent = feedback::Entity::find()
         .filter(feedback::Column::UserId.eq(id))
         .all(db)
@@ -168,7 +173,15 @@ pub async fn export<C: ConnectionTrait>(
             "joined_at": time(m.joined_at),
         })).collect::<Vec<_>>(),
         "course_authors": authored.iter().map(|a| course_slug(a.course_id)).collect::<Vec<_>>(),
-        "badges": [],
+        "badge_awards": badges.iter().map(|b| json!({
+            "course": course_slug(b.course_id),
+            "badge": b.badge_slug,
+            "issued": time(b.issued_at),
+            "valid_until": b.valid_until.map(time),
+            "revoked": b.revoked_at.map(time),
+            "revoked_reason": b.revoked_reason,
+            "credential": serde_json::from_str::<Value>(&b.credential).unwrap_or(Value::Null),
+        })).collect::<Vec<_>>(),
     }))
 }
 

@@ -3,6 +3,8 @@
 //! wrong key or bad input is refused with a clear reason, in bounded time.
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -615,5 +617,107 @@ fn a_badge_names_its_place_in_a_signed_status_list() {
         std::fs::write(out.join("status-badge.json"), badge.to_string()).unwrap();
         std::fs::write(out.join("status-list-open.json"), open.to_string()).unwrap();
         std::fs::write(out.join("status-list-revoked.json"), revoked.to_string()).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_badge_is_issued_once_the_rule_is_met_and_verifies() {
+    use polku_core::accounts::{self, NewAccount, Role};
+    use polku_core::badges::award::{IssueContext, award_due, status_list_url};
+    for t in common::fresh_databases().await {
+        let db = polku_core::db::open(&t.url).await.unwrap();
+        common::import(&db, &common::fixture("valid")).await;
+        let account = NewAccount {
+            username: "maija".into(),
+            password: "long enough secret".into(),
+            display_name: Some("Maija Meikäläinen".into()),
+            email: None,
+        };
+        accounts::create_account(&db, account, Role::Learner)
+            .await
+            .unwrap();
+        let maija = accounts::log_in(&db, "maija", "long enough secret", None)
+            .await
+            .unwrap()
+            .actor;
+        let dir = tempfile::tempdir().unwrap();
+        let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap();
+        let ctx = IssueContext {
+            issuer: &site,
+            public_url: "https://polku.example",
+            issuer_name: "Polku, Testikunta",
+        };
+        let course_id = {
+            use polku_core::db::entities::courses;
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            courses::Entity::find()
+                .filter(courses::Column::Slug.eq("first-course"))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        };
+        // Nothing done yet: nothing issued.
+        assert!(
+            award_due(&db, &ctx, &maija, course_id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        polku_core::progress::set_done(&db, &maija, "first-course", "welcome", true)
+            .await
+            .unwrap();
+        let issued = award_due(&db, &ctx, &maija, course_id).await.unwrap();
+        // "first-steps" (the welcome lesson, no quizzes in it); not
+        // "checked-work", which needs a coach's approval.
+        assert_eq!(issued.len(), 1, "{}", t.backend);
+        let award = &issued[0];
+        assert_eq!(award.badge_slug, "first-steps");
+        assert!(award.valid_until.is_some());
+        // Issued once.
+        assert!(
+            award_due(&db, &ctx, &maija, course_id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        let now = Utc::now();
+        let verdict = check_badge(&award.credential, &site, now);
+        assert_eq!(verdict.outcome, Outcome::Valid, "{verdict:#?}");
+        assert_eq!(
+            verdict.claims.recipient.as_deref(),
+            Some("Maija Meikäläinen")
+        );
+        assert_eq!(verdict.claims.achievement.as_deref(), Some("Ensiaskeleet"));
+        assert_eq!(
+            verdict.claims.issuer_name.as_deref(),
+            Some("Polku, Testikunta")
+        );
+        let credential: Value = serde_json::from_str(&award.credential).unwrap();
+        assert_eq!(
+            credential["credentialStatus"]["statusListIndex"],
+            award.id.to_string()
+        );
+        assert_eq!(
+            credential["credentialStatus"]["statusListCredential"],
+            status_list_url("https://polku.example")
+        );
+        assert_eq!(
+            credential["credentialSubject"]["achievement"]["alignment"][0]["targetFramework"],
+            "DigComp 2.2"
+        );
+        let hashed = credential["credentialSubject"]["identifier"][1]["identityHash"]
+            .as_str()
+            .unwrap();
+        assert!(hashed.starts_with("sha256$") && !hashed.contains("maija"));
+
+        if let (Ok(out), "sqlite") = (std::env::var("POLKU_CONFORMANCE_DIR"), t.backend) {
+            let out = Path::new(&out);
+            std::fs::create_dir_all(out).unwrap();
+            std::fs::write(out.join("issued.json"), &award.credential).unwrap();
+            std::fs::write(out.join("issued-did.json"), site.did_document().to_string()).unwrap();
+        }
     }
 }

@@ -496,6 +496,31 @@ async fn export_covers_every_table_and_erasure_leaves_nothing() {
             .await
             .unwrap();
         let _ = accounts::log_in(&db, "maija", "wrong password", None).await;
+        // A badge she holds (issuing itself is tested in badges.rs).
+        {
+            use polku_core::db::entities::{badge_awards, courses};
+            use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+            let course = courses::Entity::find()
+                .filter(courses::Column::Slug.eq("digital-basics"))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            badge_awards::ActiveModel {
+                user_id: Set(maija.id()),
+                course_id: Set(course.id),
+                badge_slug: Set("basics".into()),
+                credential: Set(
+                    r#"{"credentialSubject": {"identifier": [{"identityHash": "maija display"}]}}"#
+                        .into(),
+                ),
+                issued_at: Set(chrono::Utc::now()),
+                ..Default::default()
+            }
+            .insert(&db)
+            .await
+            .unwrap();
+        }
 
         // Every table with personal data is covered by the export.
         if t.backend == "sqlite" {

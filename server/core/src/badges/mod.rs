@@ -8,6 +8,7 @@
 //! verifies with Ed25519 keys; [`keyring`] keeps the issuer's keys (private,
 //! rotatable, old public keys still published) and its `did:web` document.
 
+pub mod award;
 pub mod bake;
 pub mod canon;
 pub mod keyring;

@@ -1,5 +1,6 @@
 //! sea-orm entities, one module per table.
 
+pub mod badge_awards;
 pub mod comments;
 pub mod course_authors;
 pub mod course_media;

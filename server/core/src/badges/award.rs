@@ -1,0 +1,245 @@
+//! Issuing badges: when a learner's progress meets a badge's rule, the
+//! badge is issued at once as a signed Open Badges 3.0 credential and kept
+//! for them.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{Duration, SecondsFormat, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::keyring::Issuer;
+use super::proof::sign;
+use super::status::entry;
+use crate::accounts::Actor;
+use crate::content::BadgeSource;
+use crate::db::entities::{
+    badge_awards, courses, lesson_progress, lesson_texts, quiz_attempts, users,
+};
+use crate::{CoreError, Language};
+
+/// Who issues, as badges name it.
+#[derive(Debug, Clone, Copy)]
+pub struct IssueContext<'a> {
+    /// The deployment's identity and keys.
+    pub issuer: &'a Issuer,
+    /// The site's public address (no trailing slash).
+    pub public_url: &'a str,
+    /// The issuer's name shown on badges.
+    pub issuer_name: &'a str,
+}
+
+/// The revocation list every badge of this site points at.
+pub fn status_list_url(public_url: &str) -> String {
+    format!("{public_url}/badges/status/1")
+}
+
+/// Issues every badge of course `course_id` whose rule the actor now
+/// meets and which they do not hold yet (badges needing a coach's approval
+/// are not issued here). Returns the badges issued now.
+pub async fn award_due(
+    db: &DatabaseConnection,
+    ctx: &IssueContext<'_>,
+    actor: &Actor,
+    course_id: i32,
+) -> Result<Vec<badge_awards::Model>, CoreError> {
+    let Some(course) = courses::Entity::find_by_id(course_id).one(db).await? else {
+        return Ok(Vec::new());
+    };
+    let badges: Vec<BadgeSource> = serde_json::from_str(&course.badges).unwrap_or_default();
+    let held: BTreeSet<String> = badge_awards::Entity::find()
+        .filter(badge_awards::Column::UserId.eq(actor.id()))
+        .filter(badge_awards::Column::CourseId.eq(course_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.badge_slug)
+        .collect();
+    let due: Vec<&BadgeSource> = badges
+        .iter()
+        .filter(|b| !b.rule.approval && !held.contains(&b.slug))
+        .collect();
+    if due.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lessons = crate::courses::active_lessons(db, course_id).await?;
+    let done: BTreeSet<i32> = lesson_progress::Entity::find()
+        .filter(lesson_progress::Column::UserId.eq(actor.id()))
+        .filter(lesson_progress::Column::CourseId.eq(course_id))
+        .filter(lesson_progress::Column::CompletedAt.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.lesson_id)
+        .collect();
+    let right: BTreeSet<(i32, i32)> = quiz_attempts::Entity::find()
+        .filter(quiz_attempts::Column::UserId.eq(actor.id()))
+        .filter(quiz_attempts::Column::CourseId.eq(course_id))
+        .filter(quiz_attempts::Column::Correct.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.lesson_id, a.quiz_index))
+        .collect();
+    let default_language = course.default_language.clone();
+    let quiz_counts: HashMap<i32, usize> = lesson_texts::Entity::find()
+        .filter(lesson_texts::Column::LessonId.is_in(lessons.iter().map(|l| l.id)))
+        .filter(lesson_texts::Column::Language.eq(&default_language))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let quizzes: Vec<Value> = serde_json::from_str(&t.quizzes).unwrap_or_default();
+            (t.lesson_id, quizzes.len())
+        })
+        .collect();
+
+    let mut issued = Vec::new();
+    for badge in due {
+        let required: Vec<i32> = match &badge.rule.lessons {
+            None => lessons.iter().map(|l| l.id).collect(),
+            Some(slugs) => lessons
+                .iter()
+                .filter(|l| slugs.contains(&l.slug))
+                .map(|l| l.id)
+                .collect(),
+        };
+        if required.is_empty() || !required.iter().all(|id| done.contains(id)) {
+            continue;
+        }
+        if let Some(min) = badge.rule.min_quiz_score {
+            let total: usize = required
+                .iter()
+                .map(|id| quiz_counts.get(id).copied().unwrap_or(0))
+                .sum();
+            let answered = right
+                .iter()
+                .filter(|(lesson, _)| required.contains(lesson))
+                .count();
+            if total > 0 && answered * 100 < usize::from(min) * total {
+                continue;
+            }
+        }
+        issued.push(issue(db, ctx, actor, &course, badge).await?);
+    }
+    Ok(issued)
+}
+
+/// Signs and stores one badge for the actor.
+async fn issue(
+    db: &DatabaseConnection,
+    ctx: &IssueContext<'_>,
+    actor: &Actor,
+    course: &courses::Model,
+    badge: &BadgeSource,
+) -> Result<badge_awards::Model, CoreError> {
+    let user = users::Entity::find_by_id(actor.id())
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    let language: Language = course.default_language.parse().unwrap_or(Language::Fi);
+    let text = |map: &std::collections::BTreeMap<Language, String>| {
+        map.get(&language)
+            .or_else(|| map.values().next())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let now = Utc::now();
+    let valid_until = badge.valid_days.map(|d| now + Duration::days(i64::from(d)));
+    let txn = db.begin().await?;
+    // The row first: its id is the badge's place in the revocation list.
+    let row = badge_awards::ActiveModel {
+        user_id: Set(actor.id()),
+        course_id: Set(course.id),
+        badge_slug: Set(badge.slug.clone()),
+        credential: Set(String::new()),
+        issued_at: Set(now),
+        valid_until: Set(valid_until),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let index = usize::try_from(row.id).unwrap_or_default();
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| CoreError::Internal(format!("random: {e}")))?;
+    let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
+    let hashed = format!(
+        "sha256${:x}",
+        Sha256::digest(format!("{salt}polku-user:{}", user.id).as_bytes())
+    );
+    let name = user
+        .display_name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or(user.username.clone());
+    let public = ctx.public_url;
+    let mut achievement = json!({
+        "id": format!("{public}/courses/{}/badges/{}", course.slug, badge.slug),
+        "type": ["Achievement"],
+        "name": text(&badge.name),
+        "description": text(&badge.description),
+        "criteria": { "narrative": text(&badge.criteria) },
+    });
+    let alignment: Vec<Value> = badge
+        .alignment
+        .iter()
+        .filter_map(|a| {
+            let url = a.url.as_ref()?;
+            let mut item = json!({
+                "type": ["Alignment"],
+                "targetName": a.name,
+                "targetUrl": url,
+                "targetFramework": a.framework,
+            });
+            if let Some(code) = &a.code {
+                item["targetCode"] = code.clone().into();
+            }
+            Some(item)
+        })
+        .collect();
+    if !alignment.is_empty() {
+        achievement["alignment"] = Value::Array(alignment);
+    }
+    let time = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let mut credential = json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        ],
+        "id": format!("{public}/badges/{}", row.id),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {
+            "id": ctx.issuer.did,
+            "type": ["Profile"],
+            "name": ctx.issuer_name,
+            "url": format!("{public}/"),
+        },
+        "validFrom": time(now),
+        "name": text(&badge.name),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {"type": "IdentityObject", "identityType": "name", "hashed": false, "identityHash": name},
+                {"type": "IdentityObject", "identityType": "identifier", "hashed": true, "identityHash": hashed, "salt": salt}
+            ],
+            "achievement": achievement,
+        },
+        "credentialStatus": entry(&status_list_url(public), index),
+    });
+    if let Some(until) = valid_until {
+        credential["validUntil"] = time(until).into();
+    }
+    let (key_id, key) = ctx.issuer.keyring.current();
+    let method = format!("{}#{key_id}", ctx.issuer.did);
+    sign(&mut credential, key, &method, now)
+        .map_err(|e| CoreError::Internal(format!("signing a badge: {e}")))?;
+    let mut active: badge_awards::ActiveModel = row.into();
+    active.credential = Set(credential.to_string());
+    let row = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(row)
+}

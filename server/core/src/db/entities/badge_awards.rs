@@ -1,0 +1,41 @@
+//! `badge_awards`: a badge a learner holds (the id is its revocation-list
+//! index).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "badge_awards")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub user_id: i32,
+    pub course_id: i32,
+    pub badge_slug: String,
+    /// The signed credential (JSON).
+    #[sea_orm(column_type = "Text")]
+    pub credential: String,
+    pub issued_at: ChronoDateTimeUtc,
+    pub valid_until: Option<ChronoDateTimeUtc>,
+    pub revoked_at: Option<ChronoDateTimeUtc>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub revoked_reason: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::UserId",
+        to = "super::users::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Users,
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Users.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
