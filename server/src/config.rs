@@ -84,6 +84,15 @@ pub struct Config {
     #[arg(long, env = "POLKU_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
 
+    /// The issuer's name on badges (e.g. the municipality's service).
+    #[arg(
+        long,
+        env = "POLKU_ISSUER_NAME",
+        default_value = "Polku",
+        global = true
+    )]
+    pub issuer_name: String,
+
     /// Log format.
     #[arg(long, env = "POLKU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,

@@ -33,6 +33,23 @@ pub struct DashboardEntry {
     pub progress: CourseProgressView,
 }
 
+/// A badge the learner holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldBadgeView {
+    /// Its name.
+    pub name: String,
+    /// When it was issued (`YYYY-MM-DD`).
+    pub issued: String,
+    /// Revoked by a coach or an admin.
+    pub revoked: bool,
+    /// The signed credential as a `data:` URL (JSON).
+    pub json_url: String,
+    /// The baked picture as a `data:` URL (SVG).
+    pub svg_url: String,
+    /// A file name for the downloads (without extension).
+    pub file_name: String,
+}
+
 /// The learner's dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
@@ -40,6 +57,8 @@ pub struct Dashboard {
     pub name: String,
     /// Enrolled courses, most recent activity first.
     pub courses: Vec<DashboardEntry>,
+    /// Badges held, newest first.
+    pub badges: Vec<HeldBadgeView>,
 }
 
 #[cfg(feature = "ssr")]
@@ -60,7 +79,23 @@ pub async fn get_dashboard(locale: Locale) -> Result<Dashboard, AppError> {
     let actor = super::accounts::session::require().await?;
     let db = convert::db()?;
     let courses = polku_core::progress::dashboard(&db, &actor, convert::language(locale)).await?;
+    let badges = polku_core::badges::award::my_badges(&db, &actor)
+        .await?
+        .into_iter()
+        .map(|b| {
+            let (json_url, svg_url) = polku_core::badges::award::download_urls(&b);
+            HeldBadgeView {
+                name: b.name.clone(),
+                issued: b.issued_at.format("%Y-%m-%d").to_string(),
+                revoked: b.revoked,
+                json_url,
+                svg_url,
+                file_name: format!("{}-{}", b.course_slug, b.id),
+            }
+        })
+        .collect();
     Ok(Dashboard {
+        badges,
         name: actor.name().to_owned(),
         courses: courses
             .into_iter()
@@ -106,6 +141,9 @@ pub async fn mark_done(course: String, lesson: String, done: bool) -> Result<(),
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
     polku_core::progress::set_done(&db, &actor, &course, &lesson, done).await?;
+    if done && let Some(issuing) = use_context::<polku_core::badges::award::Issuing>() {
+        issuing.award_after_progress(&db, &actor, &course).await;
+    }
     let state = if done { "done" } else { "open" };
     leptos_axum::redirect(&format!(
         "/courses/{course}/{lesson}?marked={state}#progress"
@@ -136,5 +174,8 @@ pub async fn answer_quiz(
         &convert::answer(&answer),
     )
     .await?;
+    if let Some(issuing) = use_context::<polku_core::badges::award::Issuing>() {
+        issuing.award_after_progress(&db, &actor, &course).await;
+    }
     Ok(convert::feedback(grade))
 }

@@ -47,6 +47,24 @@ pub fn DashboardPage() -> impl IntoView {
                 }
                 .into_any()
             }}
+            {(!d.badges.is_empty()).then(|| view! {
+                <h2 id="my-badges">{t(Key::BadgesHeading)}</h2>
+                <ul class="held-badges" aria-labelledby="my-badges">
+                    {d.badges.clone().into_iter().map(|b| view! {
+                        <li class="held-badge">
+                            <h3>{b.name.clone()}</h3>
+                            <p>{tf(Key::BadgeIssued, vec![("date", b.issued.clone())])}
+                                {b.revoked.then(|| view! { " · " <strong>{t(Key::BadgeRevoked)}</strong> })}</p>
+                            <p class="held-badge__downloads">
+                                <a href=b.svg_url.clone() download=format!("{}.svg", b.file_name)>{t(Key::BadgeDownloadSvg)}</a>
+                                " · "
+                                <a href=b.json_url.clone() download=format!("{}.json", b.file_name)>{t(Key::BadgeDownloadJson)}</a>
+                            </p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <p><a href="/verify">{t(Key::BadgeVerifyHint)}</a></p>
+            })}
             <h2 id="join-group">{t(Key::JoinHeading)}</h2>
             <p>{t(Key::JoinIntro)}</p>
             {(!joined.is_empty()).then(|| view! { <p class="notice" role="status">{tf(Key::JoinDone, vec![("group", joined)])}</p> })}

@@ -49,6 +49,8 @@ pub struct AppState {
     pub search: SearchIndex,
     /// The deployment as a badge issuer.
     pub issuer: std::sync::Arc<polku_core::badges::Issuer>,
+    /// Issuing badges after progress.
+    pub issuing: polku_core::badges::award::Issuing,
 }
 
 /// The interface language of a request: cookie, else `Accept-Language`.
@@ -94,6 +96,11 @@ pub fn router(
         idle_days: config.stuck_days,
         failed_attempts: config.stuck_failures,
     };
+    let issuing = polku_core::badges::award::Issuing {
+        issuer: issuer.clone(),
+        public_url: config.public_url(),
+        issuer_name: config.issuer_name.clone(),
+    };
     let state = AppState {
         leptos_options: leptos_options.clone(),
         db: db.clone(),
@@ -101,6 +108,7 @@ pub fn router(
         stuck_rule,
         search: search.clone(),
         issuer,
+        issuing: issuing.clone(),
     };
     let secure_cookies = app::api::accounts::session::SecureCookies(config.secure_cookies);
     let context = move || {
@@ -108,6 +116,7 @@ pub fn router(
         provide_context(secure_cookies);
         provide_context(stuck_rule);
         provide_context(search.clone());
+        provide_context(issuing.clone());
         if let Some(token) = &admin_token {
             provide_context(token.clone());
         }

@@ -65,7 +65,7 @@ pub async fn answer(
         Ok(None) => Ok(()),
         Ok(Some(actor)) => {
             let given = app::api::courses::convert::answer(&answer);
-            progress::answer_quiz(
+            let answered = progress::answer_quiz(
                 &state.db,
                 &actor,
                 &course,
@@ -74,8 +74,14 @@ pub async fn answer(
                 answer.index,
                 &given,
             )
-            .await
-            .map(|_| ())
+            .await;
+            if answered.is_ok() {
+                state
+                    .issuing
+                    .award_after_progress(&state.db, &actor, &course)
+                    .await;
+            }
+            answered.map(|_| ())
         }
         Err(err) => Err(err),
     };

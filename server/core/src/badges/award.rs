@@ -243,3 +243,121 @@ async fn issue(
     txn.commit().await?;
     Ok(row)
 }
+
+/// What issuing needs, owned (kept in the server's state).
+#[derive(Debug, Clone)]
+pub struct Issuing {
+    /// The deployment's identity and keys.
+    pub issuer: std::sync::Arc<Issuer>,
+    /// The site's public address (no trailing slash).
+    pub public_url: String,
+    /// The issuer's name shown on badges.
+    pub issuer_name: String,
+}
+
+impl Issuing {
+    /// The borrowed form [`award_due`] takes.
+    pub fn context(&self) -> IssueContext<'_> {
+        IssueContext {
+            issuer: &self.issuer,
+            public_url: &self.public_url,
+            issuer_name: &self.issuer_name,
+        }
+    }
+
+    /// [`award_due`] for the course with slug `course`; failures are
+    /// logged (the learner's progress is already saved).
+    pub async fn award_after_progress(&self, db: &DatabaseConnection, actor: &Actor, course: &str) {
+        let id = match crate::courses::find_course(db, course).await {
+            Ok((course, _)) => course.id,
+            Err(_) => return,
+        };
+        match award_due(db, &self.context(), actor, id).await {
+            Ok(issued) => {
+                for award in issued {
+                    tracing::info!(badge = %award.badge_slug, course, "badge issued");
+                }
+            }
+            Err(err) => tracing::error!(error = %err, "issuing a badge failed"),
+        }
+    }
+}
+
+/// A badge as its holder sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldBadge {
+    pub id: i32,
+    /// The badge's name (the course's default language).
+    pub name: String,
+    pub course_slug: String,
+    pub issued_at: chrono::DateTime<Utc>,
+    pub valid_until: Option<chrono::DateTime<Utc>>,
+    pub revoked: bool,
+    /// The signed credential (JSON).
+    pub credential: String,
+}
+
+/// The actor's own badges, newest first.
+pub async fn my_badges(
+    db: &DatabaseConnection,
+    actor: &Actor,
+) -> Result<Vec<HeldBadge>, CoreError> {
+    use sea_orm::QueryOrder;
+    let rows = badge_awards::Entity::find()
+        .filter(badge_awards::Column::UserId.eq(actor.id()))
+        .order_by_desc(badge_awards::Column::IssuedAt)
+        .all(db)
+        .await?;
+    let courses: HashMap<i32, courses::Model> = courses::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let name = serde_json::from_str::<Value>(&row.credential)
+                .ok()
+                .and_then(|c| c["name"].as_str().map(str::to_owned))
+                .unwrap_or_else(|| row.badge_slug.clone());
+            HeldBadge {
+                id: row.id,
+                name,
+                course_slug: courses
+                    .get(&row.course_id)
+                    .map(|c| c.slug.clone())
+                    .unwrap_or_default(),
+                issued_at: row.issued_at,
+                valid_until: row.valid_until,
+                revoked: row.revoked_at.is_some(),
+                credential: row.credential,
+            }
+        })
+        .collect())
+}
+
+/// A plain round badge picture with `name` on it (when a course gives no
+/// picture), as SVG.
+pub fn default_picture(name: &str) -> String {
+    let mut escaped = String::new();
+    let _ = pulldown_cmark_escape::escape_html(&mut escaped, name);
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256" role="img" aria-label="{escaped}"><circle cx="128" cy="128" r="120" fill="#0a58a8"/><circle cx="128" cy="128" r="104" fill="none" stroke="#ffffff" stroke-width="4"/><text x="128" y="136" font-family="sans-serif" font-size="18" fill="#ffffff" text-anchor="middle">{escaped}</text></svg>"##
+    )
+}
+
+/// Download links for a badge: (the credential as JSON, the baked SVG
+/// picture), as `data:` URLs.
+pub fn download_urls(badge: &HeldBadge) -> (String, String) {
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let json_url = format!(
+        "data:application/json;base64,{}",
+        engine.encode(&badge.credential)
+    );
+    let svg =
+        super::bake::bake_svg(&default_picture(&badge.name), &badge.credential).unwrap_or_default();
+    let svg_url = format!("data:image/svg+xml;base64,{}", engine.encode(svg));
+    (json_url, svg_url)
+}
