@@ -44,6 +44,18 @@ async function documentLoader(url) {
   return bundled(url); // anything else throws: never the network
 }
 
+/** A document loader that also serves `didDocument` and its verification
+ *  methods, as https://<site>/.well-known/did.json would. */
+function hostingLoader(didDocument) {
+  const hosted = new Map([[didDocument.id, didDocument]]);
+  for (const method of didDocument.verificationMethod) {
+    hosted.set(method.id, { '@context': 'https://w3id.org/security/multikey/v1', ...method });
+  }
+  return async (url) => (hosted.has(url)
+    ? { contextUrl: null, documentUrl: url, document: hosted.get(url) }
+    : documentLoader(url));
+}
+
 async function verifyProof(credential) {
   const suite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 });
   return vc.verifyCredential({
@@ -82,19 +94,13 @@ test('a badge signed under the site\'s did:web verifies with its published DID d
   const credential = json(`${dir}/polku-did-web.json`);
   // What a verifier fetches from https://<site>/.well-known/did.json,
   // served from the file Polku's keyring wrote.
-  const hosted = new Map([[didDocument.id, didDocument]]);
-  for (const method of didDocument.verificationMethod) {
-    hosted.set(method.id, { '@context': 'https://w3id.org/security/multikey/v1', ...method });
-  }
   const suite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 });
   const result = await vc.verifyCredential({
     credential,
     suite,
     now: new Date('2027-06-01T00:00:00Z'),
     checkStatus: async () => ({ verified: true }),
-    documentLoader: async (url) => (hosted.has(url)
-      ? { contextUrl: null, documentUrl: url, document: hosted.get(url) }
-      : documentLoader(url)),
+    documentLoader: hostingLoader(didDocument),
   });
   assert.equal(result.verified, true, JSON.stringify(result.error?.errors?.map((e) => e.message) ?? result.error?.message ?? result));
 });
@@ -123,17 +129,11 @@ test('a badge Polku issued to a learner passes the independent verifier and the 
   assert.ok(ready, 'POLKU_CONFORMANCE_DIR must hold what cargo test writes');
   const didDocument = json(`${dir}/issued-did.json`);
   const credential = json(`${dir}/issued.json`);
-  const hosted = new Map([[didDocument.id, didDocument]]);
-  for (const method of didDocument.verificationMethod) {
-    hosted.set(method.id, { '@context': 'https://w3id.org/security/multikey/v1', ...method });
-  }
   const result = await vc.verifyCredential({
     credential,
     suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
     checkStatus: async () => ({ verified: true }),
-    documentLoader: async (url) => (hosted.has(url)
-      ? { contextUrl: null, documentUrl: url, document: hosted.get(url) }
-      : documentLoader(url)),
+    documentLoader: hostingLoader(didDocument),
   });
   assert.equal(result.verified, true, JSON.stringify(result.error?.errors?.map((e) => e.message) ?? result.error?.message ?? result));
   const ajv = new Ajv2019({ allErrors: true, strict: false });

@@ -16,7 +16,7 @@ pub async fn did_json(State(state): State<AppState>) -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=300"),
             (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
         ],
-        Json(state.issuer.did_document()),
+        Json(state.issuing.issuer.did_document()),
     )
 }
 
@@ -29,7 +29,7 @@ pub async fn verify(
     State(state): State<AppState>,
     body: axum::body::Bytes,
 ) -> axum::response::Response {
-    let issuer = state.issuer.clone();
+    let issuer = state.issuing.issuer.clone();
     let checked = tokio::task::spawn_blocking(move || {
         polku_core::badges::check_file(&body, &issuer, chrono::Utc::now())
     })
@@ -123,7 +123,7 @@ where
         Ok(form) => form,
         Err(status) => return status.into_response(),
     };
-    let issuer = state.issuer.clone();
+    let issuer = state.issuing.issuer.clone();
     let input = form.credential.clone();
     let verdict = match tokio::task::spawn_blocking(move || {
         let now = chrono::Utc::now();

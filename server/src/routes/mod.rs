@@ -47,9 +47,8 @@ pub struct AppState {
     pub stuck_rule: StuckRule,
     /// The search index.
     pub search: SearchIndex,
-    /// The deployment as a badge issuer.
-    pub issuer: std::sync::Arc<polku_core::badges::Issuer>,
-    /// Issuing badges after progress.
+    /// The deployment as a badge issuer (its identity and keys), and what
+    /// issuing after progress needs.
     pub issuing: polku_core::badges::award::Issuing,
 }
 
@@ -97,7 +96,7 @@ pub fn router(
         failed_attempts: config.stuck_failures,
     };
     let issuing = polku_core::badges::award::Issuing {
-        issuer: issuer.clone(),
+        issuer,
         public_url: config.public_url(),
         issuer_name: config.issuer_name.clone(),
     };
@@ -107,7 +106,6 @@ pub fn router(
         admin_token: admin_token.clone(),
         stuck_rule,
         search: search.clone(),
-        issuer,
         issuing: issuing.clone(),
     };
     let secure_cookies = app::api::accounts::session::SecureCookies(config.secure_cookies);

@@ -47,10 +47,25 @@ pub async fn award_due(
     actor: &Actor,
     course_id: i32,
 ) -> Result<Vec<badge_awards::Model>, CoreError> {
-    let Some(course) = courses::Entity::find_by_id(course_id).one(db).await? else {
-        return Ok(Vec::new());
-    };
+    match courses::Entity::find_by_id(course_id).one(db).await? {
+        Some(course) => award_due_in(db, ctx, actor, &course).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// [`award_due`] for a course already read.
+async fn award_due_in(
+    db: &DatabaseConnection,
+    ctx: &IssueContext<'_>,
+    actor: &Actor,
+    course: &courses::Model,
+) -> Result<Vec<badge_awards::Model>, CoreError> {
+    let course_id = course.id;
     let badges: Vec<BadgeSource> = serde_json::from_str(&course.badges).unwrap_or_default();
+    // Most courses award nothing automatically: no further queries then.
+    if badges.iter().all(|b| b.rule.approval) {
+        return Ok(Vec::new());
+    }
     let held: BTreeSet<String> = badge_awards::Entity::find()
         .filter(badge_awards::Column::UserId.eq(actor.id()))
         .filter(badge_awards::Column::CourseId.eq(course_id))
@@ -124,7 +139,7 @@ pub async fn award_due(
                 continue;
             }
         }
-        issued.push(issue(db, ctx, actor, &course, badge).await?);
+        issued.push(issue(db, ctx, actor, course, badge).await?);
     }
     Ok(issued)
 }
@@ -268,11 +283,10 @@ impl Issuing {
     /// [`award_due`] for the course with slug `course`; failures are
     /// logged (the learner's progress is already saved).
     pub async fn award_after_progress(&self, db: &DatabaseConnection, actor: &Actor, course: &str) {
-        let id = match crate::courses::find_course(db, course).await {
-            Ok((course, _)) => course.id,
-            Err(_) => return,
+        let Ok((row, _)) = crate::courses::find_course(db, course).await else {
+            return;
         };
-        match award_due(db, &self.context(), actor, id).await {
+        match award_due_in(db, &self.context(), actor, &row).await {
             Ok(issued) => {
                 for award in issued {
                     tracing::info!(badge = %award.badge_slug, course, "badge issued");

@@ -191,7 +191,6 @@ impl Keyring {
             .rev()
             .find(|(s, _)| s.retired.is_none())
             .or(self.keys.last())
-            .map(|(s, k)| (s, k))
             .unwrap_or_else(|| unreachable!("a keyring always has a key"));
         (&stored.id, key)
     }

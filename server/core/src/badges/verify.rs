@@ -182,15 +182,19 @@ fn date(value: &Option<String>) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
+/// The verdict on something that is not a badge, saying why.
+fn not_a_badge(detail: String) -> Verdict {
+    Verdict {
+        outcome: Outcome::NotABadge,
+        checks: vec![check(CheckKind::Format, CheckResult::Failed, detail)],
+        claims: Claims::default(),
+    }
+}
+
 /// Checks `text` (a badge as JSON) at time `now`. `issuer` is this site:
 /// keys under its `did:web` are its own; `did:key` keys are self-certifying;
 /// other issuers' keys cannot be confirmed offline.
 pub fn check_badge(text: &str, issuer: &Issuer, now: DateTime<Utc>) -> Verdict {
-    let not_a_badge = |detail: String| Verdict {
-        outcome: Outcome::NotABadge,
-        checks: vec![check(CheckKind::Format, CheckResult::Failed, detail)],
-        claims: Claims::default(),
-    };
     if text.len() > MAX_BYTES {
         return not_a_badge(CanonError::TooLarge.to_string());
     }
@@ -236,13 +240,8 @@ pub fn check_badge(text: &str, issuer: &Issuer, now: DateTime<Utc>) -> Verdict {
         }
         Err(ProofError::Canon(err)) => {
             return Verdict {
-                outcome: Outcome::NotABadge,
-                checks: vec![check(
-                    CheckKind::Format,
-                    CheckResult::Failed,
-                    err.to_string(),
-                )],
                 claims,
+                ..not_a_badge(err.to_string())
             };
         }
         Err(err) => {
@@ -336,15 +335,7 @@ pub fn check_badge(text: &str, issuer: &Issuer, now: DateTime<Utc>) -> Verdict {
 pub fn check_file(bytes: &[u8], issuer: &Issuer, now: DateTime<Utc>) -> Verdict {
     match super::bake::credential_in(bytes) {
         Ok(text) => check_badge(&text, issuer, now),
-        Err(err) => Verdict {
-            outcome: Outcome::NotABadge,
-            checks: vec![check(
-                CheckKind::Format,
-                CheckResult::Failed,
-                err.to_string(),
-            )],
-            claims: Claims::default(),
-        },
+        Err(err) => not_a_badge(err.to_string()),
     }
 }
 

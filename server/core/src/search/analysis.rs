@@ -92,12 +92,21 @@ pub(crate) fn register(index: &Index) {
 /// `word` (letters and digits only) as the term of `language`'s stemmed
 /// fields, or `None` if too long to be indexed.
 pub(crate) fn stem(language: Language, word: &str) -> Option<String> {
-    first_token(&mut stemmed_analyzer(language), word)
+    thread_local! {
+        // Built once per thread: a query stems each word many times.
+        static STEMMED: std::cell::RefCell<[TextAnalyzer; 3]> =
+            std::cell::RefCell::new(LANGUAGES.map(stemmed_analyzer));
+    }
+    let slot = LANGUAGES.iter().position(|l| *l == language)?;
+    STEMMED.with_borrow_mut(|analyzers| first_token(&mut analyzers[slot], word))
 }
 
 /// `word` as the term of the plain field.
 pub(crate) fn plain(word: &str) -> Option<String> {
-    first_token(&mut plain_analyzer(), word)
+    thread_local! {
+        static PLAIN: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(plain_analyzer());
+    }
+    PLAIN.with_borrow_mut(|analyzer| first_token(analyzer, word))
 }
 
 fn first_token(analyzer: &mut TextAnalyzer, word: &str) -> Option<String> {

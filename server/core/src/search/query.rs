@@ -481,6 +481,8 @@ pub(crate) fn run(
         let marked = words_covered(&marked, language, &query_words);
         // A heading naming as many of the words as the snippet shows is the
         // better place to land ("miten teen CV:n", "vahva salasana").
+        let sections: Vec<(usize, Option<String>, String)> =
+            serde_json::from_str(&sections).unwrap_or_default();
         let (anchor, section) = match best_heading(&sections, language, &query_words) {
             Some((count, anchor, heading)) if count >= marked => (Some(anchor), Some(heading)),
             _ => offset
@@ -555,19 +557,17 @@ fn snippet(generator: &SnippetGenerator, body: &str) -> (Snippet, Option<usize>)
 /// The heading with the most of `words` (by stem in `language`): (how
 /// many, anchor, heading).
 fn best_heading(
-    sections: &str,
+    sections: &[(usize, Option<String>, String)],
     language: Language,
     words: &[&str],
 ) -> Option<(usize, String, String)> {
-    let starts: Vec<(usize, Option<String>, String)> =
-        serde_json::from_str(sections).unwrap_or_default();
-    starts
-        .into_iter()
+    sections
+        .iter()
         .filter_map(|(_, anchor, heading)| {
-            let text = analysis::words(&heading);
+            let text = analysis::words(heading);
             let tokens: Vec<&str> = text.iter().map(String::as_str).collect();
             let found = words_covered(&tokens, language, words);
-            Some((found, anchor?, heading)).filter(|(n, _, _)| *n > 0)
+            Some((found, anchor.clone()?, heading.clone())).filter(|(n, _, _)| *n > 0)
         })
         .max_by_key(|(n, _, _)| *n)
 }
@@ -597,14 +597,20 @@ fn words_covered(tokens: &[&str], language: Language, words: &[&str]) -> usize {
 }
 
 /// The (anchor, heading) of the section holding byte `offset` of the body.
-fn section_at(sections: &str, offset: usize) -> (Option<String>, Option<String>) {
-    let starts: Vec<(usize, Option<String>, String)> =
-        serde_json::from_str(sections).unwrap_or_default();
-    starts
-        .into_iter()
+fn section_at(
+    sections: &[(usize, Option<String>, String)],
+    offset: usize,
+) -> (Option<String>, Option<String>) {
+    sections
+        .iter()
         .take_while(|(start, _, _)| *start <= offset)
         .last()
-        .map(|(_, anchor, heading)| (anchor, Some(heading).filter(|h| !h.is_empty())))
+        .map(|(_, anchor, heading)| {
+            (
+                anchor.clone(),
+                Some(heading.clone()).filter(|h| !h.is_empty()),
+            )
+        })
         .unwrap_or_default()
 }
 
@@ -661,7 +667,9 @@ mod tests {
 
     #[test]
     fn sections_by_offset() {
-        let json = r#"[[0,null,""],[10,"h-a","A"],[30,"h-b","B"]]"#;
+        let json: Vec<(usize, Option<String>, String)> =
+            serde_json::from_str(r#"[[0,null,""],[10,"h-a","A"],[30,"h-b","B"]]"#).unwrap();
+        let json = json.as_slice();
         assert_eq!(section_at(json, 5), (None, None));
         assert_eq!(section_at(json, 10), (Some("h-a".into()), Some("A".into())));
         assert_eq!(section_at(json, 31), (Some("h-b".into()), Some("B".into())));
