@@ -12,6 +12,7 @@ mod m20261122_230000_add_revisions_modules_media;
 mod m20261123_013000_create_accounts_progress;
 mod m20261123_020000_create_groups_discussion;
 mod m20261123_060000_create_badge_awards;
+mod m20261123_080000_badge_sharing_requests;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_013000_create_accounts_progress::Migration),
             Box::new(m20261123_020000_create_groups_discussion::Migration),
             Box::new(m20261123_060000_create_badge_awards::Migration),
+            Box::new(m20261123_080000_badge_sharing_requests::Migration),
         ]
     }
 }

@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use polku_core::badges::{Issuer, Outcome, bake_png, check_badge, check_file, sign};
+use polku_core::badges::{Issuer, NoLists, Outcome, bake_png, check_badge, check_file, sign};
 use serde_json::json;
 
 fn credential(n: usize, issuer: &str) -> serde_json::Value {
@@ -118,7 +118,7 @@ fn main() {
     let mut times = Vec::with_capacity(n);
     for text in &signed {
         let started = Instant::now();
-        let verdict = check_badge(text, &site, now);
+        let verdict = check_badge(text, &site, now, &NoLists);
         times.push(started.elapsed());
         assert_eq!(verdict.outcome, Outcome::Valid);
     }
@@ -135,7 +135,7 @@ fn main() {
     let mut times = Vec::with_capacity(n.min(200));
     for _ in 0..n.min(200) {
         let started = Instant::now();
-        let verdict = check_file(&baked, &site, now);
+        let verdict = check_file(&baked, &site, now, &NoLists);
         times.push(started.elapsed());
         assert_eq!(verdict.outcome, Outcome::Valid);
     }

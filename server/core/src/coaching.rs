@@ -102,7 +102,7 @@ fn staff(actor: &Actor) -> Result<(), CoreError> {
 }
 
 /// The group, if the actor coaches it (or is an admin).
-async fn coached<C: ConnectionTrait>(
+pub(crate) async fn coached<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     group_id: i32,
@@ -118,11 +118,42 @@ async fn coached<C: ConnectionTrait>(
     Ok(group)
 }
 
+/// Whether the actor may act for learner `user_id` as their coach: an
+/// admin always, a coach when the learner is in one of their groups.
+pub async fn coaches<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    user_id: i32,
+) -> Result<bool, CoreError> {
+    match actor.role() {
+        Role::Admin => Ok(true),
+        Role::Coach => {
+            let mine: Vec<i32> = groups::Entity::find()
+                .filter(groups::Column::CoachId.eq(actor.id()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|g| g.id)
+                .collect();
+            Ok(group_members::Entity::find()
+                .filter(group_members::Column::GroupId.is_in(mine))
+                .filter(group_members::Column::UserId.eq(user_id))
+                .one(db)
+                .await?
+                .is_some())
+        }
+        _ => Ok(false),
+    }
+}
+
 fn join_code() -> Result<String, CoreError> {
     crate::accounts::random_code(8)
 }
 
-async fn members_of<C: ConnectionTrait>(db: &C, group_id: i32) -> Result<Vec<i32>, CoreError> {
+pub(crate) async fn members_of<C: ConnectionTrait>(
+    db: &C,
+    group_id: i32,
+) -> Result<Vec<i32>, CoreError> {
     Ok(group_members::Entity::find()
         .filter(group_members::Column::GroupId.eq(group_id))
         .all(db)

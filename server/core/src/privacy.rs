@@ -30,6 +30,7 @@ pub const TABLES: &[&str] = &[
     "group_members",
     "course_authors",
     "badge_awards",
+    "badge_requests",
 ];
 
 /// Whose data: the actor's own, or (admins, on request) anyone's.
@@ -120,6 +121,10 @@ pub async fn export<C: ConnectionTrait>(
         .filter(crate::db::entities::badge_awards::Column::UserId.eq(user.id))
         .all(db)
         .await?;
+    let requests = crate::db::entities::badge_requests::Entity::find()
+        .filter(crate::db::entities::badge_requests::Column::UserId.eq(user.id))
+        .all(db)
+        .await?;
     let sent = feedback::Entity::find()
         .filter(feedback::Column::UserId.eq(id))
         .all(db)
@@ -180,7 +185,18 @@ pub async fn export<C: ConnectionTrait>(
             "valid_until": b.valid_until.map(time),
             "revoked": b.revoked_at.map(time),
             "revoked_reason": b.revoked_reason,
+            "shared_by_link": b.share_token.is_some(),
             "credential": serde_json::from_str::<Value>(&b.credential).unwrap_or(Value::Null),
+        })).collect::<Vec<_>>(),
+        "badge_requests": requests.iter().map(|r| json!({
+            "course": course_slug(r.course_id),
+            "badge": r.badge_slug,
+            "evidence": r.evidence_text,
+            "link": r.evidence_url,
+            "state": r.state,
+            "submitted": time(r.submitted_at),
+            "decided": r.decided_at.map(time),
+            "coach_note": r.coach_note,
         })).collect::<Vec<_>>(),
     }))
 }

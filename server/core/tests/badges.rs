@@ -12,8 +12,8 @@ use chrono::{TimeZone, Utc};
 use ed25519_dalek::VerifyingKey;
 use polku_core::badges::{
     BakeError, CanonError, CheckKind, CheckResult, Issuer, IssuerKey, Keyring, KeyringError,
-    Outcome, ProofError, bake_png, bake_svg, canonicalize, check_badge, check_file, credential_in,
-    did_document, did_key, did_web, public_key_from_multibase, sign, verify,
+    NoLists, Outcome, ProofError, bake_png, bake_svg, canonicalize, check_badge, check_file,
+    credential_in, did_document, did_key, did_web, public_key_from_multibase, sign, verify,
 };
 use serde_json::{Value, json};
 
@@ -376,7 +376,7 @@ fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
     let (id, key) = site.keyring.current();
     let ours = issue(&site.did, key, &format!("{}#{id}", site.did));
 
-    let valid = check_badge(&ours, &site, now);
+    let valid = check_badge(&ours, &site, now, &NoLists);
     assert_eq!(valid.outcome, Outcome::Valid, "{valid:#?}");
     assert_eq!(valid.claims.recipient.as_deref(), Some("Maija Meikäläinen"));
     assert_eq!(
@@ -409,24 +409,30 @@ fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
     // One character changed.
     let tampered = ours.replace("Sähköpostin turvallinen", "Sähköpostin turvallineN");
     assert_eq!(
-        check_badge(&tampered, &site, now).outcome,
+        check_badge(&tampered, &site, now, &NoLists).outcome,
         Outcome::Tampered
     );
     // Dates.
     let later = Utc.with_ymd_and_hms(2100, 1, 1, 0, 0, 0).unwrap();
-    assert_eq!(check_badge(&ours, &site, later).outcome, Outcome::Expired);
+    assert_eq!(
+        check_badge(&ours, &site, later, &NoLists).outcome,
+        Outcome::Expired
+    );
     let earlier = Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap();
     assert_eq!(
-        check_badge(&ours, &site, earlier).outcome,
+        check_badge(&ours, &site, earlier, &NoLists).outcome,
         Outcome::NotYetValid
     );
     // Signed with a key that is not the site's, claiming to be the site's.
     let stranger = IssuerKey::generate().unwrap();
     let forged = issue(&site.did, &stranger, &format!("{}#{id}", site.did));
-    assert_eq!(check_badge(&forged, &site, now).outcome, Outcome::Tampered);
+    assert_eq!(
+        check_badge(&forged, &site, now, &NoLists).outcome,
+        Outcome::Tampered
+    );
     // A did:key that is not the issuer named in the badge.
     let mismatch = issue(&site.did, &stranger, &stranger.did_key_method());
-    let verdict = check_badge(&mismatch, &site, now);
+    let verdict = check_badge(&mismatch, &site, now, &NoLists);
     assert_eq!(verdict.outcome, Outcome::UnknownIssuer);
     assert_eq!(
         result(&verdict, CheckKind::IssuerKey),
@@ -434,7 +440,10 @@ fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
     );
     // The issuer's own did:key: valid.
     let own = issue(&stranger.did_key(), &stranger, &stranger.did_key_method());
-    assert_eq!(check_badge(&own, &site, now).outcome, Outcome::Valid);
+    assert_eq!(
+        check_badge(&own, &site, now, &NoLists).outcome,
+        Outcome::Valid
+    );
     // Another site's key cannot be confirmed offline.
     let elsewhere = issue(
         "did:web:other.example",
@@ -442,7 +451,7 @@ fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
         "did:web:other.example#key-1",
     );
     assert_eq!(
-        check_badge(&elsewhere, &site, now).outcome,
+        check_badge(&elsewhere, &site, now, &NoLists).outcome,
         Outcome::UnknownIssuer
     );
     let vector = std::fs::read_to_string(
@@ -450,7 +459,7 @@ fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
     )
     .unwrap();
     assert_eq!(
-        check_badge(&vector, &site, now).outcome,
+        check_badge(&vector, &site, now, &NoLists).outcome,
         Outcome::UnknownIssuer
     );
 
@@ -464,7 +473,7 @@ fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
         &"[".repeat(10_000),
         &format!("{{\"x\": \"{}\"}}", "y".repeat(300 * 1024)),
     ] {
-        let verdict = check_badge(text, &site, now);
+        let verdict = check_badge(text, &site, now, &NoLists);
         assert_eq!(
             verdict.outcome,
             Outcome::NotABadge,
@@ -478,7 +487,7 @@ fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
         .as_array_mut()
         .unwrap()
         .push("https://evil.example/ctx.json".into());
-    let verdict = check_badge(&unknown_context.to_string(), &site, now);
+    let verdict = check_badge(&unknown_context.to_string(), &site, now, &NoLists);
     assert_eq!(verdict.outcome, Outcome::NotABadge);
     assert!(
         verdict.checks[0].detail.contains("evil.example"),
@@ -517,7 +526,10 @@ fn baked_png_and_svg_badges_carry_a_credential_that_verifies() {
     let png = bake_png(&png_image(), &text).unwrap();
     assert!(png.starts_with(b"\x89PNG"));
     assert_eq!(credential_in(&png).unwrap(), text);
-    assert_eq!(check_file(&png, &site, now).outcome, Outcome::Valid);
+    assert_eq!(
+        check_file(&png, &site, now, &NoLists).outcome,
+        Outcome::Valid
+    );
     // Baking again replaces the credential (one per image).
     let again = bake_png(&png, &text).unwrap();
     assert_eq!(credential_in(&again).unwrap(), text);
@@ -532,7 +544,7 @@ fn baked_png_and_svg_badges_carry_a_credential_that_verifies() {
     assert!(svg.contains("xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\""));
     assert_eq!(credential_in(svg.as_bytes()).unwrap(), text);
     assert_eq!(
-        check_file(svg.as_bytes(), &site, now).outcome,
+        check_file(svg.as_bytes(), &site, now, &NoLists).outcome,
         Outcome::Valid
     );
     assert!(
@@ -547,13 +559,16 @@ fn baked_png_and_svg_badges_carry_a_credential_that_verifies() {
 
     // A changed baked credential fails; files without a badge are named.
     let changed = bake_png(&png_image(), &text.replace("turvallinen", "turvalline")).unwrap();
-    assert_eq!(check_file(&changed, &site, now).outcome, Outcome::Tampered);
+    assert_eq!(
+        check_file(&changed, &site, now, &NoLists).outcome,
+        Outcome::Tampered
+    );
     assert_eq!(credential_in(&png_image()), Err(BakeError::NotBaked));
     assert_eq!(credential_in(SVG.as_bytes()), Err(BakeError::NotBaked));
     assert_eq!(credential_in(b"GIF89a...."), Err(BakeError::UnknownFormat));
     assert!(matches!(credential_in(&png[..60]), Err(BakeError::Png(_))));
     assert!(matches!(credential_in(b"<svg"), Err(BakeError::Svg(_))));
-    let verdict = check_file(b"\x00\x01binary", &site, now);
+    let verdict = check_file(b"\x00\x01binary", &site, now, &NoLists);
     assert_eq!(verdict.outcome, Outcome::NotABadge);
     assert!(
         verdict.checks[0].detail.contains("not a PNG image"),
@@ -684,7 +699,7 @@ async fn a_badge_is_issued_once_the_rule_is_met_and_verifies() {
         );
 
         let now = Utc::now();
-        let verdict = check_badge(&award.credential, &site, now);
+        let verdict = check_badge(&award.credential, &site, now, &NoLists);
         assert_eq!(verdict.outcome, Outcome::Valid, "{verdict:#?}");
         assert_eq!(
             verdict.claims.recipient.as_deref(),
@@ -718,6 +733,249 @@ async fn a_badge_is_issued_once_the_rule_is_met_and_verifies() {
             std::fs::create_dir_all(out).unwrap();
             std::fs::write(out.join("issued.json"), &award.credential).unwrap();
             std::fs::write(out.join("issued-did.json"), site.did_document().to_string()).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
+    use polku_core::accounts::{self, Actor, NewAccount, Role};
+    use polku_core::badges::award::{IssueContext, award_due, my_badges};
+    use polku_core::badges::requests::{
+        Decision, RequestState, decide, group_requests, my_requests, submit,
+    };
+    use polku_core::badges::revoke::{group_badges, own_list, revoke, signed_list};
+    use polku_core::badges::status::StatusList;
+    use polku_core::{CoreError, Language, coaching};
+    for t in common::fresh_databases().await {
+        let db = polku_core::db::open(&t.url).await.unwrap();
+        common::import(&db, &common::fixture("valid")).await;
+        let mut people: Vec<Actor> = Vec::new();
+        for (name, role) in [
+            ("maija", Role::Learner),
+            ("kaisa", Role::Coach),
+            ("olli", Role::Coach),
+        ] {
+            let account = NewAccount {
+                username: name.into(),
+                password: "long enough secret".into(),
+                display_name: None,
+                email: None,
+            };
+            accounts::create_account(&db, account, role).await.unwrap();
+            people.push(
+                accounts::log_in(&db, name, "long enough secret", None)
+                    .await
+                    .unwrap()
+                    .actor,
+            );
+        }
+        let [maija, kaisa, olli] = [&people[0], &people[1], &people[2]];
+        let group = coaching::create_group(&db, kaisa, "Tiistairyhmä")
+            .await
+            .unwrap();
+        coaching::add_member(&db, kaisa, group.id, "maija")
+            .await
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap();
+        let ctx = IssueContext {
+            issuer: &site,
+            public_url: "https://polku.example",
+            issuer_name: "Polku, Testikunta",
+        };
+        polku_core::progress::set_done(&db, maija, "first-course", "welcome", true)
+            .await
+            .unwrap();
+        let course_id = {
+            use polku_core::db::entities::courses;
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            courses::Entity::find()
+                .filter(courses::Column::Slug.eq("first-course"))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        };
+        let award = award_due(&db, &ctx, maija, course_id).await.unwrap()[0].clone();
+        let now = Utc::now();
+        let list = own_list(&db, "https://polku.example").await.unwrap();
+        assert_eq!(
+            check_badge(&award.credential, &site, now, &list).outcome,
+            Outcome::Valid
+        );
+
+        // Only her coach revokes, and only with a reason.
+        for (who, reason) in [(olli, "syy"), (maija, "syy")] {
+            assert!(matches!(
+                revoke(&db, who, award.id, reason).await,
+                Err(CoreError::NotFound)
+            ));
+        }
+        assert!(matches!(
+            revoke(&db, kaisa, award.id, "  ").await,
+            Err(CoreError::Rejected("revoke_reason_missing"))
+        ));
+        assert!(matches!(
+            revoke(&db, kaisa, 999_999, "syy").await,
+            Err(CoreError::NotFound)
+        ));
+        revoke(&db, kaisa, award.id, "Tehtävät teki joku muu")
+            .await
+            .unwrap();
+        // The checker reads the list as it is now.
+        let list = own_list(&db, "https://polku.example").await.unwrap();
+        let verdict = check_badge(&award.credential, &site, now, &list);
+        assert_eq!(verdict.outcome, Outcome::Revoked, "{verdict:#?}");
+        let status = verdict
+            .checks
+            .iter()
+            .find(|c| c.kind == CheckKind::Status)
+            .unwrap();
+        assert_eq!(status.result, CheckResult::Failed);
+        // A badge of another site's list is not judged by ours.
+        let mut foreign: Value = serde_json::from_str(&award.credential).unwrap();
+        foreign["credentialStatus"]["statusListCredential"] = "https://other.example/s/1".into();
+        let verdict = check_badge(&foreign.to_string(), &site, now, &list);
+        assert_eq!(verdict.outcome, Outcome::Tampered, "the list URL is signed");
+        // The published list is signed by the site and has the bit set.
+        let published = signed_list(&db, &ctx, now).await.unwrap();
+        verify(&published, &|m: &str| {
+            m.strip_prefix(&format!("{}#", site.did))
+                .and_then(|id| site.keyring.find(id))
+        })
+        .unwrap();
+        let encoded = published["credentialSubject"]["encodedList"]
+            .as_str()
+            .unwrap();
+        let bits = StatusList::decode(encoded).unwrap();
+        assert!(bits.get(award.id as usize));
+        assert!(!bits.get(award.id as usize + 1));
+        // The holder and the coach see when and why.
+        let held = my_badges(&db, maija).await.unwrap();
+        assert_eq!(
+            held[0].revoked.as_ref().unwrap().1,
+            "Tehtävät teki joku muu"
+        );
+        let seen = group_badges(&db, kaisa, group.id).await.unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(
+            seen[0].revoked.as_ref().unwrap().1,
+            "Tehtävät teki joku muu"
+        );
+        assert!(matches!(
+            group_badges(&db, olli, group.id).await,
+            Err(CoreError::Forbidden)
+        ));
+        // Revoking again keeps the first reason.
+        revoke(&db, kaisa, award.id, "toinen syy").await.unwrap();
+        let held = my_badges(&db, maija).await.unwrap();
+        assert_eq!(
+            held[0].revoked.as_ref().unwrap().1,
+            "Tehtävät teki joku muu"
+        );
+
+        // Evidence for a badge a coach approves.
+        let send = |text: &'static str, link: &'static str| {
+            submit(&db, maija, "first-course", "checked-work", text, link)
+        };
+        assert!(matches!(
+            submit(&db, maija, "first-course", "first-steps", "x", "").await,
+            Err(CoreError::NotFound)
+        ));
+        assert!(matches!(
+            send(" ", "").await,
+            Err(CoreError::Rejected("evidence_missing"))
+        ));
+        for bad in ["javascript:alert(1)", "kuva.png", "ftp://x.example/a"] {
+            assert!(matches!(
+                submit(&db, maija, "first-course", "checked-work", "tein", bad).await,
+                Err(CoreError::Rejected("evidence_link_invalid"))
+            ));
+        }
+        send("Tein ansioluettelon", "").await.unwrap();
+        assert!(matches!(
+            send("uudestaan", "").await,
+            Err(CoreError::Rejected("evidence_pending"))
+        ));
+        let waiting = group_requests(&db, kaisa, group.id, Language::Fi)
+            .await
+            .unwrap();
+        assert_eq!(waiting.len(), 1);
+        assert_eq!(waiting[0].learner, "maija");
+        assert_eq!(waiting[0].badge_name, "Tarkistettu työ");
+        assert!(matches!(
+            decide(&db, &ctx, olli, waiting[0].id, Decision::Approve, "").await,
+            Err(CoreError::NotFound)
+        ));
+        assert!(matches!(
+            decide(&db, &ctx, kaisa, waiting[0].id, Decision::Decline, "").await,
+            Err(CoreError::Rejected("decline_note_missing"))
+        ));
+        let none = decide(
+            &db,
+            &ctx,
+            kaisa,
+            waiting[0].id,
+            Decision::Decline,
+            "Lisää linkki valmiiseen työhön",
+        )
+        .await
+        .unwrap();
+        assert!(none.is_none());
+        let mine = my_requests(&db, maija, "first-course", Language::Fi)
+            .await
+            .unwrap();
+        assert_eq!(mine[0].state, RequestState::Declined);
+        assert_eq!(
+            mine[0].coach_note.as_deref(),
+            Some("Lisää linkki valmiiseen työhön")
+        );
+        send("Tein ansioluettelon", "https://example.org/cv työ")
+            .await
+            .unwrap();
+        let waiting = group_requests(&db, kaisa, group.id, Language::Fi)
+            .await
+            .unwrap();
+        let approved = decide(&db, &ctx, kaisa, waiting[0].id, Decision::Approve, "")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(matches!(
+            decide(&db, &ctx, kaisa, waiting[0].id, Decision::Approve, "").await,
+            Err(CoreError::Rejected("evidence_decided"))
+        ));
+        assert!(matches!(
+            send("vielä", "").await,
+            Err(CoreError::Rejected("badge_held"))
+        ));
+        let list = own_list(&db, "https://polku.example").await.unwrap();
+        let verdict = check_badge(&approved.credential, &site, now, &list);
+        assert_eq!(verdict.outcome, Outcome::Valid, "{verdict:#?}");
+        let credential: Value = serde_json::from_str(&approved.credential).unwrap();
+        assert_eq!(
+            credential["evidence"][0]["narrative"],
+            "Tein ansioluettelon"
+        );
+        assert_eq!(
+            credential["evidence"][0]["id"],
+            "https://example.org/cv%20ty%C3%B6"
+        );
+
+        // For the independent verifier: the revoked badge, the list as
+        // served, and a badge with evidence.
+        if let (Ok(out), "sqlite") = (std::env::var("POLKU_CONFORMANCE_DIR"), t.backend) {
+            let out = Path::new(&out);
+            std::fs::create_dir_all(out).unwrap();
+            std::fs::write(out.join("revoked.json"), &award.credential).unwrap();
+            std::fs::write(out.join("revoked-list.json"), published.to_string()).unwrap();
+            std::fs::write(out.join("evidence.json"), &approved.credential).unwrap();
+            std::fs::write(
+                out.join("revoked-did.json"),
+                site.did_document().to_string(),
+            )
+            .unwrap();
         }
     }
 }

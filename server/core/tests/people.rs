@@ -520,6 +520,19 @@ async fn export_covers_every_table_and_erasure_leaves_nothing() {
             .insert(&db)
             .await
             .unwrap();
+            // And evidence she sent for one.
+            polku_core::db::entities::badge_requests::ActiveModel {
+                user_id: Set(maija.id()),
+                course_id: Set(course.id),
+                badge_slug: Set("checked".into()),
+                evidence_text: Set("maija's work".into()),
+                state: Set("pending".into()),
+                submitted_at: Set(chrono::Utc::now()),
+                ..Default::default()
+            }
+            .insert(&db)
+            .await
+            .unwrap();
         }
 
         // Every table with personal data is covered by the export.

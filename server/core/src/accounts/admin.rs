@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Actor, NewSession, Role, find_by_username, passwords, sessions, throttle};
 use crate::CoreError;
-use crate::db::entities::{course_authors, group_members, groups, reset_codes, users};
+use crate::db::entities::{course_authors, reset_codes, users};
 
 /// How long a reset code works.
 pub const RESET_CODE_HOURS: i64 = 48;
@@ -135,19 +135,7 @@ async fn may_reset<C: ConnectionTrait>(
     match actor.role() {
         Role::Admin => Ok(true),
         Role::Coach if user.role == Role::Learner.code() => {
-            let mine: Vec<i32> = groups::Entity::find()
-                .filter(groups::Column::CoachId.eq(actor.id()))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|g| g.id)
-                .collect();
-            Ok(group_members::Entity::find()
-                .filter(group_members::Column::GroupId.is_in(mine))
-                .filter(group_members::Column::UserId.eq(user.id))
-                .one(db)
-                .await?
-                .is_some())
+            crate::coaching::coaches(db, actor, user.id).await
         }
         _ => Ok(false),
     }

@@ -6,8 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Duration, SecondsFormat, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionSession, TransactionTrait,
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -139,20 +139,22 @@ async fn award_due_in(
                 continue;
             }
         }
-        issued.push(issue(db, ctx, actor, course, badge).await?);
+        issued.push(issue(db, ctx, actor.id(), course, badge, None).await?);
     }
     Ok(issued)
 }
 
-/// Signs and stores one badge for the actor.
-async fn issue(
-    db: &DatabaseConnection,
+/// Signs and stores one badge for learner `user_id`, with `evidence` (an
+/// array of OB 3.0 `Evidence`) if given.
+pub(crate) async fn issue<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     ctx: &IssueContext<'_>,
-    actor: &Actor,
+    user_id: i32,
     course: &courses::Model,
     badge: &BadgeSource,
+    evidence: Option<Value>,
 ) -> Result<badge_awards::Model, CoreError> {
-    let user = users::Entity::find_by_id(actor.id())
+    let user = users::Entity::find_by_id(user_id)
         .one(db)
         .await?
         .ok_or(CoreError::NotFound)?;
@@ -168,12 +170,13 @@ async fn issue(
     let txn = db.begin().await?;
     // The row first: its id is the badge's place in the revocation list.
     let row = badge_awards::ActiveModel {
-        user_id: Set(actor.id()),
+        user_id: Set(user_id),
         course_id: Set(course.id),
         badge_slug: Set(badge.slug.clone()),
         credential: Set(String::new()),
         issued_at: Set(now),
         valid_until: Set(valid_until),
+        evidence: Set(evidence.as_ref().map(Value::to_string)),
         ..Default::default()
     }
     .insert(&txn)
@@ -219,6 +222,13 @@ async fn issue(
     if !alignment.is_empty() {
         achievement["alignment"] = Value::Array(alignment);
     }
+    if let Some(image) = &badge.image {
+        achievement["image"] = json!({
+            "id": format!("{public}/media/{}/{image}", course.slug),
+            "type": "Image",
+            "caption": text(&badge.name),
+        });
+    }
     let time = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
     let mut credential = json!({
         "@context": [
@@ -247,6 +257,9 @@ async fn issue(
     });
     if let Some(until) = valid_until {
         credential["validUntil"] = time(until).into();
+    }
+    if let Some(evidence) = evidence {
+        credential["evidence"] = evidence;
     }
     let (key_id, key) = ctx.issuer.keyring.current();
     let method = format!("{}#{key_id}", ctx.issuer.did);
@@ -306,9 +319,18 @@ pub struct HeldBadge {
     pub course_slug: String,
     pub issued_at: chrono::DateTime<Utc>,
     pub valid_until: Option<chrono::DateTime<Utc>>,
-    pub revoked: bool,
+    /// When and why it was revoked.
+    pub revoked: Option<(chrono::DateTime<Utc>, String)>,
     /// The signed credential (JSON).
     pub credential: String,
+}
+
+/// A stored badge's name (as signed), else its slug.
+pub(crate) fn badge_name(row: &badge_awards::Model) -> String {
+    serde_json::from_str::<Value>(&row.credential)
+        .ok()
+        .and_then(|c| c["name"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| row.badge_slug.clone())
 }
 
 /// The actor's own badges, newest first.
@@ -331,10 +353,7 @@ pub async fn my_badges(
     Ok(rows
         .into_iter()
         .map(|row| {
-            let name = serde_json::from_str::<Value>(&row.credential)
-                .ok()
-                .and_then(|c| c["name"].as_str().map(str::to_owned))
-                .unwrap_or_else(|| row.badge_slug.clone());
+            let name = badge_name(&row);
             HeldBadge {
                 id: row.id,
                 name,
@@ -344,7 +363,9 @@ pub async fn my_badges(
                     .unwrap_or_default(),
                 issued_at: row.issued_at,
                 valid_until: row.valid_until,
-                revoked: row.revoked_at.is_some(),
+                revoked: row
+                    .revoked_at
+                    .map(|at| (at, row.revoked_reason.clone().unwrap_or_default())),
                 credential: row.credential,
             }
         })

@@ -13,6 +13,8 @@ pub mod bake;
 pub mod canon;
 pub mod keyring;
 pub mod proof;
+pub mod requests;
+pub mod revoke;
 pub mod status;
 pub mod verify;
 
@@ -23,5 +25,6 @@ pub use proof::{
     CheckedProof, IssuerKey, ProofError, did_key, public_key_from_multibase, sign, verify,
 };
 pub use verify::{
-    Check, CheckKind, CheckResult, Claims, Outcome, Verdict, check_badge, check_file,
+    Check, CheckKind, CheckResult, Claims, NoLists, Outcome, StatusLists, Verdict, check_badge,
+    check_file,
 };

@@ -19,6 +19,8 @@ pub enum Outcome {
     NotABadge,
     /// The proof does not match: changed after issuing, or a false proof.
     Tampered,
+    /// Withdrawn by its issuer (set in the issuer's revocation list).
+    Revoked,
     /// Signed with a key this site cannot connect to its issuer.
     UnknownIssuer,
     /// Past its `validUntil`.
@@ -191,10 +193,119 @@ fn not_a_badge(detail: String) -> Verdict {
     }
 }
 
+/// The revocation lists a check can read.
+pub trait StatusLists {
+    /// Whether entry `index` of the list published at `url` is set;
+    /// `None` when that list cannot be read here.
+    fn revoked(&self, url: &str, index: usize) -> Option<bool>;
+}
+
+/// No lists at hand: the status is reported as not checked.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoLists;
+
+impl StatusLists for NoLists {
+    fn revoked(&self, _url: &str, _index: usize) -> Option<bool> {
+        None
+    }
+}
+
+/// The revocation check of a credential's `credentialStatus` (one entry or
+/// several): the check, and whether it says revoked.
+fn status_check(credential: &Value, lists: &dyn StatusLists) -> (Check, bool) {
+    let entries: Vec<&Value> = match credential.get("credentialStatus") {
+        None => {
+            return (
+                check(
+                    CheckKind::Status,
+                    CheckResult::NotChecked,
+                    "the badge names no revocation list",
+                ),
+                false,
+            );
+        }
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+    };
+    let mut unread = Vec::new();
+    let mut read = Vec::new();
+    for entry in entries {
+        if text(entry, "/type").as_deref() != Some("BitstringStatusListEntry")
+            || text(entry, "/statusPurpose").as_deref() != Some("revocation")
+        {
+            continue;
+        }
+        let (Some(url), Some(index)) = (
+            text(entry, "/statusListCredential"),
+            text(entry, "/statusListIndex").and_then(|i| i.parse::<usize>().ok()),
+        ) else {
+            return (
+                check(
+                    CheckKind::Status,
+                    CheckResult::Failed,
+                    "the revocation entry has no list or no index",
+                ),
+                false,
+            );
+        };
+        match lists.revoked(&url, index) {
+            Some(true) => {
+                return (
+                    check(
+                        CheckKind::Status,
+                        CheckResult::Failed,
+                        format!("revoked: entry {index} of {url} is set"),
+                    ),
+                    true,
+                );
+            }
+            Some(false) => read.push(format!("entry {index} of {url} is not set")),
+            None => unread.push(url),
+        }
+    }
+    if !unread.is_empty() {
+        return (
+            check(
+                CheckKind::Status,
+                CheckResult::NotChecked,
+                format!(
+                    "another site's revocation list is not fetched: {}",
+                    unread.join(", ")
+                ),
+            ),
+            false,
+        );
+    }
+    if read.is_empty() {
+        return (
+            check(
+                CheckKind::Status,
+                CheckResult::NotChecked,
+                "the badge names no revocation list",
+            ),
+            false,
+        );
+    }
+    (
+        check(
+            CheckKind::Status,
+            CheckResult::Passed,
+            format!("not revoked: {}", read.join("; ")),
+        ),
+        false,
+    )
+}
+
 /// Checks `text` (a badge as JSON) at time `now`. `issuer` is this site:
 /// keys under its `did:web` are its own; `did:key` keys are self-certifying;
-/// other issuers' keys cannot be confirmed offline.
-pub fn check_badge(text: &str, issuer: &Issuer, now: DateTime<Utc>) -> Verdict {
+/// other issuers' keys cannot be confirmed offline. Revocation is read from
+/// `lists`.
+pub fn check_badge(
+    text: &str,
+    issuer: &Issuer,
+    now: DateTime<Utc>,
+    lists: &dyn StatusLists,
+) -> Verdict {
     if text.len() > MAX_BYTES {
         return not_a_badge(CanonError::TooLarge.to_string());
     }
@@ -311,19 +422,15 @@ pub fn check_badge(text: &str, issuer: &Issuer, now: DateTime<Utc>) -> Verdict {
             "within its validity",
         )),
     }
-    // Status: no list yet.
-    checks.push(match credential.get("credentialStatus") {
-        None => check(
-            CheckKind::Status,
-            CheckResult::NotChecked,
-            "the badge has no revocation list",
-        ),
-        Some(_) => check(
-            CheckKind::Status,
-            CheckResult::NotChecked,
-            "revocation lists are not checked yet",
-        ),
-    });
+    // Revocation: only for a badge whose proof holds (a list cannot vouch
+    // for a forged badge, nor condemn one).
+    if proof.is_ok() {
+        let (status, revoked) = status_check(&credential, lists);
+        if revoked {
+            outcome = outcome_min(outcome, Outcome::Revoked);
+        }
+        checks.push(status);
+    }
     Verdict {
         outcome,
         checks,
@@ -332,9 +439,14 @@ pub fn check_badge(text: &str, issuer: &Issuer, now: DateTime<Utc>) -> Verdict {
 }
 
 /// As [`check_badge`], for a dropped file: a baked PNG or SVG, or JSON.
-pub fn check_file(bytes: &[u8], issuer: &Issuer, now: DateTime<Utc>) -> Verdict {
+pub fn check_file(
+    bytes: &[u8],
+    issuer: &Issuer,
+    now: DateTime<Utc>,
+    lists: &dyn StatusLists,
+) -> Verdict {
     match super::bake::credential_in(bytes) {
-        Ok(text) => check_badge(&text, issuer, now),
+        Ok(text) => check_badge(&text, issuer, now, lists),
         Err(err) => not_a_badge(err.to_string()),
     }
 }

@@ -19,6 +19,12 @@ pub struct Model {
     pub revoked_at: Option<ChronoDateTimeUtc>,
     #[sea_orm(column_type = "Text", nullable)]
     pub revoked_reason: Option<String>,
+    /// The random part of the badge's public link, while its holder
+    /// shares it.
+    pub share_token: Option<String>,
+    /// The evidence a coach approved (JSON array, as in the credential).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub evidence: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 //! sea-orm entities, one module per table.
 
 pub mod badge_awards;
+pub mod badge_requests;
 pub mod comments;
 pub mod course_authors;
 pub mod course_media;

@@ -1,0 +1,186 @@
+//! Revoking badges and publishing the revocation list.
+//!
+//! A coach revokes a badge of a learner in one of their groups (an admin:
+//! any badge) and gives a reason. The reason is kept for the holder and
+//! the staff; the public list says only *that* a badge is revoked, as the
+//! Bitstring Status List specification intends. The list is signed with
+//! the issuer's current key whenever it is served, so it always matches
+//! the database.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use serde_json::Value;
+
+use super::award::{IssueContext, status_list_url};
+use super::proof::sign;
+use super::status::{StatusList, list_credential};
+use super::verify::StatusLists;
+use crate::CoreError;
+use crate::accounts::Actor;
+use crate::db::entities::{badge_awards, users};
+
+/// The longest reason kept.
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// This site's revocation list as the checker reads it: straight from the
+/// database, so a revocation counts from the moment it is saved.
+#[derive(Debug, Clone)]
+pub struct OwnList {
+    url: String,
+    revoked: BTreeSet<usize>,
+}
+
+impl StatusLists for OwnList {
+    fn revoked(&self, url: &str, index: usize) -> Option<bool> {
+        (url == self.url).then(|| self.revoked.contains(&index))
+    }
+}
+
+/// The entries set in this site's list (badge row ids).
+async fn revoked_ids(db: &DatabaseConnection) -> Result<BTreeSet<usize>, CoreError> {
+    Ok(badge_awards::Entity::find()
+        .filter(badge_awards::Column::RevokedAt.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| usize::try_from(row.id).ok())
+        .collect())
+}
+
+/// This site's list, read now.
+pub async fn own_list(db: &DatabaseConnection, public_url: &str) -> Result<OwnList, CoreError> {
+    Ok(OwnList {
+        url: status_list_url(public_url),
+        revoked: revoked_ids(db).await?,
+    })
+}
+
+/// The signed `BitstringStatusListCredential` every badge of this site
+/// points at, as of `now`.
+pub async fn signed_list(
+    db: &DatabaseConnection,
+    ctx: &IssueContext<'_>,
+    now: DateTime<Utc>,
+) -> Result<Value, CoreError> {
+    let revoked = revoked_ids(db).await?;
+    let mut list = StatusList::new(revoked.last().map_or(0, |last| last + 1));
+    for index in revoked {
+        list.set(index, true);
+    }
+    let url = status_list_url(ctx.public_url);
+    let mut credential = list_credential(
+        &url,
+        &ctx.issuer.did,
+        &now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        &list,
+    );
+    let (key_id, key) = ctx.issuer.keyring.current();
+    let method = format!("{}#{key_id}", ctx.issuer.did);
+    sign(&mut credential, key, &method, now)
+        .map_err(|e| CoreError::Internal(format!("signing the status list: {e}")))?;
+    Ok(credential)
+}
+
+/// The badge `award_id`, if the actor may manage it (its holder's coach,
+/// or an admin); `NotFound` otherwise, so ids of others' badges say
+/// nothing.
+async fn managed(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    award_id: i32,
+) -> Result<badge_awards::Model, CoreError> {
+    let row = badge_awards::Entity::find_by_id(award_id)
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    if !crate::coaching::coaches(db, actor, row.user_id).await? {
+        return Err(CoreError::NotFound);
+    }
+    Ok(row)
+}
+
+/// Revokes badge `award_id` for `reason` (required, at most
+/// [`MAX_REASON_CHARS`]). Revoking a revoked badge changes nothing (the
+/// first date and reason stay).
+pub async fn revoke(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    award_id: i32,
+    reason: &str,
+) -> Result<(), CoreError> {
+    let row = managed(db, actor, award_id).await?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(CoreError::Rejected("revoke_reason_missing"));
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(CoreError::Rejected("field_too_long"));
+    }
+    if row.revoked_at.is_some() {
+        return Ok(());
+    }
+    let id = row.id;
+    let mut active: badge_awards::ActiveModel = row.into();
+    active.revoked_at = Set(Some(Utc::now()));
+    active.revoked_reason = Set(Some(reason.to_owned()));
+    active.update(db).await?;
+    tracing::info!(badge = id, by = actor.id(), "badge revoked");
+    Ok(())
+}
+
+/// A badge as a coach sees it in a group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberBadge {
+    pub id: i32,
+    /// The holder's name to show.
+    pub holder: String,
+    /// The badge's name.
+    pub name: String,
+    pub issued_at: DateTime<Utc>,
+    /// When and why it was revoked.
+    pub revoked: Option<(DateTime<Utc>, String)>,
+}
+
+/// The badges held by the learners of group `group_id`, for its coach (or
+/// an admin), newest first.
+pub async fn group_badges(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    group_id: i32,
+) -> Result<Vec<MemberBadge>, CoreError> {
+    use sea_orm::QueryOrder;
+    let group = crate::coaching::coached(db, actor, group_id).await?;
+    let members = crate::coaching::members_of(db, group.id).await?;
+    let rows = badge_awards::Entity::find()
+        .filter(badge_awards::Column::UserId.is_in(members.clone()))
+        .order_by_desc(badge_awards::Column::IssuedAt)
+        .all(db)
+        .await?;
+    let names: HashMap<i32, String> = users::Entity::find()
+        .filter(users::Column::Id.is_in(members))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| {
+            let name = u
+                .display_name
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or(u.username);
+            (u.id, name)
+        })
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| MemberBadge {
+            id: row.id,
+            holder: names.get(&row.user_id).cloned().unwrap_or_default(),
+            name: super::award::badge_name(&row),
+            issued_at: row.issued_at,
+            revoked: row
+                .revoked_at
+                .map(|at| (at, row.revoked_reason.clone().unwrap_or_default())),
+        })
+        .collect())
+}
