@@ -31,6 +31,7 @@ use crate::pages::{
     not_found::NotFound,
     search::SearchPage,
     verify::VerifyPage,
+    wallet::{CertificatePage, WalletPage},
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -152,6 +153,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/courses/:course/:lesson") view=LessonPage ssr=SsrMode::Async />
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
+                    <Route path=path!("/badges") view=WalletPage ssr=SsrMode::Async />
+                    <Route path=path!("/badges/:id/certificate") view=CertificatePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />

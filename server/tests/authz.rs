@@ -60,6 +60,9 @@ const STAFF: &[Who] = &[Instructor, OtherInstructor, Coach, OtherCoach, Admin];
 const COACHES: &[Who] = &[Coach, OtherCoach, Admin];
 const GROUP_COACH: &[Who] = &[Coach, Admin];
 const AUTHOR: &[Who] = &[Instructor, Admin];
+/// The learner's own badge: nobody else, not even an admin, acts as its
+/// holder.
+const HOLDER: &[Who] = &[Learner];
 const ADMIN: &[Who] = &[Admin];
 
 /// One endpoint: how to call it and who may.
@@ -180,6 +183,25 @@ const RULES: &[Rule] = &[
         SIGNED_IN,
     ),
     rule("GET", "/account/export.json", "", SIGNED_IN),
+    // Badges: the holder's wallet, sharing and files; evidence for a
+    // coach; the public check of a shared link.
+    rule("POST", "/api/get_wallet", "", SIGNED_IN),
+    rule("POST", "/api/share_badge", "id={badge}&share=true", HOLDER),
+    rule("POST", "/api/get_certificate", "id={badge}", HOLDER),
+    rule("GET", "/badges/{badge}/badge.json", "", HOLDER),
+    rule("POST", "/api/check_shared", "badge=nosuchtoken", EVERYONE),
+    rule(
+        "POST",
+        "/api/get_my_evidence",
+        "course=digital-basics&locale=fi",
+        EVERYONE,
+    ),
+    rule(
+        "POST",
+        "/api/send_evidence",
+        "course=digital-basics&badge=digital-basics&text=Tein&link=",
+        SIGNED_IN,
+    ),
     rule(
         "POST",
         "/courses/digital-basics/browser/answer",
@@ -219,6 +241,18 @@ const RULES: &[Rule] = &[
         "POST",
         "/api/make_reset_code",
         "username=learner",
+        GROUP_COACH,
+    ),
+    rule(
+        "POST",
+        "/api/revoke_badge",
+        "group={group}&badge={badge}&reason=Testi",
+        GROUP_COACH,
+    ),
+    rule(
+        "POST",
+        "/api/decide_evidence",
+        "group={group}&request={request}&decision=decline&note=Lisää+linkki",
         GROUP_COACH,
     ),
     // Instructors: the courses they author only (admins: all).
@@ -293,14 +327,16 @@ const RULES: &[Rule] = &[
 
 /// Plain routes that need no check (public by nature), with the reason.
 const PUBLIC_ROUTES: &[&str] = &[
-    "/healthz",                // liveness
-    "/lang",                   // language cookie
-    "/media/{course}/{*path}", // published course media
-    "/author/login",           // the admin-token sign-in form
-    "/author/logout",          // clears the author cookie
-    "/.well-known/did.json",   // the badge issuer's public keys
-    "/api/verify",             // anyone checks a badge (employers, no account)
-    "/verify",                 // the same from the page's form
+    "/healthz",                      // liveness
+    "/lang",                         // language cookie
+    "/media/{course}/{*path}",       // published course media
+    "/author/login",                 // the admin-token sign-in form
+    "/author/logout",                // clears the author cookie
+    "/.well-known/did.json",         // the badge issuer's public keys
+    "/api/verify",                   // anyone checks a badge (employers, no account)
+    "/verify",                       // the same from the page's form
+    "/badges/status/1",              // the signed revocation list verifiers read
+    "/badges/shared/{token}/qr.svg", // a shared badge's QR (the token is the key)
 ];
 
 struct Fixture {
@@ -308,6 +344,10 @@ struct Fixture {
     cookies: Vec<(Who, String)>,
     group: i32,
     comment: i32,
+    /// A badge the learner holds.
+    badge: i32,
+    /// Evidence the learner sent, waiting for the coach.
+    request: i32,
 }
 
 async fn person(db: &DatabaseConnection, name: &str, role: Role) -> String {
@@ -360,17 +400,55 @@ async fn fixture(dir: &tempfile::TempDir) -> Fixture {
         .await
         .unwrap()[0]
         .id;
+    let (badge, request) = {
+        use polku_core::db::entities::{badge_awards, badge_requests, courses};
+        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+        let course = courses::Entity::find()
+            .filter(courses::Column::Slug.eq("digital-basics"))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        let badge = badge_awards::ActiveModel {
+            user_id: Set(learner.id()),
+            course_id: Set(course.id),
+            badge_slug: Set("digital-basics".into()),
+            credential: Set("{}".into()),
+            issued_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+        let request = badge_requests::ActiveModel {
+            user_id: Set(learner.id()),
+            course_id: Set(course.id),
+            badge_slug: Set("digital-basics".into()),
+            evidence_text: Set("Tein".into()),
+            state: Set("pending".into()),
+            submitted_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+        (badge.id, request.id)
+    };
     Fixture {
         db,
         cookies,
         group: group.id,
         comment,
+        badge,
+        request,
     }
 }
 
 fn fill(text: &str, f: &Fixture, victim: i32, spare: i32) -> String {
     text.replace("{group}", &f.group.to_string())
         .replace("{comment}", &f.comment.to_string())
+        .replace("{badge}", &f.badge.to_string())
+        .replace("{request}", &f.request.to_string())
         .replace("{victim}", &victim.to_string())
         .replace("{spare}", &spare.to_string())
 }
@@ -383,6 +461,18 @@ fn refused(path: &str, status: StatusCode, body: &str) -> bool {
         return body.contains("\"signed_in\":false") || body.contains("\"courses\":[]");
     }
     if body.contains("error=not_your_learner") {
+        return true;
+    }
+    // Someone else's badge or evidence is "not found": its id says nothing.
+    let hidden = [
+        "/api/share_badge",
+        "/api/get_certificate",
+        "/badges/{badge}/badge.json",
+        "/api/revoke_badge",
+        "/api/decide_evidence",
+    ];
+    if hidden.contains(&path) && (status == StatusCode::NOT_FOUND || body.contains("\"NotFound\""))
+    {
         return true;
     }
     matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
@@ -459,8 +549,10 @@ async fn every_endpoint_allows_exactly_the_right_roles() {
                 let pattern = r
                     .path
                     .replace("{group}", "{id}")
-                    .replace("{victim}", "{id}");
+                    .replace("{victim}", "{id}")
+                    .replace("{badge}", "{id}");
                 pattern == route
+                    || route.replace("{file}", "badge.json") == pattern
                     || route
                         .replace("{course}", "digital-basics")
                         .replace("{lesson}", "browser")

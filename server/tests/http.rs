@@ -415,3 +415,207 @@ async fn a_dropped_baked_image_is_checked_on_the_page_and_by_the_api() {
         "{verdict}"
     );
 }
+
+/// Signs `name` up (with role) on the app's database; the session cookie.
+async fn person(dir: &tempfile::TempDir, name: &str, role: polku_core::accounts::Role) -> String {
+    use polku_core::accounts::{self, NewAccount};
+    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
+    let db = polku_core::db::open(&url).await.unwrap();
+    let account = NewAccount {
+        username: name.into(),
+        password: "long enough secret".into(),
+        display_name: Some(format!("{name} Testinen")),
+        ..Default::default()
+    };
+    accounts::create_account(&db, account, role).await.unwrap();
+    let session = accounts::log_in(&db, name, "long enough secret", None)
+        .await
+        .unwrap();
+    format!("polku_session={}", session.token)
+}
+
+/// The bit for `index` in the list served at `/badges/status/1`.
+async fn listed_as_revoked(app: &axum::Router, index: i32) -> bool {
+    let (status, headers, body) = get(app, "/badges/status/1", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/ld+json");
+    let list: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(list["type"][1], "BitstringStatusListCredential");
+    assert_eq!(list["proof"][0]["cryptosuite"], "eddsa-rdfc-2022");
+    let encoded = list["credentialSubject"]["encodedList"].as_str().unwrap();
+    polku_core::badges::status::StatusList::decode(encoded)
+        .unwrap()
+        .get(index as usize)
+}
+
+#[tokio::test]
+async fn a_badge_goes_from_the_learner_to_an_employer_and_its_coach_revokes_it() {
+    use polku_core::accounts::Role;
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (app, dir) = app().await;
+    let maija = person(&dir, "maija", Role::Learner).await;
+    let other = person(&dir, "olli", Role::Learner).await;
+    let coach = person(&dir, "kaisa", Role::Coach).await;
+    let db = polku_core::db::open(&format!(
+        "sqlite://{}",
+        dir.path().join("polku.db").display()
+    ))
+    .await
+    .unwrap();
+    let kaisa = polku_core::accounts::Actor::for_cli(&db, "kaisa")
+        .await
+        .unwrap();
+    let group = polku_core::coaching::create_group(&db, &kaisa, "Ryhmä")
+        .await
+        .unwrap();
+    polku_core::coaching::add_member(&db, &kaisa, group.id, "maija")
+        .await
+        .unwrap();
+
+    // Every lesson done: the last one earns the badge, and says so.
+    let mut location = String::new();
+    for lesson in ["devices", "browser", "email", "passwords-and-phishing"] {
+        let body = format!("course=digital-basics&lesson={lesson}&done=true");
+        let (status, headers, _) = post_form(&app, "/api/mark_done", &body, Some(&maija)).await;
+        assert!(status.is_redirection(), "{status}");
+        location = headers[header::LOCATION].to_str().unwrap().to_owned();
+    }
+    let id: i32 = location
+        .split("earned=")
+        .nth(1)
+        .and_then(|rest| rest.split(['&', '#']).next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no earned badge in {location}"));
+    let (_, _, lesson) = get(&app, &location, Some(&maija)).await;
+    assert!(lesson.contains("Sait osaamismerkin!"), "{lesson}");
+    assert!(lesson.contains(&format!("/badges#badge-{id}")));
+
+    // The wallet lists it; the files are the holder's only.
+    let (status, _, wallet) = get(&app, "/badges", Some(&maija)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(wallet.contains("Digitaidot alusta"), "{wallet}");
+    assert!(wallet.contains(&format!("/badges/{id}/badge.png")));
+    let png_path = format!("/badges/{id}/badge.png");
+    let (status, headers, _) = get(&app, &png_path, Some(&maija)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "image/png");
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("polku-digital-basics.png")
+    );
+    assert_eq!(get(&app, &png_path, None).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        get(&app, &png_path, Some(&other)).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let png = {
+        let request = Request::get(&png_path)
+            .header(header::COOKIE, &maija)
+            .body(Body::empty())
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap()
+    };
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    for file in ["badge.svg", "badge.json"] {
+        let (status, _, body) = get(&app, &format!("/badges/{id}/{file}"), Some(&maija)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("OpenBadgeCredential"), "{file}");
+    }
+
+    // An employer checks the downloaded picture: valid, not revoked.
+    let verdict = api_verdict(&app, png.clone()).await;
+    assert_eq!(verdict["outcome"], "valid", "{verdict:#}");
+    let status_check = verdict["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "status")
+        .unwrap();
+    assert_eq!(status_check["result"], "passed", "{status_check:#}");
+    assert!(!listed_as_revoked(&app, id).await);
+
+    // Shared by link: the page checks it, the QR code holds the link.
+    let (status, headers, _) = post_form(
+        &app,
+        "/api/share_badge",
+        &format!("id={id}&share=true"),
+        Some(&maija),
+    )
+    .await;
+    assert!(status.is_redirection());
+    assert!(
+        headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .contains("shared=true")
+    );
+    let token = {
+        use polku_core::db::entities::badge_awards;
+        use sea_orm::EntityTrait;
+        badge_awards::Entity::find_by_id(id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .share_token
+            .unwrap()
+    };
+    assert!(token.len() >= 26);
+    let (_, _, wallet) = get(&app, "/badges", Some(&maija)).await;
+    assert!(wallet.contains(&format!("/verify?badge={token}")));
+    assert!(wallet.contains("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME"));
+    let shared = format!("/verify?badge={token}");
+    let (status, _, page) = get(&app, &shared, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Voimassa."), "{page}");
+    assert!(page.contains("maija Testinen"));
+    assert!(page.contains("Myöntäjä ei ole perunut merkkiä."));
+    let qr = format!("/badges/shared/{token}/qr.svg");
+    let (status, headers, svg) = get(&app, &qr, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "image/svg+xml");
+    assert!(svg.contains("<svg"));
+    let (status, _, certificate) =
+        get(&app, &format!("/badges/{id}/certificate"), Some(&maija)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(certificate.contains("Osaamistodistus") && certificate.contains(&qr));
+
+    // Her coach revokes it, with a reason: everyone sees "revoked" at once.
+    let (status, headers, _) = post_form(
+        &app,
+        "/api/revoke_badge",
+        &format!("group={}&badge={id}&reason=Tehty+toisen+puolesta", group.id),
+        Some(&coach),
+    )
+    .await;
+    assert!(status.is_redirection());
+    assert!(
+        headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .contains("revoked=")
+    );
+    assert_eq!(api_verdict(&app, png).await["outcome"], "revoked");
+    let (_, _, page) = get(&app, &shared, None).await;
+    assert!(page.contains("myöntäjä on perunut tämän merkin"), "{page}");
+    assert!(listed_as_revoked(&app, id).await);
+    let (_, _, wallet) = get(&app, "/badges", Some(&maija)).await;
+    assert!(wallet.contains("Tehty toisen puolesta"));
+
+    // Sharing stopped: the link and its QR code are dead.
+    post_form(
+        &app,
+        "/api/share_badge",
+        &format!("id={id}&share=false"),
+        Some(&maija),
+    )
+    .await;
+    let (_, _, page) = get(&app, &shared, None).await;
+    assert!(page.contains("Tällä linkillä ei ole jaettua osaamismerkkiä"));
+    assert_eq!(get(&app, &qr, None).await.0, StatusCode::NOT_FOUND);
+}

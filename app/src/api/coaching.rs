@@ -65,6 +65,35 @@ pub struct GroupView {
     pub idle_days: i64,
     /// Progress over time: (week-end date, average lessons done).
     pub chart: Vec<(String, f64)>,
+    /// Evidence waiting for the coach's decision, oldest first.
+    pub requests: Vec<EvidenceView>,
+    /// Badges the learners hold, newest first.
+    pub badges: Vec<MemberBadgeView>,
+}
+
+/// Evidence a learner sent for a badge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceView {
+    pub id: i32,
+    pub learner: String,
+    pub badge: String,
+    pub text: String,
+    /// A link to the work (http or https), if given.
+    pub link: Option<String>,
+    /// Sent (`YYYY-MM-DD`).
+    pub sent: String,
+}
+
+/// A badge a learner of the group holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberBadgeView {
+    pub id: i32,
+    pub holder: String,
+    pub name: String,
+    /// Issued (`YYYY-MM-DD`).
+    pub issued: String,
+    /// Revoked: date and reason.
+    pub revoked: Option<(String, String)>,
 }
 
 /// The coach's start page.
@@ -140,7 +169,33 @@ pub async fn get_group(id: i32, locale: Locale) -> Result<GroupView, AppError> {
     let language = super::courses::convert::language(locale);
     let table = coaching::group_table(&db, &actor, id, rule, language, now).await?;
     let chart = coaching::progress_over_time(&db, &actor, id, 8, now).await?;
+    let day = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d").to_string();
+    let requests = polku_core::badges::requests::group_requests(&db, &actor, id, language)
+        .await?
+        .into_iter()
+        .map(|r| EvidenceView {
+            id: r.id,
+            learner: r.learner,
+            badge: r.badge_name,
+            text: r.evidence_text,
+            link: r.evidence_url,
+            sent: day(r.submitted_at),
+        })
+        .collect();
+    let badges = polku_core::badges::revoke::group_badges(&db, &actor, id)
+        .await?
+        .into_iter()
+        .map(|b| MemberBadgeView {
+            id: b.id,
+            holder: b.holder,
+            name: b.name,
+            issued: day(b.issued_at),
+            revoked: b.revoked.map(|(at, why)| (day(at), why)),
+        })
+        .collect();
     Ok(GroupView {
+        requests,
+        badges,
         group: card(table.group),
         courses: table.courses,
         rows: table
@@ -230,6 +285,64 @@ pub async fn make_reset_code(username: String) -> Result<(), AppError> {
         Err(polku_core::CoreError::Forbidden) => super::redirect_with(
             "/coach",
             &[("error", "not_your_learner"), ("username", &username)],
+        ),
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}
+
+/// `POST /api/revoke_badge` (form): revokes a badge of a learner in the
+/// coach's group `group`, for `reason`; back to the group page (the reason
+/// kept in the form if it is refused).
+#[server(prefix = "/api", endpoint = "revoke_badge")]
+pub async fn revoke_badge(group: i32, badge: i32, reason: String) -> Result<(), AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::courses::convert::db()?;
+    let path = format!("/coach/groups/{group}");
+    match polku_core::badges::revoke::revoke(&db, &actor, badge, &reason).await {
+        Ok(()) => super::redirect_with(&path, &[("revoked", &badge.to_string())]),
+        Err(polku_core::CoreError::Rejected(code)) => super::redirect_with(
+            &path,
+            &[
+                ("error", code),
+                ("badge", &badge.to_string()),
+                ("reason", &reason),
+            ],
+        ),
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}
+
+/// `POST /api/decide_evidence` (form): approves (`decision=approve`: the
+/// badge is issued with the evidence in it) or declines (with a note for
+/// the learner) evidence sent by a learner of group `group`.
+#[server(prefix = "/api", endpoint = "decide_evidence")]
+pub async fn decide_evidence(
+    group: i32,
+    request: i32,
+    decision: String,
+    note: String,
+) -> Result<(), AppError> {
+    use polku_core::badges::requests::{Decision, decide};
+    let actor = super::accounts::session::require().await?;
+    let db = super::courses::convert::db()?;
+    let issuing = use_context::<polku_core::badges::award::Issuing>().ok_or(AppError::Internal)?;
+    let choice = if decision == "approve" {
+        Decision::Approve
+    } else {
+        Decision::Decline
+    };
+    let path = format!("/coach/groups/{group}");
+    match decide(&db, &issuing.context(), &actor, request, choice, &note).await {
+        Ok(_) => super::redirect_with(&path, &[("decided", &decision)]),
+        Err(polku_core::CoreError::Rejected(code)) => super::redirect_with(
+            &path,
+            &[
+                ("error", code),
+                ("request", &request.to_string()),
+                ("note", &note),
+            ],
         ),
         Err(other) => return Err(other.into()),
     }

@@ -130,6 +130,8 @@ pub async fn get_course(slug: String, locale: Locale) -> Result<CourseDetail, Ap
             .badges
             .into_iter()
             .map(|b| super::BadgeCard {
+                slug: b.slug,
+                approval: b.approval,
                 name: b.name,
                 description: b.description,
                 criteria: b.criteria,

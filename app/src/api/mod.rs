@@ -139,6 +139,10 @@ pub struct LessonLink {
 /// A badge a course awards.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BadgeCard {
+    /// Its key within the course.
+    pub slug: String,
+    /// Earned with a coach's approval of evidence the learner sends.
+    pub approval: bool,
     /// Its name.
     pub name: String,
     /// What the holder can do.

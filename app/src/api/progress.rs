@@ -36,18 +36,14 @@ pub struct DashboardEntry {
 /// A badge the learner holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeldBadgeView {
+    /// Its id (its place in the wallet: `/badges#badge-{id}`).
+    pub id: i32,
     /// Its name.
     pub name: String,
     /// When it was issued (`YYYY-MM-DD`).
     pub issued: String,
     /// Revoked by a coach or an admin.
     pub revoked: bool,
-    /// The signed credential as a `data:` URL (JSON).
-    pub json_url: String,
-    /// The baked picture as a `data:` URL (SVG).
-    pub svg_url: String,
-    /// A file name for the downloads (without extension).
-    pub file_name: String,
 }
 
 /// The learner's dashboard.
@@ -82,16 +78,11 @@ pub async fn get_dashboard(locale: Locale) -> Result<Dashboard, AppError> {
     let badges = polku_core::badges::award::my_badges(&db, &actor)
         .await?
         .into_iter()
-        .map(|b| {
-            let (json_url, svg_url) = polku_core::badges::award::download_urls(&b);
-            HeldBadgeView {
-                name: b.name.clone(),
-                issued: b.issued_at.format("%Y-%m-%d").to_string(),
-                revoked: b.revoked,
-                json_url,
-                svg_url,
-                file_name: format!("{}-{}", b.course_slug, b.id),
-            }
+        .map(|b| HeldBadgeView {
+            id: b.id,
+            name: b.name.clone(),
+            issued: b.issued_at.format("%Y-%m-%d").to_string(),
+            revoked: b.revoked.is_some(),
         })
         .collect();
     Ok(Dashboard {
@@ -141,12 +132,20 @@ pub async fn mark_done(course: String, lesson: String, done: bool) -> Result<(),
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
     polku_core::progress::set_done(&db, &actor, &course, &lesson, done).await?;
+    let mut earned = String::new();
     if done && let Some(issuing) = use_context::<polku_core::badges::award::Issuing>() {
-        issuing.award_after_progress(&db, &actor, &course).await;
+        // The first badge this earned is announced on the lesson page.
+        if let Some(badge) = issuing
+            .award_after_progress(&db, &actor, &course)
+            .await
+            .first()
+        {
+            earned = format!("&earned={}", badge.id);
+        }
     }
     let state = if done { "done" } else { "open" };
     leptos_axum::redirect(&format!(
-        "/courses/{course}/{lesson}?marked={state}#progress"
+        "/courses/{course}/{lesson}?marked={state}{earned}#progress"
     ));
     Ok(())
 }

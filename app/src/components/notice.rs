@@ -79,6 +79,14 @@ pub fn rejection_key(code: &str) -> Key {
         "reset_code_wrong" => Key::ErrorResetCodeWrong,
         "last_admin" => Key::ErrorLastAdmin,
         "not_your_learner" => Key::ErrorNotYourLearner,
+        "revoke_reason_missing" => Key::ErrorRevokeReasonMissing,
+        "evidence_missing" => Key::ErrorEvidenceMissing,
+        "evidence_link_invalid" => Key::ErrorEvidenceLinkInvalid,
+        "evidence_pending" => Key::ErrorEvidencePending,
+        "badge_held" => Key::ErrorBadgeHeld,
+        "evidence_decided" => Key::ErrorEvidenceDecided,
+        "decline_note_missing" => Key::ErrorDeclineNoteMissing,
+        "badge_gone" => Key::ErrorBadgeGone,
         _ => Key::ErrorRejected,
     }
 }

@@ -6,7 +6,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::coaching::{GroupView, StuckReason, get_coach_home, get_group};
+use crate::api::coaching::{
+    EvidenceView, GroupView, MemberBadgeView, StuckReason, get_coach_home, get_group,
+};
 use crate::components::loaded::loaded;
 use crate::components::notice::{FormError, PageTitle};
 use crate::i18n::{Key, t, tf, use_locale};
@@ -159,6 +161,7 @@ fn GroupTable(view: GroupView) -> impl IntoView {
                 <p><a href=format!("/coach/groups/{id}/table.csv") download>{t(Key::CoachDownloadCsv)}</a></p>
             }.into_any()
         }}
+        <GroupBadges group=id requests=view.requests badges=view.badges />
         <h2 id="chart-title">{t(Key::CoachChartHeading)}</h2>
         <ProgressChart points=view.chart />
         <h2 id="add-member">{t(Key::CoachAddMember)}</h2>
@@ -169,6 +172,97 @@ fn GroupTable(view: GroupView) -> impl IntoView {
                 autocomplete="off" value=query("username") />
             <button type="submit" class="button">{t(Key::CoachAdd)}</button>
         </form>
+    }
+}
+
+/// Evidence waiting for the coach's decision, and the badges the learners
+/// hold (each revocable with a reason).
+#[component]
+fn GroupBadges(
+    group: i32,
+    requests: Vec<EvidenceView>,
+    badges: Vec<MemberBadgeView>,
+) -> impl IntoView {
+    let decided = query("decided");
+    let revoked = query("revoked");
+    let (kept_request, kept_note) = (query("request"), query("note"));
+    let (kept_badge, kept_reason) = (query("badge"), query("reason"));
+    view! {
+        <h2 id="evidence-heading">{t(Key::CoachEvidenceHeading)}</h2>
+        {(!decided.is_empty()).then(|| view! { <p class="notice" role="status">{t(Key::CoachEvidenceDecided)}</p> })}
+        {if requests.is_empty() {
+            view! { <p>{t(Key::CoachEvidenceNone)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="evidence-list" aria-labelledby="evidence-heading">
+                    {requests.into_iter().map(|r| {
+                        let note_id = format!("note-{}", r.id);
+                        let note = if kept_request == r.id.to_string() { kept_note.clone() } else { String::new() };
+                        view! {
+                            <li class="evidence">
+                                <h3>{tf(Key::CoachEvidenceFor, vec![("learner", r.learner.clone()), ("badge", r.badge.clone())])}</h3>
+                                <p class="muted">{tf(Key::CoachEvidenceSent, vec![("date", r.sent.clone())])}</p>
+                                <blockquote class="evidence__text">{r.text.clone()}</blockquote>
+                                {r.link.clone().map(|href| { let url = href.clone(); view! {
+                                    <p><a href=href rel="noopener noreferrer nofollow">{tf(Key::CoachEvidenceLink, vec![("url", url)])}</a></p>
+                                }})}
+                                <form method="post" action="/api/decide_evidence" class="stack form-narrow">
+                                    <input type="hidden" name="group" value=group.to_string() />
+                                    <input type="hidden" name="request" value=r.id.to_string() />
+                                    <label for=note_id.clone()>{t(Key::CoachEvidenceNote)}</label>
+                                    <textarea id=note_id name="note" rows="3" maxlength="2000">{note}</textarea>
+                                    <div class="button-row">
+                                        <button type="submit" name="decision" value="approve" class="button">
+                                            {tf(Key::CoachEvidenceApprove, vec![("learner", r.learner.clone())])}
+                                        </button>
+                                        <button type="submit" name="decision" value="decline" class="button button--quiet">
+                                            {tf(Key::CoachEvidenceDecline, vec![("learner", r.learner.clone())])}
+                                        </button>
+                                    </div>
+                                </form>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <h2 id="group-badges-heading">{t(Key::CoachBadgesHeading)}</h2>
+        {(!revoked.is_empty()).then(|| view! { <p class="notice" role="status">{t(Key::CoachBadgeRevokedNotice)}</p> })}
+        {if badges.is_empty() {
+            view! { <p>{t(Key::CoachBadgesNone)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="member-badges" aria-labelledby="group-badges-heading">
+                    {badges.into_iter().map(|b| {
+                        let reason_id = format!("reason-{}", b.id);
+                        let reason = if kept_badge == b.id.to_string() { kept_reason.clone() } else { String::new() };
+                        let title = tf(Key::CoachBadgeOf, vec![("badge", b.name.clone()), ("learner", b.holder.clone())]);
+                        view! {
+                            <li class="member-badge">
+                                <h3>{title}</h3>
+                                <p>{tf(Key::BadgeIssued, vec![("date", b.issued.clone())])}</p>
+                                {match b.revoked.clone() {
+                                    Some((date, why)) => view! {
+                                        <p><strong>{tf(Key::WalletRevoked, vec![("date", date)])}</strong> " " {why}</p>
+                                    }.into_any(),
+                                    None => view! {
+                                        <form method="post" action="/api/revoke_badge" class="stack form-narrow">
+                                            <input type="hidden" name="group" value=group.to_string() />
+                                            <input type="hidden" name="badge" value=b.id.to_string() />
+                                            <label for=reason_id.clone()>{t(Key::CoachRevokeReason)}</label>
+                                            <input type="text" id=reason_id name="reason" required maxlength="500" value=reason />
+                                            <button type="submit" class="button button--quiet">
+                                                {tf(Key::CoachRevoke, vec![("badge", b.name.clone()), ("learner", b.holder.clone())])}
+                                            </button>
+                                        </form>
+                                    }.into_any(),
+                                }}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
     }
 }
 

@@ -5,10 +5,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{content_lang, level_key};
+use crate::api::badges::{MyEvidence, get_my_evidence};
 use crate::api::courses::get_course;
 use crate::api::progress::{CourseProgressView, get_course_progress};
 use crate::api::{CourseDetail, LessonLink};
 use crate::components::loaded::loaded;
+use crate::components::notice::rejection_key;
 use crate::i18n::{Key, t, tf, use_locale};
 use crate::pages::auth::urlencode;
 use crate::pages::dashboard::{ProgressBar, Resume};
@@ -28,18 +30,27 @@ pub fn CoursePage() -> impl IntoView {
         },
         |(slug, locale, _)| async move {
             let detail = get_course(slug.clone(), locale).await?;
-            let progress = get_course_progress(slug, locale).await?;
-            Ok::<_, crate::api::AppError>((detail, progress))
+            let progress = get_course_progress(slug.clone(), locale).await?;
+            let evidence = if detail.badges.iter().any(|b| b.approval) {
+                get_my_evidence(slug, locale).await?
+            } else {
+                None
+            };
+            Ok::<_, crate::api::AppError>((detail, progress, evidence))
         },
     );
     loaded(
         course,
-        |(detail, progress)| view! { <CourseView detail progress /> },
+        |(detail, progress, evidence)| view! { <CourseView detail progress evidence /> },
     )
 }
 
 #[component]
-fn CourseView(detail: CourseDetail, progress: Option<CourseProgressView>) -> impl IntoView {
+fn CourseView(
+    detail: CourseDetail,
+    progress: Option<CourseProgressView>,
+    evidence: Option<Vec<MyEvidence>>,
+) -> impl IntoView {
     let locale = use_locale();
     let CourseDetail {
         course,
@@ -124,19 +135,81 @@ fn CourseView(detail: CourseDetail, progress: Option<CourseProgressView>) -> imp
             <section class="badges" aria-labelledby="badges-title">
                 <h2 id="badges-title">{t(Key::CourseBadgesHeading)}</h2>
                 <ul class="badge-list" lang=lang>
-                    {badges.into_iter().map(|b| view! {
-                        <li class="badge-card">
-                            <h3>{b.name}</h3>
-                            <p>{b.description}</p>
-                            {(!b.criteria.is_empty()).then(|| view! {
-                                <p><strong>{t(Key::BadgeCriteria)}</strong> " " {b.criteria}</p>
-                            })}
-                        </li>
+                    {badges.into_iter().map(|b| {
+                        let approval = b.approval.then(|| view! {
+                            <Evidence course=slug.clone() badge=b.slug.clone() name=b.name.clone() mine=evidence.clone() />
+                        });
+                        view! {
+                            <li class="badge-card" id=format!("badge-{}", b.slug)>
+                                <h3>{b.name}</h3>
+                                <p>{b.description}</p>
+                                {(!b.criteria.is_empty()).then(|| view! {
+                                    <p><strong>{t(Key::BadgeCriteria)}</strong> " " {b.criteria}</p>
+                                })}
+                                {approval}
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
             </section>
         })}
     }
+}
+
+/// A badge a coach approves: where the learner's evidence stands, and the
+/// form to send it (what was typed comes back if it is refused).
+#[component]
+fn Evidence(
+    course: String,
+    badge: String,
+    name: String,
+    mine: Option<Vec<MyEvidence>>,
+) -> impl IntoView {
+    let Some(mine) = mine else {
+        return view! { <p>{t(Key::EvidenceSignIn)}</p> }.into_any();
+    };
+    let q = leptos_router::hooks::use_query_map().read_untracked();
+    let here = q.get("badge").as_deref() == Some(badge.as_str());
+    let (text, link) = if here {
+        (
+            q.get("text").unwrap_or_default(),
+            q.get("link").unwrap_or_default(),
+        )
+    } else {
+        (String::new(), String::new())
+    };
+    let error = here.then(|| q.get("error")).flatten();
+    let sent = q.get("sent").as_deref() == Some(badge.as_str());
+    let latest = mine.into_iter().find(|e| e.badge == badge);
+    let state = latest.as_ref().map(|e| e.state.clone()).unwrap_or_default();
+    let status = latest.map(|e| {
+        let key = match e.state.as_str() {
+            "approved" => Key::EvidenceApproved,
+            "declined" => Key::EvidenceDeclined,
+            _ => Key::EvidencePending,
+        };
+        view! {
+            <p class="notice" role=sent.then_some("status")>{tf(key, vec![("date", e.sent.clone())])}</p>
+            {e.note.map(|note| view! { <p><strong>{t(Key::EvidenceCoachNote)}</strong> " " {note}</p> })}
+        }
+    });
+    let (text_id, link_id) = (
+        format!("evidence-{badge}-text"),
+        format!("evidence-{badge}-link"),
+    );
+    let form = (state != "pending" && state != "approved").then(|| view! {
+        <form method="post" action="/api/send_evidence" class="stack form-narrow">
+            <input type="hidden" name="course" value=course.clone() />
+            <input type="hidden" name="badge" value=badge.clone() />
+            {error.map(|code| view! { <p class="notice notice--error" role="alert">{t(rejection_key(&code))}</p> })}
+            <label for=text_id.clone()>{t(Key::EvidenceText)}</label>
+            <textarea id=text_id name="text" rows="4" required maxlength="2000">{text}</textarea>
+            <label for=link_id.clone()>{t(Key::EvidenceLink)}</label>
+            <input type="url" id=link_id name="link" maxlength="500" inputmode="url" value=link placeholder="https://" />
+            <button type="submit" class="button">{tf(Key::EvidenceSend, vec![("name", name.clone())])}</button>
+        </form>
+    });
+    view! { {status} {form} }.into_any()
 }
 
 /// Consecutive lessons of the same module, with the 1-based number of

@@ -55,11 +55,7 @@ pub fn DashboardPage() -> impl IntoView {
                             <h3>{b.name.clone()}</h3>
                             <p>{tf(Key::BadgeIssued, vec![("date", b.issued.clone())])}
                                 {b.revoked.then(|| view! { " · " <strong>{t(Key::BadgeRevoked)}</strong> })}</p>
-                            <p class="held-badge__downloads">
-                                <a href=b.svg_url.clone() download=format!("{}.svg", b.file_name)>{t(Key::BadgeDownloadSvg)}</a>
-                                " · "
-                                <a href=b.json_url.clone() download=format!("{}.json", b.file_name)>{t(Key::BadgeDownloadJson)}</a>
-                            </p>
+                            <p><a href=format!("/badges#badge-{}", b.id)>{tf(Key::BadgeOpenWallet, vec![("name", b.name.clone())])}</a></p>
                         </li>
                     }).collect_view()}
                 </ul>

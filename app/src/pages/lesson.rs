@@ -140,6 +140,11 @@ fn LessonView(
 #[component]
 fn LessonStatus(lesson: Lesson) -> impl IntoView {
     let here = link_to_self(&lesson);
+    // A badge that marking this lesson done just earned.
+    let earned = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("earned")
+        .and_then(|id| id.parse::<i32>().ok());
     let body = match lesson.learner {
         None => view! {
             <p><a href=format!("/login?next={}", urlencode(&here))>{t(Key::LessonSignInPrompt)}</a></p>
@@ -147,6 +152,12 @@ fn LessonStatus(lesson: Lesson) -> impl IntoView {
         .into_any(),
         Some(state) => view! {
             <p role="status">{t(if state.done { Key::LessonIsDone } else { Key::LessonNotDone })}</p>
+            {earned.map(|id| view! {
+                <p class="notice notice--success" role="status">
+                    <strong>{t(Key::LessonBadgeEarned)}</strong> " "
+                    <a href=format!("/badges#badge-{id}")>{t(Key::LessonBadgeSee)}</a>
+                </p>
+            })}
             <form method="post" action="/api/mark_done">
                 <input type="hidden" name="course" value=lesson.course_slug.clone() />
                 <input type="hidden" name="lesson" value=lesson.slug.clone() />

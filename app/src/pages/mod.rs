@@ -13,6 +13,7 @@ pub mod lesson;
 pub mod not_found;
 pub mod search;
 pub mod verify;
+pub mod wallet;
 
 use crate::i18n::{Key, Locale};
 

@@ -2,6 +2,8 @@
 //! reads a plain-language verdict, with the technical checks below it. The
 //! form posts to `/verify` itself; the server checks the badge and answers
 //! with this page showing the result (no JavaScript needed, nothing stored).
+//! A shared badge's public link (`/verify?badge=…`, also in its QR code)
+//! opens this page with that badge checked.
 
 use leptos::prelude::*;
 
@@ -15,11 +17,21 @@ pub fn VerifyPage() -> impl IntoView {
     // Given by the server when it answers a posted badge; serialised into
     // the page, so hydration shows the same verdict.
     let submitted = use_context::<Submitted>().map(|s| s.0);
+    let query = leptos_router::hooks::use_query_map();
     let result = Resource::new(
-        || (),
-        move |_| {
+        move || query.read().get("badge").unwrap_or_default(),
+        move |token| {
             let submitted = submitted.clone();
-            async move { submitted }
+            async move {
+                match submitted {
+                    Some(v) => Ok(Some(Ok(v))),
+                    None if token.is_empty() => Ok(None),
+                    // A shared link: no badge under it is said in words.
+                    None => crate::api::badges::check_shared(token)
+                        .await
+                        .map(|found| Some(found.ok_or(()))),
+                }
+            }
         },
     );
     view! {
@@ -28,9 +40,15 @@ pub fn VerifyPage() -> impl IntoView {
         <p class="lead">{t(Key::VerifyIntro)}</p>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let verdict = result.await;
+                let answer: Result<Option<Result<VerifyView, ()>>, crate::api::AppError> = result.await;
+                let (verdict, gone) = match answer {
+                    Ok(Some(Ok(v))) => (Some(v), false),
+                    Ok(Some(Err(()))) => (None, true),
+                    _ => (None, false),
+                };
                 let input = verdict.as_ref().map(|v| v.input.clone()).unwrap_or_default();
                 view! {
+                    {gone.then(|| view! { <p class="notice notice--error" role="alert">{t(Key::VerifyLinkGone)}</p> })}
                     {verdict.map(|v| view! { <Verdict verdict=v /> })}
                     <form class="stack" method="post" action="/verify" enctype="multipart/form-data">
                         <p class="field">
@@ -75,6 +93,7 @@ fn Verdict(verdict: VerifyView) -> impl IntoView {
         let key = match v.outcome.as_str() {
             "valid" => Key::VerifyValid,
             "tampered" => Key::VerifyTampered,
+            "revoked" => Key::VerifyRevoked,
             "unknown_issuer" => Key::VerifyUnknownIssuer,
             "expired" => {
                 return tf(Key::VerifyExpired, vec![("date", day(&v.valid_until, l))])();
@@ -87,6 +106,11 @@ fn Verdict(verdict: VerifyView) -> impl IntoView {
         t(key)().to_owned()
     };
     let valid = verdict.outcome == "valid";
+    // Whether the revocation list was read and the badge is not in it.
+    let status_read = verdict
+        .checks
+        .iter()
+        .any(|c| c.kind == "status" && c.result == "passed");
     let readable = verdict.outcome != "not_a_badge";
     let v = verdict.clone();
     let details = readable.then(|| {
@@ -138,7 +162,10 @@ fn Verdict(verdict: VerifyView) -> impl IntoView {
             <p>{issued}</p>
             {what}
             {how}
-            {valid.then(|| view! { <p>{until}</p> <p>{t(Key::VerifyStatusUnchecked)}</p> })}
+            {valid.then(|| view! {
+                <p>{until}</p>
+                <p>{if status_read { t(Key::VerifyNotRevoked) } else { t(Key::VerifyStatusUnchecked) }}</p>
+            })}
         }
     });
     let checks = verdict

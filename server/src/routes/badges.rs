@@ -20,18 +20,57 @@ pub async fn did_json(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
+/// This site's revocation list as it is now (read for every check, so a
+/// revocation counts at once).
+async fn own_list(
+    state: &AppState,
+) -> Result<polku_core::badges::revoke::OwnList, axum::response::Response> {
+    polku_core::badges::revoke::own_list(&state.db, &state.issuing.public_url)
+        .await
+        .map_err(|err| {
+            tracing::error!(error = %err, "reading the revocation list failed");
+            http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        })
+}
+
+/// `GET /badges/status/1`: the signed revocation list
+/// (`BitstringStatusListCredential`) every badge of this site names.
+/// Verifiers may keep it for a minute.
+pub async fn status_list(State(state): State<AppState>) -> axum::response::Response {
+    let ctx = state.issuing.context();
+    match polku_core::badges::revoke::signed_list(&state.db, &ctx, chrono::Utc::now()).await {
+        Ok(list) => (
+            [
+                (header::CONTENT_TYPE, "application/ld+json"),
+                (header::CACHE_CONTROL, "public, max-age=60"),
+                (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+            ],
+            Json(list),
+        )
+            .into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "signing the status list failed");
+            http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 /// `POST /api/verify`: a badge in the body (its JSON, or a baked PNG or
 /// SVG image); the verdict as JSON:
 /// `outcome` (`valid`, `expired`, `not_yet_valid`, `unknown_issuer`,
-/// `tampered`, `not_a_badge`), every check with its result and detail, and
+/// `revoked`, `tampered`, `not_a_badge`), every check with its result and detail, and
 /// what the badge claims. Bodies over the server's limit get 413.
 pub async fn verify(
     State(state): State<AppState>,
     body: axum::body::Bytes,
 ) -> axum::response::Response {
     let issuer = state.issuing.issuer.clone();
+    let lists = match own_list(&state).await {
+        Ok(lists) => lists,
+        Err(response) => return response,
+    };
     let checked = tokio::task::spawn_blocking(move || {
-        polku_core::badges::check_file(&body, &issuer, chrono::Utc::now())
+        polku_core::badges::check_file(&body, &issuer, chrono::Utc::now(), &lists)
     })
     .await;
     match checked {
@@ -125,11 +164,15 @@ where
     };
     let issuer = state.issuing.issuer.clone();
     let input = form.credential.clone();
+    let lists = match own_list(&state).await {
+        Ok(lists) => lists,
+        Err(response) => return response,
+    };
     let verdict = match tokio::task::spawn_blocking(move || {
         let now = chrono::Utc::now();
         match &form.file {
-            Some(bytes) => polku_core::badges::check_file(bytes, &issuer, now),
-            None => polku_core::badges::check_badge(&form.credential, &issuer, now),
+            Some(bytes) => polku_core::badges::check_file(bytes, &issuer, now, &lists),
+            None => polku_core::badges::check_badge(&form.credential, &issuer, now, &lists),
         }
     })
     .await
@@ -152,4 +195,88 @@ where
         }
     }
     render(submitted, page).await
+}
+
+/// `GET /badges/{id}/{file}`: one of the signed-in person's badges as
+/// `badge.png` or `badge.svg` (the picture with the credential baked in) or
+/// `badge.json` (the credential). Anyone else's badge: 404.
+pub async fn download(
+    State(state): State<AppState>,
+    axum::extract::Path((id, file)): axum::extract::Path<(i32, String)>,
+    headers: http::HeaderMap,
+) -> axum::response::Response {
+    use polku_core::badges::award::{BadgeFile, badge_file, my_badge};
+    let kind = match file.as_str() {
+        "badge.png" => BadgeFile::Png,
+        "badge.svg" => BadgeFile::Svg,
+        "badge.json" => BadgeFile::Json,
+        _ => return http::StatusCode::NOT_FOUND.into_response(),
+    };
+    let actor = match super::request_actor(&state, &headers).await {
+        Ok(Some(actor)) => actor,
+        Ok(None) => return http::StatusCode::UNAUTHORIZED.into_response(),
+        Err(err) => return failure(err),
+    };
+    let badge = match my_badge(&state.db, &actor, id).await {
+        Ok(badge) => badge,
+        Err(err) => return failure(err),
+    };
+    match badge_file(&state.db, &badge, kind).await {
+        Ok((content_type, name, bytes)) => (
+            [
+                (header::CONTENT_TYPE, content_type.to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(err) => failure(err),
+    }
+}
+
+/// `GET /badges/shared/{token}/qr.svg`: a QR code of a shared badge's
+/// public link (404 once its holder stops sharing).
+pub async fn share_qr(
+    State(state): State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> axum::response::Response {
+    if let Err(err) = polku_core::badges::award::shared_badge(&state.db, &token).await {
+        return failure(err);
+    }
+    let link = app::api::badges::share_url(&state.issuing.public_url, &token);
+    match qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M) {
+        Ok(code) => {
+            let svg = code
+                .render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(240, 240)
+                .quiet_zone(true)
+                .build();
+            (
+                [
+                    (header::CONTENT_TYPE, "image/svg+xml"),
+                    (header::CACHE_CONTROL, "private, max-age=300"),
+                ],
+                svg,
+            )
+                .into_response()
+        }
+        Err(err) => failure(polku_core::CoreError::Internal(format!("QR code: {err}"))),
+    }
+}
+
+fn failure(err: polku_core::CoreError) -> axum::response::Response {
+    use polku_core::CoreError;
+    match err {
+        CoreError::NotFound => http::StatusCode::NOT_FOUND.into_response(),
+        CoreError::Forbidden => http::StatusCode::FORBIDDEN.into_response(),
+        CoreError::Unauthenticated => http::StatusCode::UNAUTHORIZED.into_response(),
+        other => {
+            tracing::error!(error = %other, "badge request failed");
+            http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }

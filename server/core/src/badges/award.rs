@@ -294,18 +294,28 @@ impl Issuing {
     }
 
     /// [`award_due`] for the course with slug `course`; failures are
-    /// logged (the learner's progress is already saved).
-    pub async fn award_after_progress(&self, db: &DatabaseConnection, actor: &Actor, course: &str) {
+    /// logged (the learner's progress is already saved). Returns the
+    /// badges issued now.
+    pub async fn award_after_progress(
+        &self,
+        db: &DatabaseConnection,
+        actor: &Actor,
+        course: &str,
+    ) -> Vec<badge_awards::Model> {
         let Ok((row, _)) = crate::courses::find_course(db, course).await else {
-            return;
+            return Vec::new();
         };
         match award_due_in(db, &self.context(), actor, &row).await {
             Ok(issued) => {
-                for award in issued {
+                for award in &issued {
                     tracing::info!(badge = %award.badge_slug, course, "badge issued");
                 }
+                issued
             }
-            Err(err) => tracing::error!(error = %err, "issuing a badge failed"),
+            Err(err) => {
+                tracing::error!(error = %err, "issuing a badge failed");
+                Vec::new()
+            }
         }
     }
 }
@@ -314,6 +324,9 @@ impl Issuing {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeldBadge {
     pub id: i32,
+    pub badge_slug: String,
+    /// The course's picture for it (a media path), if it has one.
+    pub image: Option<String>,
     /// The badge's name (the course's default language).
     pub name: String,
     pub course_slug: String,
@@ -323,6 +336,8 @@ pub struct HeldBadge {
     pub revoked: Option<(chrono::DateTime<Utc>, String)>,
     /// The signed credential (JSON).
     pub credential: String,
+    /// The random part of its public link, while shared.
+    pub share_token: Option<String>,
 }
 
 /// A stored badge's name (as signed), else its slug.
@@ -344,7 +359,78 @@ pub async fn my_badges(
         .order_by_desc(badge_awards::Column::IssuedAt)
         .all(db)
         .await?;
+    held_badges(db, rows).await
+}
+
+/// The actor's badge `id` (`NotFound` for anyone else's).
+pub async fn my_badge(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+) -> Result<HeldBadge, CoreError> {
+    let row = badge_awards::Entity::find_by_id(id)
+        .filter(badge_awards::Column::UserId.eq(actor.id()))
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    held_badges(db, vec![row])
+        .await?
+        .pop()
+        .ok_or(CoreError::NotFound)
+}
+
+/// The badge shared under link token `token` (`NotFound` when no badge is
+/// shared under it).
+pub async fn shared_badge(db: &DatabaseConnection, token: &str) -> Result<HeldBadge, CoreError> {
+    if token.is_empty() || token.len() > 64 {
+        return Err(CoreError::NotFound);
+    }
+    let row = badge_awards::Entity::find()
+        .filter(badge_awards::Column::ShareToken.eq(token))
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    held_badges(db, vec![row])
+        .await?
+        .pop()
+        .ok_or(CoreError::NotFound)
+}
+
+/// Starts (`true`) or stops sharing the actor's badge `id` by link. A new
+/// link is made each time sharing starts, so a link once stopped stays
+/// dead. Returns the token while shared.
+pub async fn set_sharing(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    share: bool,
+) -> Result<Option<String>, CoreError> {
+    let row = badge_awards::Entity::find_by_id(id)
+        .filter(badge_awards::Column::UserId.eq(actor.id()))
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    if share && row.share_token.is_some() {
+        return Ok(row.share_token);
+    }
+    // 26 characters from 31: about 129 bits, not guessable.
+    let token = if share {
+        Some(crate::accounts::random_code(26)?.to_lowercase())
+    } else {
+        None
+    };
+    let mut active: badge_awards::ActiveModel = row.into();
+    active.share_token = Set(token.clone());
+    active.update(db).await?;
+    Ok(token)
+}
+
+async fn held_badges(
+    db: &DatabaseConnection,
+    rows: Vec<badge_awards::Model>,
+) -> Result<Vec<HeldBadge>, CoreError> {
     let courses: HashMap<i32, courses::Model> = courses::Entity::find()
+        .filter(courses::Column::Id.is_in(rows.iter().map(|r| r.course_id)))
         .all(db)
         .await?
         .into_iter()
@@ -354,22 +440,132 @@ pub async fn my_badges(
         .into_iter()
         .map(|row| {
             let name = badge_name(&row);
+            let course = courses.get(&row.course_id);
+            let image = course.and_then(|c| {
+                serde_json::from_str::<Vec<BadgeSource>>(&c.badges)
+                    .ok()?
+                    .into_iter()
+                    .find(|b| b.slug == row.badge_slug)?
+                    .image
+            });
             HeldBadge {
                 id: row.id,
+                badge_slug: row.badge_slug.clone(),
+                image,
                 name,
-                course_slug: courses
-                    .get(&row.course_id)
-                    .map(|c| c.slug.clone())
-                    .unwrap_or_default(),
+                course_slug: course.map(|c| c.slug.clone()).unwrap_or_default(),
                 issued_at: row.issued_at,
                 valid_until: row.valid_until,
                 revoked: row
                     .revoked_at
                     .map(|at| (at, row.revoked_reason.clone().unwrap_or_default())),
                 credential: row.credential,
+                share_token: row.share_token,
             }
         })
         .collect())
+}
+
+/// A badge file to download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadgeFile {
+    /// The picture as PNG with the credential baked in.
+    Png,
+    /// The picture as SVG with the credential baked in.
+    Svg,
+    /// The credential itself.
+    Json,
+}
+
+/// The file `kind` of a held badge: (content type, file name, bytes). The
+/// picture is the course's when it is of that kind, else Polku's default.
+pub async fn badge_file(
+    db: &DatabaseConnection,
+    badge: &HeldBadge,
+    kind: BadgeFile,
+) -> Result<(&'static str, String, Vec<u8>), CoreError> {
+    let own = match &badge.image {
+        Some(path) => crate::courses::media(db, &badge.course_slug, path)
+            .await
+            .ok(),
+        None => None,
+    };
+    let name = format!("polku-{}", badge.badge_slug);
+    let baking = |e: super::BakeError| CoreError::Internal(format!("baking a badge: {e}"));
+    Ok(match kind {
+        BadgeFile::Json => (
+            "application/json",
+            format!("{name}.json"),
+            badge.credential.clone().into_bytes(),
+        ),
+        BadgeFile::Png => {
+            let picture = own
+                .filter(|m| m.content_type == "image/png")
+                .map(|m| m.bytes)
+                .unwrap_or_else(|| default_png().to_vec());
+            let baked = super::bake::bake_png(&picture, &badge.credential).map_err(baking)?;
+            ("image/png", format!("{name}.png"), baked)
+        }
+        BadgeFile::Svg => {
+            let picture = own
+                .filter(|m| m.content_type == "image/svg+xml")
+                .and_then(|m| String::from_utf8(m.bytes).ok())
+                .unwrap_or_else(|| default_picture(&badge.name));
+            let baked = super::bake::bake_svg(&picture, &badge.credential).map_err(baking)?;
+            ("image/svg+xml", format!("{name}.svg"), baked.into_bytes())
+        }
+    })
+}
+
+/// Polku's default badge picture as PNG (256 × 256): a blue disc with a
+/// white ring and a tick, drawn once.
+pub fn default_png() -> &'static [u8] {
+    static PNG: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    PNG.get_or_init(|| {
+        const SIZE: u32 = 256;
+        let c = 128.0_f32;
+        // Coverage of a pixel by a shape whose signed distance is `d`
+        // (negative inside): a one-pixel soft edge.
+        let cover = |d: f32| (0.5 - d).clamp(0.0, 1.0);
+        let segment = |p: (f32, f32), a: (f32, f32), b: (f32, f32)| {
+            let (abx, aby) = (b.0 - a.0, b.1 - a.1);
+            let t =
+                (((p.0 - a.0) * abx + (p.1 - a.1) * aby) / (abx * abx + aby * aby)).clamp(0.0, 1.0);
+            ((p.0 - a.0 - t * abx).powi(2) + (p.1 - a.1 - t * aby).powi(2)).sqrt()
+        };
+        let mut pixels = Vec::with_capacity((SIZE * SIZE * 4) as usize);
+        for y in 0..SIZE {
+            for x in 0..SIZE {
+                let p = (x as f32 + 0.5, y as f32 + 0.5);
+                let r = ((p.0 - c).powi(2) + (p.1 - c).powi(2)).sqrt();
+                let disc = cover(r - 120.0);
+                let ring = cover((r - 104.0).abs() - 2.0);
+                let tick = cover(
+                    segment(p, (82.0, 132.0), (114.0, 164.0)).min(segment(
+                        p,
+                        (114.0, 164.0),
+                        (176.0, 96.0),
+                    )) - 8.0,
+                );
+                let white = ring.max(tick);
+                let mix = |blue: f32| (blue * (1.0 - white) + 255.0 * white).round() as u8;
+                pixels.extend_from_slice(&[
+                    mix(10.0),
+                    mix(88.0),
+                    mix(168.0),
+                    (disc * 255.0).round() as u8,
+                ]);
+            }
+        }
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, SIZE, SIZE);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        if let Ok(mut writer) = encoder.write_header() {
+            let _ = writer.write_image_data(&pixels);
+        }
+        out
+    })
 }
 
 /// A plain round badge picture with `name` on it (when a course gives no
@@ -380,19 +576,4 @@ pub fn default_picture(name: &str) -> String {
     format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256" role="img" aria-label="{escaped}"><circle cx="128" cy="128" r="120" fill="#0a58a8"/><circle cx="128" cy="128" r="104" fill="none" stroke="#ffffff" stroke-width="4"/><text x="128" y="136" font-family="sans-serif" font-size="18" fill="#ffffff" text-anchor="middle">{escaped}</text></svg>"##
     )
-}
-
-/// Download links for a badge: (the credential as JSON, the baked SVG
-/// picture), as `data:` URLs.
-pub fn download_urls(badge: &HeldBadge) -> (String, String) {
-    use base64::Engine as _;
-    let engine = base64::engine::general_purpose::STANDARD;
-    let json_url = format!(
-        "data:application/json;base64,{}",
-        engine.encode(&badge.credential)
-    );
-    let svg =
-        super::bake::bake_svg(&default_picture(&badge.name), &badge.credential).unwrap_or_default();
-    let svg_url = format!("data:image/svg+xml;base64,{}", engine.encode(svg));
-    (json_url, svg_url)
 }

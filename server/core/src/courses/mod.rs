@@ -62,6 +62,8 @@ pub struct BadgeInfo {
     pub description: String,
     /// How it is earned.
     pub criteria: String,
+    /// Earned with a coach's approval of evidence the learner sends.
+    pub approval: bool,
 }
 
 /// A course page.
@@ -328,6 +330,7 @@ pub async fn course<C: ConnectionTrait>(
             name: text(&b.name),
             description: text(&b.description),
             criteria: text(&b.criteria),
+            approval: b.rule.approval,
         })
         .collect();
     Ok(CourseView {
