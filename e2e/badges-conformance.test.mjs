@@ -141,3 +141,39 @@ test('a badge Polku issued to a learner passes the independent verifier and the 
   const validate = ajv.compile(json(file('server/core/tests/fixtures/ob3/schema/ob_v3p0_achievementcredential_schema.json')));
   assert.ok(validate(credential), JSON.stringify(validate.errors));
 });
+
+test('a revocation made through Polku reads as revoked in digitalbazaar\'s status check of the list as served', { skip: !ready && process.env.CI !== 'true' && 'run through scripts/test.sh (POLKU_CONFORMANCE_DIR)' }, async () => {
+  assert.ok(ready, 'POLKU_CONFORMANCE_DIR must hold what cargo test writes');
+  const didDocument = json(`${dir}/revoked-did.json`);
+  const credential = json(`${dir}/revoked.json`);
+  // What /badges/status/1 served after the coach revoked the badge.
+  const list = json(`${dir}/revoked-list.json`);
+  const hosted = hostingLoader(didDocument);
+  const documentLoader = async (url) => (url === list.id
+    ? { contextUrl: null, documentUrl: url, document: list }
+    : hosted(url));
+  const suite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 });
+  const status = await checkStatus({ credential, suite, documentLoader });
+  assert.equal(status.verified, true, String(status.error?.message ?? JSON.stringify(status)));
+  assert.deepEqual((status.results ?? [status]).map((r) => r.status), [true], 'the badge\'s bit is set');
+  // The badge itself still has a sound proof: revoked, not forged.
+  const proof = await vc.verifyCredential({ credential, suite, documentLoader, checkStatus: async () => ({ verified: true }) });
+  assert.equal(proof.verified, true, JSON.stringify(proof.error?.errors?.map((e) => e.message) ?? proof.error?.message ?? proof));
+});
+
+test('a badge a coach approved carries the evidence and passes the independent verifier and the schema', { skip: !ready && process.env.CI !== 'true' && 'run through scripts/test.sh (POLKU_CONFORMANCE_DIR)' }, async () => {
+  assert.ok(ready, 'POLKU_CONFORMANCE_DIR must hold what cargo test writes');
+  const credential = json(`${dir}/evidence.json`);
+  assert.equal(credential.evidence[0].narrative, 'Tein ansioluettelon');
+  const result = await vc.verifyCredential({
+    credential,
+    suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
+    checkStatus: async () => ({ verified: true }),
+    documentLoader: hostingLoader(json(`${dir}/revoked-did.json`)),
+  });
+  assert.equal(result.verified, true, JSON.stringify(result.error?.errors?.map((e) => e.message) ?? result.error?.message ?? result));
+  const ajv = new Ajv2019({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(json(file('server/core/tests/fixtures/ob3/schema/ob_v3p0_achievementcredential_schema.json')));
+  assert.ok(validate(credential), JSON.stringify(validate.errors));
+});

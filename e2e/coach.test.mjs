@@ -4,32 +4,12 @@
 // on and off; axe on every page (where JavaScript runs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
+import {
+  BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signUp, signIn, signOut,
+} from './support.mjs';
 
 const PASSWORD = 'valmentajan-salasana';
 const ADMIN_PASSWORD = process.env.POLKU_E2E_ADMIN_PASSWORD;
-
-async function signUp(page, username, name) {
-  await page.goto(`${BASE}/signup`);
-  await page.getByLabel('Käyttäjätunnus').fill(username);
-  await page.getByLabel('Salasana', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Nimesi (vapaaehtoinen)').fill(name);
-  await page.getByRole('button', { name: 'Luo tunnus' }).click();
-  await mainHeading(page).filter({ hasText: 'Omat opinnot' }).waitFor();
-}
-
-async function signIn(page, username, password) {
-  await page.goto(`${BASE}/login`);
-  await page.getByLabel('Käyttäjätunnus').fill(username);
-  await page.getByLabel('Salasana').fill(password);
-  await page.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
-  await mainHeading(page).filter({ hasText: 'Omat opinnot' }).waitFor();
-}
-
-async function signOut(page) {
-  await page.getByRole('button', { name: 'Kirjaudu ulos' }).first().click();
-  await page.getByRole('link', { name: 'Kirjaudu sisään' }).first().waitFor();
-}
 
 for (const javaScriptEnabled of [true, false]) {
   test(`a coach sees the learner and the stuck flag (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
@@ -47,7 +27,7 @@ for (const javaScriptEnabled of [true, false]) {
     };
     try {
       // The learner answers one quiz wrong three times.
-      await signUp(page, learner, `Liisa ${tag}`);
+      await signUp(page, learner, `Liisa ${tag}`, PASSWORD);
       await page.goto(`${BASE}/courses/digital-basics`);
       await page.getByRole('button', { name: 'Ilmoittaudu kurssille' }).click();
       await page.getByText('Olet ilmoittautunut tälle kurssille.').waitFor();
@@ -75,7 +55,7 @@ for (const javaScriptEnabled of [true, false]) {
       await signOut(page);
 
       // The future coach signs up; the admin makes them a coach.
-      await signUp(page, coach, `Kalle ${tag}`);
+      await signUp(page, coach, `Kalle ${tag}`, PASSWORD);
       await signOut(page);
       await signIn(page, 'e2e-admin', ADMIN_PASSWORD);
       await page.getByRole('link', { name: 'Ylläpito' }).click();

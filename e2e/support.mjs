@@ -60,3 +60,42 @@ export async function expectNoAxeViolations(page, what) {
 export function mainHeading(page) {
   return page.getByRole('heading', { level: 1 });
 }
+
+/** Signs up `username` (display name `name`) and waits for the dashboard. */
+export async function signUp(page, username, name, password) {
+  await page.goto(`${BASE}/signup`);
+  await page.getByLabel('Käyttäjätunnus').fill(username);
+  await page.getByLabel('Salasana', { exact: true }).fill(password);
+  await page.getByLabel('Nimesi (vapaaehtoinen)').fill(name);
+  await page.getByRole('button', { name: 'Luo tunnus' }).click();
+  await mainHeading(page).filter({ hasText: 'Omat opinnot' }).waitFor();
+}
+
+/** Signs in and waits for the dashboard. */
+export async function signIn(page, username, password) {
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel('Käyttäjätunnus').fill(username);
+  await page.getByLabel('Salasana').fill(password);
+  await page.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
+  await mainHeading(page).filter({ hasText: 'Omat opinnot' }).waitFor();
+}
+
+/** Signs out from the header. */
+export async function signOut(page) {
+  await page.getByRole('button', { name: 'Kirjaudu ulos' }).first().click();
+  await page.getByRole('link', { name: 'Kirjaudu sisään' }).first().waitFor();
+}
+
+/** Signs in as the e2e admin (made by scripts/test.sh) and gives `username` the role `role`. */
+export async function grantRole(page, username, role) {
+  const password = process.env.POLKU_E2E_ADMIN_PASSWORD;
+  assert.ok(password, 'POLKU_E2E_ADMIN_PASSWORD is set by scripts/test.sh');
+  await signIn(page, 'e2e-admin', password);
+  await page.getByRole('link', { name: 'Ylläpito' }).click();
+  await mainHeading(page).filter({ hasText: 'Ylläpito' }).waitFor();
+  const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: new RegExp(username) }) });
+  await card.getByLabel('Rooli').selectOption(role);
+  await card.getByRole('button', { name: 'Tallenna' }).click();
+  await mainHeading(page).filter({ hasText: 'Ylläpito' }).waitFor();
+  await signOut(page);
+}
