@@ -22,6 +22,7 @@ use crate::pages::{
     admin::{AdminPage, PrivacyPage, ResetPage},
     auth::{AccountPage, LoginPage, SignupPage},
     author::{AuthorCoursePage, AuthorHomePage},
+    badge_editor::BadgeEditorPage,
     catalog::CatalogPage,
     coach::{CoachHomePage, GroupPage},
     course::CoursePage,
@@ -166,6 +167,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/author") view=AuthorHomePage ssr=SsrMode::Async />
                     <Route path=path!("/author/courses/:course") view=AuthorCoursePage ssr=SsrMode::Async />
+                    <Route path=path!("/author/badges/:course") view=BadgeEditorPage ssr=SsrMode::Async />
                     <Route path=path!("/author/courses/:course/:lesson") view=EditorPage ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -158,3 +158,48 @@ async fn authoring_needs_the_token_and_publishes_to_learners() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "application/zip");
 }
+
+#[tokio::test]
+async fn an_author_edits_a_badge_in_the_browser_and_a_refused_form_keeps_the_text() {
+    let (app, _dir) = app_with(&["--admin-token", TOKEN]).await;
+    let (_, headers, _) = post_form(&app, "/author/login", &format!("token={TOKEN}"), None).await;
+    let set = headers[http::header::SET_COOKIE].to_str().unwrap();
+    let cookie = set.split(';').next().unwrap().to_owned();
+    let cookie = Some(cookie.as_str());
+
+    let (status, _, page) = get(&app, "/author/badges/digital-basics", cookie).await;
+    assert_eq!(status, http::StatusCode::OK);
+    assert!(page.contains("Digitaidot alusta") && page.contains("Työhakemus sähköpostilla"));
+    assert_eq!(
+        get(&app, "/author/badges/digital-basics", None).await.0,
+        http::StatusCode::FORBIDDEN
+    );
+
+    // Refused: a bad slug and no name; everything typed comes back.
+    let form = "course=digital-basics&slug=Huono+Nimi\
+        &texts[0][language]=fi&texts[0][name]=&texts[0][description]=Kuvaus+jota+ei+saa+hukata&texts[0][criteria]=\
+        &lessons[0]=devices&min_quiz_score=80&valid_days=365";
+    let (status, headers, _) = post_form(&app, "/api/save_badge", form, cookie).await;
+    assert!(status.is_redirection(), "{status}");
+    let back = headers[http::header::LOCATION].to_str().unwrap().to_owned();
+    let (_, _, page) = get(&app, &back, cookie).await;
+    assert!(page.contains("Kuvaus jota ei saa hukata"), "{page}");
+    assert!(page.contains("slug:") && page.contains("name:"));
+    assert!(page.contains("value=\"80\"") && page.contains("value=\"365\""));
+
+    // Saved: the course page shows the new badge to learners.
+    let form = "course=digital-basics&slug=laitteet\
+        &texts[0][language]=fi&texts[0][name]=Laitteet+hallussa&texts[0][description]=Osaa+k%C3%A4ytt%C3%A4%C3%A4+laitteita.&texts[0][criteria]=Laiteoppitunti+tehty.\
+        &texts[1][language]=en&texts[1][name]=Devices&texts[1][description]=&texts[1][criteria]=\
+        &lessons[0]=devices&min_quiz_score=&valid_days=";
+    let (status, headers, _) = post_form(&app, "/api/save_badge", form, cookie).await;
+    assert!(status.is_redirection(), "{status}");
+    assert!(
+        headers[http::header::LOCATION]
+            .to_str()
+            .unwrap()
+            .contains("saved=1")
+    );
+    let (_, _, course) = get(&app, "/courses/digital-basics", None).await;
+    assert!(course.contains("Laitteet hallussa") && course.contains("Laiteoppitunti tehty."));
+}

@@ -305,6 +305,18 @@ const RULES: &[Rule] = &[
         AUTHOR,
     ),
     rule(
+        "POST",
+        "/api/get_badge_editor",
+        "course=digital-basics&badge=digital-basics&locale=fi",
+        AUTHOR,
+    ),
+    rule(
+        "POST",
+        "/api/save_badge",
+        "course=digital-basics&slug=digital-basics&texts[0][language]=fi&texts[0][name]=Digitaidot&texts[0][description]=&texts[0][criteria]=&min_quiz_score=&valid_days=",
+        AUTHOR,
+    ),
+    rule(
         "GET",
         "/author/courses/digital-basics/export.zip",
         "",

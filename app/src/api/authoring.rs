@@ -333,3 +333,199 @@ pub async fn move_lesson(
     server::go(&format!("/author/courses/{course}#lesson-{lesson}"));
     Ok(())
 }
+
+/// One language's texts of a badge being edited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadgeTexts {
+    /// `fi`, `sv` or `en`.
+    pub language: String,
+    pub name: String,
+    pub description: String,
+    pub criteria: String,
+}
+
+/// A badge in the editor (new: empty texts and no slug yet).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadgeDraft {
+    /// Empty for a new badge.
+    pub slug: String,
+    /// Per language, the course's default language first.
+    pub texts: Vec<BadgeTexts>,
+    /// The course's lessons: (slug, title, required by the rule).
+    pub lessons: Vec<(String, String, bool)>,
+    /// Percent, or empty.
+    pub min_quiz_score: String,
+    pub approval: bool,
+    /// Days, or empty for no end.
+    pub valid_days: String,
+}
+
+/// The badge editor's page: the course's badges (slug, name) and the one
+/// being edited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadgeEditorView {
+    pub course: String,
+    pub course_title: String,
+    pub badges: Vec<(String, String)>,
+    /// The badge asked for (`badge`), or a new one.
+    pub draft: BadgeDraft,
+}
+
+/// `POST /api/get_badge_editor`: course `course`'s badges for its author,
+/// with badge `badge` (empty or unknown: a new one) ready to edit.
+#[server(prefix = "/api", endpoint = "get_badge_editor")]
+pub async fn get_badge_editor(
+    course: String,
+    badge: String,
+    locale: Locale,
+) -> Result<BadgeEditorView, AppError> {
+    use polku_core::Language;
+    let grant = server::grant().await?;
+    let db = super::courses::convert::db()?;
+    let editing = polku_core::badges::edit::editing(&db, &grant, &course).await?;
+    let card = super::courses::get_course(course.clone(), locale)
+        .await?
+        .course;
+    let language = super::courses::convert::language(locale);
+    let found = editing.badges.iter().find(|b| b.slug == badge);
+    let mut languages = vec![editing.default_language];
+    languages.extend(
+        Language::ALL
+            .into_iter()
+            .filter(|l| *l != editing.default_language),
+    );
+    let text = |map: Option<&std::collections::BTreeMap<Language, String>>, l: Language| {
+        map.and_then(|m| m.get(&l)).cloned().unwrap_or_default()
+    };
+    let required: Option<&Vec<String>> = found.and_then(|b| b.rule.lessons.as_ref());
+    let draft = BadgeDraft {
+        slug: found.map(|b| b.slug.clone()).unwrap_or_default(),
+        texts: languages
+            .into_iter()
+            .map(|l| BadgeTexts {
+                language: l.code().to_owned(),
+                name: text(found.map(|b| &b.name), l),
+                description: text(found.map(|b| &b.description), l),
+                criteria: text(found.map(|b| &b.criteria), l),
+            })
+            .collect(),
+        lessons: editing
+            .lessons
+            .iter()
+            .map(|(slug, title)| {
+                let on = required.is_some_and(|r| r.contains(slug));
+                (slug.clone(), title.clone(), on)
+            })
+            .collect(),
+        min_quiz_score: found
+            .and_then(|b| b.rule.min_quiz_score)
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+        approval: found.is_some_and(|b| b.rule.approval),
+        valid_days: found
+            .and_then(|b| b.valid_days)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    };
+    Ok(BadgeEditorView {
+        badges: editing
+            .badges
+            .iter()
+            .map(|b| {
+                let name = b
+                    .name
+                    .get(&language)
+                    .or_else(|| b.name.values().next())
+                    .cloned()
+                    .unwrap_or_default();
+                (b.slug.clone(), name)
+            })
+            .collect(),
+        course,
+        course_title: card.title,
+        draft,
+    })
+}
+
+/// `POST /api/save_badge` (a plain form post): saves a badge of course
+/// `course`; back to the editor, with what was typed and every problem
+/// when it is refused.
+#[server(prefix = "/api", endpoint = "save_badge")]
+pub async fn save_badge(
+    course: String,
+    slug: String,
+    texts: Vec<BadgeTexts>,
+    lessons: Option<Vec<String>>,
+    min_quiz_score: String,
+    approval: Option<String>,
+    valid_days: String,
+) -> Result<(), AppError> {
+    use polku_core::badges::edit::BadgeEdit;
+    let grant = server::grant().await?;
+    let db = super::courses::convert::db()?;
+    let mut edit = BadgeEdit {
+        slug: slug.clone(),
+        lessons: lessons.clone().unwrap_or_default(),
+        approval: approval.is_some(),
+        ..Default::default()
+    };
+    for t in &texts {
+        let language = server::language(&t.language)?;
+        edit.name.insert(language, t.name.clone());
+        edit.description.insert(language, t.description.clone());
+        edit.criteria.insert(language, t.criteria.clone());
+    }
+    let mut problems = Vec::new();
+    let number = |field: &str, value: &str, problems: &mut Vec<String>| -> Option<u32> {
+        let value = value.trim();
+        if value.is_empty() {
+            return None;
+        }
+        value.parse::<u32>().map_or_else(
+            |_| {
+                problems.push(format!("{field}: a whole number, or empty"));
+                None
+            },
+            Some,
+        )
+    };
+    edit.min_quiz_score = number("quiz score", &min_quiz_score, &mut problems)
+        .map(|s| u8::try_from(s).unwrap_or(u8::MAX));
+    edit.valid_days = number("valid days", &valid_days, &mut problems);
+    let saved = if problems.is_empty() {
+        polku_core::badges::edit::save(&db, &grant, &course, edit).await
+    } else {
+        Err(polku_core::CoreError::Invalid(problems))
+    };
+    let path = format!("/author/badges/{course}");
+    match saved {
+        Ok(()) => super::redirect_with(&path, &[("badge", slug.trim()), ("saved", "1")]),
+        Err(polku_core::CoreError::Invalid(problems)) => {
+            // Back to the form with everything typed, as the page reads it.
+            let mut pairs: Vec<(String, String)> = vec![
+                ("badge".into(), slug.clone()),
+                ("typed".into(), "1".into()),
+                ("min_quiz_score".into(), min_quiz_score),
+                ("valid_days".into(), valid_days),
+                (
+                    "approval".into(),
+                    approval.map(|_| "on".into()).unwrap_or_default(),
+                ),
+                ("lessons".into(), lessons.unwrap_or_default().join(",")),
+                ("problems".into(), problems.join("\n")),
+            ];
+            for t in texts {
+                pairs.push((format!("name_{}", t.language), t.name));
+                pairs.push((format!("description_{}", t.language), t.description));
+                pairs.push((format!("criteria_{}", t.language), t.criteria));
+            }
+            let borrowed: Vec<(&str, &str)> = pairs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            super::redirect_with(&path, &borrowed);
+        }
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}

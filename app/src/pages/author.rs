@@ -147,6 +147,7 @@ fn OutlineView(outline: Outline, feedback: FeedbackResource) -> impl IntoView {
                 }
             }).collect_view()}
         </ol>
+        <p><a href=format!("/author/badges/{slug}")>{t(Key::AuthorBadgesLink)}</a></p>
         <CourseFeedback notes=feedback />
         <h2 id="new-lesson">{t(Key::AuthorNewLesson)}</h2>
         {failed.then(|| view! { <p class="notice" role="alert">{t(Key::AuthorCreateError)}</p> })}

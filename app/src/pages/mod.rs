@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod author;
+pub mod badge_editor;
 pub mod catalog;
 pub mod coach;
 pub mod course;

@@ -190,7 +190,7 @@ pub struct Saved {
 pub const MAX_TEXT: usize = 200_000;
 
 /// The course, if the grant covers it.
-async fn course_row(
+pub(crate) async fn course_row(
     db: &DatabaseConnection,
     grant: &AuthorGrant,
     slug: &str,

@@ -723,6 +723,10 @@ async fn a_badge_is_issued_once_the_rule_is_met_and_verifies() {
             credential["credentialSubject"]["achievement"]["alignment"][0]["targetFramework"],
             "DigComp 2.2"
         );
+        assert_eq!(
+            credential["issuer"]["image"]["id"],
+            "https://polku.example/pkg/favicon.svg"
+        );
         let hashed = credential["credentialSubject"]["identifier"][1]["identityHash"]
             .as_str()
             .unwrap();
@@ -977,5 +981,122 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
             )
             .unwrap();
         }
+    }
+}
+
+#[tokio::test]
+async fn an_author_edits_a_badge_and_the_new_rule_applies() {
+    use polku_core::accounts::{self, NewAccount, Role};
+    use polku_core::authoring::{AdminToken, AuthorGrant};
+    use polku_core::badges::award::{IssueContext, award_due};
+    use polku_core::badges::edit::{BadgeEdit, editing, save};
+    use polku_core::{CoreError, Language};
+    for t in common::fresh_databases().await {
+        let db = polku_core::db::open(&t.url).await.unwrap();
+        common::import(&db, &common::fixture("valid")).await;
+        let token = AdminToken::new("a-long-enough-admin-token");
+        let grant = token.grant(Some(&token.cookie_value())).unwrap();
+        // Nothing passes unchecked, and every problem is named.
+        let bad = BadgeEdit {
+            slug: "Bad Slug".into(),
+            lessons: vec!["no-such-lesson".into()],
+            min_quiz_score: Some(120),
+            valid_days: Some(0),
+            ..Default::default()
+        };
+        match save(&db, &grant, "first-course", bad).await {
+            Err(CoreError::Invalid(problems)) => {
+                let all = problems.join("\n");
+                for field in ["slug:", "name:", "lessons:", "quiz score:", "valid days:"] {
+                    assert!(all.contains(field), "{field} in {all}");
+                }
+            }
+            other => panic!("{other:?}"),
+        }
+        // A new badge for the welcome lesson with every quiz right.
+        let mut edit = BadgeEdit {
+            slug: "welcome-done".into(),
+            lessons: vec!["welcome".into()],
+            min_quiz_score: Some(100),
+            valid_days: Some(30),
+            ..Default::default()
+        };
+        edit.name.insert(Language::Fi, "Tervetuloa tehty".into());
+        edit.criteria
+            .insert(Language::Fi, " Tervetulo-oppitunti. ".into());
+        save(&db, &grant, "first-course", edit.clone())
+            .await
+            .unwrap();
+        let seen = editing(&db, &grant, "first-course").await.unwrap();
+        let badge = seen
+            .badges
+            .iter()
+            .find(|b| b.slug == "welcome-done")
+            .unwrap();
+        assert_eq!(badge.criteria[&Language::Fi], "Tervetulo-oppitunti.");
+        assert_eq!(
+            badge.rule.lessons.as_deref(),
+            Some(&["welcome".to_owned()][..])
+        );
+        assert_eq!(badge.valid_days, Some(30));
+        // An instructor who does not author the course is refused.
+        accounts::create_account(
+            &db,
+            NewAccount {
+                username: "ville".into(),
+                password: "long enough secret".into(),
+                ..Default::default()
+            },
+            Role::Instructor,
+        )
+        .await
+        .unwrap();
+        let ville = accounts::Actor::for_cli(&db, "ville").await.unwrap();
+        let stranger = AuthorGrant::for_actor(&db, &ville).await.unwrap();
+        assert!(matches!(
+            save(&db, &stranger, "first-course", edit).await,
+            Err(CoreError::Forbidden)
+        ));
+        // The new rule applies to a learner who meets it.
+        accounts::create_account(
+            &db,
+            NewAccount {
+                username: "maija".into(),
+                password: "long enough secret".into(),
+                ..Default::default()
+            },
+            Role::Learner,
+        )
+        .await
+        .unwrap();
+        let maija = accounts::Actor::for_cli(&db, "maija").await.unwrap();
+        polku_core::progress::set_done(&db, &maija, "first-course", "welcome", true)
+            .await
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap();
+        let ctx = IssueContext {
+            issuer: &site,
+            public_url: "https://polku.example",
+            issuer_name: "Polku",
+        };
+        let course_id = {
+            use polku_core::db::entities::courses;
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            courses::Entity::find()
+                .filter(courses::Column::Slug.eq("first-course"))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        };
+        let issued: Vec<String> = award_due(&db, &ctx, &maija, course_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.badge_slug)
+            .collect();
+        assert!(issued.contains(&"welcome-done".to_owned()), "{issued:?}");
     }
 }

@@ -242,6 +242,7 @@ pub(crate) async fn issue<C: ConnectionTrait + TransactionTrait>(
             "type": ["Profile"],
             "name": ctx.issuer_name,
             "url": format!("{public}/"),
+            "image": { "id": format!("{public}/pkg/favicon.svg"), "type": "Image" },
         },
         "validFrom": time(now),
         "name": text(&badge.name),

@@ -11,6 +11,7 @@
 pub mod award;
 pub mod bake;
 pub mod canon;
+pub mod edit;
 pub mod keyring;
 pub mod proof;
 pub mod requests;

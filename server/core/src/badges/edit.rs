@@ -1,0 +1,165 @@
+//! Badge definitions edited in the browser by the course's authors: name,
+//! description and criteria per language, the rule (lessons, quiz score, a
+//! coach's approval) and the validity period. The picture and framework
+//! alignments stay as `course.toml` gives them. Saved definitions go where
+//! import puts them (the course row), so the course export writes them
+//! back to `course.toml`, and they apply to badges issued from then on
+//! (badges already issued keep what they were signed with).
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+
+use crate::authoring::{AuthorGrant, course_row};
+use crate::content::{BadgeRule, BadgeSource, valid_slug};
+use crate::{CoreError, Language};
+
+/// The longest name, and the longest description or criteria.
+pub const MAX_NAME: usize = 200;
+pub const MAX_TEXT: usize = 2_000;
+
+/// A badge as its author edits it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BadgeEdit {
+    /// The badge's key in the course (new: a new badge).
+    pub slug: String,
+    pub name: BTreeMap<Language, String>,
+    pub description: BTreeMap<Language, String>,
+    pub criteria: BTreeMap<Language, String>,
+    /// Lessons to mark done (slugs); empty: every lesson.
+    pub lessons: Vec<String>,
+    /// The least share of those lessons' quizzes answered right (percent).
+    pub min_quiz_score: Option<u8>,
+    /// A coach approves evidence the learner sends.
+    pub approval: bool,
+    /// Days a badge stays valid after it is issued.
+    pub valid_days: Option<u32>,
+}
+
+/// What the badge editor shows: the course's badges, its lessons (slug,
+/// title) and its default language.
+#[derive(Debug, Clone)]
+pub struct BadgeEditing {
+    pub badges: Vec<BadgeSource>,
+    pub lessons: Vec<(String, String)>,
+    pub default_language: Language,
+}
+
+/// The badges of course `course` for its author.
+pub async fn editing(
+    db: &DatabaseConnection,
+    grant: &AuthorGrant,
+    course: &str,
+) -> Result<BadgeEditing, CoreError> {
+    let outline = crate::authoring::outline(db, grant, course).await?;
+    let row = course_row(db, grant, course).await?;
+    Ok(BadgeEditing {
+        badges: serde_json::from_str(&row.badges).unwrap_or_default(),
+        lessons: outline
+            .lessons
+            .into_iter()
+            .map(|l| (l.slug, l.title))
+            .collect(),
+        default_language: outline.default_language,
+    })
+}
+
+/// Saves a badge of course `course` (a new slug adds one). Every problem
+/// is reported at once, naming the field.
+pub async fn save(
+    db: &DatabaseConnection,
+    grant: &AuthorGrant,
+    course: &str,
+    edit: BadgeEdit,
+) -> Result<(), CoreError> {
+    // The grant first: nobody learns anything from a refused call.
+    let row = course_row(db, grant, course).await?;
+    let default_language: Language = row.default_language.parse().unwrap_or(Language::Fi);
+    let lessons: Vec<String> = crate::courses::active_lessons(db, row.id)
+        .await?
+        .into_iter()
+        .map(|l| l.slug)
+        .collect();
+    let mut problems = Vec::new();
+    let slug = edit.slug.trim().to_owned();
+    if !valid_slug(&slug) || slug.len() > 64 {
+        problems.push(
+            "slug: use lowercase letters a-z, digits and hyphens (at most 64), e.g. email-basics"
+                .to_owned(),
+        );
+    }
+    let clean = |map: BTreeMap<Language, String>| -> BTreeMap<Language, String> {
+        map.into_iter()
+            .map(|(l, v)| (l, v.trim().to_owned()))
+            .filter(|(_, v)| !v.is_empty())
+            .collect()
+    };
+    let (name, description, criteria) = (
+        clean(edit.name),
+        clean(edit.description),
+        clean(edit.criteria),
+    );
+    if !name.contains_key(&default_language) {
+        problems.push(format!(
+            "name: the badge needs a name in the course's default language ({})",
+            default_language.code()
+        ));
+    }
+    if name.values().any(|n| n.chars().count() > MAX_NAME) {
+        problems.push(format!("name: at most {MAX_NAME} characters"));
+    }
+    if description
+        .values()
+        .chain(criteria.values())
+        .any(|t| t.chars().count() > MAX_TEXT)
+    {
+        problems.push(format!(
+            "description, criteria: at most {MAX_TEXT} characters each"
+        ));
+    }
+    for lesson in &edit.lessons {
+        if !lessons.contains(lesson) {
+            problems.push(format!("lessons: the course has no lesson \"{lesson}\""));
+        }
+    }
+    if edit.min_quiz_score.is_some_and(|s| s > 100) {
+        problems.push("quiz score: a percentage from 0 to 100".to_owned());
+    }
+    if edit.valid_days == Some(0) || edit.valid_days.is_some_and(|d| d > 36_500) {
+        problems.push("valid days: from 1 to 36 500, or empty for no end".to_owned());
+    }
+    if !problems.is_empty() {
+        return Err(CoreError::Invalid(problems));
+    }
+    let mut badges: Vec<BadgeSource> = serde_json::from_str(&row.badges).unwrap_or_default();
+    let rule = BadgeRule {
+        lessons: (!edit.lessons.is_empty()).then_some(edit.lessons),
+        min_quiz_score: edit.min_quiz_score,
+        approval: edit.approval,
+    };
+    match badges.iter_mut().find(|b| b.slug == slug) {
+        Some(badge) => {
+            badge.name = name;
+            badge.description = description;
+            badge.criteria = criteria;
+            badge.rule = rule;
+            badge.valid_days = edit.valid_days;
+        }
+        None => badges.push(BadgeSource {
+            slug,
+            name,
+            description,
+            criteria,
+            rule,
+            valid_days: edit.valid_days,
+            image: None,
+            alignment: Vec::new(),
+        }),
+    }
+    let mut active: crate::db::entities::courses::ActiveModel = row.into();
+    active.badges = Set(serde_json::to_string(&badges).unwrap_or_else(|_| "[]".to_owned()));
+    active.updated_at = Set(Utc::now());
+    active.update(db).await?;
+    Ok(())
+}
