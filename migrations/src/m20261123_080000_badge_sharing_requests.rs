@@ -8,6 +8,11 @@
 //!
 //! `badge_requests`: a learner's evidence (text and an optional link) for
 //! a badge that needs a coach's approval, and the coach's decision.
+//!
+//! `badge_revocations`: the revocation list's set entries (a badge's row id
+//! and when), apart from the badge and its holder: erasing an account
+//! deletes its badges, but a revoked badge must stay revoked for anyone
+//! who still holds its file. Nothing in it names a person.
 
 use sea_orm_migration::prelude::*;
 
@@ -37,6 +42,13 @@ enum BadgeRequests {
     DecidedAt,
     DecidedBy,
     CoachNote,
+}
+
+#[derive(DeriveIden)]
+enum BadgeRevocations {
+    Table,
+    Id,
+    RevokedAt,
 }
 
 #[derive(DeriveIden)]
@@ -114,6 +126,20 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(BadgeRevocations::Table)
+                    .col(
+                        ColumnDef::new(BadgeRevocations::Id)
+                            .integer()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(time(BadgeRevocations::RevokedAt))
+                    .to_owned(),
+            )
+            .await?;
         index(
             manager,
             "badge_requests_user_course_badge_idx",
@@ -129,6 +155,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(BadgeRevocations::Table).to_owned())
+            .await?;
         manager
             .drop_table(Table::drop().table(BadgeRequests::Table).to_owned())
             .await?;

@@ -84,6 +84,7 @@ pub fn PrivacyPage() -> impl IntoView {
         Key::PrivacyProgress,
         Key::PrivacyDiscussion,
         Key::PrivacyGroups,
+        Key::PrivacyBadges,
         Key::PrivacySecurity,
         Key::PrivacyNot,
     ];

@@ -967,6 +967,23 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
             "https://example.org/cv%20ty%C3%B6"
         );
 
+        // She erases her account: her badges go from the database, but the
+        // revoked one stays revoked for whoever holds its file, and the
+        // other keeps verifying.
+        polku_core::privacy::delete_account(&db, maija, maija.id())
+            .await
+            .unwrap();
+        assert!(my_badges(&db, maija).await.unwrap().is_empty());
+        let list = own_list(&db, "https://polku.example").await.unwrap();
+        assert_eq!(
+            check_badge(&award.credential, &site, now, &list).outcome,
+            Outcome::Revoked
+        );
+        assert_eq!(
+            check_badge(&approved.credential, &site, now, &list).outcome,
+            Outcome::Valid
+        );
+
         // For the independent verifier: the revoked badge, the list as
         // served, and a badge with evidence.
         if let (Ok(out), "sqlite") = (std::env::var("POLKU_CONFORMANCE_DIR"), t.backend) {

@@ -5,12 +5,17 @@
 //! the staff; the public list says only *that* a badge is revoked, as the
 //! Bitstring Status List specification intends. The list is signed with
 //! the issuer's current key whenever it is served, so it always matches
-//! the database.
+//! the database. Set entries are kept apart from the badges (only the
+//! number and the date), so a revoked badge stays revoked after its holder
+//! erases their account.
 
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
 use serde_json::Value;
 
 use super::award::{IssueContext, status_list_url};
@@ -19,7 +24,7 @@ use super::status::{StatusList, list_credential};
 use super::verify::StatusLists;
 use crate::CoreError;
 use crate::accounts::Actor;
-use crate::db::entities::{badge_awards, users};
+use crate::db::entities::{badge_awards, badge_revocations, users};
 
 /// The longest reason kept.
 pub const MAX_REASON_CHARS: usize = 500;
@@ -38,10 +43,10 @@ impl StatusLists for OwnList {
     }
 }
 
-/// The entries set in this site's list (badge row ids).
+/// The entries set in this site's list (badge row ids), including those
+/// of badges whose holders have since erased their accounts.
 async fn revoked_ids(db: &DatabaseConnection) -> Result<BTreeSet<usize>, CoreError> {
-    Ok(badge_awards::Entity::find()
-        .filter(badge_awards::Column::RevokedAt.is_not_null())
+    Ok(badge_revocations::Entity::find()
         .all(db)
         .await?
         .into_iter()
@@ -122,10 +127,19 @@ pub async fn revoke(
         return Ok(());
     }
     let id = row.id;
+    let now = Utc::now();
+    let txn = db.begin().await?;
     let mut active: badge_awards::ActiveModel = row.into();
-    active.revoked_at = Set(Some(Utc::now()));
+    active.revoked_at = Set(Some(now));
     active.revoked_reason = Set(Some(reason.to_owned()));
-    active.update(db).await?;
+    active.update(&txn).await?;
+    badge_revocations::ActiveModel {
+        id: Set(id),
+        revoked_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
     tracing::info!(badge = id, by = actor.id(), "badge revoked");
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 pub mod badge_awards;
 pub mod badge_requests;
+pub mod badge_revocations;
 pub mod comments;
 pub mod course_authors;
 pub mod course_media;
