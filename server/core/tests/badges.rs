@@ -955,7 +955,7 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
             Err(CoreError::Rejected("badge_held"))
         ));
         let list = own_list(&db, "https://polku.example").await.unwrap();
-        let verdict = check_badge(&approved.credential, &site, now, &list);
+        let verdict = check_badge(&approved.credential, &site, Utc::now(), &list);
         assert_eq!(verdict.outcome, Outcome::Valid, "{verdict:#?}");
         let credential: Value = serde_json::from_str(&approved.credential).unwrap();
         assert_eq!(
@@ -980,7 +980,7 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
             Outcome::Revoked
         );
         assert_eq!(
-            check_badge(&approved.credential, &site, now, &list).outcome,
+            check_badge(&approved.credential, &site, Utc::now(), &list).outcome,
             Outcome::Valid
         );
 

@@ -3,9 +3,10 @@
 //! * Contexts come only from the bundled copies in `contexts/`; any other
 //!   URL is an error (never fetched).
 //! * Undefined terms are refused, as the JavaScript libraries' "safe mode"
-//!   does: the document is read a second time with a trailing
-//!   `{"@vocab": PROBE}`, and any term that lands under `PROBE` is one no
-//!   context defines (it would otherwise be dropped silently, unsigned).
+//!   does: the document is read with a trailing `{"@vocab": PROBE}`, and
+//!   any term that lands under `PROBE` is one no context defines (it would
+//!   otherwise be dropped silently, unsigned). When none does, those
+//!   statements are the document's own and are the ones canonicalised.
 //! * Limits: the document's size, its nesting, the number of statements and
 //!   the work of RDFC-1.0's blank node labelling (which is exponential for
 //!   crafted input).
@@ -187,7 +188,10 @@ fn convert(quad: oxjsonld_oxrdf::Quad) -> Result<oxrdf::Quad, CanonError> {
 }
 
 /// Refuses terms no context defines (see the module documentation).
-fn check_defined(doc: &Value) -> Result<(), CanonError> {
+/// Otherwise the statements read with the probe are exactly the
+/// document's (the probe `@vocab` only ever applies to undefined terms),
+/// so they are returned for canonicalisation: one JSON-LD pass, not two.
+fn check_defined(doc: &Value) -> Result<oxrdf::Dataset, CanonError> {
     let mut probe = doc.clone();
     let mut contexts = match doc.get("@context") {
         Some(Value::Array(list)) => list.clone(),
@@ -198,7 +202,8 @@ fn check_defined(doc: &Value) -> Result<(), CanonError> {
     if let Some(map) = probe.as_object_mut() {
         map.insert("@context".into(), Value::Array(contexts));
     }
-    for quad in dataset(&probe)?.iter() {
+    let data = dataset(&probe)?;
+    for quad in data.iter() {
         let text = quad.to_string();
         if text.contains(PROBE) {
             let term = text
@@ -210,7 +215,7 @@ fn check_defined(doc: &Value) -> Result<(), CanonError> {
             return Err(CanonError::UndefinedTerm(term));
         }
     }
-    Ok(())
+    Ok(data)
 }
 
 /// `doc` as canonical N-Quads (RDFC-1.0), after the checks above.
@@ -222,8 +227,7 @@ pub fn canonicalize(doc: &Value) -> Result<String, CanonError> {
         return Err(CanonError::TooDeep);
     }
     check_ids(doc)?;
-    check_defined(doc)?;
-    let data = dataset(doc)?;
+    let data = check_defined(doc)?;
     rdf_canon::canonicalize_with::<Sha256>(
         &data,
         &rdf_canon::CanonicalizationOptions {
