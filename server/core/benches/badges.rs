@@ -63,29 +63,6 @@ fn report(name: &str, mut times: Vec<Duration>) {
     );
 }
 
-/// A 256×256 RGBA badge picture (a gradient disc), like a course badge.
-fn picture() -> Vec<u8> {
-    let (w, h) = (256u32, 256u32);
-    let mut pixels = Vec::with_capacity((w * h * 4) as usize);
-    for y in 0..h {
-        for x in 0..w {
-            let (dx, dy) = (x as i32 - 128, y as i32 - 128);
-            let inside = dx * dx + dy * dy < 120 * 120;
-            pixels.extend_from_slice(&[10, (x / 2) as u8, 168, if inside { 255 } else { 0 }]);
-        }
-    }
-    let mut out = Vec::new();
-    {
-        let mut encoder = png::Encoder::new(&mut out, w, h);
-        encoder.set_color(png::ColorType::Rgba);
-        encoder.set_depth(png::BitDepth::Eight);
-        let mut writer = encoder.write_header().expect("header");
-        writer.write_image_data(&pixels).expect("pixels");
-        writer.finish().expect("png");
-    }
-    out
-}
-
 fn main() {
     let n: usize = std::env::var("POLKU_BENCH_BADGES")
         .ok()
@@ -124,7 +101,8 @@ fn main() {
     }
     report("verify (parse + canonicalise + check)", times);
 
-    let image = picture();
+    // The picture learners get when their course gives none.
+    let image = polku_core::badges::award::default_png().to_vec();
     let baked = bake_png(&image, &signed[0]).expect("bake");
     println!(
         "baked PNG: {} bytes (picture {} bytes + credential {} bytes)",

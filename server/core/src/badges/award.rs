@@ -372,8 +372,16 @@ pub async fn my_badge(
     let row = badge_awards::Entity::find_by_id(id)
         .filter(badge_awards::Column::UserId.eq(actor.id()))
         .one(db)
-        .await?
-        .ok_or(CoreError::NotFound)?;
+        .await?;
+    held_badge(db, row).await
+}
+
+/// One row as its holder sees it; `NotFound` for none.
+async fn held_badge(
+    db: &DatabaseConnection,
+    row: Option<badge_awards::Model>,
+) -> Result<HeldBadge, CoreError> {
+    let row = row.ok_or(CoreError::NotFound)?;
     held_badges(db, vec![row])
         .await?
         .pop()
@@ -389,12 +397,8 @@ pub async fn shared_badge(db: &DatabaseConnection, token: &str) -> Result<HeldBa
     let row = badge_awards::Entity::find()
         .filter(badge_awards::Column::ShareToken.eq(token))
         .one(db)
-        .await?
-        .ok_or(CoreError::NotFound)?;
-    held_badges(db, vec![row])
-        .await?
-        .pop()
-        .ok_or(CoreError::NotFound)
+        .await?;
+    held_badge(db, row).await
 }
 
 /// Starts (`true`) or stops sharing the actor's badge `id` by link. A new

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use super::award::{IssueContext, issue};
 use crate::accounts::Actor;
 use crate::content::BadgeSource;
-use crate::db::entities::{badge_awards, badge_requests, courses, users};
+use crate::db::entities::{badge_awards, badge_requests, courses};
 use crate::{CoreError, Language};
 
 /// The longest evidence text and coach note.
@@ -172,20 +172,7 @@ async fn shown(
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
-    let user_ids: Vec<i32> = rows.iter().map(|r| r.user_id).collect();
-    let names: HashMap<i32, String> = users::Entity::find()
-        .filter(users::Column::Id.is_in(user_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| {
-            let name = u
-                .display_name
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or(u.username);
-            (u.id, name)
-        })
-        .collect();
+    let names = super::revoke::names(db, rows.iter().map(|r| r.user_id)).await?;
     Ok(rows
         .into_iter()
         .map(|r| {

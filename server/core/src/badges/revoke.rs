@@ -144,6 +144,27 @@ pub async fn revoke(
     Ok(())
 }
 
+/// The names to show for accounts `ids`: the display name, else the
+/// username.
+pub(crate) async fn names(
+    db: &DatabaseConnection,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, String>, CoreError> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| {
+            let name = u
+                .display_name
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or(u.username);
+            (u.id, name)
+        })
+        .collect())
+}
+
 /// A badge as a coach sees it in a group.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberBadge {
@@ -172,19 +193,7 @@ pub async fn group_badges(
         .order_by_desc(badge_awards::Column::IssuedAt)
         .all(db)
         .await?;
-    let names: HashMap<i32, String> = users::Entity::find()
-        .filter(users::Column::Id.is_in(members))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| {
-            let name = u
-                .display_name
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or(u.username);
-            (u.id, name)
-        })
-        .collect();
+    let names = names(db, members).await?;
     Ok(rows
         .into_iter()
         .map(|row| MemberBadge {
