@@ -118,7 +118,7 @@ fn SearchBox() -> impl IntoView {
 }
 
 /// Signed out: "Sign in" and "Create an account"; signed in: "My
-/// learning", "My account" and "Sign out" (a form: signing out changes
+/// learning", "My badges", "My account" and "Sign out" (a form: signing out changes
 /// state, so it is never a link).
 #[component]
 fn UserNav() -> impl IntoView {
@@ -129,6 +129,7 @@ fn UserNav() -> impl IntoView {
                 match me.await {
                     Ok(Some(me)) => view! {
                         <a href="/dashboard">{t(Key::NavDashboard)}</a>
+                        <a href="/badges">{t(Key::NavBadges)}</a>
                         {matches!(me.role.as_str(), "coach" | "admin").then(|| view! { <a href="/coach">{t(Key::NavCoach)}</a> })}
                         {matches!(me.role.as_str(), "instructor" | "admin").then(|| view! { <a href="/author">{t(Key::NavAuthor)}</a> })}
                         {(me.role == "admin").then(|| view! { <a href="/admin">{t(Key::NavAdmin)}</a> })}

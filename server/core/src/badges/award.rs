@@ -566,6 +566,8 @@ pub fn default_png() -> &'static [u8] {
         let mut encoder = png::Encoder::new(&mut out, SIZE, SIZE);
         encoder.set_color(png::ColorType::Rgba);
         encoder.set_depth(png::BitDepth::Eight);
+        // Drawn once: the smallest file is worth the time (slow links).
+        encoder.set_compression(png::Compression::High);
         if let Ok(mut writer) = encoder.write_header() {
             let _ = writer.write_image_data(&pixels);
         }
@@ -581,4 +583,24 @@ pub fn default_picture(name: &str) -> String {
     format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256" role="img" aria-label="{escaped}"><circle cx="128" cy="128" r="120" fill="#0a58a8"/><circle cx="128" cy="128" r="104" fill="none" stroke="#ffffff" stroke-width="4"/><text x="128" y="136" font-family="sans-serif" font-size="18" fill="#ffffff" text-anchor="middle">{escaped}</text></svg>"##
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_picture_is_a_small_256_pixel_png_that_bakes() {
+        let png = default_png();
+        println!("default picture: {} bytes", png.len());
+        let decoder = png::Decoder::new(std::io::Cursor::new(png));
+        let reader = decoder.read_info().expect("a PNG");
+        assert_eq!((reader.info().width, reader.info().height), (256, 256));
+        assert!(png.len() < 16 * 1024, "{} bytes", png.len());
+        let baked = crate::badges::bake_png(png, "{\"a\":1}").expect("bakes");
+        assert_eq!(
+            crate::badges::bake::read_png(&baked).expect("reads"),
+            "{\"a\":1}"
+        );
+    }
 }
