@@ -1,12 +1,12 @@
 //! Authoring over HTTP: off without a token, sign-in with the token, every
 //! authoring page, form and download refused without the cookie, and a
-//! lesson edited, published and seen by a learner. One router, one test (see
-//! concurrency.rs on building several routers in one process).
+//! lesson edited, published and seen by a learner; badges edited. Each
+//! test builds its own router, so they take turns (see `common::ONE_AT_A_TIME`).
 #![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
 
 mod common;
 
-use common::{app_with, get, post_form};
+use common::{ONE_AT_A_TIME, app_with, get, post_form};
 use http::StatusCode;
 use http::header::{LOCATION, SET_COOKIE};
 
@@ -14,6 +14,7 @@ const TOKEN: &str = "test-admin-token-0123456789";
 
 #[tokio::test]
 async fn authoring_needs_the_token_and_publishes_to_learners() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let (app, _dir) = app_with(&["--admin-token", TOKEN]).await;
 
     // Signed out: the sign-in form; authoring pages, forms and export refused.
@@ -161,6 +162,7 @@ async fn authoring_needs_the_token_and_publishes_to_learners() {
 
 #[tokio::test]
 async fn an_author_edits_a_badge_in_the_browser_and_a_refused_form_keeps_the_text() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let (app, _dir) = app_with(&["--admin-token", TOKEN]).await;
     let (_, headers, _) = post_form(&app, "/author/login", &format!("token={TOKEN}"), None).await;
     let set = headers[http::header::SET_COOKIE].to_str().unwrap();

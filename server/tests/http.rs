@@ -5,17 +5,9 @@
 mod common;
 
 use axum::body::Body;
-use common::{app, get, post_form};
+use common::{ONE_AT_A_TIME, app, get, post_form};
 use http::{Request, StatusCode, header};
 use tower::ServiceExt;
-
-/// The tests of this binary take turns: each builds its own router on its
-/// own runtime, and Leptos' process-wide state (the executor, the
-/// server-function registry) made page renders in parallel routers of one
-/// process stall now and then (a 408 after the 30 s timeout). The server
-/// itself runs one router; `concurrency.rs` renders pages in parallel
-/// within it.
-static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 #[tokio::test]
 async fn healthz_answers_ok() {

@@ -9,6 +9,16 @@ use http::{Request, StatusCode, header};
 use server::config::Config;
 use tower::ServiceExt;
 
+/// The tests of a binary that build several routers take turns: each
+/// builds its own router on its own runtime, and Leptos' process-wide
+/// state (the executor, the server-function registry) made page renders in
+/// parallel routers of one process stall now and then (a 408 after the
+/// 30 s timeout). The server
+/// itself runs one router; `concurrency.rs` renders pages in parallel
+/// within it.
+#[allow(dead_code, reason = "not every test binary uses every helper")]
+pub static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[allow(dead_code, reason = "not every test binary uses every helper")]
 pub async fn app() -> (Router, tempfile::TempDir) {
     app_with(&[]).await
