@@ -3,7 +3,9 @@
 // Without JavaScript the same form saves a draft and publishes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
+import {
+  BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signUp,
+} from './support.mjs';
 
 const TOKEN = process.env.POLKU_E2E_ADMIN_TOKEN;
 
@@ -91,7 +93,7 @@ test('without JavaScript: the edit form saves a draft, then publishes', async ()
   }
 });
 
-test('an instructor edits a badge: a refused form keeps the text, then it saves', async () => {
+test('an instructor edits and adds badges; a learner earns the new one with a quiz answer and is told at once', async () => {
   const browser = await openBrowser();
   const { page } = browser;
   try {
@@ -120,6 +122,36 @@ test('an instructor edits a badge: a refused form keeps the text, then it saves'
     await page.getByRole('button', { name: 'Tallenna merkki' }).click();
     await page.getByRole('status').getByText('Merkki tallennettu.').waitFor();
     assert.equal(await page.getByLabel(/Voimassa päivää/).inputValue(), '730');
+
+    // A new badge: the browser lesson with its quiz answered right.
+    await page.getByRole('link', { name: 'Uusi merkki' }).click();
+    await page.getByRole('heading', { name: 'Uusi merkki', level: 2 }).waitFor();
+    await page.getByLabel('Lyhyt nimi osoitteeseen').fill('selain-hallussa');
+    await page.getByRole('group', { name: 'Suomi' }).getByLabel('Nimi').fill('Selain hallussa');
+    await page.getByRole('group', { name: 'Tehtävät oppitunnit' }).getByLabel('Verkkoselain').check();
+    await page.getByLabel(/Oikeita vastauksia vähintään/).fill('100');
+    await page.getByRole('button', { name: 'Tallenna merkki' }).click();
+    await page.getByRole('status').getByText('Merkki tallennettu.').waitFor();
+
+    // A learner (hydrated) earns it with the right answer and is told at once.
+    const learner = await openBrowser();
+    try {
+      const lp = learner.page;
+      await signUp(lp, `selain-${Date.now() % 1000000}`, 'Selma Selain', 'selaimen-salasana-pitkä');
+      await lp.goto(`${BASE}/courses/digital-basics/browser`);
+      await waitForHydration(lp);
+      await lp.getByRole('button', { name: 'Merkitse tehdyksi' }).click();
+      await lp.getByText('Olet merkinnyt tämän oppitunnin tehdyksi.').waitFor();
+      assert.equal(await lp.getByText('Sait osaamismerkin!').count(), 0, 'not before the quiz');
+      await waitForHydration(lp);
+      const quiz = lp.getByRole('region', { name: /Työmarkkinatorille/ });
+      await quiz.getByLabel('https://tyomarkkinatori.fi', { exact: true }).check();
+      await quiz.getByRole('button', { name: 'Tarkista vastaus' }).click();
+      await lp.getByRole('status').getByText('Sait osaamismerkin!').waitFor();
+      assert.deepEqual(learner.problems, [], 'no script errors or CSP violations');
+    } finally {
+      await learner.close();
+    }
   } finally {
     await browser.close();
   }

@@ -611,3 +611,60 @@ async fn a_badge_goes_from_the_learner_to_an_employer_and_its_coach_revokes_it()
     assert!(page.contains("Tällä linkillä ei ole jaettua osaamismerkkiä"));
     assert_eq!(get(&app, &qr, None).await.0, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_right_quiz_answer_that_earns_a_badge_says_so_without_javascript() {
+    use polku_core::accounts::Role;
+    use polku_core::badges::edit::{BadgeEdit, save};
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (app, dir) = app().await;
+    let maija = person(&dir, "maija", Role::Learner).await;
+    person(&dir, "anna", Role::Admin).await;
+    let db = polku_core::db::open(&format!(
+        "sqlite://{}",
+        dir.path().join("polku.db").display()
+    ))
+    .await
+    .unwrap();
+    // A badge for the browser lesson with its quiz answered right.
+    let anna = polku_core::accounts::Actor::for_cli(&db, "anna")
+        .await
+        .unwrap();
+    let grant = polku_core::authoring::AuthorGrant::for_actor(&db, &anna)
+        .await
+        .unwrap();
+    let mut edit = BadgeEdit {
+        slug: "browser-quiz".into(),
+        lessons: vec!["browser".into()],
+        min_quiz_score: Some(100),
+        ..Default::default()
+    };
+    edit.name
+        .insert(polku_core::Language::Fi, "Selain hallussa".into());
+    save(&db, &grant, "digital-basics", edit).await.unwrap();
+
+    let (_, headers, _) = post_form(
+        &app,
+        "/api/mark_done",
+        "course=digital-basics&lesson=browser&done=true",
+        Some(&maija),
+    )
+    .await;
+    let marked = headers[header::LOCATION].to_str().unwrap();
+    assert!(!marked.contains("earned="), "not yet: {marked}");
+    // A wrong answer earns nothing; the right one earns the badge.
+    let answer = "/courses/digital-basics/browser/answer";
+    let (_, headers, _) = post_form(&app, answer, "quiz=0&a=0", Some(&maija)).await;
+    assert!(
+        !headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .contains("earned=")
+    );
+    let (status, headers, _) = post_form(&app, answer, "quiz=0&a=1", Some(&maija)).await;
+    assert!(status.is_redirection());
+    let location = headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(location.contains("earned="), "{location}");
+    let (_, _, page) = get(&app, &location, Some(&maija)).await;
+    assert!(page.contains("Sait osaamismerkin!"), "{page}");
+}

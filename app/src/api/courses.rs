@@ -92,6 +92,7 @@ pub mod convert {
                 .collect(),
             missed: g.missed,
             feedback: g.feedback,
+            earned: None,
         }
     }
 

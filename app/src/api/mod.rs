@@ -263,6 +263,9 @@ pub struct QuizFeedback {
     pub missed: usize,
     /// Text quizzes: the feedback.
     pub feedback: Option<String>,
+    /// A badge this answer just earned (its id), when recorded.
+    #[serde(default)]
+    pub earned: Option<i32>,
 }
 
 /// A learner's answer to quiz `index` of a lesson.

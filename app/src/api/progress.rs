@@ -173,8 +173,13 @@ pub async fn answer_quiz(
         &convert::answer(&answer),
     )
     .await?;
+    let mut feedback = convert::feedback(grade);
     if let Some(issuing) = use_context::<polku_core::badges::award::Issuing>() {
-        issuing.award_after_progress(&db, &actor, &course).await;
+        feedback.earned = issuing
+            .award_after_progress(&db, &actor, &course)
+            .await
+            .first()
+            .map(|badge| badge.id);
     }
-    Ok(convert::feedback(grade))
+    Ok(feedback)
 }

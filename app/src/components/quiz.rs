@@ -190,10 +190,13 @@ fn submit_in_place(
     };
     ev.prevent_default();
     let query: String = params.to_string().into();
-    let target = format!("{action}?{query}#{id}");
-    let go = move || {
+    let target = format!("{action}?{query}");
+    let id = id.to_owned();
+    // `earned`: a badge the answer just earned, announced on the page.
+    let go = move |earned: Option<i32>| {
+        let earned = earned.map(|e| format!("&earned={e}")).unwrap_or_default();
         navigate(
-            &target,
+            &format!("{target}{earned}#{id}"),
             leptos_router::NavigateOptions {
                 scroll: false,
                 replace: true,
@@ -202,7 +205,7 @@ fn submit_in_place(
         )
     };
     if !record {
-        go();
+        go(None);
         return;
     }
     let answer = QuizAnswer {
@@ -221,7 +224,7 @@ fn submit_in_place(
     let course = parts.next().unwrap_or_default().to_owned();
     let lesson = parts.next().unwrap_or_default().to_owned();
     leptos::task::spawn_local(async move {
-        let _ = crate::api::progress::answer_quiz(course, lesson, locale, answer).await;
-        go();
+        let feedback = crate::api::progress::answer_quiz(course, lesson, locale, answer).await;
+        go(feedback.ok().and_then(|f| f.earned));
     });
 }

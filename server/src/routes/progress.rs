@@ -32,7 +32,7 @@ fn parse(body: &[u8]) -> Option<QuizAnswer> {
     })
 }
 
-fn verdict_url(course: &str, lesson: &str, answer: &QuizAnswer) -> String {
+fn verdict_url(course: &str, lesson: &str, answer: &QuizAnswer, earned: Option<i32>) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     query.append_pair("quiz", &answer.index.to_string());
     for choice in &answer.choices {
@@ -40,6 +40,9 @@ fn verdict_url(course: &str, lesson: &str, answer: &QuizAnswer) -> String {
     }
     if let Some(text) = &answer.text {
         query.append_pair("text", text);
+    }
+    if let Some(badge) = earned {
+        query.append_pair("earned", &badge.to_string());
     }
     format!(
         "/courses/{course}/{lesson}?{}#quiz-{}",
@@ -60,6 +63,8 @@ pub async fn answer(
     };
     let language = app::api::courses::convert::language(super::request_locale(&headers));
     let actor = super::request_actor(&state, &headers).await;
+    // A badge the answer earned, announced on the lesson page.
+    let mut earned = None;
     let recorded = match actor {
         // Signed out (e.g. the session ended): shown, not recorded.
         Ok(None) => Ok(()),
@@ -76,17 +81,19 @@ pub async fn answer(
             )
             .await;
             if answered.is_ok() {
-                state
+                earned = state
                     .issuing
                     .award_after_progress(&state.db, &actor, &course)
-                    .await;
+                    .await
+                    .first()
+                    .map(|badge| badge.id);
             }
             answered.map(|_| ())
         }
         Err(err) => Err(err),
     };
     match recorded {
-        Ok(()) => Redirect::to(&verdict_url(&course, &lesson, &answer)).into_response(),
+        Ok(()) => Redirect::to(&verdict_url(&course, &lesson, &answer, earned)).into_response(),
         Err(CoreError::NotFound) => {
             Redirect::to(&format!("/courses/{course}/{lesson}")).into_response()
         }
