@@ -128,6 +128,11 @@ test('a badge is earned, shared, checked by an employer, and revoked by the coac
     await page.getByLabel('Käyttäjätunnus').fill(learner);
     await page.getByRole('button', { name: 'Lisää', exact: true }).click();
     await page.getByRole('status').getByText(`${learner} lisättiin ryhmään.`).waitFor();
+    // The coach's start page says evidence is waiting in the group.
+    await page.goto(`${BASE}/coach`);
+    await page.getByRole('listitem').filter({ hasText: `Merkit ${tag}` }).getByText('näyttöjä odottaa: 1').waitFor();
+    await page.getByRole('link', { name: `Merkit ${tag}` }).click();
+    await mainHeading(page).filter({ hasText: `Merkit ${tag}` }).waitFor();
     const evidence = page.getByRole('list', { name: 'Hyväksyntää odottavat näytöt' }).getByRole('listitem')
       .filter({ hasText: 'Aino Ansio: Työhakemus sähköpostilla' });
     await evidence.getByText(text).waitFor();

@@ -20,6 +20,8 @@ pub struct GroupCard {
     pub join_code: String,
     /// Learners.
     pub members: usize,
+    /// Evidence waiting for the coach's decision.
+    pub waiting: usize,
 }
 
 /// Why a learner is flagged.
@@ -116,6 +118,7 @@ fn card(g: polku_core::coaching::GroupSummary) -> GroupCard {
         name: g.name,
         join_code: g.join_code,
         members: g.members,
+        waiting: 0,
     }
 }
 
@@ -126,6 +129,8 @@ pub async fn get_coach_home() -> Result<CoachHome, AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
     let groups = polku_core::coaching::my_groups(&db, &actor).await?;
+    let ids: Vec<i32> = groups.iter().map(|g| g.id).collect();
+    let waiting = polku_core::badges::requests::waiting_by_group(&db, &ids).await?;
     let reset_code = use_context::<http::request::Parts>()
         .and_then(|p| super::cookie(&p.headers, FLASH_COOKIE))
         .and_then(|v| {
@@ -138,7 +143,13 @@ pub async fn get_coach_home() -> Result<CoachHome, AppError> {
         ))?;
     }
     Ok(CoachHome {
-        groups: groups.into_iter().map(card).collect(),
+        groups: groups
+            .into_iter()
+            .map(|g| GroupCard {
+                waiting: waiting.get(&g.id).copied().unwrap_or_default(),
+                ..card(g)
+            })
+            .collect(),
         reset_code,
     })
 }

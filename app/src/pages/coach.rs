@@ -47,6 +47,9 @@ pub fn CoachHomePage() -> impl IntoView {
                                 <a href=format!("/coach/groups/{}", g.id)>{g.name}</a>
                                 " "
                                 <span class="muted">{tf(Key::CoachMembers, vec![("count", g.members.to_string())])}</span>
+                                {(g.waiting > 0).then(|| view! {
+                                    " · " <strong>{tf(Key::CoachEvidenceWaiting, vec![("count", g.waiting.to_string())])}</strong>
+                                })}
                             </li>
                         }).collect_view()}
                     </ul>

@@ -887,6 +887,10 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
             .await
             .unwrap();
         assert_eq!(waiting.len(), 1);
+        let counts = polku_core::badges::requests::waiting_by_group(&db, &[group.id])
+            .await
+            .unwrap();
+        assert_eq!(counts.get(&group.id), Some(&1));
         assert_eq!(waiting[0].learner, "maija");
         assert_eq!(waiting[0].badge_name, "Tarkistettu työ");
         assert!(matches!(
@@ -908,6 +912,12 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
         .await
         .unwrap();
         assert!(none.is_none());
+        assert!(
+            polku_core::badges::requests::waiting_by_group(&db, &[group.id])
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let mine = my_requests(&db, maija, "first-course", Language::Fi)
             .await
             .unwrap();

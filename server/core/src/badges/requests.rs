@@ -316,3 +316,32 @@ pub async fn decide(
     txn.commit().await?;
     Ok(issued)
 }
+
+/// How much evidence waits in each of groups `group_ids` (learners who are
+/// in several groups count in each).
+pub async fn waiting_by_group(
+    db: &DatabaseConnection,
+    group_ids: &[i32],
+) -> Result<HashMap<i32, usize>, CoreError> {
+    use crate::db::entities::group_members;
+    let members = group_members::Entity::find()
+        .filter(group_members::Column::GroupId.is_in(group_ids.iter().copied()))
+        .all(db)
+        .await?;
+    let waiting: Vec<i32> = badge_requests::Entity::find()
+        .filter(badge_requests::Column::UserId.is_in(members.iter().map(|m| m.user_id)))
+        .filter(badge_requests::Column::State.eq(RequestState::Pending.code()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.user_id)
+        .collect();
+    let mut out = HashMap::new();
+    for member in members {
+        let n = waiting.iter().filter(|u| **u == member.user_id).count();
+        if n > 0 {
+            *out.entry(member.group_id).or_insert(0) += n;
+        }
+    }
+    Ok(out)
+}
