@@ -567,6 +567,10 @@ async fn a_badge_goes_from_the_learner_to_an_employer_and_its_coach_revokes_it()
     assert!(page.contains("Voimassa."), "{page}");
     assert!(page.contains("maija Testinen"));
     assert!(page.contains("Myöntäjä ei ole perunut merkkiä."));
+    assert!(
+        page.contains("Osaamisalue: DigComp 2.2 4.1 Protecting devices"),
+        "{page}"
+    );
     let qr = format!("/badges/shared/{token}/qr.svg");
     let (status, headers, svg) = get(&app, &qr, None).await;
     assert_eq!(status, StatusCode::OK);

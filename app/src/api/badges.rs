@@ -31,6 +31,10 @@ pub struct VerifyView {
     pub achievement: Option<String>,
     pub description: Option<String>,
     pub criteria: Option<String>,
+    /// Competences it stands for.
+    pub alignment: Vec<String>,
+    /// Evidence: (what was done, a link to the work).
+    pub evidence: Vec<(String, Option<String>)>,
     /// What was pasted (kept in the form).
     pub input: String,
 }
@@ -72,6 +76,8 @@ pub fn view_of(verdict: polku_core::badges::Verdict, input: String) -> VerifyVie
         achievement: c.achievement,
         description: c.description,
         criteria: c.criteria,
+        alignment: c.alignment,
+        evidence: c.evidence,
         input,
     }
 }

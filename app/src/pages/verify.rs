@@ -158,10 +158,31 @@ fn Verdict(verdict: VerifyView) -> impl IntoView {
                 None => t(Key::VerifyNoEnd)().to_owned(),
             }
         };
+        let competences = (!v.alignment.is_empty()).then(|| {
+            view! { <p>{tf(Key::VerifyCompetences, vec![("list", v.alignment.join("; "))])}</p> }
+        });
+        let evidence = (!v.evidence.is_empty()).then(|| {
+            view! {
+                <p>{t(Key::VerifyEvidence)}</p>
+                <ul class="verdict__evidence">
+                    {v.evidence.iter().map(|(what, link)| view! {
+                        <li>
+                            {what.clone()}
+                            {link.clone().map(|href| {
+                                let shown = href.clone();
+                                view! { " " <a href=href rel="noopener noreferrer nofollow">{shown}</a> }
+                            })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }
+        });
         view! {
             <p>{issued}</p>
             {what}
             {how}
+            {competences}
+            {evidence}
             {valid.then(|| view! {
                 <p>{until}</p>
                 <p>{if status_read { t(Key::VerifyNotRevoked) } else { t(Key::VerifyStatusUnchecked) }}</p>

@@ -696,6 +696,11 @@ async fn a_badge_is_issued_once_the_rule_is_met_and_verifies() {
             Some("Maija Meikäläinen")
         );
         assert_eq!(verdict.claims.achievement.as_deref(), Some("Ensiaskeleet"));
+        assert!(
+            verdict.claims.alignment[0].starts_with("DigComp 2.2"),
+            "{:?}",
+            verdict.claims.alignment
+        );
         assert_eq!(
             verdict.claims.issuer_name.as_deref(),
             Some("Polku, Testikunta")
@@ -947,6 +952,13 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
         let list = own_list(&db, "https://polku.example").await.unwrap();
         let verdict = check_badge(&approved.credential, &site, Utc::now(), &list);
         assert_eq!(verdict.outcome, Outcome::Valid, "{verdict:#?}");
+        assert_eq!(
+            verdict.claims.evidence,
+            vec![(
+                "Tein ansioluettelon".to_owned(),
+                Some("https://example.org/cv%20ty%C3%B6".to_owned())
+            )]
+        );
         let credential: Value = serde_json::from_str(&approved.credential).unwrap();
         assert_eq!(
             credential["evidence"][0]["narrative"],

@@ -81,6 +81,10 @@ pub struct Claims {
     pub description: Option<String>,
     /// How it was earned (the criteria narrative).
     pub criteria: Option<String>,
+    /// Competences it stands for: "framework code name" each.
+    pub alignment: Vec<String>,
+    /// Evidence in it: (what was done, a link to the work).
+    pub evidence: Vec<(String, Option<String>)>,
 }
 
 /// The result of checking one badge.
@@ -133,7 +137,38 @@ fn claims(credential: &Value) -> Claims {
             credential,
             "/credentialSubject/achievement/criteria/narrative",
         ),
+        alignment: list(credential, "/credentialSubject/achievement/alignment")
+            .map(|a| {
+                ["/targetFramework", "/targetCode", "/targetName"]
+                    .iter()
+                    .filter_map(|p| text(a, p))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .filter(|a| !a.is_empty())
+            .collect(),
+        evidence: list(credential, "/evidence")
+            .filter_map(|e| {
+                let link = text(e, "/id")
+                    .filter(|id| id.starts_with("https://") || id.starts_with("http://"));
+                let what = text(e, "/narrative")
+                    .or_else(|| text(e, "/description"))
+                    .or_else(|| text(e, "/name"))
+                    .or_else(|| link.clone())?;
+                Some((what, link))
+            })
+            .collect(),
     }
+}
+
+/// The items at `pointer`: an array's, or a single value.
+fn list<'a>(value: &'a Value, pointer: &str) -> impl Iterator<Item = &'a Value> {
+    let items: Vec<&Value> = match value.pointer(pointer) {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    items.into_iter()
 }
 
 /// What an Open Badges 3.0 credential must have; the first thing missing.
