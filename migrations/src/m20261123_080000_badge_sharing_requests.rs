@@ -9,6 +9,9 @@
 //! `badge_requests`: a learner's evidence (text and an optional link) for
 //! a badge that needs a coach's approval, and the coach's decision.
 //!
+//! A badge revoked can be earned again: the unique index on (learner,
+//! course, badge) now covers only badges not revoked.
+//!
 //! `badge_revocations`: the revocation list's set entries (a badge's row id
 //! and when), apart from the badge and its holder: erasing an account
 //! deletes its badges, but a revoked badge must stay revoked for anyone
@@ -24,6 +27,10 @@ pub struct Migration;
 #[derive(DeriveIden)]
 enum BadgeAwards {
     Table,
+    UserId,
+    CourseId,
+    BadgeSlug,
+    RevokedAt,
     ShareToken,
     Evidence,
 }
@@ -86,6 +93,27 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("badge_awards_user_course_badge_key")
+                    .table(BadgeAwards::Table)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("badge_awards_held_key")
+                    .table(BadgeAwards::Table)
+                    .col(BadgeAwards::UserId)
+                    .col(BadgeAwards::CourseId)
+                    .col(BadgeAwards::BadgeSlug)
+                    .unique()
+                    .and_where(Expr::col(BadgeAwards::RevokedAt).is_null())
+                    .to_owned(),
+            )
+            .await?;
         index(
             manager,
             "badge_awards_share_token_key",
@@ -169,6 +197,26 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("badge_awards_held_key")
+                    .table(BadgeAwards::Table)
+                    .to_owned(),
+            )
+            .await?;
+        index(
+            manager,
+            "badge_awards_user_course_badge_key",
+            BadgeAwards::Table,
+            vec![
+                BadgeAwards::UserId.into_iden(),
+                BadgeAwards::CourseId.into_iden(),
+                BadgeAwards::BadgeSlug.into_iden(),
+            ],
+            true,
+        )
+        .await?;
         for column in [BadgeAwards::ShareToken, BadgeAwards::Evidence] {
             manager
                 .alter_table(

@@ -672,3 +672,82 @@ async fn a_right_quiz_answer_that_earns_a_badge_says_so_without_javascript() {
     let (_, _, page) = get(&app, &location, Some(&maija)).await;
     assert!(page.contains("Sait osaamismerkin!"), "{page}");
 }
+
+#[tokio::test]
+async fn evidence_approved_then_revoked_can_be_sent_again() {
+    use polku_core::accounts::Role;
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (app, dir) = app().await;
+    let maija = person(&dir, "maija", Role::Learner).await;
+    let coach = person(&dir, "kaisa", Role::Coach).await;
+    let db = polku_core::db::open(&format!(
+        "sqlite://{}",
+        dir.path().join("polku.db").display()
+    ))
+    .await
+    .unwrap();
+    let kaisa = polku_core::accounts::Actor::for_cli(&db, "kaisa")
+        .await
+        .unwrap();
+    let group = polku_core::coaching::create_group(&db, &kaisa, "Ryhmä")
+        .await
+        .unwrap();
+    polku_core::coaching::add_member(&db, &kaisa, group.id, "maija")
+        .await
+        .unwrap();
+    let form_marker = "action=\"/api/send_evidence\"";
+    let (_, _, course) = get(&app, "/courses/digital-basics", Some(&maija)).await;
+    assert!(course.contains(form_marker));
+
+    let send = "course=digital-basics&badge=job-email&text=Kirjoitin+hakemuksen&link=";
+    let (status, _, _) = post_form(&app, "/api/send_evidence", send, Some(&maija)).await;
+    assert!(status.is_redirection());
+    let (_, _, course) = get(&app, "/courses/digital-basics", Some(&maija)).await;
+    assert!(course.contains("Näyttösi odottaa valmentajan hyväksyntää"));
+    assert!(!course.contains(form_marker), "one request waits at a time");
+
+    let request = {
+        use polku_core::db::entities::badge_requests;
+        use sea_orm::EntityTrait;
+        badge_requests::Entity::find()
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let decide = format!(
+        "group={}&request={request}&decision=approve&note=",
+        group.id
+    );
+    let (status, _, _) = post_form(&app, "/api/decide_evidence", &decide, Some(&coach)).await;
+    assert!(status.is_redirection());
+    let (_, _, course) = get(&app, "/courses/digital-basics", Some(&maija)).await;
+    assert!(course.contains("Valmentaja hyväksyi näyttösi"), "{course}");
+    assert!(!course.contains(form_marker));
+
+    let badge = {
+        use polku_core::db::entities::badge_awards;
+        use sea_orm::EntityTrait;
+        badge_awards::Entity::find()
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let revoke = format!("group={}&badge={badge}&reason=Tarkistetaan", group.id);
+    post_form(&app, "/api/revoke_badge", &revoke, Some(&coach)).await;
+    let (_, _, course) = get(&app, "/courses/digital-basics", Some(&maija)).await;
+    assert!(course.contains(form_marker), "revoked: she can send again");
+    assert!(!course.contains("Valmentaja hyväksyi näyttösi"));
+    let (status, headers, _) = post_form(&app, "/api/send_evidence", send, Some(&maija)).await;
+    assert!(status.is_redirection());
+    assert!(
+        !headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .contains("error="),
+        "accepted again"
+    );
+}

@@ -268,6 +268,8 @@ pub struct MyEvidence {
     pub sent: String,
     /// The coach's note (why declined, what to add).
     pub note: Option<String>,
+    /// The learner holds the badge now (issued and not revoked).
+    pub held: bool,
 }
 
 /// `POST /api/get_my_evidence`: the signed-in learner's evidence in course
@@ -283,11 +285,18 @@ pub async fn get_my_evidence(
     };
     let db = super::courses::convert::db()?;
     let language = super::courses::convert::language(locale);
+    let held: Vec<String> = polku_core::badges::award::my_badges(&db, &actor)
+        .await?
+        .into_iter()
+        .filter(|b| b.course_slug == course && b.revoked.is_none())
+        .map(|b| b.badge_slug)
+        .collect();
     Ok(Some(
         my_requests(&db, &actor, &course, language)
             .await?
             .into_iter()
             .map(|r| MyEvidence {
+                held: held.contains(&r.badge_slug),
                 badge: r.badge_slug,
                 state: match r.state {
                     RequestState::Pending => "pending",

@@ -180,7 +180,12 @@ fn Evidence(
     };
     let error = here.then(|| q.get("error")).flatten();
     let sent = q.get("sent").as_deref() == Some(badge.as_str());
-    let latest = mine.into_iter().find(|e| e.badge == badge);
+    // The newest request tells where things stand; an approved badge that
+    // was revoked since can be asked for again.
+    let latest = mine
+        .into_iter()
+        .find(|e| e.badge == badge)
+        .filter(|e| e.state != "approved" || e.held);
     let state = latest.as_ref().map(|e| e.state.clone()).unwrap_or_default();
     let status = latest.map(|e| {
         let key = match e.state.as_str() {

@@ -865,6 +865,43 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
             "Tehtävät teki joku muu"
         );
 
+        // Revoked, it can be earned again: a new badge, with its own entry.
+        let again = award_due(&db, &ctx, maija, course_id).await.unwrap();
+        assert_eq!(again.len(), 1, "{}", t.backend);
+        assert_ne!(again[0].id, award.id);
+        let list = own_list(&db, "https://polku.example").await.unwrap();
+        assert_eq!(
+            check_badge(&again[0].credential, &site, Utc::now(), &list).outcome,
+            Outcome::Valid
+        );
+        assert_eq!(
+            check_badge(&award.credential, &site, Utc::now(), &list).outcome,
+            Outcome::Revoked
+        );
+        assert!(
+            award_due(&db, &ctx, maija, course_id)
+                .await
+                .unwrap()
+                .is_empty(),
+            "once held, not again"
+        );
+        // The database refuses a second badge held at once (two tabs racing).
+        {
+            use polku_core::db::entities::badge_awards;
+            use sea_orm::{ActiveModelTrait, Set};
+            let twin = badge_awards::ActiveModel {
+                user_id: Set(maija.id()),
+                course_id: Set(course_id),
+                badge_slug: Set(again[0].badge_slug.clone()),
+                credential: Set("{}".into()),
+                issued_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&db)
+            .await;
+            assert!(twin.is_err(), "{}: {twin:?}", t.backend);
+        }
+
         // Evidence for a badge a coach approves.
         let send = |text: &'static str, link: &'static str| {
             submit(&db, maija, "first-course", "checked-work", text, link)

@@ -66,9 +66,11 @@ async fn award_due_in(
     if badges.iter().all(|b| b.rule.approval) {
         return Ok(Vec::new());
     }
+    // Held: issued and not revoked (a revoked badge can be earned again).
     let held: BTreeSet<String> = badge_awards::Entity::find()
         .filter(badge_awards::Column::UserId.eq(actor.id()))
         .filter(badge_awards::Column::CourseId.eq(course_id))
+        .filter(badge_awards::Column::RevokedAt.is_null())
         .all(db)
         .await?
         .into_iter()

@@ -128,6 +128,7 @@ pub async fn submit(
         .filter(badge_awards::Column::UserId.eq(actor.id()))
         .filter(badge_awards::Column::CourseId.eq(course.id))
         .filter(badge_awards::Column::BadgeSlug.eq(badge_slug))
+        .filter(badge_awards::Column::RevokedAt.is_null())
         .one(db)
         .await?;
     if held.is_some() {
