@@ -53,7 +53,7 @@ pub async fn get_admin_home() -> Result<AdminHome, AppError> {
                 name: u.name,
                 role: u.role.code().to_owned(),
                 authors: u.authors,
-                last_active: u.last_active_at.map(|t| t.format("%Y-%m-%d").to_string()),
+                last_active: u.last_active_at.map(super::day),
             })
             .collect(),
         courses,

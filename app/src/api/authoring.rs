@@ -432,12 +432,7 @@ pub async fn get_badge_editor(
             .badges
             .iter()
             .map(|b| {
-                let name = b
-                    .name
-                    .get(&language)
-                    .or_else(|| b.name.values().next())
-                    .cloned()
-                    .unwrap_or_default();
+                let name = polku_core::badges::award::localized(&b.name, language);
                 (b.slug.clone(), name)
             })
             .collect(),

@@ -123,9 +123,7 @@ fn issuing() -> Result<polku_core::badges::award::Issuing, super::AppError> {
 }
 
 #[cfg(feature = "ssr")]
-fn day(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d").to_string()
-}
+use super::day;
 
 /// The public link of a shared badge.
 #[cfg(feature = "ssr")]

@@ -180,7 +180,7 @@ pub async fn get_group(id: i32, locale: Locale) -> Result<GroupView, AppError> {
     let language = super::courses::convert::language(locale);
     let table = coaching::group_table(&db, &actor, id, rule, language, now).await?;
     let chart = coaching::progress_over_time(&db, &actor, id, 8, now).await?;
-    let day = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d").to_string();
+    let day = super::day;
     let requests = polku_core::badges::requests::group_requests(&db, &actor, id, language)
         .await?
         .into_iter()
@@ -217,7 +217,7 @@ pub async fn get_group(id: i32, locale: Locale) -> Result<GroupView, AppError> {
                 username: r.username,
                 name: r.name,
                 progress: r.progress,
-                last_activity: r.last_activity.map(|t| t.format("%Y-%m-%d").to_string()),
+                last_activity: r.last_activity.map(super::day),
                 quiz_right: r.quiz_right,
                 quiz_attempts: r.quiz_attempts,
                 stuck: r.stuck.map(|s| match s {

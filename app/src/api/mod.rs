@@ -90,6 +90,12 @@ pub fn redirect_with(path: &str, pairs: &[(&str, &str)]) {
     }
 }
 
+/// A date as the API gives it (`YYYY-MM-DD`, UTC).
+#[cfg(feature = "ssr")]
+pub fn day(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d").to_string()
+}
+
 /// The value of cookie `name` in request headers, if any.
 #[cfg(feature = "ssr")]
 pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {

@@ -81,7 +81,7 @@ pub async fn get_dashboard(locale: Locale) -> Result<Dashboard, AppError> {
         .map(|b| HeldBadgeView {
             id: b.id,
             name: b.name.clone(),
-            issued: b.issued_at.format("%Y-%m-%d").to_string(),
+            issued: super::day(b.issued_at),
             revoked: b.revoked.is_some(),
         })
         .collect();

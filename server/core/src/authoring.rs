@@ -242,7 +242,7 @@ pub async fn outline(
     slug: &str,
 ) -> Result<Outline, CoreError> {
     let course = course_row(db, grant, slug).await?;
-    let default_language: Language = course.default_language.parse().unwrap_or(Language::Fi);
+    let default_language = crate::courses::default_language(&course);
     let rows = crate::courses::active_lessons(db, course.id).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -502,7 +502,7 @@ pub async fn create_lesson(
     if !problems.is_empty() {
         return Err(CoreError::Invalid(problems));
     }
-    let default_language: Language = row.default_language.parse().unwrap_or(Language::Fi);
+    let default_language = crate::courses::default_language(&row);
     let existing = lessons::Entity::find()
         .filter(lessons::Column::CourseId.eq(row.id))
         .filter(lessons::Column::Slug.eq(slug))

@@ -7,6 +7,7 @@ use axum::response::IntoResponse;
 use http::header;
 
 use super::AppState;
+use super::people::failure;
 
 /// `GET /.well-known/did.json`
 pub async fn did_json(State(state): State<AppState>) -> impl IntoResponse {
@@ -222,18 +223,7 @@ pub async fn download(
         Err(err) => return failure(err),
     };
     match badge_file(&state.db, &badge, kind).await {
-        Ok((content_type, name, bytes)) => (
-            [
-                (header::CONTENT_TYPE, content_type.to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok((content_type, name, bytes)) => super::people::download(content_type, &name, bytes),
         Err(err) => failure(err),
     }
 }
@@ -265,18 +255,5 @@ pub async fn share_qr(
                 .into_response()
         }
         Err(err) => failure(polku_core::CoreError::Internal(format!("QR code: {err}"))),
-    }
-}
-
-fn failure(err: polku_core::CoreError) -> axum::response::Response {
-    use polku_core::CoreError;
-    match err {
-        CoreError::NotFound => http::StatusCode::NOT_FOUND.into_response(),
-        CoreError::Forbidden => http::StatusCode::FORBIDDEN.into_response(),
-        CoreError::Unauthenticated => http::StatusCode::UNAUTHORIZED.into_response(),
-        other => {
-            tracing::error!(error = %other, "badge request failed");
-            http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
     }
 }

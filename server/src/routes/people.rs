@@ -22,19 +22,21 @@ async fn actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, Response>
     }
 }
 
-fn failure(err: CoreError) -> Response {
+/// A refused or failed request as its HTTP status (details logged).
+pub(super) fn failure(err: CoreError) -> Response {
     match err {
         CoreError::NotFound => StatusCode::NOT_FOUND.into_response(),
         CoreError::Forbidden => StatusCode::FORBIDDEN.into_response(),
         CoreError::Unauthenticated => StatusCode::UNAUTHORIZED.into_response(),
         other => {
-            tracing::error!(error = %other, "download failed");
+            tracing::error!(error = %other, "request failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
 }
 
-fn download(content_type: &str, name: &str, body: Vec<u8>) -> Response {
+/// A file to save (never cached).
+pub(super) fn download(content_type: &str, name: &str, body: Vec<u8>) -> Response {
     (
         [
             (CONTENT_TYPE, content_type.to_owned()),

@@ -61,7 +61,7 @@ async fn award_due_in(
     course: &courses::Model,
 ) -> Result<Vec<badge_awards::Model>, CoreError> {
     let course_id = course.id;
-    let badges: Vec<BadgeSource> = serde_json::from_str(&course.badges).unwrap_or_default();
+    let badges = crate::courses::badge_sources(course);
     // Most courses award nothing automatically: no further queries then.
     if badges.iter().all(|b| b.rule.approval) {
         return Ok(Vec::new());
@@ -160,13 +160,8 @@ pub(crate) async fn issue<C: ConnectionTrait + TransactionTrait>(
         .one(db)
         .await?
         .ok_or(CoreError::NotFound)?;
-    let language: Language = course.default_language.parse().unwrap_or(Language::Fi);
-    let text = |map: &std::collections::BTreeMap<Language, String>| {
-        map.get(&language)
-            .or_else(|| map.values().next())
-            .cloned()
-            .unwrap_or_default()
-    };
+    let language = crate::courses::default_language(course);
+    let text = |map: &std::collections::BTreeMap<Language, String>| localized(map, language);
     let now = Utc::now();
     let valid_until = badge.valid_days.map(|d| now + Duration::days(i64::from(d)));
     let txn = db.begin().await?;
@@ -191,11 +186,7 @@ pub(crate) async fn issue<C: ConnectionTrait + TransactionTrait>(
         "sha256${:x}",
         Sha256::digest(format!("{salt}polku-user:{}", user.id).as_bytes())
     );
-    let name = user
-        .display_name
-        .clone()
-        .filter(|n| !n.trim().is_empty())
-        .unwrap_or(user.username.clone());
+    let name = super::revoke::shown_name(&user);
     let public = ctx.public_url;
     let mut achievement = json!({
         "id": format!("{public}/courses/{}/badges/{}", course.slug, badge.slug),
@@ -343,6 +334,14 @@ pub struct HeldBadge {
     pub share_token: Option<String>,
 }
 
+/// A text in `language`, else in any language the map has.
+pub fn localized(map: &std::collections::BTreeMap<Language, String>, language: Language) -> String {
+    map.get(&language)
+        .or_else(|| map.values().next())
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// A stored badge's name (as signed), else its slug.
 pub(crate) fn badge_name(row: &badge_awards::Model) -> String {
     serde_json::from_str::<Value>(&row.credential)
@@ -449,8 +448,7 @@ async fn held_badges(
             let name = badge_name(&row);
             let course = courses.get(&row.course_id);
             let image = course.and_then(|c| {
-                serde_json::from_str::<Vec<BadgeSource>>(&c.badges)
-                    .ok()?
+                crate::courses::badge_sources(c)
                     .into_iter()
                     .find(|b| b.slug == row.badge_slug)?
                     .image

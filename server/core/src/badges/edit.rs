@@ -55,7 +55,7 @@ pub async fn editing(
     let outline = crate::authoring::outline(db, grant, course).await?;
     let row = course_row(db, grant, course).await?;
     Ok(BadgeEditing {
-        badges: serde_json::from_str(&row.badges).unwrap_or_default(),
+        badges: crate::courses::badge_sources(&row),
         lessons: outline
             .lessons
             .into_iter()
@@ -75,7 +75,7 @@ pub async fn save(
 ) -> Result<(), CoreError> {
     // The grant first: nobody learns anything from a refused call.
     let row = course_row(db, grant, course).await?;
-    let default_language: Language = row.default_language.parse().unwrap_or(Language::Fi);
+    let default_language = crate::courses::default_language(&row);
     let lessons: Vec<String> = crate::courses::active_lessons(db, row.id)
         .await?
         .into_iter()
@@ -132,7 +132,7 @@ pub async fn save(
     if !problems.is_empty() {
         return Err(CoreError::Invalid(problems));
     }
-    let mut badges: Vec<BadgeSource> = serde_json::from_str(&row.badges).unwrap_or_default();
+    let mut badges = crate::courses::badge_sources(&row);
     let rule = BadgeRule {
         lessons: (!edit.lessons.is_empty()).then_some(edit.lessons),
         min_quiz_score: edit.min_quiz_score,

@@ -15,7 +15,6 @@ use serde_json::{Value, json};
 
 use super::award::{IssueContext, issue};
 use crate::accounts::Actor;
-use crate::content::BadgeSource;
 use crate::db::entities::{badge_awards, badge_requests, courses};
 use crate::{CoreError, Language};
 
@@ -67,18 +66,6 @@ pub struct Request {
     pub coach_note: Option<String>,
 }
 
-/// The badges of a course as stored at import.
-fn badges_of(course: &courses::Model) -> Vec<BadgeSource> {
-    serde_json::from_str(&course.badges).unwrap_or_default()
-}
-
-fn localized(map: &std::collections::BTreeMap<Language, String>, language: Language) -> String {
-    map.get(&language)
-        .or_else(|| map.values().next())
-        .cloned()
-        .unwrap_or_default()
-}
-
 /// A link as it may go into a credential: absolute `http`/`https`,
 /// normalised (an `@id` must be an absolute IRI).
 fn evidence_link(raw: &str) -> Result<Option<String>, CoreError> {
@@ -109,7 +96,7 @@ pub async fn submit(
     link: &str,
 ) -> Result<i32, CoreError> {
     let (course, _) = crate::courses::find_course(db, course_slug).await?;
-    let badges = badges_of(&course);
+    let badges = crate::courses::badge_sources(&course);
     let Some(badge) = badges.iter().find(|b| b.slug == badge_slug) else {
         return Err(CoreError::NotFound);
     };
@@ -180,10 +167,10 @@ async fn shown(
             let course = courses.get(&r.course_id);
             let badge_name = course
                 .and_then(|c| {
-                    badges_of(c)
+                    crate::courses::badge_sources(c)
                         .into_iter()
                         .find(|b| b.slug == r.badge_slug)
-                        .map(|b| localized(&b.name, language))
+                        .map(|b| super::award::localized(&b.name, language))
                 })
                 .unwrap_or_else(|| r.badge_slug.clone());
             Request {
@@ -280,7 +267,7 @@ pub async fn decide(
     let txn = db.begin().await?;
     let mut issued = None;
     if decision == Decision::Approve {
-        let badge = badges_of(&course)
+        let badge = crate::courses::badge_sources(&course)
             .into_iter()
             .find(|b| b.slug == request.badge_slug)
             .ok_or(CoreError::Rejected("badge_gone"))?;

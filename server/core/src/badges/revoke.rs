@@ -155,14 +155,16 @@ pub(crate) async fn names(
         .all(db)
         .await?
         .into_iter()
-        .map(|u| {
-            let name = u
-                .display_name
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or(u.username);
-            (u.id, name)
-        })
+        .map(|u| (u.id, shown_name(&u)))
         .collect())
+}
+
+/// The name to show for an account: the display name, else the username.
+pub(crate) fn shown_name(user: &users::Model) -> String {
+    user.display_name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| user.username.clone())
 }
 
 /// A badge as a coach sees it in a group.

@@ -11,7 +11,7 @@ use std::path::Path;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
-use crate::content::{BadgeSource, ModuleSource, text_for_export};
+use crate::content::{ModuleSource, text_for_export};
 use crate::db::entities::{course_media, course_texts, courses, lesson_texts};
 use crate::{CoreError, Language};
 
@@ -93,7 +93,7 @@ pub async fn export_course<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or(CoreError::NotFound)?;
-    let default_language: Language = course.default_language.parse().unwrap_or(Language::Fi);
+    let default_language = crate::courses::default_language(&course);
     let texts = course_texts::Entity::find()
         .filter(course_texts::Column::CourseId.eq(course.id))
         .all(db)
@@ -105,7 +105,7 @@ pub async fn export_course<C: ConnectionTrait>(
         .all(db)
         .await?;
     let modules: Vec<ModuleSource> = serde_json::from_str(&course.modules).unwrap_or_default();
-    let badges: Vec<BadgeSource> = serde_json::from_str(&course.badges).unwrap_or_default();
+    let badges = super::badge_sources(&course);
 
     let mut languages: Vec<String> = vec![default_language.code().to_owned()];
     for code in texts

@@ -112,8 +112,14 @@ pub struct LessonView {
     pub next: Option<LessonLink>,
 }
 
-fn default_language(course: &courses::Model) -> Language {
+/// A course's default language.
+pub(crate) fn default_language(course: &courses::Model) -> Language {
     course.default_language.parse().unwrap_or(Language::Fi)
+}
+
+/// The badges a course awards, as stored at import (or by the editor).
+pub(crate) fn badge_sources(course: &courses::Model) -> Vec<BadgeSource> {
+    serde_json::from_str(&course.badges).unwrap_or_default()
 }
 
 /// Picks the row in `wanted`, else in `fallback`.
@@ -316,7 +322,7 @@ pub async fn course<C: ConnectionTrait>(
     let lessons = lesson_links(db, &course, language).await?;
     let entry = catalog_entry(&course, &texts, lessons.len(), language)?;
     let fallback = default_language(&course);
-    let sources: Vec<BadgeSource> = serde_json::from_str(&course.badges).unwrap_or_default();
+    let sources = badge_sources(&course);
     let text = |map: &std::collections::BTreeMap<Language, String>| {
         map.get(&language)
             .or_else(|| map.get(&fallback))

@@ -95,7 +95,7 @@ pub(crate) async fn course_docs(
     let Some(course) = courses::Entity::find_by_id(course_id).one(db).await? else {
         return Ok(Vec::new());
     };
-    let default_language: Language = course.default_language.parse().unwrap_or(Language::Fi);
+    let default_language = crate::courses::default_language(&course);
     let titles: HashMap<String, String> = course_texts::Entity::find()
         .filter(course_texts::Column::CourseId.eq(course_id))
         .all(db)
