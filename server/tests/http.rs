@@ -408,11 +408,30 @@ async fn a_dropped_baked_image_is_checked_on_the_page_and_by_the_api() {
     );
 }
 
+/// The app's own database (the SQLite file in `dir`).
+async fn app_db(dir: &tempfile::TempDir) -> polku_core::db::DatabaseConnection {
+    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
+    polku_core::db::open(&url).await.unwrap()
+}
+
+/// A group of coach `coach` with learner `learner` in it; its id.
+async fn coached_group(db: &polku_core::db::DatabaseConnection, coach: &str, learner: &str) -> i32 {
+    let coach = polku_core::accounts::Actor::for_cli(db, coach)
+        .await
+        .unwrap();
+    let group = polku_core::coaching::create_group(db, &coach, "Ryhmä")
+        .await
+        .unwrap();
+    polku_core::coaching::add_member(db, &coach, group.id, learner)
+        .await
+        .unwrap();
+    group.id
+}
+
 /// Signs `name` up (with role) on the app's database; the session cookie.
 async fn person(dir: &tempfile::TempDir, name: &str, role: polku_core::accounts::Role) -> String {
     use polku_core::accounts::{self, NewAccount};
-    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
-    let db = polku_core::db::open(&url).await.unwrap();
+    let db = app_db(dir).await;
     let account = NewAccount {
         username: name.into(),
         password: "long enough secret".into(),
@@ -448,21 +467,8 @@ async fn a_badge_goes_from_the_learner_to_an_employer_and_its_coach_revokes_it()
     let maija = person(&dir, "maija", Role::Learner).await;
     let other = person(&dir, "olli", Role::Learner).await;
     let coach = person(&dir, "kaisa", Role::Coach).await;
-    let db = polku_core::db::open(&format!(
-        "sqlite://{}",
-        dir.path().join("polku.db").display()
-    ))
-    .await
-    .unwrap();
-    let kaisa = polku_core::accounts::Actor::for_cli(&db, "kaisa")
-        .await
-        .unwrap();
-    let group = polku_core::coaching::create_group(&db, &kaisa, "Ryhmä")
-        .await
-        .unwrap();
-    polku_core::coaching::add_member(&db, &kaisa, group.id, "maija")
-        .await
-        .unwrap();
+    let db = app_db(&dir).await;
+    let group = coached_group(&db, "kaisa", "maija").await;
 
     // Every lesson done: the last one earns the badge, and says so.
     let mut location = String::new();
@@ -585,7 +591,7 @@ async fn a_badge_goes_from_the_learner_to_an_employer_and_its_coach_revokes_it()
     let (status, headers, _) = post_form(
         &app,
         "/api/revoke_badge",
-        &format!("group={}&badge={id}&reason=Tehty+toisen+puolesta", group.id),
+        &format!("group={}&badge={id}&reason=Tehty+toisen+puolesta", group),
         Some(&coach),
     )
     .await;
@@ -624,12 +630,7 @@ async fn a_right_quiz_answer_that_earns_a_badge_says_so_without_javascript() {
     let (app, dir) = app().await;
     let maija = person(&dir, "maija", Role::Learner).await;
     person(&dir, "anna", Role::Admin).await;
-    let db = polku_core::db::open(&format!(
-        "sqlite://{}",
-        dir.path().join("polku.db").display()
-    ))
-    .await
-    .unwrap();
+    let db = app_db(&dir).await;
     // A badge for the browser lesson with its quiz answered right.
     let anna = polku_core::accounts::Actor::for_cli(&db, "anna")
         .await
@@ -680,21 +681,8 @@ async fn evidence_approved_then_revoked_can_be_sent_again() {
     let (app, dir) = app().await;
     let maija = person(&dir, "maija", Role::Learner).await;
     let coach = person(&dir, "kaisa", Role::Coach).await;
-    let db = polku_core::db::open(&format!(
-        "sqlite://{}",
-        dir.path().join("polku.db").display()
-    ))
-    .await
-    .unwrap();
-    let kaisa = polku_core::accounts::Actor::for_cli(&db, "kaisa")
-        .await
-        .unwrap();
-    let group = polku_core::coaching::create_group(&db, &kaisa, "Ryhmä")
-        .await
-        .unwrap();
-    polku_core::coaching::add_member(&db, &kaisa, group.id, "maija")
-        .await
-        .unwrap();
+    let db = app_db(&dir).await;
+    let group = coached_group(&db, "kaisa", "maija").await;
     let form_marker = "action=\"/api/send_evidence\"";
     let (_, _, course) = get(&app, "/courses/digital-basics", Some(&maija)).await;
     assert!(course.contains(form_marker));
@@ -716,10 +704,7 @@ async fn evidence_approved_then_revoked_can_be_sent_again() {
             .unwrap()
             .id
     };
-    let decide = format!(
-        "group={}&request={request}&decision=approve&note=",
-        group.id
-    );
+    let decide = format!("group={}&request={request}&decision=approve&note=", group);
     let (status, _, _) = post_form(&app, "/api/decide_evidence", &decide, Some(&coach)).await;
     assert!(status.is_redirection());
     let (_, _, course) = get(&app, "/courses/digital-basics", Some(&maija)).await;
@@ -736,7 +721,7 @@ async fn evidence_approved_then_revoked_can_be_sent_again() {
             .unwrap()
             .id
     };
-    let revoke = format!("group={}&badge={badge}&reason=Tarkistetaan", group.id);
+    let revoke = format!("group={}&badge={badge}&reason=Tarkistetaan", group);
     post_form(&app, "/api/revoke_badge", &revoke, Some(&coach)).await;
     let (_, _, course) = get(&app, "/courses/digital-basics", Some(&maija)).await;
     assert!(course.contains(form_marker), "revoked: she can send again");

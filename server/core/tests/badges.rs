@@ -637,24 +637,12 @@ fn a_badge_names_its_place_in_a_signed_status_list() {
 
 #[tokio::test]
 async fn a_badge_is_issued_once_the_rule_is_met_and_verifies() {
-    use polku_core::accounts::{self, NewAccount, Role};
+    use polku_core::accounts::Role;
     use polku_core::badges::award::{IssueContext, award_due, status_list_url};
     for t in common::fresh_databases().await {
         let db = polku_core::db::open(&t.url).await.unwrap();
         common::import(&db, &common::fixture("valid")).await;
-        let account = NewAccount {
-            username: "maija".into(),
-            password: "long enough secret".into(),
-            display_name: Some("Maija Meikäläinen".into()),
-            email: None,
-        };
-        accounts::create_account(&db, account, Role::Learner)
-            .await
-            .unwrap();
-        let maija = accounts::log_in(&db, "maija", "long enough secret", None)
-            .await
-            .unwrap()
-            .actor;
+        let maija = account(&db, "maija", Some("Maija Meikäläinen"), Role::Learner).await;
         let dir = tempfile::tempdir().unwrap();
         let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap();
         let ctx = IssueContext {
@@ -738,7 +726,7 @@ async fn a_badge_is_issued_once_the_rule_is_met_and_verifies() {
 
 #[tokio::test]
 async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
-    use polku_core::accounts::{self, Actor, NewAccount, Role};
+    use polku_core::accounts::Role;
     use polku_core::badges::award::{IssueContext, award_due, my_badges};
     use polku_core::badges::requests::{
         Decision, RequestState, decide, group_requests, my_requests, submit,
@@ -749,27 +737,9 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
     for t in common::fresh_databases().await {
         let db = polku_core::db::open(&t.url).await.unwrap();
         common::import(&db, &common::fixture("valid")).await;
-        let mut people: Vec<Actor> = Vec::new();
-        for (name, role) in [
-            ("maija", Role::Learner),
-            ("kaisa", Role::Coach),
-            ("olli", Role::Coach),
-        ] {
-            let account = NewAccount {
-                username: name.into(),
-                password: "long enough secret".into(),
-                display_name: None,
-                email: None,
-            };
-            accounts::create_account(&db, account, role).await.unwrap();
-            people.push(
-                accounts::log_in(&db, name, "long enough secret", None)
-                    .await
-                    .unwrap()
-                    .actor,
-            );
-        }
-        let [maija, kaisa, olli] = [&people[0], &people[1], &people[2]];
+        let maija = &account(&db, "maija", None, Role::Learner).await;
+        let kaisa = &account(&db, "kaisa", None, Role::Coach).await;
+        let olli = &account(&db, "olli", None, Role::Coach).await;
         let group = coaching::create_group(&db, kaisa, "Tiistairyhmä")
             .await
             .unwrap();
@@ -1042,7 +1012,7 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
 
 #[tokio::test]
 async fn an_author_edits_a_badge_and_the_new_rule_applies() {
-    use polku_core::accounts::{self, NewAccount, Role};
+    use polku_core::accounts::Role;
     use polku_core::authoring::{AdminToken, AuthorGrant};
     use polku_core::badges::award::{IssueContext, award_due};
     use polku_core::badges::edit::{BadgeEdit, editing, save};
@@ -1096,36 +1066,14 @@ async fn an_author_edits_a_badge_and_the_new_rule_applies() {
         );
         assert_eq!(badge.valid_days, Some(30));
         // An instructor who does not author the course is refused.
-        accounts::create_account(
-            &db,
-            NewAccount {
-                username: "ville".into(),
-                password: "long enough secret".into(),
-                ..Default::default()
-            },
-            Role::Instructor,
-        )
-        .await
-        .unwrap();
-        let ville = accounts::Actor::for_cli(&db, "ville").await.unwrap();
+        let ville = account(&db, "ville", None, Role::Instructor).await;
         let stranger = AuthorGrant::for_actor(&db, &ville).await.unwrap();
         assert!(matches!(
             save(&db, &stranger, "first-course", edit).await,
             Err(CoreError::Forbidden)
         ));
         // The new rule applies to a learner who meets it.
-        accounts::create_account(
-            &db,
-            NewAccount {
-                username: "maija".into(),
-                password: "long enough secret".into(),
-                ..Default::default()
-            },
-            Role::Learner,
-        )
-        .await
-        .unwrap();
-        let maija = accounts::Actor::for_cli(&db, "maija").await.unwrap();
+        let maija = account(&db, "maija", None, Role::Learner).await;
         polku_core::progress::set_done(&db, &maija, "first-course", "welcome", true)
             .await
             .unwrap();
@@ -1158,4 +1106,25 @@ async fn first_course_id(db: &sea_orm::DatabaseConnection) -> i32 {
         .unwrap()
         .unwrap()
         .id
+}
+
+/// A new account `username` (signed in), as an actor.
+async fn account(
+    db: &sea_orm::DatabaseConnection,
+    username: &str,
+    display_name: Option<&str>,
+    role: polku_core::accounts::Role,
+) -> polku_core::accounts::Actor {
+    use polku_core::accounts::{self, NewAccount};
+    let new = NewAccount {
+        username: username.into(),
+        password: "long enough secret".into(),
+        display_name: display_name.map(str::to_owned),
+        email: None,
+    };
+    accounts::create_account(db, new, role).await.unwrap();
+    accounts::log_in(db, username, "long enough secret", None)
+        .await
+        .unwrap()
+        .actor
 }
