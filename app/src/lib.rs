@@ -165,6 +165,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/coach") view=CoachHomePage ssr=SsrMode::Async />
                     <Route path=path!("/coach/groups/:id") view=GroupPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/audit") view=crate::pages::audit::AdminAuditPage ssr=SsrMode::Async />
                     <Route path=path!("/author") view=AuthorHomePage ssr=SsrMode::Async />
                     <Route path=path!("/author/courses/:course") view=AuthorCoursePage ssr=SsrMode::Async />
                     <Route path=path!("/author/badges/:course") view=BadgeEditorPage ssr=SsrMode::Async />

@@ -414,15 +414,26 @@ async fn app_db(dir: &tempfile::TempDir) -> polku_core::db::DatabaseConnection {
     polku_core::db::open(&url).await.unwrap()
 }
 
-/// A group of coach `coach` with learner `learner` in it; its id.
+/// A group of coach `coach` that learner `learner` joined (invited, and
+/// she accepted); its id.
 async fn coached_group(db: &polku_core::db::DatabaseConnection, coach: &str, learner: &str) -> i32 {
+    use polku_core::authz::{Act, GroupId, authorize};
     let coach = polku_core::accounts::Actor::for_cli(db, coach)
         .await
         .unwrap();
     let group = polku_core::coaching::create_group(db, &coach, "Ryhmä")
         .await
         .unwrap();
-    polku_core::coaching::add_member(db, &coach, group.id, learner)
+    let grant = authorize(db, &coach, Act::CoachGroup, GroupId(group.id))
+        .await
+        .unwrap();
+    polku_core::coaching::invite(db, &grant, learner)
+        .await
+        .unwrap();
+    let learner = polku_core::accounts::Actor::for_cli(db, learner)
+        .await
+        .unwrap();
+    polku_core::coaching::accept(db, &learner, group.id)
         .await
         .unwrap();
     group.id

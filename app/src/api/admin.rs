@@ -65,9 +65,14 @@ pub async fn get_admin_home() -> Result<AdminHome, AppError> {
 pub async fn set_role(user: i32, role: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
+    use polku_core::authz::{Act, PersonId, authorize};
     let role = polku_core::accounts::Role::from_code(&role)
         .ok_or(AppError::Rejected("role_unknown".into()))?;
-    match polku_core::accounts::admin::set_role(&db, &actor, user, role).await {
+    let changed = match authorize(&db, &actor, Act::ManageAccount, PersonId(user)).await {
+        Ok(grant) => polku_core::accounts::admin::set_role(&db, grant, role).await,
+        Err(err) => Err(err),
+    };
+    match changed {
         Ok(()) => super::redirect_with("/admin", &[("saved", "role")]),
         Err(polku_core::CoreError::Rejected(code)) => {
             super::redirect_with("/admin", &[("error", code)])
@@ -81,10 +86,22 @@ pub async fn set_role(user: i32, role: String) -> Result<(), AppError> {
 /// an author of `course`, `false` takes it away.
 #[server(prefix = "/api", endpoint = "set_author")]
 pub async fn set_author(user: i32, course: String, author: bool) -> Result<(), AppError> {
+    use polku_core::authz::{Act, PersonId, authorize};
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
-    polku_core::accounts::admin::set_course_author(&db, &actor, user, &course, author).await?;
-    super::redirect_with("/admin", &[("saved", "author")]);
+    let changed = match authorize(&db, &actor, Act::ManageAccount, PersonId(user)).await {
+        Ok(grant) => {
+            polku_core::accounts::admin::set_course_author(&db, grant, &course, author).await
+        }
+        Err(err) => Err(err),
+    };
+    match changed {
+        Ok(()) => super::redirect_with("/admin", &[("saved", "author")]),
+        Err(polku_core::CoreError::Rejected(code)) => {
+            super::redirect_with("/admin", &[("error", code)])
+        }
+        Err(other) => return Err(other.into()),
+    }
     Ok(())
 }
 

@@ -61,8 +61,10 @@ pub struct GroupView {
     pub group: GroupCard,
     /// Course columns: (slug, title).
     pub courses: Vec<(String, String)>,
-    /// Learners.
+    /// Learners who joined.
     pub rows: Vec<LearnerRow>,
+    /// Learners invited who have not accepted (nothing else is shown).
+    pub invited: Vec<InvitedView>,
     /// Days without activity that flag a learner.
     pub idle_days: i64,
     /// Progress over time: (week-end date, average lessons done).
@@ -71,6 +73,13 @@ pub struct GroupView {
     pub requests: Vec<EvidenceView>,
     /// Badges the learners hold, newest first.
     pub badges: Vec<MemberBadgeView>,
+}
+
+/// A learner invited to a group who has not accepted yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitedView {
+    pub user_id: i32,
+    pub name: String,
 }
 
 /// Evidence a learner sent for a badge.
@@ -172,16 +181,18 @@ pub async fn create_group(name: String) -> Result<(), AppError> {
 /// `POST /api/get_group`: the group table, for its coach or an admin.
 #[server(prefix = "/api", endpoint = "get_group")]
 pub async fn get_group(id: i32, locale: Locale) -> Result<GroupView, AppError> {
+    use polku_core::authz::{Act, GroupId, authorize};
     use polku_core::coaching::{self, Stuck, StuckRule};
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
     let rule = use_context::<StuckRule>().unwrap_or_default();
     let now = chrono::Utc::now();
     let language = super::courses::convert::language(locale);
-    let table = coaching::group_table(&db, &actor, id, rule, language, now).await?;
-    let chart = coaching::progress_over_time(&db, &actor, id, 8, now).await?;
+    let grant = authorize(&db, &actor, Act::CoachGroup, GroupId(id)).await?;
+    let table = coaching::group_table(&db, &grant, rule, language, now).await?;
+    let chart = coaching::progress_over_time(&db, &grant, 8, now).await?;
     let day = super::day;
-    let requests = polku_core::badges::requests::group_requests(&db, &actor, id, language)
+    let requests = polku_core::badges::requests::group_requests(&db, &grant, language)
         .await?
         .into_iter()
         .map(|r| EvidenceView {
@@ -193,7 +204,7 @@ pub async fn get_group(id: i32, locale: Locale) -> Result<GroupView, AppError> {
             sent: day(r.submitted_at),
         })
         .collect();
-    let badges = polku_core::badges::revoke::group_badges(&db, &actor, id)
+    let badges = polku_core::badges::revoke::group_badges(&db, &grant)
         .await?
         .into_iter()
         .map(|b| MemberBadgeView {
@@ -209,6 +220,11 @@ pub async fn get_group(id: i32, locale: Locale) -> Result<GroupView, AppError> {
         badges,
         group: card(table.group),
         courses: table.courses,
+        invited: table
+            .invited
+            .into_iter()
+            .map(|(user_id, name)| InvitedView { user_id, name })
+            .collect(),
         rows: table
             .rows
             .into_iter()
@@ -234,13 +250,16 @@ pub async fn get_group(id: i32, locale: Locale) -> Result<GroupView, AppError> {
     })
 }
 
-/// `POST /api/add_member` (form): adds a learner by username.
+/// `POST /api/add_member` (form): invites a learner by username; she is
+/// in the group once she accepts on her dashboard.
 #[server(prefix = "/api", endpoint = "add_member")]
 pub async fn add_member(group: i32, username: String) -> Result<(), AppError> {
+    use polku_core::authz::{Act, GroupId, authorize};
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
     let path = format!("/coach/groups/{group}");
-    match polku_core::coaching::add_member(&db, &actor, group, &username).await {
+    let grant = authorize(&db, &actor, Act::CoachGroup, GroupId(group)).await?;
+    match polku_core::coaching::invite(&db, &grant, &username).await {
         Ok(()) => super::redirect_with(&path, &[("added", username.trim())]),
         Err(polku_core::CoreError::Rejected(code)) => {
             super::redirect_with(&path, &[("error", code), ("username", &username)])
@@ -253,9 +272,11 @@ pub async fn add_member(group: i32, username: String) -> Result<(), AppError> {
 /// `POST /api/remove_member` (form).
 #[server(prefix = "/api", endpoint = "remove_member")]
 pub async fn remove_member(group: i32, user: i32) -> Result<(), AppError> {
+    use polku_core::authz::{Act, GroupId, authorize};
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
-    polku_core::coaching::remove_member(&db, &actor, group, user).await?;
+    let grant = authorize(&db, &actor, Act::CoachGroup, GroupId(group)).await?;
+    polku_core::coaching::remove_member(&db, &grant, user).await?;
     super::redirect_with(&format!("/coach/groups/{group}"), &[]);
     Ok(())
 }
@@ -275,14 +296,51 @@ pub async fn join_group(code: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// `POST /api/make_reset_code` (form): a one-time password reset code for
-/// a learner in the coach's groups (an admin: anyone). The code reaches
-/// the next page in a short-lived HttpOnly cookie, never in a URL.
-#[server(prefix = "/api", endpoint = "make_reset_code")]
-pub async fn make_reset_code(username: String) -> Result<(), AppError> {
+/// `POST /api/accept_invitation` (form): the signed-in learner accepts a
+/// coach's invitation to `group`; from then on its coach follows her.
+#[server(prefix = "/api", endpoint = "accept_invitation")]
+pub async fn accept_invitation(group: i32) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
-    match polku_core::accounts::admin::create_reset_code(&db, &actor, &username).await {
+    match polku_core::coaching::accept(&db, &actor, group).await {
+        Ok(name) => super::redirect_with("/dashboard", &[("joined", &name)]),
+        Err(polku_core::CoreError::Rejected(code)) => {
+            super::redirect_with("/dashboard", &[("error", code)])
+        }
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}
+
+/// `POST /api/leave_group` (form): the signed-in learner leaves `group`
+/// (or declines its invitation); its coach no longer sees her.
+#[server(prefix = "/api", endpoint = "leave_group")]
+pub async fn leave_group(group: i32) -> Result<(), AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::courses::convert::db()?;
+    let name = polku_core::coaching::leave(&db, &actor, group).await?;
+    super::redirect_with("/dashboard", &[("left", &name)]);
+    Ok(())
+}
+
+/// `POST /api/make_reset_code` (form): a one-time password reset code for
+/// a learner who joined one of the coach's groups (an admin: anyone but
+/// themselves). The code reaches the next page in a short-lived HttpOnly
+/// cookie, never in a URL.
+#[server(prefix = "/api", endpoint = "make_reset_code")]
+pub async fn make_reset_code(username: String) -> Result<(), AppError> {
+    use polku_core::accounts::admin;
+    use polku_core::authz::{Act, PersonId, authorize};
+    let actor = super::accounts::session::require().await?;
+    let db = super::courses::convert::db()?;
+    let made = match admin::account_id(&db, &username).await {
+        Ok(id) => match authorize(&db, &actor, Act::MakeResetCode, PersonId(id)).await {
+            Ok(grant) => admin::create_reset_code(&db, grant).await,
+            Err(err) => Err(err),
+        },
+        Err(err) => Err(err),
+    };
+    match made {
         Ok(code) => {
             let user = polku_core::accounts::normalize_username(&username);
             super::accounts::session::set_cookie(format!(
@@ -293,10 +351,12 @@ pub async fn make_reset_code(username: String) -> Result<(), AppError> {
         Err(polku_core::CoreError::Rejected(code)) => {
             super::redirect_with("/coach", &[("error", code), ("username", &username)])
         }
-        Err(polku_core::CoreError::Forbidden) => super::redirect_with(
-            "/coach",
-            &[("error", "not_your_learner"), ("username", &username)],
-        ),
+        Err(polku_core::CoreError::NotFound | polku_core::CoreError::Forbidden) => {
+            super::redirect_with(
+                "/coach",
+                &[("error", "not_your_learner"), ("username", &username)],
+            )
+        }
         Err(other) => return Err(other.into()),
     }
     Ok(())
@@ -307,10 +367,15 @@ pub async fn make_reset_code(username: String) -> Result<(), AppError> {
 /// kept in the form if it is refused).
 #[server(prefix = "/api", endpoint = "revoke_badge")]
 pub async fn revoke_badge(group: i32, badge: i32, reason: String) -> Result<(), AppError> {
+    use polku_core::authz::{Act, BadgeId, authorize};
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
     let path = format!("/coach/groups/{group}");
-    match polku_core::badges::revoke::revoke(&db, &actor, badge, &reason).await {
+    let revoked = match authorize(&db, &actor, Act::RevokeBadge, BadgeId(badge)).await {
+        Ok(grant) => polku_core::badges::revoke::revoke(&db, grant, &reason).await,
+        Err(err) => Err(err),
+    };
+    match revoked {
         Ok(()) => super::redirect_with(&path, &[("revoked", &badge.to_string())]),
         Err(polku_core::CoreError::Rejected(code)) => super::redirect_with(
             &path,
@@ -335,6 +400,7 @@ pub async fn decide_evidence(
     decision: String,
     note: String,
 ) -> Result<(), AppError> {
+    use polku_core::authz::{Act, EvidenceId, authorize};
     use polku_core::badges::requests::{Decision, decide};
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
@@ -345,7 +411,11 @@ pub async fn decide_evidence(
         Decision::Decline
     };
     let path = format!("/coach/groups/{group}");
-    match decide(&db, &issuing.context(), &actor, request, choice, &note).await {
+    let decided = match authorize(&db, &actor, Act::DecideEvidence, EvidenceId(request)).await {
+        Ok(grant) => decide(&db, &issuing.context(), grant, choice, &note).await,
+        Err(err) => Err(err),
+    };
+    match decided {
         Ok(_) => super::redirect_with(&path, &[("decided", &decision)]),
         Err(polku_core::CoreError::Rejected(code)) => super::redirect_with(
             &path,

@@ -55,6 +55,18 @@ pub struct Dashboard {
     pub courses: Vec<DashboardEntry>,
     /// Badges held, newest first.
     pub badges: Vec<HeldBadgeView>,
+    /// The groups that follow her, and invitations waiting, by name.
+    pub groups: Vec<MembershipView>,
+}
+
+/// A coaching group the learner is in or invited to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipView {
+    pub group_id: i32,
+    pub group: String,
+    pub coach: String,
+    /// Joined (else only invited).
+    pub joined: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -85,8 +97,19 @@ pub async fn get_dashboard(locale: Locale) -> Result<Dashboard, AppError> {
             revoked: b.revoked.is_some(),
         })
         .collect();
+    let groups = polku_core::coaching::memberships(&db, &actor)
+        .await?
+        .into_iter()
+        .map(|m| MembershipView {
+            group_id: m.group_id,
+            group: m.group,
+            coach: m.coach,
+            joined: m.joined,
+        })
+        .collect();
     Ok(Dashboard {
         badges,
+        groups,
         name: actor.name().to_owned(),
         courses: courses
             .into_iter()

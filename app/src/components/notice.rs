@@ -87,6 +87,7 @@ pub fn rejection_key(code: &str) -> Key {
         "evidence_decided" => Key::ErrorEvidenceDecided,
         "decline_note_missing" => Key::ErrorDeclineNoteMissing,
         "badge_gone" => Key::ErrorBadgeGone,
+        "not_on_self" => Key::ErrorNotOnSelf,
         _ => Key::ErrorRejected,
     }
 }

@@ -25,6 +25,7 @@ pub fn AdminPage() -> impl IntoView {
         view! {
             <PageTitle key=Key::AdminHeading />
             <h1>{t(Key::AdminHeading)}</h1>
+            <p><a href="/admin/audit">{t(Key::AdminAuditLink)}</a></p>
             <FormError />
             <ul class="user-list">
                 {home.users.into_iter().map(|u| {

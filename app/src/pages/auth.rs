@@ -114,6 +114,7 @@ pub fn AccountPage() -> impl IntoView {
             <h2>{t(Key::AccountDataHeading)}</h2>
             <p>{t(Key::AccountDataIntro)} " " <a href="/privacy">{t(Key::PrivacyHeading)}</a></p>
             <p><a class="button" href="/account/export.json" download>{t(Key::AccountExport)}</a></p>
+            <crate::pages::audit::MyAudit />
             <h2 id="delete-heading">{t(Key::AccountDeleteHeading)}</h2>
             <p>{t(Key::AccountDeleteIntro)}</p>
             <FormError param="delete_error" />

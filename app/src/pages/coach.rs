@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::coaching::{
-    EvidenceView, GroupView, MemberBadgeView, StuckReason, get_coach_home, get_group,
+    EvidenceView, GroupView, InvitedView, MemberBadgeView, StuckReason, get_coach_home, get_group,
 };
 use crate::components::loaded::loaded;
 use crate::components::notice::{FormError, PageTitle};
@@ -164,6 +164,7 @@ fn GroupTable(view: GroupView) -> impl IntoView {
                 <p><a href=format!("/coach/groups/{id}/table.csv") download>{t(Key::CoachDownloadCsv)}</a></p>
             }.into_any()
         }}
+        <Invited group=id invited=view.invited />
         <GroupBadges group=id requests=view.requests badges=view.badges />
         <h2 id="chart-title">{t(Key::CoachChartHeading)}</h2>
         <ProgressChart points=view.chart />
@@ -176,6 +177,32 @@ fn GroupTable(view: GroupView) -> impl IntoView {
             <button type="submit" class="button">{t(Key::CoachAdd)}</button>
         </form>
     }
+}
+
+/// Learners invited who have not accepted: only their names, and a way to
+/// withdraw the invitation.
+#[component]
+fn Invited(group: i32, invited: Vec<InvitedView>) -> impl IntoView {
+    (!invited.is_empty()).then(|| {
+        view! {
+            <h2 id="invited-heading">{t(Key::CoachInvitedHeading)}</h2>
+            <p>{t(Key::CoachInvitedIntro)}</p>
+            <ul class="invited-list" aria-labelledby="invited-heading">
+                {invited.into_iter().map(|person| view! {
+                    <li>
+                        {person.name.clone()} " · " {t(Key::CoachInvitedState)}
+                        <form method="post" action="/api/remove_member" class="inline-form">
+                            <input type="hidden" name="group" value=group.to_string() />
+                            <input type="hidden" name="user" value=person.user_id.to_string() />
+                            <button type="submit" class="button button--small button--quiet">
+                                {tf(Key::CoachWithdraw, vec![("name", person.name.clone())])}
+                            </button>
+                        </form>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+    })
 }
 
 /// Evidence waiting for the coach's decision, and the badges the learners

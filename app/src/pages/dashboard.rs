@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::progress::{CourseProgressView, get_dashboard};
+use crate::api::progress::{CourseProgressView, MembershipView, get_dashboard};
 use crate::components::loaded::loaded;
 use crate::components::notice::PageTitle;
 use crate::i18n::{Key, t, tf, use_locale};
@@ -61,6 +61,7 @@ pub fn DashboardPage() -> impl IntoView {
                 </ul>
                 <p><a href="/verify">{t(Key::BadgeVerifyHint)}</a></p>
             })}
+            <Groups groups=d.groups.clone() />
             <h2 id="join-group">{t(Key::JoinHeading)}</h2>
             <p>{t(Key::JoinIntro)}</p>
             {(!joined.is_empty()).then(|| view! { <p class="notice" role="status">{tf(Key::JoinDone, vec![("group", joined)])}</p> })}
@@ -73,6 +74,59 @@ pub fn DashboardPage() -> impl IntoView {
             </form>
         }
     })
+}
+
+/// The coaching groups that follow the learner (each can be left) and the
+/// invitations she can accept or decline.
+#[component]
+fn Groups(groups: Vec<MembershipView>) -> impl IntoView {
+    let left = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("left")
+        .unwrap_or_default();
+    let (joined, invited): (Vec<_>, Vec<_>) = groups.into_iter().partition(|g| g.joined);
+    view! {
+        {(!left.is_empty()).then(|| view! { <p class="notice" role="status">{tf(Key::DashboardLeft, vec![("group", left)])}</p> })}
+        {(!invited.is_empty()).then(|| view! {
+            <h2 id="invitations">{t(Key::DashboardInvitationsHeading)}</h2>
+            <p>{t(Key::DashboardInvitationsIntro)}</p>
+            <ul class="memberships" aria-labelledby="invitations">
+                {invited.into_iter().map(|g| {
+                    let id = g.group_id.to_string();
+                    view! {
+                        <li>
+                            <p>{tf(Key::DashboardInvitation, vec![("coach", g.coach.clone()), ("group", g.group.clone())])}</p>
+                            <div class="button-row">
+                                <form method="post" action="/api/accept_invitation">
+                                    <input type="hidden" name="group" value=id.clone() />
+                                    <button type="submit" class="button">{tf(Key::DashboardAccept, vec![("group", g.group.clone())])}</button>
+                                </form>
+                                <form method="post" action="/api/leave_group">
+                                    <input type="hidden" name="group" value=id />
+                                    <button type="submit" class="button button--quiet">{tf(Key::DashboardDecline, vec![("group", g.group.clone())])}</button>
+                                </form>
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })}
+        {(!joined.is_empty()).then(|| view! {
+            <h2 id="my-groups">{t(Key::DashboardGroupsHeading)}</h2>
+            <p>{t(Key::DashboardGroupsIntro)}</p>
+            <ul class="memberships" aria-labelledby="my-groups">
+                {joined.into_iter().map(|g| view! {
+                    <li>
+                        <p>{tf(Key::DashboardMembership, vec![("coach", g.coach.clone()), ("group", g.group.clone())])}</p>
+                        <form method="post" action="/api/leave_group">
+                            <input type="hidden" name="group" value=g.group_id.to_string() />
+                            <button type="submit" class="button button--small button--quiet">{tf(Key::DashboardLeave, vec![("group", g.group.clone())])}</button>
+                        </form>
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
+    }
 }
 
 /// "3 of 4 lessons done (75 %)" with a progress bar.

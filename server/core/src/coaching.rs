@@ -1,9 +1,13 @@
-//! Coaching: coaches' groups of learners (added by username or joining
-//! with a code), the group table (progress per course, last activity, quiz
-//! results, the "stuck" flag), its CSV form, and progress over time.
+//! Coaching: coaches' groups of learners, the group table (progress per
+//! course, last activity, quiz results, the "stuck" flag), its CSV form,
+//! and progress over time.
 //!
-//! A coach sees only their own groups; an admin sees every group. Every
-//! function takes the [`Actor`] and checks this first.
+//! A learner is in a group only by her own act: she joins with the
+//! group's code, or accepts the coach's invitation on her dashboard. An
+//! invited learner is listed to the coach as "invited" and nothing more.
+//! She sees which groups (and coaches) follow her and can leave any.
+//! The group's coach (or an admin) reaches a group's data only with a
+//! [`Grant`] from [`crate::authz::authorize`].
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,6 +17,8 @@ use sea_orm::{
 };
 
 use crate::accounts::{Actor, Role};
+use crate::audit::{self, Action};
+use crate::authz::Grant;
 use crate::courses;
 use crate::db::entities::{
     enrolments, group_members, groups, lesson_progress, lessons, quiz_attempts, users,
@@ -93,69 +99,29 @@ pub struct GroupTable {
     pub group: GroupSummary,
     /// Columns: courses any member is enrolled in (slug, title).
     pub courses: Vec<(String, String)>,
-    /// Rows, by name.
+    /// Rows, by name: the learners who joined.
     pub rows: Vec<LearnerRow>,
+    /// Learners invited who have not accepted: (account id, name), by
+    /// name. Nothing else about them is shown.
+    pub invited: Vec<(i32, String)>,
 }
 
 fn staff(actor: &Actor) -> Result<(), CoreError> {
     actor.require(&[Role::Coach, Role::Admin])
 }
 
-/// The group, if the actor coaches it (or is an admin).
-pub(crate) async fn coached<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    group_id: i32,
-) -> Result<groups::Model, CoreError> {
-    staff(actor)?;
-    let group = groups::Entity::find_by_id(group_id)
-        .one(db)
-        .await?
-        .ok_or(CoreError::NotFound)?;
-    if group.coach_id != actor.id() && actor.role() != Role::Admin {
-        return Err(CoreError::Forbidden);
-    }
-    Ok(group)
-}
-
-/// Whether the actor may act for learner `user_id` as their coach: an
-/// admin always, a coach when the learner is in one of their groups.
-pub async fn coaches<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    user_id: i32,
-) -> Result<bool, CoreError> {
-    match actor.role() {
-        Role::Admin => Ok(true),
-        Role::Coach => {
-            let mine: Vec<i32> = groups::Entity::find()
-                .filter(groups::Column::CoachId.eq(actor.id()))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|g| g.id)
-                .collect();
-            Ok(group_members::Entity::find()
-                .filter(group_members::Column::GroupId.is_in(mine))
-                .filter(group_members::Column::UserId.eq(user_id))
-                .one(db)
-                .await?
-                .is_some())
-        }
-        _ => Ok(false),
-    }
-}
-
 fn join_code() -> Result<String, CoreError> {
     crate::accounts::random_code(8)
 }
 
+/// The learners who joined group `group_id` or accepted its invitation.
 pub(crate) async fn members_of<C: ConnectionTrait>(
     db: &C,
     group_id: i32,
 ) -> Result<Vec<i32>, CoreError> {
     Ok(group_members::Entity::find()
         .filter(group_members::Column::GroupId.eq(group_id))
+        .filter(group_members::Column::AcceptedAt.is_not_null())
         .all(db)
         .await?
         .into_iter()
@@ -213,31 +179,31 @@ pub async fn my_groups<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// Adds the learner `username` to a group the actor coaches.
-pub async fn add_member<C: ConnectionTrait>(
+/// Invites the learner `username` to the group of `grant`. She is in the
+/// group only once she accepts. Staff cannot be invited (coaches do not
+/// coach each other through groups), nor the group's own coach.
+pub async fn invite<C: ConnectionTrait>(
     db: &C,
-    actor: &Actor,
-    group_id: i32,
+    grant: &Grant<groups::Model>,
     username: &str,
 ) -> Result<(), CoreError> {
-    let group = coached(db, actor, group_id).await?;
+    let group = grant.target();
     let user = users::Entity::find()
         .filter(users::Column::Username.eq(crate::accounts::normalize_username(username)))
         .one(db)
         .await?
         .ok_or(CoreError::Rejected("no_such_user"))?;
-    insert_member(db, group.id, user.id).await
-}
-
-async fn insert_member<C: ConnectionTrait>(
-    db: &C,
-    group_id: i32,
-    user_id: i32,
-) -> Result<(), CoreError> {
-    group_members::Entity::insert(group_members::ActiveModel {
-        group_id: Set(group_id),
-        user_id: Set(user_id),
+    if user.id == grant.actor_id() || user.id == group.coach_id {
+        return Err(CoreError::Rejected("not_on_self"));
+    }
+    if user.role != Role::Learner.code() {
+        return Err(CoreError::Rejected("no_such_user"));
+    }
+    let inserted = group_members::Entity::insert(group_members::ActiveModel {
+        group_id: Set(group.id),
+        user_id: Set(user.id),
         joined_at: Set(Utc::now()),
+        accepted_at: Set(None),
         ..Default::default()
     })
     .on_conflict_do_nothing_on([
@@ -246,23 +212,91 @@ async fn insert_member<C: ConnectionTrait>(
     ])
     .exec(db)
     .await?;
+    if !matches!(inserted, sea_orm::TryInsertResult::Conflicted) {
+        audit::record(
+            db,
+            Some(grant.actor_id()),
+            Action::GroupInvited,
+            Some(user.id),
+            Some(format!("group {}", group.id)),
+        )
+        .await?;
+    }
     Ok(())
 }
 
-/// Takes a learner out of a group the actor coaches.
+/// Takes a learner (or an invitation) out of the group of `grant`.
 pub async fn remove_member<C: ConnectionTrait>(
     db: &C,
-    actor: &Actor,
-    group_id: i32,
+    grant: &Grant<groups::Model>,
     user_id: i32,
 ) -> Result<(), CoreError> {
-    let group = coached(db, actor, group_id).await?;
-    group_members::Entity::delete_many()
+    let group = grant.target();
+    let removed = group_members::Entity::delete_many()
         .filter(group_members::Column::GroupId.eq(group.id))
         .filter(group_members::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
+    if removed.rows_affected > 0 {
+        audit::record(
+            db,
+            Some(grant.actor_id()),
+            Action::GroupRemoved,
+            Some(user_id),
+            Some(format!("group {}", group.id)),
+        )
+        .await?;
+    }
     Ok(())
+}
+
+/// Makes the actor's row in `group` a membership she consented to (new or
+/// an invitation accepted). The group's coach cannot be a member.
+async fn consent<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    group: &groups::Model,
+) -> Result<(), CoreError> {
+    if group.coach_id == actor.id() {
+        return Err(CoreError::Rejected("not_on_self"));
+    }
+    let now = Utc::now();
+    let existing = group_members::Entity::find()
+        .filter(group_members::Column::GroupId.eq(group.id))
+        .filter(group_members::Column::UserId.eq(actor.id()))
+        .one(db)
+        .await?;
+    match existing {
+        Some(row) if row.accepted_at.is_some() => return Ok(()),
+        Some(row) => {
+            let mut row: group_members::ActiveModel = row.into();
+            row.accepted_at = Set(Some(now));
+            row.update(db).await?;
+        }
+        None => {
+            group_members::Entity::insert(group_members::ActiveModel {
+                group_id: Set(group.id),
+                user_id: Set(actor.id()),
+                joined_at: Set(now),
+                accepted_at: Set(Some(now)),
+                ..Default::default()
+            })
+            .on_conflict_do_nothing_on([
+                group_members::Column::GroupId,
+                group_members::Column::UserId,
+            ])
+            .exec(db)
+            .await?;
+        }
+    }
+    audit::record(
+        db,
+        Some(actor.id()),
+        Action::GroupJoined,
+        Some(actor.id()),
+        Some(format!("group {}", group.id)),
+    )
+    .await
 }
 
 /// The actor joins the group with this code; returns its name.
@@ -277,8 +311,126 @@ pub async fn join<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or(CoreError::Rejected("join_code_unknown"))?;
-    insert_member(db, group.id, actor.id()).await?;
+    consent(db, actor, &group).await?;
     Ok(group.name)
+}
+
+/// The actor's invitation to `group_id`, if she has one (else `NotFound`).
+async fn invitation<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    group_id: i32,
+) -> Result<groups::Model, CoreError> {
+    group_members::Entity::find()
+        .filter(group_members::Column::GroupId.eq(group_id))
+        .filter(group_members::Column::UserId.eq(actor.id()))
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    groups::Entity::find_by_id(group_id)
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)
+}
+
+/// The actor accepts her invitation to `group_id`; returns its name.
+pub async fn accept<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    group_id: i32,
+) -> Result<String, CoreError> {
+    let group = invitation(db, actor, group_id).await?;
+    consent(db, actor, &group).await?;
+    Ok(group.name)
+}
+
+/// The actor leaves `group_id` (or declines its invitation); its coach no
+/// longer sees anything of hers. Returns the group's name.
+pub async fn leave<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    group_id: i32,
+) -> Result<String, CoreError> {
+    let group = invitation(db, actor, group_id).await?;
+    group_members::Entity::delete_many()
+        .filter(group_members::Column::GroupId.eq(group.id))
+        .filter(group_members::Column::UserId.eq(actor.id()))
+        .exec(db)
+        .await?;
+    audit::record(
+        db,
+        Some(actor.id()),
+        Action::GroupLeft,
+        Some(actor.id()),
+        Some(format!("group {}", group.id)),
+    )
+    .await?;
+    Ok(group.name)
+}
+
+/// A group the actor belongs to or is invited to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    /// The group's id.
+    pub group_id: i32,
+    /// Its name.
+    pub group: String,
+    /// Its coach's name.
+    pub coach: String,
+    /// Whether she joined (else only invited).
+    pub joined: bool,
+}
+
+/// The groups that follow the actor and those she is invited to, by name.
+pub async fn memberships<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+) -> Result<Vec<Membership>, CoreError> {
+    let rows = group_members::Entity::find()
+        .filter(group_members::Column::UserId.eq(actor.id()))
+        .all(db)
+        .await?;
+    let found = groups::Entity::find()
+        .filter(groups::Column::Id.is_in(rows.iter().map(|r| r.group_id)))
+        .all(db)
+        .await?;
+    let coaches = crate::badges::revoke::names(db, found.iter().map(|g| g.coach_id)).await?;
+    let mut out: Vec<Membership> = rows
+        .iter()
+        .filter_map(|row| {
+            let group = found.iter().find(|g| g.id == row.group_id)?;
+            Some(Membership {
+                group_id: group.id,
+                group: group.name.clone(),
+                coach: coaches.get(&group.coach_id).cloned().unwrap_or_default(),
+                joined: row.accepted_at.is_some(),
+            })
+        })
+        .collect();
+    out.sort_by_key(|m| m.group.to_lowercase());
+    Ok(out)
+}
+
+/// Learners invited to `group_id` who have not accepted: (id, name).
+async fn invited_to<C: ConnectionTrait>(
+    db: &C,
+    group_id: i32,
+) -> Result<Vec<(i32, String)>, CoreError> {
+    let ids: Vec<i32> = group_members::Entity::find()
+        .filter(group_members::Column::GroupId.eq(group_id))
+        .filter(group_members::Column::AcceptedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    let names = crate::badges::revoke::names(db, ids.iter().copied()).await?;
+    let mut out: Vec<(i32, String)> = ids
+        .into_iter()
+        .map(|id| (id, names.get(&id).cloned().unwrap_or_default()))
+        .collect();
+    out.sort_by_key(|(_, name)| name.to_lowercase());
+    Ok(out)
 }
 
 /// The stuck rule applied to one learner.
@@ -317,13 +469,12 @@ fn stuck(
 /// The group table of a group the actor coaches.
 pub async fn group_table<C: ConnectionTrait>(
     db: &C,
-    actor: &Actor,
-    group_id: i32,
+    grant: &Grant<groups::Model>,
     rule: StuckRule,
     language: Language,
     now: DateTime<Utc>,
 ) -> Result<GroupTable, CoreError> {
-    let group = coached(db, actor, group_id).await?;
+    let group = grant.target().clone();
     let member_ids = members_of(db, group.id).await?;
     let people = users::Entity::find()
         .filter(users::Column::Id.is_in(member_ids.clone()))
@@ -412,8 +563,10 @@ pub async fn group_table<C: ConnectionTrait>(
         });
     }
     rows.sort_by_key(|a| a.name.to_lowercase());
+    let invited = invited_to(db, group.id).await?;
     Ok(GroupTable {
         group: summary(group, member_ids.len()),
+        invited,
         courses: columns
             .into_iter()
             .map(|(_, entry)| (entry.slug.clone(), entry.title.clone()))
@@ -470,13 +623,11 @@ pub fn table_csv(
 /// week (oldest first), the average number of lessons done per learner.
 pub async fn progress_over_time<C: ConnectionTrait>(
     db: &C,
-    actor: &Actor,
-    group_id: i32,
+    grant: &Grant<groups::Model>,
     weeks: u32,
     now: DateTime<Utc>,
 ) -> Result<Vec<(DateTime<Utc>, f64)>, CoreError> {
-    let group = coached(db, actor, group_id).await?;
-    let members = members_of(db, group.id).await?;
+    let members = members_of(db, grant.target().id).await?;
     let completions: Vec<DateTime<Utc>> = lesson_progress::Entity::find()
         .filter(lesson_progress::Column::UserId.is_in(members.clone()))
         .all(db)

@@ -4,7 +4,9 @@
 //! these services, which own transactions and rules and are tested directly.
 
 pub mod accounts;
+pub mod audit;
 pub mod authoring;
+pub mod authz;
 pub mod badges;
 pub mod coaching;
 pub mod content;

@@ -31,6 +31,7 @@ pub const TABLES: &[&str] = &[
     "course_authors",
     "badge_awards",
     "badge_requests",
+    "audit_events",
 ];
 
 /// Whose data: the actor's own, or (admins, on request) anyone's.
@@ -40,7 +41,9 @@ async fn subject<C: ConnectionTrait>(
     user_id: i32,
 ) -> Result<users::Model, CoreError> {
     if user_id != actor.id() {
-        actor.require(&[Role::Admin])?;
+        use crate::authz::{Act, PersonId, authorize};
+        let grant = authorize(db, actor, Act::ManageAccount, PersonId(user_id)).await?;
+        return Ok(grant.target().clone());
     }
     users::Entity::find_by_id(user_id)
         .one(db)
@@ -61,6 +64,15 @@ pub async fn export<C: ConnectionTrait>(
 ) -> Result<Value, CoreError> {
     let user = subject(db, actor, user_id).await?;
     let id = user.id;
+    crate::audit::record(
+        db,
+        Some(actor.id()),
+        crate::audit::Action::DataExported,
+        Some(id),
+        None,
+    )
+    .await?;
+    let audit = crate::audit::about(db, id).await?;
     let lesson_names = {
         let lessons = lessons::Entity::find().all(db).await?;
         let courses = courses::Entity::find().all(db).await?;
@@ -175,7 +187,14 @@ pub async fn export<C: ConnectionTrait>(
         "groups": coached.iter().map(|g| json!({"name": g.name, "join_code": g.join_code, "created_at": time(g.created_at)})).collect::<Vec<_>>(),
         "group_members": member.iter().map(|m| json!({
             "group": group_names.iter().find(|g| g.id == m.group_id).map(|g| g.name.clone()),
-            "joined_at": time(m.joined_at),
+            "invited_or_joined_at": time(m.joined_at),
+            "accepted_at": m.accepted_at.map(time),
+        })).collect::<Vec<_>>(),
+        "audit_events": audit.iter().map(|e| json!({
+            "at": time(e.created_at),
+            "action": e.action,
+            "by_account": e.actor_id,
+            "detail": e.detail,
         })).collect::<Vec<_>>(),
         "course_authors": authored.iter().map(|a| course_slug(a.course_id)).collect::<Vec<_>>(),
         "badge_awards": badges.iter().map(|b| json!({
@@ -224,5 +243,13 @@ pub async fn delete_account<C: ConnectionTrait>(
         .exec(db)
         .await?;
     users::Entity::delete_by_id(user.id).exec(db).await?;
+    crate::audit::record(
+        db,
+        (actor.id() != user.id).then_some(actor.id()),
+        crate::audit::Action::AccountErased,
+        Some(user.id),
+        None,
+    )
+    .await?;
     Ok(())
 }

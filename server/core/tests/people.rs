@@ -6,7 +6,7 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{bundled_content, fresh_databases, import};
+use common::{act, bundled_content, fresh_databases, import};
 use polku_core::accounts::{self, Actor, NewAccount, Role, admin};
 use polku_core::authoring::AuthorGrant;
 use polku_core::coaching::{self, Stuck, StuckRule};
@@ -57,12 +57,12 @@ async fn coaches_see_their_groups_and_who_is_stuck() {
         let group = coaching::create_group(&db, &coach, "Kevät 2027")
             .await
             .unwrap();
-        // Add by username, or join with the code (any case, spaces).
-        coaching::add_member(&db, &coach, group.id, "MAIJA")
-            .await
-            .unwrap();
+        // Invite by username (she accepts), or join with the code (any
+        // case, spaces).
+        act::invite(&db, &coach, group.id, "MAIJA").await.unwrap();
+        coaching::accept(&db, &maija, group.id).await.unwrap();
         assert!(matches!(
-            coaching::add_member(&db, &coach, group.id, "nobody").await,
+            act::invite(&db, &coach, group.id, "nobody").await,
             Err(CoreError::Rejected("no_such_user"))
         ));
         let name = coaching::join(
@@ -98,7 +98,7 @@ async fn coaches_see_their_groups_and_who_is_stuck() {
             .await
             .unwrap();
         }
-        let table = coaching::group_table(
+        let table = act::group_table(
             &db,
             &coach,
             group.id,
@@ -127,7 +127,7 @@ async fn coaches_see_their_groups_and_who_is_stuck() {
         );
         // Eight days later Maija is idle (her course is not finished).
         let later = Utc::now() + Duration::days(8);
-        let table = coaching::group_table(
+        let table = act::group_table(
             &db,
             &coach,
             group.id,
@@ -147,7 +147,7 @@ async fn coaches_see_their_groups_and_who_is_stuck() {
             idle_days: 30,
             failed_attempts: 5,
         };
-        let table = coaching::group_table(&db, &coach, group.id, patient, Language::Fi, later)
+        let table = act::group_table(&db, &coach, group.id, patient, Language::Fi, later)
             .await
             .unwrap();
         assert!(table.rows.iter().all(|r| r.stuck.is_none()));
@@ -165,7 +165,7 @@ async fn coaches_see_their_groups_and_who_is_stuck() {
         assert!(text.contains("maija display,maija,25 %,"), "{text}");
         assert!(text.contains("matti display,matti,0 %,"), "{text}");
         // Progress over time: the last point counts Maija's lesson.
-        let points = coaching::progress_over_time(&db, &coach, group.id, 4, Utc::now())
+        let points = act::progress_over_time(&db, &coach, group.id, 4, Utc::now())
             .await
             .unwrap();
         assert_eq!(points.len(), 5);
@@ -175,7 +175,7 @@ async fn coaches_see_their_groups_and_who_is_stuck() {
         // Nobody else sees the group.
         for who in [&other_coach, &maija, &outsider] {
             assert!(matches!(
-                coaching::group_table(
+                act::group_table(
                     &db,
                     who,
                     group.id,
@@ -184,13 +184,9 @@ async fn coaches_see_their_groups_and_who_is_stuck() {
                     Utc::now()
                 )
                 .await,
-                Err(CoreError::Forbidden)
+                Err(CoreError::NotFound)
             ));
-            assert!(
-                coaching::add_member(&db, who, group.id, "outsider")
-                    .await
-                    .is_err()
-            );
+            assert!(act::invite(&db, who, group.id, "outsider").await.is_err());
         }
         assert!(
             coaching::my_groups(&db, &other_coach)
@@ -202,7 +198,7 @@ async fn coaches_see_their_groups_and_who_is_stuck() {
         // Admins see every group.
         let boss = person(&db, "boss", Role::Admin).await;
         assert_eq!(coaching::my_groups(&db, &boss).await.unwrap().len(), 1);
-        coaching::remove_member(&db, &coach, group.id, matti.id())
+        act::remove_member(&db, &coach, group.id, matti.id())
             .await
             .unwrap();
         assert_eq!(
@@ -221,6 +217,7 @@ async fn discussion_feedback_roles_and_reset_codes() {
         let teacher = person(&db, "teacher", Role::Instructor).await;
         let other_teacher = person(&db, "otherteacher", Role::Instructor).await;
         let coach = person(&db, "coach", Role::Coach).await;
+        let other_coach = person(&db, "othercoach", Role::Coach).await;
         let boss = person(&db, "boss", Role::Admin).await;
         let (course, lesson) = ("digital-basics", "email");
 
@@ -272,12 +269,16 @@ async fn discussion_feedback_roles_and_reset_codes() {
             .await
             .unwrap();
         let stranger = person(&db, "x-admin-made", Role::Learner).await;
-        admin::set_course_author(&db, &boss, teacher.id(), course, true)
+        act::set_course_author(&db, &boss, teacher.id(), course, true)
             .await
             .unwrap();
         assert!(matches!(
-            admin::set_course_author(&db, &teacher, teacher.id(), course, true).await,
-            Err(CoreError::Forbidden)
+            act::set_course_author(&db, &teacher, teacher.id(), course, true).await,
+            Err(CoreError::Rejected("not_on_self"))
+        ));
+        assert!(matches!(
+            act::set_course_author(&db, &teacher, other_teacher.id(), course, true).await,
+            Err(CoreError::NotFound)
         ));
         let grant = AuthorGrant::for_actor(&db, &teacher).await.unwrap();
         let notes = discussion::course_feedback(&db, &grant, course, Language::Fi)
@@ -310,16 +311,23 @@ async fn discussion_feedback_roles_and_reset_codes() {
             1
         );
 
-        // Roles: admins only; an admin keeps their own role.
+        // Roles: admins only; nobody changes their own, not even to more.
         assert!(matches!(
-            admin::set_role(&db, &coach, maija.id(), Role::Coach).await,
-            Err(CoreError::Forbidden)
+            act::set_role(&db, &coach, maija.id(), Role::Coach).await,
+            Err(CoreError::NotFound)
         ));
-        assert!(matches!(
-            admin::set_role(&db, &boss, boss.id(), Role::Learner).await,
-            Err(CoreError::Rejected("own_role"))
-        ));
-        admin::set_role(&db, &boss, matti.id(), Role::Coach)
+        for (who, role) in [
+            (&boss, Role::Learner),
+            (&boss, Role::Admin),
+            (&coach, Role::Admin),
+            (&maija, Role::Admin),
+        ] {
+            assert!(matches!(
+                act::set_role(&db, who, who.id(), role).await,
+                Err(CoreError::Rejected("not_on_self"))
+            ));
+        }
+        act::set_role(&db, &boss, matti.id(), Role::Coach)
             .await
             .unwrap();
         let users = admin::list_users(&db, &boss).await.unwrap();
@@ -338,22 +346,39 @@ async fn discussion_feedback_roles_and_reset_codes() {
             Err(CoreError::Forbidden)
         ));
 
-        // Reset codes: a coach for learners in their groups, an admin for anyone.
+        // Reset codes: a coach for learners who joined their groups (an
+        // invitation is not enough), an admin for anyone, nobody for
+        // themselves, staff only by an admin.
         assert!(matches!(
-            admin::create_reset_code(&db, &coach, "maija").await,
-            Err(CoreError::Forbidden)
+            act::reset_code(&db, &coach, "maija").await,
+            Err(CoreError::NotFound)
         ));
         let group = coaching::create_group(&db, &coach, "Ryhmä").await.unwrap();
-        coaching::add_member(&db, &coach, group.id, "maija")
-            .await
-            .unwrap();
-        let code = admin::create_reset_code(&db, &coach, "maija")
-            .await
-            .unwrap();
+        act::invite(&db, &coach, group.id, "maija").await.unwrap();
+        assert!(matches!(
+            act::reset_code(&db, &coach, "maija").await,
+            Err(CoreError::NotFound)
+        ));
+        coaching::accept(&db, &maija, group.id).await.unwrap();
+        let code = act::reset_code(&db, &coach, "maija").await.unwrap();
         assert_eq!(code.len(), 14, "{code}");
         assert!(matches!(
-            admin::create_reset_code(&db, &maija, "maija").await,
-            Err(CoreError::Forbidden)
+            act::reset_code(&db, &other_coach, "maija").await,
+            Err(CoreError::NotFound)
+        ));
+        for who in [&maija, &coach, &boss] {
+            assert!(matches!(
+                act::reset_code(&db, who, who.username()).await,
+                Err(CoreError::Rejected("not_on_self"))
+            ));
+        }
+        assert!(matches!(
+            act::reset_code(&db, &coach, "teacher").await,
+            Err(CoreError::NotFound)
+        ));
+        assert!(matches!(
+            act::reset_code(&db, &coach, "nobody-here").await,
+            Err(CoreError::NotFound)
         ));
         assert!(matches!(
             admin::reset_password(&db, "maija", "AAAA-BBBB-CCCC", "new long secret").await,
@@ -374,9 +399,7 @@ async fn discussion_feedback_roles_and_reset_codes() {
                 .await
                 .is_ok()
         );
-        let admin_code = admin::create_reset_code(&db, &boss, "teacher")
-            .await
-            .unwrap();
+        let admin_code = act::reset_code(&db, &boss, "teacher").await.unwrap();
         assert!(
             admin::reset_password(&db, "teacher", &admin_code, "teacher secret 2")
                 .await
@@ -434,8 +457,9 @@ async fn personal_tables(db: &DatabaseConnection) -> Vec<String> {
         .filter_map(|r| {
             let table: String = r.try_get("", "t").ok()?;
             let column: String = r.try_get("", "c").ok()?;
-            (table == "users" || ["user_id", "coach_id", "key"].contains(&column.as_str()))
-                .then_some(table)
+            (table == "users"
+                || ["user_id", "coach_id", "key", "subject_id"].contains(&column.as_str()))
+            .then_some(table)
         })
         .collect();
     tables.dedup();
@@ -472,20 +496,18 @@ async fn export_covers_every_table_and_erasure_leaves_nothing() {
             .unwrap();
         let group = coaching::create_group(&db, &coach, "Ryhmä").await.unwrap();
         coaching::join(&db, &maija, &group.join_code).await.unwrap();
-        admin::create_reset_code(&db, &coach, "maija")
+        act::reset_code(&db, &coach, "maija").await.unwrap();
+        act::set_role(&db, &boss, maija.id(), Role::Instructor)
             .await
             .unwrap();
-        admin::set_role(&db, &boss, maija.id(), Role::Instructor)
-            .await
-            .unwrap();
-        admin::set_course_author(&db, &boss, maija.id(), "digital-basics", true)
+        act::set_course_author(&db, &boss, maija.id(), "digital-basics", true)
             .await
             .unwrap();
         let maija = accounts::log_in(&db, "maija", "long enough secret", None)
             .await
             .unwrap()
             .actor;
-        admin::set_role(&db, &boss, maija.id(), Role::Coach)
+        act::set_role(&db, &boss, maija.id(), Role::Coach)
             .await
             .unwrap();
         let maija = accounts::log_in(&db, "maija", "long enough secret", None)
@@ -562,12 +584,12 @@ async fn export_covers_every_table_and_erasure_leaves_nothing() {
         // Only her own, or an admin's request.
         assert!(matches!(
             privacy::export(&db, &coach, maija.id()).await,
-            Err(CoreError::Forbidden)
+            Err(CoreError::NotFound)
         ));
         assert!(privacy::export(&db, &boss, maija.id()).await.is_ok());
         assert!(matches!(
             privacy::delete_account(&db, &coach, maija.id()).await,
-            Err(CoreError::Forbidden)
+            Err(CoreError::NotFound)
         ));
         assert!(matches!(
             privacy::delete_account(&db, &boss, boss.id()).await,

@@ -9,7 +9,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{fixture, fresh_databases, import};
-use polku_core::accounts::{self, Actor, NewAccount, Role, admin};
+use polku_core::accounts::{self, Actor, NewAccount, Role};
 use polku_core::authoring::{AdminToken, AuthorGrant};
 use polku_core::db::{self, DatabaseConnection};
 use polku_core::search::{Hit, Scope, SearchIndex, SearchRequest, SearchResults};
@@ -249,10 +249,10 @@ async fn drafts_are_for_their_authors_and_the_index_stays_current() {
         let boss = person(&f.db, "boss", Role::Admin).await;
         let teacher = person(&f.db, "teacher", Role::Instructor).await;
         let other = person(&f.db, "other", Role::Instructor).await;
-        admin::set_course_author(&f.db, &boss, teacher.id(), "turvallisuus", true)
+        common::act::set_course_author(&f.db, &boss, teacher.id(), "turvallisuus", true)
             .await
             .unwrap();
-        admin::set_course_author(&f.db, &boss, other.id(), "ohjelmointi", true)
+        common::act::set_course_author(&f.db, &boss, other.id(), "ohjelmointi", true)
             .await
             .unwrap();
         let teacher_grant = AuthorGrant::for_actor(&f.db, &teacher).await.unwrap();

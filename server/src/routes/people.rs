@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use http::{HeaderMap, StatusCode};
 use polku_core::accounts::Actor;
+use polku_core::authz::{Act, GroupId, authorize};
 use polku_core::coaching::{self, Stuck};
 use polku_core::{CoreError, privacy};
 
@@ -95,10 +96,13 @@ pub async fn group_csv(
     };
     let locale = super::request_locale(&headers);
     let language = app::api::courses::convert::language(locale);
+    let grant = match authorize(&state.db, &actor, Act::CoachGroup, GroupId(id)).await {
+        Ok(grant) => grant,
+        Err(err) => return failure(err),
+    };
     let table = match coaching::group_table(
         &state.db,
-        &actor,
-        id,
+        &grant,
         state.stuck_rule,
         language,
         chrono::Utc::now(),

@@ -10,6 +10,8 @@ use sha2::{Digest, Sha256};
 
 use super::{Actor, NewSession, Role, find_by_username, passwords, sessions, throttle};
 use crate::CoreError;
+use crate::audit::{self, Action};
+use crate::authz::Grant;
 use crate::db::entities::{course_authors, reset_codes, users};
 
 /// How long a reset code works.
@@ -62,37 +64,40 @@ pub async fn list_users<C: ConnectionTrait>(
         .collect())
 }
 
-/// Gives an account a role (admins only; an admin cannot demote
-/// themselves, so the site always keeps one).
+/// Gives the account of `grant` a role (an admin's grant; nobody changes
+/// their own role, so the site always keeps its admin).
 pub async fn set_role<C: ConnectionTrait>(
     db: &C,
-    actor: &Actor,
-    user_id: i32,
+    grant: Grant<users::Model>,
     role: Role,
 ) -> Result<(), CoreError> {
-    actor.require(&[Role::Admin])?;
-    if user_id == actor.id() && role != Role::Admin {
-        return Err(CoreError::Rejected("own_role"));
+    let user = grant.target().clone();
+    let id = user.id;
+    if user.role == role.code() {
+        return Ok(());
     }
-    let user = users::Entity::find_by_id(user_id)
-        .one(db)
-        .await?
-        .ok_or(CoreError::NotFound)?;
     let mut row: users::ActiveModel = user.into();
     row.role = Set(role.code().to_owned());
     row.update(db).await?;
-    Ok(())
+    audit::record(
+        db,
+        Some(grant.actor_id()),
+        Action::RoleChanged,
+        Some(id),
+        Some(role.code().to_owned()),
+    )
+    .await
 }
 
-/// Makes an account an author of a course, or not (admins only).
+/// Makes the account of `grant` an author of a course, or not (an
+/// admin's grant).
 pub async fn set_course_author<C: ConnectionTrait>(
     db: &C,
-    actor: &Actor,
-    user_id: i32,
+    grant: Grant<users::Model>,
     course_slug: &str,
     author: bool,
 ) -> Result<(), CoreError> {
-    actor.require(&[Role::Admin])?;
+    let user_id = grant.target().id;
     let (course, _) = crate::courses::find_course(db, course_slug).await?;
     if author {
         course_authors::Entity::insert(course_authors::ActiveModel {
@@ -113,7 +118,18 @@ pub async fn set_course_author<C: ConnectionTrait>(
             .exec(db)
             .await?;
     }
-    Ok(())
+    audit::record(
+        db,
+        Some(grant.actor_id()),
+        Action::AuthorshipChanged,
+        Some(user_id),
+        Some(format!(
+            "{} {}",
+            course.slug,
+            if author { "on" } else { "off" }
+        )),
+    )
+    .await
 }
 
 fn digest(code: &str) -> String {
@@ -125,35 +141,15 @@ fn digest(code: &str) -> String {
     format!("{:x}", Sha256::digest(normal.as_bytes()))
 }
 
-/// Whether the actor may make a reset code for `user`: an admin for
-/// anyone, a coach for the learners in their groups.
-async fn may_reset<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    user: &users::Model,
-) -> Result<bool, CoreError> {
-    match actor.role() {
-        Role::Admin => Ok(true),
-        Role::Coach if user.role == Role::Learner.code() => {
-            crate::coaching::coaches(db, actor, user.id).await
-        }
-        _ => Ok(false),
-    }
-}
-
-/// A new one-time reset code for `username` (older codes stop working).
-/// Shown once to the coach or admin; only its hash is stored.
+/// A new one-time reset code for the account of `grant` (older codes stop
+/// working); the policy in [`crate::authz`] decides who may: an admin,
+/// or the coach a learner consented to; never for oneself, and staff only
+/// by an admin. Shown once to the coach or admin; only its hash is stored.
 pub async fn create_reset_code<C: ConnectionTrait>(
     db: &C,
-    actor: &Actor,
-    username: &str,
+    grant: Grant<users::Model>,
 ) -> Result<String, CoreError> {
-    let user = find_by_username(db, username)
-        .await?
-        .ok_or(CoreError::Rejected("no_such_user"))?;
-    if !may_reset(db, actor, &user).await? {
-        return Err(CoreError::Forbidden);
-    }
+    let user = grant.target();
     // 12 characters from 31 (about 59 bits), grouped 4-4-4 to read aloud.
     let raw = super::random_code(12)?;
     let code = format!("{}-{}-{}", &raw[0..4], &raw[4..8], &raw[8..12]);
@@ -169,7 +165,24 @@ pub async fn create_reset_code<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
+    audit::record(
+        db,
+        Some(grant.actor_id()),
+        Action::ResetCodeMade,
+        Some(user.id),
+        None,
+    )
+    .await?;
     Ok(code)
+}
+
+/// The account a reset code is asked for by username, as a resource of
+/// the policy (unknown names answer `NotFound` like any other refusal).
+pub async fn account_id<C: ConnectionTrait>(db: &C, username: &str) -> Result<i32, CoreError> {
+    Ok(find_by_username(db, username)
+        .await?
+        .ok_or(CoreError::NotFound)?
+        .id)
 }
 
 /// Sets a new password with a reset code and signs in. Wrong codes count
@@ -208,6 +221,7 @@ pub async fn reset_password<C: ConnectionTrait>(
     row.password_hash = Set(passwords::hash(new_password.to_owned()).await?);
     row.update(db).await?;
     throttle::clear(db, &key).await?;
+    audit::record(db, Some(id), Action::ResetCodeUsed, Some(id), None).await?;
     sessions::end_all(db, id).await?;
     sessions::start(db, id).await
 }

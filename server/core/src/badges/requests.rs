@@ -15,7 +15,9 @@ use serde_json::{Value, json};
 
 use super::award::{IssueContext, issue};
 use crate::accounts::Actor;
-use crate::db::entities::{badge_awards, badge_requests, courses};
+use crate::audit::{self, Action};
+use crate::authz::Grant;
+use crate::db::entities::{badge_awards, badge_requests, courses, groups};
 use crate::{CoreError, Language};
 
 /// The longest evidence text and coach note.
@@ -210,12 +212,10 @@ pub async fn my_requests(
 /// its coach (or an admin).
 pub async fn group_requests(
     db: &DatabaseConnection,
-    actor: &Actor,
-    group_id: i32,
+    grant: &Grant<groups::Model>,
     language: Language,
 ) -> Result<Vec<Request>, CoreError> {
-    let group = crate::coaching::coached(db, actor, group_id).await?;
-    let members = crate::coaching::members_of(db, group.id).await?;
+    let members = crate::coaching::members_of(db, grant.target().id).await?;
     let rows = badge_requests::Entity::find()
         .filter(badge_requests::Column::UserId.is_in(members))
         .filter(badge_requests::Column::State.eq(RequestState::Pending.code()))
@@ -232,24 +232,18 @@ pub enum Decision {
     Decline,
 }
 
-/// Decides request `request_id` (the actor must coach its learner). An
-/// approval issues the badge with the evidence in it and returns it; a
-/// decline needs a note for the learner.
+/// Decides the request of `grant` (its learner's consented coach or an
+/// admin, never the sender: see [`crate::authz`]). An approval issues the
+/// badge with the evidence in it and returns it; a decline needs a note
+/// for the learner.
 pub async fn decide(
     db: &DatabaseConnection,
     ctx: &IssueContext<'_>,
-    actor: &Actor,
-    request_id: i32,
+    grant: Grant<badge_requests::Model>,
     decision: Decision,
     note: &str,
 ) -> Result<Option<badge_awards::Model>, CoreError> {
-    let request = badge_requests::Entity::find_by_id(request_id)
-        .one(db)
-        .await?
-        .ok_or(CoreError::NotFound)?;
-    if !crate::coaching::coaches(db, actor, request.user_id).await? {
-        return Err(CoreError::NotFound);
-    }
+    let request = grant.target().clone();
     if RequestState::parse(&request.state) != RequestState::Pending {
         return Err(CoreError::Rejected("evidence_decided"));
     }
@@ -298,9 +292,20 @@ pub async fn decide(
     .code()
     .to_owned());
     active.decided_at = Set(Some(Utc::now()));
-    active.decided_by = Set(Some(actor.id()));
+    active.decided_by = Set(Some(grant.actor_id()));
     active.coach_note = Set((!note.is_empty()).then(|| note.to_owned()));
-    active.update(&txn).await?;
+    let done = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        Some(grant.actor_id()),
+        match decision {
+            Decision::Approve => Action::EvidenceApproved,
+            Decision::Decline => Action::EvidenceDeclined,
+        },
+        Some(done.user_id),
+        Some(format!("evidence {}", done.id)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(issued)
 }
@@ -314,6 +319,7 @@ pub async fn waiting_by_group(
     use crate::db::entities::group_members;
     let members = group_members::Entity::find()
         .filter(group_members::Column::GroupId.is_in(group_ids.iter().copied()))
+        .filter(group_members::Column::AcceptedAt.is_not_null())
         .all(db)
         .await?;
     let waiting: Vec<i32> = badge_requests::Entity::find()

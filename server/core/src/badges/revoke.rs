@@ -1,7 +1,8 @@
 //! Revoking badges and publishing the revocation list.
 //!
-//! A coach revokes a badge of a learner in one of their groups (an admin:
-//! any badge) and gives a reason. The reason is kept for the holder and
+//! A coach revokes a badge of a learner who joined one of their groups
+//! (an admin: any badge; nobody their own), with a grant from
+//! [`crate::authz::authorize`], and gives a reason. The reason is kept for the holder and
 //! the staff; the public list says only *that* a badge is revoked, as the
 //! Bitstring Status List specification intends. The list is signed with
 //! the issuer's current key whenever it is served, so it always matches
@@ -13,8 +14,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
 };
 use serde_json::Value;
 
@@ -23,8 +24,9 @@ use super::proof::sign;
 use super::status::{StatusList, list_credential};
 use super::verify::StatusLists;
 use crate::CoreError;
-use crate::accounts::Actor;
-use crate::db::entities::{badge_awards, badge_revocations, users};
+use crate::audit::{self, Action};
+use crate::authz::Grant;
+use crate::db::entities::{badge_awards, badge_revocations, groups, users};
 
 /// The longest reason kept.
 pub const MAX_REASON_CHARS: usize = 500;
@@ -88,34 +90,15 @@ pub async fn signed_list(
     Ok(credential)
 }
 
-/// The badge `award_id`, if the actor may manage it (its holder's coach,
-/// or an admin); `NotFound` otherwise, so ids of others' badges say
-/// nothing.
-async fn managed(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    award_id: i32,
-) -> Result<badge_awards::Model, CoreError> {
-    let row = badge_awards::Entity::find_by_id(award_id)
-        .one(db)
-        .await?
-        .ok_or(CoreError::NotFound)?;
-    if !crate::coaching::coaches(db, actor, row.user_id).await? {
-        return Err(CoreError::NotFound);
-    }
-    Ok(row)
-}
-
-/// Revokes badge `award_id` for `reason` (required, at most
+/// Revokes the badge of `grant` for `reason` (required, at most
 /// [`MAX_REASON_CHARS`]). Revoking a revoked badge changes nothing (the
 /// first date and reason stay).
 pub async fn revoke(
     db: &DatabaseConnection,
-    actor: &Actor,
-    award_id: i32,
+    grant: Grant<badge_awards::Model>,
     reason: &str,
 ) -> Result<(), CoreError> {
-    let row = managed(db, actor, award_id).await?;
+    let row = grant.target().clone();
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(CoreError::Rejected("revoke_reason_missing"));
@@ -126,7 +109,7 @@ pub async fn revoke(
     if row.revoked_at.is_some() {
         return Ok(());
     }
-    let id = row.id;
+    let (id, holder) = (row.id, row.user_id);
     let now = Utc::now();
     let txn = db.begin().await?;
     let mut active: badge_awards::ActiveModel = row.into();
@@ -139,15 +122,23 @@ pub async fn revoke(
     }
     .insert(&txn)
     .await?;
+    audit::record(
+        &txn,
+        Some(grant.actor_id()),
+        Action::BadgeRevoked,
+        Some(holder),
+        Some(format!("badge {id}")),
+    )
+    .await?;
     txn.commit().await?;
-    tracing::info!(badge = id, by = actor.id(), "badge revoked");
+    tracing::info!(badge = id, by = grant.actor_id(), "badge revoked");
     Ok(())
 }
 
 /// The names to show for accounts `ids`: the display name, else the
 /// username.
-pub(crate) async fn names(
-    db: &DatabaseConnection,
+pub(crate) async fn names<C: ConnectionTrait>(
+    db: &C,
     ids: impl IntoIterator<Item = i32>,
 ) -> Result<HashMap<i32, String>, CoreError> {
     Ok(users::Entity::find()
@@ -184,12 +175,10 @@ pub struct MemberBadge {
 /// an admin), newest first.
 pub async fn group_badges(
     db: &DatabaseConnection,
-    actor: &Actor,
-    group_id: i32,
+    grant: &Grant<groups::Model>,
 ) -> Result<Vec<MemberBadge>, CoreError> {
     use sea_orm::QueryOrder;
-    let group = crate::coaching::coached(db, actor, group_id).await?;
-    let members = crate::coaching::members_of(db, group.id).await?;
+    let members = crate::coaching::members_of(db, grant.target().id).await?;
     let rows = badge_awards::Entity::find()
         .filter(badge_awards::Column::UserId.is_in(members.clone()))
         .order_by_desc(badge_awards::Column::IssuedAt)

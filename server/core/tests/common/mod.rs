@@ -2,6 +2,8 @@
 #![allow(dead_code, reason = "each test binary uses a different part")]
 #![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
 
+pub mod act;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -1,4 +1,5 @@
-//! `group_members`: which learner is in which group.
+//! `group_members`: which learner is in which group. A row without
+//! `accepted_at` is only an invitation: it gives the coach no power.
 
 use sea_orm::entity::prelude::*;
 
@@ -10,6 +11,7 @@ pub struct Model {
     pub group_id: i32,
     pub user_id: i32,
     pub joined_at: ChronoDateTimeUtc,
+    pub accepted_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

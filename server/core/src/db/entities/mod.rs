@@ -1,5 +1,6 @@
 //! sea-orm entities, one module per table.
 
+pub mod audit_events;
 pub mod badge_awards;
 pub mod badge_requests;
 pub mod badge_revocations;
