@@ -1,8 +1,9 @@
 //! Accounts and progress over HTTP: sign-up keeps what was typed (never
 //! the password), session cookies, no session fixation, throttled sign-in,
 //! cross-site posts refused, enrolment, "mark as done", recorded quiz
-//! answers, sign-out, password change, and no password in the logs. One
-//! router, one test (see concurrency.rs on several routers per process).
+//! answers, sign-out, password change, and no password in the logs; after
+//! sign-in only a path on this site is followed. Each test builds its own
+//! router, so they take turns (see `common::ONE_AT_A_TIME`).
 #![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
 
 mod common;
@@ -11,7 +12,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
-use common::{app, get, post_form, send};
+use common::{ONE_AT_A_TIME, app, get, post_form, send};
 use http::header::{COOKIE, LOCATION, SET_COOKIE};
 use http::{Request, StatusCode};
 use polku_core::db::entities::quiz_attempts;
@@ -68,6 +69,7 @@ async fn cross_site_post(
 
 #[tokio::test]
 async fn accounts_sessions_and_progress_over_http() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let logs = Logs::default();
     let writer = logs.clone();
     tracing_subscriber::fmt()
@@ -312,5 +314,44 @@ async fn accounts_sessions_and_progress_over_http() {
     for token in [&maija, &second, &third, &renewed] {
         let value = token.split_once('=').unwrap().1;
         assert!(!logs.contains(value), "a session token was logged");
+    }
+}
+
+/// `POST /api/log_in` with a hostile `next` still lands on a path of this
+/// site. The values are as the form body carries them: the server decodes
+/// them once (`/%09/x` arrives as `/\t/x`, `/%252F` as `/%2F`).
+#[tokio::test]
+async fn sign_in_never_redirects_to_another_site() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (app, _dir) = app().await;
+    let signup = format!("username=Ville&password={PASSWORD}");
+    let (status, _, _) = post_form(&app, "/api/sign_up", &signup, None).await;
+    assert!(status.is_redirection(), "{status}");
+    for (next, expected) in [
+        ("/courses/x%3Fy%3D1", "/courses/x?y=1"),
+        ("/%09/evil.example", "/dashboard"),
+        ("/%0A/evil.example", "/dashboard"),
+        ("%09//evil.example", "/dashboard"),
+        ("//evil.example", "/dashboard"),
+        ("/%5Cevil.example", "/dashboard"),
+        ("/%5C/evil.example", "/dashboard"),
+        ("https://evil.example/", "/dashboard"),
+        ("javascript:alert(1)", "/dashboard"),
+        ("/%2509/evil.example", "/dashboard"),
+        ("/%252F%252Fevil.example", "/dashboard"),
+        ("/%255Cevil.example", "/dashboard"),
+    ] {
+        let body = format!("username=Ville&password={PASSWORD}&next={next}");
+        let (status, headers, _) = post_form(&app, "/api/log_in", &body, None).await;
+        assert!(status.is_redirection(), "{next:?}: {status}");
+        let to = location(&headers);
+        assert!(
+            to.starts_with('/')
+                && !to.starts_with("//")
+                && !to.starts_with("/\\")
+                && !to.chars().any(char::is_control),
+            "{next:?} led to {to:?}"
+        );
+        assert_eq!(to, expected, "{next:?}");
     }
 }
