@@ -12,7 +12,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
-use common::{ONE_AT_A_TIME, app, get, post_form, send};
+use common::{ONE_AT_A_TIME, app, app_with, get, post_form, send};
 use http::header::{COOKIE, LOCATION, SET_COOKIE};
 use http::{Request, StatusCode};
 use polku_core::db::entities::quiz_attempts;
@@ -354,4 +354,67 @@ async fn sign_in_never_redirects_to_another_site() {
         );
         assert_eq!(to, expected, "{next:?}");
     }
+}
+
+/// Served over HTTPS (an `https://` public URL), the session cookie is
+/// `Secure` with the `__Host-` prefix and responses carry HSTS; on plain
+/// HTTP neither. A signed-in page is never stored by caches.
+#[tokio::test]
+async fn cookies_and_headers_follow_https() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let signup = format!("username=Aino&password={PASSWORD}");
+    let hsts = http::header::STRICT_TRANSPORT_SECURITY;
+
+    let (app, _dir) = app_with(&["--public-url", "https://polku.example"]).await;
+    let (status, headers, _) = post_form(&app, "/api/sign_up", &signup, None).await;
+    assert!(status.is_redirection(), "{status}");
+    let set = headers[SET_COOKIE].to_str().unwrap();
+    assert!(set.starts_with("__Host-polku_session="), "{set}");
+    for part in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(set.contains(part), "{set}");
+    }
+    assert!(!set.contains("Domain"), "{set}");
+    assert_eq!(headers[&hsts], "max-age=31536000; includeSubDomains");
+    let cookie = set.split(';').next().unwrap().to_owned();
+    let (status, headers, body) = get(&app, "/dashboard", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Hei, aino"), "signed in: {body}");
+    assert_eq!(headers[http::header::CACHE_CONTROL], "no-store");
+    // Signing out removes the cookie under both names.
+    let (_, headers, _) = post_form(&app, "/api/log_out", "", Some(&cookie)).await;
+    let removed: Vec<&str> = headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert!(
+        removed
+            .iter()
+            .any(|c| c.starts_with("__Host-polku_session=;"))
+            && removed.iter().any(|c| c.starts_with("polku_session=;")),
+        "{removed:?}"
+    );
+    drop(app);
+
+    let (app, _dir) = common::app().await;
+    let (_, headers, _) = post_form(&app, "/api/sign_up", &signup, None).await;
+    let set = headers[SET_COOKIE].to_str().unwrap();
+    assert!(set.starts_with("polku_session="), "{set}");
+    assert!(!set.contains("Secure"), "{set}");
+    assert!(headers.get(&hsts).is_none(), "{headers:?}");
+    // Anonymous pages keep their own caching; signed in, no-store.
+    let (_, headers, _) = get(&app, "/", None).await;
+    assert_ne!(
+        headers
+            .get(http::header::CACHE_CONTROL)
+            .map(|v| v.to_str().unwrap()),
+        Some("no-store")
+    );
+    let cookie = session_cookie_of(set);
+    let (_, headers, _) = get(&app, "/", Some(&cookie)).await;
+    assert_eq!(headers[http::header::CACHE_CONTROL], "no-store");
+}
+
+fn session_cookie_of(set: &str) -> String {
+    set.split(';').next().unwrap().to_owned()
 }

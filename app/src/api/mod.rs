@@ -7,6 +7,8 @@ pub mod admin;
 pub mod authoring;
 pub mod badges;
 pub mod coaching;
+#[cfg(feature = "ssr")]
+pub mod cookies;
 pub mod courses;
 pub mod discussion;
 pub mod preferences;
