@@ -179,6 +179,13 @@ impl Config {
             .to_owned()
     }
 
+    /// Whether the site is served over HTTPS (`--secure-cookies`, or a
+    /// public URL that starts with `https://`): cookies are then `Secure`
+    /// and responses carry `Strict-Transport-Security`.
+    pub fn https(&self) -> bool {
+        self.secure_cookies || self.public_url().starts_with("https://")
+    }
+
     /// The search index folder: `--search-index`, else next to the database.
     pub fn search_dir(&self) -> PathBuf {
         self.search_index

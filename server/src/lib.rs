@@ -71,7 +71,9 @@ fn is_single_course(dir: &std::path::Path) -> bool {
         || std::fs::read_dir(dir).is_ok_and(|entries| {
             entries.filter_map(Result::ok).any(|e| {
                 let name = e.file_name().to_string_lossy().to_lowercase();
-                e.path().is_file() && name.ends_with(".md") && name != "readme.md"
+                e.file_type().is_ok_and(|t| t.is_file())
+                    && name.ends_with(".md")
+                    && name != "readme.md"
             })
         })
 }

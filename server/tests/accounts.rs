@@ -1,8 +1,9 @@
 //! Accounts and progress over HTTP: sign-up keeps what was typed (never
 //! the password), session cookies, no session fixation, throttled sign-in,
 //! cross-site posts refused, enrolment, "mark as done", recorded quiz
-//! answers, sign-out, password change, and no password in the logs. One
-//! router, one test (see concurrency.rs on several routers per process).
+//! answers, sign-out, password change, and no password in the logs; after
+//! sign-in only a path on this site is followed. Each test builds its own
+//! router, so they take turns (see `common::ONE_AT_A_TIME`).
 #![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
 
 mod common;
@@ -11,7 +12,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
-use common::{app, get, post_form, send};
+use common::{ONE_AT_A_TIME, app, app_with, get, post_form, send};
 use http::header::{COOKIE, LOCATION, SET_COOKIE};
 use http::{Request, StatusCode};
 use polku_core::db::entities::quiz_attempts;
@@ -68,6 +69,7 @@ async fn cross_site_post(
 
 #[tokio::test]
 async fn accounts_sessions_and_progress_over_http() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let logs = Logs::default();
     let writer = logs.clone();
     tracing_subscriber::fmt()
@@ -313,4 +315,106 @@ async fn accounts_sessions_and_progress_over_http() {
         let value = token.split_once('=').unwrap().1;
         assert!(!logs.contains(value), "a session token was logged");
     }
+}
+
+/// `POST /api/log_in` with a hostile `next` still lands on a path of this
+/// site. The values are as the form body carries them: the server decodes
+/// them once (`/%09/x` arrives as `/\t/x`, `/%252F` as `/%2F`).
+#[tokio::test]
+async fn sign_in_never_redirects_to_another_site() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (app, _dir) = app().await;
+    let signup = format!("username=Ville&password={PASSWORD}");
+    let (status, _, _) = post_form(&app, "/api/sign_up", &signup, None).await;
+    assert!(status.is_redirection(), "{status}");
+    for (next, expected) in [
+        ("/courses/x%3Fy%3D1", "/courses/x?y=1"),
+        ("/%09/evil.example", "/dashboard"),
+        ("/%0A/evil.example", "/dashboard"),
+        ("%09//evil.example", "/dashboard"),
+        ("//evil.example", "/dashboard"),
+        ("/%5Cevil.example", "/dashboard"),
+        ("/%5C/evil.example", "/dashboard"),
+        ("https://evil.example/", "/dashboard"),
+        ("javascript:alert(1)", "/dashboard"),
+        ("/%2509/evil.example", "/dashboard"),
+        ("/%252F%252Fevil.example", "/dashboard"),
+        ("/%255Cevil.example", "/dashboard"),
+    ] {
+        let body = format!("username=Ville&password={PASSWORD}&next={next}");
+        let (status, headers, _) = post_form(&app, "/api/log_in", &body, None).await;
+        assert!(status.is_redirection(), "{next:?}: {status}");
+        let to = location(&headers);
+        assert!(
+            to.starts_with('/')
+                && !to.starts_with("//")
+                && !to.starts_with("/\\")
+                && !to.chars().any(char::is_control),
+            "{next:?} led to {to:?}"
+        );
+        assert_eq!(to, expected, "{next:?}");
+    }
+}
+
+/// Served over HTTPS (an `https://` public URL), the session cookie is
+/// `Secure` with the `__Host-` prefix and responses carry HSTS; on plain
+/// HTTP neither. A signed-in page is never stored by caches.
+#[tokio::test]
+async fn cookies_and_headers_follow_https() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let signup = format!("username=Aino&password={PASSWORD}");
+    let hsts = http::header::STRICT_TRANSPORT_SECURITY;
+
+    let (app, _dir) = app_with(&["--public-url", "https://polku.example"]).await;
+    let (status, headers, _) = post_form(&app, "/api/sign_up", &signup, None).await;
+    assert!(status.is_redirection(), "{status}");
+    let set = headers[SET_COOKIE].to_str().unwrap();
+    assert!(set.starts_with("__Host-polku_session="), "{set}");
+    for part in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(set.contains(part), "{set}");
+    }
+    assert!(!set.contains("Domain"), "{set}");
+    assert_eq!(headers[&hsts], "max-age=31536000; includeSubDomains");
+    let cookie = set.split(';').next().unwrap().to_owned();
+    let (status, headers, body) = get(&app, "/dashboard", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Hei, aino"), "signed in: {body}");
+    assert_eq!(headers[http::header::CACHE_CONTROL], "no-store");
+    // Signing out removes the cookie under both names.
+    let (_, headers, _) = post_form(&app, "/api/log_out", "", Some(&cookie)).await;
+    let removed: Vec<&str> = headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert!(
+        removed
+            .iter()
+            .any(|c| c.starts_with("__Host-polku_session=;"))
+            && removed.iter().any(|c| c.starts_with("polku_session=;")),
+        "{removed:?}"
+    );
+    drop(app);
+
+    let (app, _dir) = common::app().await;
+    let (_, headers, _) = post_form(&app, "/api/sign_up", &signup, None).await;
+    let set = headers[SET_COOKIE].to_str().unwrap();
+    assert!(set.starts_with("polku_session="), "{set}");
+    assert!(!set.contains("Secure"), "{set}");
+    assert!(headers.get(&hsts).is_none(), "{headers:?}");
+    // Anonymous pages keep their own caching; signed in, no-store.
+    let (_, headers, _) = get(&app, "/", None).await;
+    assert_ne!(
+        headers
+            .get(http::header::CACHE_CONTROL)
+            .map(|v| v.to_str().unwrap()),
+        Some("no-store")
+    );
+    let cookie = session_cookie_of(set);
+    let (_, headers, _) = get(&app, "/", Some(&cookie)).await;
+    assert_eq!(headers[http::header::CACHE_CONTROL], "no-store");
+}
+
+fn session_cookie_of(set: &str) -> String {
+    set.split(';').next().unwrap().to_owned()
 }

@@ -30,16 +30,12 @@ pub mod session {
 
     use super::SESSION_COOKIE;
     use crate::api::AppError;
-
-    /// Whether cookies get the `Secure` flag (the site is served over
-    /// HTTPS); provided by the server as context.
-    #[derive(Debug, Clone, Copy)]
-    pub struct SecureCookies(pub bool);
+    use crate::api::cookies::{self, SameSite, SecureCookies};
 
     /// The session cookie this request carries.
     pub fn token() -> Option<String> {
         let parts = use_context::<http::request::Parts>()?;
-        crate::api::cookie(&parts.headers, SESSION_COOKIE)
+        cookies::session_token(&parts.headers)
     }
 
     /// The signed-in person, if any.
@@ -56,38 +52,22 @@ pub mod session {
         actor().await?.ok_or(AppError::Unauthenticated)
     }
 
-    /// Adds a `Set-Cookie` header to the response.
-    pub fn set_cookie(value: String) -> Result<(), AppError> {
-        let response = use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
-        let value = http::HeaderValue::from_str(&value).map_err(|_| AppError::Internal)?;
-        response.append_header(http::header::SET_COOKIE, value);
-        Ok(())
-    }
-
-    fn secure() -> &'static str {
-        match use_context::<SecureCookies>() {
-            Some(SecureCookies(true)) => "; Secure",
-            _ => "",
-        }
-    }
-
     /// Sends the session cookie: HttpOnly, SameSite=Lax (links from other
     /// sites keep the learner signed in; cross-site posts are refused by
-    /// the server), Secure behind HTTPS.
+    /// the server), Secure and `__Host-` behind HTTPS.
     pub fn start(token: &str) -> Result<(), AppError> {
+        let secure = SecureCookies::current();
         let max_age = SESSION_DAYS * 24 * 60 * 60;
-        set_cookie(format!(
-            "{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{}",
-            secure()
-        ))
+        cookies::append(&secure.set(secure.session_name(), token, max_age, SameSite::Lax))
     }
 
-    /// Removes the session cookie.
+    /// Removes the session cookie, under both names.
     pub fn clear() -> Result<(), AppError> {
-        set_cookie(format!(
-            "{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
-            secure()
-        ))
+        let secure = SecureCookies::current();
+        if secure.0 {
+            cookies::append(&secure.remove(cookies::HOST_SESSION_COOKIE, SameSite::Lax))?;
+        }
+        cookies::append(&secure.remove(SESSION_COOKIE, SameSite::Lax))
     }
 }
 

@@ -147,9 +147,8 @@ pub async fn get_coach_home() -> Result<CoachHome, AppError> {
             Some((user.to_owned(), code.to_owned()))
         });
     if reset_code.is_some() {
-        super::accounts::session::set_cookie(format!(
-            "{FLASH_COOKIE}=; Path=/coach; Max-Age=0; HttpOnly; SameSite=Strict"
-        ))?;
+        let secure = super::cookies::SecureCookies::current();
+        super::cookies::append(&secure.remove(FLASH_COOKIE, super::cookies::SameSite::Strict))?;
     }
     Ok(CoachHome {
         groups: groups
@@ -343,8 +342,13 @@ pub async fn make_reset_code(username: String) -> Result<(), AppError> {
     match made {
         Ok(code) => {
             let user = polku_core::accounts::normalize_username(&username);
-            super::accounts::session::set_cookie(format!(
-                "{FLASH_COOKIE}={user}:{code}; Path=/coach; Max-Age=300; HttpOnly; SameSite=Strict"
+            let secure = super::cookies::SecureCookies::current();
+            let value = format!("{user}:{code}");
+            super::cookies::append(&secure.set(
+                FLASH_COOKIE,
+                &value,
+                300,
+                super::cookies::SameSite::Strict,
             ))?;
             super::redirect_with("/coach", &[]);
         }

@@ -8,11 +8,16 @@ pub mod audit;
 pub mod authoring;
 pub mod badges;
 pub mod coaching;
+#[cfg(feature = "ssr")]
+pub mod cookies;
 pub mod courses;
 pub mod discussion;
 pub mod preferences;
 pub mod progress;
+mod redirect;
 pub mod search;
+
+pub use redirect::safe_next;
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -66,15 +71,6 @@ impl From<polku_core::CoreError> for AppError {
             }
         }
     }
-}
-
-/// Only same-site paths (`/x`, never `//host` or `/\\host`), else `fallback`.
-pub fn safe_next<'a>(next: &'a str, fallback: &'a str) -> &'a str {
-    let ok = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains(['\r', '\n']);
-    if ok { next } else { fallback }
 }
 
 /// Sends a form posted without JavaScript on to `path` with `pairs` (the

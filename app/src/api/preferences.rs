@@ -6,11 +6,13 @@ use super::AppError;
 use crate::i18n::Locale;
 
 /// The `Set-Cookie` value that remembers `locale` for a year.
-pub fn language_cookie(locale: Locale) -> String {
-    format!(
-        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+#[cfg(feature = "ssr")]
+pub fn language_cookie(locale: Locale, secure: super::cookies::SecureCookies) -> String {
+    secure.set(
         crate::i18n::LANG_COOKIE,
-        locale.code()
+        locale.code(),
+        31_536_000,
+        super::cookies::SameSite::Lax,
     )
 }
 
@@ -18,9 +20,6 @@ pub fn language_cookie(locale: Locale) -> String {
 /// hydrated language switch; without JavaScript the switch posts to `/lang`).
 #[server(prefix = "/api", endpoint = "set_language")]
 pub async fn set_language(locale: Locale) -> Result<(), AppError> {
-    let response = use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
-    let value =
-        http::HeaderValue::from_str(&language_cookie(locale)).map_err(|_| AppError::Internal)?;
-    response.append_header(http::header::SET_COOKIE, value);
-    Ok(())
+    let secure = super::cookies::SecureCookies::current();
+    super::cookies::append(&language_cookie(locale, secure))
 }

@@ -233,3 +233,69 @@ fn badges_declare_rules_validity_picture_and_alignment() {
     );
     assert_eq!((checked.valid_days, &checked.image), (None, &None));
 }
+
+/// A course folder whose files are symbolic links (to a secret outside the
+/// folder, to /dev/zero) or special files: each is refused with a problem,
+/// nothing of the targets is imported, and the import does not hang.
+#[test]
+fn links_and_special_files_are_not_imported() {
+    use std::os::unix::fs::symlink;
+    const MARKER: &str = "SECRET-MARKER-7f3a";
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    let secret = outside.join("issuer-key.md");
+    std::fs::write(&secret, format!("# Secret\n\n{MARKER}\n")).unwrap();
+    std::fs::write(
+        outside.join("01-lesson.md"),
+        format!("# Linked\n\n{MARKER}\n"),
+    )
+    .unwrap();
+
+    let root = tmp.path().join("content");
+    let course = root.join("linked");
+    std::fs::create_dir_all(course.join("media")).unwrap();
+    std::fs::write(course.join("01-intro.md"), "# Intro\n\nPlain text.\n").unwrap();
+    symlink(&secret, course.join("02-secret.md")).unwrap();
+    symlink(&secret, course.join("media/key.png")).unwrap();
+    symlink("/dev/zero", course.join("media/zero.png")).unwrap();
+    symlink(&outside, course.join("media/more")).unwrap();
+    let _socket = std::os::unix::net::UnixListener::bind(course.join("media/socket.png")).unwrap();
+    // A linked course folder is not followed either.
+    symlink(&outside, root.join("other")).unwrap();
+
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let load_root = root.clone();
+    std::thread::spawn(move || sender.send(load_dir(&load_root)));
+    let (courses, problems) = receiver
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("loading a folder with a link to /dev/zero hung");
+
+    let shown: Vec<String> = problems
+        .iter()
+        .map(|p| p.to_string().replace(&format!("{}/", root.display()), ""))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "linked/02-secret.md: symbolic links are not imported",
+            "linked/media/key.png: symbolic links are not imported",
+            "linked/media/more: symbolic links are not imported",
+            "linked/media/socket.png: only regular files are imported",
+            "linked/media/zero.png: symbolic links are not imported",
+            "other: symbolic links are not imported",
+        ],
+        "actual:\n{}",
+        shown.join("\n")
+    );
+    let [course] = courses.as_slice() else {
+        panic!("expected one course, got {}", courses.len())
+    };
+    let slugs: Vec<&str> = course.lessons.iter().map(|l| l.slug.as_str()).collect();
+    assert_eq!(slugs, ["01-intro"]);
+    assert!(course.media.is_empty(), "{:?}", course.media);
+    for variant in course.lessons.iter().flat_map(|l| &l.variants) {
+        assert!(!variant.body_markdown.contains(MARKER));
+        assert!(!variant.body_html.contains(MARKER));
+    }
+}

@@ -2,6 +2,7 @@
 //! course export download.
 
 use app::api::authoring::{AUTHOR_COOKIE, author_cookie};
+use app::api::cookies::SameSite;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,7 +21,7 @@ pub struct LoginForm {
 }
 
 /// Twelve hours, then sign in again.
-const MAX_AGE: u32 = 12 * 60 * 60;
+const MAX_AGE: i64 = 12 * 60 * 60;
 
 /// `POST /author/login`: the right token sets the author cookie (HttpOnly,
 /// SameSite=Strict) and goes to `/author`; a wrong one goes back with an
@@ -28,9 +29,11 @@ const MAX_AGE: u32 = 12 * 60 * 60;
 pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Response {
     match &state.admin_token {
         Some(token) if token.matches(&form.token) => {
-            let cookie = format!(
-                "{AUTHOR_COOKIE}={}; Path=/; Max-Age={MAX_AGE}; HttpOnly; SameSite=Strict",
-                token.cookie_value()
+            let cookie = state.secure_cookies.set(
+                AUTHOR_COOKIE,
+                &token.cookie_value(),
+                MAX_AGE,
+                SameSite::Strict,
             );
             ([(SET_COOKIE, cookie)], Redirect::to("/author")).into_response()
         }
@@ -43,8 +46,8 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
 }
 
 /// `POST /author/logout`: clears the cookie.
-pub async fn logout() -> Response {
-    let cookie = format!("{AUTHOR_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+pub async fn logout(State(state): State<AppState>) -> Response {
+    let cookie = state.secure_cookies.remove(AUTHOR_COOKIE, SameSite::Strict);
     ([(SET_COOKIE, cookie)], Redirect::to("/author")).into_response()
 }
 

@@ -4,6 +4,7 @@
 use app::api::preferences::language_cookie;
 use app::i18n::Locale;
 use axum::Form;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::header::SET_COOKIE;
 use serde::Deserialize;
@@ -23,10 +24,16 @@ fn safe_next(next: &str) -> &str {
 }
 
 /// `POST /lang`
-pub async fn set_language(Form(form): Form<LanguageForm>) -> Response {
+pub async fn set_language(
+    State(state): State<super::AppState>,
+    Form(form): Form<LanguageForm>,
+) -> Response {
     let redirect = Redirect::to(safe_next(&form.next));
     match Locale::from_code(&form.lang) {
-        Some(locale) => ([(SET_COOKIE, language_cookie(locale))], redirect).into_response(),
+        Some(locale) => {
+            let cookie = language_cookie(locale, state.secure_cookies);
+            ([(SET_COOKIE, cookie)], redirect).into_response()
+        }
         None => redirect.into_response(),
     }
 }

@@ -13,6 +13,7 @@ mod security;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use app::api::cookies::SecureCookies;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::FromRef;
@@ -50,6 +51,8 @@ pub struct AppState {
     /// The deployment as a badge issuer (its identity and keys), and what
     /// issuing after progress needs.
     pub issuing: polku_core::badges::award::Issuing,
+    /// Whether cookies are `Secure` (the site is served over HTTPS).
+    pub secure_cookies: SecureCookies,
 }
 
 /// The interface language of a request: cookie, else `Accept-Language`.
@@ -68,7 +71,7 @@ pub(crate) async fn request_actor(
     state: &AppState,
     headers: &http::HeaderMap,
 ) -> Result<Option<polku_core::accounts::Actor>, polku_core::CoreError> {
-    match app::api::cookie(headers, app::api::accounts::SESSION_COOKIE) {
+    match app::api::cookies::session_token(headers) {
         Some(token) => polku_core::accounts::authenticate(&state.db, &token).await,
         None => Ok(None),
     }
@@ -107,8 +110,9 @@ pub fn router(
         stuck_rule,
         search: search.clone(),
         issuing: issuing.clone(),
+        secure_cookies: SecureCookies(config.https()),
     };
-    let secure_cookies = app::api::accounts::session::SecureCookies(config.secure_cookies);
+    let secure_cookies = state.secure_cookies;
     let context = move || {
         provide_context(db.clone());
         provide_context(secure_cookies);
@@ -180,6 +184,7 @@ pub fn router(
         )
         .fallback(not_found)
         .layer(axum::middleware::from_fn(security::cross_origin_protection))
+        .layer(axum::middleware::from_fn(security::no_store_when_signed_in))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             http::StatusCode::REQUEST_TIMEOUT,
@@ -187,6 +192,7 @@ pub fn router(
         ))
         .layer(CompressionLayer::new())
         .layer(security::headers())
+        .layer(security::hsts(config.https()))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -41,6 +41,30 @@ pub fn headers() -> Stack<H, Stack<H, Stack<H, H>>> {
     )
 }
 
+/// `Strict-Transport-Security` for a year (subdomains too) when the site is
+/// served over HTTPS; nothing on plain HTTP.
+pub fn hsts(https: bool) -> SetResponseHeaderLayer<Option<HeaderValue>> {
+    SetResponseHeaderLayer::overriding(
+        header::STRICT_TRANSPORT_SECURITY,
+        https.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
+    )
+}
+
+/// `Cache-Control: no-store` on every response to a signed-in request (it
+/// may show the person's own data), except the static files under `/pkg`,
+/// which are the same for everyone and keep their caching.
+pub async fn no_store_when_signed_in(request: Request, next: Next) -> Response {
+    let personal = app::api::cookies::session_token(request.headers()).is_some()
+        && !request.uri().path().starts_with("/pkg/");
+    let mut response = next.run(request).await;
+    if personal {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
 const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
 /// Refuses state-changing requests sent from another site (CSRF): browsers

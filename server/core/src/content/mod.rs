@@ -5,6 +5,7 @@
 //! The format is documented for authors in `content/README.md`.
 
 mod blocks;
+mod files;
 mod labels;
 mod lessons;
 pub mod markdown;

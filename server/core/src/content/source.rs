@@ -9,6 +9,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
+use super::files::{Kind, entries, read_file, refuse};
 use super::lessons::{
     lesson_from_text, line_of, numbered, parse_file_name, toml_problem, valid_slug,
 };
@@ -88,23 +89,22 @@ struct ModuleManifest {
 pub fn load_dir(root: &Path) -> (Vec<CourseSource>, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut courses = Vec::new();
-    let mut dirs: Vec<_> = match std::fs::read_dir(root) {
-        Ok(entries) => entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_dir() && !is_hidden(p))
-            .collect(),
-        Err(err) => {
-            problems.push(Problem::new(
-                root,
-                None,
-                format!("cannot read the content folder: {err}"),
-            ));
-            return (courses, problems);
+    if let Err(err) = std::fs::read_dir(root) {
+        problems.push(Problem::new(
+            root,
+            None,
+            format!("cannot read the content folder: {err}"),
+        ));
+        return (courses, problems);
+    }
+    for (dir, kind) in entries(root, &mut problems) {
+        // A linked course folder is refused; loose files are not courses.
+        if kind != Kind::Dir {
+            if kind == Kind::Link {
+                refuse(&dir, kind, &mut problems);
+            }
+            continue;
         }
-    };
-    dirs.sort();
-    for dir in dirs {
         if let Some(course) = load_course(root, &dir, &mut problems) {
             if courses.iter().any(|c: &CourseSource| c.slug == course.slug) {
                 problems.push(Problem::new(
@@ -128,74 +128,42 @@ pub fn load_dir(root: &Path) -> (Vec<CourseSource>, Vec<Problem>) {
 pub fn load_course_dir(dir: &Path) -> (Option<CourseSource>, Vec<Problem>) {
     let mut problems = Vec::new();
     let root = dir.parent().unwrap_or(Path::new(""));
-    let course = load_course(root, dir, &mut problems);
+    let course = match Kind::of(dir) {
+        Some(Kind::Dir) => load_course(root, dir, &mut problems),
+        Some(kind) if refuse(dir, kind, &mut problems) => None,
+        _ => {
+            problems.push(Problem::new(dir, None, "this is not a folder"));
+            None
+        }
+    };
     (course, problems)
 }
 
-fn is_hidden(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with('.') || n.starts_with('_'))
-}
-
+/// The text of a regular file (a lesson or a `.toml`), without a byte-order mark.
 fn read_text(path: &Path, problems: &mut Vec<Problem>) -> Option<String> {
-    if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_LESSON_BYTES) {
-        problems.push(Problem::new(
-            path,
-            None,
-            "the file is larger than 1 MiB; split it into several lessons",
-        ));
-        return None;
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(
-                text.strip_prefix('\u{feff}')
-                    .map(str::to_owned)
-                    .unwrap_or(text),
-            ),
-            Err(err) => {
-                let line = line_of(
-                    &String::from_utf8_lossy(err.as_bytes()),
-                    err.utf8_error().valid_up_to(),
-                );
-                problems.push(Problem::new(
-                    path,
-                    Some(line),
-                    "the file is not UTF-8 text; save it as UTF-8",
-                ));
-                None
-            }
-        },
+    let bytes = read_file(
+        path,
+        MAX_LESSON_BYTES,
+        "the file is larger than 1 MiB; split it into several lessons",
+        problems,
+    )?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(
+            text.strip_prefix('\u{feff}')
+                .map(str::to_owned)
+                .unwrap_or(text),
+        ),
         Err(err) => {
+            let line = line_of(
+                &String::from_utf8_lossy(err.as_bytes()),
+                err.utf8_error().valid_up_to(),
+            );
             problems.push(Problem::new(
                 path,
-                None,
-                format!("cannot read the file: {err}"),
+                Some(line),
+                "the file is not UTF-8 text; save it as UTF-8",
             ));
             None
-        }
-    }
-}
-
-fn sorted_entries(dir: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
-    match std::fs::read_dir(dir) {
-        Ok(entries) => {
-            let mut paths: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| !is_hidden(p))
-                .collect();
-            paths.sort();
-            paths
-        }
-        Err(err) => {
-            problems.push(Problem::new(
-                dir,
-                None,
-                format!("cannot read the folder: {err}"),
-            ));
-            Vec::new()
         }
     }
 }
@@ -250,12 +218,17 @@ fn valid_media_path(path: &str) -> bool {
 }
 
 /// Every media file under `dir` (two folder levels deep), by extension.
+/// This walk covers every folder lessons are read from, so it is the one
+/// that reports links and special files (once).
 fn collect_media(dir: &Path, problems: &mut Vec<Problem>) -> Vec<MediaFile> {
     let mut found = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), 0)];
     while let Some((folder, level)) = stack.pop() {
-        for path in sorted_entries(&folder, problems) {
-            if path.is_dir() {
+        for (path, kind) in entries(&folder, problems) {
+            if refuse(&path, kind, problems) {
+                continue;
+            }
+            if kind == Kind::Dir {
                 if level < 2 {
                     stack.push((path, level + 1));
                 }
@@ -285,19 +258,18 @@ fn collect_media(dir: &Path, problems: &mut Vec<Problem>) -> Vec<MediaFile> {
                 ));
                 continue;
             }
-            match std::fs::read(&path) {
-                Ok(bytes) if bytes.len() > MAX_MEDIA_BYTES => problems.push(Problem::new(
-                    &path,
-                    None,
-                    "the file is larger than 5 MiB; make it smaller (learners may be on slow connections)",
-                )),
-                Ok(bytes) => found.push(MediaFile {
+            if let Some(bytes) = read_file(
+                &path,
+                MAX_MEDIA_BYTES as u64,
+                "the file is larger than 5 MiB; make it smaller (learners may be on slow connections)",
+                problems,
+            ) {
+                found.push(MediaFile {
                     path: relative,
                     content_type,
                     sha256: format!("{:x}", Sha256::digest(&bytes)),
                     bytes,
-                }),
-                Err(err) => problems.push(Problem::new(&path, None, format!("cannot read the file: {err}"))),
+                });
             }
         }
     }
@@ -313,10 +285,13 @@ fn load_course(root: &Path, dir: &Path, problems: &mut Vec<Problem>) -> Option<C
         hasher.update(file.sha256.as_bytes());
     }
     let manifest_path = dir.join("course.toml");
-    let mut course = if manifest_path.is_file() {
-        load_manifest_course(root, dir, &manifest_path, &media, &mut hasher, problems)?
-    } else {
-        load_plain_course(root, dir, &media, &mut hasher, problems)?
+    let mut course = match Kind::of(&manifest_path) {
+        Some(Kind::File) => {
+            load_manifest_course(root, dir, &manifest_path, &media, &mut hasher, problems)?
+        }
+        // A linked or special course.toml was reported with the media walk.
+        Some(_) => return None,
+        None => load_plain_course(root, dir, &media, &mut hasher, problems)?,
     };
     course.media = media;
     course.source_hash = format!("{:x}", hasher.finalize());
@@ -599,19 +574,30 @@ impl Layout<'_> {
     ) -> (Vec<LessonSource>, Vec<ModuleSource>) {
         let mut lessons: LessonMap = BTreeMap::new();
         let mut modules: BTreeMap<u32, ModuleSource> = BTreeMap::new();
-        for path in sorted_entries(self.course_dir, problems) {
+        // Links and special files are skipped here: the media walk has
+        // reported them.
+        for (path, kind) in entries(self.course_dir, problems) {
             let name = folder_name(&path);
-            if path.is_dir() {
+            if kind == Kind::Dir {
                 let Some((number, slug)) = numbered(&name) else {
                     continue;
                 };
                 if let Some(module) = self.load_module(&path, slug, hasher, problems) {
                     modules.insert(number, module);
-                    for file in sorted_entries(&path, problems) {
-                        self.load_file(&file, number, Some(slug), &mut lessons, hasher, problems);
+                    for (file, kind) in entries(&path, problems) {
+                        if kind == Kind::File {
+                            self.load_file(
+                                &file,
+                                number,
+                                Some(slug),
+                                &mut lessons,
+                                hasher,
+                                problems,
+                            );
+                        }
                     }
                 }
-            } else {
+            } else if kind == Kind::File {
                 self.load_file(&path, 0, None, &mut lessons, hasher, problems);
             }
         }
@@ -660,7 +646,10 @@ impl Layout<'_> {
     ) -> Option<ModuleSource> {
         let manifest = dir.join("module.toml");
         let mut titles = BTreeMap::new();
-        if manifest.is_file() {
+        if let Some(kind) = Kind::of(&manifest) {
+            if kind != Kind::File {
+                return None;
+            }
             let text = read_text(&manifest, problems)?;
             hasher.update(text.as_bytes());
             match toml::from_str::<ModuleManifest>(&text) {
@@ -697,7 +686,7 @@ impl Layout<'_> {
         problems: &mut Vec<Problem>,
     ) {
         let name = folder_name(path);
-        if !path.is_file() || !name.ends_with(".md") || name.eq_ignore_ascii_case("README.md") {
+        if !name.ends_with(".md") || name.eq_ignore_ascii_case("README.md") {
             return;
         }
         let Some((number, slug, lang)) = parse_file_name(&name) else {
@@ -819,9 +808,12 @@ fn load_plain_course(
     }
     let language = Language::Fi;
     let media_paths: BTreeSet<String> = media.iter().map(|m| m.path.clone()).collect();
-    let mut files: Vec<PathBuf> = sorted_entries(dir, problems)
+    let mut files: Vec<PathBuf> = entries(dir, problems)
         .into_iter()
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")))
+        .filter(|(p, kind)| {
+            *kind == Kind::File && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        })
+        .map(|(p, _)| p)
         .collect();
     // README first: it introduces the folder.
     files.sort_by_key(|p| !folder_name(p).eq_ignore_ascii_case("readme.md"));
