@@ -55,6 +55,13 @@ pub struct Config {
     #[arg(long, env = "POLKU_SECURE_COOKIES", global = true)]
     pub secure_cookies: bool,
 
+    /// Polku runs behind a reverse proxy that appends the client's address
+    /// to `X-Forwarded-For`: sign-in throttling then counts per the last
+    /// entry of that header instead of the proxy's address. Only turn this
+    /// on when clients cannot reach Polku except through the proxy.
+    #[arg(long, env = "POLKU_TRUSTED_PROXY", global = true)]
+    pub trusted_proxy: bool,
+
     /// A learner with no activity for this many days (and a course not
     /// finished) is flagged as stuck in the coach's table.
     #[arg(long, env = "POLKU_STUCK_DAYS", default_value_t = 7, global = true)]
@@ -240,6 +247,7 @@ mod tests {
         assert_eq!(config.content_dir, PathBuf::from("content"));
         assert_eq!(config.log_format, LogFormat::Text);
         assert_eq!(config.command, None);
+        assert!(!config.trusted_proxy);
     }
 
     #[test]

@@ -301,10 +301,14 @@ async fn serve(config: Config, db: DatabaseConnection) -> Result<(), StartError>
             }
         });
     tracing::info!("Polku is listening on http://{addr}");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartError::Serve)
+    // The peer's address reaches handlers as `ConnectInfo` (throttling).
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(StartError::Serve)
 }
 
 async fn shutdown_signal() {

@@ -418,3 +418,63 @@ async fn cookies_and_headers_follow_https() {
 fn session_cookie_of(set: &str) -> String {
     set.split(';').next().unwrap().to_owned()
 }
+
+/// A form POST from `client`, as a trusted proxy forwards it.
+async fn post_from(
+    app: &axum::Router,
+    path: &str,
+    body: &str,
+    client: &str,
+) -> (StatusCode, http::HeaderMap, String) {
+    let request = Request::post(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .header("sec-fetch-site", "same-origin")
+        .header("x-forwarded-for", format!("10.1.1.1, {client}"))
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    send(app, request).await
+}
+
+#[tokio::test]
+async fn wrong_passwords_from_one_address_do_not_lock_out_another() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (app, _dir) = app_with(&["--trusted-proxy"]).await;
+    let signup = format!("username=liisa&password={PASSWORD}");
+    let (status, _, _) = post_from(&app, "/api/sign_up", &signup, "192.0.2.10").await;
+    assert!(status.is_redirection(), "{status}");
+
+    // An attacker behind the proxy uses up the free attempts and waits.
+    let guess = "username=liisa&password=guess-guess";
+    for _ in 0..polku_core::accounts::FREE_ATTEMPTS {
+        let (_, headers, _) = post_from(&app, "/api/log_in", guess, "203.0.113.66").await;
+        assert!(location(&headers).contains("error=wrong_credentials"));
+    }
+    let right = format!("username=liisa&password={PASSWORD}");
+    let (_, headers, _) = post_from(&app, "/api/log_in", &right, "203.0.113.66").await;
+    assert!(
+        location(&headers).contains("error=throttled"),
+        "{headers:?}"
+    );
+    // The first entry of the header is what the client wrote: faking it
+    // does not help.
+    let request = Request::post("/api/log_in")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .header("sec-fetch-site", "same-origin")
+        .header("x-forwarded-for", "192.0.2.10, 203.0.113.66")
+        .body(Body::from(right.clone()))
+        .unwrap();
+    let (_, headers, _) = send(&app, request).await;
+    assert!(
+        location(&headers).contains("error=throttled"),
+        "{headers:?}"
+    );
+
+    // Liisa, from her own address, signs in.
+    let (_, headers, _) = post_from(&app, "/api/log_in", &right, "192.0.2.10").await;
+    assert_eq!(location(&headers), "/dashboard");
+    let liisa = session_cookie(&headers);
+    let (status, _, _) = get(&app, "/dashboard", Some(&liisa)).await;
+    assert_eq!(status, StatusCode::OK);
+}

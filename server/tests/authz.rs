@@ -376,9 +376,15 @@ async fn person(db: &DatabaseConnection, name: &str, role: Role) -> String {
         ..Default::default()
     };
     accounts::create_account(db, account, role).await.unwrap();
-    let session = accounts::log_in(db, name, "long enough secret", None)
-        .await
-        .unwrap();
+    let session = accounts::log_in(
+        db,
+        name,
+        "long enough secret",
+        None,
+        accounts::UNKNOWN_CLIENT,
+    )
+    .await
+    .unwrap();
     format!("polku_session={}", session.token)
 }
 

@@ -450,9 +450,15 @@ async fn person(dir: &tempfile::TempDir, name: &str, role: polku_core::accounts:
         ..Default::default()
     };
     accounts::create_account(&db, account, role).await.unwrap();
-    let session = accounts::log_in(&db, name, "long enough secret", None)
-        .await
-        .unwrap();
+    let session = accounts::log_in(
+        &db,
+        name,
+        "long enough secret",
+        None,
+        accounts::UNKNOWN_CLIENT,
+    )
+    .await
+    .unwrap();
     format!("polku_session={}", session.token)
 }
 

@@ -32,6 +32,20 @@ pub mod session {
     use crate::api::AppError;
     use crate::api::cookies::{self, SameSite, SecureCookies};
 
+    /// The address a request came from, put into the request's extensions
+    /// by the server (the socket's peer, or behind a trusted proxy the
+    /// address it forwards).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct ClientAddress(pub std::net::IpAddr);
+
+    /// This request's client address, or [`accounts::UNKNOWN_CLIENT`] when
+    /// the server knows none (a request that came through no socket).
+    pub fn client() -> std::net::IpAddr {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<ClientAddress>().copied())
+            .map_or(accounts::UNKNOWN_CLIENT, |c| c.0)
+    }
+
     /// The session cookie this request carries.
     pub fn token() -> Option<String> {
         let parts = use_context::<http::request::Parts>()?;
@@ -101,8 +115,14 @@ pub async fn sign_up(
     let next = next.unwrap_or_default();
     match accounts::sign_up(&db, account).await {
         Ok(_) => {
-            let started =
-                accounts::log_in(&db, &username, &password, session::token().as_deref()).await?;
+            let started = accounts::log_in(
+                &db,
+                &username,
+                &password,
+                session::token().as_deref(),
+                session::client(),
+            )
+            .await?;
             session::start(&started.token)?;
             leptos_axum::redirect(super::safe_next(&next, "/dashboard"));
         }
@@ -131,7 +151,15 @@ pub async fn log_in(
     let db = super::courses::convert::db()?;
     let next = next.unwrap_or_default();
     let previous = session::token();
-    match polku_core::accounts::log_in(&db, &username, &password, previous.as_deref()).await {
+    match polku_core::accounts::log_in(
+        &db,
+        &username,
+        &password,
+        previous.as_deref(),
+        session::client(),
+    )
+    .await
+    {
         Ok(started) => {
             session::start(&started.token)?;
             leptos_axum::redirect(super::safe_next(&next, "/dashboard"));
@@ -170,7 +198,9 @@ pub async fn log_out() -> Result<(), AppError> {
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
     let actor = session::require().await?;
     let db = super::courses::convert::db()?;
-    match polku_core::accounts::change_password(&db, &actor, &current, &new).await {
+    match polku_core::accounts::change_password(&db, &actor, &current, &new, session::client())
+        .await
+    {
         Ok(started) => {
             session::start(&started.token)?;
             leptos_axum::redirect("/account?saved=password");

@@ -126,7 +126,14 @@ pub async fn delete_user(user: i32) -> Result<(), AppError> {
 pub async fn delete_my_account(password: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
-    if let Err(err) = polku_core::accounts::confirm_password(&db, &actor, &password).await {
+    if let Err(err) = polku_core::accounts::confirm_password(
+        &db,
+        &actor,
+        &password,
+        super::accounts::session::client(),
+    )
+    .await
+    {
         return match err {
             polku_core::CoreError::Rejected(code) => {
                 super::redirect_with("/account", &[("delete_error", code)]);
@@ -153,7 +160,15 @@ pub async fn delete_my_account(password: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "reset_password")]
 pub async fn reset_password(username: String, code: String, new: String) -> Result<(), AppError> {
     let db = super::courses::convert::db()?;
-    match polku_core::accounts::admin::reset_password(&db, &username, &code, &new).await {
+    match polku_core::accounts::admin::reset_password(
+        &db,
+        &username,
+        &code,
+        &new,
+        super::accounts::session::client(),
+    )
+    .await
+    {
         Ok(started) => {
             super::accounts::session::start(&started.token)?;
             leptos_axum::redirect("/dashboard");

@@ -105,9 +105,9 @@ pub async fn export<C: ConnectionTrait>(
         .filter(sessions::Column::UserId.eq(id))
         .all(db)
         .await?;
-    let throttle = login_throttles::Entity::find()
-        .filter(login_throttles::Column::Key.eq(crate::accounts::throttle_key(&user.username)))
-        .one(db)
+    let throttles = login_throttles::Entity::find()
+        .filter(crate::accounts::throttle_rows(&user.username))
+        .all(db)
         .await?;
     let resets = reset_codes::Entity::find()
         .filter(reset_codes::Column::UserId.eq(id))
@@ -170,7 +170,7 @@ pub async fn export<C: ConnectionTrait>(
             "password": "stored only as an argon2id hash, which is not exported",
         },
         "sessions": sessions.iter().map(|s| json!({"started": time(s.created_at), "expires": time(s.expires_at)})).collect::<Vec<_>>(),
-        "login_throttles": throttle.map(|t| json!({"failed_sign_ins": t.failures, "since": time(t.window_started_at), "locked_until": t.locked_until.map(time)})),
+        "login_throttles": throttles.iter().map(|t| json!({"failed_sign_ins": t.failures, "since": time(t.window_started_at), "locked_until": t.locked_until.map(time)})).collect::<Vec<_>>(),
         "reset_codes": resets.iter().map(|r| json!({"expires": time(r.expires_at)})).collect::<Vec<_>>(),
         "enrolments": enrolled.iter().map(|e| json!({"course": course_slug(e.course_id), "enrolled_at": time(e.enrolled_at)})).collect::<Vec<_>>(),
         "lesson_progress": progress.iter().map(|p| json!({
@@ -239,7 +239,7 @@ pub async fn delete_account<C: ConnectionTrait>(
         }
     }
     login_throttles::Entity::delete_many()
-        .filter(login_throttles::Column::Key.eq(crate::accounts::throttle_key(&user.username)))
+        .filter(crate::accounts::throttle_rows(&user.username))
         .exec(db)
         .await?;
     users::Entity::delete_by_id(user.id).exec(db).await?;

@@ -1122,8 +1122,14 @@ async fn account(
         email: None,
     };
     accounts::create_account(db, new, role).await.unwrap();
-    accounts::log_in(db, username, "long enough secret", None)
-        .await
-        .unwrap()
-        .actor
+    accounts::log_in(
+        db,
+        username,
+        "long enough secret",
+        None,
+        accounts::UNKNOWN_CLIENT,
+    )
+    .await
+    .unwrap()
+    .actor
 }

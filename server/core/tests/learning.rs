@@ -4,14 +4,13 @@
 
 mod common;
 
-use chrono::{Duration, Utc};
 use common::{bundled_content, copy_dir, fresh_databases, import};
 use polku_core::accounts::{self, NewAccount, Role};
 use polku_core::content::quiz::Answer;
-use polku_core::db::entities::{login_throttles, quiz_attempts};
+use polku_core::db::entities::quiz_attempts;
 use polku_core::db::{self, DatabaseConnection};
 use polku_core::{CoreError, Language, progress};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::EntityTrait;
 
 fn account(name: &str) -> NewAccount {
     NewAccount {
@@ -23,10 +22,16 @@ fn account(name: &str) -> NewAccount {
 
 async fn signed_in(db: &DatabaseConnection, name: &str) -> accounts::Actor {
     accounts::sign_up(db, account(name)).await.unwrap();
-    accounts::log_in(db, name, "long enough secret", None)
-        .await
-        .unwrap()
-        .actor
+    accounts::log_in(
+        db,
+        name,
+        "long enough secret",
+        None,
+        accounts::UNKNOWN_CLIENT,
+    )
+    .await
+    .unwrap()
+    .actor
 }
 
 fn rejected(result: Result<impl std::fmt::Debug, CoreError>) -> &'static str {
@@ -73,16 +78,40 @@ async fn sign_up_sign_in_sessions_and_password_change() {
 
         // Wrong password and unknown name give the same answer.
         assert_eq!(
-            rejected(accounts::log_in(&db, "maija.k", "wrong password", None).await),
+            rejected(
+                accounts::log_in(
+                    &db,
+                    "maija.k",
+                    "wrong password",
+                    None,
+                    accounts::UNKNOWN_CLIENT
+                )
+                .await
+            ),
             "wrong_credentials"
         );
         assert_eq!(
-            rejected(accounts::log_in(&db, "nobody", "long enough secret", None).await),
+            rejected(
+                accounts::log_in(
+                    &db,
+                    "nobody",
+                    "long enough secret",
+                    None,
+                    accounts::UNKNOWN_CLIENT
+                )
+                .await
+            ),
             "wrong_credentials"
         );
-        let first = accounts::log_in(&db, "MAIJA.K", "long enough secret", None)
-            .await
-            .unwrap();
+        let first = accounts::log_in(
+            &db,
+            "MAIJA.K",
+            "long enough secret",
+            None,
+            accounts::UNKNOWN_CLIENT,
+        )
+        .await
+        .unwrap();
         assert_eq!(first.actor.id(), id, "{}", t.backend);
         assert_eq!(first.actor.role(), Role::Learner);
         assert_eq!(first.actor.name(), "Maija");
@@ -93,33 +122,68 @@ async fn sign_up_sign_in_sessions_and_password_change() {
 
         // Signing in again with the old cookie ends the old session (no
         // fixation) and gives a different token.
-        let second = accounts::log_in(&db, "maija.k", "long enough secret", Some(&first.token))
-            .await
-            .unwrap();
+        let second = accounts::log_in(
+            &db,
+            "maija.k",
+            "long enough secret",
+            Some(&first.token),
+            accounts::UNKNOWN_CLIENT,
+        )
+        .await
+        .unwrap();
         assert_ne!(first.token, second.token);
         assert_eq!(
             accounts::authenticate(&db, &first.token).await.unwrap(),
             None
         );
-        let other_browser = accounts::log_in(&db, "maija.k", "long enough secret", None)
-            .await
-            .unwrap();
+        let other_browser = accounts::log_in(
+            &db,
+            "maija.k",
+            "long enough secret",
+            None,
+            accounts::UNKNOWN_CLIENT,
+        )
+        .await
+        .unwrap();
 
         // A password change needs the current password and ends every
         // other session.
         let actor = second.actor.clone();
         assert_eq!(
-            rejected(accounts::change_password(&db, &actor, "wrong", "new long secret").await),
+            rejected(
+                accounts::change_password(
+                    &db,
+                    &actor,
+                    "wrong",
+                    "new long secret",
+                    accounts::UNKNOWN_CLIENT
+                )
+                .await
+            ),
             "wrong_password"
         );
         assert_eq!(
-            rejected(accounts::change_password(&db, &actor, "long enough secret", "short").await),
+            rejected(
+                accounts::change_password(
+                    &db,
+                    &actor,
+                    "long enough secret",
+                    "short",
+                    accounts::UNKNOWN_CLIENT
+                )
+                .await
+            ),
             "password_short"
         );
-        let renewed =
-            accounts::change_password(&db, &actor, "long enough secret", "new long secret")
-                .await
-                .unwrap();
+        let renewed = accounts::change_password(
+            &db,
+            &actor,
+            "long enough secret",
+            "new long secret",
+            accounts::UNKNOWN_CLIENT,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             accounts::authenticate(&db, &second.token).await.unwrap(),
             None
@@ -137,9 +201,15 @@ async fn sign_up_sign_in_sessions_and_password_change() {
                 .is_some()
         );
         assert!(
-            accounts::log_in(&db, "maija.k", "new long secret", None)
-                .await
-                .is_ok()
+            accounts::log_in(
+                &db,
+                "maija.k",
+                "new long secret",
+                None,
+                accounts::UNKNOWN_CLIENT
+            )
+            .await
+            .is_ok()
         );
 
         // Signing out ends the session.
@@ -157,64 +227,21 @@ async fn sign_up_sign_in_sessions_and_password_change() {
             .await
             .unwrap();
         assert_eq!(admin, again);
-        let session = accounts::log_in(&db, "admin", "admin password 2", None)
-            .await
-            .unwrap();
+        let session = accounts::log_in(
+            &db,
+            "admin",
+            "admin password 2",
+            None,
+            accounts::UNKNOWN_CLIENT,
+        )
+        .await
+        .unwrap();
         assert_eq!(session.actor.role(), Role::Admin, "{}", t.backend);
         assert!(session.actor.require(&[Role::Admin]).is_ok());
         assert!(matches!(
             first.actor.require(&[Role::Coach, Role::Admin]),
             Err(CoreError::Forbidden)
         ));
-    }
-}
-
-#[tokio::test]
-async fn failed_sign_ins_are_throttled_per_name() {
-    for t in fresh_databases().await {
-        let db = db::open(&t.url).await.unwrap();
-        accounts::sign_up(&db, account("matti")).await.unwrap();
-        for _ in 0..accounts::FREE_ATTEMPTS {
-            assert_eq!(
-                rejected(accounts::log_in(&db, "matti", "guess guess", None).await),
-                "wrong_credentials"
-            );
-        }
-        // Locked: even the right password is refused, in any spelling.
-        assert_eq!(
-            rejected(accounts::log_in(&db, "Matti", "long enough secret", None).await),
-            "throttled",
-            "{}",
-            t.backend
-        );
-        // Another name is not affected.
-        accounts::sign_up(&db, account("liisa")).await.unwrap();
-        assert!(
-            accounts::log_in(&db, "liisa", "long enough secret", None)
-                .await
-                .is_ok()
-        );
-        // The stored key is not the name.
-        let rows = login_throttles::Entity::find().all(&db).await.unwrap();
-        assert_eq!(rows.len(), 1);
-        assert!(!rows[0].key.contains("matti"));
-        assert_eq!(rows[0].failures, accounts::FREE_ATTEMPTS);
-        // When the lock has passed, the right password works and clears it.
-        let mut row: login_throttles::ActiveModel = rows[0].clone().into();
-        row.locked_until = Set(Some(Utc::now() - Duration::seconds(1)));
-        row.update(&db).await.unwrap();
-        assert!(
-            accounts::log_in(&db, "matti", "long enough secret", None)
-                .await
-                .is_ok()
-        );
-        assert!(
-            login_throttles::Entity::find()
-                .all(&db)
-                .await
-                .unwrap()
-                .is_empty()
-        );
     }
 }
 

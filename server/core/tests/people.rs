@@ -23,10 +23,16 @@ async fn person(db: &DatabaseConnection, name: &str, role: Role) -> Actor {
         email: Some(format!("{name}@example.fi")),
     };
     accounts::create_account(db, account, role).await.unwrap();
-    accounts::log_in(db, name, "long enough secret", None)
-        .await
-        .unwrap()
-        .actor
+    accounts::log_in(
+        db,
+        name,
+        "long enough secret",
+        None,
+        accounts::UNKNOWN_CLIENT,
+    )
+    .await
+    .unwrap()
+    .actor
 }
 
 async fn setup(url: &str) -> DatabaseConnection {
@@ -381,29 +387,60 @@ async fn discussion_feedback_roles_and_reset_codes() {
             Err(CoreError::NotFound)
         ));
         assert!(matches!(
-            admin::reset_password(&db, "maija", "AAAA-BBBB-CCCC", "new long secret").await,
+            admin::reset_password(
+                &db,
+                "maija",
+                "AAAA-BBBB-CCCC",
+                "new long secret",
+                accounts::UNKNOWN_CLIENT
+            )
+            .await,
             Err(CoreError::Rejected("reset_code_wrong"))
         ));
-        let session = admin::reset_password(&db, "Maija", &code.to_lowercase(), "new long secret")
-            .await
-            .unwrap();
+        let session = admin::reset_password(
+            &db,
+            "Maija",
+            &code.to_lowercase(),
+            "new long secret",
+            accounts::UNKNOWN_CLIENT,
+        )
+        .await
+        .unwrap();
         assert_eq!(session.actor.id(), maija.id());
         assert!(
-            admin::reset_password(&db, "maija", &code, "another secret")
-                .await
-                .is_err(),
+            admin::reset_password(
+                &db,
+                "maija",
+                &code,
+                "another secret",
+                accounts::UNKNOWN_CLIENT
+            )
+            .await
+            .is_err(),
             "one time only"
         );
         assert!(
-            accounts::log_in(&db, "maija", "new long secret", None)
-                .await
-                .is_ok()
+            accounts::log_in(
+                &db,
+                "maija",
+                "new long secret",
+                None,
+                accounts::UNKNOWN_CLIENT
+            )
+            .await
+            .is_ok()
         );
         let admin_code = act::reset_code(&db, &boss, "teacher").await.unwrap();
         assert!(
-            admin::reset_password(&db, "teacher", &admin_code, "teacher secret 2")
-                .await
-                .is_ok()
+            admin::reset_password(
+                &db,
+                "teacher",
+                &admin_code,
+                "teacher secret 2",
+                accounts::UNKNOWN_CLIENT
+            )
+            .await
+            .is_ok()
         );
     }
 }
@@ -503,21 +540,40 @@ async fn export_covers_every_table_and_erasure_leaves_nothing() {
         act::set_course_author(&db, &boss, maija.id(), "digital-basics", true)
             .await
             .unwrap();
-        let maija = accounts::log_in(&db, "maija", "long enough secret", None)
-            .await
-            .unwrap()
-            .actor;
+        let maija = accounts::log_in(
+            &db,
+            "maija",
+            "long enough secret",
+            None,
+            accounts::UNKNOWN_CLIENT,
+        )
+        .await
+        .unwrap()
+        .actor;
         act::set_role(&db, &boss, maija.id(), Role::Coach)
             .await
             .unwrap();
-        let maija = accounts::log_in(&db, "maija", "long enough secret", None)
-            .await
-            .unwrap()
-            .actor;
+        let maija = accounts::log_in(
+            &db,
+            "maija",
+            "long enough secret",
+            None,
+            accounts::UNKNOWN_CLIENT,
+        )
+        .await
+        .unwrap()
+        .actor;
         coaching::create_group(&db, &maija, "Maijan ryhmä")
             .await
             .unwrap();
-        let _ = accounts::log_in(&db, "maija", "wrong password", None).await;
+        let _ = accounts::log_in(
+            &db,
+            "maija",
+            "wrong password",
+            None,
+            accounts::UNKNOWN_CLIENT,
+        )
+        .await;
         // A badge she holds (issuing itself is tested in badges.rs).
         {
             use polku_core::db::entities::{badge_awards, courses};
@@ -646,9 +702,15 @@ async fn export_covers_every_table_and_erasure_leaves_nothing() {
             );
         }
         assert!(
-            accounts::log_in(&db, "maija", "long enough secret", None)
-                .await
-                .is_err()
+            accounts::log_in(
+                &db,
+                "maija",
+                "long enough secret",
+                None,
+                accounts::UNKNOWN_CLIENT
+            )
+            .await
+            .is_err()
         );
         // The coach's group and the course stay.
         assert_eq!(coaching::my_groups(&db, &coach).await.unwrap().len(), 1);

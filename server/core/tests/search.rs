@@ -229,10 +229,16 @@ async fn person(db: &DatabaseConnection, name: &str, role: Role) -> Actor {
         email: None,
     };
     accounts::create_account(db, account, role).await.unwrap();
-    accounts::log_in(db, name, "long enough secret", None)
-        .await
-        .unwrap()
-        .actor
+    accounts::log_in(
+        db,
+        name,
+        "long enough secret",
+        None,
+        accounts::UNKNOWN_CLIENT,
+    )
+    .await
+    .unwrap()
+    .actor
 }
 
 fn admin_grant() -> AuthorGrant {

@@ -3,6 +3,7 @@
 
 mod author;
 mod badges;
+pub mod client;
 mod health;
 mod language;
 mod media;
@@ -185,6 +186,10 @@ pub fn router(
         .fallback(not_found)
         .layer(axum::middleware::from_fn(security::cross_origin_protection))
         .layer(axum::middleware::from_fn(security::no_store_when_signed_in))
+        .layer(axum::middleware::from_fn_with_state(
+            client::TrustedProxy(config.trusted_proxy),
+            client::resolve,
+        ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             http::StatusCode::REQUEST_TIMEOUT,

@@ -2,6 +2,8 @@
 //! one-time password reset codes (no e-mail needed: a coach or an admin
 //! gives the code to the learner, who sets a new password with it).
 
+use std::net::IpAddr;
+
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -186,15 +188,16 @@ pub async fn account_id<C: ConnectionTrait>(db: &C, username: &str) -> Result<i3
 }
 
 /// Sets a new password with a reset code and signs in. Wrong codes count
-/// as failed sign-ins (throttled per username); a used code is gone, and
-/// every other session of the account ends.
+/// as failed sign-ins (throttled per username and `client` address); a
+/// used code is gone, and every other session of the account ends.
 pub async fn reset_password<C: ConnectionTrait>(
     db: &C,
     username: &str,
     code: &str,
     new_password: &str,
+    client: IpAddr,
 ) -> Result<NewSession, CoreError> {
-    let key = throttle::key(username);
+    let key = throttle::key(username, client);
     throttle::check(db, &key).await?;
     passwords::check_new(new_password)?;
     let user = find_by_username(db, username).await?;

@@ -11,6 +11,8 @@ pub mod passwords;
 pub mod sessions;
 mod throttle;
 
+use std::net::{IpAddr, Ipv4Addr};
+
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
@@ -18,7 +20,12 @@ use crate::CoreError;
 use crate::db::entities::users;
 
 pub use sessions::{NewSession, SESSION_DAYS, authenticate, log_in, log_out};
-pub use throttle::{FREE_ATTEMPTS, MAX_LOCK_SECONDS};
+pub use throttle::{CEILING, FREE_ATTEMPTS, MAX_DELAY_SECONDS};
+
+/// The client address used when none is known (requests that did not
+/// come over a socket, such as tests through the router): they all share
+/// one throttle per name.
+pub const UNKNOWN_CLIENT: IpAddr = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
 
 /// What an account may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -124,9 +131,10 @@ pub(crate) fn random_code(len: usize) -> Result<String, CoreError> {
         .collect())
 }
 
-/// The sign-in throttle's key for a username (a hash, not the name).
-pub fn throttle_key(username: &str) -> String {
-    throttle::key(username)
+/// Which sign-in throttle rows are `username`'s (from any address): keys
+/// are hashes, not the name.
+pub fn throttle_rows(username: &str) -> sea_orm::Condition {
+    throttle::rows_of(username)
 }
 
 /// What a sign-up form sends.
@@ -250,39 +258,55 @@ pub async fn ensure_admin<C: ConnectionTrait>(
     }
 }
 
-/// Checks the actor's password (before erasing the account, say).
-pub async fn confirm_password<C: ConnectionTrait>(
+/// Checks the actor's password, throttled like sign-in (the same counts
+/// per account and `client` address), so a session left open cannot be
+/// used to guess the password.
+async fn check_own_password<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     password: &str,
-) -> Result<(), CoreError> {
+    client: IpAddr,
+) -> Result<users::Model, CoreError> {
     let user = users::Entity::find_by_id(actor.id)
         .one(db)
         .await?
         .ok_or(CoreError::Unauthenticated)?;
-    if passwords::verify(password.to_owned(), user.password_hash).await? {
-        Ok(())
+    let key = throttle::key(&user.username, client);
+    throttle::check(db, &key).await?;
+    if passwords::verify(password.to_owned(), user.password_hash.clone()).await? {
+        throttle::clear(db, &key).await?;
+        Ok(user)
     } else {
+        throttle::fail(db, &key).await?;
         Err(CoreError::Rejected("wrong_password"))
     }
 }
 
-/// Changes the actor's password after checking the current one. Every
-/// session of the account ends; a new one is returned for this browser.
+/// Checks the actor's password (before erasing the account, say),
+/// throttled like sign-in.
+pub async fn confirm_password<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    password: &str,
+    client: IpAddr,
+) -> Result<(), CoreError> {
+    check_own_password(db, actor, password, client)
+        .await
+        .map(|_| ())
+}
+
+/// Changes the actor's password after checking the current one (throttled
+/// like sign-in). Every session of the account ends; a new one is
+/// returned for this browser.
 pub async fn change_password<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     current: &str,
     new: &str,
+    client: IpAddr,
 ) -> Result<NewSession, CoreError> {
-    let user = users::Entity::find_by_id(actor.id)
-        .one(db)
-        .await?
-        .ok_or(CoreError::Unauthenticated)?;
-    if !passwords::verify(current.to_owned(), user.password_hash.clone()).await? {
-        return Err(CoreError::Rejected("wrong_password"));
-    }
     passwords::check_new(new)?;
+    let user = check_own_password(db, actor, current, client).await?;
     let mut row: users::ActiveModel = user.into();
     row.password_hash = Set(passwords::hash(new.to_owned()).await?);
     row.update(db).await?;

@@ -2,6 +2,8 @@
 //! keeps only its SHA-256. Signing in always starts a new session (no
 //! fixation); signing out and password changes end them.
 
+use std::net::IpAddr;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration, Utc};
@@ -56,17 +58,19 @@ pub(crate) async fn start<C: ConnectionTrait>(
     })
 }
 
-/// Signs in: checks the password (throttled per username) and starts a
-/// new session. `previous` is the session cookie the browser sent, if any:
-/// on success it ends, so a session id planted before sign-in is worthless
-/// (a failed attempt leaves it alone).
+/// Signs in: checks the password (throttled per username and `client`
+/// address, see [`throttle`]) and starts a new session. `previous` is the
+/// session cookie the browser sent, if any: on success it ends, so a
+/// session id planted before sign-in is worthless (a failed attempt leaves
+/// it alone).
 pub async fn log_in<C: ConnectionTrait>(
     db: &C,
     username: &str,
     password: &str,
     previous: Option<&str>,
+    client: IpAddr,
 ) -> Result<NewSession, CoreError> {
-    let key = throttle::key(username);
+    let key = throttle::key(username, client);
     throttle::check(db, &key).await?;
     let user = find_by_username(db, username).await?;
     let stored = user
