@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::AppError;
 
 /// Name of the session cookie.
-pub const SESSION_COOKIE: &str = "polku_session";
+#[cfg(feature = "ssr")]
+pub use polku_web::cookies::SESSION_COOKIE;
 
 /// The signed-in person, as pages show them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,37 +29,32 @@ pub mod session {
     use leptos::prelude::*;
     use polku_core::accounts::{self, Actor, SESSION_DAYS};
 
-    use super::SESSION_COOKIE;
     use crate::api::AppError;
     use crate::api::cookies::{self, SameSite, SecureCookies};
 
-    /// The address a request came from, put into the request's extensions
-    /// by the server (the socket's peer, or behind a trusted proxy the
-    /// address it forwards).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub struct ClientAddress(pub std::net::IpAddr);
-
-    /// This request's client address, or [`accounts::UNKNOWN_CLIENT`] when
-    /// the server knows none (a request that came through no socket).
+    /// This request's client address (resolved once by the web layer), or
+    /// [`accounts::UNKNOWN_CLIENT`] when the server knows none.
     pub fn client() -> std::net::IpAddr {
+        use_context::<http::request::Parts>().map_or(accounts::UNKNOWN_CLIENT, |parts| {
+            polku_web::client::of(&parts.extensions)
+        })
+    }
+
+    fn session() -> polku_web::session::Session {
         use_context::<http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<ClientAddress>().copied())
-            .map_or(accounts::UNKNOWN_CLIENT, |c| c.0)
+            .map(|parts| polku_web::session::from_parts(&parts))
+            .unwrap_or_default()
     }
 
     /// The session cookie this request carries.
     pub fn token() -> Option<String> {
-        let parts = use_context::<http::request::Parts>()?;
-        cookies::session_token(&parts.headers)
+        session().token
     }
 
-    /// The signed-in person, if any.
+    /// The signed-in person, if any (resolved once per request by the web
+    /// layer's middleware).
     pub async fn actor() -> Result<Option<Actor>, AppError> {
-        let Some(token) = token() else {
-            return Ok(None);
-        };
-        let db = crate::api::courses::convert::db()?;
-        Ok(accounts::authenticate(&db, &token).await?)
+        Ok(session().actor)
     }
 
     /// The signed-in person, or `Unauthenticated`.
@@ -81,7 +77,7 @@ pub mod session {
         if secure.0 {
             cookies::append(&secure.remove(cookies::HOST_SESSION_COOKIE, SameSite::Lax))?;
         }
-        cookies::append(&secure.remove(SESSION_COOKIE, SameSite::Lax))
+        cookies::append(&secure.remove(cookies::SESSION_COOKIE, SameSite::Lax))
     }
 }
 

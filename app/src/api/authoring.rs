@@ -107,7 +107,7 @@ mod server {
 
     /// The configured token, if authoring is on.
     pub fn token() -> Option<AdminToken> {
-        leptos::prelude::use_context::<AdminToken>()
+        polku_web::AppState::current().and_then(|s| s.admin_token)
     }
 
     /// The one check every authoring function starts with: the admin

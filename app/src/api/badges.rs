@@ -119,7 +119,7 @@ pub struct Certificate {
 
 #[cfg(feature = "ssr")]
 fn issuing() -> Result<polku_core::badges::award::Issuing, super::AppError> {
-    use_context::<polku_core::badges::award::Issuing>().ok_or(super::AppError::Internal)
+    super::state().map(|s| s.issuing)
 }
 
 #[cfg(feature = "ssr")]

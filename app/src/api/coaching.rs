@@ -184,7 +184,7 @@ pub async fn get_group(id: i32, locale: Locale) -> Result<GroupView, AppError> {
     use polku_core::coaching::{self, Stuck, StuckRule};
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
-    let rule = use_context::<StuckRule>().unwrap_or_default();
+    let rule: StuckRule = super::state()?.stuck_rule;
     let now = chrono::Utc::now();
     let language = super::courses::convert::language(locale);
     let grant = authorize(&db, &actor, Act::CoachGroup, GroupId(id)).await?;
@@ -408,7 +408,7 @@ pub async fn decide_evidence(
     use polku_core::badges::requests::{Decision, decide};
     let actor = super::accounts::session::require().await?;
     let db = super::courses::convert::db()?;
-    let issuing = use_context::<polku_core::badges::award::Issuing>().ok_or(AppError::Internal)?;
+    let issuing = super::state()?.issuing;
     let choice = if decision == "approve" {
         Decision::Approve
     } else {

@@ -1,114 +1,18 @@
-//! Every cookie the site sets, built in one place on the `cookie` crate:
-//! `HttpOnly` (no script of ours reads a cookie), a `SameSite` policy,
-//! `Path=/`, and `Secure` when the site is served over HTTPS. The session
-//! cookie is then named `__Host-polku_session`: browsers keep such a cookie
-//! only when it is Secure, for `Path=/` and without `Domain`, so no
-//! subdomain or plain-HTTP page can plant or overwrite it.
+//! Cookies in server functions: built by the web layer
+//! ([`polku_web::cookies`]), added to the server function's response here.
 
-use cookie::Cookie;
-use cookie::time::Duration;
-use leptos::prelude::*;
-
-pub use cookie::SameSite;
+pub use polku_web::cookies::{
+    HOST_SESSION_COOKIE, SESSION_COOKIE, SameSite, SecureCookies, session_token,
+};
 
 use super::AppError;
-use super::accounts::SESSION_COOKIE;
-
-/// The session cookie's name when cookies are `Secure`.
-pub const HOST_SESSION_COOKIE: &str = "__Host-polku_session";
-
-/// Whether cookies get `Secure` (the site is served over HTTPS); the server
-/// provides it as Leptos context and keeps it in its state.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SecureCookies(pub bool);
-
-impl SecureCookies {
-    /// The setting of this request (Leptos context; off when missing).
-    pub fn current() -> Self {
-        use_context::<SecureCookies>().unwrap_or_default()
-    }
-
-    /// The `Set-Cookie` value that keeps `name=value` for `max_age` seconds.
-    pub fn set(self, name: &str, value: &str, max_age: i64, same_site: SameSite) -> String {
-        self.build(name, value, same_site)
-            .max_age(Duration::seconds(max_age))
-            .build()
-            .to_string()
-    }
-
-    /// The `Set-Cookie` value that removes the cookie `name`.
-    pub fn remove(self, name: &str, same_site: SameSite) -> String {
-        let mut cookie = self.build(name, "", same_site).build();
-        cookie.make_removal();
-        cookie.to_string()
-    }
-
-    fn build<'a>(
-        self,
-        name: &'a str,
-        value: &'a str,
-        same_site: SameSite,
-    ) -> cookie::CookieBuilder<'a> {
-        Cookie::build((name, value))
-            .path("/")
-            .http_only(true)
-            .same_site(same_site)
-            .secure(self.0)
-    }
-
-    /// The name the session cookie is set under.
-    pub fn session_name(self) -> &'static str {
-        if self.0 {
-            HOST_SESSION_COOKIE
-        } else {
-            SESSION_COOKIE
-        }
-    }
-}
-
-/// The session token a request carries, under either name (the `__Host-`
-/// one first).
-pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
-    super::cookie(headers, HOST_SESSION_COOKIE).or_else(|| super::cookie(headers, SESSION_COOKIE))
-}
 
 /// Adds a `Set-Cookie` header (from [`SecureCookies::set`] or
 /// [`SecureCookies::remove`]) to the server function's response.
 pub fn append(value: &str) -> Result<(), AppError> {
-    let response = use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
+    let response =
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
     let value = http::HeaderValue::from_str(value).map_err(|_| AppError::Internal)?;
     response.append_header(http::header::SET_COOKIE, value);
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{SameSite, SecureCookies};
-
-    #[test]
-    fn every_cookie_is_http_only_site_wide_and_secure_over_https() {
-        let plain = SecureCookies(false).set("polku_lang", "fi", 60, SameSite::Lax);
-        for part in [
-            "polku_lang=fi",
-            "HttpOnly",
-            "SameSite=Lax",
-            "Path=/",
-            "Max-Age=60",
-        ] {
-            assert!(plain.contains(part), "{plain}");
-        }
-        assert!(!plain.contains("Secure"), "{plain}");
-        let secure = SecureCookies(true).set("x", "1", 60, SameSite::Strict);
-        assert!(
-            secure.contains("Secure") && secure.contains("SameSite=Strict"),
-            "{secure}"
-        );
-        let gone = SecureCookies(true).remove("x", SameSite::Strict);
-        assert!(
-            gone.starts_with("x=;") && gone.contains("Max-Age=0") && gone.contains("Secure"),
-            "{gone}"
-        );
-        assert_eq!(SecureCookies(true).session_name(), "__Host-polku_session");
-        assert_eq!(SecureCookies(false).session_name(), "polku_session");
-    }
 }

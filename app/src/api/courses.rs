@@ -106,8 +106,7 @@ pub mod convert {
 
     /// The database connection the server provides as request context.
     pub fn db() -> Result<polku_core::db::DatabaseConnection, crate::api::AppError> {
-        leptos::prelude::use_context::<polku_core::db::DatabaseConnection>()
-            .ok_or(crate::api::AppError::Internal)
+        crate::api::state().map(|s| s.db)
     }
 }
 

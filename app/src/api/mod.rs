@@ -95,16 +95,15 @@ pub fn day(t: chrono::DateTime<chrono::Utc>) -> String {
 
 /// The value of cookie `name` in request headers, if any.
 #[cfg(feature = "ssr")]
-pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (key, value) = pair.trim().split_once('=')?;
-            (key == name).then(|| value.to_owned())
-        })
+pub use polku_web::cookies::get as cookie;
+
+/// The shared state of this request (Leptos context).
+#[cfg(feature = "ssr")]
+pub fn state() -> Result<polku_web::AppState, AppError> {
+    polku_web::AppState::current().ok_or_else(|| {
+        tracing::error!("no AppState in the Leptos context");
+        AppError::Internal
+    })
 }
 
 /// A course in the catalog.

@@ -156,7 +156,7 @@ pub async fn mark_done(course: String, lesson: String, done: bool) -> Result<(),
     let db = super::courses::convert::db()?;
     polku_core::progress::set_done(&db, &actor, &course, &lesson, done).await?;
     let mut earned = String::new();
-    if done && let Some(issuing) = use_context::<polku_core::badges::award::Issuing>() {
+    if done && let Some(issuing) = polku_web::AppState::current().map(|s| s.issuing) {
         // The first badge this earned is announced on the lesson page.
         if let Some(badge) = issuing
             .award_after_progress(&db, &actor, &course)
@@ -197,7 +197,7 @@ pub async fn answer_quiz(
     )
     .await?;
     let mut feedback = convert::feedback(grade);
-    if let Some(issuing) = use_context::<polku_core::badges::award::Issuing>() {
+    if let Some(issuing) = polku_web::AppState::current().map(|s| s.issuing) {
         feedback.earned = issuing
             .award_after_progress(&db, &actor, &course)
             .await

@@ -82,7 +82,7 @@ mod server {
         request: SearchRequest,
         grant: Option<AuthorGrant>,
     ) -> Result<SearchResults, AppError> {
-        let index = leptos::prelude::use_context::<SearchIndex>().ok_or(AppError::Internal)?;
+        let index: SearchIndex = crate::api::state()?.search;
         index.query(request, grant).await.map_err(|err| {
             tracing::error!(error = %err, "search failed");
             AppError::Internal

@@ -204,28 +204,18 @@ where
 pub async fn download(
     State(state): State<AppState>,
     axum::extract::Path((id, file)): axum::extract::Path<(i32, String)>,
-    headers: http::HeaderMap,
-) -> axum::response::Response {
+    polku_web::session::Signed(actor): polku_web::session::Signed,
+) -> Result<axum::response::Response, polku_web::WebError> {
     use polku_core::badges::award::{BadgeFile, badge_file, my_badge};
     let kind = match file.as_str() {
         "badge.png" => BadgeFile::Png,
         "badge.svg" => BadgeFile::Svg,
         "badge.json" => BadgeFile::Json,
-        _ => return http::StatusCode::NOT_FOUND.into_response(),
+        _ => return Err(polku_core::CoreError::NotFound.into()),
     };
-    let actor = match super::request_actor(&state, &headers).await {
-        Ok(Some(actor)) => actor,
-        Ok(None) => return http::StatusCode::UNAUTHORIZED.into_response(),
-        Err(err) => return failure(err),
-    };
-    let badge = match my_badge(&state.db, &actor, id).await {
-        Ok(badge) => badge,
-        Err(err) => return failure(err),
-    };
-    match badge_file(&state.db, &badge, kind).await {
-        Ok((content_type, name, bytes)) => super::people::download(content_type, &name, bytes),
-        Err(err) => failure(err),
-    }
+    let badge = my_badge(&state.db, &actor, id).await?;
+    let (content_type, name, bytes) = badge_file(&state.db, &badge, kind).await?;
+    Ok(super::people::download(content_type, &name, bytes))
 }
 
 /// `GET /badges/shared/{token}/qr.svg`: a QR code of a shared badge's

@@ -3,7 +3,6 @@
 
 mod author;
 mod badges;
-pub mod client;
 mod health;
 mod language;
 mod media;
@@ -14,10 +13,8 @@ mod security;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use app::api::cookies::SecureCookies;
 use app::{App, shell};
 use axum::Router;
-use axum::extract::FromRef;
 use axum::routing::{get, post};
 use http::header::{self, HeaderValue};
 use leptos::config::LeptosOptions;
@@ -27,6 +24,7 @@ use polku_core::authoring::AdminToken;
 use polku_core::coaching::StuckRule;
 use polku_core::db::DatabaseConnection;
 use polku_core::search::SearchIndex;
+use polku_web::cookies::SecureCookies;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
@@ -36,25 +34,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 
-/// Shared state of every handler.
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    /// Leptos' site settings.
-    pub leptos_options: LeptosOptions,
-    /// The database.
-    pub db: DatabaseConnection,
-    /// The admin token, when authoring is on.
-    pub admin_token: Option<AdminToken>,
-    /// When a learner counts as stuck.
-    pub stuck_rule: StuckRule,
-    /// The search index.
-    pub search: SearchIndex,
-    /// The deployment as a badge issuer (its identity and keys), and what
-    /// issuing after progress needs.
-    pub issuing: polku_core::badges::award::Issuing,
-    /// Whether cookies are `Secure` (the site is served over HTTPS).
-    pub secure_cookies: SecureCookies,
-}
+pub use polku_web::AppState;
 
 /// The interface language of a request: cookie, else `Accept-Language`.
 pub(crate) fn request_locale(headers: &http::HeaderMap) -> app::i18n::Locale {
@@ -64,18 +44,6 @@ pub(crate) fn request_locale(headers: &http::HeaderMap) -> app::i18n::Locale {
             .and_then(|v: &HeaderValue| v.to_str().ok())
     };
     app::i18n::Locale::negotiate(header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
-}
-
-/// The person signed in on this request, if any (the plain routes' twin of
-/// the server functions' `session::actor`).
-pub(crate) async fn request_actor(
-    state: &AppState,
-    headers: &http::HeaderMap,
-) -> Result<Option<polku_core::accounts::Actor>, polku_core::CoreError> {
-    match app::api::cookies::session_token(headers) {
-        Some(token) => polku_core::accounts::authenticate(&state.db, &token).await,
-        None => Ok(None),
-    }
 }
 
 /// Request bodies larger than this are refused (413).
@@ -106,24 +74,19 @@ pub fn router(
     };
     let state = AppState {
         leptos_options: leptos_options.clone(),
-        db: db.clone(),
-        admin_token: admin_token.clone(),
+        db,
+        admin_token,
         stuck_rule,
-        search: search.clone(),
-        issuing: issuing.clone(),
+        search,
+        issuing,
         secure_cookies: SecureCookies(config.https()),
     };
-    let secure_cookies = state.secure_cookies;
-    let context = move || {
-        provide_context(db.clone());
-        provide_context(secure_cookies);
-        provide_context(stuck_rule);
-        provide_context(search.clone());
-        provide_context(issuing.clone());
-        if let Some(token) = &admin_token {
-            provide_context(token.clone());
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            leptos::nonce::provide_nonce();
         }
-        leptos::nonce::provide_nonce();
     };
     let app_shell = {
         let options = leptos_options.clone();
@@ -184,11 +147,15 @@ pub fn router(
                 .service(pkg),
         )
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            polku_web::session::resolve,
+        ))
         .layer(axum::middleware::from_fn(security::cross_origin_protection))
         .layer(axum::middleware::from_fn(security::no_store_when_signed_in))
         .layer(axum::middleware::from_fn_with_state(
-            client::TrustedProxy(config.trusted_proxy),
-            client::resolve,
+            polku_web::client::TrustedProxy(config.trusted_proxy),
+            polku_web::client::resolve,
         ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(

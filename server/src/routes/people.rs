@@ -6,34 +6,21 @@
 use app::i18n::{Key, fill};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use http::HeaderMap;
 use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
-use http::{HeaderMap, StatusCode};
 use polku_core::accounts::Actor;
 use polku_core::authz::{Act, GroupId, authorize};
 use polku_core::coaching::{self, Stuck};
 use polku_core::{CoreError, privacy};
 
-use super::AppState;
+use polku_web::WebError;
+use polku_web::session::Signed;
 
-async fn actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, Response> {
-    match super::request_actor(state, headers).await {
-        Ok(Some(actor)) => Ok(actor),
-        Ok(None) => Err(StatusCode::UNAUTHORIZED.into_response()),
-        Err(err) => Err(failure(err)),
-    }
-}
+use super::AppState;
 
 /// A refused or failed request as its HTTP status (details logged).
 pub(super) fn failure(err: CoreError) -> Response {
-    match err {
-        CoreError::NotFound => StatusCode::NOT_FOUND.into_response(),
-        CoreError::Forbidden => StatusCode::FORBIDDEN.into_response(),
-        CoreError::Unauthenticated => StatusCode::UNAUTHORIZED.into_response(),
-        other => {
-            tracing::error!(error = %other, "request failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    WebError::from(err).into_response()
 }
 
 /// A file to save (never cached).
@@ -52,23 +39,19 @@ pub(super) fn download(content_type: &str, name: &str, body: Vec<u8>) -> Respons
         .into_response()
 }
 
-async fn export(state: &AppState, actor: &Actor, user_id: i32) -> Response {
-    match privacy::export(&state.db, actor, user_id).await {
-        Ok(data) => match serde_json::to_vec_pretty(&data) {
-            Ok(bytes) => download("application/json", "polku-my-data.json", bytes),
-            Err(err) => failure(CoreError::Internal(err.to_string())),
-        },
-        Err(err) => failure(err),
-    }
+async fn export(state: &AppState, actor: &Actor, user_id: i32) -> Result<Response, WebError> {
+    let data = privacy::export(&state.db, actor, user_id).await?;
+    let bytes = serde_json::to_vec_pretty(&data).map_err(|e| CoreError::Internal(e.to_string()))?;
+    Ok(download("application/json", "polku-my-data.json", bytes))
 }
 
 /// `GET /account/export.json`: everything Polku holds about the signed-in
 /// person.
-pub async fn export_own(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match actor(&state, &headers).await {
-        Ok(actor) => export(&state, &actor, actor.id()).await,
-        Err(response) => response,
-    }
+pub async fn export_own(
+    State(state): State<AppState>,
+    Signed(actor): Signed,
+) -> Result<Response, WebError> {
+    export(&state, &actor, actor.id()).await
 }
 
 /// `GET /admin/users/{id}/export.json`: an admin exports a person's data
@@ -76,42 +59,29 @@ pub async fn export_own(State(state): State<AppState>, headers: HeaderMap) -> Re
 pub async fn export_user(
     State(state): State<AppState>,
     Path(id): Path<i32>,
-    headers: HeaderMap,
-) -> Response {
-    match actor(&state, &headers).await {
-        Ok(actor) => export(&state, &actor, id).await,
-        Err(response) => response,
-    }
+    Signed(actor): Signed,
+) -> Result<Response, WebError> {
+    export(&state, &actor, id).await
 }
 
 /// `GET /coach/groups/{id}/table.csv`: the group table for its coach.
 pub async fn group_csv(
     State(state): State<AppState>,
     Path(id): Path<i32>,
+    Signed(actor): Signed,
     headers: HeaderMap,
-) -> Response {
-    let actor = match actor(&state, &headers).await {
-        Ok(actor) => actor,
-        Err(response) => return response,
-    };
+) -> Result<Response, WebError> {
     let locale = super::request_locale(&headers);
     let language = app::api::courses::convert::language(locale);
-    let grant = match authorize(&state.db, &actor, Act::CoachGroup, GroupId(id)).await {
-        Ok(grant) => grant,
-        Err(err) => return failure(err),
-    };
-    let table = match coaching::group_table(
+    let grant = authorize(&state.db, &actor, Act::CoachGroup, GroupId(id)).await?;
+    let table = coaching::group_table(
         &state.db,
         &grant,
         state.stuck_rule,
         language,
         chrono::Utc::now(),
     )
-    .await
-    {
-        Ok(table) => table,
-        Err(err) => return failure(err),
-    };
+    .await?;
     let headers = [
         locale.text(Key::CoachColName),
         locale.text(Key::FieldUsername),
@@ -129,8 +99,10 @@ pub async fn group_csv(
             &[("count", attempts.to_string())],
         ),
     };
-    match coaching::table_csv(&table, headers, stuck) {
-        Ok(bytes) => download("text/csv; charset=utf-8", &format!("group-{id}.csv"), bytes),
-        Err(err) => failure(err),
-    }
+    let bytes = coaching::table_csv(&table, headers, stuck)?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        &format!("group-{id}.csv"),
+        bytes,
+    ))
 }

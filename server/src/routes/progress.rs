@@ -11,6 +11,7 @@ use http::HeaderMap;
 use polku_core::{CoreError, progress};
 
 use super::AppState;
+use polku_web::session::MaybeSigned;
 
 /// The answer in a form body: `quiz=N`, `a=i` (repeated), `text=…`.
 fn parse(body: &[u8]) -> Option<QuizAnswer> {
@@ -55,6 +56,7 @@ fn verdict_url(course: &str, lesson: &str, answer: &QuizAnswer, earned: Option<i
 pub async fn answer(
     State(state): State<AppState>,
     Path((course, lesson)): Path<(String, String)>,
+    MaybeSigned(actor): MaybeSigned,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -62,13 +64,12 @@ pub async fn answer(
         return Redirect::to(&format!("/courses/{course}/{lesson}")).into_response();
     };
     let language = app::api::courses::convert::language(super::request_locale(&headers));
-    let actor = super::request_actor(&state, &headers).await;
     // A badge the answer earned, announced on the lesson page.
     let mut earned = None;
     let recorded = match actor {
         // Signed out (e.g. the session ended): shown, not recorded.
-        Ok(None) => Ok(()),
-        Ok(Some(actor)) => {
+        None => Ok(()),
+        Some(actor) => {
             let given = app::api::courses::convert::answer(&answer);
             let answered = progress::answer_quiz(
                 &state.db,
@@ -90,7 +91,6 @@ pub async fn answer(
             }
             answered.map(|_| ())
         }
-        Err(err) => Err(err),
     };
     match recorded {
         Ok(()) => Redirect::to(&verdict_url(&course, &lesson, &answer, earned)).into_response(),

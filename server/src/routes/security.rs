@@ -54,7 +54,7 @@ pub fn hsts(https: bool) -> SetResponseHeaderLayer<Option<HeaderValue>> {
 /// may show the person's own data), except the static files under `/pkg`,
 /// which are the same for everyone and keep their caching.
 pub async fn no_store_when_signed_in(request: Request, next: Next) -> Response {
-    let personal = app::api::cookies::session_token(request.headers()).is_some()
+    let personal = polku_web::cookies::session_token(request.headers()).is_some()
         && !request.uri().path().starts_with("/pkg/");
     let mut response = next.run(request).await;
     if personal {

@@ -11,10 +11,21 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use app::api::accounts::session::ClientAddress;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+
+/// The address a request came from, in the request's extensions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub IpAddr);
+
+/// The client address of a request (its extensions, from [`resolve`]), or
+/// [`polku_core::accounts::UNKNOWN_CLIENT`] when none is known.
+pub fn of(extensions: &http::Extensions) -> IpAddr {
+    extensions
+        .get::<ClientAddress>()
+        .map_or(polku_core::accounts::UNKNOWN_CLIENT, |c| c.0)
+}
 
 /// Whether `X-Forwarded-For` is believed (`--trusted-proxy`).
 #[derive(Debug, Clone, Copy)]

@@ -1,0 +1,40 @@
+//! The state every handler shares.
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use polku_core::authoring::AdminToken;
+use polku_core::badges::award::Issuing;
+use polku_core::coaching::StuckRule;
+use polku_core::db::DatabaseConnection;
+use polku_core::search::SearchIndex;
+
+use crate::cookies::SecureCookies;
+
+/// Shared state of every handler, and the Leptos context of every page
+/// render and server function (one value, not one context per part).
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    /// Leptos' site settings.
+    pub leptos_options: LeptosOptions,
+    /// The database.
+    pub db: DatabaseConnection,
+    /// The admin token, when authoring with a token is on.
+    pub admin_token: Option<AdminToken>,
+    /// When a learner counts as stuck.
+    pub stuck_rule: StuckRule,
+    /// The search index.
+    pub search: SearchIndex,
+    /// The deployment as a badge issuer (its identity and keys), and what
+    /// issuing after progress needs.
+    pub issuing: Issuing,
+    /// Whether cookies get `Secure` (served over HTTPS).
+    pub secure_cookies: SecureCookies,
+}
+
+impl AppState {
+    /// The state of the render or server function running now (Leptos
+    /// context); `None` only outside a request.
+    pub fn current() -> Option<AppState> {
+        leptos::prelude::use_context::<AppState>()
+    }
+}
