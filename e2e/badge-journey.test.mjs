@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signUp, signIn, signOut, grantRole,
+  acceptInvitation,
 } from './support.mjs';
 
 const PASSWORD = 'merkin-salasana-pitkä';
@@ -126,8 +127,12 @@ test('a badge is earned, shared, checked by an employer, and revoked by the coac
     await page.getByRole('button', { name: 'Luo ryhmä' }).click();
     await mainHeading(page).filter({ hasText: `Merkit ${tag}` }).waitFor();
     await page.getByLabel('Käyttäjätunnus').fill(learner);
-    await page.getByRole('button', { name: 'Lisää', exact: true }).click();
-    await page.getByRole('status').getByText(`${learner} lisättiin ryhmään.`).waitFor();
+    await page.getByRole('button', { name: 'Kutsu', exact: true }).click();
+    await page.getByRole('status').getByText(`${learner} sai kutsun.`, { exact: false }).waitFor();
+    // She accepts on her dashboard; only then does the coach see her work.
+    await signOut(page);
+    await acceptInvitation(page, learner, PASSWORD, `Merkit ${tag}`);
+    await signIn(page, coach, PASSWORD);
     // The coach's start page says evidence is waiting in the group.
     await page.goto(`${BASE}/coach`);
     await page.getByRole('listitem').filter({ hasText: `Merkit ${tag}` }).getByText('näyttöjä odottaa: 1').waitFor();

@@ -1,7 +1,9 @@
 // A coach's journey: an admin makes an account a coach; the coach creates a
-// group, adds a learner who keeps failing a quiz, and sees her progress and
-// the "stuck" flag in the group table (CSV and chart too). With JavaScript
-// on and off; axe on every page (where JavaScript runs).
+// group and invites a learner who keeps failing a quiz. Until she accepts
+// on her own dashboard the coach sees only "invited"; then her progress and
+// the "stuck" flag in the group table (CSV and chart too); when she leaves
+// the group, nothing of hers. With JavaScript on and off; axe on every page
+// (where JavaScript runs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -67,19 +69,42 @@ for (const javaScriptEnabled of [true, false]) {
       await mainHeading(page).filter({ hasText: 'Ylläpito' }).waitFor();
       await signOut(page);
 
-      // The coach creates a group and adds the learner.
+      // The coach creates a group and invites the learner: until she
+      // accepts, only her name and "invited" show.
+      const group = `Kevät ${tag}`;
       await signIn(page, coach, PASSWORD);
       await page.getByRole('link', { name: 'Valmennus' }).click();
       await mainHeading(page).filter({ hasText: 'Valmennus' }).waitFor();
       await check('coach home');
-      await page.getByLabel('Ryhmän nimi').fill(`Kevät ${tag}`);
+      await page.getByLabel('Ryhmän nimi').fill(group);
       await page.getByRole('button', { name: 'Luo ryhmä' }).click();
-      await mainHeading(page).filter({ hasText: `Kevät ${tag}` }).waitFor();
+      await mainHeading(page).filter({ hasText: group }).waitFor();
+      const groupUrl = page.url();
       await page.getByLabel('Käyttäjätunnus').fill(learner);
-      await page.getByRole('button', { name: 'Lisää', exact: true }).click();
-      await page.getByRole('status').getByText(`${learner} lisättiin ryhmään.`).waitFor();
+      await page.getByRole('button', { name: 'Kutsu', exact: true }).click();
+      await page.getByRole('status').getByText(`${learner} sai kutsun.`, { exact: false }).waitFor();
+      const invited = page.getByRole('list', { name: 'Kutsuttu, ei vielä liittynyt' });
+      await invited.getByRole('listitem').filter({ hasText: `Liisa ${tag}` }).getByText('kutsuttu').waitFor();
+      await page.getByText('Ryhmässä ei ole vielä oppijoita.').waitFor();
+      assert.equal(await page.getByRole('table', { name: 'Oppijoiden edistyminen' }).count(), 0);
+      await check('group page with an invitation');
+      await signOut(page);
+
+      // She sees the invitation on her dashboard and accepts it.
+      await signIn(page, learner, PASSWORD);
+      await page.getByRole('heading', { name: 'Kutsut ryhmiin' }).waitFor();
+      await page.getByText(`Kalle ${tag} kutsuu sinut ryhmään ${group}.`).waitFor();
+      await check('dashboard with an invitation');
+      await page.getByRole('button', { name: `Hyväksy kutsu ryhmään ${group}` }).click();
+      await page.getByRole('status').getByText(`Liityit ryhmään ${group}.`).waitFor();
+      await page.getByRole('list', { name: 'Ryhmäsi ja valmentajasi' })
+        .getByText(`Ryhmä ${group}, valmentaja Kalle ${tag}`).waitFor();
+      await check('dashboard with a group');
+      await signOut(page);
 
       // The table: her progress, quiz results and the stuck flag.
+      await signIn(page, coach, PASSWORD);
+      await page.goto(groupUrl);
       const table = page.getByRole('table', { name: 'Oppijoiden edistyminen' });
       const row = table.getByRole('row').filter({ hasText: learner });
       await row.waitFor();
@@ -93,6 +118,21 @@ for (const javaScriptEnabled of [true, false]) {
       const csv = await page.context().request.get(`${BASE}${csvHref}`);
       assert.equal(csv.status(), 200);
       assert.match(await csv.text(), new RegExp(`${learner},0 %,[0-9-]+,0/3,3 väärää vastausta peräkkäin`));
+      await signOut(page);
+
+      // She leaves the group: the coach no longer sees her.
+      await signIn(page, learner, PASSWORD);
+      await page.getByRole('button', { name: `Lähde ryhmästä ${group}` }).click();
+      await page.getByRole('status').getByText(`Lähdit ryhmästä ${group}.`).waitFor();
+      assert.equal(await page.getByRole('list', { name: 'Ryhmäsi ja valmentajasi' }).count(), 0);
+      await signOut(page);
+      await signIn(page, coach, PASSWORD);
+      await page.goto(groupUrl);
+      await page.getByText('Ryhmässä ei ole vielä oppijoita.').waitFor();
+      assert.equal(await page.getByText(learner).count(), 0, 'nothing of hers on the group page');
+      const after = await page.context().request.get(`${BASE}${csvHref}`);
+      assert.equal(after.status(), 200);
+      assert.ok(!(await after.text()).includes(learner), 'nothing of hers in the CSV');
       if (javaScriptEnabled) assert.deepEqual(browser.problems, [], 'no script errors or CSP violations');
     } finally {
       await browser.close();

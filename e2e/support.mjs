@@ -99,3 +99,11 @@ export async function grantRole(page, username, role) {
   await mainHeading(page).filter({ hasText: 'Ylläpito' }).waitFor();
   await signOut(page);
 }
+
+/** `username` signs in, accepts the coach's invitation to `group` on her dashboard, and signs out. */
+export async function acceptInvitation(page, username, password, group) {
+  await signIn(page, username, password);
+  await page.getByRole('button', { name: `Hyväksy kutsu ryhmään ${group}` }).click();
+  await page.getByRole('status').getByText(`Liityit ryhmään ${group}.`).waitFor();
+  await signOut(page);
+}
