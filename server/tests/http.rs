@@ -5,7 +5,7 @@
 mod common;
 
 use axum::body::Body;
-use common::{ONE_AT_A_TIME, app, get, post_form};
+use common::{ONE_AT_A_TIME, app, get, post_form, send};
 use http::{Request, StatusCode, header};
 use tower::ServiceExt;
 
@@ -752,4 +752,41 @@ async fn evidence_approved_then_revoked_can_be_sent_again() {
             .contains("error="),
         "accepted again"
     );
+}
+
+/// A server function's refusal is answered with its own status (404, 401,
+/// 400), never 500, and still carries the error for the page.
+#[tokio::test]
+async fn server_function_refusals_are_not_500() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (app, dir) = app().await;
+    let coach = person(&dir, "kaisa", polku_core::accounts::Role::Coach).await;
+    let call = |path: &'static str, body: &'static str, cookie: Option<String>| {
+        let app = app.clone();
+        async move {
+            let mut request = Request::post(path)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin");
+            if let Some(cookie) = cookie {
+                request = request.header("cookie", cookie);
+            }
+            let (status, _, body) = send(&app, request.body(Body::from(body)).unwrap()).await;
+            (status, body)
+        }
+    };
+    // Someone else's (or no) group: not found.
+    let (status, body) = call("/api/get_group", "id=424242&locale=fi", Some(coach.clone())).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert!(body.contains("NotFound"), "{body}");
+    // Signed out: 401.
+    let (status, body) = call("/api/get_dashboard", "locale=fi", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    // A learner's own page is refused to nobody signed in; a coach's
+    // page to a learner is forbidden or not found, never a failure.
+    let learner = person(&dir, "maija", polku_core::accounts::Role::Learner).await;
+    let (status, body) = call("/api/get_coach_home", "", Some(learner)).await;
+    assert!(status.is_client_error(), "{status} {body}");
+    // Something that works is still 200.
+    let (status, _) = call("/api/get_dashboard", "locale=fi", Some(coach)).await;
+    assert_eq!(status, StatusCode::OK);
 }

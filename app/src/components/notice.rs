@@ -10,13 +10,7 @@ use crate::i18n::{Key, t, use_locale};
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(match error {
-            AppError::NotFound => http::StatusCode::NOT_FOUND,
-            AppError::Unauthenticated => http::StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => http::StatusCode::FORBIDDEN,
-            AppError::Invalid(_) | AppError::Rejected(_) => http::StatusCode::BAD_REQUEST,
-            AppError::Internal => http::StatusCode::INTERNAL_SERVER_ERROR,
-        });
+        response.set_status(error.status());
     }
     let (heading, text) = match error {
         AppError::NotFound => (Key::NotFoundHeading, Key::NotFoundText),

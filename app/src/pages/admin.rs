@@ -87,6 +87,7 @@ pub fn PrivacyPage() -> impl IntoView {
         Key::PrivacyGroups,
         Key::PrivacyBadges,
         Key::PrivacySecurity,
+        Key::PrivacyAudit,
         Key::PrivacyNot,
     ];
     view! {

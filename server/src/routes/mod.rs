@@ -8,6 +8,7 @@ mod language;
 mod media;
 mod people;
 mod progress;
+mod refusals;
 mod security;
 
 use std::net::SocketAddr;
@@ -151,6 +152,7 @@ pub fn router(
             state.clone(),
             polku_web::session::resolve,
         ))
+        .layer(axum::middleware::from_fn(refusals::server_fn_status))
         .layer(axum::middleware::from_fn(security::cross_origin_protection))
         .layer(axum::middleware::from_fn(security::no_store_when_signed_in))
         .layer(axum::middleware::from_fn_with_state(

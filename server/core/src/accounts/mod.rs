@@ -3,7 +3,8 @@
 //!
 //! An [`Actor`] is the only proof of who is calling: only
 //! [`sessions::authenticate`] (from a session cookie) and
-//! [`Actor::for_cli`] make one, and every service that reads or writes a
+//! [`Actor::for_cli`] (tests only, feature `test-support`) make one, and
+//! every service that reads or writes a
 //! person's data takes one, so no caller can skip the check.
 
 pub mod admin;
@@ -61,7 +62,7 @@ impl Role {
 }
 
 /// A signed-in person. Only [`sessions::authenticate`] and
-/// [`Actor::for_cli`] create one.
+/// [`Actor::for_cli`] (tests only) create one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     id: i32,
@@ -109,8 +110,10 @@ impl Actor {
         }
     }
 
-    /// The account `username` acting from the command line (the operator
-    /// of the machine is trusted).
+    /// The account `username`, without a session: for tests only. It
+    /// exists with the `test-support` feature, which only the workspace's
+    /// tests turn on, so no web handler can build an actor this way.
+    #[cfg(feature = "test-support")]
     pub async fn for_cli<C: ConnectionTrait>(db: &C, username: &str) -> Result<Actor, CoreError> {
         let user = find_by_username(db, username)
             .await?
