@@ -1,21 +1,28 @@
 //! The authorisation matrix: every server function and every plain route,
-//! called by every role (signed out, learner, instructor, coach, admin) on
-//! their own and on others' data, must be allowed or refused exactly as
-//! the table below says. The list of server functions is read from the
-//! running registry and the plain routes from the router's source, so a
-//! new endpoint that is not in the table fails this test.
+//! called by every role (signed out, learners, instructors, coaches, an
+//! admin) on their own and on others' data, must be allowed or refused
+//! exactly as the table below says. The server functions are read from
+//! the running registry and the plain routes from the list the router is
+//! built from (`server::routes::plain_routes`), so a new endpoint that is
+//! not in the table fails this test. It runs on SQLite, and on PostgreSQL
+//! too when `POLKU_TEST_POSTGRES_URL` is set.
+//!
+//! The fixture: two coaches with a group each; a learner who joined the
+//! coach's group, a learner only invited to it (no consent, so the coach
+//! has no power over her), a learner who joined the other coach's group;
+//! two instructors, each the author of a different course; an admin.
 #![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use axum::Router;
 use axum::body::Body;
-use common::{app, send};
+use common::{app_on, fresh_databases, send};
 use http::header::{CONTENT_TYPE, COOKIE};
 use http::{Request, StatusCode};
-use polku_core::accounts::{self, NewAccount, Role, admin};
+use polku_core::accounts::{self, Actor, NewAccount, Role, admin};
 use polku_core::authz::{Act, GroupId, PersonId, authorize};
 use polku_core::coaching;
 use polku_core::db::DatabaseConnection;
@@ -24,14 +31,20 @@ use polku_core::db::DatabaseConnection;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
     Anonymous,
+    /// Joined the coach's group (consented): `{badge}`, `{request}`.
     Learner,
-    /// A learner acting on another learner's data (or a stranger's group).
+    /// Only invited to the coach's group, never accepted:
+    /// `{invited_badge}`, `{invited_request}`.
+    Invited,
+    /// Joined the other coach's group: `{other_badge}`.
     OtherLearner,
+    /// Author of digital-basics.
     Instructor,
-    /// An instructor who does not author the course in question.
+    /// Author of job-seeking-online only.
     OtherInstructor,
+    /// Coach of `{group}`.
     Coach,
-    /// A coach who does not coach the group in question.
+    /// Coach of `{othergroup}`.
     OtherCoach,
     Admin,
 }
@@ -41,6 +54,7 @@ use Who::*;
 const EVERYONE: &[Who] = &[
     Anonymous,
     Learner,
+    Invited,
     OtherLearner,
     Instructor,
     OtherInstructor,
@@ -50,6 +64,7 @@ const EVERYONE: &[Who] = &[
 ];
 const SIGNED_IN: &[Who] = &[
     Learner,
+    Invited,
     OtherLearner,
     Instructor,
     OtherInstructor,
@@ -59,20 +74,36 @@ const SIGNED_IN: &[Who] = &[
 ];
 const STAFF: &[Who] = &[Instructor, OtherInstructor, Coach, OtherCoach, Admin];
 const COACHES: &[Who] = &[Coach, OtherCoach, Admin];
+/// The coach of `{group}` (and of its consenting learner), an admin.
 const GROUP_COACH: &[Who] = &[Coach, Admin];
+/// The coach of `{othergroup}` (and of its consenting learner), an admin.
+const OTHER_GROUP_COACH: &[Who] = &[OtherCoach, Admin];
 const AUTHOR: &[Who] = &[Instructor, Admin];
+const OTHER_AUTHOR: &[Who] = &[OtherInstructor, Admin];
 /// The learner's own badge: nobody else, not even an admin, acts as its
 /// holder.
 const HOLDER: &[Who] = &[Learner];
+/// The learners invited to `{group}`: the one who accepted, the one who
+/// has not (yet).
+const GROUP_LEARNERS: &[Who] = &[Learner, Invited];
 const ADMIN: &[Who] = &[Admin];
+const NOBODY: &[Who] = &[];
 
-/// One endpoint: how to call it and who may.
+/// One endpoint call: how to make it and who may.
 struct Rule {
     method: &'static str,
     path: &'static str,
-    /// Form body; `{group}`, `{victim}` and `{spare}` are filled in.
+    /// Form body (query for GET); `{name}` placeholders are filled in from
+    /// the fixture's ids.
     body: &'static str,
     allowed: &'static [Who],
+    /// This caller acts on herself here and must be refused with the
+    /// reason `not_on_self`.
+    on_self: Option<Who>,
+    /// Text every allowed answer must contain (the data it is for).
+    shows: &'static str,
+    /// Texts no answer may contain (data the caller has no right to).
+    hides: &'static [&'static str],
 }
 
 const fn rule(
@@ -86,11 +117,39 @@ const fn rule(
         path,
         body,
         allowed,
+        on_self: None,
+        shows: "",
+        hides: &[],
     }
 }
 
-/// Every endpoint. "Allowed" for public reads that answer differently
-/// when signed out (e.g. no progress) means "answers without refusing".
+impl Rule {
+    const fn on_self(mut self, who: Who) -> Rule {
+        self.on_self = Some(who);
+        self
+    }
+
+    const fn shows(mut self, text: &'static str) -> Rule {
+        self.shows = text;
+        self
+    }
+
+    const fn hides(mut self, texts: &'static [&'static str]) -> Rule {
+        self.hides = texts;
+        self
+    }
+}
+
+/// What only the invited (not joined) learner has: her progress row, her
+/// evidence and her badge must not reach the coach who invited her.
+const INVITEE_DATA: &[&str] = &[
+    "\"username\":\"invitee\"",
+    "Salaisuus",
+    "\"holder\":\"invitee\"",
+];
+
+/// The endpoints everyone or the signed-in person uses on her own data,
+/// and the coaching ones.
 const RULES: &[Rule] = &[
     // Public reads and the account forms.
     rule("POST", "/api/get_catalog", "locale=fi", EVERYONE),
@@ -124,7 +183,7 @@ const RULES: &[Rule] = &[
         "course=digital-basics&lesson=devices",
         EVERYONE,
     ),
-    rule("POST", "/api/get_author_home", "locale=fi", AUTHOR),
+    rule("POST", "/api/get_author_home", "locale=fi", STAFF_AUTHORS),
     rule(
         "POST",
         "/api/sign_up",
@@ -165,8 +224,6 @@ const RULES: &[Rule] = &[
         SIGNED_IN,
     ),
     rule("POST", "/api/join_group", "code=NOSUCHCODE", SIGNED_IN),
-    // Only the invited learner accepts (she already has: no change).
-    rule("POST", "/api/accept_invitation", "group={group}", HOLDER),
     rule("POST", "/api/get_my_audit", "", SIGNED_IN),
     rule(
         "POST",
@@ -219,7 +276,8 @@ const RULES: &[Rule] = &[
         "course=digital-basics&lesson=devices&id={comment}&hidden=false",
         STAFF,
     ),
-    // Coaches: their own groups only (admins: all).
+    // Coaches: their own groups only (admins: all); a learner's data only
+    // once she consented (joined or accepted), never an invitee's.
     rule("POST", "/api/get_coach_home", "", COACHES),
     rule("POST", "/api/create_group", "name=Uusi", COACHES),
     rule(
@@ -227,122 +285,246 @@ const RULES: &[Rule] = &[
         "/api/get_group",
         "id={group}&locale=fi",
         GROUP_COACH,
-    ),
+    )
+    .shows("\"username\":\"learner\"")
+    .hides(INVITEE_DATA),
+    rule(
+        "POST",
+        "/api/get_group",
+        "id={othergroup}&locale=fi",
+        OTHER_GROUP_COACH,
+    )
+    .shows("\"username\":\"otherlearner\""),
+    rule("GET", "/coach/groups/{group}/table.csv", "", GROUP_COACH)
+        .shows("learner")
+        .hides(&["invitee"]),
+    rule(
+        "GET",
+        "/coach/groups/{othergroup}/table.csv",
+        "",
+        OTHER_GROUP_COACH,
+    )
+    .shows("otherlearner"),
     rule(
         "POST",
         "/api/add_member",
         "group={group}&username=spare",
         GROUP_COACH,
     ),
+    // A coach is never a member of his own group.
+    rule(
+        "POST",
+        "/api/add_member",
+        "group={group}&username=coach",
+        NOBODY,
+    )
+    .on_self(Coach),
     rule(
         "POST",
         "/api/remove_member",
         "group={group}&user={spare}",
         GROUP_COACH,
     ),
-    rule("GET", "/coach/groups/{group}/table.csv", "", GROUP_COACH),
     rule(
         "POST",
         "/api/make_reset_code",
         "username=learner",
         GROUP_COACH,
-    ),
+    )
+    .on_self(Learner),
+    rule("POST", "/api/make_reset_code", "username=invitee", ADMIN).on_self(Invited),
+    rule(
+        "POST",
+        "/api/make_reset_code",
+        "username=otherlearner",
+        OTHER_GROUP_COACH,
+    )
+    .on_self(OtherLearner),
+    // Staff: only an admin, never for oneself.
+    rule("POST", "/api/make_reset_code", "username=coach", ADMIN).on_self(Coach),
+    rule("POST", "/api/make_reset_code", "username=admin", NOBODY).on_self(Admin),
     rule(
         "POST",
         "/api/revoke_badge",
         "group={group}&badge={badge}&reason=Testi",
         GROUP_COACH,
-    ),
+    )
+    .on_self(Learner),
+    rule(
+        "POST",
+        "/api/revoke_badge",
+        "group={group}&badge={invited_badge}&reason=Testi",
+        ADMIN,
+    )
+    .on_self(Invited),
+    rule(
+        "POST",
+        "/api/revoke_badge",
+        "group={othergroup}&badge={other_badge}&reason=Testi",
+        OTHER_GROUP_COACH,
+    )
+    .on_self(OtherLearner),
     rule(
         "POST",
         "/api/decide_evidence",
         "group={group}&request={request}&decision=decline&note=Lisää+linkki",
         GROUP_COACH,
-    ),
-    // Instructors: the courses they author only (admins: all).
+    )
+    .on_self(Learner),
     rule(
         "POST",
-        "/api/get_outline",
-        "course=digital-basics&locale=fi",
-        AUTHOR,
-    ),
-    rule(
-        "POST",
-        "/api/get_editing",
-        "course=digital-basics&lesson=devices&lang=fi",
-        AUTHOR,
-    ),
-    rule(
-        "POST",
-        "/api/preview_lesson",
-        "course=digital-basics&lesson=devices&lang=fi&text=Hei",
-        AUTHOR,
-    ),
-    rule(
-        "POST",
-        "/api/save_lesson",
-        "course=digital-basics&lesson=devices&lang=fi&text=%2B%2B%2B%0Atitle+%3D+%22T%22%0A%2B%2B%2B%0AHei&intent=draft",
-        AUTHOR,
-    ),
-    rule(
-        "POST",
-        "/api/restore_revision",
-        "course=digital-basics&lesson=devices&lang=fi&number=1",
-        AUTHOR,
-    ),
-    rule(
-        "POST",
-        "/api/create_lesson",
-        "course=digital-basics&slug=&title=",
-        AUTHOR,
-    ),
-    rule(
-        "POST",
-        "/api/move_lesson",
-        "course=digital-basics&lesson=devices&direction=down",
-        AUTHOR,
-    ),
-    rule(
-        "POST",
-        "/api/get_course_feedback",
-        "course=digital-basics&locale=fi",
-        AUTHOR,
-    ),
-    rule(
-        "POST",
-        "/api/get_badge_editor",
-        "course=digital-basics&badge=digital-basics&locale=fi",
-        AUTHOR,
-    ),
-    rule(
-        "POST",
-        "/api/save_badge",
-        "course=digital-basics&slug=digital-basics&texts[0][language]=fi&texts[0][name]=Digitaidot&texts[0][description]=&texts[0][criteria]=&min_quiz_score=&valid_days=",
-        AUTHOR,
-    ),
-    rule(
-        "GET",
-        "/author/courses/digital-basics/export.zip",
-        "",
-        AUTHOR,
-    ),
-    // Admins.
+        "/api/decide_evidence",
+        "group={group}&request={invited_request}&decision=decline&note=Lisää+linkki",
+        ADMIN,
+    )
+    .on_self(Invited),
+];
+
+/// `get_author_home` answers every staff member (an instructor with the
+/// courses she authors); it refuses the others.
+const STAFF_AUTHORS: &[Who] = &[Instructor, OtherInstructor, Admin];
+
+/// The authoring endpoints on one course, for its author (and admins).
+macro_rules! authoring {
+    ($course:literal, $lesson:literal, $badge:literal, $allowed:expr) => {
+        &[
+            rule(
+                "POST",
+                "/api/get_outline",
+                concat!("course=", $course, "&locale=fi"),
+                $allowed,
+            ),
+            rule(
+                "POST",
+                "/api/get_editing",
+                concat!("course=", $course, "&lesson=", $lesson, "&lang=fi"),
+                $allowed,
+            ),
+            rule(
+                "POST",
+                "/api/preview_lesson",
+                concat!("course=", $course, "&lesson=", $lesson, "&lang=fi&text=Hei"),
+                $allowed,
+            ),
+            rule(
+                "POST",
+                "/api/save_lesson",
+                concat!(
+                    "course=",
+                    $course,
+                    "&lesson=",
+                    $lesson,
+                    "&lang=fi&text=%2B%2B%2B%0Atitle+%3D+%22T%22%0A%2B%2B%2B%0AHei&intent=draft"
+                ),
+                $allowed,
+            ),
+            rule(
+                "POST",
+                "/api/restore_revision",
+                concat!("course=", $course, "&lesson=", $lesson, "&lang=fi&number=1"),
+                $allowed,
+            ),
+            rule(
+                "POST",
+                "/api/create_lesson",
+                concat!("course=", $course, "&slug=&title="),
+                $allowed,
+            ),
+            rule(
+                "POST",
+                "/api/move_lesson",
+                concat!("course=", $course, "&lesson=", $lesson, "&direction=down"),
+                $allowed,
+            ),
+            rule(
+                "POST",
+                "/api/get_course_feedback",
+                concat!("course=", $course, "&locale=fi"),
+                $allowed,
+            ),
+            rule(
+                "POST",
+                "/api/get_badge_editor",
+                concat!("course=", $course, "&badge=", $badge, "&locale=fi"),
+                $allowed,
+            ),
+            rule(
+                "POST",
+                "/api/save_badge",
+                concat!(
+                    "course=",
+                    $course,
+                    "&slug=",
+                    $badge,
+                    "&texts[0][language]=fi&texts[0][name]=Merkki&texts[0][description]=&texts[0][criteria]=&min_quiz_score=&valid_days="
+                ),
+                $allowed,
+            ),
+            rule(
+                "GET",
+                concat!("/author/courses/", $course, "/export.zip"),
+                "",
+                $allowed,
+            ),
+        ]
+    };
+}
+
+/// Instructors: the courses they author only (admins: all).
+const AUTHORING: &[Rule] = authoring!("digital-basics", "devices", "digital-basics", AUTHOR);
+const OTHER_AUTHORING: &[Rule] = authoring!(
+    "job-seeking-online",
+    "job-portals",
+    "online-job-seeker",
+    OTHER_AUTHOR
+);
+
+/// Admins; never on themselves.
+const ADMINS: &[Rule] = &[
     rule("POST", "/api/get_admin_home", "", ADMIN),
     rule("POST", "/api/get_audit", "person=learner&page=0", ADMIN),
     rule("POST", "/api/set_role", "user={spare}&role=learner", ADMIN),
+    rule("POST", "/api/set_role", "user={admin}&role=admin", NOBODY).on_self(Admin),
     rule(
         "POST",
         "/api/set_author",
         "user={spare}&course=digital-basics&author=false",
         ADMIN,
     ),
+    rule(
+        "POST",
+        "/api/set_author",
+        "user={admin}&course=digital-basics&author=true",
+        NOBODY,
+    )
+    .on_self(Admin),
     rule("POST", "/api/delete_user", "user={victim}", ADMIN),
     rule("GET", "/admin/users/{victim}/export.json", "", ADMIN),
-    // Near the end: the learner leaves the group the rules above use.
-    rule("POST", "/api/leave_group", "group={group}", HOLDER),
+];
+
+/// Last, as they change the fixture.
+const LAST: &[Rule] = &[
+    // Only the invited learners accept (the learner already has: no
+    // change; the invitee consents now, after every rule that needs her
+    // not to have).
+    rule(
+        "POST",
+        "/api/accept_invitation",
+        "group={group}",
+        GROUP_LEARNERS,
+    ),
+    // The learners leave the group the rules above use.
+    rule("POST", "/api/leave_group", "group={group}", GROUP_LEARNERS),
     // Last: it ends each caller's session.
     rule("POST", "/api/log_out", "", EVERYONE),
 ];
+
+/// Every rule, in the order the matrix calls them.
+fn rules() -> impl Iterator<Item = &'static Rule> {
+    [RULES, AUTHORING, OTHER_AUTHORING, ADMINS, LAST]
+        .into_iter()
+        .flatten()
+}
 
 /// Plain routes that need no check (public by nature), with the reason.
 const PUBLIC_ROUTES: &[&str] = &[
@@ -361,12 +543,8 @@ const PUBLIC_ROUTES: &[&str] = &[
 struct Fixture {
     db: DatabaseConnection,
     cookies: Vec<(Who, String)>,
-    group: i32,
-    comment: i32,
-    /// A badge the learner holds.
-    badge: i32,
-    /// Evidence the learner sent, waiting for the coach.
-    request: i32,
+    /// Placeholder name → id: groups, badges, evidence, accounts.
+    ids: BTreeMap<&'static str, i32>,
 }
 
 async fn person(db: &DatabaseConnection, name: &str, role: Role) -> String {
@@ -388,12 +566,49 @@ async fn person(db: &DatabaseConnection, name: &str, role: Role) -> String {
     format!("polku_session={}", session.token)
 }
 
-async fn fixture(dir: &tempfile::TempDir) -> Fixture {
-    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
-    let db = polku_core::db::open(&url).await.unwrap();
+/// A badge held by `user` and evidence she sent (pending), on
+/// digital-basics: (badge id, evidence id).
+async fn badge_and_evidence(db: &DatabaseConnection, user: i32, evidence: &str) -> (i32, i32) {
+    use polku_core::db::entities::{badge_awards, badge_requests, courses};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    let course = courses::Entity::find()
+        .filter(courses::Column::Slug.eq("digital-basics"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let badge = badge_awards::ActiveModel {
+        user_id: Set(user),
+        course_id: Set(course.id),
+        badge_slug: Set("digital-basics".into()),
+        credential: Set("{}".into()),
+        issued_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let request = badge_requests::ActiveModel {
+        user_id: Set(user),
+        course_id: Set(course.id),
+        badge_slug: Set("digital-basics".into()),
+        evidence_text: Set(evidence.into()),
+        state: Set("pending".into()),
+        submitted_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    (badge.id, request.id)
+}
+
+async fn fixture(url: &str) -> Fixture {
+    let db = polku_core::db::open(url).await.unwrap();
     let mut cookies = Vec::new();
     for (who, name, role) in [
         (Learner, "learner", Role::Learner),
+        (Invited, "invitee", Role::Learner),
         (OtherLearner, "otherlearner", Role::Learner),
         (Instructor, "instructor", Role::Instructor),
         (OtherInstructor, "otherinstructor", Role::Instructor),
@@ -404,25 +619,41 @@ async fn fixture(dir: &tempfile::TempDir) -> Fixture {
         cookies.push((who, person(&db, name, role).await));
     }
     person(&db, "spare", Role::Learner).await;
-    let boss = accounts::authenticate(&db, cookies[6].1.trim_start_matches("polku_session="))
-        .await
-        .unwrap()
-        .unwrap();
-    let instructor = accounts::Actor::for_cli(&db, "instructor").await.unwrap();
-    let grant = authorize(&db, &boss, Act::ManageAccount, PersonId(instructor.id()))
-        .await
-        .unwrap();
-    admin::set_course_author(&db, grant, "digital-basics", true)
-        .await
-        .unwrap();
-    let coach = accounts::Actor::for_cli(&db, "coach").await.unwrap();
+    let actor = async |name: &str| Actor::for_cli(&db, name).await.unwrap();
+    let boss = actor("admin").await;
+    // Each instructor authors one course.
+    for (name, course) in [
+        ("instructor", "digital-basics"),
+        ("otherinstructor", "job-seeking-online"),
+    ] {
+        let who = actor(name).await;
+        let grant = authorize(&db, &boss, Act::ManageAccount, PersonId(who.id()))
+            .await
+            .unwrap();
+        admin::set_course_author(&db, grant, course, true)
+            .await
+            .unwrap();
+    }
+    // The coach's group: the learner accepted her invitation, the invitee
+    // has not.
+    let coach = actor("coach").await;
     let group = coaching::create_group(&db, &coach, "Ryhmä").await.unwrap();
     let grant = authorize(&db, &coach, Act::CoachGroup, GroupId(group.id))
         .await
         .unwrap();
     coaching::invite(&db, &grant, "learner").await.unwrap();
-    let learner = accounts::Actor::for_cli(&db, "learner").await.unwrap();
+    coaching::invite(&db, &grant, "invitee").await.unwrap();
+    let learner = actor("learner").await;
     coaching::accept(&db, &learner, group.id).await.unwrap();
+    // The other coach's group: the other learner joined with its code.
+    let othercoach = actor("othercoach").await;
+    let othergroup = coaching::create_group(&db, &othercoach, "Toinen")
+        .await
+        .unwrap();
+    let otherlearner = actor("otherlearner").await;
+    coaching::join(&db, &otherlearner, &othergroup.join_code)
+        .await
+        .unwrap();
     polku_core::discussion::post_comment(&db, &learner, "digital-basics", "devices", "Hei")
         .await
         .unwrap();
@@ -430,57 +661,30 @@ async fn fixture(dir: &tempfile::TempDir) -> Fixture {
         .await
         .unwrap()[0]
         .id;
-    let (badge, request) = {
-        use polku_core::db::entities::{badge_awards, badge_requests, courses};
-        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-        let course = courses::Entity::find()
-            .filter(courses::Column::Slug.eq("digital-basics"))
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap();
-        let badge = badge_awards::ActiveModel {
-            user_id: Set(learner.id()),
-            course_id: Set(course.id),
-            badge_slug: Set("digital-basics".into()),
-            credential: Set("{}".into()),
-            issued_at: Set(chrono::Utc::now()),
-            ..Default::default()
-        }
-        .insert(&db)
-        .await
-        .unwrap();
-        let request = badge_requests::ActiveModel {
-            user_id: Set(learner.id()),
-            course_id: Set(course.id),
-            badge_slug: Set("digital-basics".into()),
-            evidence_text: Set("Tein".into()),
-            state: Set("pending".into()),
-            submitted_at: Set(chrono::Utc::now()),
-            ..Default::default()
-        }
-        .insert(&db)
-        .await
-        .unwrap();
-        (badge.id, request.id)
-    };
-    Fixture {
-        db,
-        cookies,
-        group: group.id,
-        comment,
-        badge,
-        request,
-    }
+    let invitee = actor("invitee").await;
+    let (badge, request) = badge_and_evidence(&db, learner.id(), "Tein").await;
+    let (invited_badge, invited_request) = badge_and_evidence(&db, invitee.id(), "Salaisuus").await;
+    let (other_badge, _) = badge_and_evidence(&db, otherlearner.id(), "Tein myös").await;
+    let ids = BTreeMap::from([
+        ("group", group.id),
+        ("othergroup", othergroup.id),
+        ("comment", comment),
+        ("badge", badge),
+        ("request", request),
+        ("invited_badge", invited_badge),
+        ("invited_request", invited_request),
+        ("other_badge", other_badge),
+        ("admin", boss.id()),
+        ("spare", actor("spare").await.id()),
+    ]);
+    Fixture { db, cookies, ids }
 }
 
-fn fill(text: &str, f: &Fixture, victim: i32, spare: i32) -> String {
-    text.replace("{group}", &f.group.to_string())
-        .replace("{comment}", &f.comment.to_string())
-        .replace("{badge}", &f.badge.to_string())
-        .replace("{request}", &f.request.to_string())
-        .replace("{victim}", &victim.to_string())
-        .replace("{spare}", &spare.to_string())
+/// Fills every `{name}` of `text` from `ids`.
+fn fill(text: &str, ids: &BTreeMap<&'static str, i32>) -> String {
+    ids.iter().fold(text.to_owned(), |text, (name, id)| {
+        text.replace(&format!("{{{name}}}"), &id.to_string())
+    })
 }
 
 /// Whether the server refused: 401/403 from plain routes, or a server
@@ -501,6 +705,28 @@ fn refused(path: &str, status: StatusCode, body: &str) -> bool {
     matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
         || body.contains("\"Forbidden\"")
         || body.contains("\"Unauthenticated\"")
+}
+
+/// Whether the route pattern `pattern` (axum's `{x}` and `{*rest}`)
+/// matches the rule's path `path` (whose own `{placeholders}` stand for
+/// any segment).
+fn matches_route(pattern: &str, path: &str) -> bool {
+    let mut path = path.split('/');
+    for segment in pattern.split('/') {
+        if segment.starts_with("{*") {
+            return path.next().is_some_and(|s| !s.is_empty());
+        }
+        match path.next() {
+            Some(p) if segment.starts_with('{') => {
+                if p.is_empty() {
+                    return false;
+                }
+            }
+            Some(p) if p == segment => {}
+            _ => return false,
+        }
+    }
+    path.next().is_none()
 }
 
 async fn call(
@@ -533,110 +759,145 @@ async fn call(
     (status, format!("{text} {location}"))
 }
 
-#[tokio::test]
-async fn every_endpoint_allows_exactly_the_right_roles() {
-    let (app, dir) = app().await;
-    let f = fixture(&dir).await;
-
-    // Completeness: every registered server function and every plain
-    // route is in the table.
-    let ruled: BTreeSet<&str> = RULES.iter().map(|r| r.path).collect();
-    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
-        .map(|(p, _)| p.to_owned())
+/// Every endpoint in the table, and every rule an endpoint: the server
+/// functions from the registry, the plain routes from the router's list.
+fn check_completeness() -> (usize, usize) {
+    let registered: BTreeMap<String, String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, m)| (p.to_owned(), m.to_string()))
         .collect();
-    let missing: Vec<&String> = registered
-        .iter()
-        .filter(|p| !ruled.contains(p.as_str()))
+    let plain: Vec<(&str, String)> = server::routes::plain_routes()
+        .into_iter()
+        .map(|r| (r.path, r.method.to_string()))
         .collect();
-    assert!(
-        missing.is_empty(),
-        "server functions without an authorisation rule: {missing:?}"
-    );
+    let ruled: BTreeSet<(&str, &str)> = rules().map(|r| (r.method, r.path)).collect();
+    let mut problems = Vec::new();
+    for (path, method) in &registered {
+        if !ruled.contains(&(method.as_str(), path.as_str())) {
+            problems.push(format!("server function without a rule: {method} {path}"));
+        }
+    }
+    for (path, method) in &plain {
+        let covered = PUBLIC_ROUTES.contains(path)
+            || ruled
+                .iter()
+                .any(|(m, p)| m == method && matches_route(path, p));
+        if !covered {
+            problems.push(format!("plain route without a rule: {method} {path}"));
+        }
+    }
+    for public in PUBLIC_ROUTES {
+        if !plain.iter().any(|(p, _)| p == public) {
+            problems.push(format!("public route {public} is not in the router"));
+        }
+    }
+    for (method, path) in &ruled {
+        let known = registered.get(*path).is_some_and(|m| m == method)
+            || plain
+                .iter()
+                .any(|(p, m)| m == method && matches_route(p, path));
+        if !known {
+            problems.push(format!("rule for no endpoint: {method} {path}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(
         registered.len() >= 40,
         "the registry lists the server functions ({})",
         registered.len()
     );
-    let source = std::fs::read_to_string(format!(
-        "{}/src/routes/mod.rs",
-        std::env::var("CARGO_MANIFEST_DIR").unwrap()
-    ))
-    .unwrap();
-    for route in source
-        .split(".route(\"")
-        .skip(1)
-        .map(|s| s.split('"').next().unwrap())
-    {
-        let covered = PUBLIC_ROUTES.contains(&route)
-            || RULES.iter().any(|r| {
-                let pattern = r
-                    .path
-                    .replace("{group}", "{id}")
-                    .replace("{victim}", "{id}")
-                    .replace("{badge}", "{id}");
-                pattern == route
-                    || route.replace("{file}", "badge.json") == pattern
-                    || route
-                        .replace("{course}", "digital-basics")
-                        .replace("{lesson}", "browser")
-                        == r.path
-            });
-        assert!(covered, "the route {route} has no authorisation rule");
-    }
+    (registered.len(), plain.len())
+}
 
-    // The matrix.
+/// Calls every rule as every caller on one backend; the failures.
+async fn run_matrix(backend: &str, app: &Router, f: &Fixture) -> (Vec<String>, usize) {
     let mut failures = Vec::new();
-    for rule in RULES {
+    let mut calls = 0;
+    for rule in rules() {
         for who in EVERYONE {
             let cookie = f
                 .cookies
                 .iter()
                 .find(|(w, _)| w == who)
                 .map(|(_, c)| c.clone());
-            // Fresh targets for the destructive calls.
-            let victim_name = format!("victim{}", failures.len() + rand_suffix());
-            let victim = {
+            // A fresh target for the destructive calls.
+            let mut ids = f.ids.clone();
+            if rule.path.contains("{victim}") || rule.body.contains("{victim}") {
                 let account = NewAccount {
-                    username: victim_name.clone(),
+                    username: format!("victim{}", rand_suffix()),
                     password: "long enough secret".into(),
                     ..Default::default()
                 };
-                accounts::create_account(&f.db, account, Role::Learner)
+                let victim = accounts::create_account(&f.db, account, Role::Learner)
                     .await
-                    .unwrap()
-            };
-            let spare = accounts::Actor::for_cli(&f.db, "spare").await.unwrap().id();
-            let path = fill(rule.path, &f, victim, spare);
-            // Someone else's group for the "other" roles is the same group:
-            // they do not coach it.
-            let body = fill(rule.body, &f, victim, spare);
-            let (status, text) = call(&app, rule.method, &path, body, cookie.as_deref()).await;
+                    .unwrap();
+                ids.insert("victim", victim);
+            }
+            let path = fill(rule.path, &ids);
+            let body = fill(rule.body, &ids);
+            let (status, text) =
+                call(app, rule.method, &path, body.clone(), cookie.as_deref()).await;
+            calls += 1;
             let denied = refused(rule.path, status, &text);
             let expected_allowed = rule.allowed.contains(who);
+            let what = format!("[{backend}] {} {path} {body} as {who:?}", rule.method);
+            let excerpt = || text.chars().take(160).collect::<String>();
             if denied == expected_allowed {
                 failures.push(format!(
-                    "{} {} as {who:?}: expected {}, got {status} {}",
-                    rule.method,
-                    rule.path,
+                    "{what}: expected {}, got {status} {}",
                     if expected_allowed {
                         "allowed"
                     } else {
                         "refused"
                     },
-                    text.chars().take(120).collect::<String>()
+                    excerpt()
                 ));
             }
-            if status == StatusCode::INTERNAL_SERVER_ERROR
-                && !denied
-                && text.contains("\"Internal\"")
-            {
+            if rule.on_self == Some(*who) && !text.contains("not_on_self") {
                 failures.push(format!(
-                    "{} {} as {who:?}: internal error",
-                    rule.method, rule.path
+                    "{what}: acts on herself, expected not_on_self, got {status} {}",
+                    excerpt()
                 ));
+            }
+            if !denied && !rule.shows.is_empty() && !text.contains(rule.shows) {
+                failures.push(format!("{what}: the answer lacks {}", rule.shows));
+            }
+            for hidden in rule.hides {
+                if text.contains(hidden) {
+                    failures.push(format!("{what}: the answer shows {hidden}"));
+                }
+            }
+            // No answer is a failure of the server, refusals included: a
+            // refusal is 4xx (or a redirect back to the form).
+            if status.is_server_error() {
+                failures.push(format!("{what}: {status}"));
             }
         }
     }
+    (failures, calls)
+}
+
+#[tokio::test]
+async fn every_endpoint_allows_exactly_the_right_roles() {
+    let (functions, plain) = check_completeness();
+    let rule_count = rules().count();
+    let mut failures = Vec::new();
+    let mut calls = 0;
+    let mut backends = Vec::new();
+    for (backend, url, dir) in fresh_databases().await {
+        let app = app_on(&url, dir.path(), &[]).await;
+        let f = fixture(&url).await;
+        let (mut failed, made) = run_matrix(backend, &app, &f).await;
+        failures.append(&mut failed);
+        calls += made;
+        backends.push(backend);
+    }
+    eprintln!(
+        "authz matrix: {functions} server functions + {plain} plain routes ({} public); \
+         {rule_count} rules x {} actors = {} calls per backend; backends {backends:?}: {calls} calls",
+        PUBLIC_ROUTES.len(),
+        EVERYONE.len(),
+        rule_count * EVERYONE.len(),
+    );
     assert!(
         failures.is_empty(),
         "{} authorisation failures:\n{}",

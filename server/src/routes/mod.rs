@@ -16,7 +16,8 @@ use std::time::Duration;
 
 use app::{App, shell};
 use axum::Router;
-use axum::routing::{get, post};
+use axum::extract::State;
+use axum::routing::{MethodRouter, get, post};
 use http::header::{self, HeaderValue};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -47,6 +48,99 @@ pub(crate) fn request_locale(headers: &http::HeaderMap) -> app::i18n::Locale {
     app::i18n::Locale::negotiate(header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
 }
 
+/// A plain (non-Leptos) route: its path, its one method and its handler.
+/// The router is built from [`plain_routes`], and the authorisation test
+/// enumerates the same list.
+pub struct PlainRoute {
+    /// The path pattern, as axum matches it.
+    pub path: &'static str,
+    /// The method it answers.
+    pub method: http::Method,
+    /// The handler (made from `method`, so the two cannot disagree).
+    pub handler: MethodRouter<AppState>,
+}
+
+fn get_route<H, T>(path: &'static str, handler: H) -> PlainRoute
+where
+    H: axum::handler::Handler<T, AppState>,
+    T: 'static,
+{
+    PlainRoute {
+        path,
+        method: http::Method::GET,
+        handler: get(handler),
+    }
+}
+
+fn post_route<H, T>(path: &'static str, handler: H) -> PlainRoute
+where
+    H: axum::handler::Handler<T, AppState>,
+    T: 'static,
+{
+    PlainRoute {
+        path,
+        method: http::Method::POST,
+        handler: post(handler),
+    }
+}
+
+/// Every plain route, declared once: the router registers exactly these
+/// (before the Leptos routes), and tests read the same list.
+pub fn plain_routes() -> Vec<PlainRoute> {
+    vec![
+        get_route("/healthz", health::healthz),
+        get_route("/.well-known/did.json", badges::did_json),
+        post_route("/api/verify", badges::verify),
+        get_route("/badges/status/1", badges::status_list),
+        get_route("/badges/shared/{token}/qr.svg", badges::share_qr),
+        get_route("/badges/{id}/{file}", badges::download),
+        post_route("/verify", verify_form_page),
+        post_route("/lang", language::set_language),
+        get_route("/media/{course}/{*path}", media::media),
+        post_route("/courses/{course}/{lesson}/answer", progress::answer),
+        get_route("/account/export.json", people::export_own),
+        get_route("/admin/users/{id}/export.json", people::export_user),
+        get_route("/coach/groups/{id}/table.csv", people::group_csv),
+        post_route("/author/login", author::login),
+        post_route("/author/logout", author::logout),
+        get_route("/author/courses/{course}/export.zip", author::export_zip),
+    ]
+}
+
+/// What every Leptos render and server function gets in its context: the
+/// one shared state, and the page's nonce.
+fn leptos_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let state = state.clone();
+    move || {
+        provide_context(state.clone());
+        leptos::nonce::provide_nonce();
+    }
+}
+
+/// `POST /verify`: the `/verify` form without JavaScript; the page is
+/// rendered with the verdict in its context.
+async fn verify_form_page(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    let context = leptos_context(&state);
+    let app_shell = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+    let render = move |submitted: app::api::badges::Submitted, request| {
+        let page = render_app_async_with_context(
+            move || {
+                context();
+                provide_context(submitted.clone());
+            },
+            app_shell,
+        );
+        async move { axum::response::IntoResponse::into_response(page(request).await) }
+    };
+    badges::verify_form(state, render, request).await
+}
+
 /// Request bodies larger than this are refused (413).
 const BODY_LIMIT: usize = 256 * 1024;
 
@@ -74,7 +168,7 @@ pub fn router(
         issuer_name: config.issuer_name.clone(),
     };
     let state = AppState {
-        leptos_options: leptos_options.clone(),
+        leptos_options,
         db,
         admin_token,
         stuck_rule,
@@ -82,61 +176,21 @@ pub fn router(
         issuing,
         secure_cookies: SecureCookies(config.https()),
     };
-    let context = {
-        let state = state.clone();
-        move || {
-            provide_context(state.clone());
-            leptos::nonce::provide_nonce();
-        }
-    };
+    let context = leptos_context(&state);
     let app_shell = {
-        let options = leptos_options.clone();
+        let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
     let not_found = render_app_async_with_context(context.clone(), app_shell.clone());
-    let verify_form = {
-        let (context, app_shell, state) = (context.clone(), app_shell.clone(), state.clone());
-        move |request: axum::extract::Request| {
-            let (context, app_shell, state) = (context.clone(), app_shell.clone(), state.clone());
-            async move {
-                let render = move |submitted: app::api::badges::Submitted, request| {
-                    let page = render_app_async_with_context(
-                        move || {
-                            context();
-                            provide_context(submitted.clone());
-                        },
-                        app_shell,
-                    );
-                    async move { axum::response::IntoResponse::into_response(page(request).await) }
-                };
-                badges::verify_form(state, render, request).await
-            }
-        }
-    };
     let pkg = ServeDir::new(config.site_dir.join("pkg"))
         .precompressed_br()
         .precompressed_gzip();
 
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/.well-known/did.json", get(badges::did_json))
-        .route("/api/verify", post(badges::verify))
-        .route("/badges/status/1", get(badges::status_list))
-        .route("/badges/shared/{token}/qr.svg", get(badges::share_qr))
-        .route("/badges/{id}/{file}", get(badges::download))
-        .route("/verify", post(verify_form))
-        .route("/lang", post(language::set_language))
-        .route("/media/{course}/{*path}", get(media::media))
-        .route("/courses/{course}/{lesson}/answer", post(progress::answer))
-        .route("/account/export.json", get(people::export_own))
-        .route("/admin/users/{id}/export.json", get(people::export_user))
-        .route("/coach/groups/{id}/table.csv", get(people::group_csv))
-        .route("/author/login", post(author::login))
-        .route("/author/logout", post(author::logout))
-        .route(
-            "/author/courses/{course}/export.zip",
-            get(author::export_zip),
-        )
+    let mut router = Router::new();
+    for route in plain_routes() {
+        router = router.route(route.path, route.handler);
+    }
+    router
         .leptos_routes_with_context(&state, generate_route_list(App), context, app_shell)
         .nest_service(
             "/pkg",

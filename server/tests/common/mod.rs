@@ -27,10 +27,25 @@ pub async fn app() -> (Router, tempfile::TempDir) {
 /// As [`app`], with extra command-line arguments.
 pub async fn app_with(extra: &[&str]) -> (Router, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let content = Path::new(&manifest_dir()).join("../content");
     let url = format!("sqlite://{}", dir.path().join("polku.db").display());
+    (app_on(&url, dir.path(), extra).await, dir)
+}
+
+/// A router over the database at `url` (empty; the bundled courses are
+/// imported into it), with its search index and issuer keys in `dir`.
+pub async fn app_on(url: &str, dir: &Path, extra: &[&str]) -> Router {
+    let content = Path::new(&manifest_dir()).join("../content");
     let content = content.to_string_lossy();
-    let mut args = vec!["polku", "--database-url", &url, "--content-dir", &content];
+    let search = dir.join("search");
+    let search = search.to_string_lossy();
+    let keys = dir.join("issuer-keys.json");
+    let keys = keys.to_string_lossy();
+    let mut args = vec!["polku", "--database-url", url, "--content-dir", &content];
+    if !url.starts_with("sqlite:") {
+        // Beside an SQLite file by default; a server database has no
+        // folder of its own.
+        args.extend_from_slice(&["--search-index", &search, "--issuer-keys", &keys]);
+    }
     args.extend_from_slice(extra);
     let config = Config::from_args(args).unwrap().unwrap();
     let db = polku_core::db::open(&config.database_url).await.unwrap();
@@ -44,7 +59,49 @@ pub async fn app_with(extra: &[&str]) -> (Router, tempfile::TempDir) {
     // The first pass, done here so tests can search at once.
     search.sync(&db).await.unwrap();
     let issuer = server::open_issuer(&config).unwrap();
-    (server::routes::router(&config, db, search, issuer), dir)
+    server::routes::router(&config, db, search, issuer)
+}
+
+/// A fresh, empty database on every backend this run covers: SQLite
+/// always (a file in the returned folder), PostgreSQL too when
+/// `POLKU_TEST_POSTGRES_URL` is set (a new database made from that URL).
+/// Each comes as (backend, URL, a folder for its files).
+#[allow(dead_code, reason = "not every test binary uses every helper")]
+pub async fn fresh_databases() -> Vec<(&'static str, String, tempfile::TempDir)> {
+    use sea_orm::ConnectionTrait;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
+    let mut dbs = vec![("sqlite", url, dir)];
+    match std::env::var("POLKU_TEST_POSTGRES_URL") {
+        Ok(base) => {
+            let name = format!(
+                "polku_server_test_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst)
+            );
+            let admin = sea_orm::Database::connect(base.as_str()).await.unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
+            admin.close().await.unwrap();
+            let (prefix, _) = base.rsplit_once('/').unwrap();
+            dbs.push((
+                "postgres",
+                format!("{prefix}/{name}"),
+                tempfile::tempdir().unwrap(),
+            ));
+        }
+        Err(_) if std::env::var("CI").as_deref() == Ok("true") => panic!(
+            "CI=true but POLKU_TEST_POSTGRES_URL is not set: the PostgreSQL tests must not be skipped in CI"
+        ),
+        Err(_) => eprintln!(
+            "PostgreSQL SKIPPED: set POLKU_TEST_POSTGRES_URL to run these tests on PostgreSQL too"
+        ),
+    }
+    dbs
 }
 
 #[allow(dead_code, reason = "not every test binary uses every helper")]
