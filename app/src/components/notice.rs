@@ -16,6 +16,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
             AppError::Forbidden => http::StatusCode::FORBIDDEN,
             AppError::Invalid(_) | AppError::Rejected(_) => http::StatusCode::BAD_REQUEST,
             AppError::Internal => http::StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Busy => http::StatusCode::SERVICE_UNAVAILABLE,
         });
     }
     let (heading, text) = match error {
@@ -25,6 +26,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::Invalid(_) | AppError::Rejected(_) | AppError::Internal => {
             (Key::ErrorHeading, Key::ErrorText)
         }
+        AppError::Busy => (Key::ErrorHeading, Key::ErrorBusy),
     };
     let sign_in = matches!(error, AppError::Unauthenticated).then(|| {
         view! { <p><a class="button" href=next_login()>{t(Key::NavLogIn)}</a></p> }
@@ -69,6 +71,7 @@ pub fn rejection_key(code: &str) -> Key {
         "field_too_long" => Key::ErrorFieldTooLong,
         "wrong_credentials" => Key::ErrorWrongCredentials,
         "throttled" => Key::ErrorThrottled,
+        "busy" => Key::ErrorBusy,
         "wrong_password" => Key::ErrorWrongPassword,
         "no_such_user" => Key::ErrorNoSuchUser,
         "join_code_unknown" => Key::ErrorJoinCodeUnknown,
