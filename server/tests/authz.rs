@@ -404,10 +404,14 @@ async fn fixture(dir: &tempfile::TempDir) -> Fixture {
         cookies.push((who, person(&db, name, role).await));
     }
     person(&db, "spare", Role::Learner).await;
-    let boss = accounts::authenticate(&db, cookies[6].1.trim_start_matches("polku_session="))
-        .await
-        .unwrap()
-        .unwrap();
+    let boss = accounts::authenticate(
+        &db,
+        cookies[6].1.trim_start_matches("polku_session="),
+        accounts::SessionIdle::default(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let instructor = accounts::Actor::for_cli(&db, "instructor").await.unwrap();
     let grant = authorize(&db, &boss, Act::ManageAccount, PersonId(instructor.id()))
         .await

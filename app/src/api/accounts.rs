@@ -58,7 +58,8 @@ pub mod session {
             return Ok(None);
         };
         let db = crate::api::courses::convert::db()?;
-        Ok(accounts::authenticate(&db, &token).await?)
+        let idle = use_context::<accounts::SessionIdle>().unwrap_or_default();
+        Ok(accounts::authenticate(&db, &token, idle).await?)
     }
 
     /// The signed-in person, or `Unauthenticated`.

@@ -54,6 +54,8 @@ pub struct AppState {
     pub issuing: polku_core::badges::award::Issuing,
     /// Whether cookies are `Secure` (the site is served over HTTPS).
     pub secure_cookies: SecureCookies,
+    /// After how many unused days a session ends.
+    pub session_idle: polku_core::accounts::SessionIdle,
 }
 
 /// The interface language of a request: cookie, else `Accept-Language`.
@@ -73,7 +75,9 @@ pub(crate) async fn request_actor(
     headers: &http::HeaderMap,
 ) -> Result<Option<polku_core::accounts::Actor>, polku_core::CoreError> {
     match app::api::cookies::session_token(headers) {
-        Some(token) => polku_core::accounts::authenticate(&state.db, &token).await,
+        Some(token) => {
+            polku_core::accounts::authenticate(&state.db, &token, state.session_idle).await
+        }
         None => Ok(None),
     }
 }
@@ -112,12 +116,15 @@ pub fn router(
         search: search.clone(),
         issuing: issuing.clone(),
         secure_cookies: SecureCookies(config.https()),
+        session_idle: config.session_idle(),
     };
     let secure_cookies = state.secure_cookies;
+    let session_idle = state.session_idle;
     let context = move || {
         provide_context(db.clone());
         provide_context(secure_cookies);
         provide_context(stuck_rule);
+        provide_context(session_idle);
         provide_context(search.clone());
         provide_context(issuing.clone());
         if let Some(token) = &admin_token {
