@@ -72,6 +72,28 @@ pub struct Config {
     #[arg(long, env = "POLKU_STUCK_FAILURES", default_value_t = 3, global = true)]
     pub stuck_failures: usize,
 
+    /// A session not used for this many days ends (every session also
+    /// ends 30 days after sign-in).
+    #[arg(
+        long,
+        env = "POLKU_SESSION_IDLE_DAYS",
+        default_value_t = polku_core::accounts::SessionIdle::DEFAULT_DAYS,
+        value_parser = clap::value_parser!(i64).range(1..),
+        global = true
+    )]
+    pub session_idle_days: i64,
+
+    /// Audit log entries older than this many days are deleted (by the
+    /// hourly sweep).
+    #[arg(
+        long,
+        env = "POLKU_AUDIT_DAYS",
+        default_value_t = 365,
+        value_parser = clap::value_parser!(i64).range(1..),
+        global = true
+    )]
+    pub audit_days: i64,
+
     /// Folder of the search index (a cache of the database, rebuilt when
     /// missing). Each server instance needs its own. Default: next to the
     /// SQLite file (`data/polku.db` → `data/polku.search`), else
@@ -164,6 +186,13 @@ pub enum Command {
 }
 
 impl Config {
+    /// When an unused session ends.
+    pub fn session_idle(&self) -> polku_core::accounts::SessionIdle {
+        polku_core::accounts::SessionIdle {
+            days: self.session_idle_days,
+        }
+    }
+
     /// The issuer keyring file.
     pub fn issuer_keys_path(&self) -> PathBuf {
         self.issuer_keys.clone().unwrap_or_else(|| {
@@ -248,6 +277,16 @@ mod tests {
         assert_eq!(config.log_format, LogFormat::Text);
         assert_eq!(config.command, None);
         assert!(!config.trusted_proxy);
+        assert_eq!(config.session_idle_days, 14);
+        assert_eq!(config.audit_days, 365);
+    }
+
+    #[test]
+    fn retention_days_are_positive() {
+        let config = parse(&["--session-idle-days", "3", "--audit-days", "30"]).unwrap();
+        assert_eq!((config.session_idle_days, config.audit_days), (3, 30));
+        assert!(parse(&["--session-idle-days", "0"]).is_err());
+        assert!(parse(&["--audit-days", "-1"]).is_err());
     }
 
     #[test]

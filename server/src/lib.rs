@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod routes;
+pub mod sweeper;
 pub mod telemetry;
 
 use std::net::SocketAddr;
@@ -289,6 +290,7 @@ async fn serve(config: Config, db: DatabaseConnection) -> Result<(), StartError>
     let addr = SocketAddr::new(config.host, config.port);
     let search = start_search(&config, &db)?;
     let issuer = open_issuer(&config)?;
+    sweeper::spawn(db.clone(), config.session_idle(), config.audit_days);
     let router = routes::router(&config, db, search, issuer);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

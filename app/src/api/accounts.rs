@@ -109,6 +109,12 @@ pub async fn sign_up(
         email: email.clone(),
     };
     let next = next.unwrap_or_default();
+    let typed = [
+        ("username", username.as_str()),
+        ("display_name", display_name.as_deref().unwrap_or_default()),
+        ("email", email.as_deref().unwrap_or_default()),
+        ("next", next.as_str()),
+    ];
     match accounts::sign_up(&db, account).await {
         Ok(_) => {
             let started = accounts::log_in(
@@ -118,10 +124,20 @@ pub async fn sign_up(
                 session::token().as_deref(),
                 session::client(),
             )
-            .await?;
-            session::start(&started.token)?;
-            leptos_axum::redirect(super::safe_next(&next, "/dashboard"));
+            .await;
+            match started {
+                Ok(started) => {
+                    session::start(&started.token)?;
+                    leptos_axum::redirect(super::safe_next(&next, "/dashboard"));
+                }
+                // The account exists: signing in is what is left to do.
+                Err(polku_core::CoreError::Busy) => {
+                    return super::busy("/login", "error", &[typed[0], typed[3]]);
+                }
+                Err(other) => return Err(other.into()),
+            }
         }
+        Err(polku_core::CoreError::Busy) => return super::busy("/signup", "error", &typed),
         Err(polku_core::CoreError::Rejected(code)) => super::redirect_with(
             "/signup",
             &[
@@ -159,6 +175,13 @@ pub async fn log_in(
         Ok(started) => {
             session::start(&started.token)?;
             leptos_axum::redirect(super::safe_next(&next, "/dashboard"));
+        }
+        Err(polku_core::CoreError::Busy) => {
+            return super::busy(
+                "/login",
+                "error",
+                &[("username", username.trim()), ("next", &next)],
+            );
         }
         Err(polku_core::CoreError::Rejected(code)) => {
             tracing::info!(reason = code, "sign-in refused");
@@ -201,6 +224,7 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
             session::start(&started.token)?;
             leptos_axum::redirect("/account?saved=password");
         }
+        Err(polku_core::CoreError::Busy) => return super::busy("/account", "error", &[]),
         Err(polku_core::CoreError::Rejected(code)) => {
             super::redirect_with("/account", &[("error", code)])
         }

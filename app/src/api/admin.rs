@@ -135,6 +135,7 @@ pub async fn delete_my_account(password: String) -> Result<(), AppError> {
     .await
     {
         return match err {
+            polku_core::CoreError::Busy => super::busy("/account", "delete_error", &[]),
             polku_core::CoreError::Rejected(code) => {
                 super::redirect_with("/account", &[("delete_error", code)]);
                 Ok(())
@@ -172,6 +173,9 @@ pub async fn reset_password(username: String, code: String, new: String) -> Resu
         Ok(started) => {
             super::accounts::session::start(&started.token)?;
             leptos_axum::redirect("/dashboard");
+        }
+        Err(polku_core::CoreError::Busy) => {
+            return super::busy("/reset", "error", &[("username", username.trim())]);
         }
         Err(polku_core::CoreError::Rejected(reason)) => super::redirect_with(
             "/reset",

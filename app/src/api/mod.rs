@@ -40,6 +40,9 @@ pub enum AppError {
     /// code such as `username_taken`).
     #[error("rejected: {0}")]
     Rejected(String),
+    /// The server is too busy right now (503 with `Retry-After`).
+    #[error("busy")]
+    Busy,
     /// The input has problems, each safe to show.
     #[error("invalid input")]
     Invalid(Vec<String>),
@@ -67,6 +70,7 @@ impl AppError {
             AppError::Forbidden => http::StatusCode::FORBIDDEN,
             AppError::Rejected(_) | AppError::Invalid(_) => http::StatusCode::BAD_REQUEST,
             AppError::Internal => http::StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Busy => http::StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }
@@ -80,6 +84,7 @@ impl From<polku_core::CoreError> for AppError {
             polku_core::CoreError::Unauthenticated => AppError::Unauthenticated,
             polku_core::CoreError::Forbidden => AppError::Forbidden,
             polku_core::CoreError::Rejected(code) => AppError::Rejected(code.to_owned()),
+            polku_core::CoreError::Busy => AppError::Busy,
             other => {
                 tracing::error!(error = %other, "request failed");
                 AppError::Internal
@@ -100,6 +105,42 @@ pub fn redirect_with(path: &str, pairs: &[(&str, &str)]) {
     } else {
         leptos_axum::redirect(&format!("{path}?{query}"));
     }
+}
+
+/// Seconds a client is asked to wait when the server is busy.
+#[cfg(feature = "ssr")]
+pub const RETRY_AFTER_SECONDS: u32 = 5;
+
+/// Answers "busy, try again in a moment": `Retry-After` and, for a form
+/// posted without JavaScript, a redirect back to `path` with `param=busy`
+/// and what was typed (`pairs`), since browsers do not follow a 503's
+/// address; any other caller gets 503 and [`AppError::Busy`].
+#[cfg(feature = "ssr")]
+pub fn busy(path: &str, param: &str, pairs: &[(&str, &str)]) -> Result<(), AppError> {
+    let response = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
+    if let Some(response) = &response {
+        response.insert_header(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from(RETRY_AFTER_SECONDS),
+        );
+    }
+    let plain_form = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if plain_form {
+        let mut all = vec![(param, "busy")];
+        all.extend_from_slice(pairs);
+        redirect_with(path, &all);
+        return Ok(());
+    }
+    if let Some(response) = &response {
+        response.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+    }
+    Err(AppError::Busy)
 }
 
 /// A date as the API gives it (`YYYY-MM-DD`, UTC).

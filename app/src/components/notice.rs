@@ -19,6 +19,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::Invalid(_) | AppError::Rejected(_) | AppError::Internal => {
             (Key::ErrorHeading, Key::ErrorText)
         }
+        AppError::Busy => (Key::ErrorHeading, Key::ErrorBusy),
     };
     let sign_in = matches!(error, AppError::Unauthenticated).then(|| {
         view! { <p><a class="button" href=next_login()>{t(Key::NavLogIn)}</a></p> }
@@ -63,6 +64,7 @@ pub fn rejection_key(code: &str) -> Key {
         "field_too_long" => Key::ErrorFieldTooLong,
         "wrong_credentials" => Key::ErrorWrongCredentials,
         "throttled" => Key::ErrorThrottled,
+        "busy" => Key::ErrorBusy,
         "wrong_password" => Key::ErrorWrongPassword,
         "no_such_user" => Key::ErrorNoSuchUser,
         "join_code_unknown" => Key::ErrorJoinCodeUnknown,

@@ -24,6 +24,10 @@ pub enum CoreError {
     /// translated message.
     #[error("rejected: {0}")]
     Rejected(&'static str),
+    /// Too much work is waiting (the password hashing queue is full): the
+    /// request was not done; try again in a moment.
+    #[error("busy")]
+    Busy,
     /// The input has problems; each is safe to show to the author.
     #[error("invalid input: {}", .0.join("; "))]
     Invalid(Vec<String>),

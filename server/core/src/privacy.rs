@@ -169,7 +169,7 @@ pub async fn export<C: ConnectionTrait>(
             "last_active_at": user.last_active_at.map(time),
             "password": "stored only as an argon2id hash, which is not exported",
         },
-        "sessions": sessions.iter().map(|s| json!({"started": time(s.created_at), "expires": time(s.expires_at)})).collect::<Vec<_>>(),
+        "sessions": sessions.iter().map(|s| json!({"started": time(s.created_at), "last_seen": s.last_seen_at.map(time), "expires": time(s.expires_at)})).collect::<Vec<_>>(),
         "login_throttles": throttles.iter().map(|t| json!({"failed_sign_ins": t.failures, "since": time(t.window_started_at), "locked_until": t.locked_until.map(time)})).collect::<Vec<_>>(),
         "reset_codes": resets.iter().map(|r| json!({"expires": time(r.expires_at)})).collect::<Vec<_>>(),
         "enrolments": enrolled.iter().map(|e| json!({"course": course_slug(e.course_id), "enrolled_at": time(e.enrolled_at)})).collect::<Vec<_>>(),

@@ -116,9 +116,16 @@ async fn sign_up_sign_in_sessions_and_password_change() {
         assert_eq!(first.actor.role(), Role::Learner);
         assert_eq!(first.actor.name(), "Maija");
         assert_eq!(first.actor.username(), "maija.k");
-        let who = accounts::authenticate(&db, &first.token).await.unwrap();
+        let who = accounts::authenticate(&db, &first.token, accounts::SessionIdle::default())
+            .await
+            .unwrap();
         assert_eq!(who.as_ref().map(|a| a.id()), Some(id));
-        assert_eq!(accounts::authenticate(&db, "forged").await.unwrap(), None);
+        assert_eq!(
+            accounts::authenticate(&db, "forged", accounts::SessionIdle::default())
+                .await
+                .unwrap(),
+            None
+        );
 
         // Signing in again with the old cookie ends the old session (no
         // fixation) and gives a different token.
@@ -133,7 +140,9 @@ async fn sign_up_sign_in_sessions_and_password_change() {
         .unwrap();
         assert_ne!(first.token, second.token);
         assert_eq!(
-            accounts::authenticate(&db, &first.token).await.unwrap(),
+            accounts::authenticate(&db, &first.token, accounts::SessionIdle::default())
+                .await
+                .unwrap(),
             None
         );
         let other_browser = accounts::log_in(
@@ -185,17 +194,19 @@ async fn sign_up_sign_in_sessions_and_password_change() {
         .await
         .unwrap();
         assert_eq!(
-            accounts::authenticate(&db, &second.token).await.unwrap(),
+            accounts::authenticate(&db, &second.token, accounts::SessionIdle::default())
+                .await
+                .unwrap(),
             None
         );
         assert_eq!(
-            accounts::authenticate(&db, &other_browser.token)
+            accounts::authenticate(&db, &other_browser.token, accounts::SessionIdle::default())
                 .await
                 .unwrap(),
             None
         );
         assert!(
-            accounts::authenticate(&db, &renewed.token)
+            accounts::authenticate(&db, &renewed.token, accounts::SessionIdle::default())
                 .await
                 .unwrap()
                 .is_some()
@@ -215,7 +226,9 @@ async fn sign_up_sign_in_sessions_and_password_change() {
         // Signing out ends the session.
         accounts::log_out(&db, &renewed.token).await.unwrap();
         assert_eq!(
-            accounts::authenticate(&db, &renewed.token).await.unwrap(),
+            accounts::authenticate(&db, &renewed.token, accounts::SessionIdle::default())
+                .await
+                .unwrap(),
             None
         );
 

@@ -175,6 +175,7 @@ pub fn router(
         search,
         issuing,
         secure_cookies: SecureCookies(config.https()),
+        session_idle: config.session_idle(),
     };
     let context = leptos_context(&state);
     let app_shell = {

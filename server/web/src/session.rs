@@ -37,7 +37,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         cookies::session_token(request.headers())
     };
     let actor = match &token {
-        Some(token) => match accounts::authenticate(&state.db, token).await {
+        Some(token) => match accounts::authenticate(&state.db, token, state.session_idle).await {
             Ok(actor) => actor,
             Err(err) => return WebError::from(err).into_response(),
         },

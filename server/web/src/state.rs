@@ -29,6 +29,8 @@ pub struct AppState {
     pub issuing: Issuing,
     /// Whether cookies get `Secure` (served over HTTPS).
     pub secure_cookies: SecureCookies,
+    /// After how many unused days a session ends.
+    pub session_idle: polku_core::accounts::SessionIdle,
 }
 
 impl AppState {

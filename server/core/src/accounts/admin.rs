@@ -215,13 +215,16 @@ pub async fn reset_password<C: ConnectionTrait>(
         throttle::fail(db, &key).await?;
         return Err(CoreError::Rejected("reset_code_wrong"));
     };
+    // Hashed before the code is used up, so that a busy server
+    // (`CoreError::Busy`) leaves the code working for another try.
+    let password_hash = passwords::hash(new_password.to_owned()).await?;
     reset_codes::Entity::delete_many()
         .filter(reset_codes::Column::UserId.eq(user.id))
         .exec(db)
         .await?;
     let id = user.id;
     let mut row: users::ActiveModel = user.into();
-    row.password_hash = Set(passwords::hash(new_password.to_owned()).await?);
+    row.password_hash = Set(password_hash);
     row.update(db).await?;
     throttle::clear(db, &key).await?;
     audit::record(db, Some(id), Action::ResetCodeUsed, Some(id), None).await?;

@@ -8,6 +8,7 @@
 //! person's data takes one, so no caller can skip the check.
 
 pub mod admin;
+mod cleanup;
 pub mod passwords;
 pub mod sessions;
 mod throttle;
@@ -20,7 +21,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use crate::CoreError;
 use crate::db::entities::users;
 
-pub use sessions::{NewSession, SESSION_DAYS, authenticate, log_in, log_out};
+pub use cleanup::{Swept, sweep};
+pub use sessions::{NewSession, SESSION_DAYS, SessionIdle, authenticate, log_in, log_out};
 pub use throttle::{CEILING, FREE_ATTEMPTS, MAX_DELAY_SECONDS};
 
 /// The client address used when none is known (requests that did not

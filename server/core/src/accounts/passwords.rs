@@ -1,11 +1,12 @@
 //! Password hashing with argon2id (the `argon2` crate's defaults: 19 MiB,
 //! 2 passes, 1 lane, as OWASP recommends), run off the async threads.
 
-use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 
-use std::sync::{Arc, Mutex, OnceLock, mpsc};
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::CoreError;
 
@@ -13,6 +14,9 @@ use crate::CoreError;
 pub const MIN_LENGTH: usize = 8;
 /// Longest password accepted (hashing cost stays bounded).
 pub const MAX_LENGTH: usize = 128;
+/// Hashes that may wait for a hashing thread, per thread. More are refused
+/// with [`CoreError::Busy`] at once instead of queueing without end.
+pub const QUEUE_PER_THREAD: usize = 16;
 
 /// Checks a new password's length (no composition rules: length is what
 /// makes a password strong, and rules push people to write them down).
@@ -27,79 +31,187 @@ pub fn check_new(password: &str) -> Result<(), CoreError> {
     Ok(())
 }
 
-type Job = Box<dyn FnOnce() + Send>;
+/// A hashing thread's working memory: one argon2 block buffer, allocated
+/// once and reused for every hash the thread computes.
+struct Memory(Vec<Block>);
+
+impl Memory {
+    /// Runs `work` on `count` blocks. The kept buffer has room for the
+    /// default parameters (allocated at the first hash, then reused); a
+    /// stored hash with a larger memory cost than that gets a buffer of its
+    /// own, freed after use, so the kept one stays the default size.
+    /// Argon2 overwrites every block in its first pass, so what an earlier
+    /// hash left in the buffer does not matter.
+    fn with<T>(&mut self, count: usize, work: impl FnOnce(&mut [Block]) -> T) -> T {
+        let kept = Params::default().block_count();
+        if count > kept {
+            return work(&mut vec![Block::new(); count]);
+        }
+        if self.0.len() < kept {
+            self.0.resize(kept, Block::new());
+        }
+        work(&mut self.0[..count])
+    }
+}
+
+type Job = Box<dyn FnOnce(&mut Memory) + Send>;
 
 /// Hashing runs on a few dedicated threads (one per core, at most four),
-/// one hash at a time each: a flood of sign-ins queues up instead of
-/// taking every core and 19 MiB per attempt, and the memory the hashes
-/// use stays in those threads' allocator arenas instead of spreading over
-/// the whole blocking pool.
-fn pool() -> &'static Mutex<mpsc::Sender<Job>> {
-    static POOL: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
-    POOL.get_or_init(|| {
-        let (sender, receiver) = mpsc::channel::<Job>();
+/// one hash at a time each, each with its own reused memory: a flood of
+/// sign-ins neither takes every core nor allocates 19 MiB per attempt.
+/// At most [`QUEUE_PER_THREAD`] per thread wait; beyond that the caller
+/// hears [`CoreError::Busy`] (the server answers 503 with `Retry-After`).
+struct Pool {
+    sender: SyncSender<Job>,
+}
+
+impl Pool {
+    fn new(threads: usize, queue: usize) -> Pool {
+        let (sender, receiver) = mpsc::sync_channel::<Job>(queue);
         let receiver = Arc::new(Mutex::new(receiver));
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
         for n in 0..threads {
             let receiver = Arc::clone(&receiver);
             let _ = std::thread::Builder::new()
                 .name(format!("polku-hash-{n}"))
-                .spawn(move || {
-                    loop {
-                        let job = match receiver.lock() {
-                            Ok(queue) => queue.recv(),
-                            Err(_) => return,
-                        };
-                        match job {
-                            Ok(job) => job(),
-                            Err(_) => return,
-                        }
-                    }
-                });
+                .spawn(move || work(&receiver));
         }
-        Mutex::new(sender)
+        Pool { sender }
+    }
+
+    /// Queues `work` for a hashing thread; refuses at once when the queue
+    /// is full.
+    fn submit<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Memory) -> T + Send + 'static,
+    ) -> Result<tokio::sync::oneshot::Receiver<T>, CoreError> {
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |memory| {
+            let _ = done.send(work(memory));
+        });
+        self.sender.try_send(job).map_err(|err| match err {
+            TrySendError::Full(_) => CoreError::Busy,
+            TrySendError::Disconnected(_) => CoreError::Internal("password pool stopped".into()),
+        })?;
+        Ok(result)
+    }
+
+    /// Runs `work` on a hashing thread (see [`Pool::submit`]).
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Memory) -> T + Send + 'static,
+    ) -> Result<T, CoreError> {
+        self.submit(work)?
+            .await
+            .map_err(|_| CoreError::Internal("password task failed".into()))
+    }
+}
+
+/// A hashing thread: takes jobs until the pool is gone.
+fn work(receiver: &Mutex<Receiver<Job>>) {
+    let mut memory = Memory(Vec::new());
+    loop {
+        let job = match receiver.lock() {
+            Ok(queue) => queue.recv(),
+            Err(_) => return,
+        };
+        match job {
+            Ok(job) => job(&mut memory),
+            Err(_) => return,
+        }
+    }
+}
+
+fn pool() -> &'static Pool {
+    static POOL: OnceLock<Pool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+        Pool::new(threads, threads * QUEUE_PER_THREAD)
     })
 }
 
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, CoreError> {
-    let (done, result) = tokio::sync::oneshot::channel();
-    let job: Job = Box::new(move || {
-        let _ = done.send(work());
-    });
-    pool()
-        .lock()
-        .map_err(|_| CoreError::Internal("password pool poisoned".into()))?
-        .send(job)
-        .map_err(|_| CoreError::Internal("password pool stopped".into()))?;
-    result
-        .await
-        .map_err(|_| CoreError::Internal("password task failed".into()))
+fn internal(what: &str) -> impl FnOnce(argon2::Error) -> CoreError + '_ {
+    move |e| CoreError::Internal(format!("{what}: {e}"))
+}
+
+/// Computes the argon2 output of `password` with `salt` into `out`, in the
+/// thread's reused memory.
+fn compute(
+    memory: &mut Memory,
+    argon2: &Argon2<'_>,
+    params: &Params,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<(), argon2::Error> {
+    memory.with(params.block_count(), |blocks| {
+        argon2.hash_password_into_with_memory(password, salt, out, blocks)
+    })
+}
+
+/// The PHC string (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`) of `password`
+/// with a new random salt and the default parameters.
+fn hash_with(memory: &mut Memory, password: &[u8]) -> Result<String, CoreError> {
+    let params = Params::default();
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    let salt = SaltString::generate(&mut OsRng);
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt
+        .decode_b64(&mut salt_bytes)
+        .map_err(|e| CoreError::Internal(format!("salt: {e}")))?;
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    compute(memory, &argon2, &params, password, salt_bytes, &mut out)
+        .map_err(internal("hashing"))?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params)
+            .map_err(|e| CoreError::Internal(format!("params: {e}")))?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out).map_err(|e| CoreError::Internal(format!("output: {e}")))?),
+    };
+    Ok(phc.to_string())
+}
+
+/// Whether `password` matches the PHC string `stored` (any argon2 variant,
+/// version and parameters it names), compared in constant time.
+fn verify_with(memory: &mut Memory, password: &[u8], stored: &str) -> Result<bool, CoreError> {
+    let bad = |e: argon2::password_hash::Error| CoreError::Internal(format!("stored hash: {e}"));
+    let parsed = PasswordHash::new(stored).map_err(bad)?;
+    let algorithm = Algorithm::try_from(parsed.algorithm).map_err(bad)?;
+    let version = parsed
+        .version
+        .map(Version::try_from)
+        .transpose()
+        .map_err(internal("stored hash"))?
+        .unwrap_or_default();
+    let params = Params::try_from(&parsed).map_err(bad)?;
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return Err(CoreError::Internal("stored hash: no salt or output".into()));
+    };
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_bytes).map_err(bad)?;
+    let argon2 = Argon2::new(algorithm, version, params.clone());
+    let computed = Output::init_with(expected.len(), |out| {
+        compute(memory, &argon2, &params, password, salt_bytes, out)
+            .map_err(|_| argon2::password_hash::Error::Crypto)
+    })
+    .map_err(bad)?;
+    // `Output`'s equality is constant-time.
+    Ok(computed == expected)
 }
 
 /// The PHC string of an argon2id hash of `password` with a random salt.
 pub async fn hash(password: String) -> Result<String, CoreError> {
-    blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| CoreError::Internal(format!("hashing: {e}")))
-    })
-    .await?
+    pool()
+        .run(move |memory| hash_with(memory, password.as_bytes()))
+        .await?
 }
 
 /// Whether `password` matches the stored PHC string.
 pub async fn verify(password: String, stored: String) -> Result<bool, CoreError> {
-    blocking(move || {
-        let parsed = PasswordHash::new(&stored)
-            .map_err(|e| CoreError::Internal(format!("stored hash: {e}")))?;
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok())
-    })
-    .await?
+    pool()
+        .run(move |memory| verify_with(memory, password.as_bytes(), &stored))
+        .await?
 }
 
 /// A hash to verify against when the username does not exist, so that the
@@ -111,6 +223,7 @@ pub(crate) fn decoy() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
     #[tokio::test]
     async fn hashes_verify_and_differ() {
@@ -119,12 +232,83 @@ mod tests {
         assert!(a.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{a}");
         assert_ne!(a, b, "salted");
         assert!(verify("correct horse".into(), a.clone()).await.unwrap());
-        assert!(!verify("correct horse!".into(), a).await.unwrap());
+        assert!(!verify("correct horse!".into(), a.clone()).await.unwrap());
+        // The argon2 crate's own verifier agrees.
+        let parsed = PasswordHash::new(&a).unwrap();
+        assert!(
+            Argon2::default()
+                .verify_password(b"correct horse", &parsed)
+                .is_ok()
+        );
+    }
+
+    #[tokio::test]
+    async fn hashes_made_by_the_argon2_crate_still_verify() {
+        // As stored before hashing reused its memory, and with other
+        // parameters (argon2i, less memory, a longer output).
+        let salt = SaltString::generate(&mut OsRng);
+        let old = Argon2::default()
+            .hash_password(b"vanha salasana", &salt)
+            .unwrap()
+            .to_string();
+        assert!(verify("vanha salasana".into(), old.clone()).await.unwrap());
+        assert!(!verify("uusi salasana".into(), old).await.unwrap());
+        let params = Params::new(4096, 3, 1, Some(48)).unwrap();
+        let other = Argon2::new(Algorithm::Argon2i, Version::V0x13, params)
+            .hash_password(b"vanha salasana", &salt)
+            .unwrap()
+            .to_string();
+        assert!(
+            other.starts_with("$argon2i$v=19$m=4096,t=3,p=1$"),
+            "{other}"
+        );
+        assert!(
+            verify("vanha salasana".into(), other.clone())
+                .await
+                .unwrap()
+        );
+        assert!(!verify("uusi salasana".into(), other).await.unwrap());
     }
 
     #[tokio::test]
     async fn decoy_parses_and_never_matches() {
         assert!(!verify("anything".into(), decoy().into()).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_is_refused_at_once() {
+        // One thread, room for one waiting job.
+        let pool = Pool::new(1, 1);
+        let (started, running) = std::sync::mpsc::channel();
+        let (release, gate) = std::sync::mpsc::channel::<()>();
+        let first = pool
+            .submit(move |_| {
+                let _ = started.send(());
+                let _ = gate.recv();
+                1
+            })
+            .unwrap();
+        running.recv().unwrap();
+        let second = pool.submit(|_| 2).unwrap();
+        // The thread is busy and the queue is full: a third is refused.
+        assert!(matches!(pool.submit(|_| 3), Err(CoreError::Busy)));
+        assert!(matches!(pool.run(|_| 3).await, Err(CoreError::Busy)));
+        release.send(()).unwrap();
+        assert_eq!(first.await.unwrap(), 1);
+        assert_eq!(second.await.unwrap(), 2);
+        // With room again, work is taken.
+        assert_eq!(pool.run(|_| 4).await.unwrap(), 4);
+    }
+
+    #[test]
+    fn memory_is_kept_between_hashes() {
+        let mut memory = Memory(Vec::new());
+        let a = hash_with(&mut memory, b"first password").unwrap();
+        let kept = memory.0.as_ptr();
+        assert_eq!(memory.0.len(), Params::default().block_count());
+        assert!(verify_with(&mut memory, b"first password", &a).unwrap());
+        let _ = hash_with(&mut memory, b"second password").unwrap();
+        assert_eq!(memory.0.as_ptr(), kept, "the same buffer");
     }
 
     #[test]

@@ -1,13 +1,19 @@
 //! Sessions: a random 256-bit token in an HttpOnly cookie; the database
 //! keeps only its SHA-256. Signing in always starts a new session (no
-//! fixation); signing out and password changes end them.
+//! fixation); signing out and password changes end them. A session also
+//! ends when it has not been used for [`SessionIdle::days`]: its
+//! `last_seen_at` is written when it is used, at most once per
+//! [`TOUCH_INTERVAL`] (not on every request).
 
 use std::net::IpAddr;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
+};
 use sha2::{Digest, Sha256};
 
 use super::{Actor, find_by_username, passwords, throttle};
@@ -16,6 +22,58 @@ use crate::db::entities::{sessions, users};
 
 /// How long a session lasts.
 pub const SESSION_DAYS: i64 = 30;
+/// How often a session's `last_seen_at` is written at most.
+pub const TOUCH_INTERVAL: Duration = Duration::hours(1);
+
+/// After how many days without use a session ends (the server's
+/// `--session-idle-days`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionIdle {
+    /// Days without use.
+    pub days: i64,
+}
+
+impl SessionIdle {
+    /// The default: two weeks.
+    pub const DEFAULT_DAYS: i64 = 14;
+
+    /// Sessions last used (or, never used, started) before this are idle.
+    fn cutoff(self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now - Duration::days(self.days)
+    }
+}
+
+impl Default for SessionIdle {
+    fn default() -> Self {
+        SessionIdle {
+            days: Self::DEFAULT_DAYS,
+        }
+    }
+}
+
+/// Sessions used (or, never used, started) at or after `cutoff`. Written
+/// out rather than as the negation of [`idle_since`], which a NULL
+/// `last_seen_at` would make unknown.
+fn used_since(cutoff: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(sessions::Column::LastSeenAt.gte(cutoff))
+        .add(
+            Condition::all()
+                .add(sessions::Column::LastSeenAt.is_null())
+                .add(sessions::Column::CreatedAt.gte(cutoff)),
+        )
+}
+
+/// Sessions last used (or, never used, started) before `cutoff`.
+fn idle_since(cutoff: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(sessions::Column::LastSeenAt.lt(cutoff))
+        .add(
+            Condition::all()
+                .add(sessions::Column::LastSeenAt.is_null())
+                .add(sessions::Column::CreatedAt.lt(cutoff)),
+        )
+}
 
 /// A session just started: the token goes into the cookie, once.
 #[derive(Debug)]
@@ -48,6 +106,7 @@ pub(crate) async fn start<C: ConnectionTrait>(
         user_id: Set(user_id),
         created_at: Set(now),
         expires_at: Set(now + Duration::days(SESSION_DAYS)),
+        last_seen_at: Set(Some(now)),
         ..Default::default()
     }
     .insert(db)
@@ -93,23 +152,73 @@ pub async fn log_in<C: ConnectionTrait>(
     }
 }
 
-/// The person a session cookie belongs to, if it is a live session.
+/// The person a session cookie belongs to, if it is a live session: not
+/// expired and used within `idle` days. Marks the session used (a write at
+/// most once per [`TOUCH_INTERVAL`]).
 pub async fn authenticate<C: ConnectionTrait>(
     db: &C,
     token: &str,
+    idle: SessionIdle,
 ) -> Result<Option<Actor>, CoreError> {
     if token.is_empty() || token.len() > 64 {
         return Ok(None);
     }
+    let now = Utc::now();
     let found = sessions::Entity::find()
         .filter(sessions::Column::TokenHash.eq(digest(token)))
-        .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
+        .filter(sessions::Column::ExpiresAt.gt(now))
+        .filter(used_since(idle.cutoff(now)))
         .find_also_related(users::Entity)
         .one(db)
         .await?;
-    Ok(found
-        .and_then(|(_, user)| user)
-        .map(|u| Actor::from_row(&u)))
+    let Some((session, Some(user))) = found else {
+        return Ok(None);
+    };
+    if session
+        .last_seen_at
+        .is_none_or(|seen| seen <= now - TOUCH_INTERVAL)
+    {
+        // Being signed in does not depend on this write succeeding (say,
+        // SQLite busy with another writer): the next request tries again.
+        if let Err(err) = touch(db, session.id, now).await {
+            tracing::warn!(error = %err, "could not mark a session used");
+        }
+    }
+    Ok(Some(Actor::from_row(&user)))
+}
+
+/// Records that session `id` was used at `now`, unless another request
+/// did within the interval.
+async fn touch<C: ConnectionTrait>(db: &C, id: i32, now: DateTime<Utc>) -> Result<(), CoreError> {
+    sessions::Entity::update_many()
+        .col_expr(sessions::Column::LastSeenAt, Expr::value(now))
+        .filter(sessions::Column::Id.eq(id))
+        .filter(
+            Condition::any()
+                .add(sessions::Column::LastSeenAt.is_null())
+                .add(sessions::Column::LastSeenAt.lte(now - TOUCH_INTERVAL)),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Deletes sessions that have expired or been idle for `idle` days at
+/// `now`; returns how many.
+pub(crate) async fn sweep<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    idle: SessionIdle,
+) -> Result<u64, CoreError> {
+    let done = sessions::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(sessions::Column::ExpiresAt.lte(now))
+                .add(idle_since(idle.cutoff(now))),
+        )
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
 }
 
 /// Ends the session with this cookie value.

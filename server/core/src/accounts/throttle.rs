@@ -205,6 +205,25 @@ pub(crate) async fn clear<C: ConnectionTrait>(db: &C, keys: &Keys) -> Result<(),
     Ok(())
 }
 
+/// Deletes the rows whose window and wait have both passed at `now`
+/// (a later failure would start their count again anyway); returns how
+/// many.
+pub(crate) async fn sweep<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> Result<u64, CoreError> {
+    let done = login_throttles::Entity::delete_many()
+        .filter(login_throttles::Column::WindowStartedAt.lt(now - WINDOW))
+        .filter(
+            Condition::any()
+                .add(login_throttles::Column::LockedUntil.is_null())
+                .add(login_throttles::Column::LockedUntil.lt(now)),
+        )
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,7 @@
 //! `sessions`: signed-in browsers. Only the SHA-256 of the cookie's random
 //! token is stored, so a copy of the database cannot be used to sign in.
+//! A session ends at `expires_at`, or earlier when it has not been used
+//! for the configured idle days.
 
 use sea_orm::entity::prelude::*;
 
@@ -12,6 +14,10 @@ pub struct Model {
     pub user_id: i32,
     pub created_at: ChronoDateTimeUtc,
     pub expires_at: ChronoDateTimeUtc,
+    /// When the session was last used, to the hour (see
+    /// `accounts::sessions::TOUCH_INTERVAL`); none on sessions from before
+    /// this was kept, whose start counts instead.
+    pub last_seen_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

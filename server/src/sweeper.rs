@@ -1,0 +1,48 @@
+//! The hourly clean-up, started with the server: expired and idle
+//! sessions, expired reset codes, spent sign-in throttle rows
+//! ([`polku_core::accounts::sweep`]) and audit entries past their days
+//! ([`polku_core::audit::sweep`]). Every instance sweeps; the deletes are
+//! idempotent, so several instances on one database do no harm.
+
+use std::time::Duration;
+
+use polku_core::accounts::SessionIdle;
+use polku_core::db::DatabaseConnection;
+use tokio::time::MissedTickBehavior;
+
+/// How often the sweep runs (the first run is at start).
+pub const PERIOD: Duration = Duration::from_secs(60 * 60);
+
+/// Runs [`sweep_once`] now and then every [`PERIOD`], in the background.
+pub fn spawn(
+    db: DatabaseConnection,
+    idle: SessionIdle,
+    audit_days: i64,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(PERIOD);
+        ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            sweep_once(&db, idle, audit_days).await;
+        }
+    })
+}
+
+/// One sweep. Failures are logged, never fatal: the next run tries again.
+pub async fn sweep_once(db: &DatabaseConnection, idle: SessionIdle, audit_days: i64) {
+    let now = chrono::Utc::now();
+    match polku_core::accounts::sweep(db, now, idle).await {
+        Ok(swept) => tracing::info!(
+            sessions = swept.sessions,
+            reset_codes = swept.reset_codes,
+            throttles = swept.throttles,
+            "swept expired account rows"
+        ),
+        Err(err) => tracing::warn!(error = %err, "sweeping account rows failed"),
+    }
+    match polku_core::audit::sweep(db, audit_days, now).await {
+        Ok(deleted) => tracing::info!(deleted, audit_days, "swept old audit entries"),
+        Err(err) => tracing::warn!(error = %err, "sweeping the audit log failed"),
+    }
+}
