@@ -67,6 +67,15 @@ for (const javaScriptEnabled of [true, false]) {
       await card.getByLabel('Rooli').selectOption('coach');
       await card.getByRole('button', { name: 'Tallenna' }).click();
       await mainHeading(page).filter({ hasText: 'Ylläpito' }).waitFor();
+      // The audit log names the change, filtered by the coach.
+      await page.getByRole('link', { name: /Tapahtumaloki/ }).click();
+      await mainHeading(page).filter({ hasText: 'Tapahtumaloki' }).waitFor();
+      await page.getByLabel('Käyttäjätunnus').fill(coach);
+      await page.getByRole('button', { name: 'Näytä tämän henkilön merkinnät' }).click();
+      const log = page.getByRole('table', { name: 'Tapahtumaloki' });
+      await log.getByRole('row').filter({ hasText: 'Rooli muutettiin' }).filter({ hasText: `Kalle ${tag}` })
+        .getByText('coach', { exact: true }).waitFor();
+      await check('audit log');
       await signOut(page);
 
       // The coach creates a group and invites the learner: until she
@@ -100,6 +109,11 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByRole('list', { name: 'Ryhmäsi ja valmentajasi' })
         .getByText(`Ryhmä ${group}, valmentaja Kalle ${tag}`).waitFor();
       await check('dashboard with a group');
+      // Her account page says who invited her.
+      await page.getByRole('link', { name: 'Oma tili' }).first().click();
+      const mine = page.getByRole('table', { name: 'Mitä tilillesi on tehty' });
+      await mine.getByRole('row').filter({ hasText: 'Kutsu ryhmään' }).filter({ hasText: `Kalle ${tag}` }).waitFor();
+      await check('account page with the audit entries');
       await signOut(page);
 
       // The table: her progress, quiz results and the stuck flag.
