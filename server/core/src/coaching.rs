@@ -179,6 +179,48 @@ pub async fn my_groups<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// Records a membership event of group `group_id` in the audit log.
+async fn group_event<C: ConnectionTrait>(
+    db: &C,
+    actor: i32,
+    action: Action,
+    subject: i32,
+    group_id: i32,
+) -> Result<(), CoreError> {
+    audit::record(
+        db,
+        Some(actor),
+        action,
+        Some(subject),
+        Some(format!("group {group_id}")),
+    )
+    .await
+}
+
+/// Adds `user_id` to `group_id` (accepted at `accepted`, else only
+/// invited) unless a row exists; whether a row was added.
+async fn insert_member<C: ConnectionTrait>(
+    db: &C,
+    group_id: i32,
+    user_id: i32,
+    accepted: Option<DateTime<Utc>>,
+) -> Result<bool, CoreError> {
+    let inserted = group_members::Entity::insert(group_members::ActiveModel {
+        group_id: Set(group_id),
+        user_id: Set(user_id),
+        joined_at: Set(Utc::now()),
+        accepted_at: Set(accepted),
+        ..Default::default()
+    })
+    .on_conflict_do_nothing_on([
+        group_members::Column::GroupId,
+        group_members::Column::UserId,
+    ])
+    .exec(db)
+    .await?;
+    Ok(!matches!(inserted, sea_orm::TryInsertResult::Conflicted))
+}
+
 /// Invites the learner `username` to the group of `grant`. She is in the
 /// group only once she accepts. Staff cannot be invited (coaches do not
 /// coach each other through groups), nor the group's own coach.
@@ -199,26 +241,13 @@ pub async fn invite<C: ConnectionTrait>(
     if user.role != Role::Learner.code() {
         return Err(CoreError::Rejected("no_such_user"));
     }
-    let inserted = group_members::Entity::insert(group_members::ActiveModel {
-        group_id: Set(group.id),
-        user_id: Set(user.id),
-        joined_at: Set(Utc::now()),
-        accepted_at: Set(None),
-        ..Default::default()
-    })
-    .on_conflict_do_nothing_on([
-        group_members::Column::GroupId,
-        group_members::Column::UserId,
-    ])
-    .exec(db)
-    .await?;
-    if !matches!(inserted, sea_orm::TryInsertResult::Conflicted) {
-        audit::record(
+    if insert_member(db, group.id, user.id, None).await? {
+        group_event(
             db,
-            Some(grant.actor_id()),
+            grant.actor_id(),
             Action::GroupInvited,
-            Some(user.id),
-            Some(format!("group {}", group.id)),
+            user.id,
+            group.id,
         )
         .await?;
     }
@@ -238,12 +267,12 @@ pub async fn remove_member<C: ConnectionTrait>(
         .exec(db)
         .await?;
     if removed.rows_affected > 0 {
-        audit::record(
+        group_event(
             db,
-            Some(grant.actor_id()),
+            grant.actor_id(),
             Action::GroupRemoved,
-            Some(user_id),
-            Some(format!("group {}", group.id)),
+            user_id,
+            group.id,
         )
         .await?;
     }
@@ -274,29 +303,10 @@ async fn consent<C: ConnectionTrait>(
             row.update(db).await?;
         }
         None => {
-            group_members::Entity::insert(group_members::ActiveModel {
-                group_id: Set(group.id),
-                user_id: Set(actor.id()),
-                joined_at: Set(now),
-                accepted_at: Set(Some(now)),
-                ..Default::default()
-            })
-            .on_conflict_do_nothing_on([
-                group_members::Column::GroupId,
-                group_members::Column::UserId,
-            ])
-            .exec(db)
-            .await?;
+            insert_member(db, group.id, actor.id(), Some(now)).await?;
         }
     }
-    audit::record(
-        db,
-        Some(actor.id()),
-        Action::GroupJoined,
-        Some(actor.id()),
-        Some(format!("group {}", group.id)),
-    )
-    .await
+    group_event(db, actor.id(), Action::GroupJoined, actor.id(), group.id).await
 }
 
 /// The actor joins the group with this code; returns its name.
@@ -357,14 +367,7 @@ pub async fn leave<C: ConnectionTrait>(
         .filter(group_members::Column::UserId.eq(actor.id()))
         .exec(db)
         .await?;
-    audit::record(
-        db,
-        Some(actor.id()),
-        Action::GroupLeft,
-        Some(actor.id()),
-        Some(format!("group {}", group.id)),
-    )
-    .await?;
+    group_event(db, actor.id(), Action::GroupLeft, actor.id(), group.id).await?;
     Ok(group.name)
 }
 
