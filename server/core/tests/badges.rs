@@ -1114,22 +1114,12 @@ async fn account(
     display_name: Option<&str>,
     role: polku_core::accounts::Role,
 ) -> polku_core::accounts::Actor {
-    use polku_core::accounts::{self, NewAccount};
+    use polku_core::accounts::NewAccount;
     let new = NewAccount {
         username: username.into(),
         password: "long enough secret".into(),
         display_name: display_name.map(str::to_owned),
         email: None,
     };
-    accounts::create_account(db, new, role).await.unwrap();
-    accounts::log_in(
-        db,
-        username,
-        "long enough secret",
-        None,
-        accounts::UNKNOWN_CLIENT,
-    )
-    .await
-    .unwrap()
-    .actor
+    common::signed_in(db, new, role).await
 }

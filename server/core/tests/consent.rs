@@ -10,7 +10,7 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::act;
-use polku_core::accounts::{self, Actor, NewAccount, Role};
+use polku_core::accounts::{Actor, NewAccount, Role};
 use polku_core::audit;
 use polku_core::authz::{Act, PersonId, authorize};
 use polku_core::badges::Issuer;
@@ -26,8 +26,7 @@ async fn person(db: &DatabaseConnection, name: &str, role: Role) -> Actor {
         password: "long enough secret".to_owned(),
         ..Default::default()
     };
-    accounts::create_account(db, account, role).await.unwrap();
-    accounts::Actor::for_cli(db, name).await.unwrap()
+    common::signed_in(db, account, role).await
 }
 
 fn not_found<T: std::fmt::Debug>(result: Result<T, CoreError>) {

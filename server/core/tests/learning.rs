@@ -1,6 +1,5 @@
 //! Accounts and learning progress on a fresh database per test: SQLite
 //! always, PostgreSQL when `POLKU_TEST_POSTGRES_URL` is set (always in CI).
-#![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
 
 mod common;
 
@@ -21,17 +20,7 @@ fn account(name: &str) -> NewAccount {
 }
 
 async fn signed_in(db: &DatabaseConnection, name: &str) -> accounts::Actor {
-    accounts::sign_up(db, account(name)).await.unwrap();
-    accounts::log_in(
-        db,
-        name,
-        "long enough secret",
-        None,
-        accounts::UNKNOWN_CLIENT,
-    )
-    .await
-    .unwrap()
-    .actor
+    common::signed_in(db, account(name), accounts::Role::Learner).await
 }
 
 fn rejected(result: Result<impl std::fmt::Debug, CoreError>) -> &'static str {

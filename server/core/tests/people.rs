@@ -22,17 +22,7 @@ async fn person(db: &DatabaseConnection, name: &str, role: Role) -> Actor {
         display_name: Some(format!("{name} display")),
         email: Some(format!("{name}@example.fi")),
     };
-    accounts::create_account(db, account, role).await.unwrap();
-    accounts::log_in(
-        db,
-        name,
-        "long enough secret",
-        None,
-        accounts::UNKNOWN_CLIENT,
-    )
-    .await
-    .unwrap()
-    .actor
+    common::signed_in(db, account, role).await
 }
 
 async fn setup(url: &str) -> DatabaseConnection {

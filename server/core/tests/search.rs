@@ -9,7 +9,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{fixture, fresh_databases, import};
-use polku_core::accounts::{self, Actor, NewAccount, Role};
+use polku_core::accounts::{Actor, NewAccount, Role};
 use polku_core::authoring::{AdminToken, AuthorGrant};
 use polku_core::db::{self, DatabaseConnection};
 use polku_core::search::{Hit, Scope, SearchIndex, SearchRequest, SearchResults};
@@ -228,17 +228,7 @@ async fn person(db: &DatabaseConnection, name: &str, role: Role) -> Actor {
         display_name: None,
         email: None,
     };
-    accounts::create_account(db, account, role).await.unwrap();
-    accounts::log_in(
-        db,
-        name,
-        "long enough secret",
-        None,
-        accounts::UNKNOWN_CLIENT,
-    )
-    .await
-    .unwrap()
-    .actor
+    common::signed_in(db, account, role).await
 }
 
 fn admin_grant() -> AuthorGrant {

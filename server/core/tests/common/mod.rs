@@ -12,6 +12,21 @@ use polku_core::courses::{ImportReport, import_courses};
 use polku_core::db::DatabaseConnection;
 use sea_orm::{ConnectionTrait, Database};
 
+/// Creates `account` with `role` and signs it in: the actor.
+pub async fn signed_in(
+    db: &DatabaseConnection,
+    account: polku_core::accounts::NewAccount,
+    role: polku_core::accounts::Role,
+) -> polku_core::accounts::Actor {
+    use polku_core::accounts;
+    let (name, password) = (account.username.clone(), account.password.clone());
+    accounts::create_account(db, account, role).await.unwrap();
+    accounts::log_in(db, &name, &password, None, accounts::UNKNOWN_CLIENT)
+        .await
+        .unwrap()
+        .actor
+}
+
 pub struct TestDb {
     pub backend: &'static str,
     pub url: String,
