@@ -650,7 +650,7 @@ async fn a_badge_is_issued_once_the_rule_is_met_and_verifies() {
             public_url: "https://polku.example",
             issuer_name: "Polku, Testikunta",
         };
-        let course_id = first_course_id(&db).await;
+        let course_id = common::first_course_id(&db).await;
         // Nothing done yet: nothing issued.
         assert!(
             award_due(&db, &ctx, &maija, course_id)
@@ -753,7 +753,7 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
         polku_core::progress::set_done(&db, maija, "first-course", "welcome", true)
             .await
             .unwrap();
-        let course_id = first_course_id(&db).await;
+        let course_id = common::first_course_id(&db).await;
         let award = award_due(&db, &ctx, maija, course_id).await.unwrap()[0].clone();
         let now = Utc::now();
         let list = own_list(&db, "https://polku.example").await.unwrap();
@@ -1083,7 +1083,7 @@ async fn an_author_edits_a_badge_and_the_new_rule_applies() {
             public_url: "https://polku.example",
             issuer_name: "Polku",
         };
-        let course_id = first_course_id(&db).await;
+        let course_id = common::first_course_id(&db).await;
         let issued: Vec<String> = award_due(&db, &ctx, &maija, course_id)
             .await
             .unwrap()
@@ -1092,19 +1092,6 @@ async fn an_author_edits_a_badge_and_the_new_rule_applies() {
             .collect();
         assert!(issued.contains(&"welcome-done".to_owned()), "{issued:?}");
     }
-}
-
-/// The id of the fixture's "first-course".
-async fn first_course_id(db: &sea_orm::DatabaseConnection) -> i32 {
-    use polku_core::db::entities::courses;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    courses::Entity::find()
-        .filter(courses::Column::Slug.eq("first-course"))
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
 }
 
 /// A new account `username` (signed in), as an actor.

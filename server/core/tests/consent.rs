@@ -60,14 +60,38 @@ async fn table_names(db: &DatabaseConnection, who: &Actor, group: i32) -> Vec<St
     .collect()
 }
 
+/// A fresh database with the fixture courses, two coaches and an admin
+/// (kaisa, olli, boss).
+async fn staffed(url: &str) -> (DatabaseConnection, [Actor; 3]) {
+    let db = polku_core::db::open(url).await.unwrap();
+    common::import(&db, &common::fixture("valid")).await;
+    let staff = [
+        person(&db, "kaisa", Role::Coach).await,
+        person(&db, "olli", Role::Coach).await,
+        person(&db, "boss", Role::Admin).await,
+    ];
+    (db, staff)
+}
+
+/// The site as an issuer, its keys in a folder of their own.
+fn site() -> (tempfile::TempDir, Issuer) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap();
+    (dir, site)
+}
+
+fn context(site: &Issuer) -> IssueContext<'_> {
+    IssueContext {
+        issuer: site,
+        public_url: "https://polku.example",
+        issuer_name: "Polku",
+    }
+}
+
 #[tokio::test]
 async fn a_coach_acts_only_for_learners_who_consented() {
     for t in common::fresh_databases().await {
-        let db = polku_core::db::open(&t.url).await.unwrap();
-        common::import(&db, &common::fixture("valid")).await;
-        let kaisa = person(&db, "kaisa", Role::Coach).await;
-        let olli = person(&db, "olli", Role::Coach).await;
-        let boss = person(&db, "boss", Role::Admin).await;
+        let (db, [kaisa, olli, boss]) = staffed(&t.url).await;
         let maija = person(&db, "maija", Role::Learner).await;
         let matti = person(&db, "matti", Role::Learner).await;
         let tuesday = coaching::create_group(&db, &kaisa, "Tiistai")
@@ -76,29 +100,14 @@ async fn a_coach_acts_only_for_learners_who_consented() {
         let friday = coaching::create_group(&db, &olli, "Perjantai")
             .await
             .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap();
-        let ctx = IssueContext {
-            issuer: &site,
-            public_url: "https://polku.example",
-            issuer_name: "Polku",
-        };
+        let (_keys, site) = site();
+        let ctx = context(&site);
         // Maija is only invited; she has a badge and evidence waiting.
         act::invite(&db, &kaisa, tuesday.id, "maija").await.unwrap();
         progress::set_done(&db, &maija, "first-course", "welcome", true)
             .await
             .unwrap();
-        let course_id = {
-            use polku_core::db::entities::courses;
-            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-            courses::Entity::find()
-                .filter(courses::Column::Slug.eq("first-course"))
-                .one(&db)
-                .await
-                .unwrap()
-                .unwrap()
-                .id
-        };
+        let course_id = common::first_course_id(&db).await;
         let badge = award_due(&db, &ctx, &maija, course_id).await.unwrap()[0].clone();
         submit(&db, &maija, "first-course", "checked-work", "Tein työn", "")
             .await
@@ -286,18 +295,9 @@ async fn a_coach_acts_only_for_learners_who_consented() {
 #[tokio::test]
 async fn nobody_acts_for_themselves() {
     for t in common::fresh_databases().await {
-        let db = polku_core::db::open(&t.url).await.unwrap();
-        common::import(&db, &common::fixture("valid")).await;
-        let kaisa = person(&db, "kaisa", Role::Coach).await;
-        let olli = person(&db, "olli", Role::Coach).await;
-        let boss = person(&db, "boss", Role::Admin).await;
-        let dir = tempfile::tempdir().unwrap();
-        let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap();
-        let ctx = IssueContext {
-            issuer: &site,
-            public_url: "https://polku.example",
-            issuer_name: "Polku",
-        };
+        let (db, [kaisa, olli, boss]) = staffed(&t.url).await;
+        let (_keys, site) = site();
+        let ctx = context(&site);
         let own = coaching::create_group(&db, &kaisa, "Oma").await.unwrap();
         // Staff cannot be members of the groups they coach: not by code,
         // not by invitation.

@@ -530,29 +530,11 @@ async fn export_covers_every_table_and_erasure_leaves_nothing() {
         act::set_course_author(&db, &boss, maija.id(), "digital-basics", true)
             .await
             .unwrap();
-        let maija = accounts::log_in(
-            &db,
-            "maija",
-            "long enough secret",
-            None,
-            accounts::UNKNOWN_CLIENT,
-        )
-        .await
-        .unwrap()
-        .actor;
+        let maija = common::sign_in_again(&db, "maija").await;
         act::set_role(&db, &boss, maija.id(), Role::Coach)
             .await
             .unwrap();
-        let maija = accounts::log_in(
-            &db,
-            "maija",
-            "long enough secret",
-            None,
-            accounts::UNKNOWN_CLIENT,
-        )
-        .await
-        .unwrap()
-        .actor;
+        let maija = common::sign_in_again(&db, "maija").await;
         coaching::create_group(&db, &maija, "Maijan ryhmä")
             .await
             .unwrap();

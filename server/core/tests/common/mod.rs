@@ -27,6 +27,35 @@ pub async fn signed_in(
         .actor
 }
 
+/// Signs `name` in again (password "long enough secret"): the actor as
+/// the account is now (after a role change, say).
+pub async fn sign_in_again(db: &DatabaseConnection, name: &str) -> polku_core::accounts::Actor {
+    use polku_core::accounts;
+    accounts::log_in(
+        db,
+        name,
+        "long enough secret",
+        None,
+        accounts::UNKNOWN_CLIENT,
+    )
+    .await
+    .unwrap()
+    .actor
+}
+
+/// The id of the fixture course `first-course`.
+pub async fn first_course_id(db: &DatabaseConnection) -> i32 {
+    use polku_core::db::entities::courses;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    courses::Entity::find()
+        .filter(courses::Column::Slug.eq("first-course"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
 pub struct TestDb {
     pub backend: &'static str,
     pub url: String,
