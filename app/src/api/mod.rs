@@ -137,9 +137,7 @@ pub fn busy(path: &str, param: &str, pairs: &[(&str, &str)]) -> Result<(), AppEr
         redirect_with(path, &all);
         return Ok(());
     }
-    if let Some(response) = &response {
-        response.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
-    }
+    // 503 comes from `AppError::status`, as for every refusal.
     Err(AppError::Busy)
 }
 
