@@ -6,7 +6,7 @@
 // - an employer, signed out, drops the PNG on the verify page and opens
 //   the link: valid, not revoked;
 // - her coach approves the evidence (the second badge is issued), then
-//   revokes the first badge with a reason;
+//   revokes the first badge with a reason, then lets her earn it again;
 // - the employer's page now says revoked, for the link and the picture.
 // axe runs on every page on the way.
 import { test } from 'node:test';
@@ -157,6 +157,16 @@ test('a badge is earned, shared, checked by an employer, and revoked by the coac
     await page.getByRole('status').getByText(/Merkki peruttu/).waitFor();
     await badges.getByRole('listitem').filter({ hasText: 'Digitaidot alusta – Aino Ansio' })
       .getByText('Tehtävät teki toinen henkilö.').waitFor();
+
+    // The revocation sticks until the coach lets her earn it again, with a
+    // reason for the audit log.
+    const revoked = badges.getByRole('listitem').filter({ hasText: 'Digitaidot alusta – Aino Ansio' });
+    await revoked.getByLabel(/Miksi merkin saa ansaita uudelleen/).fill('Teki tehtävät itse uudelleen.');
+    await expectNoAxeViolations(page, 'group page with a revoked badge');
+    await revoked.getByRole('button', { name: 'Salli oppijan Aino Ansio ansaita merkki Digitaidot alusta uudelleen' }).click();
+    await page.getByRole('status').getByText(/Sallittu\. Oppija saa uuden merkin/).waitFor();
+    await badges.getByRole('listitem').filter({ hasText: 'Digitaidot alusta – Aino Ansio' })
+      .getByText(/Saa ansaita uudelleen/).waitFor();
 
     // The employer's link and picture now say revoked.
     await employer.page.reload();

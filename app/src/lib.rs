@@ -17,7 +17,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{SiteFooter, SiteHeader};
-use crate::i18n::{I18n, Key, Locale};
+use crate::i18n::{I18n, Key, Locale, Texts};
 use crate::pages::{
     admin::{AdminPage, PrivacyPage, ResetPage},
     auth::{AccountPage, LoginPage, SignupPage},

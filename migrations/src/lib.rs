@@ -15,6 +15,7 @@ mod m20261123_060000_create_badge_awards;
 mod m20261123_080000_badge_sharing_requests;
 mod m20261204_100000_add_consent_audit;
 mod m20261204_120000_add_session_last_seen;
+mod m20261205_090000_add_badge_reissue;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_080000_badge_sharing_requests::Migration),
             Box::new(m20261204_100000_add_consent_audit::Migration),
             Box::new(m20261204_120000_add_session_last_seen::Migration),
+            Box::new(m20261205_090000_add_badge_reissue::Migration),
         ]
     }
 }

@@ -366,6 +366,27 @@ const RULES: &[Rule] = &[
     .on_self(OtherLearner),
     rule(
         "POST",
+        "/api/allow_reissue",
+        "group={group}&badge={badge}&reason=Testi",
+        GROUP_COACH,
+    )
+    .on_self(Learner),
+    rule(
+        "POST",
+        "/api/allow_reissue",
+        "group={group}&badge={invited_badge}&reason=Testi",
+        ADMIN,
+    )
+    .on_self(Invited),
+    rule(
+        "POST",
+        "/api/allow_reissue",
+        "group={othergroup}&badge={other_badge}&reason=Testi",
+        OTHER_GROUP_COACH,
+    )
+    .on_self(OtherLearner),
+    rule(
+        "POST",
         "/api/decide_evidence",
         "group={group}&request={request}&decision=decline&note=Lisää+linkki",
         GROUP_COACH,

@@ -4,24 +4,13 @@
 //! the reason and what was typed (never the password).
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::AppError;
+pub use polku_types::accounts::Me;
 
 /// Name of the session cookie.
 #[cfg(feature = "ssr")]
 pub use polku_web::cookies::SESSION_COOKIE;
-
-/// The signed-in person, as pages show them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Me {
-    /// Username.
-    pub username: String,
-    /// Name to show.
-    pub name: String,
-    /// `learner`, `instructor`, `coach` or `admin`.
-    pub role: String,
-}
 
 /// Server-side session handling shared by every server function.
 #[cfg(feature = "ssr")]
@@ -87,7 +76,7 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
     Ok(session::actor().await?.map(|a| Me {
         username: a.username().to_owned(),
         name: a.name().to_owned(),
-        role: a.role().code().to_owned(),
+        role: a.role(),
     }))
 }
 
@@ -101,7 +90,7 @@ pub async fn sign_up(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use polku_core::accounts::{self, NewAccount};
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let account = NewAccount {
         username: username.clone(),
         password: password.clone(),
@@ -160,7 +149,7 @@ pub async fn log_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let next = next.unwrap_or_default();
     let previous = session::token();
     match polku_core::accounts::log_in(
@@ -203,7 +192,7 @@ pub async fn log_in(
 #[server(prefix = "/api", endpoint = "log_out")]
 pub async fn log_out() -> Result<(), AppError> {
     if let Some(token) = session::token() {
-        let db = super::courses::convert::db()?;
+        let db = super::db()?;
         polku_core::accounts::log_out(&db, &token).await?;
     }
     session::clear()?;
@@ -216,7 +205,7 @@ pub async fn log_out() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
     let actor = session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     match polku_core::accounts::change_password(&db, &actor, &current, &new, session::client())
         .await
     {

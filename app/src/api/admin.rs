@@ -3,68 +3,29 @@
 //! one-time code, and a person erasing their own account.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::AppError;
-
-/// An account in the admin's list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UserRow {
-    /// Id.
-    pub id: i32,
-    /// Username.
-    pub username: String,
-    /// Name.
-    pub name: String,
-    /// Role code.
-    pub role: String,
-    /// Courses authored (slugs).
-    pub authors: Vec<String>,
-    /// Last activity (UTC date).
-    pub last_active: Option<String>,
-}
-
-/// The admin page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AdminHome {
-    /// Accounts.
-    pub users: Vec<UserRow>,
-    /// Course slugs (for the author form).
-    pub courses: Vec<String>,
-}
+pub use polku_types::admin::{AdminHome, UserRow};
 
 /// `POST /api/get_admin_home`: every account (admins only).
 #[server(prefix = "/api", endpoint = "get_admin_home")]
 pub async fn get_admin_home() -> Result<AdminHome, AppError> {
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let users = polku_core::accounts::admin::list_users(&db, &actor).await?;
     let courses = polku_core::courses::catalog(&db, polku_core::Language::Fi)
         .await?
         .into_iter()
         .map(|c| c.slug)
         .collect();
-    Ok(AdminHome {
-        users: users
-            .into_iter()
-            .map(|u| UserRow {
-                id: u.id,
-                username: u.username,
-                name: u.name,
-                role: u.role.code().to_owned(),
-                authors: u.authors,
-                last_active: u.last_active_at.map(super::day),
-            })
-            .collect(),
-        courses,
-    })
+    Ok(AdminHome { users, courses })
 }
 
 /// `POST /api/set_role` (form, admins).
 #[server(prefix = "/api", endpoint = "set_role")]
 pub async fn set_role(user: i32, role: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     use polku_core::authz::{Act, PersonId, authorize};
     let role = polku_core::accounts::Role::from_code(&role)
         .ok_or(AppError::Rejected("role_unknown".into()))?;
@@ -88,7 +49,7 @@ pub async fn set_role(user: i32, role: String) -> Result<(), AppError> {
 pub async fn set_author(user: i32, course: String, author: bool) -> Result<(), AppError> {
     use polku_core::authz::{Act, PersonId, authorize};
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let changed = match authorize(&db, &actor, Act::ManageAccount, PersonId(user)).await {
         Ok(grant) => {
             polku_core::accounts::admin::set_course_author(&db, grant, &course, author).await
@@ -109,7 +70,7 @@ pub async fn set_author(user: i32, course: String, author: bool) -> Result<(), A
 #[server(prefix = "/api", endpoint = "delete_user")]
 pub async fn delete_user(user: i32) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     match polku_core::privacy::delete_account(&db, &actor, user).await {
         Ok(()) => super::redirect_with("/admin", &[("saved", "deleted")]),
         Err(polku_core::CoreError::Rejected(code)) => {
@@ -125,7 +86,7 @@ pub async fn delete_user(user: i32) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "delete_my_account")]
 pub async fn delete_my_account(password: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     if let Err(err) = polku_core::accounts::confirm_password(
         &db,
         &actor,
@@ -160,7 +121,7 @@ pub async fn delete_my_account(password: String) -> Result<(), AppError> {
 /// one-time code from a coach or an admin; signs in.
 #[server(prefix = "/api", endpoint = "reset_password")]
 pub async fn reset_password(username: String, code: String, new: String) -> Result<(), AppError> {
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     match polku_core::accounts::admin::reset_password(
         &db,
         &username,

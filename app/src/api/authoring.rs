@@ -4,91 +4,16 @@
 //! cannot be called without one.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::{AppError, BodyPart, CourseCard};
+use super::AppError;
 use crate::i18n::Locale;
+pub use polku_types::authoring::{
+    AuthorHome, BadgeDraft, BadgeEditorView, BadgeTexts, Editing, Outline, OutlineLesson,
+    PreviewResult, Revision,
+};
 
 /// Name of the cookie that holds an author's sign-in.
 pub const AUTHOR_COOKIE: &str = "polku_author";
-
-/// The authoring start page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuthorHome {
-    /// An admin token is configured.
-    pub enabled: bool,
-    /// This browser is signed in.
-    pub signed_in: bool,
-    /// Courses (when signed in).
-    pub courses: Vec<CourseCard>,
-}
-
-/// A lesson in the outline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutlineLesson {
-    /// Key.
-    pub slug: String,
-    /// Title.
-    pub title: String,
-    /// Learners see it.
-    pub published: bool,
-    /// Has an unpublished draft.
-    pub has_draft: bool,
-}
-
-/// A course for its author.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Outline {
-    /// Key.
-    pub slug: String,
-    /// Title in the viewer's language.
-    pub title: String,
-    /// Default language code.
-    pub default_language: Locale,
-    /// Lessons in order.
-    pub lessons: Vec<OutlineLesson>,
-}
-
-/// One revision in the history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Revision {
-    /// Number.
-    pub number: i32,
-    /// Published (else a draft).
-    pub published: bool,
-    /// From an import (else the editor).
-    pub imported: bool,
-    /// Title then.
-    pub title: String,
-    /// When (UTC).
-    pub created_at: String,
-    /// What learners see now.
-    pub current: bool,
-}
-
-/// The editor's data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Editing {
-    /// The newest text.
-    pub text: String,
-    /// The newest revision is an unpublished draft.
-    pub is_draft: bool,
-    /// History, newest first.
-    pub history: Vec<Revision>,
-    /// The newest text rendered.
-    pub preview: PreviewResult,
-}
-
-/// A preview.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PreviewResult {
-    /// The title found.
-    pub title: String,
-    /// Body parts (quizzes as places).
-    pub body: Vec<BodyPart>,
-    /// Problems, `line N: message`.
-    pub problems: Vec<String>,
-}
 
 /// The author cookie's value in request headers, if any.
 #[cfg(feature = "ssr")]
@@ -122,7 +47,7 @@ mod server {
         let actor = crate::api::accounts::session::actor()
             .await?
             .ok_or(AppError::Forbidden)?;
-        let db = crate::api::courses::convert::db()?;
+        let db = crate::api::db()?;
         Ok(AuthorGrant::for_actor(&db, &actor).await?)
     }
 
@@ -133,15 +58,6 @@ mod server {
     /// Sends a form posted without JavaScript on to `path`.
     pub fn go(path: &str) {
         leptos_axum::redirect(path);
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn preview_result(p: polku_core::authoring::Preview) -> PreviewResult {
-    PreviewResult {
-        title: p.title,
-        body: super::courses::convert::body(&p.html),
-        problems: p.problems,
     }
 }
 
@@ -157,7 +73,7 @@ pub async fn get_author_home(locale: Locale) -> Result<AuthorHome, AppError> {
             courses: Vec::new(),
         });
     };
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let mine = polku_core::authoring::authored_slugs(&db, &grant).await?;
     let courses = super::courses::get_catalog(locale)
         .await?
@@ -175,24 +91,8 @@ pub async fn get_author_home(locale: Locale) -> Result<AuthorHome, AppError> {
 #[server(prefix = "/api", endpoint = "get_outline")]
 pub async fn get_outline(course: String, locale: Locale) -> Result<Outline, AppError> {
     let grant = server::grant().await?;
-    let db = super::courses::convert::db()?;
-    let outline = polku_core::authoring::outline(&db, &grant, &course).await?;
-    let card = super::courses::get_course(course, locale).await?.course;
-    Ok(Outline {
-        slug: outline.slug,
-        title: card.title,
-        default_language: super::courses::convert::locale(outline.default_language),
-        lessons: outline
-            .lessons
-            .into_iter()
-            .map(|l| OutlineLesson {
-                slug: l.slug,
-                title: l.title,
-                published: l.published,
-                has_draft: l.has_draft,
-            })
-            .collect(),
-    })
+    let db = super::db()?;
+    Ok(polku_core::authoring::outline(&db, &grant, &course, locale).await?)
 }
 
 /// `POST /api/get_editing`: the newest text of a lesson in `lang`, its
@@ -204,28 +104,9 @@ pub async fn get_editing(
     lang: String,
 ) -> Result<Editing, AppError> {
     let grant = server::grant().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let language = server::language(&lang)?;
-    let e = polku_core::authoring::editing(&db, &grant, &course, &lesson, language).await?;
-    let preview =
-        polku_core::authoring::preview(&db, &grant, &course, &lesson, language, &e.text).await?;
-    Ok(Editing {
-        is_draft: e.latest.as_ref().is_some_and(|(_, s)| s == "draft"),
-        text: e.text,
-        history: e
-            .history
-            .into_iter()
-            .map(|r| Revision {
-                number: r.number,
-                published: r.status == "published",
-                imported: r.origin == "import",
-                title: r.title,
-                created_at: r.created_at,
-                current: r.current,
-            })
-            .collect(),
-        preview: preview_result(preview),
-    })
+    Ok(polku_core::authoring::editing(&db, &grant, &course, &lesson, language).await?)
 }
 
 /// `POST /api/preview_lesson`: `text` rendered as learners would see it.
@@ -237,10 +118,9 @@ pub async fn preview_lesson(
     text: String,
 ) -> Result<PreviewResult, AppError> {
     let grant = server::grant().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let language = server::language(&lang)?;
-    let p = polku_core::authoring::preview(&db, &grant, &course, &lesson, language, &text).await?;
-    Ok(preview_result(p))
+    Ok(polku_core::authoring::preview(&db, &grant, &course, &lesson, language, &text).await?)
 }
 
 /// `POST /api/save_lesson` (a plain form post): saves `text` as a draft
@@ -255,7 +135,7 @@ pub async fn save_lesson(
     intent: String,
 ) -> Result<(), AppError> {
     let grant = server::grant().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let language = server::language(&lang)?;
     let saved = polku_core::authoring::save(
         &db,
@@ -288,7 +168,7 @@ pub async fn restore_revision(
     number: i32,
 ) -> Result<(), AppError> {
     let grant = server::grant().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let language = server::language(&lang)?;
     polku_core::authoring::restore(&db, &grant, &course, &lesson, language, number).await?;
     server::go(&format!(
@@ -301,7 +181,7 @@ pub async fn restore_revision(
 #[server(prefix = "/api", endpoint = "create_lesson")]
 pub async fn create_lesson(course: String, slug: String, title: String) -> Result<(), AppError> {
     let grant = server::grant().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     match polku_core::authoring::create_lesson(&db, &grant, &course, &slug, &title).await {
         Ok(()) => server::go(&format!("/author/courses/{course}/{}", slug.trim())),
         Err(polku_core::CoreError::Invalid(_)) => {
@@ -328,47 +208,10 @@ pub async fn move_lesson(
     direction: String,
 ) -> Result<(), AppError> {
     let grant = server::grant().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     polku_core::authoring::move_lesson(&db, &grant, &course, &lesson, direction == "up").await?;
     server::go(&format!("/author/courses/{course}#lesson-{lesson}"));
     Ok(())
-}
-
-/// One language's texts of a badge being edited.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BadgeTexts {
-    /// `fi`, `sv` or `en`.
-    pub language: String,
-    pub name: String,
-    pub description: String,
-    pub criteria: String,
-}
-
-/// A badge in the editor (new: empty texts and no slug yet).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BadgeDraft {
-    /// Empty for a new badge.
-    pub slug: String,
-    /// Per language, the course's default language first.
-    pub texts: Vec<BadgeTexts>,
-    /// The course's lessons: (slug, title, required by the rule).
-    pub lessons: Vec<(String, String, bool)>,
-    /// Percent, or empty.
-    pub min_quiz_score: String,
-    pub approval: bool,
-    /// Days, or empty for no end.
-    pub valid_days: String,
-}
-
-/// The badge editor's page: the course's badges (slug, name) and the one
-/// being edited.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BadgeEditorView {
-    pub course: String,
-    pub course_title: String,
-    pub badges: Vec<(String, String)>,
-    /// The badge asked for (`badge`), or a new one.
-    pub draft: BadgeDraft,
 }
 
 /// `POST /api/get_badge_editor`: course `course`'s badges for its author,
@@ -379,67 +222,9 @@ pub async fn get_badge_editor(
     badge: String,
     locale: Locale,
 ) -> Result<BadgeEditorView, AppError> {
-    use polku_core::Language;
     let grant = server::grant().await?;
-    let db = super::courses::convert::db()?;
-    let editing = polku_core::badges::edit::editing(&db, &grant, &course).await?;
-    let card = super::courses::get_course(course.clone(), locale)
-        .await?
-        .course;
-    let language = super::courses::convert::language(locale);
-    let found = editing.badges.iter().find(|b| b.slug == badge);
-    let mut languages = vec![editing.default_language];
-    languages.extend(
-        Language::ALL
-            .into_iter()
-            .filter(|l| *l != editing.default_language),
-    );
-    let text = |map: Option<&std::collections::BTreeMap<Language, String>>, l: Language| {
-        map.and_then(|m| m.get(&l)).cloned().unwrap_or_default()
-    };
-    let required: Option<&Vec<String>> = found.and_then(|b| b.rule.lessons.as_ref());
-    let draft = BadgeDraft {
-        slug: found.map(|b| b.slug.clone()).unwrap_or_default(),
-        texts: languages
-            .into_iter()
-            .map(|l| BadgeTexts {
-                language: l.code().to_owned(),
-                name: text(found.map(|b| &b.name), l),
-                description: text(found.map(|b| &b.description), l),
-                criteria: text(found.map(|b| &b.criteria), l),
-            })
-            .collect(),
-        lessons: editing
-            .lessons
-            .iter()
-            .map(|(slug, title)| {
-                let on = required.is_some_and(|r| r.contains(slug));
-                (slug.clone(), title.clone(), on)
-            })
-            .collect(),
-        min_quiz_score: found
-            .and_then(|b| b.rule.min_quiz_score)
-            .map(|s| s.to_string())
-            .unwrap_or_default(),
-        approval: found.is_some_and(|b| b.rule.approval),
-        valid_days: found
-            .and_then(|b| b.valid_days)
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
-    };
-    Ok(BadgeEditorView {
-        badges: editing
-            .badges
-            .iter()
-            .map(|b| {
-                let name = polku_core::badges::award::localized(&b.name, language);
-                (b.slug.clone(), name)
-            })
-            .collect(),
-        course,
-        course_title: card.title,
-        draft,
-    })
+    let db = super::db()?;
+    Ok(polku_core::badges::edit::editor(&db, &grant, &course, &badge, locale).await?)
 }
 
 /// `POST /api/save_badge` (a plain form post): saves a badge of course
@@ -457,7 +242,7 @@ pub async fn save_badge(
 ) -> Result<(), AppError> {
     use polku_core::badges::edit::BadgeEdit;
     let grant = server::grant().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let mut edit = BadgeEdit {
         slug: slug.clone(),
         lessons: lessons.clone().unwrap_or_default(),
@@ -465,7 +250,7 @@ pub async fn save_badge(
         ..Default::default()
     };
     for t in &texts {
-        let language = server::language(&t.language)?;
+        let language = t.language;
         edit.name.insert(language, t.name.clone());
         edit.description.insert(language, t.description.clone());
         edit.criteria.insert(language, t.criteria.clone());

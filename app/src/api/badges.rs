@@ -3,41 +3,6 @@
 //! do with badges (revoking, approving evidence).
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// One technical check, for the list under the verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckView {
-    /// `format`, `signature`, `issuer_key`, `dates`, `status`.
-    pub kind: String,
-    /// `passed`, `failed`, `not_checked`.
-    pub result: String,
-    /// Technical detail (English).
-    pub detail: String,
-}
-
-/// A checked badge: the verdict, the checks and what the badge claims.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VerifyView {
-    /// `valid`, `expired`, `not_yet_valid`, `unknown_issuer`, `tampered`,
-    /// `not_a_badge`.
-    pub outcome: String,
-    pub checks: Vec<CheckView>,
-    pub recipient: Option<String>,
-    pub issuer_name: Option<String>,
-    pub issuer_id: Option<String>,
-    pub issued: Option<String>,
-    pub valid_until: Option<String>,
-    pub achievement: Option<String>,
-    pub description: Option<String>,
-    pub criteria: Option<String>,
-    /// Competences it stands for.
-    pub alignment: Vec<String>,
-    /// Evidence: (what was done, a link to the work).
-    pub evidence: Vec<(String, Option<String>)>,
-    /// What was pasted (kept in the form).
-    pub input: String,
-}
 
 /// The badge posted to `/verify` and its verdict, provided by the server
 /// to the page it renders in answer.
@@ -46,7 +11,7 @@ pub struct Submitted(pub VerifyView);
 
 /// The snake_case name serde gives an enum value.
 #[cfg(feature = "ssr")]
-fn code<T: Serialize>(value: T) -> String {
+fn code<T: serde::Serialize>(value: T) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
@@ -82,41 +47,6 @@ pub fn view_of(verdict: polku_core::badges::Verdict, input: String) -> VerifyVie
     }
 }
 
-/// A badge in its holder's wallet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WalletBadge {
-    pub id: i32,
-    pub name: String,
-    /// Issued (`YYYY-MM-DD`).
-    pub issued: String,
-    /// Valid until (`YYYY-MM-DD`), if it ends.
-    pub valid_until: Option<String>,
-    /// Past its end date.
-    pub expired: bool,
-    /// Revoked: the date (`YYYY-MM-DD`) and the reason given.
-    pub revoked: Option<(String, String)>,
-    /// Its public link, while shared.
-    pub share_url: Option<String>,
-    /// "Add to LinkedIn profile", while shared.
-    pub linkedin_url: Option<String>,
-}
-
-/// A printable certificate of a shared badge.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Certificate {
-    pub id: i32,
-    pub recipient: String,
-    pub name: String,
-    pub description: String,
-    pub criteria: String,
-    pub issuer: String,
-    pub issued: String,
-    pub valid_until: Option<String>,
-    pub revoked: bool,
-    /// The public link the QR code holds (none while not shared).
-    pub share_url: Option<String>,
-}
-
 #[cfg(feature = "ssr")]
 fn issuing() -> Result<polku_core::badges::award::Issuing, super::AppError> {
     super::state().map(|s| s.issuing)
@@ -124,6 +54,7 @@ fn issuing() -> Result<polku_core::badges::award::Issuing, super::AppError> {
 
 #[cfg(feature = "ssr")]
 use super::day;
+pub use polku_types::badges::{Certificate, CheckView, MyEvidence, VerifyView, WalletBadge};
 
 /// The public link of a shared badge.
 #[cfg(feature = "ssr")]
@@ -162,7 +93,7 @@ fn linkedin_url(badge: &polku_core::badges::award::HeldBadge, issuer: &str, shar
 #[server(prefix = "/api", endpoint = "get_wallet")]
 pub async fn get_wallet() -> Result<Vec<WalletBadge>, super::AppError> {
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let issuing = issuing()?;
     let now = chrono::Utc::now();
     Ok(polku_core::badges::award::my_badges(&db, &actor)
@@ -194,7 +125,7 @@ pub async fn get_wallet() -> Result<Vec<WalletBadge>, super::AppError> {
 #[server(prefix = "/api", endpoint = "share_badge")]
 pub async fn share_badge(id: i32, share: bool) -> Result<(), super::AppError> {
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     polku_core::badges::award::set_sharing(&db, &actor, id, share).await?;
     leptos_axum::redirect(&format!("/badges?shared={share}#badge-{id}"));
     Ok(())
@@ -205,7 +136,7 @@ pub async fn share_badge(id: i32, share: bool) -> Result<(), super::AppError> {
 #[server(prefix = "/api", endpoint = "get_certificate")]
 pub async fn get_certificate(id: i32) -> Result<Certificate, super::AppError> {
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let issuing = issuing()?;
     let badge = polku_core::badges::award::my_badge(&db, &actor, id).await?;
     let credential: serde_json::Value = serde_json::from_str(&badge.credential).unwrap_or_default();
@@ -238,7 +169,7 @@ pub async fn get_certificate(id: i32) -> Result<Certificate, super::AppError> {
 /// dropped badge, against the revocation list as it is now.
 #[server(prefix = "/api", endpoint = "check_shared")]
 pub async fn check_shared(badge: String) -> Result<Option<VerifyView>, super::AppError> {
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let issuing = issuing()?;
     let held = match polku_core::badges::award::shared_badge(&db, &badge).await {
         Ok(held) => held,
@@ -255,21 +186,6 @@ pub async fn check_shared(badge: String) -> Result<Option<VerifyView>, super::Ap
     Ok(Some(view_of(verdict, String::new())))
 }
 
-/// Evidence the learner sent for a badge of a course, and where it stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MyEvidence {
-    /// The badge's key.
-    pub badge: String,
-    /// `pending`, `approved` or `declined`.
-    pub state: String,
-    /// Sent (`YYYY-MM-DD`).
-    pub sent: String,
-    /// The coach's note (why declined, what to add).
-    pub note: Option<String>,
-    /// The learner holds the badge now (issued and not revoked).
-    pub held: bool,
-}
-
 /// `POST /api/get_my_evidence`: the signed-in learner's evidence in course
 /// `course`, newest first (none when signed out).
 #[server(prefix = "/api", endpoint = "get_my_evidence")]
@@ -281,8 +197,8 @@ pub async fn get_my_evidence(
     let Some(actor) = super::accounts::session::actor().await? else {
         return Ok(None);
     };
-    let db = super::courses::convert::db()?;
-    let language = super::courses::convert::language(locale);
+    let db = super::db()?;
+    let language = locale;
     let held: Vec<String> = polku_core::badges::award::my_badges(&db, &actor)
         .await?
         .into_iter()
@@ -320,7 +236,7 @@ pub async fn send_evidence(
     link: String,
 ) -> Result<(), super::AppError> {
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let path = format!("/courses/{course}");
     match polku_core::badges::requests::submit(&db, &actor, &course, &badge, &text, &link).await {
         Ok(_) => leptos_axum::redirect(&format!("{path}?sent={badge}#badge-{badge}")),

@@ -4,139 +4,24 @@
 //! signed-in person coaches the group (or is an admin).
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::AppError;
 use crate::i18n::Locale;
-
-/// A group in the list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GroupCard {
-    /// Id.
-    pub id: i32,
-    /// Name.
-    pub name: String,
-    /// Join code.
-    pub join_code: String,
-    /// Learners.
-    pub members: usize,
-    /// Evidence waiting for the coach's decision.
-    pub waiting: usize,
-}
-
-/// Why a learner is flagged.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum StuckReason {
-    /// Days without activity.
-    Idle(i64),
-    /// Wrong answers in a row.
-    FailingQuiz(usize),
-}
-
-/// A row of the group table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LearnerRow {
-    /// Account id.
-    pub user_id: i32,
-    /// Username.
-    pub username: String,
-    /// Name.
-    pub name: String,
-    /// Percent per course column (`None`: not enrolled).
-    pub progress: Vec<Option<u8>>,
-    /// Last activity (UTC date), if any.
-    pub last_activity: Option<String>,
-    /// Right answers.
-    pub quiz_right: usize,
-    /// All answers.
-    pub quiz_attempts: usize,
-    /// The stuck flag.
-    pub stuck: Option<StuckReason>,
-}
-
-/// The group page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GroupView {
-    /// The group.
-    pub group: GroupCard,
-    /// Course columns: (slug, title).
-    pub courses: Vec<(String, String)>,
-    /// Learners who joined.
-    pub rows: Vec<LearnerRow>,
-    /// Learners invited who have not accepted (nothing else is shown).
-    pub invited: Vec<InvitedView>,
-    /// Days without activity that flag a learner.
-    pub idle_days: i64,
-    /// Progress over time: (week-end date, average lessons done).
-    pub chart: Vec<(String, f64)>,
-    /// Evidence waiting for the coach's decision, oldest first.
-    pub requests: Vec<EvidenceView>,
-    /// Badges the learners hold, newest first.
-    pub badges: Vec<MemberBadgeView>,
-}
-
-/// A learner invited to a group who has not accepted yet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvitedView {
-    pub user_id: i32,
-    pub name: String,
-}
-
-/// Evidence a learner sent for a badge.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EvidenceView {
-    pub id: i32,
-    pub learner: String,
-    pub badge: String,
-    pub text: String,
-    /// A link to the work (http or https), if given.
-    pub link: Option<String>,
-    /// Sent (`YYYY-MM-DD`).
-    pub sent: String,
-}
-
-/// A badge a learner of the group holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MemberBadgeView {
-    pub id: i32,
-    pub holder: String,
-    pub name: String,
-    /// Issued (`YYYY-MM-DD`).
-    pub issued: String,
-    /// Revoked: date and reason.
-    pub revoked: Option<(String, String)>,
-}
-
-/// The coach's start page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CoachHome {
-    /// Groups.
-    pub groups: Vec<GroupCard>,
-    /// A reset code just made: (username, code), shown once.
-    pub reset_code: Option<(String, String)>,
-}
+pub use polku_types::coaching::{
+    CoachHome, EvidenceView, GroupCard, GroupView, InvitedView, LearnerRow, MemberBadgeView,
+    StuckReason,
+};
 
 /// Name of the short-lived cookie that carries a new reset code to the
 /// page that shows it once (never in a URL).
 pub const FLASH_COOKIE: &str = "polku_flash";
-
-#[cfg(feature = "ssr")]
-fn card(g: polku_core::coaching::GroupSummary) -> GroupCard {
-    GroupCard {
-        id: g.id,
-        name: g.name,
-        join_code: g.join_code,
-        members: g.members,
-        waiting: 0,
-    }
-}
 
 /// `POST /api/get_coach_home`: the coach's groups (and a reset code just
 /// made, read once from its cookie).
 #[server(prefix = "/api", endpoint = "get_coach_home")]
 pub async fn get_coach_home() -> Result<CoachHome, AppError> {
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let groups = polku_core::coaching::my_groups(&db, &actor).await?;
     let ids: Vec<i32> = groups.iter().map(|g| g.id).collect();
     let waiting = polku_core::badges::requests::waiting_by_group(&db, &ids).await?;
@@ -155,7 +40,7 @@ pub async fn get_coach_home() -> Result<CoachHome, AppError> {
             .into_iter()
             .map(|g| GroupCard {
                 waiting: waiting.get(&g.id).copied().unwrap_or_default(),
-                ..card(g)
+                ..g
             })
             .collect(),
         reset_code,
@@ -166,7 +51,7 @@ pub async fn get_coach_home() -> Result<CoachHome, AppError> {
 #[server(prefix = "/api", endpoint = "create_group")]
 pub async fn create_group(name: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     match polku_core::coaching::create_group(&db, &actor, &name).await {
         Ok(g) => super::redirect_with(&format!("/coach/groups/{}", g.id), &[]),
         Err(polku_core::CoreError::Rejected(code)) => {
@@ -181,12 +66,12 @@ pub async fn create_group(name: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "get_group")]
 pub async fn get_group(id: i32, locale: Locale) -> Result<GroupView, AppError> {
     use polku_core::authz::{Act, GroupId, authorize};
-    use polku_core::coaching::{self, Stuck, StuckRule};
+    use polku_core::coaching::{self, StuckRule};
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let rule: StuckRule = super::state()?.stuck_rule;
     let now = chrono::Utc::now();
-    let language = super::courses::convert::language(locale);
+    let language = locale;
     let grant = authorize(&db, &actor, Act::CoachGroup, GroupId(id)).await?;
     let table = coaching::group_table(&db, &grant, rule, language, now).await?;
     let chart = coaching::progress_over_time(&db, &grant, 8, now).await?;
@@ -203,44 +88,14 @@ pub async fn get_group(id: i32, locale: Locale) -> Result<GroupView, AppError> {
             sent: day(r.submitted_at),
         })
         .collect();
-    let badges = polku_core::badges::revoke::group_badges(&db, &grant)
-        .await?
-        .into_iter()
-        .map(|b| MemberBadgeView {
-            id: b.id,
-            holder: b.holder,
-            name: b.name,
-            issued: day(b.issued_at),
-            revoked: b.revoked.map(|(at, why)| (day(at), why)),
-        })
-        .collect();
+    let badges = polku_core::badges::revoke::group_badges(&db, &grant).await?;
     Ok(GroupView {
         requests,
         badges,
-        group: card(table.group),
+        group: table.group,
         courses: table.courses,
-        invited: table
-            .invited
-            .into_iter()
-            .map(|(user_id, name)| InvitedView { user_id, name })
-            .collect(),
-        rows: table
-            .rows
-            .into_iter()
-            .map(|r| LearnerRow {
-                user_id: r.user_id,
-                username: r.username,
-                name: r.name,
-                progress: r.progress,
-                last_activity: r.last_activity.map(super::day),
-                quiz_right: r.quiz_right,
-                quiz_attempts: r.quiz_attempts,
-                stuck: r.stuck.map(|s| match s {
-                    Stuck::Idle { days } => StuckReason::Idle(days),
-                    Stuck::FailingQuiz { attempts } => StuckReason::FailingQuiz(attempts),
-                }),
-            })
-            .collect(),
+        invited: table.invited,
+        rows: table.rows,
         idle_days: rule.idle_days,
         chart: chart
             .into_iter()
@@ -255,7 +110,7 @@ pub async fn get_group(id: i32, locale: Locale) -> Result<GroupView, AppError> {
 pub async fn add_member(group: i32, username: String) -> Result<(), AppError> {
     use polku_core::authz::{Act, GroupId, authorize};
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let path = format!("/coach/groups/{group}");
     let grant = authorize(&db, &actor, Act::CoachGroup, GroupId(group)).await?;
     match polku_core::coaching::invite(&db, &grant, &username).await {
@@ -273,7 +128,7 @@ pub async fn add_member(group: i32, username: String) -> Result<(), AppError> {
 pub async fn remove_member(group: i32, user: i32) -> Result<(), AppError> {
     use polku_core::authz::{Act, GroupId, authorize};
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let grant = authorize(&db, &actor, Act::CoachGroup, GroupId(group)).await?;
     polku_core::coaching::remove_member(&db, &grant, user).await?;
     super::redirect_with(&format!("/coach/groups/{group}"), &[]);
@@ -284,7 +139,7 @@ pub async fn remove_member(group: i32, user: i32) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "join_group")]
 pub async fn join_group(code: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     match polku_core::coaching::join(&db, &actor, &code).await {
         Ok(name) => super::redirect_with("/dashboard", &[("joined", &name)]),
         Err(polku_core::CoreError::Rejected(code_)) => {
@@ -300,7 +155,7 @@ pub async fn join_group(code: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "accept_invitation")]
 pub async fn accept_invitation(group: i32) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     match polku_core::coaching::accept(&db, &actor, group).await {
         Ok(name) => super::redirect_with("/dashboard", &[("joined", &name)]),
         Err(polku_core::CoreError::Rejected(code)) => {
@@ -316,7 +171,7 @@ pub async fn accept_invitation(group: i32) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "leave_group")]
 pub async fn leave_group(group: i32) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let name = polku_core::coaching::leave(&db, &actor, group).await?;
     super::redirect_with("/dashboard", &[("left", &name)]);
     Ok(())
@@ -331,7 +186,7 @@ pub async fn make_reset_code(username: String) -> Result<(), AppError> {
     use polku_core::accounts::admin;
     use polku_core::authz::{Act, PersonId, authorize};
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let made = match admin::account_id(&db, &username).await {
         Ok(id) => match authorize(&db, &actor, Act::MakeResetCode, PersonId(id)).await {
             Ok(grant) => admin::create_reset_code(&db, grant).await,
@@ -373,7 +228,7 @@ pub async fn make_reset_code(username: String) -> Result<(), AppError> {
 pub async fn revoke_badge(group: i32, badge: i32, reason: String) -> Result<(), AppError> {
     use polku_core::authz::{Act, BadgeId, authorize};
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let path = format!("/coach/groups/{group}");
     let revoked = match authorize(&db, &actor, Act::RevokeBadge, BadgeId(badge)).await {
         Ok(grant) => polku_core::badges::revoke::revoke(&db, grant, &reason).await,
@@ -381,6 +236,35 @@ pub async fn revoke_badge(group: i32, badge: i32, reason: String) -> Result<(), 
     };
     match revoked {
         Ok(()) => super::redirect_with(&path, &[("revoked", &badge.to_string())]),
+        Err(polku_core::CoreError::Rejected(code)) => super::redirect_with(
+            &path,
+            &[
+                ("error", code),
+                ("badge", &badge.to_string()),
+                ("reason", &reason),
+            ],
+        ),
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}
+
+/// `POST /api/allow_reissue` (form): lets a revoked badge of a learner in
+/// the coach's group `group` be earned again by its rule, for `reason`
+/// (kept in the audit log); back to the group page (the reason kept in the
+/// form if it is refused).
+#[server(prefix = "/api", endpoint = "allow_reissue")]
+pub async fn allow_reissue(group: i32, badge: i32, reason: String) -> Result<(), AppError> {
+    use polku_core::authz::{Act, BadgeId, authorize};
+    let actor = super::accounts::session::require().await?;
+    let db = super::db()?;
+    let path = format!("/coach/groups/{group}");
+    let allowed = match authorize(&db, &actor, Act::AllowReissue, BadgeId(badge)).await {
+        Ok(grant) => polku_core::badges::revoke::allow_reissue(&db, grant, &reason).await,
+        Err(err) => Err(err),
+    };
+    match allowed {
+        Ok(()) => super::redirect_with(&path, &[("reissue", &badge.to_string())]),
         Err(polku_core::CoreError::Rejected(code)) => super::redirect_with(
             &path,
             &[
@@ -407,7 +291,7 @@ pub async fn decide_evidence(
     use polku_core::authz::{Act, EvidenceId, authorize};
     use polku_core::badges::requests::{Decision, decide};
     let actor = super::accounts::session::require().await?;
-    let db = super::courses::convert::db()?;
+    let db = super::db()?;
     let issuing = super::state()?.issuing;
     let choice = if decision == "approve" {
         Decision::Approve

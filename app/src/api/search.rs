@@ -5,64 +5,13 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
-use serde::{Deserialize, Serialize};
 
 use super::AppError;
 use crate::i18n::Locale;
+pub use polku_types::search::{SearchHit, SearchPage, Suggestion};
 
 /// Results per page.
 pub const PER_PAGE: usize = 10;
-
-/// One lesson found.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SearchHit {
-    /// Lesson title.
-    pub title: String,
-    /// Course title.
-    pub course_title: String,
-    /// The language of the lesson text.
-    pub language: Locale,
-    /// A draft (only its authors see it): the link opens the editor.
-    pub draft: bool,
-    /// Where to go: the lesson (in its language) at the matching section.
-    pub href: String,
-    /// The heading of the matching section.
-    pub section: Option<String>,
-    /// (text, matched) in order.
-    pub snippet: Vec<(String, bool)>,
-}
-
-/// A page of results, with what the filters can offer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SearchPage {
-    /// Lessons matching.
-    pub total: usize,
-    /// This page's results.
-    pub hits: Vec<SearchHit>,
-    /// 0-based page shown.
-    pub page: usize,
-    /// Pages in all.
-    pub pages: usize,
-    /// Nothing searchable was typed.
-    pub empty: bool,
-    /// Only the beginning of a long text was searched.
-    pub truncated: bool,
-    /// Courses to filter by: (slug, title).
-    pub courses: Vec<(String, String)>,
-}
-
-/// A suggestion while typing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Suggestion {
-    /// Lesson title.
-    pub title: String,
-    /// Course title.
-    pub course_title: String,
-    /// Language of the lesson text.
-    pub language: Locale,
-    /// Where to go.
-    pub href: String,
-}
 
 #[cfg(feature = "ssr")]
 mod server {
@@ -70,7 +19,6 @@ mod server {
     use polku_core::search::{Hit, SearchIndex, SearchRequest, SearchResults};
 
     use crate::api::AppError;
-    use crate::api::courses::convert;
 
     /// The caller's author grant, if they author anything.
     pub async fn author_grant() -> Option<AuthorGrant> {
@@ -112,10 +60,6 @@ mod server {
             hit.language.code()
         )
     }
-
-    pub fn locale(hit: &Hit) -> crate::i18n::Locale {
-        convert::locale(hit.language)
-    }
 }
 
 /// Input kept at most (the index searches the first 500 characters).
@@ -143,8 +87,8 @@ pub async fn search(
 ) -> Result<SearchPage, AppError> {
     use polku_core::search::{MAX_RESULTS, SearchRequest};
 
-    let db = super::courses::convert::db()?;
-    let language = super::courses::convert::language(locale);
+    let db = super::db()?;
+    let language = locale;
     let courses = polku_core::courses::catalog(&db, language)
         .await?
         .into_iter()
@@ -177,7 +121,7 @@ pub async fn search(
             .map(|hit| SearchHit {
                 title: hit.title.clone(),
                 course_title: hit.course_title.clone(),
-                language: server::locale(hit),
+                language: hit.language,
                 draft: hit.draft,
                 href: server::href(hit),
                 section: hit.section.clone(),
@@ -196,7 +140,7 @@ pub async fn suggest(q: String, locale: Locale) -> Result<Vec<Suggestion>, AppEr
 
     let request = SearchRequest {
         text: bounded(q),
-        prefer: Some(super::courses::convert::language(locale)),
+        prefer: Some(locale),
         per_page: 6,
         suggest: true,
         ..SearchRequest::default()
@@ -208,7 +152,7 @@ pub async fn suggest(q: String, locale: Locale) -> Result<Vec<Suggestion>, AppEr
         .map(|hit| Suggestion {
             title: hit.title.clone(),
             course_title: hit.course_title.clone(),
-            language: server::locale(hit),
+            language: hit.language,
             href: server::href(hit),
         })
         .collect())

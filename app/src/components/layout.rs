@@ -7,7 +7,8 @@ use leptos_router::hooks::use_location;
 use crate::api::accounts::get_me;
 use crate::api::preferences::set_language;
 use crate::api::search::{Suggestion, suggest};
-use crate::i18n::{Key, Locale, t, tf, use_locale};
+use crate::i18n::{Key, Locale, Texts, t, tf, use_locale};
+use polku_types::accounts::Role;
 
 /// Skip link, site name, main navigation and the language switch.
 #[component]
@@ -130,9 +131,9 @@ fn UserNav() -> impl IntoView {
                     Ok(Some(me)) => view! {
                         <a href="/dashboard">{t(Key::NavDashboard)}</a>
                         <a href="/badges">{t(Key::NavBadges)}</a>
-                        {matches!(me.role.as_str(), "coach" | "admin").then(|| view! { <a href="/coach">{t(Key::NavCoach)}</a> })}
-                        {matches!(me.role.as_str(), "instructor" | "admin").then(|| view! { <a href="/author">{t(Key::NavAuthor)}</a> })}
-                        {(me.role == "admin").then(|| view! { <a href="/admin">{t(Key::NavAdmin)}</a> })}
+                        {matches!(me.role, Role::Coach | Role::Admin).then(|| view! { <a href="/coach">{t(Key::NavCoach)}</a> })}
+                        {matches!(me.role, Role::Instructor | Role::Admin).then(|| view! { <a href="/author">{t(Key::NavAuthor)}</a> })}
+                        {(me.role == Role::Admin).then(|| view! { <a href="/admin">{t(Key::NavAdmin)}</a> })}
                         <a href="/account">{t(Key::NavAccount)}</a>
                         <form method="post" action="/api/log_out" class="inline-form">
                             <button type="submit" class="link-button">{t(Key::NavLogOut)}</button>

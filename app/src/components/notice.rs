@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::AppError;
-use crate::i18n::{Key, t, use_locale};
+use crate::i18n::{Key, Texts, t, use_locale};
 
 /// Shows an error from a server function, and sets the HTTP status.
 #[component]
@@ -76,6 +76,8 @@ pub fn rejection_key(code: &str) -> Key {
         "last_admin" => Key::ErrorLastAdmin,
         "not_your_learner" => Key::ErrorNotYourLearner,
         "revoke_reason_missing" => Key::ErrorRevokeReasonMissing,
+        "reissue_reason_missing" => Key::ErrorReissueReasonMissing,
+        "badge_not_revoked" => Key::ErrorBadgeNotRevoked,
         "evidence_missing" => Key::ErrorEvidenceMissing,
         "evidence_link_invalid" => Key::ErrorEvidenceLinkInvalid,
         "evidence_pending" => Key::ErrorEvidencePending,

@@ -8,6 +8,7 @@ use crate::api::admin::get_admin_home;
 use crate::components::loaded::loaded;
 use crate::components::notice::{FormError, PageTitle};
 use crate::i18n::{Key, t, tf};
+use polku_types::accounts::Role;
 
 const ROLES: [(&str, Key); 4] = [
     ("learner", Key::RoleLearner),
@@ -43,12 +44,12 @@ pub fn AdminPage() -> impl IntoView {
                                 <label for=role_id.clone()>{t(Key::AdminRole)}</label>
                                 <select id=role_id name="role">
                                     {ROLES.iter().map(|(code, key)| view! {
-                                        <option value=*code selected=u.role == *code>{t(*key)}</option>
+                                        <option value=*code selected=u.role.code() == *code>{t(*key)}</option>
                                     }).collect_view()}
                                 </select>
                                 <button type="submit" class="button button--small">{t(Key::AdminSave)}</button>
                             </form>
-                            {(u.role == "instructor").then(|| view! {
+                            {(u.role == Role::Instructor).then(|| view! {
                                 <p>{t(Key::AdminAuthors)} " " {if u.authors.is_empty() { "–".to_owned() } else { u.authors.join(", ") }}</p>
                                 <form method="post" action="/api/set_author" class="inline-fields">
                                     <input type="hidden" name="user" value=id.clone() />

@@ -22,6 +22,7 @@ fn action_key(code: &str) -> Key {
         "evidence_approved" => Key::AuditEvidenceApproved,
         "evidence_declined" => Key::AuditEvidenceDeclined,
         "badge_revoked" => Key::AuditBadgeRevoked,
+        "badge_reissue_allowed" => Key::AuditBadgeReissueAllowed,
         "account_erased" => Key::AuditAccountErased,
         "data_exported" => Key::AuditDataExported,
         _ => Key::AuditOther,

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::authoring::{BadgeDraft, BadgeEditorView, get_badge_editor};
 use crate::components::loaded::loaded;
-use crate::i18n::{Key, t, tf, use_locale};
+use crate::i18n::{Key, Locale, t, tf, use_locale};
 
 /// The page.
 #[component]
@@ -102,11 +102,11 @@ fn Editor(view: BadgeEditorView) -> impl IntoView {
 }
 
 /// The language's name in the editor's language.
-fn language_key(code: &str) -> Key {
-    match code {
-        "sv" => Key::LanguageSwedish,
-        "en" => Key::LanguageEnglish,
-        _ => Key::LanguageFinnish,
+fn language_key(language: Locale) -> Key {
+    match language {
+        Locale::Fi => Key::LanguageFinnish,
+        Locale::Sv => Key::LanguageSwedish,
+        Locale::En => Key::LanguageEnglish,
     }
 }
 
@@ -129,17 +129,17 @@ fn BadgeForm(course: String, draft: BadgeDraft, existing: bool) -> impl IntoView
             {slug_field}
             {draft.texts.iter().enumerate().map(|(i, text)| {
                 let id = |field: &str| format!("badge-{field}-{}", text.language);
-                let lang = text.language.clone();
+                let lang = text.language.code();
                 let required = i == 0;
                 view! {
                     <fieldset>
-                        <legend>{t(language_key(&text.language))}</legend>
-                        <input type="hidden" name=format!("texts[{i}][language]") value=lang.clone() />
+                        <legend>{t(language_key(text.language))}</legend>
+                        <input type="hidden" name=format!("texts[{i}][language]") value=lang />
                         <label for=id("name")>{t(Key::BadgeEditorName)}</label>
-                        <input type="text" id=id("name") name=format!("texts[{i}][name]") lang=lang.clone()
+                        <input type="text" id=id("name") name=format!("texts[{i}][name]") lang=lang
                             value=text.name.clone() required=required maxlength="200" />
                         <label for=id("description")>{t(Key::BadgeEditorDescription)}</label>
-                        <textarea id=id("description") name=format!("texts[{i}][description]") lang=lang.clone()
+                        <textarea id=id("description") name=format!("texts[{i}][description]") lang=lang
                             rows="2" maxlength="2000">{text.description.clone()}</textarea>
                         <label for=id("criteria")>{t(Key::BadgeEditorCriteria)}</label>
                         <textarea id=id("criteria") name=format!("texts[{i}][criteria]") lang=lang

@@ -215,6 +215,7 @@ fn GroupBadges(
 ) -> impl IntoView {
     let decided = query("decided");
     let revoked = query("revoked");
+    let reissue = query("reissue");
     let (kept_request, kept_note) = (query("request"), query("note"));
     let (kept_badge, kept_reason) = (query("badge"), query("reason"));
     view! {
@@ -258,6 +259,7 @@ fn GroupBadges(
         }}
         <h2 id="group-badges-heading">{t(Key::CoachBadgesHeading)}</h2>
         {(!revoked.is_empty()).then(|| view! { <p class="notice" role="status">{t(Key::CoachBadgeRevokedNotice)}</p> })}
+        {(!reissue.is_empty()).then(|| view! { <p class="notice" role="status">{t(Key::CoachBadgeReissueNotice)}</p> })}
         {if badges.is_empty() {
             view! { <p>{t(Key::CoachBadgesNone)}</p> }.into_any()
         } else {
@@ -265,6 +267,7 @@ fn GroupBadges(
                 <ul class="member-badges" aria-labelledby="group-badges-heading">
                     {badges.into_iter().map(|b| {
                         let reason_id = format!("reason-{}", b.id);
+                        let reissue_id = format!("reissue-{}", b.id);
                         let reason = if kept_badge == b.id.to_string() { kept_reason.clone() } else { String::new() };
                         let title = tf(Key::CoachBadgeOf, vec![("badge", b.name.clone()), ("learner", b.holder.clone())]);
                         view! {
@@ -272,8 +275,21 @@ fn GroupBadges(
                                 <h3>{title}</h3>
                                 <p>{tf(Key::BadgeIssued, vec![("date", b.issued.clone())])}</p>
                                 {match b.revoked.clone() {
+                                    Some((date, why)) if b.reissue_allowed => view! {
+                                        <p><strong>{tf(Key::WalletRevoked, vec![("date", date)])}</strong> " " {why}</p>
+                                        <p>{t(Key::CoachReissueAllowed)}</p>
+                                    }.into_any(),
                                     Some((date, why)) => view! {
                                         <p><strong>{tf(Key::WalletRevoked, vec![("date", date)])}</strong> " " {why}</p>
+                                        <form method="post" action="/api/allow_reissue" class="stack form-narrow">
+                                            <input type="hidden" name="group" value=group.to_string() />
+                                            <input type="hidden" name="badge" value=b.id.to_string() />
+                                            <label for=reissue_id.clone()>{t(Key::CoachReissueReason)}</label>
+                                            <input type="text" id=reissue_id name="reason" required maxlength="500" value=reason.clone() />
+                                            <button type="submit" class="button button--quiet">
+                                                {tf(Key::CoachAllowReissue, vec![("badge", b.name.clone()), ("learner", b.holder.clone())])}
+                                            </button>
+                                        </form>
                                     }.into_any(),
                                     None => view! {
                                         <form method="post" action="/api/revoke_badge" class="stack form-narrow">

@@ -11,7 +11,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::BodyPart;
 use crate::api::authoring::{Editing, PreviewResult, get_editing, preview_lesson};
 use crate::components::loaded::loaded;
-use crate::i18n::{Key, Locale, t, tf, use_locale};
+use crate::i18n::{Key, Locale, Texts, t, tf, use_locale};
 
 /// The editor page.
 #[component]

@@ -9,7 +9,7 @@ use crate::api::courses::get_lesson;
 use crate::api::{BodyPart, LessonLink, LessonPage as Lesson, QuizAnswer};
 use crate::components::loaded::loaded;
 use crate::components::quiz::Quiz;
-use crate::i18n::{Key, t, tf, use_locale};
+use crate::i18n::{Key, Texts, t, tf, use_locale};
 use crate::pages::auth::urlencode;
 use crate::pages::discussion::{LessonDiscussion, discussion_resource};
 

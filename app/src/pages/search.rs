@@ -9,7 +9,7 @@ use super::content_lang;
 use crate::api::search::{SearchHit, SearchPage as Page, search};
 use crate::components::loaded::loaded;
 use crate::components::notice::PageTitle;
-use crate::i18n::{Key, Locale, t, tf, use_locale};
+use crate::i18n::{Key, Locale, Texts, t, tf, use_locale};
 use crate::pages::auth::urlencode;
 
 /// The search page.

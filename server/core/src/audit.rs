@@ -45,6 +45,8 @@ pub enum Action {
     EvidenceDeclined,
     /// A badge revoked (detail: badge).
     BadgeRevoked,
+    /// A revoked badge allowed to be earned again (detail: badge, reason).
+    BadgeReissueAllowed,
     /// An account erased.
     AccountErased,
     /// Someone's data exported.
@@ -53,7 +55,7 @@ pub enum Action {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::RoleChanged,
         Action::AuthorshipChanged,
         Action::GroupInvited,
@@ -65,6 +67,7 @@ impl Action {
         Action::EvidenceApproved,
         Action::EvidenceDeclined,
         Action::BadgeRevoked,
+        Action::BadgeReissueAllowed,
         Action::AccountErased,
         Action::DataExported,
     ];
@@ -83,6 +86,7 @@ impl Action {
             Action::EvidenceApproved => "evidence_approved",
             Action::EvidenceDeclined => "evidence_declined",
             Action::BadgeRevoked => "badge_revoked",
+            Action::BadgeReissueAllowed => "badge_reissue_allowed",
             Action::AccountErased => "account_erased",
             Action::DataExported => "data_exported",
         }
@@ -111,34 +115,22 @@ pub async fn record<C: ConnectionTrait>(
     Ok(())
 }
 
-/// One entry as read, with the names known now (`None`: erased account).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub id: i32,
-    pub at: DateTime<Utc>,
-    pub actor_id: Option<i32>,
-    pub actor: Option<String>,
-    pub action: String,
-    pub subject_id: Option<i32>,
-    pub subject: Option<String>,
-    pub detail: Option<String>,
-}
-
-/// A page of entries.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page {
-    pub entries: Vec<Entry>,
-    /// Whether older entries follow.
-    pub more: bool,
-}
-
 /// Entries per page.
+pub use polku_types::audit::{AuditEntryView, AuditPage};
+
 pub const PAGE_SIZE: u64 = 50;
+
+/// An account's name in the log: `#n` once the account is erased (its
+/// row gone), `None` for the operator on the command line.
+fn shown_name(names: &std::collections::HashMap<i32, String>, id: Option<i32>) -> Option<String> {
+    let id = id?;
+    Some(names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")))
+}
 
 async fn shown<C: ConnectionTrait>(
     db: &C,
     rows: Vec<audit_events::Model>,
-) -> Result<Vec<Entry>, CoreError> {
+) -> Result<Vec<AuditEntryView>, CoreError> {
     let mut ids: Vec<i32> = Vec::with_capacity(rows.len() * 2);
     for row in &rows {
         ids.extend(row.actor_id);
@@ -147,13 +139,13 @@ async fn shown<C: ConnectionTrait>(
     let names = crate::badges::revoke::names(db, ids).await?;
     Ok(rows
         .into_iter()
-        .map(|r| Entry {
+        .map(|r| AuditEntryView {
             id: r.id,
-            at: r.created_at,
-            actor: r.actor_id.and_then(|id| names.get(&id).cloned()),
+            at: crate::dates::minute(r.created_at),
+            actor: shown_name(&names, r.actor_id),
             actor_id: r.actor_id,
             action: r.action,
-            subject: r.subject_id.and_then(|id| names.get(&id).cloned()),
+            subject: shown_name(&names, r.subject_id),
             subject_id: r.subject_id,
             detail: r.detail,
         })
@@ -167,7 +159,7 @@ pub async fn list<C: ConnectionTrait>(
     actor: &Actor,
     person: Option<i32>,
     page: u64,
-) -> Result<Page, CoreError> {
+) -> Result<AuditPage, CoreError> {
     actor.require(&[Role::Admin])?;
     let mut query = audit_events::Entity::find()
         .order_by_desc(audit_events::Column::Id)
@@ -183,14 +175,20 @@ pub async fn list<C: ConnectionTrait>(
     let mut rows = query.all(db).await?;
     let more = rows.len() as u64 > PAGE_SIZE;
     rows.truncate(usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX));
-    Ok(Page {
+    Ok(AuditPage {
         entries: shown(db, rows).await?,
+        page,
         more,
+        person: String::new(),
+        unknown_person: false,
     })
 }
 
 /// The entries about the actor (done to her), newest first.
-pub async fn about_me<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Vec<Entry>, CoreError> {
+pub async fn about_me<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+) -> Result<Vec<AuditEntryView>, CoreError> {
     let rows = audit_events::Entity::find()
         .filter(audit_events::Column::SubjectId.eq(actor.id()))
         .order_by_desc(audit_events::Column::Id)

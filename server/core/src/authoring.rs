@@ -22,6 +22,8 @@ use crate::courses::revisions::{self, DRAFT};
 use crate::db::entities::{course_media, courses, lesson_revisions, lesson_texts, lessons};
 use crate::{CoreError, Language};
 
+pub use polku_types::authoring::{Editing, Outline, OutlineLesson, PreviewResult, Revision};
+
 /// The secret that unlocks authoring, from the configuration. Only its
 /// SHA-256 digest is kept.
 #[derive(Clone)]
@@ -110,71 +112,6 @@ impl AdminToken {
     }
 }
 
-/// A lesson as listed for its author.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutlineLesson {
-    /// Key within the course.
-    pub slug: String,
-    /// Title (published, else the newest draft), default language.
-    pub title: String,
-    /// Module slug, if any.
-    pub module: Option<String>,
-    /// Learners can see it.
-    pub published: bool,
-    /// A draft newer than the published text exists.
-    pub has_draft: bool,
-}
-
-/// A course as its author sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Outline {
-    /// The course's key.
-    pub slug: String,
-    /// Its default language.
-    pub default_language: Language,
-    /// Its lessons in order (archived ones left out).
-    pub lessons: Vec<OutlineLesson>,
-}
-
-/// One revision in a lesson's history.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RevisionInfo {
-    /// 1, 2, 3…
-    pub number: i32,
-    /// `draft` or `published`.
-    pub status: String,
-    /// `import` or `editor`.
-    pub origin: String,
-    /// The title it had.
-    pub title: String,
-    /// When it was saved (UTC, `YYYY-MM-DD HH:MM`).
-    pub created_at: String,
-    /// The text learners see now is this revision.
-    pub current: bool,
-}
-
-/// What the editor shows for (lesson, language).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Editing {
-    /// The newest text (a draft if there is one), or a starter text.
-    pub text: String,
-    /// The newest revision's number and status, if any.
-    pub latest: Option<(i32, String)>,
-    /// Every revision, newest first.
-    pub history: Vec<RevisionInfo>,
-}
-
-/// A rendering of an author's text, as learners would see it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Preview {
-    /// The title found.
-    pub title: String,
-    /// Sanitised HTML (with quiz markers).
-    pub html: String,
-    /// Problems as `line N: message`.
-    pub problems: Vec<String>,
-}
-
 /// What saving did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Saved {
@@ -240,8 +177,10 @@ pub async fn outline(
     db: &DatabaseConnection,
     grant: &AuthorGrant,
     slug: &str,
+    language: Language,
 ) -> Result<Outline, CoreError> {
     let course = course_row(db, grant, slug).await?;
+    let title = crate::courses::title_in(db, &course, language).await?;
     let default_language = crate::courses::default_language(&course);
     let rows = crate::courses::active_lessons(db, course.id).await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -267,12 +206,13 @@ pub async fn outline(
     }
     Ok(Outline {
         slug: course.slug,
+        title,
         default_language,
         lessons: out,
     })
 }
 
-/// The text to edit and the history of (lesson, language).
+/// The text to edit, its preview and the history of (lesson, language).
 pub async fn editing(
     db: &DatabaseConnection,
     grant: &AuthorGrant,
@@ -298,20 +238,22 @@ pub async fn editing(
         || format!("+++\ntitle = \"{}\"\n+++\n\n", lesson.slug),
         |r| r.body_markdown.clone(),
     );
+    let preview = preview_of(render(db, &course, &lesson, language, &text).await?);
     Ok(Editing {
         text,
-        latest: rows.first().map(|r| (r.number, r.status.clone())),
+        is_draft: rows.first().is_some_and(|r| r.status == DRAFT),
         history: rows
             .iter()
-            .map(|r| RevisionInfo {
+            .map(|r| Revision {
                 number: r.number,
-                status: r.status.clone(),
-                origin: r.origin.clone(),
+                published: r.status == revisions::PUBLISHED,
+                imported: r.origin == Origin::Import.as_str(),
                 title: r.title.clone(),
-                created_at: r.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                created_at: crate::dates::minute(r.created_at),
                 current: Some(r.id) == current,
             })
             .collect(),
+        preview,
     })
 }
 
@@ -378,22 +320,30 @@ pub async fn preview(
     lesson: &str,
     language: Language,
     text: &str,
-) -> Result<Preview, CoreError> {
+) -> Result<PreviewResult, CoreError> {
     let course = course_row(db, grant, course).await?;
     let lesson = lesson_row(db, &course, lesson).await?;
-    let (variant, problems) = render(db, &course, &lesson, language, text).await?;
-    Ok(match variant {
-        Some(v) => Preview {
+    Ok(preview_of(
+        render(db, &course, &lesson, language, text).await?,
+    ))
+}
+
+/// What [`render`] made, as the editor shows it.
+fn preview_of(
+    (variant, problems): (Option<crate::content::LessonVariant>, Vec<String>),
+) -> PreviewResult {
+    match variant {
+        Some(v) => PreviewResult {
             title: v.title,
-            html: v.body_html,
+            body: crate::content::markdown::split_body(&v.body_html),
             problems,
         },
-        None => Preview {
+        None => PreviewResult {
             title: String::new(),
-            html: String::new(),
+            body: Vec::new(),
             problems,
         },
-    })
+    }
 }
 
 /// Saves `text` as a new revision; with `publish` and no problems, it is

@@ -11,6 +11,7 @@
 //! | [`Act::ViewProgress`] | a person | herself, an admin, a coach she consented to |
 //! | [`Act::DecideEvidence`] | evidence | an admin or a coach she consented to; never the sender |
 //! | [`Act::RevokeBadge`] | a badge | an admin or a coach she consented to; never the holder |
+//! | [`Act::AllowReissue`] | a badge | an admin or a coach she consented to; never the holder |
 //! | [`Act::MakeResetCode`] | a person | a learner: an admin or a coach she consented to; staff: an admin; never oneself |
 //! | [`Act::ManageAccount`] | a person | an admin; never oneself |
 //!
@@ -38,6 +39,8 @@ pub enum Act {
     DecideEvidence,
     /// Revoke a badge.
     RevokeBadge,
+    /// Let a revoked badge be earned again by its rule.
+    AllowReissue,
     /// Make a one-time password reset code.
     MakeResetCode,
     /// Change a role or authorship, export the data of someone else.
@@ -207,7 +210,7 @@ where
                 (_, Role::Admin) => true,
                 (Act::ManageAccount, _) => false,
                 (Act::MakeResetCode, Role::Coach) if !staff => consented(db, actor, id).await?,
-                (Act::DecideEvidence | Act::RevokeBadge, Role::Coach) => {
+                (Act::DecideEvidence | Act::RevokeBadge | Act::AllowReissue, Role::Coach) => {
                     consented(db, actor, id).await?
                 }
                 _ => false,

@@ -25,6 +25,9 @@ use crate::db::entities::{
 };
 use crate::{CoreError, Language};
 
+pub use polku_types::coaching::{GroupCard, InvitedView, LearnerRow, StuckReason};
+pub use polku_types::progress::MembershipView;
+
 /// When a learner counts as stuck.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StuckRule {
@@ -43,67 +46,18 @@ impl Default for StuckRule {
     }
 }
 
-/// Why a learner is flagged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stuck {
-    /// No activity for `days` days.
-    Idle {
-        /// Days since the last activity.
-        days: i64,
-    },
-    /// Wrong answers in a row to one quiz.
-    FailingQuiz {
-        /// How many in a row.
-        attempts: usize,
-    },
-}
-
-/// A group as listed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GroupSummary {
-    /// Id.
-    pub id: i32,
-    /// Name.
-    pub name: String,
-    /// The code learners join with.
-    pub join_code: String,
-    /// Number of learners.
-    pub members: usize,
-}
-
-/// One learner's row in the group table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LearnerRow {
-    /// Account id.
-    pub user_id: i32,
-    /// Username.
-    pub username: String,
-    /// Name to show.
-    pub name: String,
-    /// Percent done per course of the table (`None`: not enrolled).
-    pub progress: Vec<Option<u8>>,
-    /// Last activity.
-    pub last_activity: Option<DateTime<Utc>>,
-    /// Right answers.
-    pub quiz_right: usize,
-    /// All answers.
-    pub quiz_attempts: usize,
-    /// The stuck flag and its reason.
-    pub stuck: Option<Stuck>,
-}
-
 /// The group table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupTable {
     /// The group.
-    pub group: GroupSummary,
+    pub group: GroupCard,
     /// Columns: courses any member is enrolled in (slug, title).
     pub courses: Vec<(String, String)>,
     /// Rows, by name: the learners who joined.
     pub rows: Vec<LearnerRow>,
     /// Learners invited who have not accepted: (account id, name), by
     /// name. Nothing else about them is shown.
-    pub invited: Vec<(i32, String)>,
+    pub invited: Vec<InvitedView>,
 }
 
 fn staff(actor: &Actor) -> Result<(), CoreError> {
@@ -129,12 +83,13 @@ pub(crate) async fn members_of<C: ConnectionTrait>(
         .collect())
 }
 
-fn summary(group: groups::Model, members: usize) -> GroupSummary {
-    GroupSummary {
+fn summary(group: groups::Model, members: usize) -> GroupCard {
+    GroupCard {
         id: group.id,
         name: group.name,
         join_code: group.join_code,
         members,
+        waiting: 0,
     }
 }
 
@@ -143,7 +98,7 @@ pub async fn create_group<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     name: &str,
-) -> Result<GroupSummary, CoreError> {
+) -> Result<GroupCard, CoreError> {
     staff(actor)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
@@ -165,7 +120,7 @@ pub async fn create_group<C: ConnectionTrait>(
 pub async fn my_groups<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-) -> Result<Vec<GroupSummary>, CoreError> {
+) -> Result<Vec<GroupCard>, CoreError> {
     staff(actor)?;
     let mut query = groups::Entity::find().order_by_asc(groups::Column::Name);
     if actor.role() != Role::Admin {
@@ -371,24 +326,11 @@ pub async fn leave<C: ConnectionTrait>(
     Ok(group.name)
 }
 
-/// A group the actor belongs to or is invited to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Membership {
-    /// The group's id.
-    pub group_id: i32,
-    /// Its name.
-    pub group: String,
-    /// Its coach's name.
-    pub coach: String,
-    /// Whether she joined (else only invited).
-    pub joined: bool,
-}
-
 /// The groups that follow the actor and those she is invited to, by name.
 pub async fn memberships<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-) -> Result<Vec<Membership>, CoreError> {
+) -> Result<Vec<MembershipView>, CoreError> {
     let rows = group_members::Entity::find()
         .filter(group_members::Column::UserId.eq(actor.id()))
         .all(db)
@@ -398,11 +340,11 @@ pub async fn memberships<C: ConnectionTrait>(
         .all(db)
         .await?;
     let coaches = crate::badges::revoke::names(db, found.iter().map(|g| g.coach_id)).await?;
-    let mut out: Vec<Membership> = rows
+    let mut out: Vec<MembershipView> = rows
         .iter()
         .filter_map(|row| {
             let group = found.iter().find(|g| g.id == row.group_id)?;
-            Some(Membership {
+            Some(MembershipView {
                 group_id: group.id,
                 group: group.name.clone(),
                 coach: coaches.get(&group.coach_id).cloned().unwrap_or_default(),
@@ -418,7 +360,7 @@ pub async fn memberships<C: ConnectionTrait>(
 async fn invited_to<C: ConnectionTrait>(
     db: &C,
     group_id: i32,
-) -> Result<Vec<(i32, String)>, CoreError> {
+) -> Result<Vec<InvitedView>, CoreError> {
     let ids: Vec<i32> = group_members::Entity::find()
         .filter(group_members::Column::GroupId.eq(group_id))
         .filter(group_members::Column::AcceptedAt.is_null())
@@ -428,11 +370,14 @@ async fn invited_to<C: ConnectionTrait>(
         .map(|m| m.user_id)
         .collect();
     let names = crate::badges::revoke::names(db, ids.iter().copied()).await?;
-    let mut out: Vec<(i32, String)> = ids
+    let mut out: Vec<InvitedView> = ids
         .into_iter()
-        .map(|id| (id, names.get(&id).cloned().unwrap_or_default()))
+        .map(|user_id| InvitedView {
+            user_id,
+            name: names.get(&user_id).cloned().unwrap_or_default(),
+        })
         .collect();
-    out.sort_by_key(|(_, name)| name.to_lowercase());
+    out.sort_by_key(|i| i.name.to_lowercase());
     Ok(out)
 }
 
@@ -443,7 +388,7 @@ fn stuck(
     last_activity: Option<DateTime<Utc>>,
     unfinished: bool,
     attempts: &[&quiz_attempts::Model],
-) -> Option<Stuck> {
+) -> Option<StuckReason> {
     // Wrong answers in a row, per quiz, counted from the newest.
     let mut by_quiz: BTreeMap<(i32, i32), Vec<&quiz_attempts::Model>> = BTreeMap::new();
     for a in attempts {
@@ -461,12 +406,11 @@ fn stuck(
         .max()
         .unwrap_or(0);
     if rule.failed_attempts > 0 && worst >= rule.failed_attempts {
-        return Some(Stuck::FailingQuiz { attempts: worst });
+        return Some(StuckReason::FailingQuiz(worst));
     }
     let idle = now - last_activity?;
-    (unfinished && idle >= Duration::days(rule.idle_days)).then_some(Stuck::Idle {
-        days: idle.num_days(),
-    })
+    (unfinished && idle >= Duration::days(rule.idle_days))
+        .then_some(StuckReason::Idle(idle.num_days()))
 }
 
 /// The group table of a group the actor coaches.
@@ -500,7 +444,7 @@ pub async fn group_table<C: ConnectionTrait>(
     let mut course_ids: Vec<i32> = enrolled.iter().map(|e| e.course_id).collect();
     course_ids.sort_unstable();
     course_ids.dedup();
-    let mut columns: Vec<(i32, &courses::CatalogEntry)> = course_ids
+    let mut columns: Vec<(i32, &courses::CourseCard)> = course_ids
         .iter()
         .filter_map(|id| catalog.get(id).map(|(_, entry)| (*id, entry)))
         .collect();
@@ -559,7 +503,7 @@ pub async fn group_table<C: ConnectionTrait>(
                 .unwrap_or_else(|| person.username.clone()),
             username: person.username,
             progress,
-            last_activity,
+            last_activity: last_activity.map(crate::dates::day),
             quiz_right: own.iter().filter(|a| a.correct).count(),
             quiz_attempts: own.len(),
             stuck: stuck(rule, now, last_activity, unfinished, &own),
@@ -594,7 +538,7 @@ fn cell(text: &str) -> String {
 pub fn table_csv(
     table: &GroupTable,
     headers: [&str; 5],
-    stuck_text: impl Fn(&Stuck) -> String,
+    stuck_text: impl Fn(&StuckReason) -> String,
 ) -> Result<Vec<u8>, CoreError> {
     let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     let mut head: Vec<String> = vec![headers[0].into(), headers[1].into()];
@@ -609,11 +553,7 @@ pub fn table_csv(
                 .iter()
                 .map(|p| p.map(|p| format!("{p} %")).unwrap_or_default()),
         );
-        record.push(
-            row.last_activity
-                .map(|t| t.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
-        );
+        record.push(row.last_activity.clone().unwrap_or_default());
         record.push(format!("{}/{}", row.quiz_right, row.quiz_attempts));
         record.push(row.stuck.as_ref().map(&stuck_text).unwrap_or_default());
         out.write_record(&record).map_err(fail)?;
@@ -673,10 +613,7 @@ mod tests {
         let recent = Some(now - Duration::days(1));
         let old = Some(now - Duration::days(8));
         assert_eq!(stuck(rule, now, recent, true, &[]), None);
-        assert_eq!(
-            stuck(rule, now, old, true, &[]),
-            Some(Stuck::Idle { days: 8 })
-        );
+        assert_eq!(stuck(rule, now, old, true, &[]), Some(StuckReason::Idle(8)));
         assert_eq!(
             stuck(rule, now, old, false, &[]),
             None,
@@ -692,7 +629,7 @@ mod tests {
         let refs: Vec<_> = a.iter().collect();
         assert_eq!(
             stuck(rule, now, recent, true, &refs),
-            Some(Stuck::FailingQuiz { attempts: 3 })
+            Some(StuckReason::FailingQuiz(3))
         );
         // A right answer at the end clears it; wrong answers spread over
         // different quizzes do not add up.

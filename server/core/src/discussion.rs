@@ -4,7 +4,7 @@
 //! can hide a comment, which then shows only to staff. Feedback is read by
 //! the course's authors and admins.
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -15,40 +15,10 @@ use crate::courses;
 use crate::db::entities::{comments, feedback, users};
 use crate::{CoreError, Language};
 
+pub use polku_types::discussion::{Comment, FeedbackNote};
+
 /// Longest comment or feedback message, in characters.
 pub const MAX_MESSAGE: usize = 2000;
-
-/// A comment as shown.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CommentView {
-    /// Id.
-    pub id: i32,
-    /// Author's name.
-    pub author: String,
-    /// Text.
-    pub body: String,
-    /// When.
-    pub created_at: DateTime<Utc>,
-    /// Hidden by staff (only staff see it).
-    pub hidden: bool,
-    /// Written by the viewer.
-    pub own: bool,
-}
-
-/// Feedback as the instructor sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FeedbackView {
-    /// The lesson's slug.
-    pub lesson: String,
-    /// The lesson's title.
-    pub lesson_title: String,
-    /// Who sent it.
-    pub author: String,
-    /// Text.
-    pub body: String,
-    /// When.
-    pub created_at: DateTime<Utc>,
-}
 
 fn is_staff(actor: &Actor) -> bool {
     matches!(actor.role(), Role::Instructor | Role::Coach | Role::Admin)
@@ -71,7 +41,7 @@ pub async fn comments<C: ConnectionTrait>(
     actor: &Actor,
     course: &str,
     lesson: &str,
-) -> Result<Vec<CommentView>, CoreError> {
+) -> Result<Vec<Comment>, CoreError> {
     let (_, id) = courses::locate(db, course, lesson).await?;
     let mut query = comments::Entity::find()
         .filter(comments::Column::LessonId.eq(id))
@@ -83,13 +53,13 @@ pub async fn comments<C: ConnectionTrait>(
     let rows = query.find_also_related(users::Entity).all(db).await?;
     Ok(rows
         .into_iter()
-        .map(|(c, user)| CommentView {
+        .map(|(c, user)| Comment {
             id: c.id,
             author: user
                 .map(|u| u.display_name.unwrap_or(u.username))
                 .unwrap_or_default(),
             body: c.body,
-            created_at: c.created_at,
+            created_at: crate::dates::minute(c.created_at),
             hidden: c.hidden,
             own: c.user_id == actor.id(),
         })
@@ -168,7 +138,7 @@ pub async fn course_feedback(
     grant: &AuthorGrant,
     course: &str,
     language: Language,
-) -> Result<Vec<FeedbackView>, CoreError> {
+) -> Result<Vec<FeedbackNote>, CoreError> {
     let (row, _) = courses::find_course(db, course).await?;
     if !grant.covers(row.id) {
         return Err(CoreError::Forbidden);
@@ -185,14 +155,14 @@ pub async fn course_feedback(
         .into_iter()
         .filter_map(|(f, user)| {
             let (lesson, link) = links.iter().find(|(l, _)| l.id == f.lesson_id)?;
-            Some(FeedbackView {
+            Some(FeedbackNote {
                 lesson: lesson.slug.clone(),
                 lesson_title: link.title.clone(),
                 author: user
                     .map(|u| u.display_name.unwrap_or(u.username))
                     .unwrap_or_default(),
                 body: f.body,
-                created_at: f.created_at,
+                created_at: crate::dates::minute(f.created_at),
             })
         })
         .collect())

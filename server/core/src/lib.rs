@@ -11,6 +11,7 @@ pub mod badges;
 pub mod coaching;
 pub mod content;
 pub mod courses;
+pub mod dates;
 pub mod db;
 pub mod discussion;
 pub mod error;

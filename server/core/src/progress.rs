@@ -15,49 +15,16 @@ use sea_orm::{
 };
 
 use crate::accounts::Actor;
-use crate::content::quiz::{Answer, Grade};
-use crate::courses::{self, CatalogEntry, LessonLink};
+use crate::content::quiz::{Answer, QuizFeedback};
+use crate::courses::{self, LessonLink};
 use crate::db::entities::{enrolments, lesson_progress, quiz_attempts, users};
 use crate::{CoreError, Language};
 
+pub use polku_types::courses::LessonLearner;
 /// A lesson read again within this many seconds is not written again.
+pub use polku_types::progress::{CourseProgressView, DashboardEntry};
+
 pub const VIEW_WRITE_INTERVAL_SECONDS: i64 = 30;
-
-/// A learner's progress in one course.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CourseProgress {
-    /// Enrolled in the course.
-    pub enrolled: bool,
-    /// Slugs of the lessons done, in course order.
-    pub done: Vec<String>,
-    /// Lessons in the course.
-    pub total: usize,
-    /// Whole percent done (0–100).
-    pub percent: u8,
-    /// Where to continue: the lesson last read, or the next one not done
-    /// after it if it is done; `None` when every lesson is done.
-    pub resume: Option<LessonLink>,
-    /// The learner's last activity in the course.
-    pub last_activity: Option<DateTime<Utc>>,
-}
-
-/// A course on the learner's dashboard.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DashboardCourse {
-    /// The course.
-    pub course: CatalogEntry,
-    /// The learner's progress in it.
-    pub progress: CourseProgress,
-}
-
-/// The learner's state in one lesson.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LessonState {
-    /// Enrolled in the course.
-    pub enrolled: bool,
-    /// Marked as done.
-    pub done: bool,
-}
 
 async fn is_enrolled<C: ConnectionTrait>(
     db: &C,
@@ -119,10 +86,10 @@ pub async fn record_view<C: ConnectionTrait>(
     actor: &Actor,
     course_slug: &str,
     lesson_slug: &str,
-) -> Result<LessonState, CoreError> {
+) -> Result<LessonLearner, CoreError> {
     let (course_id, lesson_id) = courses::locate(db, course_slug, lesson_slug).await?;
     if !is_enrolled(db, actor, course_id).await? {
-        return Ok(LessonState {
+        return Ok(LessonLearner {
             enrolled: false,
             done: false,
         });
@@ -135,7 +102,7 @@ pub async fn record_view<C: ConnectionTrait>(
     if existing.is_some_and(|row| {
         now - row.last_viewed_at < chrono::Duration::seconds(VIEW_WRITE_INTERVAL_SECONDS)
     }) {
-        return Ok(LessonState {
+        return Ok(LessonLearner {
             enrolled: true,
             done,
         });
@@ -161,7 +128,7 @@ pub async fn record_view<C: ConnectionTrait>(
     .await?;
     // The upsert leaves `completed_at` alone: `done` read above holds.
     touch(db, actor).await?;
-    Ok(LessonState {
+    Ok(LessonLearner {
         enrolled: true,
         done,
     })
@@ -230,7 +197,7 @@ pub async fn answer_quiz<C: ConnectionTrait>(
     language: Language,
     index: usize,
     answer: &Answer,
-) -> Result<Grade, CoreError> {
+) -> Result<QuizFeedback, CoreError> {
     let grade = courses::check_quiz(db, course_slug, lesson_slug, language, index, answer).await?;
     let (course_id, lesson_id) = courses::locate(db, course_slug, lesson_slug).await?;
     enrol_id(db, actor, course_id).await?;
@@ -255,7 +222,7 @@ pub async fn course_progress<C: ConnectionTrait>(
     actor: &Actor,
     course_slug: &str,
     language: Language,
-) -> Result<CourseProgress, CoreError> {
+) -> Result<CourseProgressView, CoreError> {
     let (course, _) = courses::find_course(db, course_slug).await?;
     let enrolled = is_enrolled(db, actor, course.id).await?;
     let links = courses::lesson_links(db, &course, language).await?;
@@ -264,14 +231,14 @@ pub async fn course_progress<C: ConnectionTrait>(
         .filter(lesson_progress::Column::CourseId.eq(course.id))
         .all(db)
         .await?;
-    Ok(summarise(enrolled, &links, &rows))
+    Ok(summarise(enrolled, &links, &rows).0)
 }
 
 fn summarise(
     enrolled: bool,
     links: &[(crate::db::entities::lessons::Model, LessonLink)],
     rows: &[lesson_progress::Model],
-) -> CourseProgress {
+) -> (CourseProgressView, Option<DateTime<Utc>>) {
     let by_lesson: HashMap<i32, &lesson_progress::Model> =
         rows.iter().map(|r| (r.lesson_id, r)).collect();
     let is_done = |id: i32| by_lesson.get(&id).is_some_and(|r| r.completed_at.is_some());
@@ -310,14 +277,14 @@ fn summarise(
                 .max(r.completed_at.unwrap_or(r.last_viewed_at))
         })
         .max();
-    CourseProgress {
+    let view = CourseProgressView {
         enrolled,
         done,
         total,
         percent,
         resume,
-        last_activity,
-    }
+    };
+    (view, last_activity)
 }
 
 /// The actor's state in one lesson (no write).
@@ -326,13 +293,13 @@ pub async fn lesson_state<C: ConnectionTrait>(
     actor: &Actor,
     course_slug: &str,
     lesson_slug: &str,
-) -> Result<LessonState, CoreError> {
+) -> Result<LessonLearner, CoreError> {
     let (course_id, lesson_id) = courses::locate(db, course_slug, lesson_slug).await?;
     let enrolled = is_enrolled(db, actor, course_id).await?;
     let done = progress_row(db, actor, lesson_id)
         .await?
         .is_some_and(|r| r.completed_at.is_some());
-    Ok(LessonState { enrolled, done })
+    Ok(LessonLearner { enrolled, done })
 }
 
 /// The actor's courses, the most recently active first.
@@ -340,7 +307,7 @@ pub async fn dashboard<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     language: Language,
-) -> Result<Vec<DashboardCourse>, CoreError> {
+) -> Result<Vec<DashboardEntry>, CoreError> {
     let enrolled = enrolments::Entity::find()
         .filter(enrolments::Column::UserId.eq(actor.id()))
         .order_by_asc(enrolments::Column::EnrolledAt)
@@ -358,13 +325,13 @@ pub async fn dashboard<C: ConnectionTrait>(
             .filter(lesson_progress::Column::CourseId.eq(enrolment.course_id))
             .all(db)
             .await?;
-        let mut progress = summarise(true, &links, &rows);
-        progress.last_activity = progress.last_activity.or(Some(enrolment.enrolled_at));
-        out.push(DashboardCourse {
+        let (progress, last_activity) = summarise(true, &links, &rows);
+        let entry = DashboardEntry {
             course: entry.clone(),
             progress,
-        });
+        };
+        out.push((last_activity.unwrap_or(enrolment.enrolled_at), entry));
     }
-    out.sort_by_key(|c| std::cmp::Reverse(c.progress.last_activity));
-    Ok(out)
+    out.sort_by_key(|(last_activity, _)| std::cmp::Reverse(*last_activity));
+    Ok(out.into_iter().map(|(_, entry)| entry).collect())
 }

@@ -726,7 +726,7 @@ async fn a_badge_is_issued_once_the_rule_is_met_and_verifies() {
 
 #[tokio::test]
 async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
-    use common::act::{decide, group_badges, group_requests, revoke};
+    use common::act::{allow_reissue, decide, group_badges, group_requests, revoke};
     use polku_core::accounts::Role;
     use polku_core::badges::award::{IssueContext, award_due, my_badges};
     use polku_core::badges::requests::{Decision, RequestState, my_requests, submit};
@@ -834,7 +834,55 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
             "Tehtävät teki joku muu"
         );
 
-        // Revoked, it can be earned again: a new badge, with its own entry.
+        // Revocation sticks: meeting the rule again issues nothing (the
+        // lesson marked done once more, or any progress).
+        polku_core::progress::set_done(&db, maija, "first-course", "welcome", false)
+            .await
+            .unwrap();
+        polku_core::progress::set_done(&db, maija, "first-course", "welcome", true)
+            .await
+            .unwrap();
+        assert!(
+            award_due(&db, &ctx, maija, course_id)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{}: a revoked badge is not issued again by its rule",
+            t.backend
+        );
+        // Only her coach (or an admin) lets her earn it again, with a
+        // reason; never she herself, never another coach.
+        assert!(matches!(
+            allow_reissue(&db, olli, award.id, "syy").await,
+            Err(CoreError::NotFound)
+        ));
+        assert!(matches!(
+            allow_reissue(&db, maija, award.id, "syy").await,
+            Err(CoreError::Rejected("not_on_self"))
+        ));
+        assert!(matches!(
+            allow_reissue(&db, kaisa, award.id, " ").await,
+            Err(CoreError::Rejected("reissue_reason_missing"))
+        ));
+        assert!(
+            award_due(&db, &ctx, maija, course_id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        allow_reissue(&db, kaisa, award.id, "Teki tehtävät itse uudelleen")
+            .await
+            .unwrap();
+        let seen = group_badges(&db, kaisa, group.id).await.unwrap();
+        assert!(seen[0].revoked.is_some() && seen[0].reissue_allowed);
+        let log = polku_core::audit::about_me(&db, maija).await.unwrap();
+        assert!(
+            log.iter().any(|e| e.action == "badge_reissue_allowed"
+                && e.actor_id == Some(kaisa.id())
+                && e.detail.as_deref().is_some_and(|d| d.contains("uudelleen"))),
+            "{log:?}"
+        );
+        // Allowed, it is earned again: a new badge, with its own entry.
         let again = award_due(&db, &ctx, maija, course_id).await.unwrap();
         assert_eq!(again.len(), 1, "{}", t.backend);
         assert_ne!(again[0].id, award.id);
@@ -854,6 +902,10 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
                 .is_empty(),
             "once held, not again"
         );
+        assert!(matches!(
+            allow_reissue(&db, kaisa, again[0].id, "syy").await,
+            Err(CoreError::Rejected("badge_not_revoked"))
+        ));
         // The database refuses a second badge held at once (two tabs racing).
         {
             use polku_core::db::entities::badge_awards;
@@ -870,6 +922,17 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
             .await;
             assert!(twin.is_err(), "{}: {twin:?}", t.backend);
         }
+        // Revoked a second time, it sticks again: the first permission was
+        // for the first badge only.
+        revoke(&db, kaisa, again[0].id, "Taas joku muu")
+            .await
+            .unwrap();
+        assert!(
+            award_due(&db, &ctx, maija, course_id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
 
         // Evidence for a badge a coach approves.
         let send = |text: &'static str, link: &'static str| {
@@ -1014,7 +1077,7 @@ async fn an_author_edits_a_badge_and_the_new_rule_applies() {
     use polku_core::accounts::Role;
     use polku_core::authoring::{AdminToken, AuthorGrant};
     use polku_core::badges::award::{IssueContext, award_due};
-    use polku_core::badges::edit::{BadgeEdit, editing, save};
+    use polku_core::badges::edit::{BadgeEdit, editor, save};
     use polku_core::{CoreError, Language};
     for t in common::fresh_databases().await {
         let db = polku_core::db::open(&t.url).await.unwrap();
@@ -1052,18 +1115,32 @@ async fn an_author_edits_a_badge_and_the_new_rule_applies() {
         save(&db, &grant, "first-course", edit.clone())
             .await
             .unwrap();
-        let seen = editing(&db, &grant, "first-course").await.unwrap();
-        let badge = seen
-            .badges
-            .iter()
-            .find(|b| b.slug == "welcome-done")
+        let seen = editor(&db, &grant, "first-course", "welcome-done", Language::Fi)
+            .await
             .unwrap();
-        assert_eq!(badge.criteria[&Language::Fi], "Tervetulo-oppitunti.");
-        assert_eq!(
-            badge.rule.lessons.as_deref(),
-            Some(&["welcome".to_owned()][..])
+        assert!(
+            seen.badges
+                .contains(&("welcome-done".to_owned(), "Tervetuloa tehty".to_owned()))
         );
-        assert_eq!(badge.valid_days, Some(30));
+        let draft = seen.draft;
+        assert_eq!(draft.slug, "welcome-done");
+        assert_eq!(draft.texts[0].language, Language::Fi);
+        assert_eq!(draft.texts[0].criteria, "Tervetulo-oppitunti.");
+        let required: Vec<&str> = draft
+            .lessons
+            .iter()
+            .filter(|(_, _, on)| *on)
+            .map(|(slug, _, _)| slug.as_str())
+            .collect();
+        assert_eq!(required, ["welcome"]);
+        assert_eq!(draft.valid_days, "30");
+        assert_eq!(draft.min_quiz_score, "100");
+        // An unknown badge opens an empty one.
+        let new = editor(&db, &grant, "first-course", "nope", Language::Fi)
+            .await
+            .unwrap();
+        assert_eq!(new.draft.slug, "");
+        assert!(new.draft.texts.iter().all(|t| t.name.is_empty()));
         // An instructor who does not author the course is refused.
         let ville = account(&db, "ville", None, Role::Instructor).await;
         let stranger = AuthorGrant::for_actor(&db, &ville).await.unwrap();

@@ -9,7 +9,7 @@ use chrono::{Duration, Utc};
 use common::{act, bundled_content, fresh_databases, import};
 use polku_core::accounts::{self, Actor, NewAccount, Role, admin};
 use polku_core::authoring::AuthorGrant;
-use polku_core::coaching::{self, Stuck, StuckRule};
+use polku_core::coaching::{self, StuckReason, StuckRule};
 use polku_core::content::quiz::Answer;
 use polku_core::db::{self, DatabaseConnection};
 use polku_core::{CoreError, Language, discussion, privacy, progress};
@@ -117,10 +117,7 @@ async fn coaches_see_their_groups_and_who_is_stuck() {
             (table.rows[1].quiz_right, table.rows[1].quiz_attempts),
             (0, 3)
         );
-        assert_eq!(
-            table.rows[1].stuck,
-            Some(Stuck::FailingQuiz { attempts: 3 })
-        );
+        assert_eq!(table.rows[1].stuck, Some(StuckReason::FailingQuiz(3)));
         // Eight days later Maija is idle (her course is not finished).
         let later = Utc::now() + Duration::days(8);
         let table = act::group_table(
@@ -134,7 +131,7 @@ async fn coaches_see_their_groups_and_who_is_stuck() {
         .await
         .unwrap();
         assert!(
-            matches!(table.rows[0].stuck, Some(Stuck::Idle { days: 7 | 8 })),
+            matches!(table.rows[0].stuck, Some(StuckReason::Idle(7 | 8))),
             "{:?}",
             table.rows[0].stuck
         );

@@ -3,14 +3,14 @@
 //! (`GET /admin/users/{id}/export.json`), and a group table as CSV for its
 //! coach (`GET /coach/groups/{id}/table.csv`).
 
-use app::i18n::{Key, fill};
+use app::i18n::{Key, Texts, fill};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use http::HeaderMap;
 use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use polku_core::accounts::Actor;
 use polku_core::authz::{Act, GroupId, authorize};
-use polku_core::coaching::{self, Stuck};
+use polku_core::coaching::{self, StuckReason};
 use polku_core::{CoreError, privacy};
 
 use polku_web::WebError;
@@ -72,13 +72,12 @@ pub async fn group_csv(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let locale = super::request_locale(&headers);
-    let language = app::api::courses::convert::language(locale);
     let grant = authorize(&state.db, &actor, Act::CoachGroup, GroupId(id)).await?;
     let table = coaching::group_table(
         &state.db,
         &grant,
         state.stuck_rule,
-        language,
+        locale,
         chrono::Utc::now(),
     )
     .await?;
@@ -89,12 +88,12 @@ pub async fn group_csv(
         locale.text(Key::CoachColQuiz),
         locale.text(Key::CoachColStuck),
     ];
-    let stuck = |s: &Stuck| match s {
-        Stuck::Idle { days } => fill(
+    let stuck = |s: &StuckReason| match s {
+        StuckReason::Idle(days) => fill(
             locale.text(Key::CoachStuckIdle),
             &[("days", days.to_string())],
         ),
-        Stuck::FailingQuiz { attempts } => fill(
+        StuckReason::FailingQuiz(attempts) => fill(
             locale.text(Key::CoachStuckQuiz),
             &[("count", attempts.to_string())],
         ),

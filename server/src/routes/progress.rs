@@ -63,14 +63,14 @@ pub async fn answer(
     let Some(answer) = parse(&body) else {
         return Redirect::to(&format!("/courses/{course}/{lesson}")).into_response();
     };
-    let language = app::api::courses::convert::language(super::request_locale(&headers));
+    let language = super::request_locale(&headers);
     // A badge the answer earned, announced on the lesson page.
     let mut earned = None;
     let recorded = match actor {
         // Signed out (e.g. the session ended): shown, not recorded.
         None => Ok(()),
         Some(actor) => {
-            let given = app::api::courses::convert::answer(&answer);
+            let given = polku_core::content::quiz::Answer::from_wire(&answer);
             let answered = progress::answer_quiz(
                 &state.db,
                 &actor,

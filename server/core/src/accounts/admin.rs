@@ -4,7 +4,7 @@
 
 use std::net::IpAddr;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -16,31 +16,16 @@ use crate::audit::{self, Action};
 use crate::authz::Grant;
 use crate::db::entities::{course_authors, reset_codes, users};
 
+pub use polku_types::admin::UserRow;
+
 /// How long a reset code works.
 pub const RESET_CODE_HOURS: i64 = 48;
-
-/// An account as the admin lists it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserInfo {
-    /// Id.
-    pub id: i32,
-    /// Username.
-    pub username: String,
-    /// Name to show.
-    pub name: String,
-    /// Role.
-    pub role: Role,
-    /// Slugs of the courses the account authors.
-    pub authors: Vec<String>,
-    /// Last activity.
-    pub last_active_at: Option<DateTime<Utc>>,
-}
 
 /// Every account, by username (admins only).
 pub async fn list_users<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-) -> Result<Vec<UserInfo>, CoreError> {
+) -> Result<Vec<UserRow>, CoreError> {
     actor.require(&[Role::Admin])?;
     let rows = users::Entity::find()
         .order_by_asc(users::Column::Username)
@@ -50,7 +35,7 @@ pub async fn list_users<C: ConnectionTrait>(
     let courses = crate::db::entities::courses::Entity::find().all(db).await?;
     Ok(rows
         .into_iter()
-        .map(|u| UserInfo {
+        .map(|u| UserRow {
             id: u.id,
             authors: authors
                 .iter()
@@ -61,7 +46,7 @@ pub async fn list_users<C: ConnectionTrait>(
             name: u.display_name.clone().unwrap_or_else(|| u.username.clone()),
             username: u.username,
             role: Role::from_code(&u.role).unwrap_or(Role::Learner),
-            last_active_at: u.last_active_at,
+            last_active: u.last_active_at.map(crate::dates::day),
         })
         .collect())
 }

@@ -30,38 +30,7 @@ pub use throttle::{CEILING, FREE_ATTEMPTS, MAX_DELAY_SECONDS};
 /// one throttle per name.
 pub const UNKNOWN_CLIENT: IpAddr = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
 
-/// What an account may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Role {
-    /// Takes courses (everyone who signs up).
-    Learner,
-    /// Authors courses.
-    Instructor,
-    /// Follows groups of learners.
-    Coach,
-    /// Runs the site.
-    Admin,
-}
-
-impl Role {
-    /// Every role.
-    pub const ALL: [Role; 4] = [Role::Learner, Role::Instructor, Role::Coach, Role::Admin];
-
-    /// The stored name.
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Learner => "learner",
-            Role::Instructor => "instructor",
-            Role::Coach => "coach",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// The role stored as `code`.
-    pub fn from_code(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == code)
-    }
-}
+pub use polku_types::accounts::Role;
 
 /// A signed-in person. Only [`sessions::authenticate`] and
 /// [`Actor::for_cli`] (tests only) create one.

@@ -66,14 +66,16 @@ async fn award_due_in(
     if badges.iter().all(|b| b.rule.approval) {
         return Ok(Vec::new());
     }
-    // Held: issued and not revoked (a revoked badge can be earned again).
+    // Not due: held (issued, not revoked), or revoked and not allowed
+    // again by a coach or an admin (revocation sticks: the rule does not
+    // simply issue it again).
     let held: BTreeSet<String> = badge_awards::Entity::find()
         .filter(badge_awards::Column::UserId.eq(actor.id()))
         .filter(badge_awards::Column::CourseId.eq(course_id))
-        .filter(badge_awards::Column::RevokedAt.is_null())
         .all(db)
         .await?
         .into_iter()
+        .filter(|a| a.revoked_at.is_none() || a.reissue_allowed_at.is_none())
         .map(|a| a.badge_slug)
         .collect();
     let due: Vec<&BadgeSource> = badges

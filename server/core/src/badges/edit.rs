@@ -15,6 +15,8 @@ use crate::authoring::{AuthorGrant, course_row};
 use crate::content::{BadgeRule, BadgeSource, valid_slug};
 use crate::{CoreError, Language};
 
+pub use polku_types::authoring::{BadgeDraft, BadgeEditorView, BadgeTexts};
+
 /// The longest name, and the longest description or criteria.
 pub const MAX_NAME: usize = 200;
 pub const MAX_TEXT: usize = 2_000;
@@ -37,31 +39,70 @@ pub struct BadgeEdit {
     pub valid_days: Option<u32>,
 }
 
-/// What the badge editor shows: the course's badges, its lessons (slug,
-/// title) and its default language.
-#[derive(Debug, Clone)]
-pub struct BadgeEditing {
-    pub badges: Vec<BadgeSource>,
-    pub lessons: Vec<(String, String)>,
-    pub default_language: Language,
-}
-
-/// The badges of course `course` for its author.
-pub async fn editing(
+/// The badge editor for course `course`'s author: its badges (slug, name
+/// in `language`) and badge `badge` ready to edit (empty or unknown: a new
+/// one), its texts in every language, the course's default first.
+pub async fn editor(
     db: &DatabaseConnection,
     grant: &AuthorGrant,
     course: &str,
-) -> Result<BadgeEditing, CoreError> {
-    let outline = crate::authoring::outline(db, grant, course).await?;
+    badge: &str,
+    language: Language,
+) -> Result<BadgeEditorView, CoreError> {
+    let outline = crate::authoring::outline(db, grant, course, language).await?;
     let row = course_row(db, grant, course).await?;
-    Ok(BadgeEditing {
-        badges: crate::courses::badge_sources(&row),
+    let badges = crate::courses::badge_sources(&row);
+    let found = badges.iter().find(|b| b.slug == badge);
+    let mut languages = vec![outline.default_language];
+    languages.extend(
+        Language::ALL
+            .into_iter()
+            .filter(|l| *l != outline.default_language),
+    );
+    let text = |map: Option<&BTreeMap<Language, String>>, l: Language| {
+        map.and_then(|m| m.get(&l)).cloned().unwrap_or_default()
+    };
+    let required: Option<&Vec<String>> = found.and_then(|b| b.rule.lessons.as_ref());
+    let draft = BadgeDraft {
+        slug: found.map(|b| b.slug.clone()).unwrap_or_default(),
+        texts: languages
+            .into_iter()
+            .map(|l| BadgeTexts {
+                language: l,
+                name: text(found.map(|b| &b.name), l),
+                description: text(found.map(|b| &b.description), l),
+                criteria: text(found.map(|b| &b.criteria), l),
+            })
+            .collect(),
         lessons: outline
             .lessons
             .into_iter()
-            .map(|l| (l.slug, l.title))
+            .map(|l| {
+                let on = required.is_some_and(|r| r.contains(&l.slug));
+                (l.slug, l.title, on)
+            })
             .collect(),
-        default_language: outline.default_language,
+        min_quiz_score: found
+            .and_then(|b| b.rule.min_quiz_score)
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+        approval: found.is_some_and(|b| b.rule.approval),
+        valid_days: found
+            .and_then(|b| b.valid_days)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    };
+    Ok(BadgeEditorView {
+        badges: badges
+            .iter()
+            .map(|b| {
+                let name = crate::badges::award::localized(&b.name, language);
+                (b.slug.clone(), name)
+            })
+            .collect(),
+        course: outline.slug,
+        course_title: outline.title,
+        draft,
     })
 }
 

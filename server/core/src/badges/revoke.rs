@@ -135,6 +135,53 @@ pub async fn revoke(
     Ok(())
 }
 
+/// Lets the revoked badge of `grant` be earned again by its rule, for
+/// `reason` (required; it goes to the audit log with who allowed it). The
+/// rule then issues a new badge, with a new entry in the status list, the
+/// next time the holder meets it; the revoked one stays revoked. A badge
+/// that is not revoked is refused (`badge_not_revoked`); allowing twice
+/// changes nothing.
+pub async fn allow_reissue(
+    db: &DatabaseConnection,
+    grant: Grant<badge_awards::Model>,
+    reason: &str,
+) -> Result<(), CoreError> {
+    let row = grant.target().clone();
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(CoreError::Rejected("reissue_reason_missing"));
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(CoreError::Rejected("field_too_long"));
+    }
+    if row.revoked_at.is_none() {
+        return Err(CoreError::Rejected("badge_not_revoked"));
+    }
+    if row.reissue_allowed_at.is_some() {
+        return Ok(());
+    }
+    let (id, holder) = (row.id, row.user_id);
+    let txn = db.begin().await?;
+    let mut active: badge_awards::ActiveModel = row.into();
+    active.reissue_allowed_at = Set(Some(Utc::now()));
+    active.update(&txn).await?;
+    audit::record(
+        &txn,
+        Some(grant.actor_id()),
+        Action::BadgeReissueAllowed,
+        Some(holder),
+        Some(format!("badge {id}: {reason}")),
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(
+        badge = id,
+        by = grant.actor_id(),
+        "badge may be earned again"
+    );
+    Ok(())
+}
+
 /// The names to show for accounts `ids`: the display name, else the
 /// username.
 pub(crate) async fn names<C: ConnectionTrait>(
@@ -158,25 +205,14 @@ pub(crate) fn shown_name(user: &users::Model) -> String {
         .unwrap_or_else(|| user.username.clone())
 }
 
-/// A badge as a coach sees it in a group.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MemberBadge {
-    pub id: i32,
-    /// The holder's name to show.
-    pub holder: String,
-    /// The badge's name.
-    pub name: String,
-    pub issued_at: DateTime<Utc>,
-    /// When and why it was revoked.
-    pub revoked: Option<(DateTime<Utc>, String)>,
-}
+pub use polku_types::coaching::MemberBadgeView;
 
 /// The badges held by the learners of group `group_id`, for its coach (or
 /// an admin), newest first.
 pub async fn group_badges(
     db: &DatabaseConnection,
     grant: &Grant<groups::Model>,
-) -> Result<Vec<MemberBadge>, CoreError> {
+) -> Result<Vec<MemberBadgeView>, CoreError> {
     use sea_orm::QueryOrder;
     let members = crate::coaching::members_of(db, grant.target().id).await?;
     let rows = badge_awards::Entity::find()
@@ -187,14 +223,16 @@ pub async fn group_badges(
     let names = names(db, members).await?;
     Ok(rows
         .into_iter()
-        .map(|row| MemberBadge {
+        .map(|row| MemberBadgeView {
             id: row.id,
             holder: names.get(&row.user_id).cloned().unwrap_or_default(),
             name: super::award::badge_name(&row),
-            issued_at: row.issued_at,
-            revoked: row
-                .revoked_at
-                .map(|at| (at, row.revoked_reason.clone().unwrap_or_default())),
+            issued: crate::dates::day(row.issued_at),
+            revoked: row.revoked_at.map(|at| {
+                let why = row.revoked_reason.clone().unwrap_or_default();
+                (crate::dates::day(at), why)
+            }),
+            reissue_allowed: row.revoked_at.is_some() && row.reissue_allowed_at.is_some(),
         })
         .collect())
 }

@@ -30,14 +30,7 @@ pub fn quiz_marker(n: usize) -> String {
 /// The prefix of every quiz marker.
 pub const QUIZ_MARKER_PREFIX: &str = "<!--polku-quiz:";
 
-/// A piece of stored lesson HTML: sanitised HTML, or the place of a quiz.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BodyPart {
-    /// Sanitised HTML to show as is.
-    Html(String),
-    /// Quiz number n.
-    Quiz(usize),
-}
+pub use polku_types::courses::BodyPart;
 
 /// Splits stored lesson HTML at its quiz markers.
 pub fn split_body(html: &str) -> Vec<BodyPart> {

@@ -3,17 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// How a quiz is answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum QuizKind {
-    /// Pick the one right option.
-    Single,
-    /// Pick every right option.
-    Multiple,
-    /// Type a short answer.
-    Text,
-}
+pub use polku_types::courses::{ChoiceFeedback, QuizAnswer, QuizFeedback, QuizKind, QuizView};
 
 /// One option of a choice quiz.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,19 +35,6 @@ pub struct Quiz {
     pub wrong_feedback: Option<String>,
 }
 
-/// A quiz as the learner's browser sees it: no right answers, no feedback.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QuizQuestion {
-    /// How it is answered.
-    pub kind: QuizKind,
-    /// The question.
-    pub question: String,
-    /// An optional hint.
-    pub hint: Option<String>,
-    /// Option texts, in order.
-    pub options: Vec<String>,
-}
-
 /// A learner's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Answer {
@@ -67,28 +44,15 @@ pub enum Answer {
     Text(String),
 }
 
-/// Feedback on one chosen option.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChoiceFeedback {
-    /// The option's index.
-    pub option: usize,
-    /// Whether it is a right option.
-    pub correct: bool,
-    /// The author's feedback for it.
-    pub feedback: Option<String>,
-}
-
-/// The result of grading one answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Grade {
-    /// The whole answer is right.
-    pub correct: bool,
-    /// Choice quizzes: feedback per chosen option, in option order.
-    pub choices: Vec<ChoiceFeedback>,
-    /// Multiple choice: how many right options the learner missed.
-    pub missed: usize,
-    /// Text quizzes: the feedback for the answer.
-    pub feedback: Option<String>,
+impl Answer {
+    /// A learner's answer as sent from a page, bounded in size (at most
+    /// 500 characters typed, 20 options chosen).
+    pub fn from_wire(answer: &QuizAnswer) -> Answer {
+        match &answer.text {
+            Some(text) => Answer::Text(text.chars().take(500).collect()),
+            None => Answer::Choices(answer.choices.iter().copied().take(20).collect()),
+        }
+    }
 }
 
 /// Lowercase, trimmed, inner whitespace collapsed, a final full stop dropped.
@@ -99,8 +63,8 @@ fn normalise(text: &str) -> String {
 
 impl Quiz {
     /// What the browser may see.
-    pub fn question(&self) -> QuizQuestion {
-        QuizQuestion {
+    pub fn question(&self) -> QuizView {
+        QuizView {
             kind: self.kind,
             question: self.question.clone(),
             hint: self.hint.clone(),
@@ -110,13 +74,13 @@ impl Quiz {
 
     /// Grades `answer`. Out-of-range options are ignored; an answer of the
     /// wrong shape is simply wrong.
-    pub fn grade(&self, answer: &Answer) -> Grade {
+    pub fn grade(&self, answer: &Answer) -> QuizFeedback {
         match (self.kind, answer) {
             (QuizKind::Text, Answer::Text(text)) => {
                 let given = normalise(text);
                 let correct =
                     !given.is_empty() && self.answers.iter().any(|a| normalise(a) == given);
-                Grade {
+                QuizFeedback {
                     correct,
                     choices: Vec::new(),
                     missed: 0,
@@ -125,6 +89,7 @@ impl Quiz {
                     } else {
                         self.wrong_feedback.clone()
                     },
+                    earned: None,
                 }
             }
             (QuizKind::Single | QuizKind::Multiple, Answer::Choices(chosen)) => {
@@ -154,18 +119,20 @@ impl Quiz {
                     .count();
                 let correct =
                     !choices.is_empty() && missed == 0 && choices.iter().all(|c| c.correct);
-                Grade {
+                QuizFeedback {
                     correct,
                     choices,
                     missed,
                     feedback: None,
+                    earned: None,
                 }
             }
-            _ => Grade {
+            _ => QuizFeedback {
                 correct: false,
                 choices: Vec::new(),
                 missed: 0,
                 feedback: None,
+                earned: None,
             },
         }
     }

@@ -10,107 +10,16 @@ use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::content::quiz::{Answer, Grade, Quiz, QuizQuestion};
-use crate::content::{BadgeSource, Heading, ModuleSource};
+use crate::content::markdown::split_body;
+use crate::content::quiz::{Answer, Quiz, QuizFeedback};
+use crate::content::{BadgeSource, ModuleSource};
 use crate::db::entities::{course_media, course_texts, courses, lesson_texts, lessons};
 use crate::{CoreError, Language};
 
 pub use export::{ExportFile, export_course, write_folder, zip};
 pub use import::{ImportReport, Placement, import_courses, import_courses_with_progress};
+pub use polku_types::courses::{BadgeCard, CourseCard, CourseDetail, LessonLink, LessonPage};
 pub use revisions::Origin;
-
-/// A course in the catalog.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CatalogEntry {
-    /// The course's key.
-    pub slug: String,
-    /// The title.
-    pub title: String,
-    /// The summary.
-    pub summary: String,
-    /// The language the title and summary are in.
-    pub language: Language,
-    /// `beginner`, `intermediate` or `advanced`.
-    pub level: String,
-    /// Estimated hours.
-    pub hours: i32,
-    /// How many lessons it has.
-    pub lesson_count: usize,
-}
-
-/// A lesson as listed in a course.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LessonLink {
-    /// The lesson's key within the course.
-    pub slug: String,
-    /// The title.
-    pub title: String,
-    /// Estimated minutes.
-    pub minutes: i32,
-    /// The title of the module it is in, if any.
-    pub module_title: Option<String>,
-}
-
-/// A badge a course awards, in the reader's language.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BadgeInfo {
-    /// The badge's key within the course.
-    pub slug: String,
-    /// Its name.
-    pub name: String,
-    /// What the holder can do.
-    pub description: String,
-    /// How it is earned.
-    pub criteria: String,
-    /// Earned with a coach's approval of evidence the learner sends.
-    pub approval: bool,
-}
-
-/// A course page.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CourseView {
-    /// The course as in the catalog.
-    pub course: CatalogEntry,
-    /// Its lessons in order.
-    pub lessons: Vec<LessonLink>,
-    /// The badges it awards.
-    pub badges: Vec<BadgeInfo>,
-}
-
-/// A lesson page.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LessonView {
-    /// The course's key.
-    pub course_slug: String,
-    /// The course's title.
-    pub course_title: String,
-    /// The lesson's key.
-    pub slug: String,
-    /// The lesson's title.
-    pub title: String,
-    /// Estimated minutes.
-    pub minutes: i32,
-    /// Learning objectives.
-    pub objectives: Vec<String>,
-    /// The sanitised HTML body, with quiz markers.
-    pub body_html: String,
-    /// The quizzes, without their answers.
-    pub quizzes: Vec<QuizQuestion>,
-    /// Headings, for a table of contents.
-    pub headings: Vec<Heading>,
-    /// The module it is in, if any.
-    pub module_title: Option<String>,
-    /// The language the lesson is shown in.
-    pub language: Language,
-    /// 1-based position in the course.
-    pub position: usize,
-    /// Number of lessons in the course.
-    pub total: usize,
-    /// The lesson before, if any.
-    pub previous: Option<LessonLink>,
-    /// The lesson after, if any.
-    pub next: Option<LessonLink>,
-}
 
 /// A course's default language.
 pub(crate) fn default_language(course: &courses::Model) -> Language {
@@ -139,10 +48,10 @@ fn catalog_entry(
     texts: &[course_texts::Model],
     lesson_count: usize,
     wanted: Language,
-) -> Result<CatalogEntry, CoreError> {
+) -> Result<CourseCard, CoreError> {
     let fallback = default_language(course);
     let text = pick(texts, |t| &t.language, wanted, fallback).ok_or(CoreError::NotFound)?;
-    Ok(CatalogEntry {
+    Ok(CourseCard {
         slug: course.slug.clone(),
         title: text.title.clone(),
         summary: text.summary.clone(),
@@ -157,7 +66,7 @@ fn catalog_entry(
 pub async fn catalog<C: ConnectionTrait>(
     db: &C,
     language: Language,
-) -> Result<Vec<CatalogEntry>, CoreError> {
+) -> Result<Vec<CourseCard>, CoreError> {
     Ok(catalog_rows(db, language)
         .await?
         .into_iter()
@@ -169,7 +78,7 @@ pub async fn catalog<C: ConnectionTrait>(
 pub(crate) async fn catalog_by_id<C: ConnectionTrait>(
     db: &C,
     language: Language,
-) -> Result<HashMap<i32, (courses::Model, CatalogEntry)>, CoreError> {
+) -> Result<HashMap<i32, (courses::Model, CourseCard)>, CoreError> {
     Ok(catalog_rows(db, language)
         .await?
         .into_iter()
@@ -180,7 +89,7 @@ pub(crate) async fn catalog_by_id<C: ConnectionTrait>(
 async fn catalog_rows<C: ConnectionTrait>(
     db: &C,
     language: Language,
-) -> Result<Vec<(courses::Model, CatalogEntry)>, CoreError> {
+) -> Result<Vec<(courses::Model, CourseCard)>, CoreError> {
     let all = courses::Entity::find()
         .order_by_asc(courses::Column::Position)
         .all(db)
@@ -317,7 +226,7 @@ pub async fn course<C: ConnectionTrait>(
     db: &C,
     slug: &str,
     language: Language,
-) -> Result<CourseView, CoreError> {
+) -> Result<CourseDetail, CoreError> {
     let (course, texts) = find_course(db, slug).await?;
     let lessons = lesson_links(db, &course, language).await?;
     let entry = catalog_entry(&course, &texts, lessons.len(), language)?;
@@ -331,7 +240,7 @@ pub async fn course<C: ConnectionTrait>(
     };
     let badges = sources
         .iter()
-        .map(|b| BadgeInfo {
+        .map(|b| BadgeCard {
             slug: b.slug.clone(),
             name: text(&b.name),
             description: text(&b.description),
@@ -339,11 +248,28 @@ pub async fn course<C: ConnectionTrait>(
             approval: b.rule.approval,
         })
         .collect();
-    Ok(CourseView {
+    Ok(CourseDetail {
         course: entry,
         lessons: lessons.into_iter().map(|(_, link)| link).collect(),
         badges,
     })
+}
+
+/// The course's title in `language` (else its default language).
+pub(crate) async fn title_in<C: ConnectionTrait>(
+    db: &C,
+    course: &courses::Model,
+    language: Language,
+) -> Result<String, CoreError> {
+    let texts = course_texts::Entity::find()
+        .filter(course_texts::Column::CourseId.eq(course.id))
+        .all(db)
+        .await?;
+    Ok(
+        pick(&texts, |t| &t.language, language, default_language(course))
+            .map(|t| t.title.clone())
+            .unwrap_or_else(|| course.slug.clone()),
+    )
 }
 
 /// One lesson, with its neighbours for previous/next navigation.
@@ -352,7 +278,7 @@ pub async fn lesson<C: ConnectionTrait>(
     course_slug: &str,
     lesson_slug: &str,
     language: Language,
-) -> Result<LessonView, CoreError> {
+) -> Result<LessonPage, CoreError> {
     let (course, texts) = find_course(db, course_slug).await?;
     let fallback = default_language(&course);
     let course_title = pick(&texts, |t| &t.language, language, fallback)
@@ -370,20 +296,19 @@ pub async fn lesson<C: ConnectionTrait>(
         .all(db)
         .await?;
     let text = pick(&variants, |t| &t.language, language, fallback).ok_or(CoreError::NotFound)?;
-    Ok(LessonView {
+    Ok(LessonPage {
         course_slug: course.slug.clone(),
         course_title,
         slug: lesson_slug.to_owned(),
         title: text.title.clone(),
         minutes: text.minutes,
         objectives: serde_json::from_str(&text.objectives).unwrap_or_default(),
-        body_html: text.body_html.clone(),
+        body: split_body(&text.body_html),
         quizzes: serde_json::from_str::<Vec<Quiz>>(&text.quizzes)
             .unwrap_or_default()
             .iter()
             .map(Quiz::question)
             .collect(),
-        headings: serde_json::from_str(&text.headings).unwrap_or_default(),
         module_title: links[index].1.module_title.clone(),
         language: text.language.parse().unwrap_or(fallback),
         position: index + 1,
@@ -393,6 +318,8 @@ pub async fn lesson<C: ConnectionTrait>(
             .and_then(|i| links.get(i))
             .map(|(_, l)| l.clone()),
         next: links.get(index + 1).map(|(_, l)| l.clone()),
+        verdict: None,
+        learner: None,
     })
 }
 
@@ -405,7 +332,7 @@ pub async fn check_quiz<C: ConnectionTrait>(
     language: Language,
     index: usize,
     answer: &Answer,
-) -> Result<Grade, CoreError> {
+) -> Result<QuizFeedback, CoreError> {
     let (course, _) = find_course(db, course_slug).await?;
     let fallback = default_language(&course);
     let lesson = active_lesson(db, course.id, lesson_slug).await?;

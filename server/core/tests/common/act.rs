@@ -9,7 +9,7 @@ use polku_core::accounts::{Actor, Role, admin};
 use polku_core::authz::{Act, BadgeId, EvidenceId, GroupId, PersonId, authorize};
 use polku_core::badges::award::IssueContext;
 use polku_core::badges::requests::{self, Decision, Request};
-use polku_core::badges::revoke::{self, MemberBadge};
+use polku_core::badges::revoke::{self, MemberBadgeView};
 use polku_core::coaching::{self, GroupTable, StuckRule};
 use polku_core::db::DatabaseConnection;
 use polku_core::db::entities::badge_awards;
@@ -107,11 +107,21 @@ pub async fn revoke(
     revoke::revoke(db, grant, reason).await
 }
 
+pub async fn allow_reissue(
+    db: &DatabaseConnection,
+    who: &Actor,
+    badge: i32,
+    reason: &str,
+) -> Result<(), CoreError> {
+    let grant = authorize(db, who, Act::AllowReissue, BadgeId(badge)).await?;
+    revoke::allow_reissue(db, grant, reason).await
+}
+
 pub async fn group_badges(
     db: &DatabaseConnection,
     who: &Actor,
     group: i32,
-) -> Result<Vec<MemberBadge>, CoreError> {
+) -> Result<Vec<MemberBadgeView>, CoreError> {
     let grant = authorize(db, who, Act::CoachGroup, GroupId(group)).await?;
     revoke::group_badges(db, &grant).await
 }

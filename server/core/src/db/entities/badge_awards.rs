@@ -25,6 +25,9 @@ pub struct Model {
     /// The evidence a coach approved (JSON array, as in the credential).
     #[sea_orm(column_type = "Text", nullable)]
     pub evidence: Option<String>,
+    /// Revoked, and since allowed to be earned again by its rule (without
+    /// this, a revoked badge is never issued again automatically).
+    pub reissue_allowed_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,191 @@
+//! Courses and lessons: the catalog, one course, one lesson and its quizzes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Language;
+
+/// A course in the catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CourseCard {
+    /// The course's key (URL part).
+    pub slug: String,
+    /// Title in the language shown.
+    pub title: String,
+    /// Summary in the language shown.
+    pub summary: String,
+    /// The language of title and summary.
+    pub language: Language,
+    /// `beginner`, `intermediate` or `advanced`.
+    pub level: String,
+    /// Estimated hours.
+    pub hours: i32,
+    /// Number of lessons.
+    pub lesson_count: usize,
+}
+
+/// A lesson as listed in a course.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LessonLink {
+    /// The lesson's key within the course.
+    pub slug: String,
+    /// Its title.
+    pub title: String,
+    /// Estimated minutes.
+    pub minutes: i32,
+    /// The module it is in, if any.
+    pub module_title: Option<String>,
+}
+
+/// A badge a course awards.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BadgeCard {
+    /// Its key within the course.
+    pub slug: String,
+    /// Earned with a coach's approval of evidence the learner sends.
+    pub approval: bool,
+    /// Its name.
+    pub name: String,
+    /// What the holder can do.
+    pub description: String,
+    /// How it is earned.
+    pub criteria: String,
+}
+
+/// A course with its lessons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CourseDetail {
+    /// The course.
+    pub course: CourseCard,
+    /// Its lessons in order.
+    pub lessons: Vec<LessonLink>,
+    /// The badges it awards.
+    pub badges: Vec<BadgeCard>,
+}
+
+/// One lesson, ready to show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LessonPage {
+    /// The course's key.
+    pub course_slug: String,
+    /// The course's title.
+    pub course_title: String,
+    /// The lesson's key.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Estimated minutes.
+    pub minutes: i32,
+    /// Learning objectives.
+    pub objectives: Vec<String>,
+    /// The body: sanitised HTML (rendered at import) and quiz places.
+    pub body: Vec<BodyPart>,
+    /// The quizzes, without their answers.
+    pub quizzes: Vec<QuizView>,
+    /// The module it is in, if any.
+    pub module_title: Option<String>,
+    /// The answer the learner gave to one quiz and the server's verdict.
+    pub verdict: Option<(QuizAnswer, QuizFeedback)>,
+    /// The signed-in learner's state in this lesson (`None`: signed out).
+    pub learner: Option<LessonLearner>,
+    /// The language it is shown in.
+    pub language: Language,
+    /// 1-based position.
+    pub position: usize,
+    /// Lessons in the course.
+    pub total: usize,
+    /// The lesson before.
+    pub previous: Option<LessonLink>,
+    /// The lesson after.
+    pub next: Option<LessonLink>,
+}
+
+/// A signed-in learner's state in a lesson.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonLearner {
+    /// Enrolled in the course.
+    pub enrolled: bool,
+    /// Marked as done.
+    pub done: bool,
+}
+
+/// A piece of a lesson body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum BodyPart {
+    /// Sanitised HTML.
+    Html(String),
+    /// The place of quiz n.
+    Quiz(usize),
+}
+
+/// How a quiz is answered (`single`, `multiple`, `text` in course files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuizKind {
+    /// One option.
+    Single,
+    /// Every right option.
+    Multiple,
+    /// A typed answer.
+    Text,
+}
+
+/// A quiz as the learner sees it (no answers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuizView {
+    /// How it is answered.
+    pub kind: QuizKind,
+    /// The question.
+    pub question: String,
+    /// An optional hint.
+    pub hint: Option<String>,
+    /// Option texts.
+    pub options: Vec<String>,
+}
+
+/// Feedback on one chosen option.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceFeedback {
+    /// The option's index.
+    pub option: usize,
+    /// Whether it is right.
+    pub correct: bool,
+    /// The author's feedback.
+    pub feedback: Option<String>,
+}
+
+/// The server's verdict on an answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuizFeedback {
+    /// All right.
+    pub correct: bool,
+    /// Per chosen option.
+    pub choices: Vec<ChoiceFeedback>,
+    /// Right options not chosen.
+    pub missed: usize,
+    /// Text quizzes: the feedback.
+    pub feedback: Option<String>,
+    /// A badge this answer just earned (its id), when recorded.
+    #[serde(default)]
+    pub earned: Option<i32>,
+}
+
+/// A learner's answer to quiz `index` of a lesson.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuizAnswer {
+    /// Which quiz.
+    pub index: usize,
+    /// Chosen options (choice quizzes).
+    pub choices: Vec<usize>,
+    /// The typed answer (text quizzes).
+    pub text: Option<String>,
+}
+
+/// The HTML of a body without its quiz places.
+pub fn html_of(body: &[BodyPart]) -> String {
+    body.iter()
+        .filter_map(|part| match part {
+            BodyPart::Html(html) => Some(html.as_str()),
+            BodyPart::Quiz(_) => None,
+        })
+        .collect()
+}

@@ -1,0 +1,21 @@
+//! Polku's wire types: the values server functions send to pages (and
+//! pages send back), shared by the core services that produce them and
+//! the UI that shows them, so each exists once.
+//!
+//! Serde only, compiled for the server and to wasm. Dates and times cross
+//! the wire as strings the server formatted in UTC (`YYYY-MM-DD`,
+//! `YYYY-MM-DD HH:MM`), which keeps a date library out of the browser.
+
+pub mod accounts;
+pub mod admin;
+pub mod audit;
+pub mod authoring;
+pub mod badges;
+pub mod coaching;
+pub mod courses;
+pub mod discussion;
+mod language;
+pub mod progress;
+pub mod search;
+
+pub use language::{LANG_COOKIE, Language};
