@@ -3,6 +3,7 @@
 // Without JavaScript the same form saves a draft and publishes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { signIn as signInAs } from './support.mjs';
 import {
   BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signUp,
 } from './support.mjs';
@@ -93,7 +94,7 @@ test('without JavaScript: the edit form saves a draft, then publishes', async ()
   }
 });
 
-test('an instructor edits and adds badges; a learner earns the new one with a quiz answer and is told at once', async () => {
+test('an instructor edits and adds badges; an admin approves the new one; a learner earns it with a quiz answer and is told at once', async () => {
   const browser = await openBrowser();
   const { page } = browser;
   try {
@@ -132,6 +133,24 @@ test('an instructor edits and adds badges; a learner earns the new one with a qu
     await page.getByLabel(/Oikeita vastauksia vähintään/).fill('100');
     await page.getByRole('button', { name: 'Tallenna merkki' }).click();
     await page.getByRole('status').getByText('Merkki tallennettu.').waitFor();
+
+    // It issues only once an admin approved it.
+    const admin = await openBrowser();
+    try {
+      const ap = admin.page;
+      await signInAs(ap, 'e2e-admin', process.env.POLKU_E2E_ADMIN_PASSWORD);
+      await ap.goto(`${BASE}/admin`);
+      const waiting = ap.getByRole('list', { name: 'Hyväksyntää odottavat merkit' }).getByRole('listitem')
+        .filter({ hasText: 'Selain hallussa – digital-basics' });
+      await waiting.getByText(/Tehtävistä oikein vähintään: 100 %/).waitFor();
+      await waitForHydration(ap);
+      await expectNoAxeViolations(ap, 'admin page with badges waiting');
+      await waiting.getByRole('button', { name: 'Hyväksy Selain hallussa (digital-basics)' }).click();
+      await ap.getByRole('status').getByText(/Hyväksytty\. Merkki myönnetään/).waitFor();
+      assert.equal(await ap.getByRole('listitem').filter({ hasText: 'Selain hallussa – digital-basics' }).count(), 0);
+    } finally {
+      await admin.close();
+    }
 
     // A learner (hydrated) earns it with the right answer and is told at once.
     const learner = await openBrowser();

@@ -34,12 +34,24 @@ for (const javaScriptEnabled of [true, false]) {
       };
       const verdict = () => page.getByRole('region', { name: 'Tulos' });
 
+      // Signed by an issuer on this site's trust list: valid, named as the
+      // list names it (the badge itself says "Polku, Kuopion …").
       await paste(readFileSync(`${dir}/polku-signed.json`, 'utf8'));
-      await verdict().getByText('Voimassa.', { exact: true }).waitFor();
+      await verdict().getByText(/^Voimassa\. Myöntäjä: Testikunnan työllisyyspalvelut, jonka tämä palvelu tuntee luotettavaksi/).waitFor();
       await verdict().getByText('Mitä se osoittaa: Sähköpostin turvallinen käyttö.').waitFor();
-      await verdict().getByText(/Myöntäjä: Polku, Kuopion työllisyyspalvelut, 1\.1\.2026\./).waitFor();
+      await verdict().getByText(/^Myöntäjä: Testikunnan työllisyyspalvelut, 1\.1\.2026\./).waitFor();
       await verdict().getByText(/Allekirjoitus: ?kunnossa/).waitFor();
-      await check('verdict: valid');
+      assert.ok(!(await verdict().textContent()).includes('Kuopion'), 'the name only the badge gives is not shown as its issuer');
+      await check('verdict: valid, trusted issuer');
+
+      // Self-signed: a real signature by a key nobody here knows, with a
+      // municipality's name in it. Not valid; the name is only a claim.
+      await paste(readFileSync(`${dir}/polku-self-signed.json`, 'utf8'));
+      await verdict().getByText(/^Myöntäjää ei ole varmistettu: allekirjoitus on ehjä/).waitFor();
+      await verdict().getByText(/^Merkin mukaan se on myönnetty henkilölle Maija Meikäläinen, myöntäjä Polku, Kuopion työllisyyspalvelut, 1\.1\.2026\. Tätä ei voi varmistaa\./).waitFor();
+      await verdict().getByText(/^Allekirjoittajan avain: did:key:z6Mk/).waitFor();
+      assert.equal(await verdict().getByText(/^Voimassa\./).count(), 0, 'never "valid"');
+      await check('verdict: issuer not verified');
 
       await paste(readFileSync(`${dir}/polku-tampered.json`, 'utf8'));
       await verdict().getByText(/Ei kelpaa: merkkiä on muutettu/).waitFor();
@@ -53,10 +65,10 @@ for (const javaScriptEnabled of [true, false]) {
         await page.getByRole('region', { name: 'Tulos' }).waitFor();
       };
       await drop(`${dir}/polku-badge.png`);
-      await verdict().getByText('Voimassa.', { exact: true }).waitFor();
+      await verdict().getByText(/^Voimassa\. Myöntäjä: Testikunnan työllisyyspalvelut/).waitFor();
       await check('verdict: baked PNG');
       await drop(`${dir}/polku-badge.svg`);
-      await verdict().getByText('Voimassa.', { exact: true }).waitFor();
+      await verdict().getByText(/^Voimassa\. Myöntäjä: Testikunnan työllisyyspalvelut/).waitFor();
       await drop(`${dir}/not-a-badge.png`);
       await verdict().getByText(/Tämä ei ole luettava osaamismerkki/).waitFor();
       await verdict().getByText(/no badge in it/).waitFor();

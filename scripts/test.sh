@@ -58,8 +58,12 @@ POLKU_E2E_ADMIN_PASSWORD="e2e-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 export POLKU_E2E_ADMIN_PASSWORD
 POLKU_ADMIN_PASSWORD="$POLKU_E2E_ADMIN_PASSWORD" "$CARGO_TARGET_DIR/debug/polku" \
   --database-url "sqlite://$e2e_dir/polku.db" create-admin e2e-admin
+# The issuers the e2e server trusts: the did:keys polku-core's badge tests
+# signed with (each wrote a trust-*.toml piece).
+cat "$POLKU_CONFORMANCE_DIR"/trust-*.toml > "$e2e_dir/trust.toml"
 POLKU_ADMIN_TOKEN="$POLKU_E2E_ADMIN_TOKEN" "$CARGO_TARGET_DIR/debug/polku" --site-dir "$SITE_DIR" \
-  --database-url "sqlite://$e2e_dir/polku.db" --port "$port" >"$e2e_dir/server.log" 2>&1 &
+  --database-url "sqlite://$e2e_dir/polku.db" --port "$port" --trust-file "$e2e_dir/trust.toml" \
+  >"$e2e_dir/server.log" 2>&1 &
 server_pid=$!
 cleanup_steps+=("kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null; rm -rf '$e2e_dir'")
 for _ in $(seq 1 120); do

@@ -16,6 +16,7 @@ mod m20261123_080000_badge_sharing_requests;
 mod m20261204_100000_add_consent_audit;
 mod m20261204_120000_add_session_last_seen;
 mod m20261205_090000_add_badge_reissue;
+mod m20261205_100000_add_badge_approvals;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_100000_add_consent_audit::Migration),
             Box::new(m20261204_120000_add_session_last_seen::Migration),
             Box::new(m20261205_090000_add_badge_reissue::Migration),
+            Box::new(m20261205_100000_add_badge_approvals::Migration),
         ]
     }
 }

@@ -122,6 +122,35 @@ pub struct Config {
     )]
     pub issuer_name: String,
 
+    /// The other badge issuers this site trusts (a TOML file of
+    /// `[[issuer]]` tables with `did` and `name`, e.g. the next
+    /// municipality's Polku as `did:web:polku.kemi.fi` named "Kemin
+    /// kaupunki"). Their badges verify as valid under the name given here;
+    /// any other issuer's badge says "issuer not verified". Default: none.
+    #[arg(long, env = "POLKU_TRUST_FILE", global = true)]
+    pub trust_file: Option<PathBuf>,
+
+    /// How long fetching a trusted issuer's DID document or revocation
+    /// list may take, in milliseconds.
+    #[arg(
+        long,
+        env = "POLKU_FETCH_TIMEOUT_MS",
+        default_value_t = 2000,
+        global = true
+    )]
+    pub fetch_timeout_ms: u64,
+
+    /// The longest a trusted issuer's revocation list is kept before it is
+    /// fetched again, in seconds (also bounded by the list's own
+    /// `Cache-Control`; 0: fetched for every check).
+    #[arg(
+        long,
+        env = "POLKU_STATUS_CACHE_SECONDS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub status_cache_seconds: u64,
+
     /// Log format.
     #[arg(long, env = "POLKU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -186,6 +215,26 @@ pub enum Command {
 }
 
 impl Config {
+    /// The trusted issuers of `--trust-file` (none without one); a
+    /// problem in the file is named with its line.
+    pub fn trust_list(&self) -> Result<polku_core::badges::TrustList, String> {
+        let Some(path) = &self.trust_file else {
+            return Ok(polku_core::badges::TrustList::new());
+        };
+        let text =
+            std::fs::read_to_string(path).map_err(|err| format!("{}: {err}", path.display()))?;
+        polku_core::badges::TrustList::parse(&text, &path.display().to_string())
+    }
+
+    /// The trusted issuers with the fetcher for their keys and lists.
+    pub fn federation(&self) -> Result<polku_web::federation::Federation, String> {
+        polku_web::federation::Federation::new(
+            std::sync::Arc::new(self.trust_list()?),
+            std::time::Duration::from_millis(self.fetch_timeout_ms),
+            std::time::Duration::from_secs(self.status_cache_seconds),
+        )
+    }
+
     /// When an unused session ends.
     pub fn session_idle(&self) -> polku_core::accounts::SessionIdle {
         polku_core::accounts::SessionIdle {

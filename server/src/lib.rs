@@ -48,6 +48,9 @@ pub enum StartError {
     /// The issuer keys cannot be used.
     #[error(transparent)]
     Keys(#[from] polku_core::badges::KeyringError),
+    /// The trust file cannot be used.
+    #[error("trusted issuers: {0}")]
+    Trust(String),
     /// The search index cannot be used.
     #[error(transparent)]
     Search(#[from] polku_core::search::SearchError),
@@ -290,8 +293,9 @@ async fn serve(config: Config, db: DatabaseConnection) -> Result<(), StartError>
     let addr = SocketAddr::new(config.host, config.port);
     let search = start_search(&config, &db)?;
     let issuer = open_issuer(&config)?;
+    let federation = config.federation().map_err(StartError::Trust)?;
     sweeper::spawn(db.clone(), config.session_idle(), config.audit_days);
-    let router = routes::router(&config, db, search, issuer);
+    let router = routes::router(&config, db, search, issuer, federation);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?

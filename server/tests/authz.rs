@@ -503,6 +503,12 @@ const OTHER_AUTHORING: &[Rule] = authoring!(
 /// Admins; never on themselves.
 const ADMINS: &[Rule] = &[
     rule("POST", "/api/get_admin_home", "", ADMIN),
+    rule(
+        "POST",
+        "/api/approve_badge",
+        "course=digital-basics&badge=digital-basics&version=0123abcd",
+        ADMIN,
+    ),
     rule("POST", "/api/get_audit", "person=learner&page=0", ADMIN),
     rule("POST", "/api/set_role", "user={spare}&role=learner", ADMIN),
     rule("POST", "/api/set_role", "user={admin}&role=admin", NOBODY).on_self(Admin),

@@ -5,20 +5,45 @@
 use leptos::prelude::*;
 
 use super::AppError;
-pub use polku_types::admin::{AdminHome, UserRow};
+pub use polku_types::admin::{AdminHome, PendingBadge, UserRow};
 
-/// `POST /api/get_admin_home`: every account (admins only).
+use crate::i18n::Locale;
+
+/// `POST /api/get_admin_home`: every account, and the badge definitions
+/// waiting for approval, named in `locale` (admins only).
 #[server(prefix = "/api", endpoint = "get_admin_home")]
-pub async fn get_admin_home() -> Result<AdminHome, AppError> {
+pub async fn get_admin_home(locale: Option<Locale>) -> Result<AdminHome, AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
     let users = polku_core::accounts::admin::list_users(&db, &actor).await?;
-    let courses = polku_core::courses::catalog(&db, polku_core::Language::Fi)
+    let language = locale.unwrap_or_default();
+    let pending_badges = polku_core::badges::approval::pending(&db, &actor, language).await?;
+    let courses = polku_core::courses::catalog(&db, language)
         .await?
         .into_iter()
         .map(|c| c.slug)
         .collect();
-    Ok(AdminHome { users, courses })
+    Ok(AdminHome {
+        users,
+        pending_badges,
+        courses,
+    })
+}
+
+/// `POST /api/approve_badge` (form, admins): version `version` of badge
+/// `badge` of course `course` issues from now on.
+#[server(prefix = "/api", endpoint = "approve_badge")]
+pub async fn approve_badge(course: String, badge: String, version: String) -> Result<(), AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::db()?;
+    match polku_core::badges::approval::approve(&db, &actor, &course, &badge, &version).await {
+        Ok(()) => super::redirect_with("/admin", &[("approved", &badge)]),
+        Err(polku_core::CoreError::Rejected(code)) => {
+            super::redirect_with("/admin", &[("error", code)])
+        }
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
 }
 
 /// `POST /api/set_role` (form, admins).

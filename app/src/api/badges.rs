@@ -34,6 +34,9 @@ pub fn view_of(verdict: polku_core::badges::Verdict, input: String) -> VerifyVie
             })
             .collect(),
         recipient: c.recipient,
+        issuer_verified: verdict.issuer_verified,
+        signer: verdict.signer,
+        status_checked_at: verdict.status_checked_at,
         issuer_name: c.issuer_name,
         issuer_id: c.issuer_id,
         issued: c.issued,
@@ -170,19 +173,13 @@ pub async fn get_certificate(id: i32) -> Result<Certificate, super::AppError> {
 #[server(prefix = "/api", endpoint = "check_shared")]
 pub async fn check_shared(badge: String) -> Result<Option<VerifyView>, super::AppError> {
     let db = super::db()?;
-    let issuing = issuing()?;
     let held = match polku_core::badges::award::shared_badge(&db, &badge).await {
         Ok(held) => held,
         Err(polku_core::CoreError::NotFound) => return Ok(None),
         Err(err) => return Err(err.into()),
     };
-    let lists = polku_core::badges::revoke::own_list(&db, &issuing.public_url).await?;
-    let verdict = polku_core::badges::check_badge(
-        &held.credential,
-        &issuing.issuer,
-        chrono::Utc::now(),
-        &lists,
-    );
+    let known = super::state()?.known_for(&held.credential).await?;
+    let verdict = polku_core::badges::check_badge(&held.credential, &known, chrono::Utc::now());
     Ok(Some(view_of(verdict, String::new())))
 }
 

@@ -78,6 +78,8 @@ pub fn rejection_key(code: &str) -> Key {
         "revoke_reason_missing" => Key::ErrorRevokeReasonMissing,
         "reissue_reason_missing" => Key::ErrorReissueReasonMissing,
         "badge_not_revoked" => Key::ErrorBadgeNotRevoked,
+        "badge_changed" => Key::ErrorBadgeChanged,
+        "author_cannot_earn" => Key::ErrorAuthorCannotEarn,
         "evidence_missing" => Key::ErrorEvidenceMissing,
         "evidence_link_invalid" => Key::ErrorEvidenceLinkInvalid,
         "evidence_pending" => Key::ErrorEvidencePending,

@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::admin::get_admin_home;
+use crate::api::admin::{PendingBadge, get_admin_home};
 use crate::components::loaded::loaded;
 use crate::components::notice::{FormError, PageTitle};
-use crate::i18n::{Key, t, tf};
+use crate::i18n::{Key, t, tf, use_locale};
 use polku_types::accounts::Role;
 
 const ROLES: [(&str, Key); 4] = [
@@ -17,17 +17,67 @@ const ROLES: [(&str, Key); 4] = [
     ("admin", Key::RoleAdmin),
 ];
 
+/// Badge definitions waiting for approval, each with what it would issue
+/// and an approve button.
+#[component]
+fn PendingBadges(pending: Vec<PendingBadge>) -> impl IntoView {
+    view! {
+        <h2 id="pending-badges-heading">{t(Key::AdminPendingBadgesHeading)}</h2>
+        {if pending.is_empty() {
+            view! { <p>{t(Key::AdminPendingBadgesNone)}</p> }.into_any()
+        } else {
+            view! {
+                <p>{t(Key::AdminPendingBadgesIntro)}</p>
+                <ul class="member-badges" aria-labelledby="pending-badges-heading">
+                    {pending.into_iter().map(|b| {
+                        let lessons = if b.lessons.is_empty() { t(Key::AdminBadgeEveryLesson)().to_owned() } else { b.lessons.join(", ") };
+                        let score = b.min_quiz_score.map(|s| format!("{s} %")).unwrap_or_else(|| "–".into());
+                        let days = b.valid_days.map(|d| d.to_string()).unwrap_or_else(|| "–".into());
+                        view! {
+                            <li class="member-badge">
+                                <h3>{format!("{} – {}", b.name, b.course)}</h3>
+                                {b.replaces.then(|| view! { <p class="muted">{t(Key::AdminBadgeReplaces)}</p> })}
+                                <p>{tf(Key::VerifyEarned, vec![("how", b.criteria.clone())])}</p>
+                                <p>{tf(Key::AdminBadgeRule, vec![("lessons", lessons), ("score", score), ("days", days)])}</p>
+                                {b.approval.then(|| view! { <p>{t(Key::AdminBadgeNeedsCoach)}</p> })}
+                                <form method="post" action="/api/approve_badge">
+                                    <input type="hidden" name="course" value=b.course.clone() />
+                                    <input type="hidden" name="badge" value=b.slug.clone() />
+                                    <input type="hidden" name="version" value=b.version.clone() />
+                                    <button type="submit" class="button button--small">
+                                        {tf(Key::AdminApproveBadge, vec![("badge", b.name.clone()), ("course", b.course.clone())])}
+                                    </button>
+                                </form>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
 /// `/admin`
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let home = Resource::new(crate::forms::version, |_| get_admin_home());
+    let locale = use_locale();
+    let home = Resource::new(
+        move || (crate::forms::version(), locale.get()),
+        |(_, locale)| get_admin_home(Some(locale)),
+    );
     loaded(home, move |home| {
+        // Read with the data: hydrated, a form sent in place comes back to
+        // this same page with a new query.
+        let approved = use_query_map().with_untracked(|q| q.get("approved").unwrap_or_default());
         let courses = home.courses.clone();
         view! {
             <PageTitle key=Key::AdminHeading />
             <h1>{t(Key::AdminHeading)}</h1>
             <p><a href="/admin/audit">{t(Key::AdminAuditLink)}</a></p>
             <FormError />
+            {(!approved.is_empty()).then(|| view! { <p class="notice" role="status">{t(Key::AdminBadgeApprovedNotice)}</p> })}
+            <PendingBadges pending=home.pending_badges.clone() />
+            <h2 id="accounts-heading">{t(Key::AdminAccountsHeading)}</h2>
             <ul class="user-list">
                 {home.users.into_iter().map(|u| {
                     let courses = courses.clone();

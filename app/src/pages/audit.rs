@@ -23,6 +23,7 @@ fn action_key(code: &str) -> Key {
         "evidence_declined" => Key::AuditEvidenceDeclined,
         "badge_revoked" => Key::AuditBadgeRevoked,
         "badge_reissue_allowed" => Key::AuditBadgeReissueAllowed,
+        "badge_definition_approved" => Key::AuditBadgeDefinitionApproved,
         "account_erased" => Key::AuditAccountErased,
         "data_exported" => Key::AuditDataExported,
         _ => Key::AuditOther,

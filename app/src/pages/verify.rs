@@ -92,9 +92,16 @@ fn Verdict(verdict: VerifyView) -> impl IntoView {
         let l = locale.get();
         let key = match v.outcome.as_str() {
             "valid" => Key::VerifyValid,
+            "valid_trusted" => {
+                let issuer = v.issuer_verified.clone().unwrap_or_default();
+                return tf(Key::VerifyValidTrusted, vec![("issuer", issuer)])();
+            }
+            // An intact signature by a key nobody vouches for, or a key
+            // this site never looks up.
+            "issuer_not_verified" if v.signer.is_some() => Key::VerifyIssuerNotVerified,
+            "issuer_not_verified" => Key::VerifyUnknownIssuer,
             "tampered" => Key::VerifyTampered,
             "revoked" => Key::VerifyRevoked,
-            "unknown_issuer" => Key::VerifyUnknownIssuer,
             "expired" => {
                 return tf(Key::VerifyExpired, vec![("date", day(&v.valid_until, l))])();
             }
@@ -105,7 +112,7 @@ fn Verdict(verdict: VerifyView) -> impl IntoView {
         };
         t(key)().to_owned()
     };
-    let valid = verdict.outcome == "valid";
+    let valid = matches!(verdict.outcome.as_str(), "valid" | "valid_trusted");
     // Whether the revocation list was read and the badge is not in it.
     let status_read = verdict
         .checks
@@ -118,21 +125,26 @@ fn Verdict(verdict: VerifyView) -> impl IntoView {
             let v = v.clone();
             move || {
                 let l = locale.get();
-                let issuer = v
-                    .issuer_name
-                    .clone()
-                    .or_else(|| v.issuer_id.clone())
-                    .unwrap_or_default();
+                // The issuer is named as this site knows it; a name only the
+                // badge gives is shown as its claim.
+                let (issuer, to, by) = match &v.issuer_verified {
+                    Some(name) => (name.clone(), Key::VerifyIssuedTo, Key::VerifyIssuedBy),
+                    None => (
+                        v.issuer_name
+                            .clone()
+                            .or_else(|| v.issuer_id.clone())
+                            .unwrap_or_default(),
+                        Key::VerifyClaimedTo,
+                        Key::VerifyClaimedBy,
+                    ),
+                };
                 let date = day(&v.issued, l);
                 match &v.recipient {
                     Some(r) => tf(
-                        Key::VerifyIssuedTo,
+                        to,
                         vec![("recipient", r.clone()), ("issuer", issuer), ("date", date)],
                     )(),
-                    None => tf(
-                        Key::VerifyIssuedBy,
-                        vec![("issuer", issuer), ("date", date)],
-                    )(),
+                    None => tf(by, vec![("issuer", issuer), ("date", date)])(),
                 }
             }
         };
@@ -177,15 +189,29 @@ fn Verdict(verdict: VerifyView) -> impl IntoView {
                 </ul>
             }
         });
+        let signer = (v.issuer_verified.is_none())
+            .then(|| v.signer.clone())
+            .flatten()
+            .map(|signer| view! { <p>{tf(Key::VerifySignedBy, vec![("signer", signer)])}</p> });
+        let checked_at = v.status_checked_at.clone();
+        let status = move || match (&checked_at, status_read) {
+            (Some(at), true) => tf(
+                Key::VerifyNotRevokedAt,
+                vec![("time", at.replace('T', " ").trim_end_matches('Z').to_owned())],
+            )(),
+            (None, true) => t(Key::VerifyNotRevoked)().to_owned(),
+            (_, false) => t(Key::VerifyStatusUnchecked)().to_owned(),
+        };
         view! {
             <p>{issued}</p>
+            {signer}
             {what}
             {how}
             {competences}
             {evidence}
             {valid.then(|| view! {
                 <p>{until}</p>
-                <p>{if status_read { t(Key::VerifyNotRevoked) } else { t(Key::VerifyStatusUnchecked) }}</p>
+                <p>{status}</p>
             })}
         }
     });

@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use polku_core::badges::{Issuer, NoLists, Outcome, bake_png, check_badge, check_file, sign};
+use polku_core::badges::{Issuer, Known, Outcome, bake_png, check_badge, check_file, sign};
 use serde_json::json;
 
 fn credential(n: usize, issuer: &str) -> serde_json::Value {
@@ -69,7 +69,10 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(500);
     let dir = tempfile::tempdir().expect("temp dir");
-    let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).expect("keys");
+    let site = std::sync::Arc::new(
+        Issuer::open("https://polku.example", &dir.path().join("keys.json")).expect("keys"),
+    );
+    let known = Known::site(site.clone(), "Polku", "https://polku.example");
     let (id, key) = site.keyring.current();
     let method = format!("{}#{id}", site.did);
     let created = Utc
@@ -95,7 +98,7 @@ fn main() {
     let mut times = Vec::with_capacity(n);
     for text in &signed {
         let started = Instant::now();
-        let verdict = check_badge(text, &site, now, &NoLists);
+        let verdict = check_badge(text, &known, now);
         times.push(started.elapsed());
         assert_eq!(verdict.outcome, Outcome::Valid);
     }
@@ -113,7 +116,7 @@ fn main() {
     let mut times = Vec::with_capacity(n.min(200));
     for _ in 0..n.min(200) {
         let started = Instant::now();
-        let verdict = check_file(&baked, &site, now, &NoLists);
+        let verdict = check_file(&baked, &known, now);
         times.push(started.elapsed());
         assert_eq!(verdict.outcome, Outcome::Valid);
     }

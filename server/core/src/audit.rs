@@ -47,6 +47,9 @@ pub enum Action {
     BadgeRevoked,
     /// A revoked badge allowed to be earned again (detail: badge, reason).
     BadgeReissueAllowed,
+    /// A version of a badge definition approved for issuing (detail:
+    /// badge and version; no actor: the operator's import).
+    BadgeDefinitionApproved,
     /// An account erased.
     AccountErased,
     /// Someone's data exported.
@@ -55,7 +58,7 @@ pub enum Action {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::RoleChanged,
         Action::AuthorshipChanged,
         Action::GroupInvited,
@@ -68,6 +71,7 @@ impl Action {
         Action::EvidenceDeclined,
         Action::BadgeRevoked,
         Action::BadgeReissueAllowed,
+        Action::BadgeDefinitionApproved,
         Action::AccountErased,
         Action::DataExported,
     ];
@@ -87,6 +91,7 @@ impl Action {
             Action::EvidenceDeclined => "evidence_declined",
             Action::BadgeRevoked => "badge_revoked",
             Action::BadgeReissueAllowed => "badge_reissue_allowed",
+            Action::BadgeDefinitionApproved => "badge_definition_approved",
             Action::AccountErased => "account_erased",
             Action::DataExported => "data_exported",
         }

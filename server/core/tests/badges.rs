@@ -6,14 +6,15 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
 use ed25519_dalek::VerifyingKey;
 use polku_core::badges::{
-    BakeError, CanonError, CheckKind, CheckResult, Issuer, IssuerKey, Keyring, KeyringError,
-    NoLists, Outcome, ProofError, bake_png, bake_svg, canonicalize, check_badge, check_file,
-    credential_in, did_document, did_key, did_web, public_key_from_multibase, sign, verify,
+    BakeError, CanonError, CheckKind, CheckResult, Issuer, IssuerKey, Keyring, KeyringError, Known,
+    Outcome, ProofError, bake_png, bake_svg, canonicalize, check_badge, check_file, credential_in,
+    did_document, did_key, did_web, public_key_from_multibase, sign, verify,
 };
 use serde_json::{Value, json};
 
@@ -73,6 +74,16 @@ fn the_1edtech_signed_samples_verify() {
     }
 }
 
+/// The name this site issues under in these tests.
+const SITE_NAME: &str = "Polku, Kuopion työllisyyspalvelut";
+
+/// What a check at the test site knows, its revocation list read now.
+async fn known_now(db: &polku_core::db::DatabaseConnection, site: &Arc<Issuer>) -> Known {
+    let mut known = Known::site(site.clone(), SITE_NAME, "https://polku.example");
+    known.own_revoked = polku_core::badges::revoke::revoked_ids(db).await.unwrap();
+    known
+}
+
 fn credential() -> Value {
     json!({
         "@context": [
@@ -118,6 +129,15 @@ fn signed(key: &IssuerKey) -> Value {
     let created = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     sign(&mut c, key, &key.did_key_method(), created).unwrap();
     c
+}
+
+/// A trust-file entry naming `key`'s did:key as the e2e tests' trusted
+/// issuer (a name the badges themselves never give).
+fn trust_entry(key: &IssuerKey) -> String {
+    format!(
+        "[[issuer]]\ndid = \"{}\"\nname = \"Testikunnan työllisyyspalvelut\"\n\n",
+        key.did_key()
+    )
 }
 
 /// Every string leaf, as a JSON pointer.
@@ -207,6 +227,9 @@ fn a_signed_credential_verifies_and_any_change_breaks_it() {
             std::fs::write(dir.join(name), serde_json::to_string_pretty(value).unwrap()).unwrap();
         };
         write("polku-signed.json", &c);
+        // The e2e server trusts this key (scripts/test.sh joins the
+        // trust-*.toml pieces into its --trust-file).
+        std::fs::write(dir.join("trust-signed.toml"), trust_entry(&key)).unwrap();
         let mut tampered = c.clone();
         tampered["credentialSubject"]["achievement"]["name"] = "Jotain muuta".into();
         write("polku-tampered.json", &tampered);
@@ -360,7 +383,9 @@ fn the_keyring_is_private_rotates_and_keeps_old_keys_verifying() {
 #[test]
 fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
     let dir = tempfile::tempdir().unwrap();
-    let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap();
+    let site =
+        Arc::new(Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap());
+    let known = Known::site(site.clone(), SITE_NAME, "https://polku.example");
     let issue = |issuer_id: &str, key: &IssuerKey, method: &str| {
         let mut c = credential();
         c["issuer"]["id"] = issuer_id.into();
@@ -376,7 +401,7 @@ fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
     let (id, key) = site.keyring.current();
     let ours = issue(&site.did, key, &format!("{}#{id}", site.did));
 
-    let valid = check_badge(&ours, &site, now, &NoLists);
+    let valid = check_badge(&ours, &known, now);
     assert_eq!(valid.outcome, Outcome::Valid, "{valid:#?}");
     assert_eq!(valid.claims.recipient.as_deref(), Some("Maija Meikäläinen"));
     assert_eq!(
@@ -405,44 +430,110 @@ fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
         result(&valid, CheckKind::Status),
         Some(CheckResult::NotChecked)
     );
+    // Named as this site knows itself, signed by its did:web.
+    assert_eq!(valid.issuer_verified.as_deref(), Some(SITE_NAME));
+    assert_eq!(valid.signer.as_deref(), Some(site.did.as_str()));
 
     // One character changed.
     let tampered = ours.replace("Sähköpostin turvallinen", "Sähköpostin turvallineN");
     assert_eq!(
-        check_badge(&tampered, &site, now, &NoLists).outcome,
+        check_badge(&tampered, &known, now).outcome,
         Outcome::Tampered
     );
     // Dates.
     let later = Utc.with_ymd_and_hms(2100, 1, 1, 0, 0, 0).unwrap();
-    assert_eq!(
-        check_badge(&ours, &site, later, &NoLists).outcome,
-        Outcome::Expired
-    );
+    assert_eq!(check_badge(&ours, &known, later).outcome, Outcome::Expired);
     let earlier = Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap();
     assert_eq!(
-        check_badge(&ours, &site, earlier, &NoLists).outcome,
+        check_badge(&ours, &known, earlier).outcome,
         Outcome::NotYetValid
     );
     // Signed with a key that is not the site's, claiming to be the site's.
     let stranger = IssuerKey::generate().unwrap();
     let forged = issue(&site.did, &stranger, &format!("{}#{id}", site.did));
-    assert_eq!(
-        check_badge(&forged, &site, now, &NoLists).outcome,
-        Outcome::Tampered
-    );
+    assert_eq!(check_badge(&forged, &known, now).outcome, Outcome::Tampered);
     // A did:key that is not the issuer named in the badge.
     let mismatch = issue(&site.did, &stranger, &stranger.did_key_method());
-    let verdict = check_badge(&mismatch, &site, now, &NoLists);
-    assert_eq!(verdict.outcome, Outcome::UnknownIssuer);
+    let verdict = check_badge(&mismatch, &known, now);
+    assert_eq!(verdict.outcome, Outcome::IssuerNotVerified);
+    assert_eq!(verdict.issuer_verified, None);
     assert_eq!(
         result(&verdict, CheckKind::IssuerKey),
         Some(CheckResult::Failed)
     );
-    // The issuer's own did:key: valid.
-    let own = issue(&stranger.did_key(), &stranger, &stranger.did_key_method());
+    // A self-signed badge: a did:key the forger made, this site's name in
+    // `issuer.name`, and this site's revocation list in credentialStatus.
+    // The signature is real; the issuer is nobody this site knows: not
+    // valid, its name only a claim, its status not read from our list.
+    let self_signed = {
+        let mut c: Value = serde_json::from_str(&issue(
+            &stranger.did_key(),
+            &stranger,
+            &stranger.did_key_method(),
+        ))
+        .unwrap();
+        c.as_object_mut().unwrap().remove("proof");
+        c["credentialStatus"] = json!({
+            "id": "https://polku.example/badges/status/1#7",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": "7",
+            "statusListCredential": "https://polku.example/badges/status/1",
+        });
+        let created = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        sign(&mut c, &stranger, &stranger.did_key_method(), created).unwrap();
+        c.to_string()
+    };
+    let verdict = check_badge(&self_signed, &known, now);
+    assert_eq!(verdict.outcome, Outcome::IssuerNotVerified, "{verdict:#?}");
+    assert_eq!(verdict.issuer_verified, None);
+    assert_eq!(verdict.signer.as_deref(), Some(stranger.did_key().as_str()));
     assert_eq!(
-        check_badge(&own, &site, now, &NoLists).outcome,
-        Outcome::Valid
+        verdict.claims.issuer_name.as_deref(),
+        Some("Polku, Kuopion työllisyyspalvelut"),
+        "the claim is shown as the badge's claim"
+    );
+    assert_eq!(
+        result(&verdict, CheckKind::Status),
+        Some(CheckResult::NotChecked),
+        "our list does not vouch for someone else's badge"
+    );
+    // The same key on this site's trust list: valid, under the name the
+    // list gives (never the badge's), its revocation still not read from
+    // a list it did not sign.
+    let mut trusting = known.clone();
+    trusting
+        .trusted
+        .insert(&stranger.did_key(), "Testikunnan työllisyyspalvelut")
+        .unwrap();
+    let verdict = check_badge(&self_signed, &trusting, now);
+    assert_eq!(verdict.outcome, Outcome::ValidTrusted, "{verdict:#?}");
+    assert_eq!(
+        verdict.issuer_verified.as_deref(),
+        Some("Testikunnan työllisyyspalvelut")
+    );
+    assert_eq!(
+        result(&verdict, CheckKind::Status),
+        Some(CheckResult::NotChecked)
+    );
+    let mut revoked_here = trusting.clone();
+    revoked_here.own_revoked.insert(7);
+    assert_eq!(
+        check_badge(&self_signed, &revoked_here, now).outcome,
+        Outcome::ValidTrusted,
+        "another issuer's badge is not revoked by this site's list"
+    );
+    // For the employer's view of a self-signed badge (e2e/verify.test.mjs):
+    // its key is in no trust file.
+    if let Ok(out) = std::env::var("POLKU_CONFORMANCE_DIR") {
+        let out = Path::new(&out);
+        std::fs::create_dir_all(out).unwrap();
+        std::fs::write(out.join("polku-self-signed.json"), &self_signed).unwrap();
+    }
+    // Trusted but expired is expired.
+    assert_eq!(
+        check_badge(&self_signed, &trusting, later).outcome,
+        Outcome::Expired
     );
     // Another site's key cannot be confirmed offline.
     let elsewhere = issue(
@@ -451,16 +542,16 @@ fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
         "did:web:other.example#key-1",
     );
     assert_eq!(
-        check_badge(&elsewhere, &site, now, &NoLists).outcome,
-        Outcome::UnknownIssuer
+        check_badge(&elsewhere, &known, now).outcome,
+        Outcome::IssuerNotVerified
     );
     let vector = std::fs::read_to_string(
         samples().join("1edtech-spec_linked-data-proof-ob_testvector.json"),
     )
     .unwrap();
     assert_eq!(
-        check_badge(&vector, &site, now, &NoLists).outcome,
-        Outcome::UnknownIssuer
+        check_badge(&vector, &known, now).outcome,
+        Outcome::IssuerNotVerified
     );
 
     // Not badges.
@@ -473,7 +564,7 @@ fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
         &"[".repeat(10_000),
         &format!("{{\"x\": \"{}\"}}", "y".repeat(300 * 1024)),
     ] {
-        let verdict = check_badge(text, &site, now, &NoLists);
+        let verdict = check_badge(text, &known, now);
         assert_eq!(
             verdict.outcome,
             Outcome::NotABadge,
@@ -487,7 +578,7 @@ fn the_verdict_names_what_is_wrong_in_words_a_person_can_act_on() {
         .as_array_mut()
         .unwrap()
         .push("https://evil.example/ctx.json".into());
-    let verdict = check_badge(&unknown_context.to_string(), &site, now, &NoLists);
+    let verdict = check_badge(&unknown_context.to_string(), &known, now);
     assert_eq!(verdict.outcome, Outcome::NotABadge);
     assert!(
         verdict.checks[0].detail.contains("evil.example"),
@@ -520,16 +611,17 @@ fn baked_png_and_svg_badges_carry_a_credential_that_verifies() {
     let signed = signed(&key);
     let text = signed.to_string();
     let dir = tempfile::tempdir().unwrap();
-    let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap();
+    let site =
+        Arc::new(Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap());
+    // Signed with a did:key this site trusts.
+    let mut known = Known::site(site.clone(), SITE_NAME, "https://polku.example");
+    known.trusted.insert(&key.did_key(), "Testikunta").unwrap();
     let now = Utc.with_ymd_and_hms(2027, 6, 1, 0, 0, 0).unwrap();
 
     let png = bake_png(&png_image(), &text).unwrap();
     assert!(png.starts_with(b"\x89PNG"));
     assert_eq!(credential_in(&png).unwrap(), text);
-    assert_eq!(
-        check_file(&png, &site, now, &NoLists).outcome,
-        Outcome::Valid
-    );
+    assert_eq!(check_file(&png, &known, now).outcome, Outcome::ValidTrusted);
     // Baking again replaces the credential (one per image).
     let again = bake_png(&png, &text).unwrap();
     assert_eq!(credential_in(&again).unwrap(), text);
@@ -544,8 +636,8 @@ fn baked_png_and_svg_badges_carry_a_credential_that_verifies() {
     assert!(svg.contains("xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\""));
     assert_eq!(credential_in(svg.as_bytes()).unwrap(), text);
     assert_eq!(
-        check_file(svg.as_bytes(), &site, now, &NoLists).outcome,
-        Outcome::Valid
+        check_file(svg.as_bytes(), &known, now).outcome,
+        Outcome::ValidTrusted
     );
     assert!(
         matches!(bake_svg(&svg, &text), Err(BakeError::Svg(_))),
@@ -559,16 +651,13 @@ fn baked_png_and_svg_badges_carry_a_credential_that_verifies() {
 
     // A changed baked credential fails; files without a badge are named.
     let changed = bake_png(&png_image(), &text.replace("turvallinen", "turvalline")).unwrap();
-    assert_eq!(
-        check_file(&changed, &site, now, &NoLists).outcome,
-        Outcome::Tampered
-    );
+    assert_eq!(check_file(&changed, &known, now).outcome, Outcome::Tampered);
     assert_eq!(credential_in(&png_image()), Err(BakeError::NotBaked));
     assert_eq!(credential_in(SVG.as_bytes()), Err(BakeError::NotBaked));
     assert_eq!(credential_in(b"GIF89a...."), Err(BakeError::UnknownFormat));
     assert!(matches!(credential_in(&png[..60]), Err(BakeError::Png(_))));
     assert!(matches!(credential_in(b"<svg"), Err(BakeError::Svg(_))));
-    let verdict = check_file(b"\x00\x01binary", &site, now, &NoLists);
+    let verdict = check_file(b"\x00\x01binary", &known, now);
     assert_eq!(verdict.outcome, Outcome::NotABadge);
     assert!(
         verdict.checks[0].detail.contains("not a PNG image"),
@@ -596,6 +685,7 @@ fn baked_png_and_svg_badges_carry_a_credential_that_verifies() {
         let out = Path::new(&out);
         std::fs::create_dir_all(out).unwrap();
         std::fs::write(out.join("polku-badge.png"), &png).unwrap();
+        std::fs::write(out.join("trust-baked.toml"), trust_entry(&key)).unwrap();
         std::fs::write(out.join("polku-badge.svg"), &svg).unwrap();
         std::fs::write(out.join("not-a-badge.png"), png_image()).unwrap();
     }
@@ -644,7 +734,9 @@ async fn a_badge_is_issued_once_the_rule_is_met_and_verifies() {
         common::import(&db, &common::fixture("valid")).await;
         let maija = account(&db, "maija", Some("Maija Meikäläinen"), Role::Learner).await;
         let dir = tempfile::tempdir().unwrap();
-        let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap();
+        let site =
+            Arc::new(Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap());
+        let known = Known::site(site.clone(), SITE_NAME, "https://polku.example");
         let ctx = IssueContext {
             issuer: &site,
             public_url: "https://polku.example",
@@ -677,7 +769,7 @@ async fn a_badge_is_issued_once_the_rule_is_met_and_verifies() {
         );
 
         let now = Utc::now();
-        let verdict = check_badge(&award.credential, &site, now, &NoLists);
+        let verdict = check_badge(&award.credential, &known, now);
         assert_eq!(verdict.outcome, Outcome::Valid, "{verdict:#?}");
         assert_eq!(
             verdict.claims.recipient.as_deref(),
@@ -730,7 +822,7 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
     use polku_core::accounts::Role;
     use polku_core::badges::award::{IssueContext, award_due, my_badges};
     use polku_core::badges::requests::{Decision, RequestState, my_requests, submit};
-    use polku_core::badges::revoke::{own_list, signed_list};
+    use polku_core::badges::revoke::signed_list;
     use polku_core::badges::status::StatusList;
     use polku_core::{CoreError, Language, coaching};
     for t in common::fresh_databases().await {
@@ -744,7 +836,8 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
             .unwrap();
         common::act::invite_accepted(&db, kaisa, group.id, maija).await;
         let dir = tempfile::tempdir().unwrap();
-        let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap();
+        let site =
+            Arc::new(Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap());
         let ctx = IssueContext {
             issuer: &site,
             public_url: "https://polku.example",
@@ -756,9 +849,9 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
         let course_id = common::first_course_id(&db).await;
         let award = award_due(&db, &ctx, maija, course_id).await.unwrap()[0].clone();
         let now = Utc::now();
-        let list = own_list(&db, "https://polku.example").await.unwrap();
+        let known = known_now(&db, &site).await;
         assert_eq!(
-            check_badge(&award.credential, &site, now, &list).outcome,
+            check_badge(&award.credential, &known, now).outcome,
             Outcome::Valid
         );
 
@@ -783,8 +876,8 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
             .await
             .unwrap();
         // The checker reads the list as it is now.
-        let list = own_list(&db, "https://polku.example").await.unwrap();
-        let verdict = check_badge(&award.credential, &site, now, &list);
+        let known = known_now(&db, &site).await;
+        let verdict = check_badge(&award.credential, &known, now);
         assert_eq!(verdict.outcome, Outcome::Revoked, "{verdict:#?}");
         let status = verdict
             .checks
@@ -795,7 +888,7 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
         // A badge of another site's list is not judged by ours.
         let mut foreign: Value = serde_json::from_str(&award.credential).unwrap();
         foreign["credentialStatus"]["statusListCredential"] = "https://other.example/s/1".into();
-        let verdict = check_badge(&foreign.to_string(), &site, now, &list);
+        let verdict = check_badge(&foreign.to_string(), &known, now);
         assert_eq!(verdict.outcome, Outcome::Tampered, "the list URL is signed");
         // The published list is signed by the site and has the bit set.
         let published = signed_list(&db, &ctx, now).await.unwrap();
@@ -886,13 +979,13 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
         let again = award_due(&db, &ctx, maija, course_id).await.unwrap();
         assert_eq!(again.len(), 1, "{}", t.backend);
         assert_ne!(again[0].id, award.id);
-        let list = own_list(&db, "https://polku.example").await.unwrap();
+        let known = known_now(&db, &site).await;
         assert_eq!(
-            check_badge(&again[0].credential, &site, Utc::now(), &list).outcome,
+            check_badge(&again[0].credential, &known, Utc::now()).outcome,
             Outcome::Valid
         );
         assert_eq!(
-            check_badge(&award.credential, &site, Utc::now(), &list).outcome,
+            check_badge(&award.credential, &known, Utc::now()).outcome,
             Outcome::Revoked
         );
         assert!(
@@ -1018,8 +1111,8 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
             send("vielä", "").await,
             Err(CoreError::Rejected("badge_held"))
         ));
-        let list = own_list(&db, "https://polku.example").await.unwrap();
-        let verdict = check_badge(&approved.credential, &site, Utc::now(), &list);
+        let known = known_now(&db, &site).await;
+        let verdict = check_badge(&approved.credential, &known, Utc::now());
         assert_eq!(verdict.outcome, Outcome::Valid, "{verdict:#?}");
         assert_eq!(
             verdict.claims.evidence,
@@ -1045,13 +1138,13 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
             .await
             .unwrap();
         assert!(my_badges(&db, maija).await.unwrap().is_empty());
-        let list = own_list(&db, "https://polku.example").await.unwrap();
+        let known = known_now(&db, &site).await;
         assert_eq!(
-            check_badge(&award.credential, &site, now, &list).outcome,
+            check_badge(&award.credential, &known, now).outcome,
             Outcome::Revoked
         );
         assert_eq!(
-            check_badge(&approved.credential, &site, Utc::now(), &list).outcome,
+            check_badge(&approved.credential, &known, Utc::now()).outcome,
             Outcome::Valid
         );
 
@@ -1076,6 +1169,7 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
 async fn an_author_edits_a_badge_and_the_new_rule_applies() {
     use polku_core::accounts::Role;
     use polku_core::authoring::{AdminToken, AuthorGrant};
+    use polku_core::badges::approval;
     use polku_core::badges::award::{IssueContext, award_due};
     use polku_core::badges::edit::{BadgeEdit, editor, save};
     use polku_core::{CoreError, Language};
@@ -1145,29 +1239,132 @@ async fn an_author_edits_a_badge_and_the_new_rule_applies() {
         let ville = account(&db, "ville", None, Role::Instructor).await;
         let stranger = AuthorGrant::for_actor(&db, &ville).await.unwrap();
         assert!(matches!(
-            save(&db, &stranger, "first-course", edit).await,
+            save(&db, &stranger, "first-course", edit.clone()).await,
             Err(CoreError::Forbidden)
         ));
-        // The new rule applies to a learner who meets it.
+        // The new definition waits for an admin; only admins see and
+        // approve it.
+        let boss = account(&db, "boss", None, Role::Admin).await;
+        let pending = approval::pending(&db, &boss, Language::Fi).await.unwrap();
+        let waiting = pending
+            .iter()
+            .find(|p| p.slug == "welcome-done")
+            .unwrap()
+            .clone();
+        assert!(!waiting.replaces);
+        assert_eq!(waiting.name, "Tervetuloa tehty");
+        assert!(matches!(
+            approval::pending(&db, &ville, Language::Fi).await,
+            Err(CoreError::Forbidden)
+        ));
+        // The new rule applies to a learner who meets it, once approved.
         let maija = account(&db, "maija", None, Role::Learner).await;
         polku_core::progress::set_done(&db, &maija, "first-course", "welcome", true)
             .await
             .unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap();
+        let site =
+            Arc::new(Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap());
         let ctx = IssueContext {
             issuer: &site,
             public_url: "https://polku.example",
             issuer_name: "Polku",
         };
         let course_id = common::first_course_id(&db).await;
-        let issued: Vec<String> = award_due(&db, &ctx, &maija, course_id)
+        let earned = |who: polku_core::accounts::Actor| {
+            let (db, ctx) = (&db, &ctx);
+            async move {
+                award_due(db, ctx, &who, course_id)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|a| {
+                        (
+                            a.badge_slug,
+                            a.valid_until.map(|u| (u - a.issued_at).num_days()),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            }
+        };
+        let issued = earned(maija.clone()).await;
+        assert!(
+            !issued.iter().any(|(slug, _)| slug == "welcome-done"),
+            "not before an admin approves it: {issued:?}"
+        );
+        assert!(matches!(
+            approval::approve(&db, &boss, "first-course", "welcome-done", "0123abcd").await,
+            Err(CoreError::Rejected("badge_changed"))
+        ));
+        assert!(matches!(
+            approval::approve(
+                &db,
+                &ville,
+                "first-course",
+                "welcome-done",
+                &waiting.version
+            )
+            .await,
+            Err(CoreError::Forbidden)
+        ));
+        approval::approve(&db, &boss, "first-course", "welcome-done", &waiting.version)
             .await
-            .unwrap()
-            .into_iter()
-            .map(|a| a.badge_slug)
-            .collect();
-        assert!(issued.contains(&"welcome-done".to_owned()), "{issued:?}");
+            .unwrap();
+        let log = polku_core::audit::list(&db, &boss, Some(boss.id()), 0)
+            .await
+            .unwrap();
+        assert!(
+            log.entries
+                .iter()
+                .any(|e| e.action == "badge_definition_approved")
+        );
+        let issued = earned(maija).await;
+        assert!(
+            issued.contains(&("welcome-done".to_owned(), Some(30))),
+            "{issued:?}"
+        );
+
+        // An edit waits while the approved version keeps issuing.
+        let mut longer = edit.clone();
+        longer.valid_days = Some(60);
+        save(&db, &grant, "first-course", longer).await.unwrap();
+        let pending = approval::pending(&db, &boss, Language::Fi).await.unwrap();
+        assert!(
+            pending
+                .iter()
+                .any(|p| p.slug == "welcome-done" && p.replaces && p.valid_days == Some(60))
+        );
+        let aino = account(&db, "aino", None, Role::Learner).await;
+        polku_core::progress::set_done(&db, &aino, "first-course", "welcome", true)
+            .await
+            .unwrap();
+        let issued = earned(aino).await;
+        assert!(
+            issued.contains(&("welcome-done".to_owned(), Some(30))),
+            "the approved version, not the waiting one: {issued:?}"
+        );
+
+        // The course's author earns none of its badges.
+        {
+            use polku_core::db::entities::course_authors;
+            use sea_orm::{ActiveModelTrait, Set};
+            course_authors::ActiveModel {
+                course_id: Set(course_id),
+                user_id: Set(ville.id()),
+                ..Default::default()
+            }
+            .insert(&db)
+            .await
+            .unwrap();
+        }
+        polku_core::progress::set_done(&db, &ville, "first-course", "welcome", true)
+            .await
+            .unwrap();
+        assert_eq!(
+            earned(ville).await,
+            [],
+            "authors cannot mint their own badges"
+        );
     }
 }
 

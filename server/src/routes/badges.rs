@@ -21,17 +21,49 @@ pub async fn did_json(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
-/// This site's revocation list as it is now (read for every check, so a
-/// revocation counts at once).
-async fn own_list(
+/// A badge as it reaches a check.
+pub(crate) enum Input {
+    /// A file or request body: JSON, or a baked PNG or SVG.
+    File(Vec<u8>),
+    /// Text pasted into the form (JSON).
+    Pasted(String),
+}
+
+/// Checks a badge the way an employer's check runs: the credential read
+/// out, anything its issuer publishes fetched first when that issuer is a
+/// trusted one, then the check itself (off the async threads:
+/// canonicalisation is CPU work).
+pub(crate) async fn check_input(
     state: &AppState,
-) -> Result<polku_core::badges::revoke::OwnList, axum::response::Response> {
-    polku_core::badges::revoke::own_list(&state.db, &state.issuing.public_url)
-        .await
-        .map_err(|err| {
-            tracing::error!(error = %err, "reading the revocation list failed");
-            http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+    input: Input,
+) -> Result<polku_core::badges::Verdict, axum::response::Response> {
+    let failed = |err: &dyn std::fmt::Display| {
+        tracing::error!(error = %err, "badge check failed");
+        http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+    };
+    let (bytes, text) = match input {
+        Input::Pasted(text) => (Vec::new(), Some(text)),
+        Input::File(bytes) => tokio::task::spawn_blocking(move || {
+            let text = polku_core::badges::credential_in(&bytes).ok();
+            (bytes, text)
         })
+        .await
+        .map_err(|e| failed(&e))?,
+    };
+    let known = state
+        .known_for(text.as_deref().unwrap_or_default())
+        .await
+        .map_err(|e| failed(&e))?;
+    tokio::task::spawn_blocking(move || {
+        let now = chrono::Utc::now();
+        match text {
+            Some(text) => polku_core::badges::check_badge(&text, &known, now),
+            // Says why it is not a badge.
+            None => polku_core::badges::check_file(&bytes, &known, now),
+        }
+    })
+    .await
+    .map_err(|e| failed(&e))
 }
 
 /// `GET /badges/status/1`: the signed revocation list
@@ -58,28 +90,19 @@ pub async fn status_list(State(state): State<AppState>) -> axum::response::Respo
 
 /// `POST /api/verify`: a badge in the body (its JSON, or a baked PNG or
 /// SVG image); the verdict as JSON:
-/// `outcome` (`valid`, `expired`, `not_yet_valid`, `unknown_issuer`,
-/// `revoked`, `tampered`, `not_a_badge`), every check with its result and detail, and
-/// what the badge claims. Bodies over the server's limit get 413.
+/// `outcome` (`valid`: issued by this site; `valid_trusted`: by an issuer
+/// on this site's trust list, named in `issuer_verified`;
+/// `issuer_not_verified`: intact signature by `signer`, whom this site
+/// cannot vouch for (or whose key it never looks up); `revoked`, `expired`,
+/// `not_yet_valid`, `tampered`, `not_a_badge`), every check with its
+/// result and detail, and what the badge claims. Bodies over the server's limit get 413.
 pub async fn verify(
     State(state): State<AppState>,
     body: axum::body::Bytes,
 ) -> axum::response::Response {
-    let issuer = state.issuing.issuer.clone();
-    let lists = match own_list(&state).await {
-        Ok(lists) => lists,
-        Err(response) => return response,
-    };
-    let checked = tokio::task::spawn_blocking(move || {
-        polku_core::badges::check_file(&body, &issuer, chrono::Utc::now(), &lists)
-    })
-    .await;
-    match checked {
+    match check_input(&state, Input::File(body.to_vec())).await {
         Ok(verdict) => Json(verdict).into_response(),
-        Err(err) => {
-            tracing::error!(error = %err, "badge check failed");
-            http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        Err(response) => response,
     }
 }
 
@@ -163,26 +186,14 @@ where
         Ok(form) => form,
         Err(status) => return status.into_response(),
     };
-    let issuer = state.issuing.issuer.clone();
     let input = form.credential.clone();
-    let lists = match own_list(&state).await {
-        Ok(lists) => lists,
-        Err(response) => return response,
+    let badge = match form.file {
+        Some(bytes) => Input::File(bytes),
+        None => Input::Pasted(form.credential),
     };
-    let verdict = match tokio::task::spawn_blocking(move || {
-        let now = chrono::Utc::now();
-        match &form.file {
-            Some(bytes) => polku_core::badges::check_file(bytes, &issuer, now, &lists),
-            None => polku_core::badges::check_badge(&form.credential, &issuer, now, &lists),
-        }
-    })
-    .await
-    {
-        Ok(v) => v,
-        Err(err) => {
-            tracing::error!(error = %err, "badge check failed");
-            return http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+    let verdict = match check_input(&state, badge).await {
+        Ok(verdict) => verdict,
+        Err(response) => return response,
     };
     let submitted = app::api::badges::Submitted(app::api::badges::view_of(verdict, input));
     // The page is rendered as for `GET /verify`, with the caller's headers

@@ -150,6 +150,7 @@ pub fn router(
     db: DatabaseConnection,
     search: SearchIndex,
     issuer: std::sync::Arc<polku_core::badges::Issuer>,
+    federation: polku_web::federation::Federation,
 ) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("polku")
@@ -176,6 +177,7 @@ pub fn router(
         issuing,
         secure_cookies: SecureCookies(config.https()),
         session_idle: config.session_idle(),
+        federation,
     };
     let context = leptos_context(&state);
     let app_shell = {

@@ -59,7 +59,8 @@ pub async fn app_on(url: &str, dir: &Path, extra: &[&str]) -> Router {
     // The first pass, done here so tests can search at once.
     search.sync(&db).await.unwrap();
     let issuer = server::open_issuer(&config).unwrap();
-    server::routes::router(&config, db, search, issuer)
+    let federation = config.federation().unwrap();
+    server::routes::router(&config, db, search, issuer, federation)
 }
 
 /// A fresh, empty database on every backend this run covers: SQLite

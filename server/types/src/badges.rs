@@ -16,11 +16,20 @@ pub struct CheckView {
 /// A checked badge: the verdict, the checks and what the badge claims.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerifyView {
-    /// `valid`, `expired`, `not_yet_valid`, `unknown_issuer`, `tampered`,
-    /// `not_a_badge`.
+    /// `valid` (issued by this site), `valid_trusted` (by a trusted
+    /// issuer), `issuer_not_verified`, `revoked`,
+    /// `expired`, `not_yet_valid`, `tampered`, `not_a_badge`.
     pub outcome: String,
     pub checks: Vec<CheckView>,
     pub recipient: Option<String>,
+    /// The issuer's name as this site knows it (its own, or its trust
+    /// list's); `None` when the issuer is not verified.
+    pub issuer_verified: Option<String>,
+    /// The DID whose key made the intact signature.
+    pub signer: Option<String>,
+    /// When another site's revocation list was fetched (UTC).
+    pub status_checked_at: Option<String>,
+    /// The issuer's name as the badge gives it: a claim, shown as one.
     pub issuer_name: Option<String>,
     pub issuer_id: Option<String>,
     pub issued: Option<String>,

@@ -10,11 +10,14 @@
 //!   Leptos context of every render and server function);
 //! - [`cookies`]: every cookie, built in one place;
 //! - [`error::WebError`]: one error with `IntoResponse`, so plain routes
-//!   use `?`.
+//!   use `?`;
+//! - [`federation::Federation`]: the trusted issuers' keys and revocation
+//!   lists, fetched (bounded, cached) for the badge checks that need them.
 
 pub mod client;
 pub mod cookies;
 pub mod error;
+pub mod federation;
 pub mod session;
 pub mod state;
 

@@ -31,6 +31,9 @@ pub struct AppState {
     pub secure_cookies: SecureCookies,
     /// After how many unused days a session ends.
     pub session_idle: polku_core::accounts::SessionIdle,
+    /// The other badge issuers this site trusts, and what is fetched
+    /// from them.
+    pub federation: crate::federation::Federation,
 }
 
 impl AppState {
@@ -38,5 +41,19 @@ impl AppState {
     /// context); `None` only outside a request.
     pub fn current() -> Option<AppState> {
         leptos::prelude::use_context::<AppState>()
+    }
+
+    /// What a check of badge `text` here knows: this site (its revocation
+    /// list read now, so a revocation counts at once), the trusted
+    /// issuers, and what was fetched from the badge's issuer if it is one.
+    pub async fn known_for(
+        &self,
+        text: &str,
+    ) -> Result<polku_core::badges::Known, polku_core::CoreError> {
+        let mut known =
+            polku_core::badges::revoke::known(&self.db, &self.issuing, self.federation.trusted())
+                .await?;
+        known.fetched = self.federation.fetch_for(text).await;
+        Ok(known)
     }
 }

@@ -39,8 +39,11 @@ pub fn status_list_url(public_url: &str) -> String {
 }
 
 /// Issues every badge of course `course_id` whose rule the actor now
-/// meets and which they do not hold yet (badges needing a coach's approval
-/// are not issued here). Returns the badges issued now.
+/// meets and which they neither hold nor had revoked (unless a coach
+/// allowed it again), from its approved definition (see
+/// [`super::approval`]); badges needing a coach's approval are not issued
+/// here, and authors of the course earn none. Returns the badges issued
+/// now.
 pub async fn award_due(
     db: &DatabaseConnection,
     ctx: &IssueContext<'_>,
@@ -61,9 +64,14 @@ async fn award_due_in(
     course: &courses::Model,
 ) -> Result<Vec<badge_awards::Model>, CoreError> {
     let course_id = course.id;
-    let badges = crate::courses::badge_sources(course);
+    // Only approved definitions issue.
+    let badges = super::approval::issuing(db, course).await?;
     // Most courses award nothing automatically: no further queries then.
     if badges.iter().all(|b| b.rule.approval) {
+        return Ok(Vec::new());
+    }
+    // Nobody earns the badges of a course they author.
+    if super::approval::authors(db, actor.id(), course_id).await? {
         return Ok(Vec::new());
     }
     // Not due: held (issued, not revoked), or revoked and not allowed

@@ -8,6 +8,7 @@
 //! verifies with Ed25519 keys; [`keyring`] keeps the issuer's keys (private,
 //! rotatable, old public keys still published) and its `did:web` document.
 
+pub mod approval;
 pub mod award;
 pub mod bake;
 pub mod canon;
@@ -17,6 +18,7 @@ pub mod proof;
 pub mod requests;
 pub mod revoke;
 pub mod status;
+pub mod trust;
 pub mod verify;
 
 pub use bake::{BakeError, bake_png, bake_svg, credential_in};
@@ -25,7 +27,7 @@ pub use keyring::{Issuer, Keyring, KeyringError, PublicKey, did_document, did_we
 pub use proof::{
     CheckedProof, IssuerKey, ProofError, did_key, public_key_from_multibase, sign, verify,
 };
+pub use trust::{Fetched, FetchedList, Known, Standing, TrustList};
 pub use verify::{
-    Check, CheckKind, CheckResult, Claims, NoLists, Outcome, StatusLists, Verdict, check_badge,
-    check_file,
+    Check, CheckKind, CheckResult, Claims, Outcome, Verdict, check_badge, check_file,
 };

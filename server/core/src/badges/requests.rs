@@ -98,12 +98,15 @@ pub async fn submit(
     link: &str,
 ) -> Result<i32, CoreError> {
     let (course, _) = crate::courses::find_course(db, course_slug).await?;
-    let badges = crate::courses::badge_sources(&course);
+    let badges = super::approval::issuing(db, &course).await?;
     let Some(badge) = badges.iter().find(|b| b.slug == badge_slug) else {
         return Err(CoreError::NotFound);
     };
     if !badge.rule.approval {
         return Err(CoreError::NotFound);
+    }
+    if super::approval::authors(db, actor.id(), course.id).await? {
+        return Err(CoreError::Rejected("author_cannot_earn"));
     }
     let text = text.trim();
     if text.is_empty() {
@@ -261,7 +264,11 @@ pub async fn decide(
     let txn = db.begin().await?;
     let mut issued = None;
     if decision == Decision::Approve {
-        let badge = crate::courses::badge_sources(&course)
+        if super::approval::authors(&txn, request.user_id, course.id).await? {
+            return Err(CoreError::Rejected("author_cannot_earn"));
+        }
+        let badge = super::approval::issuing(&txn, &course)
+            .await?
             .into_iter()
             .find(|b| b.slug == request.badge_slug)
             .ok_or(CoreError::Rejected("badge_gone"))?;

@@ -22,7 +22,7 @@ use serde_json::Value;
 use super::award::{IssueContext, status_list_url};
 use super::proof::sign;
 use super::status::{StatusList, list_credential};
-use super::verify::StatusLists;
+use super::trust::{Known, TrustList};
 use crate::CoreError;
 use crate::audit::{self, Action};
 use crate::authz::Grant;
@@ -31,23 +31,9 @@ use crate::db::entities::{badge_awards, badge_revocations, groups, users};
 /// The longest reason kept.
 pub const MAX_REASON_CHARS: usize = 500;
 
-/// This site's revocation list as the checker reads it: straight from the
-/// database, so a revocation counts from the moment it is saved.
-#[derive(Debug, Clone)]
-pub struct OwnList {
-    url: String,
-    revoked: BTreeSet<usize>,
-}
-
-impl StatusLists for OwnList {
-    fn revoked(&self, url: &str, index: usize) -> Option<bool> {
-        (url == self.url).then(|| self.revoked.contains(&index))
-    }
-}
-
 /// The entries set in this site's list (badge row ids), including those
 /// of badges whose holders have since erased their accounts.
-async fn revoked_ids(db: &DatabaseConnection) -> Result<BTreeSet<usize>, CoreError> {
+pub async fn revoked_ids(db: &DatabaseConnection) -> Result<BTreeSet<usize>, CoreError> {
     Ok(badge_revocations::Entity::find()
         .all(db)
         .await?
@@ -56,12 +42,22 @@ async fn revoked_ids(db: &DatabaseConnection) -> Result<BTreeSet<usize>, CoreErr
         .collect())
 }
 
-/// This site's list, read now.
-pub async fn own_list(db: &DatabaseConnection, public_url: &str) -> Result<OwnList, CoreError> {
-    Ok(OwnList {
-        url: status_list_url(public_url),
-        revoked: revoked_ids(db).await?,
-    })
+/// What a badge check at this site knows: this site (its keys, name and
+/// revocation list, read now, so a revocation counts from the moment it
+/// is saved) and the issuers it trusts.
+pub async fn known(
+    db: &DatabaseConnection,
+    issuing: &super::award::Issuing,
+    trusted: &TrustList,
+) -> Result<Known, CoreError> {
+    let mut known = Known::site(
+        issuing.issuer.clone(),
+        &issuing.issuer_name,
+        &issuing.public_url,
+    );
+    known.own_revoked = revoked_ids(db).await?;
+    known.trusted = trusted.clone();
+    Ok(known)
 }
 
 /// The signed `BitstringStatusListCredential` every badge of this site

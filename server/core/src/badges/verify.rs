@@ -1,15 +1,18 @@
 //! Checking a badge someone shows: is it an Open Badges 3.0 credential,
-//! is its proof intact, is the key its issuer's, is it within its dates.
-//! The answer is a verdict a person can read (see [`Outcome`]) plus every
-//! check, what it found, and what the badge says (who, what, when).
+//! is its proof intact, who made it (this site, an issuer this site
+//! trusts, or someone it cannot vouch for: see [`super::trust`]), is it
+//! within its dates, is it revoked. The answer is a verdict a person can
+//! read (see [`Outcome`]) plus every check, what it found, and what the
+//! badge says (who, what, when): what it *says* about its issuer is shown
+//! as a claim, never as the verified issuer.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::canon::{CanonError, MAX_BYTES};
-use super::keyring::Issuer;
-use super::proof::{ProofError, did_key, verify};
+use super::proof::{ProofError, verify};
+use super::trust::{Known, Standing};
 
 /// The overall answer, worst first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -19,15 +22,24 @@ pub enum Outcome {
     NotABadge,
     /// The proof does not match: changed after issuing, or a false proof.
     Tampered,
+    /// The issuer is neither this site nor one it trusts, so who issued
+    /// it, and the name it gives, cannot be confirmed; its revocation is
+    /// not checked either. Either the signature is intact but made with a
+    /// key nobody vouches for (a `did:key` anyone can make, or a key that
+    /// is not the named issuer's; [`Verdict::signer`] names it), or the key
+    /// belongs to an issuer this site does not trust and so never looks
+    /// up (the signature check says "not checked").
+    IssuerNotVerified,
     /// Withdrawn by its issuer (set in the issuer's revocation list).
     Revoked,
-    /// Signed with a key this site cannot connect to its issuer.
-    UnknownIssuer,
     /// Past its `validUntil`.
     Expired,
     /// Before its `validFrom`.
     NotYetValid,
-    /// Everything checked holds.
+    /// Everything checked holds, and the issuer is one this site trusts
+    /// (named in [`Verdict::issuer_verified`] from the trust list).
+    ValidTrusted,
+    /// Everything checked holds, and this site issued it.
     Valid,
 }
 
@@ -92,7 +104,16 @@ pub struct Claims {
 pub struct Verdict {
     pub outcome: Outcome,
     pub checks: Vec<Check>,
+    /// What the badge says (its issuer's name included: a claim).
     pub claims: Claims,
+    /// The DID whose key made the (intact) signature, if any.
+    pub signer: Option<String>,
+    /// The issuer's name as this site knows it (its own name, or the
+    /// trust list's), when the signer is this site or a trusted issuer.
+    pub issuer_verified: Option<String>,
+    /// When the issuer's revocation list was fetched (another site's
+    /// list; `None` for this site's own, read at the time of the check).
+    pub status_checked_at: Option<String>,
 }
 
 fn check(kind: CheckKind, result: CheckResult, detail: impl Into<String>) -> Check {
@@ -225,38 +246,39 @@ fn not_a_badge(detail: String) -> Verdict {
         outcome: Outcome::NotABadge,
         checks: vec![check(CheckKind::Format, CheckResult::Failed, detail)],
         claims: Claims::default(),
+        signer: None,
+        issuer_verified: None,
+        status_checked_at: None,
     }
 }
 
-/// The revocation lists a check can read.
-pub trait StatusLists {
-    /// Whether entry `index` of the list published at `url` is set;
-    /// `None` when that list cannot be read here.
-    fn revoked(&self, url: &str, index: usize) -> Option<bool>;
-}
-
-/// No lists at hand: the status is reported as not checked.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoLists;
-
-impl StatusLists for NoLists {
-    fn revoked(&self, _url: &str, _index: usize) -> Option<bool> {
-        None
-    }
+/// What the revocation check found.
+struct Status {
+    check: Check,
+    revoked: bool,
+    /// When the list read was fetched (another site's).
+    checked_at: Option<String>,
 }
 
 /// The revocation check of a credential's `credentialStatus` (one entry or
-/// several): the check, and whether it says revoked.
-fn status_check(credential: &Value, lists: &dyn StatusLists) -> (Check, bool) {
+/// several), against lists whose issuer is `issuer` (the badge's verified
+/// issuer) only.
+fn status_check(credential: &Value, issuer: &str, known: &Known) -> Status {
+    let status = |check: Check, revoked: bool, checked_at: Option<String>| Status {
+        check,
+        revoked,
+        checked_at,
+    };
     let entries: Vec<&Value> = match credential.get("credentialStatus") {
         None => {
-            return (
+            return status(
                 check(
                     CheckKind::Status,
                     CheckResult::NotChecked,
                     "the badge names no revocation list",
                 ),
                 false,
+                None,
             );
         }
         Some(Value::Array(items)) => items.iter().collect(),
@@ -264,6 +286,7 @@ fn status_check(credential: &Value, lists: &dyn StatusLists) -> (Check, bool) {
     };
     let mut unread = Vec::new();
     let mut read = Vec::new();
+    let mut checked_at = None;
     for entry in entries {
         if text(entry, "/type").as_deref() != Some("BitstringStatusListEntry")
             || text(entry, "/statusPurpose").as_deref() != Some("revocation")
@@ -274,73 +297,75 @@ fn status_check(credential: &Value, lists: &dyn StatusLists) -> (Check, bool) {
             text(entry, "/statusListCredential"),
             text(entry, "/statusListIndex").and_then(|i| i.parse::<usize>().ok()),
         ) else {
-            return (
+            return status(
                 check(
                     CheckKind::Status,
                     CheckResult::Failed,
                     "the revocation entry has no list or no index",
                 ),
                 false,
+                None,
             );
         };
-        match lists.revoked(&url, index) {
-            Some(true) => {
-                return (
+        match known.revoked(issuer, &url, index) {
+            Some((true, at)) => {
+                return status(
                     check(
                         CheckKind::Status,
                         CheckResult::Failed,
                         format!("revoked: entry {index} of {url} is set"),
                     ),
                     true,
+                    at,
                 );
             }
-            Some(false) => read.push(format!("entry {index} of {url} is not set")),
+            Some((false, at)) => {
+                read.push(format!("entry {index} of {url} is not set"));
+                checked_at = checked_at.or(at);
+            }
             None => unread.push(url),
         }
     }
     if !unread.is_empty() {
-        return (
+        return status(
             check(
                 CheckKind::Status,
                 CheckResult::NotChecked,
                 format!(
-                    "another site's revocation list is not fetched: {}",
+                    "no revocation list of {issuer} could be read at {}",
                     unread.join(", ")
                 ),
             ),
             false,
+            None,
         );
     }
     if read.is_empty() {
-        return (
+        return status(
             check(
                 CheckKind::Status,
                 CheckResult::NotChecked,
                 "the badge names no revocation list",
             ),
             false,
+            None,
         );
     }
-    (
+    status(
         check(
             CheckKind::Status,
             CheckResult::Passed,
             format!("not revoked: {}", read.join("; ")),
         ),
         false,
+        checked_at,
     )
 }
 
-/// Checks `text` (a badge as JSON) at time `now`. `issuer` is this site:
-/// keys under its `did:web` are its own; `did:key` keys are self-certifying;
-/// other issuers' keys cannot be confirmed offline. Revocation is read from
-/// `lists`.
-pub fn check_badge(
-    text: &str,
-    issuer: &Issuer,
-    now: DateTime<Utc>,
-    lists: &dyn StatusLists,
-) -> Verdict {
+/// Checks `text` (a badge as JSON) at time `now`, relying only on what
+/// `known` holds: this site's keys and revocation list, the trust list,
+/// and what was fetched from trusted issuers for this check.
+pub fn check_badge(text: &str, known: &Known, now: DateTime<Utc>) -> Verdict {
     if text.len() > MAX_BYTES {
         return not_a_badge(CanonError::TooLarge.to_string());
     }
@@ -361,14 +386,9 @@ pub fn check_badge(
         "an Open Badges 3.0 credential (VC 2.0)",
     )];
 
-    // The signature, with whichever key the proof names…
-    let named = |method: &str| -> Option<ed25519_dalek::VerifyingKey> {
-        if let Some(id) = method.strip_prefix(&format!("{}#", issuer.did)) {
-            return issuer.keyring.find(id);
-        }
-        did_key(method)
-    };
-    let proof = verify(&credential, &named);
+    // The signature, with whichever key the proof names (if this site can
+    // find it)…
+    let proof = verify(&credential, &|method: &str| known.key(method));
     let mut outcome = Outcome::Valid;
     match &proof {
         Ok(p) => checks.push(check(
@@ -377,11 +397,13 @@ pub fn check_badge(
             format!("eddsa-rdfc-2022 proof by {}", p.verification_method),
         )),
         Err(ProofError::UnknownKey(method)) => {
-            outcome = Outcome::UnknownIssuer;
+            outcome = Outcome::IssuerNotVerified;
             checks.push(check(
                 CheckKind::Signature,
                 CheckResult::NotChecked,
-                format!("the key {method} is not one this site can resolve"),
+                format!(
+                    "the key {method} is neither this site's nor that of an issuer it trusts, so it was not looked up"
+                ),
             ));
         }
         Err(ProofError::Canon(err)) => {
@@ -399,29 +421,52 @@ pub fn check_badge(
             ));
         }
     }
-    // …and whether that key is the issuer's.
+    // …then who that key belongs to: this site, a trusted issuer, or
+    // someone this site cannot vouch for (whatever name the badge gives).
+    let mut signer = None;
+    let mut issuer_verified = None;
     if let Ok(p) = &proof {
         let controller = p.verification_method.split('#').next().unwrap_or_default();
         let named_issuer = claims.issuer_id.as_deref().unwrap_or_default();
+        signer = Some(controller.to_owned());
+        let standing = known.standing(controller);
         if controller != named_issuer {
-            outcome = Outcome::UnknownIssuer;
+            outcome = Outcome::IssuerNotVerified;
             checks.push(check(
                 CheckKind::IssuerKey,
                 CheckResult::Failed,
                 format!("signed by {controller}, but the badge names {named_issuer} as its issuer"),
             ));
-        } else if controller == issuer.did {
-            checks.push(check(
-                CheckKind::IssuerKey,
-                CheckResult::Passed,
-                format!("a key of this site ({})", issuer.did),
-            ));
         } else {
-            checks.push(check(
-                CheckKind::IssuerKey,
-                CheckResult::Passed,
-                format!("the issuer's own did:key ({controller})"),
-            ));
+            match standing {
+                Standing::ThisSite(name) => {
+                    checks.push(check(
+                        CheckKind::IssuerKey,
+                        CheckResult::Passed,
+                        format!("a key of this site ({controller})"),
+                    ));
+                    issuer_verified = Some(name);
+                }
+                Standing::Trusted(name) => {
+                    outcome = Outcome::ValidTrusted;
+                    checks.push(check(
+                        CheckKind::IssuerKey,
+                        CheckResult::Passed,
+                        format!("a key of {controller}, on this site's trust list as {name}"),
+                    ));
+                    issuer_verified = Some(name);
+                }
+                Standing::Unknown => {
+                    outcome = Outcome::IssuerNotVerified;
+                    checks.push(check(
+                        CheckKind::IssuerKey,
+                        CheckResult::NotChecked,
+                        format!(
+                            "the signature is {controller}'s, an issuer this site does not know: the name in the badge cannot be confirmed"
+                        ),
+                    ));
+                }
+            }
         }
     }
     // Dates.
@@ -457,31 +502,40 @@ pub fn check_badge(
             "within its validity",
         )),
     }
-    // Revocation: only for a badge whose proof holds (a list cannot vouch
-    // for a forged badge, nor condemn one).
-    if proof.is_ok() {
-        let (status, revoked) = status_check(&credential, lists);
-        if revoked {
-            outcome = outcome_min(outcome, Outcome::Revoked);
+    // Revocation: only for a badge whose proof holds and whose issuer is
+    // verified, and only in a list that issuer signed (a list cannot vouch
+    // for a forged badge, nor condemn one; nobody else's list counts).
+    let mut status_checked_at = None;
+    match (&signer, &issuer_verified) {
+        (Some(issuer), Some(_)) => {
+            let status = status_check(&credential, issuer, known);
+            if status.revoked {
+                outcome = outcome_min(outcome, Outcome::Revoked);
+            }
+            status_checked_at = status.checked_at;
+            checks.push(status.check);
         }
-        checks.push(status);
+        (Some(_), None) => checks.push(check(
+            CheckKind::Status,
+            CheckResult::NotChecked,
+            "revocation is checked only for a verified issuer, in its own list",
+        )),
+        _ => {}
     }
     Verdict {
         outcome,
         checks,
         claims,
+        signer,
+        issuer_verified,
+        status_checked_at,
     }
 }
 
 /// As [`check_badge`], for a dropped file: a baked PNG or SVG, or JSON.
-pub fn check_file(
-    bytes: &[u8],
-    issuer: &Issuer,
-    now: DateTime<Utc>,
-    lists: &dyn StatusLists,
-) -> Verdict {
+pub fn check_file(bytes: &[u8], known: &Known, now: DateTime<Utc>) -> Verdict {
     match super::bake::credential_in(bytes) {
-        Ok(text) => check_badge(&text, issuer, now, lists),
+        Ok(text) => check_badge(&text, known, now),
         Err(err) => not_a_badge(err.to_string()),
     }
 }

@@ -116,6 +116,8 @@ pub async fn import_courses_with_progress(
         course.modules = Set(json(&source.modules));
         course.badges = Set(json(&source.badges));
         let course_id = course.save(&txn).await?.try_into_model()?.id;
+        // Imported by the operator: its badge definitions are approved.
+        crate::badges::approval::approve_all(&txn, course_id, &source.badges, None).await?;
 
         course_texts::Entity::delete_many()
             .filter(course_texts::Column::CourseId.eq(course_id))

@@ -1,6 +1,7 @@
 //! sea-orm entities, one module per table.
 
 pub mod audit_events;
+pub mod badge_approvals;
 pub mod badge_awards;
 pub mod badge_requests;
 pub mod badge_revocations;
