@@ -66,19 +66,21 @@ pub async fn enrol(course: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "mark_done")]
 pub async fn mark_done(course: String, lesson: String, done: bool) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
-    let db = super::db()?;
-    polku_core::progress::set_done(&db, &actor, &course, &lesson, done).await?;
-    let mut earned = String::new();
-    if done && let Some(issuing) = polku_web::AppState::current().map(|s| s.issuing) {
-        // The first badge this earned is announced on the lesson page.
-        if let Some(badge) = issuing
-            .award_after_progress(&db, &actor, &course)
-            .await
-            .first()
-        {
-            earned = format!("&earned={}", badge.id);
-        }
-    }
+    let state = super::state()?;
+    let issued = polku_core::progress::mark_done(
+        &state.db,
+        &state.issuing.context(),
+        &actor,
+        &course,
+        &lesson,
+        done,
+    )
+    .await?;
+    // The first badge this earned is announced on the lesson page.
+    let earned = issued
+        .first()
+        .map(|badge| format!("&earned={}", badge.id))
+        .unwrap_or_default();
     let state = if done { "done" } else { "open" };
     leptos_axum::redirect(&format!(
         "/courses/{course}/{lesson}?marked={state}{earned}#progress"
@@ -97,9 +99,10 @@ pub async fn answer_quiz(
     answer: QuizAnswer,
 ) -> Result<QuizFeedback, AppError> {
     let actor = super::accounts::session::require().await?;
-    let db = super::db()?;
-    let grade = polku_core::progress::answer_quiz(
-        &db,
+    let state = super::state()?;
+    Ok(polku_core::progress::answer(
+        &state.db,
+        &state.issuing.context(),
         &actor,
         &course,
         &lesson,
@@ -107,14 +110,5 @@ pub async fn answer_quiz(
         answer.index,
         &polku_core::content::quiz::Answer::from_wire(&answer),
     )
-    .await?;
-    let mut feedback = grade;
-    if let Some(issuing) = polku_web::AppState::current().map(|s| s.issuing) {
-        feedback.earned = issuing
-            .award_after_progress(&db, &actor, &course)
-            .await
-            .first()
-            .map(|badge| badge.id);
-    }
-    Ok(feedback)
+    .await?)
 }

@@ -11,13 +11,16 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
 use crate::accounts::Actor;
+use crate::badges::award::IssueContext;
 use crate::content::quiz::{Answer, QuizFeedback};
 use crate::courses::{self, LessonLink};
-use crate::db::entities::{enrolments, lesson_progress, quiz_attempts, users};
+use crate::db::entities::courses as courses_table;
+use crate::db::entities::{badge_awards, enrolments, lesson_progress, quiz_attempts, users};
 use crate::{CoreError, Language};
 
 pub use polku_types::courses::LessonLearner;
@@ -146,7 +149,53 @@ async fn progress_row<C: ConnectionTrait>(
         .await?)
 }
 
-/// Marks a lesson done (or not done again). Enrols the actor if needed.
+/// The learner marks a lesson done (or not done again): recorded, and
+/// when done, every badge whose approved rule she now meets is issued
+/// (see [`crate::badges::award`]). Returns the badges issued now. The
+/// progress is saved first; if issuing then fails, the error is returned
+/// and the next progress tries again.
+pub async fn mark_done(
+    db: &DatabaseConnection,
+    ctx: &IssueContext<'_>,
+    actor: &Actor,
+    course_slug: &str,
+    lesson_slug: &str,
+    done: bool,
+) -> Result<Vec<badge_awards::Model>, CoreError> {
+    let course = record_done(db, actor, course_slug, lesson_slug, done).await?;
+    if !done {
+        return Ok(Vec::new());
+    }
+    crate::badges::award::award_due_in(db, ctx, actor, &course).await
+}
+
+/// The learner answers quiz `index`: graded, the attempt recorded, and
+/// every badge she now meets issued; the feedback names the first badge
+/// earned (`earned`). As [`mark_done`] on failures.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the answer's place, and who issues"
+)]
+pub async fn answer(
+    db: &DatabaseConnection,
+    ctx: &IssueContext<'_>,
+    actor: &Actor,
+    course_slug: &str,
+    lesson_slug: &str,
+    language: Language,
+    index: usize,
+    given: &Answer,
+) -> Result<QuizFeedback, CoreError> {
+    let (mut feedback, course) =
+        record_answer(db, actor, course_slug, lesson_slug, language, index, given).await?;
+    let issued = crate::badges::award::award_due_in(db, ctx, actor, &course).await?;
+    feedback.earned = issued.first().map(|badge| badge.id);
+    Ok(feedback)
+}
+
+/// Marks a lesson done (or not done again), enrolling the actor if
+/// needed, and issues nothing: the record [`mark_done`] starts with
+/// (tests and imports of progress use it alone).
 pub async fn set_done<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -154,7 +203,21 @@ pub async fn set_done<C: ConnectionTrait>(
     lesson_slug: &str,
     done: bool,
 ) -> Result<(), CoreError> {
-    let (course_id, lesson_id) = courses::locate(db, course_slug, lesson_slug).await?;
+    record_done(db, actor, course_slug, lesson_slug, done)
+        .await
+        .map(|_| ())
+}
+
+/// Records done (or not) and returns the course's row.
+async fn record_done<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    course_slug: &str,
+    lesson_slug: &str,
+    done: bool,
+) -> Result<courses_table::Model, CoreError> {
+    let (course, lesson_id) = courses::locate_row(db, course_slug, lesson_slug).await?;
+    let course_id = course.id;
     enrol_id(db, actor, course_id).await?;
     let now = Utc::now();
     // One statement, so two requests at once cannot both insert; marking
@@ -184,11 +247,13 @@ pub async fn set_done<C: ConnectionTrait>(
     )
     .exec(db)
     .await?;
-    touch(db, actor).await
+    touch(db, actor).await?;
+    Ok(course)
 }
 
 /// Grades an answer to quiz `index` and records the attempt (right or
-/// wrong; the answer itself is not kept). Enrols the actor if needed.
+/// wrong; the answer itself is not kept), enrolling the actor if needed;
+/// issues nothing (see [`answer`]).
 pub async fn answer_quiz<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -198,8 +263,24 @@ pub async fn answer_quiz<C: ConnectionTrait>(
     index: usize,
     answer: &Answer,
 ) -> Result<QuizFeedback, CoreError> {
+    record_answer(db, actor, course_slug, lesson_slug, language, index, answer)
+        .await
+        .map(|(grade, _)| grade)
+}
+
+/// Grades and records an answer; the grade and the course's row.
+async fn record_answer<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    course_slug: &str,
+    lesson_slug: &str,
+    language: Language,
+    index: usize,
+    answer: &Answer,
+) -> Result<(QuizFeedback, courses_table::Model), CoreError> {
     let grade = courses::check_quiz(db, course_slug, lesson_slug, language, index, answer).await?;
-    let (course_id, lesson_id) = courses::locate(db, course_slug, lesson_slug).await?;
+    let (course, lesson_id) = courses::locate_row(db, course_slug, lesson_slug).await?;
+    let course_id = course.id;
     enrol_id(db, actor, course_id).await?;
     quiz_attempts::ActiveModel {
         user_id: Set(actor.id()),
@@ -213,7 +294,7 @@ pub async fn answer_quiz<C: ConnectionTrait>(
     .insert(db)
     .await?;
     touch(db, actor).await?;
-    Ok(grade)
+    Ok((grade, course))
 }
 
 /// The actor's progress in one course.

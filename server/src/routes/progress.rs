@@ -71,8 +71,9 @@ pub async fn answer(
         None => Ok(()),
         Some(actor) => {
             let given = polku_core::content::quiz::Answer::from_wire(&answer);
-            let answered = progress::answer_quiz(
+            progress::answer(
                 &state.db,
+                &state.issuing.context(),
                 &actor,
                 &course,
                 &lesson,
@@ -80,16 +81,8 @@ pub async fn answer(
                 answer.index,
                 &given,
             )
-            .await;
-            if answered.is_ok() {
-                earned = state
-                    .issuing
-                    .award_after_progress(&state.db, &actor, &course)
-                    .await
-                    .first()
-                    .map(|badge| badge.id);
-            }
-            answered.map(|_| ())
+            .await
+            .map(|feedback| earned = feedback.earned)
         }
     };
     match recorded {

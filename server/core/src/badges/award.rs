@@ -57,7 +57,7 @@ pub async fn award_due(
 }
 
 /// [`award_due`] for a course already read.
-async fn award_due_in(
+pub(crate) async fn award_due_in(
     db: &DatabaseConnection,
     ctx: &IssueContext<'_>,
     actor: &Actor,
@@ -294,32 +294,6 @@ impl Issuing {
             issuer: &self.issuer,
             public_url: &self.public_url,
             issuer_name: &self.issuer_name,
-        }
-    }
-
-    /// [`award_due`] for the course with slug `course`; failures are
-    /// logged (the learner's progress is already saved). Returns the
-    /// badges issued now.
-    pub async fn award_after_progress(
-        &self,
-        db: &DatabaseConnection,
-        actor: &Actor,
-        course: &str,
-    ) -> Vec<badge_awards::Model> {
-        let Ok((row, _)) = crate::courses::find_course(db, course).await else {
-            return Vec::new();
-        };
-        match award_due_in(db, &self.context(), actor, &row).await {
-            Ok(issued) => {
-                for award in &issued {
-                    tracing::info!(badge = %award.badge_slug, course, "badge issued");
-                }
-                issued
-            }
-            Err(err) => {
-                tracing::error!(error = %err, "issuing a badge failed");
-                Vec::new()
-            }
         }
     }
 }

@@ -156,9 +156,19 @@ pub(crate) async fn locate<C: ConnectionTrait>(
     course_slug: &str,
     lesson_slug: &str,
 ) -> Result<(i32, i32), CoreError> {
+    let (course, lesson) = locate_row(db, course_slug, lesson_slug).await?;
+    Ok((course.id, lesson))
+}
+
+/// As [`locate`], with the course's row.
+pub(crate) async fn locate_row<C: ConnectionTrait>(
+    db: &C,
+    course_slug: &str,
+    lesson_slug: &str,
+) -> Result<(courses::Model, i32), CoreError> {
     let (course, _) = find_course(db, course_slug).await?;
     let lesson = active_lesson(db, course.id, lesson_slug).await?;
-    Ok((course.id, lesson.id))
+    Ok((course, lesson.id))
 }
 
 /// A course's lessons that are not archived, in course order.
