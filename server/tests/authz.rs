@@ -564,6 +564,7 @@ const PUBLIC_ROUTES: &[&str] = &[
     "/api/verify",                   // anyone checks a badge (employers, no account)
     "/verify",                       // the same from the page's form
     "/badges/status/1",              // the signed revocation list verifiers read
+    "/badges/default.png",           // the default picture badges name as their image
     "/badges/shared/{token}/qr.svg", // a shared badge's QR (the token is the key)
 ];
 

@@ -802,6 +802,19 @@ async fn a_badge_is_issued_once_the_rule_is_met_and_verifies() {
             credential["issuer"]["image"]["id"],
             "https://polku.example/pkg/favicon.svg"
         );
+        // Complete: what the 1EdTech spec recommends and Polku knows.
+        let achievement = &credential["credentialSubject"]["achievement"];
+        assert_eq!(achievement["achievementType"], "Badge");
+        assert_eq!(achievement["inLanguage"], "fi");
+        assert_eq!(achievement["creator"]["id"], credential["issuer"]["id"]);
+        assert!(
+            achievement["image"]["id"]
+                .as_str()
+                .is_some_and(|i| i.starts_with("https://polku.example/")),
+            "{achievement}"
+        );
+        assert_eq!(credential["awardedDate"], credential["validFrom"]);
+        assert!(credential["description"].is_string());
         let hashed = credential["credentialSubject"]["identifier"][1]["identityHash"]
             .as_str()
             .unwrap();

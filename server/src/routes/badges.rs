@@ -209,6 +209,20 @@ where
     render(submitted, page).await
 }
 
+/// `GET /badges/default.png`: Polku's default badge picture, the
+/// achievement image of badges whose course gives none (public: badges
+/// name it, and it never changes).
+pub async fn default_picture() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        polku_core::badges::award::default_png(),
+    )
+}
+
 /// `GET /badges/{id}/{file}`: one of the signed-in person's badges as
 /// `badge.png` or `badge.svg` (the picture with the credential baked in) or
 /// `badge.json` (the credential). Anyone else's badge: 404.

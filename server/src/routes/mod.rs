@@ -92,6 +92,7 @@ pub fn plain_routes() -> Vec<PlainRoute> {
         get_route("/.well-known/did.json", badges::did_json),
         post_route("/api/verify", badges::verify),
         get_route("/badges/status/1", badges::status_list),
+        get_route("/badges/default.png", badges::default_picture),
         get_route("/badges/shared/{token}/qr.svg", badges::share_qr),
         get_route("/badges/{id}/{file}", badges::download),
         post_route("/verify", verify_form_page),

@@ -201,9 +201,22 @@ pub(crate) async fn issue<C: ConnectionTrait + TransactionTrait>(
     let mut achievement = json!({
         "id": format!("{public}/courses/{}/badges/{}", course.slug, badge.slug),
         "type": ["Achievement"],
+        "achievementType": "Badge",
         "name": text(&badge.name),
         "description": text(&badge.description),
         "criteria": { "narrative": text(&badge.criteria) },
+        "inLanguage": language.code(),
+        "creator": {
+            "id": ctx.issuer.did,
+            "type": ["Profile"],
+            "name": ctx.issuer_name,
+        },
+        // Polku's default picture unless the course gives one (below).
+        "image": {
+            "id": default_picture_url(public),
+            "type": "Image",
+            "caption": text(&badge.name),
+        },
     });
     let alignment: Vec<Value> = badge
         .alignment
@@ -248,7 +261,9 @@ pub(crate) async fn issue<C: ConnectionTrait + TransactionTrait>(
             "image": { "id": format!("{public}/pkg/favicon.svg"), "type": "Image" },
         },
         "validFrom": time(now),
+        "awardedDate": time(now),
         "name": text(&badge.name),
+        "description": text(&badge.description),
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "identifier": [
@@ -504,6 +519,12 @@ pub async fn badge_file(
             ("image/svg+xml", format!("{name}.svg"), baked.into_bytes())
         }
     })
+}
+
+/// Where Polku's default badge picture is served (the achievement image
+/// of badges whose course gives none).
+pub fn default_picture_url(public_url: &str) -> String {
+    format!("{public_url}/badges/default.png")
 }
 
 /// Polku's default badge picture as PNG (256 × 256): a blue disc with a
