@@ -849,7 +849,11 @@ async fn badge_checks_are_rate_limited_per_client_address() {
     // The burst is spent: 429, and when to come back (one more every 30 s).
     let (status, headers, body) = send(&app, verify_from(a, &badge)).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-    let wait: u64 = headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    let wait: u64 = headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=30).contains(&wait), "Retry-After: {wait}");
     let refusal: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(refusal["error"], "too_many_requests");

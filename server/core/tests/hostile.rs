@@ -107,7 +107,11 @@ fn png(width: u32, height: u32, real: bool, extra: &[Vec<u8>]) -> Vec<u8> {
     for c in extra {
         out.extend_from_slice(c);
     }
-    let rows = if real { height as usize * (1 + 4 * width as usize) } else { 0 };
+    let rows = if real {
+        height as usize * (1 + 4 * width as usize)
+    } else {
+        0
+    };
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
     z.write_all(&vec![0; rows]).unwrap();
     out.extend(chunk(b"IDAT", &z.finish().unwrap()));
@@ -138,16 +142,25 @@ fn a_compressed_itxt_chunk_is_refused_without_inflating_it() {
     data.extend_from_slice(&compressed);
     let bomb = png(64, 64, true, &[chunk(b"iTXt", &data)]);
     assert!(bomb.len() < 300 * 1024, "{} bytes", bomb.len());
-    eprintln!("compressed-iTXt PNG: {} bytes, inflates to 240 MiB", bomb.len());
+    eprintln!(
+        "compressed-iTXt PNG: {} bytes, inflates to 240 MiB",
+        bomb.len()
+    );
 
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (site, _dir) = site();
     let (verdict, took, heap) = measured(|| check_file(&bomb, &site, now(), &NoLists));
     eprintln!("compressed iTXt: {took:?}, {} KiB of heap", heap / 1024);
     assert_not_a_badge(&verdict, "compressed");
     assert_eq!(credential_in(&bomb), Err(BakeError::Compressed));
     assert!(took < QUICK, "{took:?}");
-    assert!(heap < 2 * MIB, "{heap} bytes of heap for a {} byte file", bomb.len());
+    assert!(
+        heap < 2 * MIB,
+        "{heap} bytes of heap for a {} byte file",
+        bomb.len()
+    );
 }
 
 #[test]
@@ -159,7 +172,9 @@ fn a_huge_image_is_read_without_decoding_its_pixels() {
     let huge = png(20_000, 20_000, false, &[chunk(b"iTXt", &itxt)]);
     assert!(huge.len() < 8 * 1024, "{} bytes", huge.len());
 
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (site, _dir) = site();
     let (verdict, took, heap) = measured(|| check_file(&huge, &site, now(), &NoLists));
     eprintln!("20 000 × 20 000 PNG: {took:?}, {} KiB of heap", heap / 1024);
@@ -180,7 +195,9 @@ fn hundreds_of_proofs_are_not_a_badge_and_are_not_each_checked() {
     many["proof"] = Value::Array(vec![proof.clone(); 300]);
     let text = many.to_string();
 
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (site, _dir) = site();
     let (verdict, took, heap) = measured(|| check_badge(&text, &site, now(), &NoLists));
     eprintln!("300 proofs: {took:?}, {} KiB of heap", heap / 1024);
@@ -198,7 +215,9 @@ fn hundreds_of_proofs_are_not_a_badge_and_are_not_each_checked() {
 
 #[test]
 fn a_hundred_thousand_alignments_are_refused_quickly() {
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (site, _dir) = site();
     // As a real badge would write them: megabytes of JSON.
     let mut full = signed(credential());
@@ -239,7 +258,9 @@ fn a_hundred_thousand_alignments_are_refused_quickly() {
 
 #[test]
 fn deep_json_ld_is_refused_quickly() {
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (site, _dir) = site();
     for levels in [40, 100_000] {
         let mut c = signed(credential());
@@ -255,7 +276,11 @@ fn deep_json_ld_is_refused_quickly() {
             // Deeper than any JSON parser should follow: written as text.
             let mut text = c.to_string();
             text.truncate(text.len() - 1);
-            format!("{text},\"x\":{}{}}}", "[".repeat(levels), "]".repeat(levels))
+            format!(
+                "{text},\"x\":{}{}}}",
+                "[".repeat(levels),
+                "]".repeat(levels)
+            )
         };
         let (verdict, took, heap) = measured(|| check_badge(&text, &site, now(), &NoLists));
         eprintln!("{levels} levels: {took:?}, {} KiB of heap", heap / 1024);
@@ -267,7 +292,9 @@ fn deep_json_ld_is_refused_quickly() {
 
 #[test]
 fn an_unknown_context_is_refused_without_fetching_it() {
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (site, _dir) = site();
     // Signed first (Polku's signer would refuse the context too).
     let mut c = signed(credential());
@@ -277,7 +304,9 @@ fn an_unknown_context_is_refused_without_fetching_it() {
         .push("https://attacker.example/context.jsonld".into());
     let text = c.to_string();
     let (verdict, took, _) = measured(|| check_badge(&text, &site, now(), &NoLists));
-    assert_not_a_badge(&verdict, "unknown JSON-LD context: https://attacker.example/context.jsonld");
+    assert_not_a_badge(
+        &verdict,
+        "unknown JSON-LD context: https://attacker.example/context.jsonld",
+    );
     assert!(took < QUICK, "{took:?}");
 }
-

@@ -51,7 +51,8 @@ impl AddressLimit {
         }
         self.limiter.check_key(&address).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
-            Duration::from_secs(wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(Duration::from_secs(1))
+            Duration::from_secs(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+                .max(Duration::from_secs(1))
         })
     }
 }

@@ -95,8 +95,14 @@ pub async fn published_list(
     use sea_orm::sea_query::{Expr, Func};
     let (entries, last): (i64, Option<i32>) = badge_revocations::Entity::find()
         .select_only()
-        .column_as(Expr::expr(Func::count(Expr::col(badge_revocations::Column::Id))), "entries")
-        .column_as(Expr::expr(Func::max(Expr::col(badge_revocations::Column::Id))), "last")
+        .column_as(
+            Expr::expr(Func::count(Expr::col(badge_revocations::Column::Id))),
+            "entries",
+        )
+        .column_as(
+            Expr::expr(Func::max(Expr::col(badge_revocations::Column::Id))),
+            "last",
+        )
         .into_tuple()
         .one(db)
         .await?
