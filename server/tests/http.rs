@@ -571,6 +571,11 @@ async fn a_badge_goes_from_the_learner_to_an_employer_and_its_coach_revokes_it()
         .unwrap();
     assert_eq!(status_check["result"], "passed", "{status_check:#}");
     assert!(!listed_as_revoked(&app, id).await);
+    // The list is served as signed at its last change: the very same
+    // document (same date, same proof) a second later.
+    let (_, _, list_before) = get(&app, "/badges/status/1", None).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(get(&app, "/badges/status/1", None).await.2, list_before);
 
     // Shared by link: the page checks it, the QR code holds the link.
     let (status, headers, _) = post_form(
@@ -641,6 +646,11 @@ async fn a_badge_goes_from_the_learner_to_an_employer_and_its_coach_revokes_it()
     let (_, _, page) = get(&app, &shared, None).await;
     assert!(page.contains("myöntäjä on perunut tämän merkin"), "{page}");
     assert!(listed_as_revoked(&app, id).await);
+    assert_ne!(
+        get(&app, "/badges/status/1", None).await.2,
+        list_before,
+        "signed anew after the revocation"
+    );
     let (_, _, wallet) = get(&app, "/badges", Some(&maija)).await;
     assert!(wallet.contains("Tehty toisen puolesta"));
 

@@ -29,7 +29,15 @@ fn semaphore() -> &'static Arc<Semaphore> {
 pub async fn check<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, CoreError> {
-    let permit = tokio::time::timeout(WAIT, Arc::clone(semaphore()).acquire_owned())
+    check_with(semaphore(), WAIT, work).await
+}
+
+async fn check_with<T: Send + 'static>(
+    semaphore: &Arc<Semaphore>,
+    wait: Duration,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, CoreError> {
+    let permit = tokio::time::timeout(wait, Arc::clone(semaphore).acquire_owned())
         .await
         .map_err(|_| CoreError::Busy)?
         .map_err(|_| CoreError::Internal("the check gate is closed".into()))?;
@@ -41,7 +49,31 @@ pub async fn check<T: Send + 'static>(
     .map_err(|err| CoreError::Internal(format!("badge check failed: {err}")))
 }
 
-/// Checks that could start now (for tests and monitoring).
-pub fn available() -> usize {
-    semaphore().available_permits()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn checks_beyond_the_permits_wait_then_hear_busy() {
+        let gate = Arc::new(Semaphore::new(1));
+        let wait = Duration::from_millis(50);
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let running = tokio::spawn({
+            let gate = Arc::clone(&gate);
+            async move { check_with(&gate, wait, move || hold.recv().is_ok()).await }
+        });
+        while gate.available_permits() > 0 {
+            tokio::task::yield_now().await;
+        }
+        // The one permit is taken: the next check waits, then is refused.
+        assert!(matches!(
+            check_with(&gate, wait, || 1).await,
+            Err(CoreError::Busy)
+        ));
+        release.send(()).unwrap_or_default();
+        assert!(matches!(running.await, Ok(Ok(true))));
+        // Freed again: checks run.
+        assert!(matches!(check_with(&gate, wait, || 2).await, Ok(2)));
+        assert!(permits() >= 1);
+    }
 }
