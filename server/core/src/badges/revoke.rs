@@ -2,13 +2,13 @@
 //!
 //! A coach revokes a badge of a learner who joined one of their groups
 //! (an admin: any badge; nobody their own), with a grant from
-//! [`crate::authz::authorize`], and gives a reason. The reason is kept for the holder and
-//! the staff; the public list says only *that* a badge is revoked, as the
-//! Bitstring Status List specification intends. The list is signed when it
-//! changes (a revocation, or a new signing key), dated that moment, and
-//! served from that signed copy (see [`published_list`]). Set entries are kept apart from the badges (only the
-//! number and the date), so a revoked badge stays revoked after its holder
-//! erases their account.
+//! [`crate::authz::authorize`], and gives a reason. The reason is kept for
+//! the holder and the staff; the public list says only *that* a badge is
+//! revoked, as the Bitstring Status List specification intends. The list is
+//! signed when it changes (a revocation, or a new signing key), dated that
+//! moment, and served from that signed copy (see [`published_list`]). Set
+//! entries are kept apart from the badges (only the number and the date),
+//! so a revoked badge stays revoked after its holder erases their account.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
@@ -73,8 +73,11 @@ struct ListKey {
     last: Option<i32>,
 }
 
-/// The one signed list this process keeps: its key and its JSON text.
-static PUBLISHED: Mutex<Option<(ListKey, Arc<str>)>> = Mutex::new(None);
+/// The signed list an [`super::Issuer`] keeps: what it depends on, and its
+/// JSON text. Kept with the issuer (its keys), not per process, so two
+/// sites in one process (tests) never serve each other's list.
+#[derive(Debug, Default)]
+pub(crate) struct PublishedList(Mutex<Option<(ListKey, Arc<str>)>>);
 
 /// The signed `BitstringStatusListCredential` every badge of this site
 /// points at, as JSON text.
@@ -115,7 +118,8 @@ pub async fn published_list(
         entries,
         last,
     };
-    if let Some((cached, text)) = PUBLISHED.lock().ok().as_deref().and_then(Option::as_ref)
+    let published = &ctx.issuer.status_list.0;
+    if let Some((cached, text)) = published.lock().ok().as_deref().and_then(Option::as_ref)
         && *cached == key
     {
         return Ok(Arc::clone(text));
@@ -128,7 +132,7 @@ pub async fn published_list(
         ..key
     };
     let text: Arc<str> = sign_list(&rows, ctx)?.to_string().into();
-    if let Ok(mut published) = PUBLISHED.lock() {
+    if let Ok(mut published) = published.lock() {
         *published = Some((key, Arc::clone(&text)));
     }
     tracing::info!(entries = rows.len(), "status list signed");
