@@ -14,7 +14,7 @@ use chrono::{TimeZone, Utc};
 use peak_alloc::PeakAlloc;
 use polku_core::badges::proof::MAX_PROOFS;
 use polku_core::badges::{
-    BakeError, Issuer, IssuerKey, NoLists, Outcome, Verdict, bake_png, check_badge, check_file,
+    BakeError, Issuer, IssuerKey, Known, Outcome, Verdict, bake_png, check_badge, check_file,
     credential_in, sign,
 };
 use serde_json::{Value, json};
@@ -65,19 +65,31 @@ fn credential() -> Value {
     })
 }
 
-/// `c` signed by a fresh `did:key`, which is also its issuer.
+/// The issuer of the test badges: a `did:key`.
+fn issuer_key() -> IssuerKey {
+    IssuerKey::from_seed([42; 32])
+}
+
+/// `c` signed by [`issuer_key`], which is also its issuer.
 fn signed(mut c: Value) -> Value {
-    let key = IssuerKey::from_seed([42; 32]);
+    let key = issuer_key();
     c["issuer"]["id"] = key.did_key().into();
     let created = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     sign(&mut c, &key, &key.did_key_method(), created).unwrap();
     c
 }
 
-fn site() -> (Issuer, tempfile::TempDir) {
+/// What the checking site knows: itself, and that it trusts the test
+/// badges' issuer (so an intact one is "valid, trusted issuer").
+fn site() -> (Known, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap();
-    (site, dir)
+    let mut known = Known::site(std::sync::Arc::new(site), "Polku", "https://polku.example");
+    known
+        .trusted
+        .insert(&issuer_key().did_key(), "Testikunta")
+        .unwrap();
+    (known, dir)
 }
 
 fn now() -> chrono::DateTime<Utc> {
@@ -151,7 +163,7 @@ fn a_compressed_itxt_chunk_is_refused_without_inflating_it() {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (site, _dir) = site();
-    let (verdict, took, heap) = measured(|| check_file(&bomb, &site, now(), &NoLists));
+    let (verdict, took, heap) = measured(|| check_file(&bomb, &site, now()));
     eprintln!("compressed iTXt: {took:?}, {} KiB of heap", heap / 1024);
     assert_not_a_badge(&verdict, "compressed");
     assert_eq!(credential_in(&bomb), Err(BakeError::Compressed));
@@ -176,9 +188,9 @@ fn a_huge_image_is_read_without_decoding_its_pixels() {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (site, _dir) = site();
-    let (verdict, took, heap) = measured(|| check_file(&huge, &site, now(), &NoLists));
+    let (verdict, took, heap) = measured(|| check_file(&huge, &site, now()));
     eprintln!("20 000 × 20 000 PNG: {took:?}, {} KiB of heap", heap / 1024);
-    assert_eq!(verdict.outcome, Outcome::Valid, "{verdict:#?}");
+    assert_eq!(verdict.outcome, Outcome::ValidTrusted, "{verdict:#?}");
     assert!(took < QUICK, "{took:?}");
     assert!(heap < 4 * MIB, "{heap} bytes of heap");
     // Baking into it copies its chunks; the pixels are not touched either.
@@ -199,7 +211,7 @@ fn hundreds_of_proofs_are_not_a_badge_and_are_not_each_checked() {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (site, _dir) = site();
-    let (verdict, took, heap) = measured(|| check_badge(&text, &site, now(), &NoLists));
+    let (verdict, took, heap) = measured(|| check_badge(&text, &site, now()));
     eprintln!("300 proofs: {took:?}, {} KiB of heap", heap / 1024);
     assert_not_a_badge(&verdict, &format!("more than {MAX_PROOFS} proofs"));
     assert!(took < QUICK, "{took:?}");
@@ -208,8 +220,8 @@ fn hundreds_of_proofs_are_not_a_badge_and_are_not_each_checked() {
     let mut two = one.clone();
     two["proof"] = Value::Array(vec![proof.clone(); MAX_PROOFS]);
     assert_eq!(
-        check_badge(&two.to_string(), &site, now(), &NoLists).outcome,
-        Outcome::Valid
+        check_badge(&two.to_string(), &site, now()).outcome,
+        Outcome::ValidTrusted
     );
 }
 
@@ -230,7 +242,7 @@ fn a_hundred_thousand_alignments_are_refused_quickly() {
             .collect(),
     );
     let text = full.to_string();
-    let (verdict, took, heap) = measured(|| check_badge(&text, &site, now(), &NoLists));
+    let (verdict, took, heap) = measured(|| check_badge(&text, &site, now()));
     eprintln!(
         "100 000 alignments ({} bytes): {took:?}, {} KiB of heap",
         text.len(),
@@ -245,7 +257,7 @@ fn a_hundred_thousand_alignments_are_refused_quickly() {
     compact["credentialSubject"]["achievement"]["alignment"] =
         Value::Array(vec![json!({}); 80_000]);
     let text = compact.to_string();
-    let (verdict, took, heap) = measured(|| check_badge(&text, &site, now(), &NoLists));
+    let (verdict, took, heap) = measured(|| check_badge(&text, &site, now()));
     eprintln!(
         "80 000 empty alignments ({} bytes): {took:?}, {} KiB of heap",
         text.len(),
@@ -282,7 +294,7 @@ fn deep_json_ld_is_refused_quickly() {
                 "]".repeat(levels)
             )
         };
-        let (verdict, took, heap) = measured(|| check_badge(&text, &site, now(), &NoLists));
+        let (verdict, took, heap) = measured(|| check_badge(&text, &site, now()));
         eprintln!("{levels} levels: {took:?}, {} KiB of heap", heap / 1024);
         assert_eq!(verdict.outcome, Outcome::NotABadge, "{verdict:#?}");
         assert!(took < QUICK, "{took:?}");
@@ -303,7 +315,7 @@ fn an_unknown_context_is_refused_without_fetching_it() {
         .unwrap()
         .push("https://attacker.example/context.jsonld".into());
     let text = c.to_string();
-    let (verdict, took, _) = measured(|| check_badge(&text, &site, now(), &NoLists));
+    let (verdict, took, _) = measured(|| check_badge(&text, &site, now()));
     assert_not_a_badge(
         &verdict,
         "unknown JSON-LD context: https://attacker.example/context.jsonld",
