@@ -151,6 +151,29 @@ pub struct Config {
     )]
     pub status_cache_seconds: u64,
 
+    /// Badge checks (`POST /verify`, `POST /api/verify`) one client
+    /// address may make at once before it is asked to wait (429 with
+    /// `Retry-After`).
+    #[arg(
+        long,
+        env = "POLKU_VERIFY_BURST",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u32).range(1..),
+        global = true
+    )]
+    pub verify_burst: u32,
+
+    /// Badge checks per minute one client address may make after its
+    /// burst.
+    #[arg(
+        long,
+        env = "POLKU_VERIFY_PER_MINUTE",
+        default_value_t = 20,
+        value_parser = clap::value_parser!(u32).range(1..),
+        global = true
+    )]
+    pub verify_per_minute: u32,
+
     /// Log format.
     #[arg(long, env = "POLKU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,

@@ -571,6 +571,11 @@ async fn a_badge_goes_from_the_learner_to_an_employer_and_its_coach_revokes_it()
         .unwrap();
     assert_eq!(status_check["result"], "passed", "{status_check:#}");
     assert!(!listed_as_revoked(&app, id).await);
+    // The list is served as signed at its last change: the very same
+    // document (same date, same proof) a second later.
+    let (_, _, list_before) = get(&app, "/badges/status/1", None).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(get(&app, "/badges/status/1", None).await.2, list_before);
 
     // Shared by link: the page checks it, the QR code holds the link.
     let (status, headers, _) = post_form(
@@ -641,6 +646,11 @@ async fn a_badge_goes_from_the_learner_to_an_employer_and_its_coach_revokes_it()
     let (_, _, page) = get(&app, &shared, None).await;
     assert!(page.contains("myöntäjä on perunut tämän merkin"), "{page}");
     assert!(listed_as_revoked(&app, id).await);
+    assert_ne!(
+        get(&app, "/badges/status/1", None).await.2,
+        list_before,
+        "signed anew after the revocation"
+    );
     let (_, _, wallet) = get(&app, "/badges", Some(&maija)).await;
     assert!(wallet.contains("Tehty toisen puolesta"));
 
@@ -819,4 +829,75 @@ async fn server_function_refusals_are_not_500() {
     // Something that works is still 200.
     let (status, _) = call("/api/get_dashboard", "locale=fi", Some(coach)).await;
     assert_eq!(status, StatusCode::OK);
+}
+
+/// `POST /api/verify` with `body` from `client` (behind a trusted proxy).
+fn verify_from(client: &str, body: &str) -> Request<Body> {
+    Request::post("/api/verify")
+        .header("x-forwarded-for", client)
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn badge_checks_are_rate_limited_per_client_address() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (app, _dir) = common::app_with(&[
+        "--trusted-proxy",
+        "--verify-burst",
+        "3",
+        "--verify-per-minute",
+        "2",
+    ])
+    .await;
+    let badge = baked_svg_badge();
+    let (a, b) = ("198.51.100.7", "203.0.113.9");
+    for _ in 0..3 {
+        let (status, _, body) = send(&app, verify_from(a, &badge)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    // The burst is spent: 429, and when to come back (one more every 30 s).
+    let (status, headers, body) = send(&app, verify_from(a, &badge)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    let wait: u64 = headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&wait), "Retry-After: {wait}");
+    let refusal: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(refusal["error"], "too_many_requests");
+    // Another address is not affected.
+    let (status, _, body) = send(&app, verify_from(b, &badge)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Checked (a self-made did:key: intact, issuer not verified).
+    assert!(
+        body.contains("\"outcome\":\"issuer_not_verified\""),
+        "{body}"
+    );
+
+    // The page's form counts against the same limit and says so in the
+    // reader's language, with the form still there.
+    let form = |client: &str| {
+        Request::post("/verify")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .header(header::ACCEPT_LANGUAGE, "en")
+            .header("sec-fetch-site", "same-origin")
+            .header("x-forwarded-for", client)
+            .body(Body::from("credential=not+a+badge"))
+            .unwrap()
+    };
+    let (status, headers, page) = send(&app, form(a)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(headers.contains_key(header::RETRY_AFTER), "{headers:?}");
+    assert!(
+        page.contains("You have checked many badges in a short time"),
+        "{page}"
+    );
+    assert!(page.contains("action=\"/verify\""), "{page}");
+    assert!(!page.contains("verdict-heading"), "no verdict: {page}");
+    let (status, _, page) = send(&app, form(b)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("verdict-heading"), "{page}");
 }

@@ -169,7 +169,8 @@ pub async fn get_certificate(id: i32) -> Result<Certificate, super::AppError> {
 
 /// `POST /api/check_shared`: the verdict on the badge shared under link
 /// token `badge` (none: no badge is shared under it), checked like any
-/// dropped badge, against the revocation list as it is now.
+/// dropped badge, against the revocation list as it is now, under the same
+/// limit of checks at once.
 #[server(prefix = "/api", endpoint = "check_shared")]
 pub async fn check_shared(badge: String) -> Result<Option<VerifyView>, super::AppError> {
     let db = super::db()?;
@@ -179,7 +180,11 @@ pub async fn check_shared(badge: String) -> Result<Option<VerifyView>, super::Ap
         Err(err) => return Err(err.into()),
     };
     let known = super::state()?.known_for(&held.credential).await?;
-    let verdict = polku_core::badges::check_badge(&held.credential, &known, chrono::Utc::now());
+    // Under the check gate, as every badge check (503 when it stays full).
+    let verdict = polku_core::badges::gate::check(move || {
+        polku_core::badges::check_badge(&held.credential, &known, chrono::Utc::now())
+    })
+    .await?;
     Ok(Some(view_of(verdict, String::new())))
 }
 

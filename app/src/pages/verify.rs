@@ -47,8 +47,17 @@ pub fn VerifyPage() -> impl IntoView {
                     _ => (None, false),
                 };
                 let input = verdict.as_ref().map(|v| v.input.clone()).unwrap_or_default();
+                // Not checked (too many checks from this address, or the
+                // server is busy): said instead of a verdict.
+                let refused = match verdict.as_ref().map(|v| v.outcome.as_str()) {
+                    Some("too_many_requests") => Some(Key::VerifyTooMany),
+                    Some("busy") => Some(Key::ErrorBusy),
+                    _ => None,
+                };
+                let verdict = verdict.filter(|_| refused.is_none());
                 view! {
                     {gone.then(|| view! { <p class="notice notice--error" role="alert">{t(Key::VerifyLinkGone)}</p> })}
+                    {refused.map(|key| view! { <p class="notice notice--error" role="alert">{t(key)}</p> })}
                     {verdict.map(|v| view! { <Verdict verdict=v /> })}
                     <form class="stack" method="post" action="/verify" enctype="multipart/form-data">
                         <p class="field">

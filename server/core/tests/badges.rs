@@ -907,7 +907,7 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
         let verdict = check_badge(&foreign.to_string(), &known, now);
         assert_eq!(verdict.outcome, Outcome::Tampered, "the list URL is signed");
         // The published list is signed by the site and has the bit set.
-        let published = signed_list(&db, &ctx, now).await.unwrap();
+        let published = signed_list(&db, &ctx).await.unwrap();
         verify(&published, &|m: &str| {
             m.strip_prefix(&format!("{}#", site.did))
                 .and_then(|id| site.keyring.find(id))
@@ -1402,4 +1402,80 @@ async fn account(
         email: None,
     };
     common::signed_in(db, new, role).await
+}
+
+#[tokio::test]
+async fn the_status_list_is_signed_when_it_changes_and_served_as_signed() {
+    use polku_core::accounts::Role;
+    use polku_core::badges::award::{IssueContext, award_due};
+    use polku_core::badges::revoke::published_list;
+    use polku_core::badges::status::StatusList;
+    use polku_core::db::entities::badge_revocations;
+    use sea_orm::EntityTrait;
+    for t in common::fresh_databases().await {
+        let db = polku_core::db::open(&t.url).await.unwrap();
+        common::import(&db, &common::fixture("valid")).await;
+        let maija = &account(&db, "maija", None, Role::Learner).await;
+        let kaisa = &account(&db, "kaisa", None, Role::Coach).await;
+        let group = polku_core::coaching::create_group(&db, kaisa, "Ryhmä")
+            .await
+            .unwrap();
+        common::act::invite_accepted(&db, kaisa, group.id, maija).await;
+        let dir = tempfile::tempdir().unwrap();
+        let site = Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap();
+        let ctx = IssueContext {
+            issuer: &site,
+            public_url: "https://polku.example",
+            issuer_name: "Polku, Testikunta",
+        };
+        polku_core::progress::set_done(&db, maija, "first-course", "welcome", true)
+            .await
+            .unwrap();
+        let course_id = common::first_course_id(&db).await;
+        let award = award_due(&db, &ctx, maija, course_id).await.unwrap()[0].clone();
+        let site_key = |m: &str| {
+            m.strip_prefix(&format!("{}#", site.did))
+                .and_then(|id| site.keyring.find(id))
+        };
+
+        // Asked for twice, more than a second apart: the very same signed
+        // document (signing per request would date it, and sign it, anew).
+        let first = published_list(&db, &ctx).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        let again = published_list(&db, &ctx).await.unwrap();
+        assert_eq!(first, again, "{}", t.backend);
+        let list: Value = serde_json::from_str(&first).unwrap();
+        verify(&list, &site_key).unwrap();
+        // Nothing revoked yet: dated when the signing key was made.
+        let key_made = site.keyring.public_keys().last().unwrap().created;
+        assert_eq!(
+            list["validFrom"],
+            key_made.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+
+        // A revocation changes it: signed again, dated the revocation,
+        // and it verifies.
+        common::act::revoke(&db, kaisa, award.id, "Tehtävät teki joku muu")
+            .await
+            .unwrap();
+        let revoked = published_list(&db, &ctx).await.unwrap();
+        assert_ne!(revoked, first);
+        let list: Value = serde_json::from_str(&revoked).unwrap();
+        verify(&list, &site_key).unwrap();
+        let bits =
+            StatusList::decode(list["credentialSubject"]["encodedList"].as_str().unwrap()).unwrap();
+        assert!(bits.get(award.id as usize));
+        let row = badge_revocations::Entity::find_by_id(award.id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        let when = row
+            .revoked_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        assert_eq!(list["validFrom"], when.as_str());
+        assert_eq!(list["proof"][0]["created"], when.as_str());
+        // …and is then served as signed again.
+        assert_eq!(published_list(&db, &ctx).await.unwrap(), revoked);
+    }
 }

@@ -29,17 +29,71 @@ pub(crate) enum Input {
     Pasted(String),
 }
 
+/// Why a badge was not checked: the client's address is over its rate
+/// limit (wait this long), or every check slot stayed taken.
+pub(crate) enum NotChecked {
+    TooMany(std::time::Duration),
+    Busy,
+}
+
+impl NotChecked {
+    /// 429 or 503, with `Retry-After` in seconds.
+    fn status_and_wait(&self) -> (http::StatusCode, u64) {
+        match self {
+            NotChecked::TooMany(wait) => (http::StatusCode::TOO_MANY_REQUESTS, wait.as_secs()),
+            NotChecked::Busy => (
+                http::StatusCode::SERVICE_UNAVAILABLE,
+                u64::from(app::api::RETRY_AFTER_SECONDS),
+            ),
+        }
+    }
+
+    /// The answer to a script: status, `Retry-After`, and a JSON body
+    /// naming the refusal (`too_many_requests` or `busy`).
+    fn into_json(self) -> axum::response::Response {
+        let (status, wait) = self.status_and_wait();
+        let error = match self {
+            NotChecked::TooMany(_) => "too_many_requests",
+            NotChecked::Busy => "busy",
+        };
+        (
+            status,
+            [(header::RETRY_AFTER, wait.to_string())],
+            Json(serde_json::json!({ "error": error, "retry_after": wait })),
+        )
+            .into_response()
+    }
+}
+
+/// Counts a check for the request's client address against its limit.
+fn count_check(state: &AppState, request: &axum::extract::Request) -> Result<(), NotChecked> {
+    let address = polku_web::client::of(request.extensions());
+    state
+        .verify_limit
+        .check(address)
+        .map_err(NotChecked::TooMany)
+}
+
+/// Why [`check_input`] gave no verdict.
+pub(crate) enum CheckFailed {
+    /// Refused for now (503 when every check slot stayed taken).
+    Refused(NotChecked),
+    /// Failed inside: the response to give (logged already).
+    Internal(axum::response::Response),
+}
+
 /// Checks a badge the way an employer's check runs: the credential read
-/// out, anything its issuer publishes fetched first when that issuer is a
-/// trusted one, then the check itself (off the async threads:
-/// canonicalisation is CPU work).
+/// out (its chunks or elements only: bounded, no image decoded), anything
+/// its issuer publishes fetched first when that issuer is a trusted one,
+/// then the check itself under the check gate (at most one per core at
+/// once, off the async threads: canonicalisation is CPU work).
 pub(crate) async fn check_input(
     state: &AppState,
     input: Input,
-) -> Result<polku_core::badges::Verdict, axum::response::Response> {
+) -> Result<polku_core::badges::Verdict, CheckFailed> {
     let failed = |err: &dyn std::fmt::Display| {
         tracing::error!(error = %err, "badge check failed");
-        http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        CheckFailed::Internal(http::StatusCode::INTERNAL_SERVER_ERROR.into_response())
     };
     let (bytes, text) = match input {
         Input::Pasted(text) => (Vec::new(), Some(text)),
@@ -54,7 +108,7 @@ pub(crate) async fn check_input(
         .known_for(text.as_deref().unwrap_or_default())
         .await
         .map_err(|e| failed(&e))?;
-    tokio::task::spawn_blocking(move || {
+    let checked = polku_core::badges::gate::check(move || {
         let now = chrono::Utc::now();
         match text {
             Some(text) => polku_core::badges::check_badge(&text, &known, now),
@@ -62,23 +116,27 @@ pub(crate) async fn check_input(
             None => polku_core::badges::check_file(&bytes, &known, now),
         }
     })
-    .await
-    .map_err(|e| failed(&e))
+    .await;
+    match checked {
+        Ok(verdict) => Ok(verdict),
+        Err(polku_core::CoreError::Busy) => Err(CheckFailed::Refused(NotChecked::Busy)),
+        Err(err) => Err(failed(&err)),
+    }
 }
 
 /// `GET /badges/status/1`: the signed revocation list
-/// (`BitstringStatusListCredential`) every badge of this site names.
-/// Verifiers may keep it for a minute.
+/// (`BitstringStatusListCredential`) every badge of this site names,
+/// served as signed at its last change. Verifiers may keep it for a minute.
 pub async fn status_list(State(state): State<AppState>) -> axum::response::Response {
     let ctx = state.issuing.context();
-    match polku_core::badges::revoke::signed_list(&state.db, &ctx, chrono::Utc::now()).await {
+    match polku_core::badges::revoke::published_list(&state.db, &ctx).await {
         Ok(list) => (
             [
                 (header::CONTENT_TYPE, "application/ld+json"),
                 (header::CACHE_CONTROL, "public, max-age=60"),
                 (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
             ],
-            Json(list),
+            list.to_string(),
         )
             .into_response(),
         Err(err) => {
@@ -95,14 +153,26 @@ pub async fn status_list(State(state): State<AppState>) -> axum::response::Respo
 /// `issuer_not_verified`: intact signature by `signer`, whom this site
 /// cannot vouch for (or whose key it never looks up); `revoked`, `expired`,
 /// `not_yet_valid`, `tampered`, `not_a_badge`), every check with its
-/// result and detail, and what the badge claims. Bodies over the server's limit get 413.
+/// result and detail, and what the badge claims. Bodies over the server's
+/// limit get 413. A client address over its rate limit gets 429 and
+/// `Retry-After` (before its body is read); when every check slot stays
+/// taken, 503 and `Retry-After`.
 pub async fn verify(
     State(state): State<AppState>,
-    body: axum::body::Bytes,
+    request: axum::extract::Request,
 ) -> axum::response::Response {
+    if let Err(refused) = count_check(&state, &request) {
+        return refused.into_json();
+    }
+    let body = match axum::body::to_bytes(request.into_body(), usize::MAX).await {
+        Ok(body) => body,
+        // The body limit layer's refusal, or a broken upload.
+        Err(_) => return http::StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
     match check_input(&state, Input::File(body.to_vec())).await {
         Ok(verdict) => Json(verdict).into_response(),
-        Err(response) => response,
+        Err(CheckFailed::Refused(refused)) => refused.into_json(),
+        Err(CheckFailed::Internal(response)) => response,
     }
 }
 
@@ -182,20 +252,31 @@ where
     Fut: std::future::Future<Output = axum::response::Response>,
 {
     let headers = request.headers().clone();
-    let form = match read_form(request).await {
-        Ok(form) => form,
-        Err(status) => return status.into_response(),
+    let (submitted, refused) = match count_check(&state, &request).err() {
+        Some(refused) => (refusal_view(&refused), Some(refused)),
+        None => {
+            let form = match read_form(request).await {
+                Ok(form) => form,
+                Err(status) => return status.into_response(),
+            };
+            let input = form.credential.clone();
+            let badge = match form.file {
+                Some(bytes) => Input::File(bytes),
+                None => Input::Pasted(form.credential),
+            };
+            match check_input(&state, badge).await {
+                Ok(verdict) => (app::api::badges::view_of(verdict, input), None),
+                Err(CheckFailed::Refused(refused)) => {
+                    // What was typed stays in the form.
+                    let mut view = refusal_view(&refused);
+                    view.input = input;
+                    (view, Some(refused))
+                }
+                Err(CheckFailed::Internal(response)) => return response,
+            }
+        }
     };
-    let input = form.credential.clone();
-    let badge = match form.file {
-        Some(bytes) => Input::File(bytes),
-        None => Input::Pasted(form.credential),
-    };
-    let verdict = match check_input(&state, badge).await {
-        Ok(verdict) => verdict,
-        Err(response) => return response,
-    };
-    let submitted = app::api::badges::Submitted(app::api::badges::view_of(verdict, input));
+    let submitted = app::api::badges::Submitted(submitted);
     // The page is rendered as for `GET /verify`, with the caller's headers
     // (language, session).
     let mut page = http::Request::get("/verify")
@@ -206,7 +287,43 @@ where
             page.headers_mut().append(name, value.clone());
         }
     }
-    render(submitted, page).await
+    let mut response = render(submitted, page).await;
+    if let Some(refused) = refused {
+        let (status, wait) = refused.status_and_wait();
+        *response.status_mut() = status;
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, http::HeaderValue::from(wait));
+    }
+    response
+}
+
+/// The page's answer when a badge was not checked: the `/verify` page
+/// says so in the reader's language (outcome `too_many_requests` or
+/// `busy`), with no verdict.
+fn refusal_view(refused: &NotChecked) -> app::api::badges::VerifyView {
+    let outcome = match refused {
+        NotChecked::TooMany(_) => "too_many_requests",
+        NotChecked::Busy => "busy",
+    };
+    app::api::badges::VerifyView {
+        outcome: outcome.to_owned(),
+        checks: Vec::new(),
+        recipient: None,
+        issuer_verified: None,
+        signer: None,
+        status_checked_at: None,
+        issuer_name: None,
+        issuer_id: None,
+        issued: None,
+        valid_until: None,
+        achievement: None,
+        description: None,
+        criteria: None,
+        alignment: Vec::new(),
+        evidence: Vec::new(),
+        input: String::new(),
+    }
 }
 
 /// `GET /badges/default.png`: Polku's default badge picture, the

@@ -179,6 +179,10 @@ pub fn router(
         secure_cookies: SecureCookies(config.https()),
         session_idle: config.session_idle(),
         federation,
+        verify_limit: polku_web::limits::AddressLimit::new(
+            config.verify_burst,
+            config.verify_per_minute,
+        ),
     };
     let context = leptos_context(&state);
     let app_shell = {

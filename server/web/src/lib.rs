@@ -8,6 +8,7 @@
 //! - [`client`]: the address a request comes from, resolved the same way;
 //! - [`state::AppState`]: everything a handler needs, one value (also the
 //!   Leptos context of every render and server function);
+//! - [`limits`]: per-client-address rate limits;
 //! - [`cookies`]: every cookie, built in one place;
 //! - [`error::WebError`]: one error with `IntoResponse`, so plain routes
 //!   use `?`;
@@ -18,6 +19,7 @@ pub mod client;
 pub mod cookies;
 pub mod error;
 pub mod federation;
+pub mod limits;
 pub mod session;
 pub mod state;
 

@@ -34,6 +34,9 @@ pub struct AppState {
     /// The other badge issuers this site trusts, and what is fetched
     /// from them.
     pub federation: crate::federation::Federation,
+    /// How often one client address may have badges checked
+    /// (`POST /verify`, `POST /api/verify`).
+    pub verify_limit: crate::limits::AddressLimit,
 }
 
 impl AppState {

@@ -4,14 +4,18 @@
 //! namespace `https://purl.imsglobal.org/ob/v3p0`) right inside `<svg>`,
 //! holding the credential in CDATA. At most one per image.
 
-use std::io::Cursor;
-
 /// The PNG chunk keyword.
 pub const PNG_KEYWORD: &str = "openbadgecredential";
 /// The SVG namespace of the element.
 pub const SVG_NAMESPACE: &str = "https://purl.imsglobal.org/ob/v3p0";
-/// Most memory decoding an image may take.
-const DECODE_LIMIT: usize = 32 * 1024 * 1024;
+/// Largest file a credential is read from or baked into (the server's
+/// request limit is lower still). Images are never decoded: only their
+/// chunks or elements are read, so this bounds the work too.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+/// Most PNG chunks walked in one image.
+const MAX_CHUNKS: usize = 4096;
+/// The PNG signature.
+const PNG_SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
 
 /// Why a credential cannot be baked into or read from a file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -19,9 +23,18 @@ pub enum BakeError {
     /// Not a PNG, SVG or JSON file.
     #[error("the file is not a badge: not a PNG image, an SVG image or JSON")]
     UnknownFormat,
+    /// Larger than [`MAX_FILE_BYTES`].
+    #[error("the file is too large to be a badge (more than {MAX_FILE_BYTES} bytes)")]
+    TooLarge,
     /// A broken PNG.
     #[error("the PNG image cannot be read: {0}")]
     Png(String),
+    /// A PNG whose credential chunk is compressed: Open Badges 3.0 bakes
+    /// it uncompressed, and inflating what anyone sends is not bounded.
+    #[error(
+        "the badge in the PNG image is compressed; Open Badges 3.0 bakes it uncompressed (an iTXt chunk without compression)"
+    )]
+    Compressed,
     /// A broken SVG.
     #[error("the SVG image cannot be read: {0}")]
     Svg(String),
@@ -43,7 +56,7 @@ pub enum Kind {
 
 /// Guesses from the first bytes (never from a name or a declared type).
 pub fn kind(bytes: &[u8]) -> Option<Kind> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+    if bytes.starts_with(PNG_SIGNATURE) {
         return Some(Kind::Png);
     }
     let text = std::str::from_utf8(bytes).ok()?;
@@ -57,92 +70,163 @@ pub fn kind(bytes: &[u8]) -> Option<Kind> {
     }
 }
 
-fn png_error(err: impl std::fmt::Display) -> BakeError {
-    BakeError::Png(err.to_string())
+fn png_error(message: &str) -> BakeError {
+    BakeError::Png(message.to_owned())
 }
 
-/// `png` with `credential` baked in (any earlier credential replaced).
+/// One PNG chunk: its type, its data, and all of its bytes (length, type,
+/// data and CRC) as they are in the file.
+struct Chunk<'a> {
+    kind: [u8; 4],
+    data: &'a [u8],
+    raw: &'a [u8],
+}
+
+/// The chunks of `png`, up to and including `IEND`, each with its CRC
+/// checked. Only the chunk structure is read: no image data is inflated
+/// or decoded, whatever size the header claims.
+fn chunks(png: &[u8]) -> Result<Vec<Chunk<'_>>, BakeError> {
+    if png.len() > MAX_FILE_BYTES {
+        return Err(BakeError::TooLarge);
+    }
+    let mut rest = png
+        .strip_prefix(PNG_SIGNATURE.as_slice())
+        .ok_or_else(|| png_error("no PNG signature"))?;
+    let mut out: Vec<Chunk<'_>> = Vec::new();
+    loop {
+        if out.len() >= MAX_CHUNKS {
+            return Err(png_error("too many chunks"));
+        }
+        let (Some(length), Some(kind)) = (rest.get(..4), rest.get(4..8)) else {
+            return Err(png_error("truncated (no IEND chunk)"));
+        };
+        let length = u32::from_be_bytes([length[0], length[1], length[2], length[3]]) as usize;
+        let kind = [kind[0], kind[1], kind[2], kind[3]];
+        let total = length
+            .checked_add(12)
+            .filter(|&t| t <= rest.len())
+            .ok_or_else(|| png_error("truncated chunk"))?;
+        let raw = &rest[..total];
+        let data = &raw[8..8 + length];
+        let mut crc = flate2::Crc::new();
+        crc.update(&raw[4..8 + length]);
+        if crc.sum().to_be_bytes() != raw[8 + length..] {
+            return Err(png_error("a chunk's checksum does not match"));
+        }
+        if out.is_empty() && (&kind != b"IHDR" || length != 13) {
+            return Err(png_error("the first chunk is not IHDR"));
+        }
+        rest = &rest[total..];
+        let end = &kind == b"IEND";
+        out.push(Chunk { kind, data, raw });
+        if end {
+            return Ok(out);
+        }
+    }
+}
+
+/// An `iTXt` chunk's fields (PNG 1.2, 4.2.3.3).
+struct Itxt<'a> {
+    compressed: bool,
+    text: &'a [u8],
+}
+
+fn itxt(data: &[u8]) -> Result<Itxt<'_>, BakeError> {
+    let broken = || png_error("a broken iTXt chunk");
+    let nul = |bytes: &[u8]| bytes.iter().position(|&b| b == 0).ok_or_else(broken);
+    let k = nul(data)?;
+    let rest = &data[k + 1..];
+    let [flag, _method, rest @ ..] = rest else {
+        return Err(broken());
+    };
+    let language = nul(rest)?;
+    let rest = &rest[language + 1..];
+    let translated = nul(rest)?;
+    Ok(Itxt {
+        compressed: *flag != 0,
+        text: &rest[translated + 1..],
+    })
+}
+
+/// Whether `chunk` holds a baked credential.
+fn is_credential(chunk: &Chunk<'_>) -> bool {
+    &chunk.kind == b"iTXt"
+        && chunk
+            .data
+            .split(|&b| b == 0)
+            .next()
+            .is_some_and(|k| k == PNG_KEYWORD.as_bytes())
+}
+
+/// An uncompressed `iTXt` chunk with the credential.
+fn credential_chunk(credential: &str) -> Result<Vec<u8>, BakeError> {
+    let mut data = Vec::with_capacity(PNG_KEYWORD.len() + 5 + credential.len());
+    data.extend_from_slice(PNG_KEYWORD.as_bytes());
+    // Keyword end, no compression, method 0, no language, no translation.
+    data.extend_from_slice(&[0, 0, 0, 0, 0]);
+    data.extend_from_slice(credential.as_bytes());
+    let length = u32::try_from(data.len())
+        .ok()
+        .filter(|&l| l < 1 << 31)
+        .ok_or_else(|| png_error("the credential is too large"))?;
+    let mut chunk = Vec::with_capacity(data.len() + 12);
+    chunk.extend_from_slice(&length.to_be_bytes());
+    chunk.extend_from_slice(b"iTXt");
+    chunk.extend_from_slice(&data);
+    let mut crc = flate2::Crc::new();
+    crc.update(&chunk[4..]);
+    chunk.extend_from_slice(&crc.sum().to_be_bytes());
+    Ok(chunk)
+}
+
+/// `png` with `credential` baked in (any earlier credential replaced):
+/// the image's own chunks are copied as they are, and the credential goes
+/// right after the header, uncompressed, as the specification requires.
 pub fn bake_png(png: &[u8], credential: &str) -> Result<Vec<u8>, BakeError> {
-    let mut decoder = png::Decoder::new_with_limits(
-        Cursor::new(png),
-        png::Limits {
-            bytes: DECODE_LIMIT,
-        },
-    );
-    decoder.set_ignore_text_chunk(true);
-    let mut reader = decoder.read_info().map_err(png_error)?;
-    let mut pixels = vec![
-        0;
-        reader
-            .output_buffer_size()
-            .ok_or(BakeError::Png("too large".into()))?
-    ];
-    let frame = reader.next_frame(&mut pixels).map_err(png_error)?;
-    pixels.truncate(frame.buffer_size());
-    let info = reader.info();
-    let mut out = Vec::with_capacity(png.len() + credential.len() + 64);
-    {
-        let mut encoder = png::Encoder::new(&mut out, info.width, info.height);
-        encoder.set_color(info.color_type);
-        encoder.set_depth(info.bit_depth);
-        if let Some(palette) = &info.palette {
-            encoder.set_palette(palette.to_vec());
+    let chunks = chunks(png)?;
+    let added = credential_chunk(credential)?;
+    let mut out = Vec::with_capacity(png.len() + added.len());
+    out.extend_from_slice(PNG_SIGNATURE);
+    for (i, chunk) in chunks.iter().enumerate() {
+        if !is_credential(chunk) {
+            out.extend_from_slice(chunk.raw);
         }
-        if let Some(trns) = &info.trns {
-            encoder.set_trns(trns.to_vec());
+        if i == 0 {
+            out.extend_from_slice(&added);
         }
-        // Uncompressed, as the specification requires.
-        encoder
-            .add_itxt_chunk(PNG_KEYWORD.to_owned(), credential.to_owned())
-            .map_err(png_error)?;
-        let mut writer = encoder.write_header().map_err(png_error)?;
-        writer.write_image_data(&pixels).map_err(png_error)?;
-        writer.finish().map_err(png_error)?;
     }
     Ok(out)
 }
 
-/// The credential baked into `png`.
+/// The credential baked into `png`, read from its chunks alone (the image
+/// is never decoded, so its claimed size costs nothing). A compressed
+/// credential chunk is refused, never inflated.
 pub fn read_png(png: &[u8]) -> Result<String, BakeError> {
-    let mut decoder = png::Decoder::new_with_limits(
-        Cursor::new(png),
-        png::Limits {
-            bytes: DECODE_LIMIT,
-        },
-    );
-    decoder.set_ignore_text_chunk(false);
-    let mut reader = decoder.read_info().map_err(png_error)?;
-    // The chunk may come after the image data: read to the end.
-    let mut pixels = vec![
-        0;
-        reader
-            .output_buffer_size()
-            .ok_or(BakeError::Png("too large".into()))?
-    ];
-    reader.next_frame(&mut pixels).map_err(png_error)?;
-    reader.finish().map_err(png_error)?;
-    let found: Vec<&png::text_metadata::ITXtChunk> = reader
-        .info()
-        .utf8_text
-        .iter()
-        .filter(|c| c.keyword == PNG_KEYWORD)
-        .collect();
-    match found.as_slice() {
-        [one] => {
-            let text = one.get_text().map_err(png_error)?;
-            if text.trim_start().starts_with("http") {
-                Err(BakeError::Hosted)
-            } else {
-                Ok(text)
-            }
+    let mut found = None;
+    for chunk in chunks(png)?.iter().filter(|c| is_credential(c)) {
+        let fields = itxt(chunk.data)?;
+        if found.is_some() {
+            return Err(png_error("more than one baked credential"));
         }
-        [] => Err(BakeError::NotBaked),
-        _ => Err(BakeError::Png("more than one baked credential".into())),
+        if fields.compressed {
+            return Err(BakeError::Compressed);
+        }
+        found = Some(fields.text);
+    }
+    let text = std::str::from_utf8(found.ok_or(BakeError::NotBaked)?)
+        .map_err(|_| png_error("the baked credential is not UTF-8"))?;
+    if text.trim_start().starts_with("http") {
+        Err(BakeError::Hosted)
+    } else {
+        Ok(text.to_owned())
     }
 }
 
 /// `svg` with `credential` baked in, right inside the root element.
 pub fn bake_svg(svg: &str, credential: &str) -> Result<String, BakeError> {
+    if svg.len() > MAX_FILE_BYTES {
+        return Err(BakeError::TooLarge);
+    }
     let document = roxmltree::Document::parse(svg).map_err(|e| BakeError::Svg(e.to_string()))?;
     let root = document.root_element();
     if root.tag_name().name() != "svg" {
@@ -197,6 +281,9 @@ fn find_svg_credential<'a>(
 
 /// The credential baked into `svg`.
 pub fn read_svg(svg: &str) -> Result<String, BakeError> {
+    if svg.len() > MAX_FILE_BYTES {
+        return Err(BakeError::TooLarge);
+    }
     let document = roxmltree::Document::parse(svg).map_err(|e| BakeError::Svg(e.to_string()))?;
     let node = find_svg_credential(&document).ok_or(BakeError::NotBaked)?;
     let text: String = node.children().filter_map(|c| c.text()).collect::<String>();
@@ -211,6 +298,9 @@ pub fn read_svg(svg: &str) -> Result<String, BakeError> {
 
 /// The credential in a dropped file: a baked PNG or SVG, or JSON as is.
 pub fn credential_in(bytes: &[u8]) -> Result<String, BakeError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(BakeError::TooLarge);
+    }
     match kind(bytes).ok_or(BakeError::UnknownFormat)? {
         Kind::Png => read_png(bytes),
         Kind::Svg => {

@@ -7,9 +7,11 @@
 //!   any term that lands under `PROBE` is one no context defines (it would
 //!   otherwise be dropped silently, unsigned). When none does, those
 //!   statements are the document's own and are the ones canonicalised.
-//! * Limits: the document's size, its nesting, the number of statements and
+//! * Limits: the document's size, its nesting, the number of statements,
 //!   the work of RDFC-1.0's blank node labelling (which is exponential for
-//!   crafted input).
+//!   crafted input), and the time spent turning JSON-LD into statements
+//!   (checked between statements, so a document whose contexts make each
+//!   statement expensive is stopped too).
 
 use oxjsonld::{JsonLdParser, JsonLdRemoteDocument};
 use serde_json::Value;
@@ -19,8 +21,15 @@ use sha2::Sha256;
 pub const MAX_BYTES: usize = 256 * 1024;
 /// Deepest nesting accepted.
 pub const MAX_DEPTH: usize = 32;
+/// Most JSON values (objects, arrays, strings, numbers…) accepted. JSON-LD
+/// processing holds far more than the JSON text per value (some 1 KiB for
+/// an empty object), so this is checked before it starts; 1EdTech's
+/// "complete" sample badge has 553.
+pub const MAX_VALUES: usize = 5_000;
 /// Most statements (quads) accepted.
 pub const MAX_QUADS: usize = 5_000;
+/// Longest time reading one document's statements may take.
+pub const MAX_TIME: std::time::Duration = std::time::Duration::from_secs(1);
 /// RDFC-1.0's hash-n-degree-quads calls allowed.
 const HNDQ_CALL_LIMIT: usize = 10_000;
 
@@ -61,9 +70,13 @@ pub enum CanonError {
     /// Nested deeper than [`MAX_DEPTH`].
     #[error("the document is nested too deeply (more than {MAX_DEPTH} levels)")]
     TooDeep,
-    /// More than [`MAX_QUADS`] statements, or too much labelling work.
+    /// More than [`MAX_VALUES`] values or [`MAX_QUADS`] statements, or too
+    /// much labelling work.
     #[error("the document is too complex to check")]
     TooComplex,
+    /// Reading its statements took longer than [`MAX_TIME`].
+    #[error("the document took too long to check")]
+    TooSlow,
     /// A context that is not bundled.
     #[error("unknown JSON-LD context: {0}")]
     UnknownContext(String),
@@ -84,6 +97,24 @@ fn depth(value: &Value) -> usize {
         Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
         _ => 0,
     }
+}
+
+/// The number of values in `value` (itself included), counted up to just
+/// past `limit`.
+fn values(value: &Value, limit: usize) -> usize {
+    let mut count = 1;
+    let children: Box<dyn Iterator<Item = &Value>> = match value {
+        Value::Array(items) => Box::new(items.iter()),
+        Value::Object(map) => Box::new(map.values()),
+        _ => return count,
+    };
+    for child in children {
+        count += values(child, limit - count.min(limit));
+        if count > limit {
+            break;
+        }
+    }
+    count
 }
 
 /// Every `id` must have a scheme (`https:`, `urn:`, `did:`…): a relative
@@ -127,6 +158,7 @@ fn load(url: &str) -> Result<JsonLdRemoteDocument, CanonError> {
 
 /// The RDF statements of `doc`, in the term types RDFC-1.0 works on.
 fn dataset(doc: &Value) -> Result<oxrdf::Dataset, CanonError> {
+    let deadline = std::time::Instant::now() + MAX_TIME;
     let bytes = serde_json::to_vec(doc).map_err(|e| CanonError::Invalid(e.to_string()))?;
     let parser = JsonLdParser::new()
         .for_slice(&bytes)
@@ -146,6 +178,9 @@ fn dataset(doc: &Value) -> Result<oxrdf::Dataset, CanonError> {
         })?;
         if out.len() >= MAX_QUADS {
             return Err(CanonError::TooComplex);
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(CanonError::TooSlow);
         }
         out.insert(&convert(quad)?);
     }
@@ -226,6 +261,9 @@ pub fn canonicalize(doc: &Value) -> Result<String, CanonError> {
     if depth(doc) > MAX_DEPTH {
         return Err(CanonError::TooDeep);
     }
+    if values(doc, MAX_VALUES) > MAX_VALUES {
+        return Err(CanonError::TooComplex);
+    }
     check_ids(doc)?;
     let data = check_defined(doc)?;
     rdf_canon::canonicalize_with::<Sha256>(
@@ -235,4 +273,19 @@ pub fn canonicalize(doc: &Value) -> Result<String, CanonError> {
         },
     )
     .map_err(|_| CanonError::TooComplex)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_counted_up_to_just_past_the_limit() {
+        let doc = serde_json::json!({"a": [1, 2, {"b": null}], "c": "d"});
+        assert_eq!(values(&doc, 100), 7);
+        assert_eq!(values(&doc, 7), 7);
+        assert!(values(&doc, 3) > 3);
+        let wide = Value::Array(vec![Value::Null; 100_000]);
+        assert!(values(&wide, 10) <= 12, "stops early");
+    }
 }

@@ -344,6 +344,9 @@ pub struct Issuer {
     pub did: String,
     /// The signing keys.
     pub keyring: Keyring,
+    /// The revocation list as last signed with these keys (see
+    /// [`super::revoke::published_list`]).
+    pub(crate) status_list: super::revoke::PublishedList,
 }
 
 impl Issuer {
@@ -353,6 +356,7 @@ impl Issuer {
         Ok(Issuer {
             did: did_web(public_url),
             keyring: Keyring::open_or_create(path)?,
+            status_list: super::revoke::PublishedList::default(),
         })
     }
 

@@ -13,6 +13,7 @@ pub mod award;
 pub mod bake;
 pub mod canon;
 pub mod edit;
+pub mod gate;
 pub mod keyring;
 pub mod proof;
 pub mod requests;

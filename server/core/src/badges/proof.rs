@@ -17,6 +17,10 @@ use super::canon::{CanonError, canonicalize};
 
 /// The cryptosuite.
 pub const CRYPTOSUITE: &str = "eddsa-rdfc-2022";
+/// Most proofs a credential may carry (of any suite). Each proof costs a
+/// canonicalisation of its options and a signature check; more than this
+/// is not a badge anyone issued but work someone wants done.
+pub const MAX_PROOFS: usize = 2;
 /// Multicodec prefix of an Ed25519 public key.
 const ED25519_PUB: [u8; 2] = [0xed, 0x01];
 /// Multicodec prefix of an Ed25519 private key (seed).
@@ -31,6 +35,9 @@ pub enum ProofError {
     /// Canonicalisation failed.
     #[error(transparent)]
     Canon(#[from] CanonError),
+    /// More than [`MAX_PROOFS`] proofs.
+    #[error("the credential has more than {MAX_PROOFS} proofs")]
+    TooManyProofs,
     /// No `eddsa-rdfc-2022` proof.
     #[error("the credential has no eddsa-rdfc-2022 proof")]
     NoProof,
@@ -131,11 +138,17 @@ pub fn did_key(method: &str) -> Option<VerifyingKey> {
     public_key_from_multibase(key)
 }
 
-/// The bytes the signature is over.
-fn hash_data(unsecured: &Value, options: &Value) -> Result<Vec<u8>, ProofError> {
+/// The bytes the signature is over, given the hash of the canonical
+/// credential without its proof (computed once for every proof).
+fn hash_data(unsecured_hash: &[u8], options: &Value) -> Result<Vec<u8>, ProofError> {
     let mut out = Sha256::digest(canonicalize(options)?.as_bytes()).to_vec();
-    out.extend_from_slice(&Sha256::digest(canonicalize(unsecured)?.as_bytes()));
+    out.extend_from_slice(unsecured_hash);
     Ok(out)
+}
+
+/// SHA-256 of the canonical credential without its proof.
+fn unsecured_hash(unsecured: &Value) -> Result<Vec<u8>, ProofError> {
+    Ok(Sha256::digest(canonicalize(unsecured)?.as_bytes()).to_vec())
 }
 
 /// Adds an `eddsa-rdfc-2022` proof by `key`, named `verification_method`
@@ -159,7 +172,9 @@ pub fn sign(
     });
     let mut options = proof.clone();
     options["@context"] = context;
-    let signature = key.signing.sign(&hash_data(&unsecured, &options)?);
+    let signature = key
+        .signing
+        .sign(&hash_data(&unsecured_hash(&unsecured)?, &options)?);
     proof["proofValue"] = Value::String(format!(
         "z{}",
         bs58::encode(signature.to_bytes()).into_string()
@@ -186,7 +201,9 @@ pub struct CheckedProof {
 }
 
 /// Checks the credential's `eddsa-rdfc-2022` proofs (others are ignored):
-/// at least one, and every one must hold. `resolve` gives the public key
+/// at least one, and every one must hold; more than [`MAX_PROOFS`] proofs
+/// of any kind are refused before any is checked. The credential is
+/// canonicalised once, however many proofs it has. `resolve` gives the public key
 /// of a verification method (`None`: unknown).
 pub fn verify(
     credential: &Value,
@@ -198,6 +215,9 @@ pub fn verify(
         Some(one) => vec![one],
         None => Vec::new(),
     };
+    if proofs.len() > MAX_PROOFS {
+        return Err(ProofError::TooManyProofs);
+    }
     let ours: Vec<&Value> = proofs
         .into_iter()
         .filter(|p| p.get("cryptosuite").and_then(Value::as_str) == Some(CRYPTOSUITE))
@@ -209,15 +229,17 @@ pub fn verify(
     unsecured.remove("proof");
     let unsecured = Value::Object(unsecured);
     let context = map.get("@context").cloned().unwrap_or(Value::Null);
+    let mut hash = None;
     let mut checked = None;
     for proof in ours {
-        checked = Some(verify_one(&unsecured, &context, proof, resolve)?);
+        checked = Some(verify_one(&unsecured, &mut hash, &context, proof, resolve)?);
     }
     checked.ok_or(ProofError::NoProof)
 }
 
 fn verify_one(
     unsecured: &Value,
+    hash: &mut Option<Vec<u8>>,
     context: &Value,
     proof: &Value,
     resolve: &dyn Fn(&str) -> Option<VerifyingKey>,
@@ -258,7 +280,11 @@ fn verify_one(
         map.remove("proofValue");
         map.insert("@context".into(), context.clone());
     }
-    key.verify(&hash_data(unsecured, &options)?, &signature)
+    let unsecured_hash = match hash {
+        Some(done) => done,
+        None => hash.insert(unsecured_hash(unsecured)?),
+    };
+    key.verify(&hash_data(unsecured_hash, &options)?, &signature)
         .map_err(|_| ProofError::BadSignature)?;
     Ok(CheckedProof {
         verification_method: method.to_owned(),

@@ -2,15 +2,16 @@
 //!
 //! A coach revokes a badge of a learner who joined one of their groups
 //! (an admin: any badge; nobody their own), with a grant from
-//! [`crate::authz::authorize`], and gives a reason. The reason is kept for the holder and
-//! the staff; the public list says only *that* a badge is revoked, as the
-//! Bitstring Status List specification intends. The list is signed with
-//! the issuer's current key whenever it is served, so it always matches
-//! the database. Set entries are kept apart from the badges (only the
-//! number and the date), so a revoked badge stays revoked after its holder
-//! erases their account.
+//! [`crate::authz::authorize`], and gives a reason. The reason is kept for
+//! the holder and the staff; the public list says only *that* a badge is
+//! revoked, as the Bitstring Status List specification intends. The list is
+//! signed when it changes (a revocation, or a new signing key), dated that
+//! moment, and served from that signed copy (see [`published_list`]). Set
+//! entries are kept apart from the badges (only the number and the date),
+//! so a revoked badge stays revoked after its holder erases their account.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
@@ -60,28 +61,132 @@ pub async fn known(
     Ok(known)
 }
 
+/// What the published list depends on: the site, its signing key, and the
+/// set entries (rows are only ever added, so their number and the largest
+/// id name the set).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ListKey {
+    url: String,
+    did: String,
+    key_id: String,
+    entries: i64,
+    last: Option<i32>,
+}
+
+/// The signed list an [`super::Issuer`] keeps: what it depends on, and its
+/// JSON text. Kept with the issuer (its keys), not per process, so two
+/// sites in one process (tests) never serve each other's list.
+#[derive(Debug, Default)]
+pub(crate) struct PublishedList(Mutex<Option<(ListKey, Arc<str>)>>);
+
 /// The signed `BitstringStatusListCredential` every badge of this site
-/// points at, as of `now`.
+/// points at, as JSON text.
+///
+/// Each call asks the database only how many entries are set (one
+/// aggregate query, so a revocation saved by any server counts at once).
+/// The list is signed again only when that or the signing key changed;
+/// otherwise the copy signed then is served as it is. Its `validFrom` and
+/// its proof's `created` are the time of that change (the latest
+/// revocation, or the signing key's creation if later), and Ed25519
+/// signatures are deterministic, so every server of a site, before or
+/// after a restart, publishes the very same document for the same list.
+pub async fn published_list(
+    db: &DatabaseConnection,
+    ctx: &IssueContext<'_>,
+) -> Result<Arc<str>, CoreError> {
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::{Expr, Func};
+    let (entries, last): (i64, Option<i32>) = badge_revocations::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::expr(Func::count(Expr::col(badge_revocations::Column::Id))),
+            "entries",
+        )
+        .column_as(
+            Expr::expr(Func::max(Expr::col(badge_revocations::Column::Id))),
+            "last",
+        )
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or((0, None));
+    let (key_id, _) = ctx.issuer.keyring.current();
+    let key = ListKey {
+        url: status_list_url(ctx.public_url),
+        did: ctx.issuer.did.clone(),
+        key_id: key_id.to_owned(),
+        entries,
+        last,
+    };
+    let published = &ctx.issuer.status_list.0;
+    if let Some((cached, text)) = published.lock().ok().as_deref().and_then(Option::as_ref)
+        && *cached == key
+    {
+        return Ok(Arc::clone(text));
+    }
+    let rows = badge_revocations::Entity::find().all(db).await?;
+    // Kept under what was read, which may be newer than the count above.
+    let key = ListKey {
+        entries: i64::try_from(rows.len()).unwrap_or(i64::MAX),
+        last: rows.iter().map(|r| r.id).max(),
+        ..key
+    };
+    let text: Arc<str> = sign_list(&rows, ctx)?.to_string().into();
+    if let Ok(mut published) = published.lock() {
+        *published = Some((key, Arc::clone(&text)));
+    }
+    tracing::info!(entries = rows.len(), "status list signed");
+    Ok(text)
+}
+
+/// [`published_list`] as JSON.
 pub async fn signed_list(
     db: &DatabaseConnection,
     ctx: &IssueContext<'_>,
-    now: DateTime<Utc>,
 ) -> Result<Value, CoreError> {
-    let revoked = revoked_ids(db).await?;
+    serde_json::from_str(&published_list(db, ctx).await?)
+        .map_err(|e| CoreError::Internal(format!("the status list: {e}")))
+}
+
+/// The list of entries `rows`, signed with the current key and dated the
+/// latest change (see [`published_list`]).
+fn sign_list(
+    rows: &[badge_revocations::Model],
+    ctx: &IssueContext<'_>,
+) -> Result<Value, CoreError> {
+    let revoked: BTreeSet<usize> = rows
+        .iter()
+        .filter_map(|row| usize::try_from(row.id).ok())
+        .collect();
     let mut list = StatusList::new(revoked.last().map_or(0, |last| last + 1));
     for index in revoked {
         list.set(index, true);
     }
+    let (key_id, key) = ctx.issuer.keyring.current();
+    let key_created = ctx
+        .issuer
+        .keyring
+        .public_keys()
+        .into_iter()
+        .find(|k| k.id == key_id)
+        .map(|k| k.created);
+    let changed = rows
+        .iter()
+        .map(|r| r.revoked_at)
+        .chain(key_created)
+        .max()
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    // Whole seconds: the date written is the date signed.
+    let changed = DateTime::from_timestamp(changed.timestamp(), 0).unwrap_or(changed);
     let url = status_list_url(ctx.public_url);
     let mut credential = list_credential(
         &url,
         &ctx.issuer.did,
-        &now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        &changed.to_rfc3339_opts(SecondsFormat::Secs, true),
         &list,
     );
-    let (key_id, key) = ctx.issuer.keyring.current();
     let method = format!("{}#{key_id}", ctx.issuer.did);
-    sign(&mut credential, key, &method, now)
+    sign(&mut credential, key, &method, changed)
         .map_err(|e| CoreError::Internal(format!("signing the status list: {e}")))?;
     Ok(credential)
 }

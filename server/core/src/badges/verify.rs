@@ -412,6 +412,12 @@ pub fn check_badge(text: &str, known: &Known, now: DateTime<Utc>) -> Verdict {
                 ..not_a_badge(err.to_string())
             };
         }
+        Err(err @ ProofError::TooManyProofs) => {
+            return Verdict {
+                claims,
+                ..not_a_badge(err.to_string())
+            };
+        }
         Err(err) => {
             outcome = Outcome::Tampered;
             checks.push(check(
