@@ -58,11 +58,14 @@ POLKU_E2E_ADMIN_PASSWORD="e2e-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 export POLKU_E2E_ADMIN_PASSWORD
 POLKU_ADMIN_PASSWORD="$POLKU_E2E_ADMIN_PASSWORD" "$CARGO_TARGET_DIR/debug/polku" \
   --database-url "sqlite://$e2e_dir/polku.db" create-admin e2e-admin
+# The e2e tests check many badges from one address in a minute: the
+# per-address limit of /verify (tested on its own in server/tests/http.rs)
+# is raised for them.
 # The issuers the e2e server trusts: the did:keys polku-core's badge tests
 # signed with (each wrote a trust-*.toml piece).
 cat "$POLKU_CONFORMANCE_DIR"/trust-*.toml > "$e2e_dir/trust.toml"
 POLKU_ADMIN_TOKEN="$POLKU_E2E_ADMIN_TOKEN" "$CARGO_TARGET_DIR/debug/polku" --site-dir "$SITE_DIR" \
-  --database-url "sqlite://$e2e_dir/polku.db" --port "$port" --trust-file "$e2e_dir/trust.toml" \
+  --database-url "sqlite://$e2e_dir/polku.db" --port "$port" --trust-file "$e2e_dir/trust.toml" --verify-burst 200 \
   >"$e2e_dir/server.log" 2>&1 &
 server_pid=$!
 cleanup_steps+=("kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null; rm -rf '$e2e_dir'")
