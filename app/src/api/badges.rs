@@ -51,7 +51,7 @@ pub fn view_of(verdict: polku_core::badges::Verdict, input: String) -> VerifyVie
 }
 
 #[cfg(feature = "ssr")]
-fn issuing() -> Result<polku_core::badges::award::Issuing, super::AppError> {
+fn issuing() -> Result<polku_core::badges::issue::Issuing, super::AppError> {
     super::state().map(|s| s.issuing)
 }
 
@@ -67,7 +67,11 @@ pub fn share_url(public_url: &str, token: &str) -> String {
 
 /// LinkedIn's "add licence or certification" form, filled in.
 #[cfg(feature = "ssr")]
-fn linkedin_url(badge: &polku_core::badges::award::HeldBadge, issuer: &str, share: &str) -> String {
+fn linkedin_url(
+    badge: &polku_core::badges::wallet::HeldBadge,
+    issuer: &str,
+    share: &str,
+) -> String {
     use chrono::Datelike as _;
     let (year, month) = (
         badge.issued_at.year().to_string(),
@@ -99,7 +103,7 @@ pub async fn get_wallet() -> Result<Vec<WalletBadge>, super::AppError> {
     let db = super::db()?;
     let issuing = issuing()?;
     let now = chrono::Utc::now();
-    Ok(polku_core::badges::award::my_badges(&db, &actor)
+    Ok(polku_core::badges::wallet::my_badges(&db, &actor)
         .await?
         .into_iter()
         .map(|b| {
@@ -129,7 +133,7 @@ pub async fn get_wallet() -> Result<Vec<WalletBadge>, super::AppError> {
 pub async fn share_badge(id: i32, share: bool) -> Result<(), super::AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
-    polku_core::badges::award::set_sharing(&db, &actor, id, share).await?;
+    polku_core::badges::wallet::set_sharing(&db, &actor, id, share).await?;
     leptos_axum::redirect(&format!("/badges?shared={share}#badge-{id}"));
     Ok(())
 }
@@ -141,7 +145,7 @@ pub async fn get_certificate(id: i32) -> Result<Certificate, super::AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
     let issuing = issuing()?;
-    let badge = polku_core::badges::award::my_badge(&db, &actor, id).await?;
+    let badge = polku_core::badges::wallet::my_badge(&db, &actor, id).await?;
     let credential: serde_json::Value = serde_json::from_str(&badge.credential).unwrap_or_default();
     let text = |pointer: &str| {
         credential
@@ -174,7 +178,7 @@ pub async fn get_certificate(id: i32) -> Result<Certificate, super::AppError> {
 #[server(prefix = "/api", endpoint = "check_shared")]
 pub async fn check_shared(badge: String) -> Result<Option<VerifyView>, super::AppError> {
     let db = super::db()?;
-    let held = match polku_core::badges::award::shared_badge(&db, &badge).await {
+    let held = match polku_core::badges::wallet::shared_badge(&db, &badge).await {
         Ok(held) => held,
         Err(polku_core::CoreError::NotFound) => return Ok(None),
         Err(err) => return Err(err.into()),
@@ -201,7 +205,7 @@ pub async fn get_my_evidence(
     };
     let db = super::db()?;
     let language = locale;
-    let held: Vec<String> = polku_core::badges::award::my_badges(&db, &actor)
+    let held: Vec<String> = polku_core::badges::wallet::my_badges(&db, &actor)
         .await?
         .into_iter()
         .filter(|b| b.course_slug == course && b.revoked.is_none())

@@ -17,7 +17,7 @@ pub async fn get_dashboard(locale: Locale) -> Result<Dashboard, AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
     let courses = polku_core::progress::dashboard(&db, &actor, locale).await?;
-    let badges = polku_core::badges::award::my_badges(&db, &actor)
+    let badges = polku_core::badges::wallet::my_badges(&db, &actor)
         .await?
         .into_iter()
         .map(|b| HeldBadgeView {

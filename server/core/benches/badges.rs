@@ -105,7 +105,7 @@ fn main() {
     report("verify (parse + canonicalise + check)", times);
 
     // The picture learners get when their course gives none.
-    let image = polku_core::badges::award::default_png().to_vec();
+    let image = polku_core::badges::picture::default_png().to_vec();
     let baked = bake_png(&image, &signed[0]).expect("bake");
     println!(
         "baked PNG: {} bytes (picture {} bytes + credential {} bytes)",

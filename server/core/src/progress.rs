@@ -16,7 +16,7 @@ use sea_orm::{
 };
 
 use crate::accounts::Actor;
-use crate::badges::award::IssueContext;
+use crate::badges::issue::IssueContext;
 use crate::content::quiz::{Answer, QuizFeedback};
 use crate::courses::{self, LessonLink};
 use crate::db::entities::courses as courses_table;

@@ -728,7 +728,8 @@ fn a_badge_names_its_place_in_a_signed_status_list() {
 #[tokio::test]
 async fn a_badge_is_issued_once_the_rule_is_met_and_verifies() {
     use polku_core::accounts::Role;
-    use polku_core::badges::award::{IssueContext, award_due, status_list_url};
+    use polku_core::badges::award::award_due;
+    use polku_core::badges::issue::{IssueContext, status_list_url};
     for t in common::fresh_databases().await {
         let db = polku_core::db::open(&t.url).await.unwrap();
         common::import(&db, &common::fixture("valid")).await;
@@ -833,10 +834,12 @@ async fn a_badge_is_issued_once_the_rule_is_met_and_verifies() {
 async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
     use common::act::{allow_reissue, decide, group_badges, group_requests, revoke};
     use polku_core::accounts::Role;
-    use polku_core::badges::award::{IssueContext, award_due, my_badges};
+    use polku_core::badges::award::award_due;
+    use polku_core::badges::issue::IssueContext;
     use polku_core::badges::requests::{Decision, RequestState, my_requests, submit};
     use polku_core::badges::revoke::signed_list;
     use polku_core::badges::status::StatusList;
+    use polku_core::badges::wallet::my_badges;
     use polku_core::{CoreError, Language, coaching};
     for t in common::fresh_databases().await {
         let db = polku_core::db::open(&t.url).await.unwrap();
@@ -1189,8 +1192,9 @@ async fn an_author_edits_a_badge_and_the_new_rule_applies() {
     use polku_core::accounts::Role;
     use polku_core::authoring::{AdminToken, AuthorGrant};
     use polku_core::badges::approval;
-    use polku_core::badges::award::{IssueContext, award_due};
+    use polku_core::badges::award::award_due;
     use polku_core::badges::edit::{BadgeEdit, editor, save};
+    use polku_core::badges::issue::IssueContext;
     use polku_core::{CoreError, Language};
     for t in common::fresh_databases().await {
         let db = polku_core::db::open(&t.url).await.unwrap();
@@ -1407,7 +1411,8 @@ async fn account(
 #[tokio::test]
 async fn the_status_list_is_signed_when_it_changes_and_served_as_signed() {
     use polku_core::accounts::Role;
-    use polku_core::badges::award::{IssueContext, award_due};
+    use polku_core::badges::award::award_due;
+    use polku_core::badges::issue::IssueContext;
     use polku_core::badges::revoke::published_list;
     use polku_core::badges::status::StatusList;
     use polku_core::db::entities::badge_revocations;

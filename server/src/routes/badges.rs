@@ -336,7 +336,7 @@ pub async fn default_picture() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=86400"),
             (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
         ],
-        polku_core::badges::award::default_png(),
+        polku_core::badges::picture::default_png(),
     )
 }
 
@@ -348,7 +348,7 @@ pub async fn download(
     axum::extract::Path((id, file)): axum::extract::Path<(i32, String)>,
     polku_web::session::Signed(actor): polku_web::session::Signed,
 ) -> Result<axum::response::Response, polku_web::WebError> {
-    use polku_core::badges::award::{BadgeFile, badge_file, my_badge};
+    use polku_core::badges::wallet::{BadgeFile, badge_file, my_badge};
     let kind = match file.as_str() {
         "badge.png" => BadgeFile::Png,
         "badge.svg" => BadgeFile::Svg,
@@ -366,7 +366,7 @@ pub async fn share_qr(
     State(state): State<AppState>,
     axum::extract::Path(token): axum::extract::Path<String>,
 ) -> axum::response::Response {
-    if let Err(err) = polku_core::badges::award::shared_badge(&state.db, &token).await {
+    if let Err(err) = polku_core::badges::wallet::shared_badge(&state.db, &token).await {
         return failure(err);
     }
     let link = app::api::badges::share_url(&state.issuing.public_url, &token);

@@ -164,7 +164,7 @@ pub fn router(
         idle_days: config.stuck_days,
         failed_attempts: config.stuck_failures,
     };
-    let issuing = polku_core::badges::award::Issuing {
+    let issuing = polku_core::badges::issue::Issuing {
         issuer,
         public_url: config.public_url(),
         issuer_name: config.issuer_name.clone(),

@@ -3,7 +3,7 @@
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use polku_core::authoring::AdminToken;
-use polku_core::badges::award::Issuing;
+use polku_core::badges::issue::Issuing;
 use polku_core::coaching::StuckRule;
 use polku_core::db::DatabaseConnection;
 use polku_core::search::SearchIndex;

@@ -156,7 +156,7 @@ pub async fn pending<C: ConnectionTrait>(
             if approved.iter().filter(mine).any(|a| a.digest == digest) {
                 continue;
             }
-            let text = |map| super::award::localized(map, language);
+            let text = |map| super::wallet::localized(map, language);
             out.push(PendingBadge {
                 course: course.slug.clone(),
                 slug: definition.slug.clone(),

@@ -96,7 +96,7 @@ pub async fn editor(
         badges: badges
             .iter()
             .map(|b| {
-                let name = crate::badges::award::localized(&b.name, language);
+                let name = crate::badges::wallet::localized(&b.name, language);
                 (b.slug.clone(), name)
             })
             .collect(),

@@ -14,13 +14,16 @@ pub mod bake;
 pub mod canon;
 pub mod edit;
 pub mod gate;
+pub mod issue;
 pub mod keyring;
+pub mod picture;
 pub mod proof;
 pub mod requests;
 pub mod revoke;
 pub mod status;
 pub mod trust;
 pub mod verify;
+pub mod wallet;
 
 pub use bake::{BakeError, bake_png, bake_svg, credential_in};
 pub use canon::{CanonError, canonicalize};

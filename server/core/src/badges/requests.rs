@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use super::award::{IssueContext, issue};
+use super::issue::{IssueContext, issue};
 use crate::accounts::Actor;
 use crate::audit::{self, Action};
 use crate::authz::Grant;
@@ -175,7 +175,7 @@ async fn shown(
                     crate::courses::badge_sources(c)
                         .into_iter()
                         .find(|b| b.slug == r.badge_slug)
-                        .map(|b| super::award::localized(&b.name, language))
+                        .map(|b| super::wallet::localized(&b.name, language))
                 })
                 .unwrap_or_else(|| r.badge_slug.clone());
             Request {

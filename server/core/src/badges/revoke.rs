@@ -20,7 +20,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 
-use super::award::{IssueContext, status_list_url};
+use super::issue::{IssueContext, status_list_url};
 use super::proof::sign;
 use super::status::{StatusList, list_credential};
 use super::trust::{Known, TrustList};
@@ -48,7 +48,7 @@ pub async fn revoked_ids(db: &DatabaseConnection) -> Result<BTreeSet<usize>, Cor
 /// is saved) and the issuers it trusts.
 pub async fn known(
     db: &DatabaseConnection,
-    issuing: &super::award::Issuing,
+    issuing: &super::issue::Issuing,
     trusted: &TrustList,
 ) -> Result<Known, CoreError> {
     let mut known = Known::site(
@@ -327,7 +327,7 @@ pub async fn group_badges(
         .map(|row| MemberBadgeView {
             id: row.id,
             holder: names.get(&row.user_id).cloned().unwrap_or_default(),
-            name: super::award::badge_name(&row),
+            name: super::wallet::badge_name(&row),
             issued: crate::dates::day(row.issued_at),
             revoked: row.revoked_at.map(|at| {
                 let why = row.revoked_reason.clone().unwrap_or_default();

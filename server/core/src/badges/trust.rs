@@ -171,7 +171,7 @@ impl Known {
         Known {
             site,
             site_name: site_name.to_owned(),
-            own_list_url: super::award::status_list_url(public_url),
+            own_list_url: super::issue::status_list_url(public_url),
             own_revoked: BTreeSet::new(),
             trusted: TrustList::new(),
             fetched: Fetched::default(),

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use polku_core::accounts::{Actor, Role, admin};
 use polku_core::authz::{Act, BadgeId, EvidenceId, GroupId, PersonId, authorize};
-use polku_core::badges::award::IssueContext;
+use polku_core::badges::issue::IssueContext;
 use polku_core::badges::requests::{self, Decision, Request};
 use polku_core::badges::revoke::{self, MemberBadgeView};
 use polku_core::coaching::{self, GroupTable, StuckRule};

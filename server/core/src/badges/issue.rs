@@ -1,0 +1,308 @@
+//! Issuing: one badge signed as an Open Badges 3.0 credential under this
+//! site's `did:web` and stored, with its place in the revocation list.
+
+use chrono::{Duration, SecondsFormat, Utc};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionSession, TransactionTrait,
+};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::keyring::Issuer;
+use super::picture::default_picture_url;
+use super::proof::sign;
+use super::status::entry;
+use super::wallet::localized;
+use crate::content::BadgeSource;
+use crate::db::entities::{badge_awards, courses, users};
+use crate::{CoreError, Language};
+
+/// Who issues, as badges name it.
+#[derive(Debug, Clone, Copy)]
+pub struct IssueContext<'a> {
+    /// The deployment's identity and keys.
+    pub issuer: &'a Issuer,
+    /// The site's public address (no trailing slash).
+    pub public_url: &'a str,
+    /// The issuer's name shown on badges.
+    pub issuer_name: &'a str,
+}
+
+/// The revocation list every badge of this site points at.
+pub fn status_list_url(public_url: &str) -> String {
+    format!("{public_url}/badges/status/1")
+}
+
+/// Signs and stores one badge for learner `user_id`, with `evidence` (an
+/// array of OB 3.0 `Evidence`) if given.
+pub(crate) async fn issue<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    ctx: &IssueContext<'_>,
+    user_id: i32,
+    course: &courses::Model,
+    badge: &BadgeSource,
+    evidence: Option<Value>,
+) -> Result<badge_awards::Model, CoreError> {
+    let user = users::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    let language = crate::courses::default_language(course);
+    let text = |map: &std::collections::BTreeMap<Language, String>| localized(map, language);
+    let now = Utc::now();
+    let valid_until = badge.valid_days.map(|d| now + Duration::days(i64::from(d)));
+    let txn = db.begin().await?;
+    // The row first: its id is the badge's place in the revocation list.
+    let row = badge_awards::ActiveModel {
+        user_id: Set(user_id),
+        course_id: Set(course.id),
+        badge_slug: Set(badge.slug.clone()),
+        credential: Set(String::new()),
+        issued_at: Set(now),
+        valid_until: Set(valid_until),
+        evidence: Set(evidence.as_ref().map(Value::to_string)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let index = usize::try_from(row.id).unwrap_or_default();
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| CoreError::Internal(format!("random: {e}")))?;
+    let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
+    let hashed = format!(
+        "sha256${:x}",
+        Sha256::digest(format!("{salt}polku-user:{}", user.id).as_bytes())
+    );
+    let name = super::revoke::shown_name(&user);
+    let public = ctx.public_url;
+    let time = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let profile = Profile {
+        id: ctx.issuer.did.clone(),
+        kind: ["Profile"],
+        name: ctx.issuer_name.to_owned(),
+        url: None,
+        image: None,
+    };
+    let picture = match &badge.image {
+        Some(image) => format!("{public}/media/{}/{image}", course.slug),
+        // Polku's default picture when the course gives none.
+        None => default_picture_url(public),
+    };
+    let credential = OpenBadgeCredential {
+        context: [VC_CONTEXT, OB_CONTEXT],
+        id: format!("{public}/badges/{}", row.id),
+        kind: ["VerifiableCredential", "OpenBadgeCredential"],
+        issuer: Profile {
+            url: Some(format!("{public}/")),
+            image: Some(Image {
+                id: format!("{public}/pkg/favicon.svg"),
+                kind: "Image",
+                caption: None,
+            }),
+            ..profile.clone()
+        },
+        valid_from: time(now),
+        valid_until: valid_until.map(time),
+        awarded_date: time(now),
+        name: text(&badge.name),
+        description: text(&badge.description),
+        credential_subject: AchievementSubject {
+            kind: ["AchievementSubject"],
+            identifier: vec![
+                Identity {
+                    kind: "IdentityObject",
+                    identity_type: "name",
+                    hashed: false,
+                    identity_hash: name,
+                    salt: None,
+                },
+                Identity {
+                    kind: "IdentityObject",
+                    identity_type: "identifier",
+                    hashed: true,
+                    identity_hash: hashed,
+                    salt: Some(salt),
+                },
+            ],
+            achievement: Achievement {
+                id: format!("{public}/courses/{}/badges/{}", course.slug, badge.slug),
+                kind: ["Achievement"],
+                achievement_type: "Badge",
+                name: text(&badge.name),
+                description: text(&badge.description),
+                criteria: Criteria {
+                    narrative: text(&badge.criteria),
+                },
+                in_language: language.code(),
+                creator: profile,
+                image: Image {
+                    id: picture,
+                    kind: "Image",
+                    caption: Some(text(&badge.name)),
+                },
+                alignment: badge
+                    .alignment
+                    .iter()
+                    .filter_map(|a| {
+                        Some(Alignment {
+                            kind: ["Alignment"],
+                            target_name: a.name.clone(),
+                            target_url: a.url.clone()?,
+                            target_framework: a.framework.clone(),
+                            target_code: a.code.clone(),
+                        })
+                    })
+                    .collect(),
+            },
+        },
+        credential_status: entry(&status_list_url(public), index),
+        evidence,
+    };
+    let mut credential = serde_json::to_value(&credential)
+        .map_err(|e| CoreError::Internal(format!("a badge as JSON: {e}")))?;
+    let (key_id, key) = ctx.issuer.keyring.current();
+    let method = format!("{}#{key_id}", ctx.issuer.did);
+    sign(&mut credential, key, &method, now)
+        .map_err(|e| CoreError::Internal(format!("signing a badge: {e}")))?;
+    let mut active: badge_awards::ActiveModel = row.into();
+    active.credential = Set(credential.to_string());
+    let row = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// What issuing needs, owned (kept in the server's state).
+#[derive(Debug, Clone)]
+pub struct Issuing {
+    /// The deployment's identity and keys.
+    pub issuer: std::sync::Arc<Issuer>,
+    /// The site's public address (no trailing slash).
+    pub public_url: String,
+    /// The issuer's name shown on badges.
+    pub issuer_name: String,
+}
+
+impl Issuing {
+    /// The borrowed form [`award_due`] takes.
+    pub fn context(&self) -> IssueContext<'_> {
+        IssueContext {
+            issuer: &self.issuer,
+            public_url: &self.public_url,
+            issuer_name: &self.issuer_name,
+        }
+    }
+}
+
+/// The contexts every badge names (both bundled for canonicalisation).
+const VC_CONTEXT: &str = "https://www.w3.org/ns/credentials/v2";
+const OB_CONTEXT: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+
+/// An Open Badges 3.0 `OpenBadgeCredential` as Polku issues it (before
+/// its proof): every field the 1EdTech schema requires, and the
+/// recommended ones Polku knows.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OpenBadgeCredential {
+    #[serde(rename = "@context")]
+    context: [&'static str; 2],
+    id: String,
+    #[serde(rename = "type")]
+    kind: [&'static str; 2],
+    issuer: Profile,
+    valid_from: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    valid_until: Option<String>,
+    awarded_date: String,
+    name: String,
+    description: String,
+    credential_subject: AchievementSubject,
+    /// A `BitstringStatusListEntry` (see [`super::status::entry`]).
+    credential_status: Value,
+    /// OB 3.0 `Evidence` a coach approved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<Value>,
+}
+
+/// A `Profile`: the issuer, and the achievement's creator.
+#[derive(Debug, Clone, Serialize)]
+struct Profile {
+    id: String,
+    #[serde(rename = "type")]
+    kind: [&'static str; 1],
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<Image>,
+}
+
+/// An `Image`.
+#[derive(Debug, Clone, Serialize)]
+struct Image {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    caption: Option<String>,
+}
+
+/// The `AchievementSubject`: the learner (by name, and by a salted hash of
+/// her account) and what she achieved.
+#[derive(Debug, Serialize)]
+struct AchievementSubject {
+    #[serde(rename = "type")]
+    kind: [&'static str; 1],
+    identifier: Vec<Identity>,
+    achievement: Achievement,
+}
+
+/// An `IdentityObject`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Identity {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    identity_type: &'static str,
+    hashed: bool,
+    identity_hash: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    salt: Option<String>,
+}
+
+/// An `Achievement`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Achievement {
+    id: String,
+    #[serde(rename = "type")]
+    kind: [&'static str; 1],
+    achievement_type: &'static str,
+    name: String,
+    description: String,
+    criteria: Criteria,
+    in_language: &'static str,
+    creator: Profile,
+    image: Image,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    alignment: Vec<Alignment>,
+}
+
+/// `Criteria`: how it is earned, in words.
+#[derive(Debug, Serialize)]
+struct Criteria {
+    narrative: String,
+}
+
+/// An `Alignment` to a competence framework.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Alignment {
+    #[serde(rename = "type")]
+    kind: [&'static str; 1],
+    target_name: String,
+    target_url: String,
+    target_framework: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target_code: Option<String>,
+}
