@@ -143,6 +143,9 @@ test('an instructor edits and adds badges; an admin approves the new one; a lear
       const waiting = ap.getByRole('list', { name: 'Hyväksyntää odottavat merkit' }).getByRole('listitem')
         .filter({ hasText: 'Selain hallussa – digital-basics' });
       await waiting.getByText(/Tehtävistä oikein vähintään: 100 %/).waitFor();
+      // The issuers this site trusts (scripts/test.sh's trust file) are listed.
+      await ap.getByRole('list', { name: 'Luotetut merkkien myöntäjät' })
+        .getByText(/Testikunnan työllisyyspalvelut/).first().waitFor();
       await waitForHydration(ap);
       await expectNoAxeViolations(ap, 'admin page with badges waiting');
       await waiting.getByRole('button', { name: 'Hyväksy Selain hallussa (digital-basics)' }).click();

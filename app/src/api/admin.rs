@@ -23,9 +23,16 @@ pub async fn get_admin_home(locale: Option<Locale>) -> Result<AdminHome, AppErro
         .into_iter()
         .map(|c| c.slug)
         .collect();
+    let trusted_issuers = super::state()?
+        .federation
+        .trusted()
+        .entries()
+        .map(|(did, name)| (did.to_owned(), name.to_owned()))
+        .collect();
     Ok(AdminHome {
         users,
         pending_badges,
+        trusted_issuers,
         courses,
     })
 }

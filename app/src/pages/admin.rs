@@ -77,6 +77,19 @@ pub fn AdminPage() -> impl IntoView {
             <FormError />
             {(!approved.is_empty()).then(|| view! { <p class="notice" role="status">{t(Key::AdminBadgeApprovedNotice)}</p> })}
             <PendingBadges pending=home.pending_badges.clone() />
+            <h2 id="trusted-issuers-heading">{t(Key::AdminTrustedHeading)}</h2>
+            {if home.trusted_issuers.is_empty() {
+                view! { <p>{t(Key::AdminTrustedNone)}</p> }.into_any()
+            } else {
+                view! {
+                    <p>{t(Key::AdminTrustedIntro)}</p>
+                    <ul aria-labelledby="trusted-issuers-heading">
+                        {home.trusted_issuers.iter().map(|(did, name)| view! {
+                            <li>{name.clone()} " " <span class="muted">"(" <code>{did.clone()}</code> ")"</span></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
             <h2 id="accounts-heading">{t(Key::AdminAccountsHeading)}</h2>
             <ul class="user-list">
                 {home.users.into_iter().map(|u| {

@@ -51,6 +51,9 @@ pub struct AdminHome {
     pub users: Vec<UserRow>,
     /// Badge definitions waiting for approval.
     pub pending_badges: Vec<PendingBadge>,
+    /// The other issuers whose badges this site verifies as valid (from
+    /// its trust file): (DID, the name shown for it).
+    pub trusted_issuers: Vec<(String, String)>,
     /// Course slugs (for the author form).
     pub courses: Vec<String>,
 }
