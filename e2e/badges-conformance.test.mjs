@@ -142,6 +142,26 @@ test('a badge Polku issued to a learner passes the independent verifier and the 
   assert.ok(validate(credential), JSON.stringify(validate.errors));
 });
 
+test('a badge issued by another Polku site (B) and accepted at site A passes the independent verifier with B\'s DID document, and the 1EdTech schema', { skip: !ready && process.env.CI !== 'true' && 'run through scripts/test.sh (POLKU_CONFORMANCE_DIR)' }, async () => {
+  assert.ok(ready, 'POLKU_CONFORMANCE_DIR must hold what cargo test writes');
+  // Written by server/tests/federation.rs: the badge site B issued (site A
+  // verified it as valid_trusted) and B's DID document as B served it.
+  const didDocument = json(`${dir}/site-b-did.json`);
+  const credential = json(`${dir}/site-b-badge.json`);
+  assert.equal(credential.issuer.id, didDocument.id);
+  const result = await vc.verifyCredential({
+    credential,
+    suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
+    checkStatus: async () => ({ verified: true }),
+    documentLoader: hostingLoader(didDocument),
+  });
+  assert.equal(result.verified, true, JSON.stringify(result.error?.errors?.map((e) => e.message) ?? result.error?.message ?? result));
+  const ajv = new Ajv2019({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(json(file('server/core/tests/fixtures/ob3/schema/ob_v3p0_achievementcredential_schema.json')));
+  assert.ok(validate(credential), JSON.stringify(validate.errors));
+});
+
 test('a revocation made through Polku reads as revoked in digitalbazaar\'s status check of the list as served', { skip: !ready && process.env.CI !== 'true' && 'run through scripts/test.sh (POLKU_CONFORMANCE_DIR)' }, async () => {
   assert.ok(ready, 'POLKU_CONFORMANCE_DIR must hold what cargo test writes');
   const didDocument = json(`${dir}/revoked-did.json`);

@@ -165,6 +165,20 @@ async fn a_trusted_sites_badge_verifies_and_its_revocation_is_read_across_sites(
     // At B itself it is simply valid (its own).
     let (at_home, _) = verify(&b.base, &credential).await;
     assert_eq!(at_home["outcome"], "valid", "{at_home:#}");
+    // For digitalbazaar's verifier and the 1EdTech schema (e2e): B's badge
+    // that A accepted, with B's DID document as B serves it.
+    if let Ok(out) = std::env::var("POLKU_CONFORMANCE_DIR") {
+        let document = reqwest::get(format!("{}/.well-known/did.json", b.base))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let out = std::path::Path::new(&out);
+        std::fs::create_dir_all(out).unwrap();
+        std::fs::write(out.join("site-b-badge.json"), &credential).unwrap();
+        std::fs::write(out.join("site-b-did.json"), document).unwrap();
+    }
 
     // B revokes it; A reads B's list again (its cache allows no reuse
     // here) and says revoked.
