@@ -226,27 +226,7 @@ pub async fn make_reset_code(username: String) -> Result<(), AppError> {
 /// kept in the form if it is refused).
 #[server(prefix = "/api", endpoint = "revoke_badge")]
 pub async fn revoke_badge(group: i32, badge: i32, reason: String) -> Result<(), AppError> {
-    use polku_core::authz::{Act, BadgeId, authorize};
-    let actor = super::accounts::session::require().await?;
-    let db = super::db()?;
-    let path = format!("/coach/groups/{group}");
-    let revoked = match authorize(&db, &actor, Act::RevokeBadge, BadgeId(badge)).await {
-        Ok(grant) => polku_core::badges::revoke::revoke(&db, grant, &reason).await,
-        Err(err) => Err(err),
-    };
-    match revoked {
-        Ok(()) => super::redirect_with(&path, &[("revoked", &badge.to_string())]),
-        Err(polku_core::CoreError::Rejected(code)) => super::redirect_with(
-            &path,
-            &[
-                ("error", code),
-                ("badge", &badge.to_string()),
-                ("reason", &reason),
-            ],
-        ),
-        Err(other) => return Err(other.into()),
-    }
-    Ok(())
+    badge_decision(group, badge, reason, BadgeDecision::Revoke).await
 }
 
 /// `POST /api/allow_reissue` (form): lets a revoked badge of a learner in
@@ -255,16 +235,47 @@ pub async fn revoke_badge(group: i32, badge: i32, reason: String) -> Result<(), 
 /// form if it is refused).
 #[server(prefix = "/api", endpoint = "allow_reissue")]
 pub async fn allow_reissue(group: i32, badge: i32, reason: String) -> Result<(), AppError> {
+    badge_decision(group, badge, reason, BadgeDecision::AllowAgain).await
+}
+
+/// What a coach decides, with a reason, on a learner's badge.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Copy)]
+enum BadgeDecision {
+    /// Revoke it.
+    Revoke,
+    /// Let a revoked badge be earned again.
+    AllowAgain,
+}
+
+/// A coach's decision with a reason on a badge of a learner in group
+/// `group`, authorised then carried out; back to the group page saying it
+/// was done, or with the refusal and what was typed.
+#[cfg(feature = "ssr")]
+async fn badge_decision(
+    group: i32,
+    badge: i32,
+    reason: String,
+    decision: BadgeDecision,
+) -> Result<(), AppError> {
     use polku_core::authz::{Act, BadgeId, authorize};
+    use polku_core::badges::revoke;
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
     let path = format!("/coach/groups/{group}");
-    let allowed = match authorize(&db, &actor, Act::AllowReissue, BadgeId(badge)).await {
-        Ok(grant) => polku_core::badges::revoke::allow_reissue(&db, grant, &reason).await,
+    let (act, done) = match decision {
+        BadgeDecision::Revoke => (Act::RevokeBadge, "revoked"),
+        BadgeDecision::AllowAgain => (Act::AllowReissue, "reissue"),
+    };
+    let decided = match authorize(&db, &actor, act, BadgeId(badge)).await {
+        Ok(grant) => match decision {
+            BadgeDecision::Revoke => revoke::revoke(&db, grant, &reason).await,
+            BadgeDecision::AllowAgain => revoke::allow_reissue(&db, grant, &reason).await,
+        },
         Err(err) => Err(err),
     };
-    match allowed {
-        Ok(()) => super::redirect_with(&path, &[("reissue", &badge.to_string())]),
+    match decided {
+        Ok(()) => super::redirect_with(&path, &[(done, &badge.to_string())]),
         Err(polku_core::CoreError::Rejected(code)) => super::redirect_with(
             &path,
             &[

@@ -191,6 +191,19 @@ fn sign_list(
     Ok(credential)
 }
 
+/// A reason a coach gave, trimmed: required (`missing` names the refusal
+/// when it is empty) and at most [`MAX_REASON_CHARS`].
+fn given_reason<'a>(reason: &'a str, missing: &'static str) -> Result<&'a str, CoreError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(CoreError::Rejected(missing));
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(CoreError::Rejected("field_too_long"));
+    }
+    Ok(reason)
+}
+
 /// Revokes the badge of `grant` for `reason` (required, at most
 /// [`MAX_REASON_CHARS`]). Revoking a revoked badge changes nothing (the
 /// first date and reason stay).
@@ -200,13 +213,7 @@ pub async fn revoke(
     reason: &str,
 ) -> Result<(), CoreError> {
     let row = grant.target().clone();
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(CoreError::Rejected("revoke_reason_missing"));
-    }
-    if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(CoreError::Rejected("field_too_long"));
-    }
+    let reason = given_reason(reason, "revoke_reason_missing")?;
     if row.revoked_at.is_some() {
         return Ok(());
     }
@@ -248,13 +255,7 @@ pub async fn allow_reissue(
     reason: &str,
 ) -> Result<(), CoreError> {
     let row = grant.target().clone();
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(CoreError::Rejected("reissue_reason_missing"));
-    }
-    if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(CoreError::Rejected("field_too_long"));
-    }
+    let reason = given_reason(reason, "reissue_reason_missing")?;
     if row.revoked_at.is_none() {
         return Err(CoreError::Rejected("badge_not_revoked"));
     }
