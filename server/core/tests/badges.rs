@@ -1121,10 +1121,32 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
         let waiting = group_requests(&db, kaisa, group.id, Language::Fi)
             .await
             .unwrap();
-        let approved = decide(&db, &ctx, kaisa, waiting[0].id, Decision::Approve, "")
-            .await
-            .unwrap()
-            .unwrap();
+        // Two tabs (or two coaches) decide at once: both were allowed while
+        // it was pending; the first issues, the second is told it was
+        // decided and issues nothing.
+        let (first, second) = {
+            use polku_core::authz::{Act, EvidenceId, authorize};
+            let grant = || authorize(&db, kaisa, Act::DecideEvidence, EvidenceId(waiting[0].id));
+            (grant().await.unwrap(), grant().await.unwrap())
+        };
+        let approved =
+            polku_core::badges::requests::decide(&db, &ctx, first, Decision::Approve, "")
+                .await
+                .unwrap()
+                .unwrap();
+        assert!(matches!(
+            polku_core::badges::requests::decide(&db, &ctx, second, Decision::Decline, "Ei").await,
+            Err(CoreError::Rejected("evidence_decided"))
+        ));
+        assert_eq!(
+            my_requests(&db, maija, "first-course", Language::Fi)
+                .await
+                .unwrap()[0]
+                .state,
+            RequestState::Approved,
+            "{}",
+            t.backend
+        );
         assert!(matches!(
             decide(&db, &ctx, kaisa, waiting[0].id, Decision::Approve, "").await,
             Err(CoreError::Rejected("evidence_decided"))
@@ -1482,5 +1504,78 @@ async fn the_status_list_is_signed_when_it_changes_and_served_as_signed() {
         assert_eq!(list["proof"][0]["created"], when.as_str());
         // …and is then served as signed again.
         assert_eq!(published_list(&db, &ctx).await.unwrap(), revoked);
+    }
+}
+
+/// A badge takes its number (its id and revocation-list index) from the
+/// `badge` counter before it is signed; the migration that brought the
+/// counter starts it above every number a badge ever had: revoked entries
+/// kept after their holder left, and the table's own high-water mark (a
+/// badge erased with its holder's account, still held as a file).
+#[tokio::test]
+async fn badge_numbers_start_above_every_number_ever_used() {
+    use migration::{Migrator, MigratorTrait};
+    use polku_core::accounts::Role;
+    use polku_core::badges::award::award_due;
+    use polku_core::badges::issue::IssueContext;
+    use polku_core::db::entities::badge_revocations;
+    use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, Set};
+    for t in common::fresh_databases().await {
+        let url = match t.backend {
+            "sqlite" => format!("{}?mode=rwc", t.url),
+            _ => t.url.clone(),
+        };
+        let early = Database::connect(url.as_str()).await.unwrap();
+        let before_counters = Migrator::migrations().len() - 1;
+        Migrator::up(&early, Some(u32::try_from(before_counters).unwrap()))
+            .await
+            .unwrap();
+        badge_revocations::ActiveModel {
+            id: Set(57),
+            revoked_at: Set(Utc::now()),
+        }
+        .insert(&early)
+        .await
+        .unwrap();
+        early
+            .execute_unprepared(match t.backend {
+                "sqlite" => "INSERT INTO sqlite_sequence (name, seq) VALUES ('badge_awards', 70)",
+                _ => "SELECT setval('badge_awards_id_seq', 70)",
+            })
+            .await
+            .unwrap();
+        early.close().await.unwrap();
+
+        let db = polku_core::db::open(&t.url).await.unwrap();
+        common::import(&db, &common::fixture("valid")).await;
+        let dir = tempfile::tempdir().unwrap();
+        let site =
+            Arc::new(Issuer::open("https://polku.example", &dir.path().join("keys.json")).unwrap());
+        let ctx = IssueContext {
+            issuer: &site,
+            public_url: "https://polku.example",
+            issuer_name: SITE_NAME,
+        };
+        let course_id = common::first_course_id(&db).await;
+        for (name, expected) in [("maija", 71), ("pekka", 72)] {
+            let learner = account(&db, name, None, Role::Learner).await;
+            polku_core::progress::set_done(&db, &learner, "first-course", "welcome", true)
+                .await
+                .unwrap();
+            let issued = award_due(&db, &ctx, &learner, course_id).await.unwrap();
+            assert_eq!(issued.len(), 1, "{}", t.backend);
+            assert_eq!(issued[0].id, expected, "{}", t.backend);
+            let credential: Value = serde_json::from_str(&issued[0].credential).unwrap();
+            assert_eq!(
+                credential["credentialStatus"]["statusListIndex"],
+                expected.to_string(),
+                "{}",
+                t.backend
+            );
+            assert_eq!(
+                credential["id"],
+                format!("https://polku.example/badges/{expected}")
+            );
+        }
     }
 }

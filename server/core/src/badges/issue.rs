@@ -2,9 +2,7 @@
 //! site's `did:web` and stored, with its place in the revocation list.
 
 use chrono::{Duration, SecondsFormat, Utc};
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionSession, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -36,14 +34,49 @@ pub fn status_list_url(public_url: &str) -> String {
 
 /// Signs and stores one badge for learner `user_id`, with `evidence` (an
 /// array of OB 3.0 `Evidence`) if given.
-pub(crate) async fn issue<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub(crate) async fn issue(
+    db: &DatabaseConnection,
     ctx: &IssueContext<'_>,
     user_id: i32,
     course: &courses::Model,
     badge: &BadgeSource,
     evidence: Option<Value>,
 ) -> Result<badge_awards::Model, CoreError> {
+    signed(db, ctx, user_id, course, badge, evidence)
+        .await?
+        .store(db)
+        .await
+}
+
+/// A badge signed and not yet stored (see [`signed`]).
+#[derive(Debug)]
+#[must_use = "a signed badge is issued only once stored"]
+pub(crate) struct Signed(badge_awards::ActiveModel);
+
+impl Signed {
+    /// Stores the badge: one insert, in `conn`'s transaction if it is one.
+    pub(crate) async fn store(
+        self,
+        conn: &impl ConnectionTrait,
+    ) -> Result<badge_awards::Model, CoreError> {
+        Ok(self.0.insert(conn).await?)
+    }
+}
+
+/// Builds and signs one badge for learner `user_id`, with `evidence` (an
+/// array of OB 3.0 `Evidence`) if given, without holding any write
+/// transaction open: its number (its id and its index in the revocation
+/// list) is taken first from the `badge` counter, committed on its own
+/// (see [`crate::db::next_number`]); the badge is written only by
+/// [`Signed::store`]. A number whose badge is never stored stays unused.
+pub(crate) async fn signed(
+    db: &DatabaseConnection,
+    ctx: &IssueContext<'_>,
+    user_id: i32,
+    course: &courses::Model,
+    badge: &BadgeSource,
+    evidence: Option<Value>,
+) -> Result<Signed, CoreError> {
     let user = users::Entity::find_by_id(user_id)
         .one(db)
         .await?
@@ -52,21 +85,11 @@ pub(crate) async fn issue<C: ConnectionTrait + TransactionTrait>(
     let text = |map: &std::collections::BTreeMap<Language, String>| localized(map, language);
     let now = Utc::now();
     let valid_until = badge.valid_days.map(|d| now + Duration::days(i64::from(d)));
-    let txn = db.begin().await?;
-    // The row first: its id is the badge's place in the revocation list.
-    let row = badge_awards::ActiveModel {
-        user_id: Set(user_id),
-        course_id: Set(course.id),
-        badge_slug: Set(badge.slug.clone()),
-        credential: Set(String::new()),
-        issued_at: Set(now),
-        valid_until: Set(valid_until),
-        evidence: Set(evidence.as_ref().map(Value::to_string)),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    let index = usize::try_from(row.id).unwrap_or_default();
+    let number = crate::db::next_number(db, "badge").await?;
+    let id = i32::try_from(number)
+        .map_err(|_| CoreError::Internal("badge numbers ran out".to_owned()))?;
+    let evidence_text = evidence.as_ref().map(Value::to_string);
+    let index = usize::try_from(id).unwrap_or_default();
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| CoreError::Internal(format!("random: {e}")))?;
     let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
@@ -91,7 +114,7 @@ pub(crate) async fn issue<C: ConnectionTrait + TransactionTrait>(
     };
     let credential = OpenBadgeCredential {
         context: [VC_CONTEXT, OB_CONTEXT],
-        id: format!("{public}/badges/{}", row.id),
+        id: format!("{public}/badges/{id}"),
         kind: ["VerifiableCredential", "OpenBadgeCredential"],
         issuer: Profile {
             url: Some(format!("{public}/")),
@@ -165,11 +188,17 @@ pub(crate) async fn issue<C: ConnectionTrait + TransactionTrait>(
     let method = format!("{}#{key_id}", ctx.issuer.did);
     sign(&mut credential, key, &method, now)
         .map_err(|e| CoreError::Internal(format!("signing a badge: {e}")))?;
-    let mut active: badge_awards::ActiveModel = row.into();
-    active.credential = Set(credential.to_string());
-    let row = active.update(&txn).await?;
-    txn.commit().await?;
-    Ok(row)
+    Ok(Signed(badge_awards::ActiveModel {
+        id: Set(id),
+        user_id: Set(user_id),
+        course_id: Set(course.id),
+        badge_slug: Set(badge.slug.clone()),
+        credential: Set(credential.to_string()),
+        issued_at: Set(now),
+        valid_until: Set(valid_until),
+        evidence: Set(evidence_text),
+        ..Default::default()
+    }))
 }
 
 /// What issuing needs, owned (kept in the server's state).

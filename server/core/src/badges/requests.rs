@@ -7,13 +7,14 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
 };
 use serde_json::{Value, json};
 
-use super::issue::{IssueContext, issue};
+use super::issue::{IssueContext, signed};
 use crate::accounts::Actor;
 use crate::audit::{self, Action};
 use crate::authz::Grant;
@@ -261,47 +262,69 @@ pub async fn decide(
         .one(db)
         .await?
         .ok_or(CoreError::NotFound)?;
-    let txn = db.begin().await?;
-    let mut issued = None;
-    if decision == Decision::Approve {
-        if super::approval::authors(&txn, request.user_id, course.id).await? {
-            return Err(CoreError::Rejected("author_cannot_earn"));
-        }
-        let badge = super::approval::issuing(&txn, &course)
-            .await?
-            .into_iter()
-            .find(|b| b.slug == request.badge_slug)
-            .ok_or(CoreError::Rejected("badge_gone"))?;
-        let mut evidence = json!({
-            "type": ["Evidence"],
-            "narrative": request.evidence_text,
-        });
-        if let Some(url) = &request.evidence_url {
-            evidence["id"] = Value::String(url.clone());
-        }
-        issued = Some(
-            issue(
-                &txn,
-                ctx,
-                request.user_id,
-                &course,
-                &badge,
-                Some(Value::Array(vec![evidence])),
+    // The badge is signed before the write transaction opens (signing
+    // takes milliseconds; SQLite has one writer at a time).
+    let signed = match decision {
+        Decision::Decline => None,
+        Decision::Approve => {
+            if super::approval::authors(db, request.user_id, course.id).await? {
+                return Err(CoreError::Rejected("author_cannot_earn"));
+            }
+            let badge = super::approval::issuing(db, &course)
+                .await?
+                .into_iter()
+                .find(|b| b.slug == request.badge_slug)
+                .ok_or(CoreError::Rejected("badge_gone"))?;
+            let mut evidence = json!({
+                "type": ["Evidence"],
+                "narrative": request.evidence_text,
+            });
+            if let Some(url) = &request.evidence_url {
+                evidence["id"] = Value::String(url.clone());
+            }
+            Some(
+                signed(
+                    db,
+                    ctx,
+                    request.user_id,
+                    &course,
+                    &badge,
+                    Some(Value::Array(vec![evidence])),
+                )
+                .await?,
             )
-            .await?,
-        );
-    }
-    let mut active: badge_requests::ActiveModel = request.into();
-    active.state = Set(match decision {
+        }
+    };
+    let state = match decision {
         Decision::Approve => RequestState::Approved,
         Decision::Decline => RequestState::Declined,
+    };
+    let decided_at = Utc::now();
+    let txn = db.begin().await?;
+    // Decided only while still pending: of two coaches deciding at once,
+    // the second is told it was decided (and issues nothing).
+    let changed = badge_requests::Entity::update_many()
+        .col_expr(badge_requests::Column::State, Expr::value(state.code()))
+        .col_expr(badge_requests::Column::DecidedAt, Expr::value(decided_at))
+        .col_expr(
+            badge_requests::Column::DecidedBy,
+            Expr::value(grant.actor_id()),
+        )
+        .col_expr(
+            badge_requests::Column::CoachNote,
+            Expr::value((!note.is_empty()).then(|| note.to_owned())),
+        )
+        .filter(badge_requests::Column::Id.eq(request.id))
+        .filter(badge_requests::Column::State.eq(RequestState::Pending.code()))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Err(CoreError::Rejected("evidence_decided"));
     }
-    .code()
-    .to_owned());
-    active.decided_at = Set(Some(Utc::now()));
-    active.decided_by = Set(Some(grant.actor_id()));
-    active.coach_note = Set((!note.is_empty()).then(|| note.to_owned()));
-    let done = active.update(&txn).await?;
+    let issued = match signed {
+        Some(signed) => Some(signed.store(&txn).await?),
+        None => None,
+    };
     audit::record(
         &txn,
         Some(grant.actor_id()),
@@ -309,8 +332,8 @@ pub async fn decide(
             Decision::Approve => Action::EvidenceApproved,
             Decision::Decline => Action::EvidenceDeclined,
         },
-        Some(done.user_id),
-        Some(format!("evidence {}", done.id)),
+        Some(request.user_id),
+        Some(format!("evidence {}", request.id)),
     )
     .await?;
     txn.commit().await?;

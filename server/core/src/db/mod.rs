@@ -88,3 +88,24 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, OpenError> {
     Migrator::up(&db, None).await.map_err(OpenError::Migrate)?;
     Ok(db)
 }
+
+/// Takes the next number of counter `name` (one atomic
+/// `UPDATE … RETURNING`, committed on its own: a number taken is never
+/// handed out again, even when what it was taken for is never written).
+pub async fn next_number(db: &impl sea_orm::ConnectionTrait, name: &str) -> Result<i64, DbErr> {
+    use entities::counters;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    counters::Entity::update_many()
+        .col_expr(
+            counters::Column::Value,
+            Expr::col(counters::Column::Value).add(1),
+        )
+        .filter(counters::Column::Name.eq(name))
+        .exec_with_returning(db)
+        .await?
+        .into_iter()
+        .next()
+        .map(|row| row.value)
+        .ok_or_else(|| DbErr::RecordNotFound(format!("counter {name}")))
+}

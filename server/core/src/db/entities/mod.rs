@@ -6,6 +6,7 @@ pub mod badge_awards;
 pub mod badge_requests;
 pub mod badge_revocations;
 pub mod comments;
+pub mod counters;
 pub mod course_authors;
 pub mod course_media;
 pub mod course_texts;
