@@ -147,6 +147,7 @@ pub async fn save_lesson(
         intent == "publish",
     )
     .await?;
+    super::content_changed();
     let outcome = if saved.published {
         "published"
     } else {
@@ -171,6 +172,7 @@ pub async fn restore_revision(
     let db = super::db()?;
     let language = server::language(&lang)?;
     polku_core::authoring::restore(&db, &grant, &course, &lesson, language, number).await?;
+    super::content_changed();
     server::go(&format!(
         "/author/courses/{course}/{lesson}?lang={lang}&saved=restored"
     ));
@@ -183,7 +185,10 @@ pub async fn create_lesson(course: String, slug: String, title: String) -> Resul
     let grant = server::grant().await?;
     let db = super::db()?;
     match polku_core::authoring::create_lesson(&db, &grant, &course, &slug, &title).await {
-        Ok(()) => server::go(&format!("/author/courses/{course}/{}", slug.trim())),
+        Ok(()) => {
+            super::content_changed();
+            server::go(&format!("/author/courses/{course}/{}", slug.trim()));
+        }
         Err(polku_core::CoreError::Invalid(_)) => {
             // Back to the form, with what was typed and the reason.
             super::redirect_with(
@@ -210,6 +215,7 @@ pub async fn move_lesson(
     let grant = server::grant().await?;
     let db = super::db()?;
     polku_core::authoring::move_lesson(&db, &grant, &course, &lesson, direction == "up").await?;
+    super::content_changed();
     server::go(&format!("/author/courses/{course}#lesson-{lesson}"));
     Ok(())
 }
@@ -279,7 +285,10 @@ pub async fn save_badge(
     };
     let path = format!("/author/badges/{course}");
     match saved {
-        Ok(()) => super::redirect_with(&path, &[("badge", slug.trim()), ("saved", "1")]),
+        Ok(()) => {
+            super::content_changed();
+            super::redirect_with(&path, &[("badge", slug.trim()), ("saved", "1")]);
+        }
         Err(polku_core::CoreError::Invalid(problems)) => {
             // Back to the form with everything typed, as the page reads it.
             let mut pairs: Vec<(String, String)> = vec![

@@ -9,14 +9,14 @@ use crate::i18n::Locale;
 #[server(prefix = "/api", endpoint = "get_catalog")]
 pub async fn get_catalog(locale: Locale) -> Result<Vec<CourseCard>, AppError> {
     let db = super::db()?;
-    Ok(polku_core::courses::catalog(&db, locale).await?)
+    Ok(super::content()?.catalog(&db, locale).await?)
 }
 
 /// `POST /api/get_course`: one course and its lessons.
 #[server(prefix = "/api", endpoint = "get_course")]
 pub async fn get_course(slug: String, locale: Locale) -> Result<CourseDetail, AppError> {
     let db = super::db()?;
-    Ok(polku_core::courses::course(&db, &slug, locale).await?)
+    Ok(super::content()?.course(&db, &slug, locale).await?)
 }
 
 /// `POST /api/get_lesson`: one lesson with previous/next links; with
@@ -31,7 +31,9 @@ pub async fn get_lesson(
     answer: Option<QuizAnswer>,
 ) -> Result<LessonPage, AppError> {
     let db = super::db()?;
-    let mut page = polku_core::courses::lesson(&db, &course, &lesson, locale).await?;
+    let mut page = super::content()?
+        .lesson(&db, &course, &lesson, locale)
+        .await?;
     // Signed in: reading is noted ("continue where you left off").
     if let Some(actor) = super::accounts::session::actor().await? {
         page.learner =

@@ -163,6 +163,22 @@ pub fn state() -> Result<polku_web::AppState, AppError> {
     })
 }
 
+/// Content changed through this server (committed): pages and content
+/// kept in memory are read again (other instances notice by their version
+/// watch, see [`polku_core::courses::cache`]).
+#[cfg(feature = "ssr")]
+pub fn content_changed() {
+    if let Some(state) = polku_web::AppState::current() {
+        state.content.changed();
+    }
+}
+
+/// The content cache of this server.
+#[cfg(feature = "ssr")]
+pub fn content() -> Result<polku_core::courses::cache::ContentCache, AppError> {
+    state().map(|s| s.content)
+}
+
 /// The database connection the server provides as request context.
 #[cfg(feature = "ssr")]
 pub fn db() -> Result<polku_core::db::DatabaseConnection, AppError> {

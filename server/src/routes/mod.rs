@@ -169,6 +169,10 @@ pub fn router(
         public_url: config.public_url(),
         issuer_name: config.issuer_name.clone(),
     };
+    // Published content and anonymous pages kept in memory; the watch
+    // notices changes made by other instances (or `polku import`).
+    let content = polku_core::courses::cache::ContentCache::default();
+    content.spawn_watch(db.clone());
     let state = AppState {
         leptos_options,
         db,
@@ -183,6 +187,8 @@ pub fn router(
             config.verify_burst,
             config.verify_per_minute,
         ),
+        content,
+        pages: polku_web::pages::PageCache::default(),
     };
     let context = leptos_context(&state);
     let app_shell = {
@@ -210,6 +216,10 @@ pub fn router(
                 .service(pkg),
         )
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            polku_web::pages::serve,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             polku_web::session::resolve,

@@ -20,6 +20,7 @@ pub mod cookies;
 pub mod error;
 pub mod federation;
 pub mod limits;
+pub mod pages;
 pub mod session;
 pub mod state;
 

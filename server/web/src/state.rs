@@ -37,6 +37,11 @@ pub struct AppState {
     /// How often one client address may have badges checked
     /// (`POST /verify`, `POST /api/verify`).
     pub verify_limit: crate::limits::AddressLimit,
+    /// Published content read before, until it changes (see
+    /// [`polku_core::courses::cache`]).
+    pub content: polku_core::courses::cache::ContentCache,
+    /// Whole pages for readers who are not signed in (see [`crate::pages`]).
+    pub pages: crate::pages::PageCache,
 }
 
 impl AppState {

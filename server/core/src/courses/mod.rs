@@ -2,6 +2,7 @@
 //! pages show (catalog, course, lesson), each in the reader's language with a
 //! fallback to the course's default language.
 
+pub mod cache;
 mod export;
 mod import;
 pub(crate) mod revisions;

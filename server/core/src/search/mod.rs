@@ -33,6 +33,7 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
+pub(crate) use documents::course_versions;
 pub use query::{Hit, MAX_QUERY_CHARS, MAX_RESULTS, Scope, SearchRequest, SearchResults, Snippet};
 
 use crate::{CoreError, Language};

@@ -1,0 +1,198 @@
+//! Pages and content kept in memory stay current: two server instances on
+//! one database (two app states, as two processes behind a load balancer
+//! would be) each keep what they read, and a publish, a save or an import
+//! through either (or beside both) shows on both. Anonymous pages kept
+//! whole get a fresh nonce each time; signed-in pages are never kept.
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+
+mod common;
+
+use std::time::Duration;
+
+use axum::Router;
+use common::{ONE_AT_A_TIME, app_on, get, post_form};
+use http::StatusCode;
+use http::header::{CONTENT_SECURITY_POLICY, SET_COOKIE};
+
+const TOKEN: &str = "an-admin-token-long-enough-to-pass";
+const LESSON: &str = "/courses/digital-basics/devices";
+
+/// Form-encodes a lesson text with `title` and one paragraph `body`.
+fn lesson_text(title: &str, body: &str) -> String {
+    let text = format!("+++\ntitle = \"{title}\"\n+++\n\n{body}\n");
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Waits until `path` on `app` (anonymous) contains `needle`: an instance
+/// learns of another's change by its version watch, within moments.
+async fn eventually_shows(app: &Router, path: &str, needle: &str) -> String {
+    let mut body = String::new();
+    for _ in 0..100 {
+        body = get(app, path, None).await.2;
+        if body.contains(needle) {
+            return body;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{path} never showed {needle:?}: {body}");
+}
+
+async fn author_cookie(app: &Router) -> String {
+    let (status, headers, _) =
+        post_form(app, "/author/login", &format!("token={TOKEN}"), None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let set = headers[SET_COOKIE].to_str().unwrap();
+    set.split(';').next().unwrap().to_owned()
+}
+
+async fn publish(app: &Router, cookie: &str, title: &str, body: &str) {
+    let (status, _, _) = post_form(
+        app,
+        "/api/save_lesson",
+        &format!(
+            "course=digital-basics&lesson=devices&lang=fi&text={}&intent=publish",
+            lesson_text(title, body)
+        ),
+        Some(cookie),
+    )
+    .await;
+    assert!(status.is_redirection(), "{status}");
+}
+
+/// The nonce a page's policy names, and whether the page's scripts carry it.
+fn nonce(headers: &http::HeaderMap, body: &str) -> String {
+    let policy = headers[CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let start = policy.find("'nonce-").unwrap() + "'nonce-".len();
+    let end = start + policy[start..].find('\'').unwrap();
+    let nonce = policy[start..end].to_owned();
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "the page's scripts carry the policy's nonce {nonce}"
+    );
+    nonce
+}
+
+#[tokio::test]
+async fn kept_pages_follow_publish_save_and_import_on_both_instances() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
+    let search_b = dir.path().join("search-b");
+    let a = app_on(&url, dir.path(), &["--admin-token", TOKEN]).await;
+    let b = app_on(
+        &url,
+        dir.path(),
+        &[
+            "--admin-token",
+            TOKEN,
+            "--search-index",
+            search_b.to_str().unwrap(),
+        ],
+    )
+    .await;
+
+    // Both read the lesson (and keep it); a kept page comes with a new
+    // nonce each time, named by its policy.
+    let mut nonces = Vec::new();
+    for app in [&a, &b, &a, &b] {
+        let (status, headers, body) = get(app, LESSON, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Puhelin, tabletti ja tietokone"), "{body}");
+        nonces.push(nonce(&headers, &body));
+    }
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 4, "a nonce is never sent twice");
+    let (_, _, course_page) = get(&b, "/courses/digital-basics", None).await;
+    let (_, _, catalog) = get(&b, "/", None).await;
+
+    // A publish through A: A shows it at once, B within moments.
+    let cookie_a = author_cookie(&a).await;
+    publish(&a, &cookie_a, "Laitteet A:lta", "Julkaistu A:ssa.").await;
+    let (_, _, now_a) = get(&a, LESSON, None).await;
+    assert!(now_a.contains("Julkaistu A:ssa."), "{now_a}");
+    eventually_shows(&b, LESSON, "Julkaistu A:ssa.").await;
+    // The course page lists the new title on both.
+    eventually_shows(&b, "/courses/digital-basics", "Laitteet A:lta").await;
+    assert!(!course_page.contains("Laitteet A:lta"));
+
+    // A publish through B: the other way round.
+    let cookie_b = author_cookie(&b).await;
+    publish(&b, &cookie_b, "Laitteet B:ltä", "Julkaistu B:ssä.").await;
+    let (_, _, now_b) = get(&b, LESSON, None).await;
+    assert!(now_b.contains("Julkaistu B:ssä."), "{now_b}");
+    eventually_shows(&a, LESSON, "Julkaistu B:ssä.").await;
+
+    // A badge saved in B's editor: its new name on A's course page.
+    let (status, _, _) = post_form(
+        &b,
+        "/api/save_badge",
+        "course=digital-basics&slug=digital-basics\
+         &texts[0][language]=fi&texts[0][name]=Perustaidot+uudella+nimell%C3%A4\
+         &texts[0][description]=Kuvaus&texts[0][criteria]=Kriteerit\
+         &min_quiz_score=&valid_days=1095",
+        Some(&cookie_b),
+    )
+    .await;
+    assert!(status.is_redirection(), "{status}");
+    eventually_shows(&a, "/courses/digital-basics", "Perustaidot uudella nimellä").await;
+
+    // An import beside both (as `polku import` would run): both follow.
+    let work = tempfile::tempdir().unwrap();
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    copy_dir(&content, work.path());
+    let catalog_title = "Digitaidot arkeen, tuotu uudelleen";
+    rename_course(work.path(), catalog_title);
+    let db = polku_core::db::open(&url).await.unwrap();
+    server::import_content(&db, work.path()).await.unwrap();
+    eventually_shows(&a, "/", catalog_title).await;
+    eventually_shows(&b, "/", catalog_title).await;
+    assert!(!catalog.contains(catalog_title));
+
+    // Signed in, a page is the reader's own: never kept, never shared.
+    let (_, headers, _) = post_form(
+        &a,
+        "/api/sign_up",
+        "username=lukija&password=long+enough+secret",
+        None,
+    )
+    .await;
+    let session = headers[SET_COOKIE].to_str().unwrap();
+    let session = session.split(';').next().unwrap().to_owned();
+    let (_, _, mine) = get(&a, LESSON, Some(&session)).await;
+    let (_, _, anonymous) = get(&a, LESSON, None).await;
+    assert!(mine.contains("lukija"), "{mine}");
+    assert!(!anonymous.contains("lukija"), "{anonymous}");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Gives the `digital-basics` course a new Finnish title in `dir`.
+fn rename_course(dir: &std::path::Path, title: &str) {
+    let path = dir.join("digital-basics/course.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let old = "[title]\nfi = \"Digitaidot alusta\"";
+    assert!(text.contains(old), "course.toml names its Finnish title");
+    std::fs::write(
+        &path,
+        text.replacen(old, &format!("[title]\nfi = \"{title}\""), 1),
+    )
+    .unwrap();
+}
