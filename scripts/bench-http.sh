@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# HTTP benchmark on loopback: the lesson page rendered by Polku (release
-# build, SQLite, SSR from the database) next to nginx serving the same HTML
-# as a static file, in the same run, with the same wrk settings.
+# HTTP benchmark on loopback: the lesson page served by Polku (release
+# build, SQLite) next to nginx serving the same HTML as a static file, in
+# the same run, with the same wrk settings: read anonymously (a page kept
+# whole in memory after its first render) and by a signed-in learner
+# (session, enrolment and progress read, the view recorded: rendered every
+# time).
 #   BENCH_DURATION (default 15s), BENCH_CONNECTIONS (default 32), BENCH_THREADS (default 1)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 duration="${BENCH_DURATION:-15s}"
@@ -50,16 +53,17 @@ nginx -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 for _ in $(seq 1 50); do curl -fs http://127.0.0.1:3903/lesson.html >/dev/null 2>&1 && break; sleep 0.1; done
 
-run() { # name url
-  local out
-  out="$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$2")"
+run() { # name url [wrk options]
+  local out name="$1" url="$2"
+  shift 2
+  out="$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$@" "$url")"
   local rps p50 p99 errors
   rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
   p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
   p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
   errors="$(grep -E 'Non-2xx|Socket errors' <<<"$out" || true)"
-  printf '%-28s %12s req/s   p50 %-9s p99 %-9s %s\n' "$1" "$rps" "$p50" "$p99" "${errors:-no errors}"
-  echo "$rps"  >"$work/$1.rps"
+  printf '%-28s %12s req/s   p50 %-9s p99 %-9s %s\n' "$name" "$rps" "$p50" "$p99" "${errors:-no errors}"
+  echo "$rps"  >"$work/$name.rps"
 }
 
 html_bytes=$(stat -c %s "$work/www/lesson.html")
@@ -68,8 +72,19 @@ css_gz=$(stat -c %s "$SITE_DIR/pkg/polku.css.gz")
 echo "lesson page: $html_bytes bytes HTML ($html_gz gzip) + $css_gz bytes CSS gzip; wasm $(stat -c %s "$SITE_DIR/pkg/polku_bg.wasm.gz") bytes gzip"
 echo "server idle RSS: $((idle_rss_kb / 1024)) MiB"
 echo "wrk -t$threads -c$connections -d$duration, loopback, $(nproc) cores shared by wrk and the server"
-run polku-ssr "http://127.0.0.1:3902$path"
+token="$(curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' \
+  --data "username=benchreader&password=bench-password-long" "http://127.0.0.1:3902/api/sign_up" |
+  awk -F'[=;]' 'tolower($1) ~ /^set-cookie: polku_session$/ {print $2}' | tr -d '\r')"
+[ -n "$token" ] || { echo "sign-up failed" >&2; exit 1; }
+curl -fs -o /dev/null -H 'Sec-Fetch-Site: same-origin' -b "polku_session=$token" \
+  --data 'course=digital-basics' "http://127.0.0.1:3902/api/enrol"
+curl -fs -b "polku_session=$token" "http://127.0.0.1:3902$path" | grep -q 'benchreader' ||
+  { echo "the signed-in page does not name its reader" >&2; exit 1; }
+
+run polku-anonymous "http://127.0.0.1:3902$path"
+run polku-signed-in "http://127.0.0.1:3902$path" -H "Cookie: polku_session=$token"
 run nginx-static "http://127.0.0.1:3903/lesson.html"
-ratio=$(awk -v a="$(cat "$work/polku-ssr.rps")" -v b="$(cat "$work/nginx-static.rps")" 'BEGIN { printf "%.0f", 100 * a / b }')
-echo "polku / nginx: ${ratio}%"
+ratio() { awk -v a="$(cat "$work/$1.rps")" -v b="$(cat "$work/nginx-static.rps")" 'BEGIN { printf "%.0f", 100 * a / b }'; }
+echo "polku anonymous / nginx: $(ratio polku-anonymous)%"
+echo "polku signed in / nginx: $(ratio polku-signed-in)%"
 echo "server RSS after load: $(( $(ps -o rss= -p "$polku_pid" | tr -d ' ') / 1024 )) MiB"

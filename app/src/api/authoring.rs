@@ -32,7 +32,7 @@ mod server {
 
     /// The configured token, if authoring is on.
     pub fn token() -> Option<AdminToken> {
-        polku_web::AppState::current().and_then(|s| s.admin_token)
+        polku_web::AppState::current().and_then(|s| s.admin_token.clone())
     }
 
     /// The one check every authoring function starts with: the admin

@@ -303,7 +303,7 @@ pub async fn decide_evidence(
     use polku_core::badges::requests::{Decision, decide};
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
-    let issuing = super::state()?.issuing;
+    let issuing = super::state()?.issuing.clone();
     let choice = if decision == "approve" {
         Decision::Approve
     } else {

@@ -176,11 +176,11 @@ pub fn content_changed() {
 /// The content cache of this server.
 #[cfg(feature = "ssr")]
 pub fn content() -> Result<polku_core::courses::cache::ContentCache, AppError> {
-    state().map(|s| s.content)
+    state().map(|s| s.content.clone())
 }
 
 /// The database connection the server provides as request context.
 #[cfg(feature = "ssr")]
 pub fn db() -> Result<polku_core::db::DatabaseConnection, AppError> {
-    state().map(|s| s.db)
+    state().map(|s| s.db.clone())
 }

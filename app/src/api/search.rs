@@ -30,7 +30,7 @@ mod server {
         request: SearchRequest,
         grant: Option<AuthorGrant>,
     ) -> Result<SearchResults, AppError> {
-        let index: SearchIndex = crate::api::state()?.search;
+        let index: SearchIndex = crate::api::state()?.search.clone();
         index.query(request, grant).await.map_err(|err| {
             tracing::error!(error = %err, "search failed");
             AppError::Internal

@@ -173,7 +173,7 @@ pub fn router(
     // notices changes made by other instances (or `polku import`).
     let content = polku_core::courses::cache::ContentCache::default();
     content.spawn_watch(db.clone());
-    let state = AppState {
+    let state = AppState::new(polku_web::state::Shared {
         leptos_options,
         db,
         admin_token,
@@ -189,7 +189,7 @@ pub fn router(
         ),
         content,
         pages: polku_web::pages::PageCache::default(),
-    };
+    });
     let context = leptos_context(&state);
     let app_shell = {
         let options = state.leptos_options.clone();

@@ -12,8 +12,43 @@ use crate::cookies::SecureCookies;
 
 /// Shared state of every handler, and the Leptos context of every page
 /// render and server function (one value, not one context per part).
-#[derive(Clone, FromRef)]
-pub struct AppState {
+///
+/// One allocation shared by reference count: every middleware, handler
+/// and render takes its own copy of the state, and copying the parts
+/// themselves (Leptos' options are a dozen strings) cost more than serving
+/// a kept page.
+#[derive(Clone)]
+pub struct AppState(std::sync::Arc<Shared>);
+
+impl AppState {
+    /// The state made of its parts.
+    pub fn new(shared: Shared) -> Self {
+        AppState(std::sync::Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl FromRef<AppState> for DatabaseConnection {
+    fn from_ref(state: &AppState) -> Self {
+        state.db.clone()
+    }
+}
+
+/// The parts of the [`AppState`].
+pub struct Shared {
     /// Leptos' site settings.
     pub leptos_options: LeptosOptions,
     /// The database.

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# One bench command: runs the HTTP, load and badge benches against one
+# release build and prints one table of their figures, which it also
+# writes to bench/RESULTS.md with the commit measured.
+#   bash scripts/bench.sh            the full run (about 10 minutes)
+#   bash scripts/bench.sh --short    shorter runs, fewer learners (under 5 minutes)
+# The search bench at 10 000 lessons (scripts/bench-search.sh) and the
+# in-process criterion benches (cargo bench -p polku-core) take longer and
+# run on their own.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+short=""
+[ "${1:-}" = "--short" ] && short=1
+
+bash scripts/setup.sh
+bash scripts/build.sh --release >/dev/null
+out="$(mktemp -d /tmp/polku-bench-all.XXXXXX)"
+trap 'rm -rf "$out"' EXIT
+
+if [ -n "$short" ]; then
+  http_duration=5s load_learners=100 load_duration=15s verify_duration=10s
+else
+  http_duration=15s load_learners=300 load_duration=60s verify_duration=30s
+fi
+
+say "lesson page, anonymous and signed in, next to nginx ($http_duration each)"
+BENCH_DURATION=$http_duration bash scripts/bench-http.sh | tee "$out/http.log"
+say "$load_learners learners reading and marking lessons ($load_duration)"
+BENCH_LEARNERS=$load_learners BENCH_DURATION=$load_duration bash scripts/bench-load.sh | tee "$out/load.log"
+say "hostile badge checks and the revocation list ($verify_duration)"
+BENCH_DURATION=$verify_duration POLKU_BIN="$CARGO_TARGET_DIR/release/polku" bash scripts/bench-verify.sh |
+  tee "$out/verify.log"
+
+# pick FILE NAME FIELD: the FIELD-th word after NAME on its line.
+pick() { awk -v name="$2" -v n="$3" '$1 == name { print $(n + 1); exit }' "$out/$1"; }
+line() { grep -m1 -E "$2" "$out/$1" | sed -E "s/^ +//" || true; }
+size() { stat -c %s "$SITE_DIR/pkg/$1" 2>/dev/null || echo "?"; }
+wasm_br=$(( $(size polku_bg.wasm.br) + $(size polku.js.br) ))
+wasm_gz=$(( $(size polku_bg.wasm.gz) + $(size polku.js.gz) ))
+
+commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench' || echo '+changes')"
+table="$(cat <<TABLE
+| what | measured |
+| --- | --- |
+| anonymous lesson page (wrk -c32, loopback) | $(pick http.log polku-anonymous 1) req/s, p50 $(pick http.log polku-anonymous 4), p99 $(pick http.log polku-anonymous 6) |
+| signed-in lesson page | $(pick http.log polku-signed-in 1) req/s, p50 $(pick http.log polku-signed-in 4), p99 $(pick http.log polku-signed-in 6) |
+| nginx, the same HTML as a file | $(pick http.log nginx-static 1) req/s, p99 $(pick http.log nginx-static 6) |
+| Polku / nginx | $(line http.log 'anonymous / nginx' | awk '{print $NF}') anonymous, $(line http.log 'signed in / nginx' | awk '{print $NF}') signed in |
+| $load_learners learners, closed loop ($load_duration) | $(line load.log '^requests/s') |
+| server memory under that load | $(line load.log '^server RSS') |
+| idle server | $(line http.log '^server idle RSS') |
+| JavaScript + wasm, every page (one module) | $wasm_br bytes brotli, $wasm_gz gzip |
+| 16 clients posting a compressed-iTXt PNG | $(line verify.log 'requests/s;' ) $(line verify.log 'peak RSS') |
+| signed revocation list | $(line verify.log 'badges/status/1') |
+| open-loop load, Lighthouse, issue/check in process, search at 10 000 lessons | not in this command (see bench/RESULTS.md notes) |
+TABLE
+)"
+echo
+echo "Polku benchmarks, commit $commit, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores shared by the load generator and the server${short:+, short mode}"
+echo
+echo "$table"
+mkdir -p bench
+{
+  echo "# Benchmark results"
+  echo
+  echo "The last run of \`bash scripts/bench.sh${short:+ --short}\`: commit $commit, $(date -u '+%Y-%m-%d %H:%M UTC'),"
+  echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), shared by the load generator and the server."
+  echo
+  echo "$table"
+} >bench/RESULTS.md
+say "written to bench/RESULTS.md"
