@@ -31,13 +31,13 @@ pub async fn get_lesson(
     answer: Option<QuizAnswer>,
 ) -> Result<LessonPage, AppError> {
     let db = super::db()?;
-    let mut page = super::content()?
-        .lesson(&db, &course, &lesson, locale)
-        .await?;
+    let content = super::content()?;
+    let mut page = content.lesson(&db, &course, &lesson, locale).await?;
     // Signed in: reading is noted ("continue where you left off").
     if let Some(actor) = super::accounts::session::actor().await? {
+        let (course_id, lesson_id) = content.locate(&db, &course, &lesson).await?;
         page.learner =
-            Some(polku_core::progress::record_view(&db, &actor, &course, &lesson).await?);
+            Some(polku_core::progress::record_view_at(&db, &actor, course_id, lesson_id).await?);
     }
     page.verdict = match answer {
         Some(a) if a.index < page.quizzes.len() => {

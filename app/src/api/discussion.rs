@@ -32,7 +32,8 @@ pub async fn get_discussion(
         return Ok(None);
     };
     let db = super::db()?;
-    let comments = polku_core::discussion::comments(&db, &actor, &course, &lesson).await?;
+    let (_, lesson_id) = super::content()?.locate(&db, &course, &lesson).await?;
+    let comments = polku_core::discussion::comments_at(&db, &actor, lesson_id).await?;
     Ok(Some(Discussion {
         moderator: actor.role() != Role::Learner,
         comments,

@@ -43,6 +43,16 @@ pub async fn comments<C: ConnectionTrait>(
     lesson: &str,
 ) -> Result<Vec<Comment>, CoreError> {
     let (_, id) = courses::locate(db, course, lesson).await?;
+    comments_at(db, actor, id).await
+}
+
+/// [`comments`] of a lesson already located (its id, as
+/// [`crate::courses::cache::ContentCache::locate`] gives it).
+pub async fn comments_at<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: i32,
+) -> Result<Vec<Comment>, CoreError> {
     let mut query = comments::Entity::find()
         .filter(comments::Column::LessonId.eq(id))
         .order_by_asc(comments::Column::CreatedAt)

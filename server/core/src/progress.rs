@@ -91,6 +91,17 @@ pub async fn record_view<C: ConnectionTrait>(
     lesson_slug: &str,
 ) -> Result<LessonLearner, CoreError> {
     let (course_id, lesson_id) = courses::locate(db, course_slug, lesson_slug).await?;
+    record_view_at(db, actor, course_id, lesson_id).await
+}
+
+/// [`record_view`] of a lesson already located (its course's id and its
+/// own, as [`crate::courses::cache::ContentCache::locate`] gives them).
+pub async fn record_view_at<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    course_id: i32,
+    lesson_id: i32,
+) -> Result<LessonLearner, CoreError> {
     if !is_enrolled(db, actor, course_id).await? {
         return Ok(LessonLearner {
             enrolled: false,

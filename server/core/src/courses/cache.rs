@@ -51,6 +51,17 @@ impl Weigh for CourseDetail {
     }
 }
 
+/// A lesson's course id and own id.
+#[derive(Debug, Clone, Copy)]
+struct Located(i32, i32);
+
+impl Weigh for Located {
+    fn weight(&self) -> usize {
+        // The key's two slugs and the map's own share.
+        128
+    }
+}
+
 impl Weigh for Vec<CourseCard> {
     fn weight(&self) -> usize {
         serde_json::to_vec(self).map_or(4096, |v| v.len())
@@ -110,6 +121,7 @@ struct Shelves {
     lessons: Shelf<LessonKey, LessonPage>,
     courses: Shelf<CourseKey, CourseDetail>,
     catalogs: Shelf<Language, Vec<CourseCard>>,
+    places: Shelf<(String, String), Located>,
 }
 
 struct Inner {
@@ -146,7 +158,8 @@ impl ContentCache {
             shelves: Mutex::new(Shelves {
                 lessons: Shelf::new(budget / 8 * 6),
                 courses: Shelf::new(budget / 8),
-                catalogs: Shelf::new(budget / 8),
+                catalogs: Shelf::new(budget / 16),
+                places: Shelf::new(budget / 16),
             }),
             versions: Mutex::new(None),
         }))
@@ -230,6 +243,26 @@ impl ContentCache {
         Ok(cards)
     }
 
+    /// [`super::locate`] (course and lesson slugs to their ids, the lesson
+    /// not archived), from memory when it was read before.
+    pub async fn locate(
+        &self,
+        db: &DatabaseConnection,
+        course: &str,
+        lesson: &str,
+    ) -> Result<(i32, i32), CoreError> {
+        let generation = self.generation();
+        let key = (course.to_owned(), lesson.to_owned());
+        if let Some(found) = self.shelves().places.get(&key, generation) {
+            return Ok((found.0, found.1));
+        }
+        let (course_id, lesson_id) = super::locate(db, course, lesson).await?;
+        self.shelves()
+            .places
+            .put(key, generation, Arc::new(Located(course_id, lesson_id)));
+        Ok((course_id, lesson_id))
+    }
+
     /// Reads every course's version once and bumps the generation when any
     /// differs from the last look (another instance, or `polku import`,
     /// changed content). Returns whether it did.
@@ -276,5 +309,6 @@ impl Shelves {
         self.lessons.clear();
         self.courses.clear();
         self.catalogs.clear();
+        self.places.clear();
     }
 }
