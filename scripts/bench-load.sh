@@ -7,7 +7,8 @@
 # requests) or marks one done / undone (about 1 in 3, a POST with a
 # database write). Prints requests/s, latency percentiles, errors, and the
 # server's memory (RSS before, peak, after).
-#   BENCH_LEARNERS (default 300), BENCH_DURATION (default 60s), BENCH_THREADS (default 2)
+#   BENCH_LEARNERS (default 300), BENCH_DURATION (default 60s), BENCH_THREADS (default 2),
+#   BENCH_OPEN_SECONDS (default 30; 0: no open-loop run)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 learners="${BENCH_LEARNERS:-300}"
 duration="${BENCH_DURATION:-60s}"
@@ -21,26 +22,35 @@ bash scripts/build.sh --release >/dev/null
 work="$(mktemp -d /tmp/polku-load.XXXXXX)"
 server_pid=""
 trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; sleep 0.5; rm -rf "$work"' EXIT
-"$CARGO_TARGET_DIR/release/polku" --site-dir "$SITE_DIR" --database-url "sqlite://$work/polku.db" \
-  --port "$port" >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+if [ -n "${BENCH_BASE:-}" ]; then
+  # Servers started by the caller (scripts/bench-scale.sh): load BENCH_BASE,
+  # and measure the memory of BENCH_SERVER_PIDS.
+  base="$BENCH_BASE"
+  server_pids="${BENCH_SERVER_PIDS:?BENCH_SERVER_PIDS names the servers behind BENCH_BASE}"
+else
+  "$CARGO_TARGET_DIR/release/polku" --site-dir "$SITE_DIR" --database-url "sqlite://$work/polku.db" \
+    --port "$port" >"$work/server.log" 2>&1 &
+  server_pid=$!
+  server_pids=$server_pid
+  base="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+fi
 
 say "signing up $learners learners (argon2id per sign-up)"
 sign_up() { # n
   local name="bench$1"
   curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' \
-    --data "username=$name&password=bench-password-$1" "http://127.0.0.1:$port/api/sign_up" |
+    --data "username=$name&password=bench-password-$1" "$base/api/sign_up" |
     awk -F'[=;]' 'tolower($1) ~ /^set-cookie: polku_session$/ {print $2}' | tr -d '\r'
 }
 export -f sign_up
-export port
+export base
 seq 1 "$learners" | xargs -P 2 -I{} bash -c 'sign_up {}' >"$work/tokens"
 got=$(grep -c . "$work/tokens" || true)
 [ "$got" -eq "$learners" ] || { echo "only $got of $learners sign-ups worked" >&2; exit 1; }
 while read -r token; do
   curl -fs -o /dev/null -H 'Sec-Fetch-Site: same-origin' -b "polku_session=$token" \
-    --data 'course=digital-basics' "http://127.0.0.1:$port/api/enrol"
+    --data 'course=digital-basics' "$base/api/enrol"
 done <"$work/tokens"
 
 {
@@ -66,15 +76,18 @@ end
 LUA
 } >"$work/learners.lua"
 
-rss() { awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$server_pid/status"; }
+# The servers' memory in MiB, summed: rss FIELD (VmRSS now, VmHWM peak).
+mem() { local total=0 p; for p in $server_pids; do total=$((total + $(awk -v f="$1:" '$1 == f {print int($2 / 1024)}' "/proc/$p/status"))); done; echo "$total"; }
+rss() { mem VmRSS; }
 before=$(rss)
 say "load: $learners learners, $duration, wrk -t$threads -c$learners"
-out="$(wrk -t"$threads" -c"$learners" -d"$duration" --latency -s "$work/learners.lua" "http://127.0.0.1:$port")"
-peak=$(awk '/^VmHWM/ {print int($2 / 1024)}' "/proc/$server_pid/status")
+out="$(wrk -t"$threads" -c"$learners" -d"$duration" --latency -s "$work/learners.lua" "$base")"
+peak=$(mem VmHWM)
 after=$(rss)
 echo "$out" | sed -n '/Latency Distribution/,/Requests\/sec/p'
 errors="$(grep -E 'Non-2xx|Socket errors|Timeout' <<<"$out" || true)"
 done_rows=$(sqlite3 "$work/polku.db" 'SELECT COUNT(*) FROM lesson_progress' 2>/dev/null || echo "?")
+if [ -n "${BENCH_BASE:-}" ]; then touch "$work/server.log"; fi
 echo "learners: $learners, duration: $duration, $(nproc) cores shared by wrk and the server"
 echo "requests/s: $(awk '/^Requests\/sec:/ {print $2}' <<<"$out"), p50 $(awk '$1=="50%" {print $2}' <<<"$out"), p99 $(awk '$1=="99%" {print $2}' <<<"$out")"
 echo "errors: ${errors:-none}"
@@ -82,3 +95,12 @@ echo "server RSS: ${before} MiB before, ${peak} MiB peak, ${after} MiB after; le
 failed=$(grep -c 'ERROR' "$work/server.log" || true)
 echo "server errors logged: $failed"
 grep 'ERROR' "$work/server.log" | grep -v 'on_failure' | sed 's/\x1b\[[0-9;]*m//g' | sort | uniq -c | sort -rn | head -5 || true
+
+# The same learners at a realistic rate: one request each a second (open
+# loop, latency from when each request was due).
+open_seconds="${BENCH_OPEN_SECONDS:-30}"
+if [ "$open_seconds" != 0 ]; then
+  sleep 2
+  node scripts/open-loop.mjs "$base" "$work/tokens" "$open_seconds" || echo "open loop: errors (see above)"
+  echo "server RSS after the open loop: $(rss) MiB; peak $(mem VmHWM) MiB"
+fi

@@ -17,15 +17,16 @@ out="$(mktemp -d /tmp/polku-bench-all.XXXXXX)"
 trap 'rm -rf "$out"' EXIT
 
 if [ -n "$short" ]; then
-  http_duration=5s load_learners=100 load_duration=15s verify_duration=10s
+  http_duration=5s load_learners=100 load_duration=15s open_seconds=15 verify_duration=10s
 else
-  http_duration=15s load_learners=300 load_duration=60s verify_duration=30s
+  http_duration=15s load_learners=300 load_duration=60s open_seconds=30 verify_duration=30s
 fi
 
 say "lesson page, anonymous and signed in, next to nginx ($http_duration each)"
 BENCH_DURATION=$http_duration bash scripts/bench-http.sh | tee "$out/http.log"
 say "$load_learners learners reading and marking lessons ($load_duration)"
-BENCH_LEARNERS=$load_learners BENCH_DURATION=$load_duration bash scripts/bench-load.sh | tee "$out/load.log"
+BENCH_LEARNERS=$load_learners BENCH_DURATION=$load_duration BENCH_OPEN_SECONDS=$open_seconds \
+  bash scripts/bench-load.sh | tee "$out/load.log"
 say "hostile badge checks and the revocation list ($verify_duration)"
 BENCH_DURATION=$verify_duration POLKU_BIN="$CARGO_TARGET_DIR/release/polku" bash scripts/bench-verify.sh |
   tee "$out/verify.log"
@@ -46,12 +47,13 @@ table="$(cat <<TABLE
 | nginx, the same HTML as a file | $(pick http.log nginx-static 1) req/s, p99 $(pick http.log nginx-static 6) |
 | Polku / nginx | $(line http.log 'anonymous / nginx' | awk '{print $NF}') anonymous, $(line http.log 'signed in / nginx' | awk '{print $NF}') signed in |
 | $load_learners learners, closed loop ($load_duration) | $(line load.log '^requests/s') |
-| server memory under that load | $(line load.log '^server RSS') |
+| server memory under that load | $(line load.log '^server RSS:') |
+| the same learners, open loop (one request each a second) | $(line load.log '^open loop') |
 | idle server | $(line http.log '^server idle RSS') |
 | JavaScript + wasm, every page (one module) | $wasm_br bytes brotli, $wasm_gz gzip |
 | 16 clients posting a compressed-iTXt PNG | $(line verify.log 'requests/s;' ) $(line verify.log 'peak RSS') |
 | signed revocation list | $(line verify.log 'badges/status/1') |
-| open-loop load, Lighthouse, issue/check in process, search at 10 000 lessons | not in this command (see bench/RESULTS.md notes) |
+| Lighthouse, issue/check in process, search at 10 000 lessons | not in this command: \`cargo bench -p polku-core\`, \`scripts/bench-search.sh\` |
 TABLE
 )"
 echo
