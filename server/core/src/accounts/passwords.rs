@@ -17,6 +17,8 @@ pub const MAX_LENGTH: usize = 128;
 /// Hashes that may wait for a hashing thread, per thread. More are refused
 /// with [`CoreError::Busy`] at once instead of queueing without end.
 pub const QUEUE_PER_THREAD: usize = 16;
+/// A hashing thread without work for this long frees its working memory.
+pub const IDLE_RELEASE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Checks a new password's length (no composition rules: length is what
 /// makes a password strong, and rules push people to write them down).
@@ -32,7 +34,9 @@ pub fn check_new(password: &str) -> Result<(), CoreError> {
 }
 
 /// A hashing thread's working memory: one argon2 block buffer, allocated
-/// once and reused for every hash the thread computes.
+/// at the first hash and reused for every hash the thread computes while
+/// sign-ins keep coming; after [`IDLE_RELEASE`] without one it is given
+/// back (19 MiB per thread that an idle server need not hold).
 struct Memory(Vec<Block>);
 
 impl Memory {
@@ -67,13 +71,17 @@ struct Pool {
 
 impl Pool {
     fn new(threads: usize, queue: usize) -> Pool {
+        Pool::with_idle_release(threads, queue, IDLE_RELEASE)
+    }
+
+    fn with_idle_release(threads: usize, queue: usize, idle: std::time::Duration) -> Pool {
         let (sender, receiver) = mpsc::sync_channel::<Job>(queue);
         let receiver = Arc::new(Mutex::new(receiver));
         for n in 0..threads {
             let receiver = Arc::clone(&receiver);
             let _ = std::thread::Builder::new()
                 .name(format!("polku-hash-{n}"))
-                .spawn(move || work(&receiver));
+                .spawn(move || work(&receiver, idle));
         }
         Pool { sender }
     }
@@ -106,17 +114,20 @@ impl Pool {
     }
 }
 
-/// A hashing thread: takes jobs until the pool is gone.
-fn work(receiver: &Mutex<Receiver<Job>>) {
+/// A hashing thread: takes jobs until the pool is gone, and frees its
+/// working memory when none came for `idle`.
+fn work(receiver: &Mutex<Receiver<Job>>, idle: std::time::Duration) {
+    use std::sync::mpsc::RecvTimeoutError;
     let mut memory = Memory(Vec::new());
     loop {
         let job = match receiver.lock() {
-            Ok(queue) => queue.recv(),
+            Ok(queue) => queue.recv_timeout(idle),
             Err(_) => return,
         };
         match job {
             Ok(job) => job(&mut memory),
-            Err(_) => return,
+            Err(RecvTimeoutError::Timeout) => memory.0 = Vec::new(),
+            Err(RecvTimeoutError::Disconnected) => return,
         }
     }
 }
@@ -224,6 +235,24 @@ pub(crate) fn decoy() -> &'static str {
 mod tests {
     use super::*;
     use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+
+    #[tokio::test]
+    async fn a_hashing_thread_frees_its_memory_when_idle_and_reuses_it_while_busy() {
+        let pool = Pool::with_idle_release(1, 4, std::time::Duration::from_millis(100));
+        let kept = Params::default().block_count();
+        // A hash allocates the buffer; the next, right after, finds it.
+        let first = pool
+            .run(move |memory| memory.with(kept, |blocks| blocks.len()))
+            .await
+            .unwrap();
+        assert_eq!(first, kept);
+        let held = pool.run(|memory| memory.0.len()).await.unwrap();
+        assert_eq!(held, kept, "kept between hashes that come close together");
+        // Idle past the release time: given back.
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        let after = pool.run(|memory| memory.0.capacity()).await.unwrap();
+        assert_eq!(after, 0, "freed after an idle while");
+    }
 
     #[tokio::test]
     async fn hashes_verify_and_differ() {
