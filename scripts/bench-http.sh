@@ -29,6 +29,7 @@ for _ in $(seq 1 100); do curl -fs http://127.0.0.1:3902/healthz >/dev/null 2>&1
 curl -fs "http://127.0.0.1:3902$path" >"$work/www/lesson.html"
 sleep 1
 idle_rss_kb=$(ps -o rss= -p "$polku_pid" | tr -d ' ')
+idle_anon_kb=$(awk '$1 == "RssAnon:" {print $2}' "/proc/$polku_pid/status")
 
 cat >"$work/nginx.conf" <<CONF
 worker_processes auto;
@@ -70,7 +71,7 @@ html_bytes=$(stat -c %s "$work/www/lesson.html")
 html_gz=$(gzip -9 -c "$work/www/lesson.html" | wc -c)
 css_gz=$(stat -c %s "$SITE_DIR/pkg/polku.css.gz")
 echo "lesson page: $html_bytes bytes HTML ($html_gz gzip) + $css_gz bytes CSS gzip; wasm $(stat -c %s "$SITE_DIR/pkg/polku_bg.wasm.gz") bytes gzip"
-echo "server idle RSS: $((idle_rss_kb / 1024)) MiB"
+echo "server idle RSS: $((idle_rss_kb / 1024)) MiB (RssAnon, the heap: $((idle_anon_kb / 1024)) MiB; the rest is the binary's code mapped from disk)"
 echo "wrk -t$threads -c$connections -d$duration, loopback, $(nproc) cores shared by wrk and the server"
 token="$(curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' \
   --data "username=benchreader&password=bench-password-long" "http://127.0.0.1:3902/api/sign_up" |

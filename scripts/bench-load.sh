@@ -6,7 +6,9 @@
 # connection per learner and, per request, reads a lesson (about 2 in 3
 # requests) or marks one done / undone (about 1 in 3, a POST with a
 # database write). Prints requests/s, latency percentiles, errors, and the
-# server's memory (RSS before, peak, after).
+# server's memory: RSS before, peak (VmHWM) and after, and the anonymous
+# part (RssAnon: the heap, not the binary's mapped code) before, peak
+# (sampled every 100 ms) and after.
 #   BENCH_LEARNERS (default 300), BENCH_DURATION (default 60s), BENCH_THREADS (default 2),
 #   BENCH_OPEN_SECONDS (default 30; 0: no open-loop run)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -21,7 +23,14 @@ bash scripts/build.sh --release >/dev/null
 
 work="$(mktemp -d /tmp/polku-load.XXXXXX)"
 server_pid=""
-trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; sleep 0.5; rm -rf "$work"' EXIT
+sampler=""
+cleanup() {
+  if [ -n "$sampler" ]; then kill "$sampler" 2>/dev/null || true; fi
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+  sleep 0.5
+  rm -rf "$work"
+}
+trap cleanup EXIT
 if [ -n "${BENCH_BASE:-}" ]; then
   # Servers started by the caller (scripts/bench-scale.sh): load BENCH_BASE,
   # and measure the memory of BENCH_SERVER_PIDS.
@@ -79,11 +88,26 @@ LUA
 # The servers' memory in MiB, summed: rss FIELD (VmRSS now, VmHWM peak).
 mem() { local total=0 p; for p in $server_pids; do total=$((total + $(awk -v f="$1:" '$1 == f {print int($2 / 1024)}' "/proc/$p/status"))); done; echo "$total"; }
 rss() { mem VmRSS; }
+anon() { mem RssAnon; }
+# The highest RssAnon seen, sampled every 100 ms while the load runs.
+sample_anon() {
+  local top=0 now
+  while :; do
+    now=$(anon 2>/dev/null || echo 0)
+    [ "$now" -gt "$top" ] && top=$now && echo "$top" >"$work/anon-peak"
+    sleep 0.1
+  done
+}
 before=$(rss)
+anon_before=$(anon)
+sample_anon &
+sampler=$!
 say "load: $learners learners, $duration, wrk -t$threads -c$learners"
 out="$(wrk -t"$threads" -c"$learners" -d"$duration" --latency -s "$work/learners.lua" "$base")"
 peak=$(mem VmHWM)
 after=$(rss)
+kill "$sampler" 2>/dev/null || true
+anon_peak=$(cat "$work/anon-peak" 2>/dev/null || echo "?")
 echo "$out" | sed -n '/Latency Distribution/,/Requests\/sec/p'
 errors="$(grep -E 'Non-2xx|Socket errors|Timeout' <<<"$out" || true)"
 done_rows=$(sqlite3 "$work/polku.db" 'SELECT COUNT(*) FROM lesson_progress' 2>/dev/null || echo "?")
@@ -92,6 +116,7 @@ echo "learners: $learners, duration: $duration, $(nproc) cores shared by wrk and
 echo "requests/s: $(awk '/^Requests\/sec:/ {print $2}' <<<"$out"), p50 $(awk '$1=="50%" {print $2}' <<<"$out"), p99 $(awk '$1=="99%" {print $2}' <<<"$out")"
 echo "errors: ${errors:-none}"
 echo "server RSS: ${before} MiB before, ${peak} MiB peak, ${after} MiB after; lesson_progress rows: $done_rows"
+echo "server RssAnon (heap): ${anon_before} MiB before, ${anon_peak} MiB peak, $(anon) MiB after"
 failed=$(grep -c 'ERROR' "$work/server.log" || true)
 echo "server errors logged: $failed"
 grep 'ERROR' "$work/server.log" | grep -v 'on_failure' | sed 's/\x1b\[[0-9;]*m//g' | sort | uniq -c | sort -rn | head -5 || true
@@ -102,5 +127,5 @@ open_seconds="${BENCH_OPEN_SECONDS:-30}"
 if [ "$open_seconds" != 0 ]; then
   sleep 2
   node scripts/open-loop.mjs "$base" "$work/tokens" "$open_seconds" || echo "open loop: errors (see above)"
-  echo "server RSS after the open loop: $(rss) MiB; peak $(mem VmHWM) MiB"
+  echo "server RSS after the open loop: $(rss) MiB (RssAnon $(anon) MiB); peak $(mem VmHWM) MiB"
 fi
