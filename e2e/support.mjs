@@ -43,7 +43,7 @@ export async function openBrowser({ javaScriptEnabled = true, locale = 'fi-FI' }
   };
 }
 
-/** Waits until the wasm half has hydrated the page (an Effect sets the marker). */
+/** Waits until the wasm half has hydrated the page, a lazily loaded route included (`hydrate` in app/src/lib.rs sets the marker). */
 export async function waitForHydration(page) {
   await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true', null, { timeout: 30_000 });
 }

@@ -35,8 +35,14 @@ BENCH_DURATION=$verify_duration POLKU_BIN="$CARGO_TARGET_DIR/release/polku" bash
 pick() { awk -v name="$2" -v n="$3" '$1 == name { print $(n + 1); exit }' "$out/$1"; }
 line() { grep -m1 -E "$2" "$out/$1" | sed -E "s/^ +//" || true; }
 size() { stat -c %s "$SITE_DIR/pkg/$1" 2>/dev/null || echo "?"; }
-wasm_br=$(( $(size polku_bg.wasm.br) + $(size polku.js.br) ))
-wasm_gz=$(( $(size polku_bg.wasm.gz) + $(size polku.js.gz) ))
+# What every page loads: the first module, its JavaScript and the split
+# modules' loader; the staff pages' modules come only when one is opened.
+wasm_br=$(( $(size polku_bg.wasm.br) + $(size polku.js.br) + $(size __wasm_split.js.br) ))
+wasm_gz=$(( $(size polku_bg.wasm.gz) + $(size polku.js.gz) + $(size __wasm_split.js.gz) ))
+staff_br=0
+for f in "$SITE_DIR"/pkg/split_*.wasm.br "$SITE_DIR"/pkg/chunk_*.wasm.br; do
+  [ -e "$f" ] && staff_br=$(( staff_br + $(stat -c %s "$f") ))
+done
 
 commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench' || echo '+changes')"
 table="$(cat <<TABLE
@@ -51,7 +57,8 @@ table="$(cat <<TABLE
 | its heap (RssAnon) | $(line load.log '^server RssAnon') |
 | the same learners, open loop (one request each a second) | $(line load.log '^open loop') |
 | idle server | $(line http.log '^server idle RSS') |
-| JavaScript + wasm, every page (one module) | $wasm_br bytes brotli, $wasm_gz gzip |
+| JavaScript + wasm every page loads | $wasm_br bytes brotli, $wasm_gz gzip |
+| staff pages' modules, loaded when one is opened | $staff_br bytes brotli in all |
 | 16 clients posting a compressed-iTXt PNG | $(line verify.log 'requests/s;' ) $(line verify.log 'peak RSS') |
 | signed revocation list | $(line verify.log 'badges/status/1') |
 | Lighthouse, issue/check in process, search at 10 000 lessons | not in this command: \`cargo bench -p polku-core\`, \`scripts/bench-search.sh\` |

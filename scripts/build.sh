@@ -22,8 +22,18 @@ fi
 
 pkg="$SITE_DIR/pkg"
 rm -rf "$pkg" && mkdir -p "$pkg"
+# Split the module: the staff pages (lazy routes) go to modules of their
+# own that the browser loads when one is opened; then wasm-bindgen on the
+# main module, keeping the exports the split modules link against.
+split="$(mktemp -d /tmp/polku-split.XXXXXX)"
+wasm-split-cli "$wasm_target/wasm32-unknown-unknown/wasm-release/app.wasm" "$split" \
+  --target web --out-name polku
 wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
-  --out-dir "$pkg" --out-name polku "$wasm_target/wasm32-unknown-unknown/wasm-release/app.wasm"
+  --keep-lld-exports --out-dir "$pkg" --out-name polku "$split/polku.wasm"
+for f in "$split"/*; do
+  [ "$(basename "$f")" = polku.wasm ] || cp "$f" "$pkg/"
+done
+rm -rf "$split"
 cat style/*.css > "$pkg/polku.css"
 cp style/favicon.svg "$pkg/"
 for f in "$pkg"/*; do
@@ -31,4 +41,8 @@ for f in "$pkg"/*; do
   brotli -q 11 -f -k "$f"
 done
 raw=$(stat -c %s "$pkg/polku_bg.wasm"); gz=$(stat -c %s "$pkg/polku_bg.wasm.gz"); br=$(stat -c %s "$pkg/polku_bg.wasm.br")
-say "wasm: $raw bytes raw, $gz gzip, $br brotli; css: $(stat -c %s "$pkg/polku.css.gz") bytes gzip"
+say "wasm: $raw bytes raw, $gz gzip, $br brotli (the first module); css: $(stat -c %s "$pkg/polku.css.gz") bytes gzip"
+for f in "$pkg"/*.wasm; do
+  [ "$(basename "$f")" = polku_bg.wasm ] && continue
+  say "  loaded when needed: $(basename "$f"): $(stat -c %s "$f") bytes raw, $(stat -c %s "$f.br") brotli"
+done

@@ -37,6 +37,16 @@ if [ "$("$TOOLS/bin/wasm-bindgen" --version 2>/dev/null | cut -d' ' -f2)" != "$v
   env -u CARGO_TARGET_DIR cargo install -q wasm-bindgen-cli --version "$version" --root "$TOOLS"
 fi
 
+# The wasm splitter (crate wasm_split_cli_support, binary wasm-split-cli; the
+# splitter of leptos' wasm_split_helpers, not Dioxus' wasm-split-cli crate).
+split_version="0.2.3"
+if [ "$(cat "$TOOLS/wasm-split-cli.version" 2>/dev/null)" != "$split_version" ] || [ ! -x "$TOOLS/bin/wasm-split-cli" ]; then
+  say "installing wasm-split-cli $split_version (a few minutes, once)"
+  env -u CARGO_TARGET_DIR cargo install -q wasm_split_cli_support --version "$split_version" \
+    --features build-binary --root "$TOOLS"
+  echo "$split_version" >"$TOOLS/wasm-split-cli.version"
+fi
+
 if [ -n "$want_test" ]; then
   apt_need chromium fonts-dejavu-core curl
   if [ "${CI:-}" = "true" ] || [ -n "${POLKU_TEST_POSTGRES:-}" ]; then

@@ -14,7 +14,7 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::i18n::{I18n, Key, Locale, Texts};
@@ -124,14 +124,12 @@ pub fn App() -> impl IntoView {
     provide_context(forms::Refresh(refresh));
 
     // Effects run only in the browser: keep <html lang> in step with the
-    // language switch, and mark the page as hydrated (the e2e tests wait
-    // for this marker before they interact).
+    // language switch (`hydrate` marks the page hydrated when it is done).
     Effect::new(move |_| {
         let code = locale.get().code();
         #[cfg(feature = "hydrate")]
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("lang", code);
-            let _ = root.set_attribute("data-hydrated", "true");
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = code;
@@ -162,19 +160,51 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/reset") view=ResetPage ssr=SsrMode::Async />
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
-                    <Route path=path!("/coach") view=CoachHomePage ssr=SsrMode::Async />
-                    <Route path=path!("/coach/groups/:id") view=GroupPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/audit") view=crate::pages::audit::AdminAuditPage ssr=SsrMode::Async />
-                    <Route path=path!("/author") view=AuthorHomePage ssr=SsrMode::Async />
-                    <Route path=path!("/author/courses/:course") view=AuthorCoursePage ssr=SsrMode::Async />
-                    <Route path=path!("/author/badges/:course") view=BadgeEditorPage ssr=SsrMode::Async />
-                    <Route path=path!("/author/courses/:course/:lesson") view=EditorPage ssr=SsrMode::Async />
+                    <Route path=path!("/coach") view={Lazy::<CoachHomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/coach/groups/:id") view={Lazy::<GroupRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/author") view={Lazy::<AuthorHomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/author/courses/:course") view={Lazy::<AuthorCourseRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/author/badges/:course") view={Lazy::<BadgeEditorRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/author/courses/:course/:lesson") view={Lazy::<EditorRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />
         </Router>
     }
+}
+
+/// Staff pages (coaching, administration, authoring) are routes whose code
+/// the browser loads only when one is opened: learners never download it.
+/// `scripts/build.sh` splits the module; each page still renders on the
+/// server and works without JavaScript.
+macro_rules! staff_route {
+    ($($route:ident => $page:path),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    )*};
+}
+
+staff_route! {
+    CoachHomeRoute => CoachHomePage,
+    GroupRoute => GroupPage,
+    AdminRoute => AdminPage,
+    AuditRoute => crate::pages::audit::AdminAuditPage,
+    AuthorHomeRoute => AuthorHomePage,
+    AuthorCourseRoute => AuthorCoursePage,
+    BadgeEditorRoute => BadgeEditorPage,
+    EditorRoute => EditorPage,
 }
 
 /// Hydrated: `/api/` forms are sent without a reload (see [`forms`]).
@@ -191,5 +221,18 @@ fn FormsInPlace(refresh: RwSignal<u32>) -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // Lazy routes (the staff pages) need the asynchronous hydration.
+    // wasm-bindgen's own spawner: Leptos' executor is set up by
+    // `hydrate_from_async` itself.
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(body) = document().body() else {
+            return;
+        };
+        leptos::mount::hydrate_from_async(body, App).await.forget();
+        // Hydration is complete (a lazy route's module loaded and its view
+        // hydrated): the e2e tests wait for this marker before they act.
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
 }
