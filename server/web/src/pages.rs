@@ -26,9 +26,8 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use base64::Engine as _;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use lru::LruCache;
+use polku_core::courses::cache::Shelf;
 
 use crate::AppState;
 
@@ -39,7 +38,6 @@ const LARGEST_PAGE: usize = 1024 * 1024;
 
 /// A rendered page, split at its nonce.
 struct Kept {
-    generation: u64,
     status: StatusCode,
     headers: HeaderMap,
     /// The `Content-Security-Policy` value, split at the nonce.
@@ -49,15 +47,12 @@ struct Kept {
     bytes: usize,
 }
 
-struct Shelf {
-    pages: LruCache<(String, &'static str), Arc<Kept>>,
-    bytes: usize,
-    budget: usize,
-}
+type Key = (String, &'static str);
 
-/// The kept pages of one server instance (cheap to clone: shared).
+/// The kept pages of one server instance (cheap to clone: shared), on the
+/// same generation-tagged shelf as the content they are made from.
 #[derive(Clone)]
-pub struct PageCache(Arc<Mutex<Shelf>>);
+pub struct PageCache(Arc<Mutex<Shelf<Key, Kept>>>);
 
 impl std::fmt::Debug for PageCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -74,48 +69,18 @@ impl Default for PageCache {
 impl PageCache {
     /// An empty cache of about `budget` bytes (0: keeps nothing).
     pub fn new(budget: usize) -> Self {
-        PageCache(Arc::new(Mutex::new(Shelf {
-            pages: LruCache::unbounded(),
-            bytes: 0,
-            budget,
-        })))
+        PageCache(Arc::new(Mutex::new(Shelf::new(budget))))
     }
 
-    fn shelf(&self) -> std::sync::MutexGuard<'_, Shelf> {
+    fn shelf(&self) -> std::sync::MutexGuard<'_, Shelf<Key, Kept>> {
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn get(&self, key: &(String, &'static str), generation: u64) -> Option<Arc<Kept>> {
-        let mut shelf = self.shelf();
-        match shelf.pages.get(key) {
-            Some(kept) if kept.generation == generation => Some(kept.clone()),
-            _ => None,
-        }
-    }
-
-    fn put(&self, key: (String, &'static str), kept: Kept) {
-        let mut shelf = self.shelf();
-        if kept.bytes > shelf.budget {
-            return;
-        }
-        let bytes = kept.bytes;
-        if let Some(old) = shelf.pages.put(key, Arc::new(kept)) {
-            shelf.bytes -= old.bytes;
-        }
-        shelf.bytes += bytes;
-        while shelf.bytes > shelf.budget {
-            match shelf.pages.pop_lru() {
-                Some((_, old)) => shelf.bytes -= old.bytes,
-                None => break,
-            }
-        }
-    }
-
     /// How many pages are kept now.
     pub fn len(&self) -> usize {
-        self.shelf().pages.len()
+        self.shelf().len()
     }
 
     /// Whether no page is kept.
@@ -125,7 +90,7 @@ impl PageCache {
 }
 
 /// The key of a request whose answer may be kept, if it may.
-fn key_of(request: &Request) -> Option<(String, &'static str)> {
+fn key_of(request: &Request) -> Option<Key> {
     if request.method() != Method::GET {
         return None;
     }
@@ -174,14 +139,6 @@ fn key_of(request: &Request) -> Option<(String, &'static str)> {
     ))
 }
 
-/// A new nonce, made as Leptos makes its own (16 random bytes, URL-safe
-/// base64 without padding).
-fn new_nonce() -> Option<String> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).ok()?;
-    Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
-}
-
 /// The nonce a `Content-Security-Policy` names.
 fn nonce_of(policy: &str) -> Option<&str> {
     let start = policy.find("'nonce-")? + "'nonce-".len();
@@ -189,21 +146,12 @@ fn nonce_of(policy: &str) -> Option<&str> {
     Some(&policy[start..end])
 }
 
-fn split(haystack: &[u8], needle: &[u8]) -> Vec<Bytes> {
-    let mut parts = Vec::new();
-    let mut rest = haystack;
-    while let Some(at) = rest.windows(needle.len()).position(|w| w == needle) {
-        parts.push(Bytes::copy_from_slice(&rest[..at]));
-        rest = &rest[at + needle.len()..];
-    }
-    parts.push(Bytes::copy_from_slice(rest));
-    parts
-}
-
 impl Kept {
-    /// The kept page as an answer, with a fresh nonce.
+    /// The kept page as an answer, with a fresh nonce (made as Leptos
+    /// makes the nonce of each render).
     fn answer(&self) -> Option<Response> {
-        let nonce = new_nonce()?;
+        let nonce = leptos::nonce::Nonce::new();
+        let nonce: &str = &nonce;
         let mut body = Vec::with_capacity(self.bytes + 64);
         for (i, part) in self.body.iter().enumerate() {
             if i > 0 {
@@ -211,7 +159,7 @@ impl Kept {
             }
             body.extend_from_slice(part);
         }
-        let policy = self.policy.join(&nonce);
+        let policy = self.policy.join(nonce);
         let mut response = Response::new(Body::from(body));
         *response.status_mut() = self.status;
         *response.headers_mut() = self.headers.clone();
@@ -230,7 +178,8 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     };
     let generation = state.content.generation();
-    if let Some(response) = state.pages.get(&key, generation).and_then(|k| k.answer()) {
+    let kept = state.pages.shelf().get(&key, generation);
+    if let Some(response) = kept.and_then(|k| k.answer()) {
         return response;
     }
     let response = next.run(request).await;
@@ -260,23 +209,28 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         .get(header::CONTENT_SECURITY_POLICY)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    if let Some(policy) = policy
+    // Leptos renders UTF-8; a page that is not is simply not kept.
+    if let (Some(policy), Ok(page)) = (policy, std::str::from_utf8(&bytes))
         && let Some(nonce) = nonce_of(&policy).filter(|n| n.len() >= 16)
     {
         let mut headers = parts.headers.clone();
         headers.remove(header::CONTENT_LENGTH);
         headers.remove(header::DATE);
         headers.remove(header::CONTENT_SECURITY_POLICY);
-        let body = split(&bytes, nonce.as_bytes());
         let kept = Kept {
-            generation,
             status: parts.status,
             headers,
             policy: policy.split(nonce).map(str::to_owned).collect(),
+            body: page
+                .split(nonce)
+                .map(|part| Bytes::copy_from_slice(part.as_bytes()))
+                .collect(),
             bytes: bytes.len(),
-            body,
         };
-        state.pages.put(key, kept);
+        state
+            .pages
+            .shelf()
+            .put(key, generation, Arc::new(kept), bytes.len());
     }
     Response::from_parts(parts, Body::from(bytes))
 }

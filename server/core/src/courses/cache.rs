@@ -17,6 +17,7 @@
 //! * **Bounded.** Entries are weighed by their text; past the budget the
 //!   least recently used go first.
 
+use std::future::Future;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -33,50 +34,33 @@ pub const WATCH_PERIOD: Duration = Duration::from_millis(250);
 /// The default budget: about this many bytes of text across all entries.
 pub const DEFAULT_BUDGET: usize = 16 * 1024 * 1024;
 
-/// Something kept, and roughly how many bytes it holds.
-trait Weigh {
-    fn weight(&self) -> usize;
-}
-
-impl Weigh for LessonPage {
-    fn weight(&self) -> usize {
-        // The body dominates; the rest is a few hundred bytes.
-        serde_json::to_vec(self).map_or(4096, |v| v.len())
-    }
-}
-
-impl Weigh for CourseDetail {
-    fn weight(&self) -> usize {
-        serde_json::to_vec(self).map_or(4096, |v| v.len())
-    }
+/// Roughly how many bytes `value` holds: its size as JSON (for a lesson,
+/// the body dominates).
+fn json_weight(value: &impl serde::Serialize) -> usize {
+    serde_json::to_vec(value).map_or(4096, |v| v.len())
 }
 
 /// A lesson's course id and own id.
 #[derive(Debug, Clone, Copy)]
 struct Located(i32, i32);
 
-impl Weigh for Located {
-    fn weight(&self) -> usize {
-        // The key's two slugs and the map's own share.
-        128
-    }
-}
+/// What a [`Located`] entry weighs: its key's two slugs and the map's share.
+const LOCATED_WEIGHT: usize = 128;
 
-impl Weigh for Vec<CourseCard> {
-    fn weight(&self) -> usize {
-        serde_json::to_vec(self).map_or(4096, |v| v.len())
-    }
-}
-
-/// One least-recently-used map with a byte budget.
-struct Shelf<K: Hash + Eq, V> {
+/// A least-recently-used map with a byte budget, whose entries carry the
+/// content generation they were made under: [`Shelf::get`] takes only
+/// entries of the generation asked for. Past the budget the least recently
+/// used go first; an entry larger than the whole budget is not kept. Used
+/// here for content and by the web layer for whole pages.
+pub struct Shelf<K: Hash + Eq, V> {
     entries: LruCache<K, (u64, Arc<V>, usize)>,
     bytes: usize,
     budget: usize,
 }
 
-impl<K: Hash + Eq, V: Weigh> Shelf<K, V> {
-    fn new(budget: usize) -> Self {
+impl<K: Hash + Eq, V> Shelf<K, V> {
+    /// An empty shelf holding about `budget` bytes.
+    pub fn new(budget: usize) -> Self {
         Shelf {
             entries: LruCache::unbounded(),
             bytes: 0,
@@ -84,15 +68,17 @@ impl<K: Hash + Eq, V: Weigh> Shelf<K, V> {
         }
     }
 
-    fn get(&mut self, key: &K, generation: u64) -> Option<Arc<V>> {
+    /// The entry for `key`, if it was made under `generation`.
+    pub fn get(&mut self, key: &K, generation: u64) -> Option<Arc<V>> {
         match self.entries.get(key) {
             Some((g, value, _)) if *g == generation => Some(value.clone()),
             _ => None,
         }
     }
 
-    fn put(&mut self, key: K, generation: u64, value: Arc<V>) {
-        let weight = value.weight();
+    /// Keeps `value` (about `weight` bytes) for `key`, made under
+    /// `generation`.
+    pub fn put(&mut self, key: K, generation: u64, value: Arc<V>, weight: usize) {
         if weight > self.budget {
             return;
         }
@@ -108,7 +94,18 @@ impl<K: Hash + Eq, V: Weigh> Shelf<K, V> {
         }
     }
 
-    fn clear(&mut self) {
+    /// How many entries are kept.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Forgets every entry.
+    pub fn clear(&mut self) {
         self.entries.clear();
         self.bytes = 0;
     }
@@ -187,6 +184,27 @@ impl ContentCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The entry for `key` on the shelf `pick` chooses, when it is of the
+    /// current generation; else what `read` reads, kept with `weight`.
+    async fn remember<K: Hash + Eq, V: Clone>(
+        &self,
+        pick: impl Fn(&mut Shelves) -> &mut Shelf<K, V>,
+        key: K,
+        read: impl Future<Output = Result<V, CoreError>>,
+        weight: impl Fn(&V) -> usize,
+    ) -> Result<V, CoreError> {
+        // Taken before reading: a change committed meanwhile bumps it, and
+        // what was read is never served under the new generation.
+        let generation = self.generation();
+        if let Some(kept) = pick(&mut self.shelves()).get(&key, generation) {
+            return Ok((*kept).clone());
+        }
+        let value = read.await?;
+        let bytes = weight(&value);
+        pick(&mut self.shelves()).put(key, generation, Arc::new(value.clone()), bytes);
+        Ok(value)
+    }
+
     /// [`super::lesson`], from memory when it was read before.
     pub async fn lesson(
         &self,
@@ -195,16 +213,13 @@ impl ContentCache {
         lesson: &str,
         language: Language,
     ) -> Result<LessonPage, CoreError> {
-        let generation = self.generation();
-        let key = (course.to_owned(), lesson.to_owned(), language);
-        if let Some(page) = self.shelves().lessons.get(&key, generation) {
-            return Ok((*page).clone());
-        }
-        let page = super::lesson(db, course, lesson, language).await?;
-        self.shelves()
-            .lessons
-            .put(key, generation, Arc::new(page.clone()));
-        Ok(page)
+        self.remember(
+            |s| &mut s.lessons,
+            (course.to_owned(), lesson.to_owned(), language),
+            super::lesson(db, course, lesson, language),
+            json_weight,
+        )
+        .await
     }
 
     /// [`super::course`], from memory when it was read before.
@@ -214,16 +229,13 @@ impl ContentCache {
         slug: &str,
         language: Language,
     ) -> Result<CourseDetail, CoreError> {
-        let generation = self.generation();
-        let key = (slug.to_owned(), language);
-        if let Some(detail) = self.shelves().courses.get(&key, generation) {
-            return Ok((*detail).clone());
-        }
-        let detail = super::course(db, slug, language).await?;
-        self.shelves()
-            .courses
-            .put(key, generation, Arc::new(detail.clone()));
-        Ok(detail)
+        self.remember(
+            |s| &mut s.courses,
+            (slug.to_owned(), language),
+            super::course(db, slug, language),
+            json_weight,
+        )
+        .await
     }
 
     /// [`super::catalog`], from memory when it was read before.
@@ -232,15 +244,13 @@ impl ContentCache {
         db: &DatabaseConnection,
         language: Language,
     ) -> Result<Vec<CourseCard>, CoreError> {
-        let generation = self.generation();
-        if let Some(cards) = self.shelves().catalogs.get(&language, generation) {
-            return Ok((*cards).clone());
-        }
-        let cards = super::catalog(db, language).await?;
-        self.shelves()
-            .catalogs
-            .put(language, generation, Arc::new(cards.clone()));
-        Ok(cards)
+        self.remember(
+            |s| &mut s.catalogs,
+            language,
+            super::catalog(db, language),
+            json_weight,
+        )
+        .await
     }
 
     /// [`super::locate`] (course and lesson slugs to their ids, the lesson
@@ -251,16 +261,18 @@ impl ContentCache {
         course: &str,
         lesson: &str,
     ) -> Result<(i32, i32), CoreError> {
-        let generation = self.generation();
-        let key = (course.to_owned(), lesson.to_owned());
-        if let Some(found) = self.shelves().places.get(&key, generation) {
-            return Ok((found.0, found.1));
-        }
-        let (course_id, lesson_id) = super::locate(db, course, lesson).await?;
-        self.shelves()
-            .places
-            .put(key, generation, Arc::new(Located(course_id, lesson_id)));
-        Ok((course_id, lesson_id))
+        let found = self
+            .remember(
+                |s| &mut s.places,
+                (course.to_owned(), lesson.to_owned()),
+                async {
+                    let (c, l) = super::locate(db, course, lesson).await?;
+                    Ok(Located(c, l))
+                },
+                |_| LOCATED_WEIGHT,
+            )
+            .await?;
+        Ok((found.0, found.1))
     }
 
     /// Reads every course's version once and bumps the generation when any
