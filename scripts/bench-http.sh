@@ -73,9 +73,7 @@ css_gz=$(stat -c %s "$SITE_DIR/pkg/polku.css.gz")
 echo "lesson page: $html_bytes bytes HTML ($html_gz gzip) + $css_gz bytes CSS gzip; wasm $(stat -c %s "$SITE_DIR/pkg/polku_bg.wasm.gz") bytes gzip"
 echo "server idle RSS: $((idle_rss_kb / 1024)) MiB (RssAnon, the heap: $((idle_anon_kb / 1024)) MiB; the rest is the binary's code mapped from disk)"
 echo "wrk -t$threads -c$connections -d$duration, loopback, $(nproc) cores shared by wrk and the server"
-token="$(curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' \
-  --data "username=benchreader&password=bench-password-long" "http://127.0.0.1:3902/api/sign_up" |
-  awk -F'[=;]' 'tolower($1) ~ /^set-cookie: polku_session$/ {print $2}' | tr -d '\r')"
+token="$(session_of http://127.0.0.1:3902 benchreader bench-password-long)"
 [ -n "$token" ] || { echo "sign-up failed" >&2; exit 1; }
 curl -fs -o /dev/null -H 'Sec-Fetch-Site: same-origin' -b "polku_session=$token" \
   --data 'course=digital-basics' "http://127.0.0.1:3902/api/enrol"

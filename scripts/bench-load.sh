@@ -46,13 +46,8 @@ else
 fi
 
 say "signing up $learners learners (argon2id per sign-up)"
-sign_up() { # n
-  local name="bench$1"
-  curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' \
-    --data "username=$name&password=bench-password-$1" "$base/api/sign_up" |
-    awk -F'[=;]' 'tolower($1) ~ /^set-cookie: polku_session$/ {print $2}' | tr -d '\r'
-}
-export -f sign_up
+sign_up() { session_of "$base" "bench$1" "bench-password-$1"; }
+export -f sign_up session_of cookie_from
 export base
 seq 1 "$learners" | xargs -P 2 -I{} bash -c 'sign_up {}' >"$work/tokens"
 got=$(grep -c . "$work/tokens" || true)

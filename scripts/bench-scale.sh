@@ -25,21 +25,16 @@ bash scripts/build.sh --release >/dev/null
 work="$(mktemp -d /tmp/polku-scale.XXXXXX)"
 chmod 755 "$work"
 pids=()
-pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   sleep 0.5
-  runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+  stop_postgres "$work/pg"
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 say "PostgreSQL on 127.0.0.1:$pg_port"
-mkdir -p "$work/pg"
-chown postgres:postgres "$work/pg"
-runuser -u postgres -- "$pg_bin/initdb" -D "$work/pg/data" -A trust -U postgres >/dev/null
-runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $work/pg" start >/dev/null
+start_postgres "$work/pg" "$pg_port"
 db="postgres://postgres@127.0.0.1:$pg_port/postgres"
 
 start() { # port n
@@ -94,11 +89,7 @@ BENCH_BASE="http://127.0.0.1:$front" BENCH_SERVER_PIDS="$(cat "$work/pid-1") $(c
 grep -q '^errors: none' "$work/load.log" || { echo "FAILED: the load had errors" >&2; exit 1; }
 
 # sign_up PORT NAME: a learner's session cookie value.
-sign_up() {
-  curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' \
-    --data "username=$2&password=scale-password-$2" "http://127.0.0.1:$1/api/sign_up" |
-    awk -F'[=;]' 'tolower($1) ~ /^set-cookie: polku_session$/ {print $2}' | tr -d '\r'
-}
+sign_up() { session_of "http://127.0.0.1:$1" "$2" "scale-password-$2"; }
 post() { # port session path data
   curl -fs -o /dev/null -H 'Sec-Fetch-Site: same-origin' -b "polku_session=$2" --data "$4" \
     "http://127.0.0.1:$1$3"
@@ -124,7 +115,7 @@ echo "badge $id issued through :$one, checked through :$two: $outcome"
 
 say "a lesson published through instance 1, searched through instance 2"
 author=$(curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' --data "token=$token" \
-  "http://127.0.0.1:$one/author/login" | awk -F'[=;]' 'tolower($1) ~ /^set-cookie: polku_author$/ {print $2}' | tr -d '\r')
+  "http://127.0.0.1:$one/author/login" | cookie_from polku_author)
 word="zebrakuvio$(date +%s)"
 text="$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote_plus(sys.argv[1]))' \
   "+++

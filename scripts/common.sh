@@ -36,3 +36,35 @@ apt_need() {
 wasm_bindgen_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
 }
+
+# cookie_from NAME: reads response headers on stdin, prints cookie NAME's value.
+cookie_from() {
+  awk -F'[=;]' -v name="$1" 'tolower($1) == "set-cookie: " name {print $2}' | tr -d '\r'
+}
+
+# session_of BASE USERNAME PASSWORD: signs a learner up at BASE and prints
+# the session cookie's value (empty when the sign-up failed).
+session_of() {
+  curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' \
+    --data "username=$2&password=$3" "$1/api/sign_up" | cookie_from polku_session
+}
+
+# start_postgres DIR PORT [SETTING...]: a private PostgreSQL cluster in DIR
+# (created, owned by the postgres user) on 127.0.0.1:PORT, each SETTING
+# passed as `-c SETTING` (the postgres user must be able to reach DIR);
+# stop_postgres DIR stops it.
+start_postgres() {
+  local dir="$1" port="$2" extra="" setting
+  shift 2
+  for setting in "$@"; do extra+=" -c $setting"; done
+  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+  mkdir -p "$dir"
+  chown postgres:postgres "$dir"
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$dir/data" -A trust -U postgres >/dev/null
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir$extra" start >/dev/null
+}
+stop_postgres() {
+  runuser -u postgres -- "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_ctl" \
+    -D "$1/data" -m fast -w stop >/dev/null 2>&1 || true
+}

@@ -24,15 +24,11 @@ fi
 bash scripts/build.sh
 
 if [ "${CI:-}" = "true" ] || [ -n "${POLKU_TEST_POSTGRES:-}" ]; then
-  pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
   pg_dir="$(mktemp -d /tmp/polku-pg.XXXXXX)"
   pg_port="${POLKU_TEST_POSTGRES_PORT:-55432}"
-  chown postgres:postgres "$pg_dir"
-  say "starting PostgreSQL ($pg_bin) on 127.0.0.1:$pg_port"
-  runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres >/dev/null
-  runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off" start >/dev/null
-  cleanup_steps+=("runuser -u postgres -- '$pg_bin/pg_ctl' -D '$pg_dir/data' -m fast -w stop >/dev/null; rm -rf '$pg_dir'")
+  say "starting PostgreSQL on 127.0.0.1:$pg_port"
+  start_postgres "$pg_dir" "$pg_port" fsync=off
+  cleanup_steps+=("stop_postgres '$pg_dir'; rm -rf '$pg_dir'")
   export POLKU_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
 else
   say "PostgreSQL tests SKIPPED: they run under CI=true or with POLKU_TEST_POSTGRES=1"
