@@ -158,4 +158,5 @@ echo "badges held after both: $n"
 [ "$n" = 1 ] || { echo "FAILED: $n badges" >&2; exit 1; }
 errors=$(cat "$work"/polku-*.log | grep -c 'ERROR' || true)
 echo "server errors logged: $errors"
+cat "$work"/polku-*.log | grep 'ERROR' | sed 's/\x1b\[[0-9;]*m//g' | cut -c1-300 | sort | uniq -c | sort -rn | head -5 || true
 say "scale-out checks passed"

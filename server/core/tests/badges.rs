@@ -768,6 +768,22 @@ async fn a_badge_is_issued_once_the_rule_is_met_and_verifies() {
                 .unwrap()
                 .is_empty()
         );
+        // Two requests earning it at the same moment (two tabs, two
+        // instances): both answer, one badge is held.
+        let pekka = account(&db, "pekka", None, Role::Learner).await;
+        polku_core::progress::set_done(&db, &pekka, "first-course", "welcome", true)
+            .await
+            .unwrap();
+        let (one, two) = tokio::join!(
+            award_due(&db, &ctx, &pekka, course_id),
+            award_due(&db, &ctx, &pekka, course_id)
+        );
+        assert_eq!(
+            one.unwrap().len() + two.unwrap().len(),
+            1,
+            "{}: exactly one of the two issues it",
+            t.backend
+        );
 
         let now = Utc::now();
         let verdict = check_badge(&award.credential, &known, now);

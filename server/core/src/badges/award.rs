@@ -126,7 +126,18 @@ pub(crate) async fn award_due_in(
                 continue;
             }
         }
-        issued.push(issue(db, ctx, actor.id(), course, badge, None).await?);
+        match issue(db, ctx, actor.id(), course, badge, None).await {
+            Ok(row) => issued.push(row),
+            // Earned at the same moment by another request (another tab,
+            // another instance): the database keeps one held badge
+            // (`badge_awards_held_key`), and that one was not issued here.
+            Err(CoreError::Db(err))
+                if matches!(
+                    err.sql_err(),
+                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                ) => {}
+            Err(err) => return Err(err),
+        }
     }
     Ok(issued)
 }
