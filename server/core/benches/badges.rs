@@ -1,7 +1,9 @@
 //! Badge speed: signing (issuing) and checking Open Badges 3.0 credentials
 //! with the eddsa-rdfc-2022 proof, one at a time on one thread, and the
 //! size of a baked PNG. Prints operations per second and p50/p99 per
-//! operation. `POLKU_BENCH_BADGES` sets the number of operations (default
+//! operation, then where one signature's time goes: the two documents it
+//! canonicalises (the credential and the proof options) and, as a floor
+//! for any document, a document with only the credential's contexts. `POLKU_BENCH_BADGES` sets the number of operations (default
 //! 500).
 //!
 //! Run: `cargo bench -p polku-core --bench badges`
@@ -10,7 +12,9 @@
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use polku_core::badges::{Issuer, Known, Outcome, bake_png, check_badge, check_file, sign};
+use polku_core::badges::{
+    Issuer, Known, Outcome, bake_png, canonicalize, check_badge, check_file, sign,
+};
 use serde_json::json;
 
 fn credential(n: usize, issuer: &str) -> serde_json::Value {
@@ -121,4 +125,37 @@ fn main() {
         assert_eq!(verdict.outcome, Outcome::Valid);
     }
     report("verify a dropped baked PNG (extract + verify)", times);
+
+    // Stages: each document is turned into RDF (JSON-LD, contexts processed
+    // for that document) and canonicalised (RDFC-1.0). The contexts alone
+    // show the part every document pays before its own statements.
+    let unsecured = |i: usize| {
+        let mut c = credential(i, &site.did);
+        c.as_object_mut().map(|m| m.remove("proof"));
+        c
+    };
+    let contexts = json!({ "@context": unsecured(0)["@context"].clone() });
+    let options = json!({
+        "@context": contexts["@context"].clone(),
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": "2026-01-01T00:00:00Z",
+        "verificationMethod": method,
+        "proofPurpose": "assertionMethod",
+    });
+    let stages: [(&str, &dyn Fn(usize) -> serde_json::Value); 3] = [
+        ("stage: canonicalise the credential", &unsecured),
+        ("stage: canonicalise the proof options", &|_| options.clone()),
+        ("stage: canonicalise only the contexts", &|_| contexts.clone()),
+    ];
+    for (name, doc) in stages {
+        let mut times = Vec::with_capacity(n.min(200));
+        for i in 0..n.min(200) {
+            let doc = doc(i);
+            let started = Instant::now();
+            canonicalize(&doc).expect("canonical");
+            times.push(started.elapsed());
+        }
+        report(name, times);
+    }
 }
