@@ -144,3 +144,38 @@ test('keyboard: the first Tab reaches the skip link, which moves focus to the co
     await browser.close();
   }
 });
+
+test('a lesson loaded whole carries its body once: hydration keeps it, navigation and a language switch load it', async () => {
+  // The HTML as the server sends it: the body is in the page, not again in
+  // the hydration data.
+  const html = await (await fetch(`${BASE}/courses/digital-basics/devices`)).text();
+  const sentence = 'Mikä laite sopii mihinkin?';
+  const [markup, ...scripts] = html.split('__RESOLVED_RESOURCES');
+  assert.ok(markup.includes(sentence), 'the body is in the markup');
+  assert.ok(scripts.length > 0, 'the page carries hydration data');
+  assert.ok(!scripts.join('').includes('laite sopii'), 'the body is not in the hydration data');
+
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    await page.goto(`${BASE}/courses/digital-basics/devices`);
+    await waitForHydration(page);
+    const heading = page.getByRole('heading', { level: 2, name: sentence });
+    assert.equal(await heading.count(), 1, 'the body stays after hydration');
+    await page.getByRole('link', { name: /Seuraava/ }).click();
+    await page.waitForURL(`${BASE}/courses/digital-basics/browser`);
+    await mainHeading(page).filter({ hasText: 'Verkkoselain' }).waitFor();
+    assert.ok((await page.locator('.lesson-body').textContent()).trim().length > 200, 'the next lesson comes whole');
+    await page.goBack();
+    await page.waitForURL(`${BASE}/courses/digital-basics/devices`);
+    await heading.waitFor();
+    // A language switch on the page loaded whole: the body in English.
+    await page.getByRole('button', { name: 'English' }).click();
+    await mainHeading(page).filter({ hasText: /phone/i }).waitFor();
+    assert.ok(!(await page.locator('.lesson-body').textContent()).includes('laite'), 'the body is in English');
+    assert.ok((await page.locator('.lesson-body').textContent()).trim().length > 200, 'the English body is whole');
+    assert.deepEqual(browser.problems, [], 'no script errors or CSP violations');
+  } finally {
+    await browser.close();
+  }
+});

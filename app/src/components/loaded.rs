@@ -9,13 +9,14 @@ use crate::i18n::{Key, t};
 
 /// Renders `resource` with `render` once it has loaded. While it reloads
 /// (e.g. after a language switch) the previous content stays on screen.
-pub fn loaded<T, V>(
-    resource: Resource<Result<T, AppError>>,
+pub fn loaded<T, V, Ser>(
+    resource: Resource<Result<T, AppError>, Ser>,
     render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
     V: IntoView + 'static,
+    Ser: Send + Sync + 'static,
 {
     view! {
         <Transition fallback=|| view! { <p>{t(Key::Loading)}</p> }>

@@ -1,6 +1,8 @@
 //! `/courses/:course/:lesson`: one lesson with previous/next navigation.
 
 use leptos::prelude::*;
+use leptos::server::codee::string::JsonSerdeCodec;
+use leptos::server::codee::{Decoder, Encoder};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -19,7 +21,7 @@ pub fn LessonPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let query = use_query_map();
-    let lesson = Resource::new(
+    let lesson = Resource::<_, WithoutBodyHtml>::new_with_options(
         move || {
             let p = params.read();
             // `?lang=sv` shows that language's text (search results link to
@@ -38,12 +40,49 @@ pub fn LessonPage() -> impl IntoView {
             )
         },
         |(course, lesson, locale, answer, _)| get_lesson(course, lesson, locale, answer),
+        false,
     );
     let discussion = discussion_resource();
     loaded(
         lesson,
         move |lesson| view! { <LessonView lesson discussion /> },
     )
+}
+
+/// How the lesson rendered on the server reaches the hydrating browser:
+/// as JSON without the HTML of its body, which the page already carries
+/// once (hydration keeps an element's server-rendered inner HTML; a lesson
+/// loaded later, by navigation or a language switch, comes whole from
+/// `get_lesson`). Halves the bytes of a lesson page's hydration data.
+struct WithoutBodyHtml;
+
+type LessonResult = Result<Lesson, crate::api::AppError>;
+
+impl Encoder<LessonResult> for WithoutBodyHtml {
+    type Error = <JsonSerdeCodec as Encoder<LessonResult>>::Error;
+    type Encoded = String;
+
+    fn encode(value: &LessonResult) -> Result<String, Self::Error> {
+        let Ok(lesson) = value else {
+            return JsonSerdeCodec::encode(value);
+        };
+        let mut shell = lesson.clone();
+        for part in &mut shell.body {
+            if let BodyPart::Html(html) = part {
+                html.clear();
+            }
+        }
+        JsonSerdeCodec::encode(&Ok::<_, crate::api::AppError>(shell))
+    }
+}
+
+impl Decoder<LessonResult> for WithoutBodyHtml {
+    type Error = <JsonSerdeCodec as Decoder<LessonResult>>::Error;
+    type Encoded = str;
+
+    fn decode(encoded: &str) -> Result<LessonResult, Self::Error> {
+        JsonSerdeCodec::decode(encoded)
+    }
 }
 
 #[component]

@@ -145,8 +145,12 @@ fn main() {
     });
     let stages: [(&str, &dyn Fn(usize) -> serde_json::Value); 3] = [
         ("stage: canonicalise the credential", &unsecured),
-        ("stage: canonicalise the proof options", &|_| options.clone()),
-        ("stage: canonicalise only the contexts", &|_| contexts.clone()),
+        ("stage: canonicalise the proof options", &|_| {
+            options.clone()
+        }),
+        ("stage: canonicalise only the contexts", &|_| {
+            contexts.clone()
+        }),
     ];
     for (name, doc) in stages {
         let mut times = Vec::with_capacity(n.min(200));

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, Set,
 };
 
 use crate::accounts::Actor;
@@ -24,9 +24,9 @@ use crate::db::entities::{badge_awards, enrolments, lesson_progress, quiz_attemp
 use crate::{CoreError, Language};
 
 pub use polku_types::courses::LessonLearner;
-/// A lesson read again within this many seconds is not written again.
 pub use polku_types::progress::{CourseProgressView, DashboardEntry};
 
+/// A lesson read again within this many seconds is not written again.
 pub const VIEW_WRITE_INTERVAL_SECONDS: i64 = 30;
 
 async fn is_enrolled<C: ConnectionTrait>(
@@ -102,20 +102,20 @@ pub async fn record_view_at<C: ConnectionTrait>(
     course_id: i32,
     lesson_id: i32,
 ) -> Result<LessonLearner, CoreError> {
-    if !is_enrolled(db, actor, course_id).await? {
+    let Some(standing) = standing(db, actor, course_id, lesson_id).await? else {
         return Ok(LessonLearner {
             enrolled: false,
             done: false,
         });
-    }
+    };
     let now = Utc::now();
+    let done = standing.completed_at.is_some();
     // Reading the same lesson again within a short while changes nothing
     // worth a write (every write waits for the disk).
-    let existing = progress_row(db, actor, lesson_id).await?;
-    let done = existing.as_ref().is_some_and(|r| r.completed_at.is_some());
-    if existing.is_some_and(|row| {
-        now - row.last_viewed_at < chrono::Duration::seconds(VIEW_WRITE_INTERVAL_SECONDS)
-    }) {
+    if standing
+        .last_viewed_at
+        .is_some_and(|seen| now - seen < chrono::Duration::seconds(VIEW_WRITE_INTERVAL_SECONDS))
+    {
         return Ok(LessonLearner {
             enrolled: true,
             done,
@@ -148,16 +148,51 @@ pub async fn record_view_at<C: ConnectionTrait>(
     })
 }
 
-async fn progress_row<C: ConnectionTrait>(
+/// An enrolled learner's progress in one lesson of the course (both
+/// `None` before her first view).
+#[derive(Debug, FromQueryResult)]
+struct Standing {
+    completed_at: Option<DateTime<Utc>>,
+    last_viewed_at: Option<DateTime<Utc>>,
+}
+
+/// The actor's standing in a lesson: `None` when she is not enrolled in
+/// its course. One query (the enrolment joined with the lesson's progress
+/// row): every signed-in lesson view asks it.
+async fn standing<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
+    course_id: i32,
     lesson_id: i32,
-) -> Result<Option<lesson_progress::Model>, CoreError> {
-    Ok(lesson_progress::Entity::find()
-        .filter(lesson_progress::Column::UserId.eq(actor.id()))
-        .filter(lesson_progress::Column::LessonId.eq(lesson_id))
-        .one(db)
-        .await?)
+) -> Result<Option<Standing>, CoreError> {
+    use sea_orm::sea_query::{Condition, ExprTrait, Query};
+    let query = Query::select()
+        .column((
+            lesson_progress::Entity,
+            lesson_progress::Column::CompletedAt,
+        ))
+        .column((
+            lesson_progress::Entity,
+            lesson_progress::Column::LastViewedAt,
+        ))
+        .from(enrolments::Entity)
+        .left_join(
+            lesson_progress::Entity,
+            Condition::all()
+                .add(
+                    Expr::col((lesson_progress::Entity, lesson_progress::Column::UserId))
+                        .equals((enrolments::Entity, enrolments::Column::UserId)),
+                )
+                .add(
+                    Expr::col((lesson_progress::Entity, lesson_progress::Column::LessonId))
+                        .eq(lesson_id),
+                ),
+        )
+        .and_where(Expr::col((enrolments::Entity, enrolments::Column::UserId)).eq(actor.id()))
+        .and_where(Expr::col((enrolments::Entity, enrolments::Column::CourseId)).eq(course_id))
+        .to_owned();
+    let statement = db.get_database_backend().build(&query);
+    Ok(Standing::find_by_statement(statement).one(db).await?)
 }
 
 /// The learner marks a lesson done (or not done again): recorded, and
@@ -387,11 +422,11 @@ pub async fn lesson_state<C: ConnectionTrait>(
     lesson_slug: &str,
 ) -> Result<LessonLearner, CoreError> {
     let (course_id, lesson_id) = courses::locate(db, course_slug, lesson_slug).await?;
-    let enrolled = is_enrolled(db, actor, course_id).await?;
-    let done = progress_row(db, actor, lesson_id)
-        .await?
-        .is_some_and(|r| r.completed_at.is_some());
-    Ok(LessonLearner { enrolled, done })
+    let standing = standing(db, actor, course_id, lesson_id).await?;
+    Ok(LessonLearner {
+        enrolled: standing.is_some(),
+        done: standing.is_some_and(|s| s.completed_at.is_some()),
+    })
 }
 
 /// The actor's courses, the most recently active first.

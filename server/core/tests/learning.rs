@@ -280,6 +280,26 @@ async fn progress_enrolment_resume_quizzes_and_revisions() {
         progress::set_done(&db, &maija, course, "devices", true)
             .await
             .unwrap();
+        // A view reads her own standing: done here, not in the next lesson;
+        // Liisa, enrolled too, has none of hers.
+        let state = progress::record_view(&db, &maija, course, "devices")
+            .await
+            .unwrap();
+        assert!(state.enrolled && state.done, "{}", t.backend);
+        let state = progress::lesson_state(&db, &maija, course, "email")
+            .await
+            .unwrap();
+        assert!(state.enrolled && !state.done, "{}", t.backend);
+        let liisa = signed_in(&db, "liisa").await;
+        let state = progress::lesson_state(&db, &liisa, course, "devices")
+            .await
+            .unwrap();
+        assert!(!state.enrolled && !state.done, "{}", t.backend);
+        progress::enrol(&db, &liisa, course).await.unwrap();
+        let state = progress::record_view(&db, &liisa, course, "devices")
+            .await
+            .unwrap();
+        assert!(state.enrolled && !state.done, "{}", t.backend);
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         progress::record_view(&db, &maija, course, "browser")
             .await
