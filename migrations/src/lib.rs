@@ -18,6 +18,7 @@ mod m20261204_120000_add_session_last_seen;
 mod m20261205_090000_add_badge_reissue;
 mod m20261205_100000_add_badge_approvals;
 mod m20261205_110000_create_counters;
+mod m20261205_120000_add_lesson_sections;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_090000_add_badge_reissue::Migration),
             Box::new(m20261205_100000_add_badge_approvals::Migration),
             Box::new(m20261205_110000_create_counters::Migration),
+            Box::new(m20261205_120000_add_lesson_sections::Migration),
         ]
     }
 }

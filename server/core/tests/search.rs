@@ -329,6 +329,72 @@ async fn drafts_are_for_their_authors_and_the_index_stays_current() {
 }
 
 #[tokio::test]
+async fn the_index_reads_the_text_kept_at_import_and_renders_older_texts() {
+    use polku_core::db::entities::lesson_texts;
+    use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+    for t in fresh_databases().await {
+        let f = setup(&t.url).await;
+        let texts = lesson_texts::Entity::find().all(&f.db).await.unwrap();
+        assert_eq!(texts.len(), 8, "{}", t.backend);
+        assert!(
+            texts.iter().all(|text| text.sections.is_some()),
+            "import keeps every text's sections ({})",
+            t.backend
+        );
+        // Texts as the index would find them: one whose kept sections say
+        // something its Markdown does not (so the index must read them),
+        // one from before sections were kept (so it must render it).
+        let muuttujat = texts
+            .iter()
+            .find(|text| text.source_path.ends_with("01-muuttujat.md"))
+            .unwrap()
+            .clone();
+        let kept: serde_json::Value =
+            serde_json::from_str(muuttujat.sections.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            kept[1]["anchor"], "h-salasana-muuttujassa",
+            "sections keep their anchors ({})",
+            t.backend
+        );
+        let mut changed = kept.clone();
+        changed[1]["text"] = "Kiwikakadu istuu muuttujassa.".into();
+        let mut row = muuttujat.into_active_model();
+        row.sections = Set(Some(changed.to_string()));
+        row.update(&f.db).await.unwrap();
+        let salasanat = texts
+            .iter()
+            .find(|text| text.source_path.ends_with("01-salasanat.md"))
+            .unwrap()
+            .clone();
+        let mut row = salasanat.into_active_model();
+        row.sections = Set(None);
+        row.update(&f.db).await.unwrap();
+
+        let dir = tempfile::tempdir().unwrap();
+        let index = SearchIndex::open(&dir.path().join("index")).unwrap();
+        assert_eq!(index.sync(&f.db).await.unwrap().courses, 2);
+        assert_eq!(index.documents(), 8, "{}", t.backend);
+        let hits = find(&index, &request("kiwikakadu"));
+        assert_eq!(keys(&hits), ["ohjelmointi/muuttujat.fi"], "{}", t.backend);
+        assert_eq!(
+            hits.hits[0].anchor.as_deref(),
+            Some("h-salasana-muuttujassa"),
+            "{}",
+            t.backend
+        );
+        // Words only in the rendered body of the text without sections.
+        let hits = find(&index, &request("huijari pankin"));
+        assert_eq!(keys(&hits), ["turvallisuus/salasanat.fi"], "{}", t.backend);
+        assert_eq!(
+            hits.hits[0].anchor.as_deref(),
+            Some("h-tietojenkalastelu"),
+            "{}",
+            t.backend
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_index_is_rebuilt_when_missing_or_unreadable() {
     for t in fresh_databases().await {
         let f = setup(&t.url).await;

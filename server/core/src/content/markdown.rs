@@ -81,8 +81,9 @@ pub struct Heading {
 }
 
 /// The plain text of a lesson part: what comes before the first heading
-/// (`anchor` none) or under one heading. For search.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// (`anchor` none) or under one heading. For search (kept with the text
+/// as JSON, see `lesson_texts.sections`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Section {
     /// The heading's anchor (`h-…`), none before the first heading.
     pub anchor: Option<String>,

@@ -116,6 +116,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         body_html: Set(variant.body_html.clone()),
         quizzes: Set(json(&variant.quizzes)),
         headings: Set(json(&variant.headings)),
+        sections: Set(Some(json(&variant.sections))),
         source_path: Set(variant.source_path.clone()),
         source_hash: Set(variant.source_hash.clone()),
         created_at: Set(now),
@@ -157,6 +158,7 @@ pub(crate) async fn make_current<C: ConnectionTrait>(
     text.revision_id = Set(Some(revision.id));
     text.quizzes = Set(revision.quizzes.clone());
     text.headings = Set(revision.headings.clone());
+    text.sections = Set(revision.sections.clone());
     text.source_hash = Set(revision.source_hash.clone());
     text.save(db).await?;
     Ok(())

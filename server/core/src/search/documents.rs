@@ -31,14 +31,24 @@ pub(crate) struct LessonDoc {
     pub author: bool,
     pub title: String,
     pub headings: Vec<String>,
-    /// The lesson file's text (rendered when indexed, off the async threads).
+    /// The lesson file's text.
     pub markdown: String,
+    /// Its plain text by heading as kept at import or save (JSON); `None`
+    /// for texts from before that was kept, rendered from `markdown`.
+    pub kept_sections: Option<String>,
 }
 
 impl LessonDoc {
-    /// The text by heading, from the same pipeline as import and the
-    /// editor (so anchors match the page).
+    /// The text by heading: as kept with the text, else rendered by the
+    /// same pipeline as import and the editor (so anchors match the page).
     pub(crate) fn sections(&self) -> Vec<Section> {
+        if let Some(kept) = self
+            .kept_sections
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok())
+        {
+            return kept;
+        }
         let media = BTreeSet::new();
         let ctx = RenderContext {
             language: self.language,
@@ -153,7 +163,8 @@ pub(crate) async fn course_docs(
                     has_draft: bool,
                     title: &str,
                     markdown: &str,
-                    headings: &str| {
+                    headings: &str,
+                    sections: Option<&str>| {
         let Ok(language) = language.parse::<Language>() else {
             return;
         };
@@ -176,6 +187,7 @@ pub(crate) async fn course_docs(
             title: title.to_owned(),
             headings: headings.into_iter().map(|h| h.text).collect(),
             markdown: markdown.to_owned(),
+            kept_sections: sections.map(str::to_owned),
         });
     };
     for text in lesson_texts::Entity::find()
@@ -199,6 +211,7 @@ pub(crate) async fn course_docs(
             &text.title,
             &text.body_markdown,
             &text.headings,
+            text.sections.as_deref(),
         );
     }
     if !draft_ids.is_empty() {
@@ -216,6 +229,7 @@ pub(crate) async fn course_docs(
                 &draft.title,
                 &draft.body_markdown,
                 &draft.headings,
+                draft.sections.as_deref(),
             );
         }
     }

@@ -29,6 +29,10 @@ pub struct Model {
     pub quizzes: String,
     #[sea_orm(column_type = "Text")]
     pub headings: String,
+    /// The plain text by heading as JSON (for search); none in rows from
+    /// before it was kept.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub sections: Option<String>,
     pub source_path: String,
     pub source_hash: String,
     pub created_at: ChronoDateTimeUtc,

@@ -28,6 +28,10 @@ pub struct Model {
     /// Headings as JSON.
     #[sea_orm(column_type = "Text")]
     pub headings: String,
+    /// The plain text by heading as JSON (for search); none in rows from
+    /// before it was kept.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub sections: Option<String>,
     /// SHA-256 of the source text.
     pub source_hash: String,
 }
