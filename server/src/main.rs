@@ -4,6 +4,12 @@ use std::process::ExitCode;
 
 use server::config::Config;
 
+/// jemalloc instead of the system allocator: faster for many threads
+/// rendering pages at once, and it gives freed memory back (see
+/// `.cargo/config.toml` for its settings).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let config = match Config::from_args(std::env::args_os()) {
