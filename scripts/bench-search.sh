@@ -99,3 +99,8 @@ errors="$(grep -E 'Non-2xx|Socket errors' <<<"$out" || true)"
 printf '%-24s %10s req/s   p50 %-9s p75 %-9s p90 %-9s p99 %-9s %s requests, %s\n' \
   "HTTP /search?q=…" "$rps" "$p50" "$p75" "$p90" "$p99" "$requests" "${errors:-no errors}"
 echo "server RSS after load: $(($(ps -o rss= -p "$polku_pid" | tr -d ' ') / 1024)) MiB"
+# One reader at a time: the latency a learner sees on an idle server.
+out="$(wrk -t1 -c1 -d"$duration" --latency -s "$work/queries.lua" "$base")"
+printf '%-24s %10s req/s   p50 %-9s p99 %-9s\n' "HTTP /search?q=… (c1)" \
+  "$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")" "$(awk '$1=="50%" {print $2}' <<<"$out")" \
+  "$(awk '$1=="99%" {print $2}' <<<"$out")"

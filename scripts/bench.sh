@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# One bench command: runs the HTTP, load and badge benches against one
-# release build and prints one table of their figures, which it also
-# writes to bench/RESULTS.md with the commit measured.
-#   bash scripts/bench.sh            the full run (about 10 minutes)
-#   bash scripts/bench.sh --short    shorter runs, fewer learners (under 5 minutes)
-# The search bench at 10 000 lessons (scripts/bench-search.sh) and the
-# in-process criterion benches (cargo bench -p polku-core) take longer and
-# run on their own.
+# One bench command: runs the HTTP, load, hostile-badge and Lighthouse
+# benches against one release build (and, in the full run, the in-process
+# badge bench and the search bench at 10 000 lessons) and prints one table
+# of their figures, which it also writes to bench/RESULTS.md with the
+# commit measured.
+#   bash scripts/bench.sh            the full run (about 25 minutes)
+#   bash scripts/bench.sh --short    shorter runs, fewer learners, no badge or search bench (under 5 minutes)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 short=""
 [ "${1:-}" = "--short" ] && short=1
@@ -30,6 +29,15 @@ BENCH_LEARNERS=$load_learners BENCH_DURATION=$load_duration BENCH_OPEN_SECONDS=$
 say "hostile badge checks and the revocation list ($verify_duration)"
 BENCH_DURATION=$verify_duration POLKU_BIN="$CARGO_TARGET_DIR/release/polku" bash scripts/bench-verify.sh |
   tee "$out/verify.log"
+
+say "Lighthouse, mobile (catalog, lesson, search, verify)"
+bash scripts/bench-lighthouse.sh | tee "$out/lighthouse.log"
+if [ -z "$short" ]; then
+  say "badges in process: issue and check (criterion bench)"
+  cargo bench -q -p polku-core --bench badges 2>/dev/null | tee "$out/badges.log"
+  say "search at 10 000 lessons: index build, HTTP at 32 connections and at 1"
+  bash scripts/bench-search.sh | tee "$out/search.log"
+fi
 
 # pick FILE NAME FIELD: the FIELD-th word after NAME on its line.
 pick() { awk -v name="$2" -v n="$3" '$1 == name { print $(n + 1); exit }' "$out/$1"; }
@@ -61,9 +69,21 @@ table="$(cat <<TABLE
 | staff pages' modules, loaded when one is opened | $staff_br bytes brotli in all |
 | 16 clients posting a compressed-iTXt PNG | $(line verify.log 'requests/s;' ) $(line verify.log 'peak RSS') |
 | signed revocation list | $(line verify.log 'badges/status/1') |
-| Lighthouse, issue/check in process, search at 10 000 lessons | not in this command: \`cargo bench -p polku-core\`, \`scripts/bench-search.sh\` |
+$(sed -nE 's/^lighthouse ([a-z]+): (.*)$/| Lighthouse mobile, \1 page | \2 |/p' "$out/lighthouse.log")
 TABLE
 )"
+if [ -z "$short" ]; then
+  table+="
+| issue one badge, in process | $(line badges.log '^issue ' | sed -E 's/^[^:]*: //') |
+| check one badge, in process | $(line badges.log '^verify \(' | sed -E 's/^[^:]*: //') |
+| search index build, 10 000 lessons | $(line search.log '^build:' | sed -E 's/^build: //') |
+| search over HTTP, 32 connections | $(line search.log '^HTTP /search\?q=… +[0-9]' | sed -E 's/^HTTP [^ ]+ +//') |
+| search over HTTP, 1 connection | $(line search.log '\(c1\)' | sed -E 's/^.*\(c1\) +//') |
+| server RSS with the search index, after load | $(line search.log '^server RSS after load' | sed -E 's/^[^:]*: //') |"
+else
+  table+="
+| badges in process, search at 10 000 lessons | not in short mode: \`bash scripts/bench.sh\` |"
+fi
 echo
 echo "Polku benchmarks, commit $commit, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores shared by the load generator and the server${short:+, short mode}"
 echo
