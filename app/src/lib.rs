@@ -35,9 +35,33 @@ use crate::pages::{
     wallet::{CertificatePage, WalletPage},
 };
 
+/// Loads the browser half (JavaScript and wasm) once the page has loaded
+/// and the browser is idle, without preloading it: on a slow line the
+/// page's own bytes come first, and the page works before the script
+/// arrives (links are links, forms post). Leptos' `HydrationScripts`
+/// always preloads the wasm, which competes with the page for the line.
+#[component]
+fn BrowserHalf(options: LeptosOptions) -> impl IntoView {
+    let base = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    let script = format!(
+        r#"(() => {{
+  const load = () => import("{base}.js").then((m) =>
+    m.default({{ module_or_path: "{base}_bg.wasm" }}).then(() => m.hydrate()));
+  const idle = () => "requestIdleCallback" in window
+    ? requestIdleCallback(load, {{ timeout: 2000 }}) : setTimeout(load, 0);
+  if (document.readyState === "complete") idle();
+  else addEventListener("load", idle, {{ once: true }});
+}})();"#
+    );
+    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
+}
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = initial_locale();
+    // `pkg/<version>`: the browser half's files, named by their content
+    // (see the server's routes::assets).
+    let pkg = options.site_pkg_dir.clone();
     #[cfg(feature = "ssr")]
     security::set_content_security_policy();
     view! {
@@ -47,9 +71,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
-                <link rel="stylesheet" href="/pkg/polku.css" />
-                <link rel="icon" href="/pkg/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options />
+                <link rel="stylesheet" href=format!("/{pkg}/polku.css") />
+                <link rel="icon" href=format!("/{pkg}/favicon.svg") type="image/svg+xml" />
+                <BrowserHalf options />
                 <MetaTags />
             </head>
             <body>

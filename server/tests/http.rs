@@ -901,3 +901,67 @@ async fn badge_checks_are_rate_limited_per_client_address() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("verdict-heading"), "{page}");
 }
+
+/// The browser half's files are linked under a version made from their
+/// content: cached for a year there, revalidated at the plain address,
+/// another version's address not found; a changed file is a new version.
+#[tokio::test]
+async fn browser_files_are_versioned_by_their_content_and_cached_for_good() {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("polku.css"), "body { color: black }").unwrap();
+    std::fs::write(pkg.join("polku.js"), "export default () => {}").unwrap();
+    let site_dir = site.path().to_string_lossy().into_owned();
+    let version_in = |html: &str| {
+        let at = html.find("/pkg/").expect("a /pkg/ link") + "/pkg/".len();
+        html[at..at + 16].to_owned()
+    };
+
+    let (app, _dir) = common::app_with(&["--site-dir", &site_dir]).await;
+    let (status, _, html) = get(&app, "/", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let version = version_in(&html);
+    assert!(version.bytes().all(|b| b.is_ascii_hexdigit()), "{version}");
+    assert!(
+        html.contains(&format!("href=\"/pkg/{version}/polku.css\"")),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("import(\"/pkg/{version}/polku.js\")")),
+        "{html}"
+    );
+    assert!(
+        !html.contains("rel=\"preload\""),
+        "the wasm is not preloaded: {html}"
+    );
+
+    let (status, headers, body) = get(&app, &format!("/pkg/{version}/polku.css"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, "body { color: black }");
+    assert_eq!(
+        headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    let (status, headers, _) = get(&app, "/pkg/polku.css", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+    let (status, _, _) = get(&app, "/pkg/0123456789abcdef/polku.css", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another version's address");
+    let (status, _, _) = get(&app, &format!("/pkg/{version}/missing.js"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // A new build: a new version, and the old address is gone.
+    std::fs::write(pkg.join("polku.css"), "body { color: navy }").unwrap();
+    let (app, _dir) = common::app_with(&["--site-dir", &site_dir]).await;
+    let (_, _, html) = get(&app, "/", None).await;
+    let new_version = version_in(&html);
+    assert_ne!(new_version, version);
+    let (status, _, body) = get(&app, &format!("/pkg/{new_version}/polku.css"), None).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, "body { color: navy }")
+    );
+    let (status, _, _) = get(&app, &format!("/pkg/{version}/polku.css"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

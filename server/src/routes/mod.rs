@@ -1,6 +1,7 @@
 //! The HTTP router: Leptos pages and server functions, static files, and the
 //! few plain routes (`/healthz`, `/lang`), wrapped in the security layers.
 
+mod assets;
 mod author;
 mod badges;
 mod health;
@@ -30,7 +31,6 @@ use polku_web::cookies::SecureCookies;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -153,10 +153,12 @@ pub fn router(
     issuer: std::sync::Arc<polku_core::badges::Issuer>,
     federation: polku_web::federation::Federation,
 ) -> Router {
+    let pkg_dir = config.site_dir.join("pkg");
+    let pkg_version: std::sync::Arc<str> = assets::version(&pkg_dir).into();
     let leptos_options = LeptosOptions::builder()
         .output_name("polku")
         .site_root(config.site_dir.to_string_lossy().into_owned())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(format!("pkg/{pkg_version}"))
         .site_addr(SocketAddr::new(config.host, config.port))
         .build();
     let admin_token = config.admin_token.as_deref().map(AdminToken::new);
@@ -196,9 +198,16 @@ pub fn router(
         move || shell(options.clone())
     };
     let not_found = render_app_async_with_context(context.clone(), app_shell.clone());
-    let pkg = ServeDir::new(config.site_dir.join("pkg"))
-        .precompressed_br()
-        .precompressed_gzip();
+    let pkg = Router::new()
+        .fallback_service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            pkg_version,
+            assets::versioned,
+        ));
 
     let mut router = Router::new();
     for route in plain_routes() {
@@ -206,15 +215,7 @@ pub fn router(
     }
     router
         .leptos_routes_with_context(&state, generate_route_list(App), context, app_shell)
-        .nest_service(
-            "/pkg",
-            tower::ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("public, max-age=3600"),
-                ))
-                .service(pkg),
-        )
+        .nest_service("/pkg", pkg)
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
