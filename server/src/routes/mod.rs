@@ -28,6 +28,7 @@ use polku_core::coaching::StuckRule;
 use polku_core::db::DatabaseConnection;
 use polku_core::search::SearchIndex;
 use polku_web::cookies::SecureCookies;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
@@ -145,6 +146,13 @@ async fn verify_form_page(
 /// Request bodies larger than this are refused (413).
 const BODY_LIMIT: usize = 256 * 1024;
 
+/// Pages and server functions at work at once. Rendering is CPU work (the
+/// database answers in well under a millisecond), so more at once than a
+/// few per core only adds memory: under 300 learners at once every
+/// render in flight held its page's state (about 200 KiB) while it waited
+/// for a core. The others wait in turn before they start.
+const RENDERS_AT_ONCE: usize = 32;
+
 /// Builds the whole application router.
 pub fn router(
     config: &Config,
@@ -213,8 +221,13 @@ pub fn router(
     for route in plain_routes() {
         router = router.route(route.path, route.handler);
     }
-    router
+    // Pages and server functions share one limit: past it a request waits
+    // (in order) before it allocates anything for its render.
+    let pages = Router::new()
         .leptos_routes_with_context(&state, generate_route_list(App), context, app_shell)
+        .layer(GlobalConcurrencyLimitLayer::new(RENDERS_AT_ONCE));
+    router
+        .merge(pages)
         .nest_service("/pkg", pkg)
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
