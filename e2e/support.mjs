@@ -48,8 +48,14 @@ export async function waitForHydration(page) {
   await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true', null, { timeout: 30_000 });
 }
 
-/** Runs axe-core on the current page and fails with the rule ids and targets of every violation. */
+/**
+ * Runs axe-core on the current page, once hydrated, and fails with the rule
+ * ids and targets of every violation. (The script starts only after the page
+ * has loaded; axe once ran in the middle of a lazy page's hydration and
+ * found no <title>.)
+ */
 export async function expectNoAxeViolations(page, what) {
+  await waitForHydration(page);
   await page.evaluate(axeSource);
   const result = await page.evaluate(() => window.axe.run(document));
   const details = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
