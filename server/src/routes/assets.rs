@@ -43,11 +43,9 @@ pub fn version(pkg: &Path) -> String {
         hash.update(std::fs::read(&file).unwrap_or_default());
         hash.update([0]);
     }
-    hash.finalize()
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut version = format!("{:x}", hash.finalize());
+    version.truncate(16);
+    version
 }
 
 /// Middleware in front of the `/pkg` files: strips the current version
@@ -58,15 +56,21 @@ pub async fn versioned(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path();
-    let (rest, versioned) = match path.strip_prefix('/').and_then(|p| p.split_once('/')) {
-        Some((version, rest)) if version == &*current => (format!("/{rest}"), true),
+    // The path without the current version; `None` when it had none.
+    let rest = match request
+        .uri()
+        .path()
+        .strip_prefix('/')
+        .and_then(|p| p.split_once('/'))
+    {
+        Some((version, rest)) if version == &*current => Some(format!("/{rest}")),
         Some((version, _)) if looks_like_version(version) => {
             return StatusCode::NOT_FOUND.into_response();
         }
-        _ => (path.to_owned(), false),
+        _ => None,
     };
-    if versioned {
+    let versioned = rest.is_some();
+    if let Some(rest) = rest {
         let uri = match request.uri().query() {
             Some(query) => format!("{rest}?{query}"),
             None => rest,
