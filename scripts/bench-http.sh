@@ -25,7 +25,7 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.5; 
   >"$work/polku.log" 2>&1 &
 pids+=($!)
 polku_pid=$!
-for _ in $(seq 1 100); do curl -fs http://127.0.0.1:3902/healthz >/dev/null 2>&1 && break; sleep 0.2; done
+wait_healthy http://127.0.0.1:3902 || true
 curl -fs "http://127.0.0.1:3902$path" >"$work/www/lesson.html"
 sleep 1
 idle_rss_kb=$(ps -o rss= -p "$polku_pid" | tr -d ' ')

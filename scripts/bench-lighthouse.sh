@@ -16,7 +16,7 @@ trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 "$CARGO_TARGET_DIR/release/polku" --site-dir "$SITE_DIR" --database-url "sqlite://$work/polku.db" \
   --port "$port" >"$work/polku.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+wait_healthy "http://127.0.0.1:$port" || true
 # The search index is built in the background at start.
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$port/search?q=salasana" | grep -q 'href="/courses/' && break

@@ -42,7 +42,7 @@ else
   server_pid=$!
   server_pids=$server_pid
   base="http://127.0.0.1:$port"
-  for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+  wait_healthy "$base" || true
 fi
 
 say "signing up $learners learners (argon2id per sign-up)"

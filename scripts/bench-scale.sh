@@ -43,7 +43,7 @@ start() { # port n
     --public-url "http://127.0.0.1:$front" --admin-token "$token" >"$work/polku-$2.log" 2>&1 &
   pids+=($!)
   echo $! >"$work/pid-$2"
-  for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  wait_healthy "http://127.0.0.1:$1" 150 && return 0
   echo "instance $2 did not start; its log:" >&2
   tail -n 20 "$work/polku-$2.log" >&2
   exit 1

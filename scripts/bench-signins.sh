@@ -31,8 +31,7 @@ trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; sleep 0.5; rm -rf 
 "$bin" --site-dir "$work/site" --database-url "sqlite://$work/polku.db" \
   --port "$port" >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log" >&2; exit 1; }
+wait_healthy "http://127.0.0.1:$port" 300 || { cat "$work/server.log" >&2; exit 1; }
 
 status() { awk -v k="$1:" '$1 == k {print int($2 / 1024)}' "/proc/$server_pid/status"; }
 idle=$(status VmRSS)

@@ -73,7 +73,7 @@ fi
 "$POLKU_BIN" --database-url "sqlite://$work/polku.db" --site-dir "$work" --port "$port" \
   "${limits[@]}" >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+wait_healthy "http://127.0.0.1:$port" 300 || true
 rss() { echo $(( $(ps -o rss= -p "$server_pid" | tr -d ' ') / 1024 )); }
 sleep 1
 echo "server: $POLKU_BIN"

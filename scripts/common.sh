@@ -42,6 +42,17 @@ cookie_from() {
   awk -F'[=;]' -v name="$1" 'tolower($1) == "set-cookie: " name {print $2}' | tr -d '\r'
 }
 
+# wait_healthy BASE [TRIES]: waits until BASE/healthz answers, trying every
+# 0.2 s (default 100 tries); fails when it never did.
+wait_healthy() {
+  local _
+  for _ in $(seq 1 "${2:-100}"); do
+    curl -fs "$1/healthz" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
 # session_of BASE USERNAME PASSWORD: signs a learner up at BASE and prints
 # the session cookie's value (empty when the sign-up failed).
 session_of() {
