@@ -19,6 +19,7 @@ mod m20261205_090000_add_badge_reissue;
 mod m20261205_100000_add_badge_approvals;
 mod m20261205_110000_create_counters;
 mod m20261205_120000_add_lesson_sections;
+mod m20261205_130000_create_messages;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_100000_add_badge_approvals::Migration),
             Box::new(m20261205_110000_create_counters::Migration),
             Box::new(m20261205_120000_add_lesson_sections::Migration),
+            Box::new(m20261205_130000_create_messages::Migration),
         ]
     }
 }

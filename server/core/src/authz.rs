@@ -14,6 +14,7 @@
 //! | [`Act::AllowReissue`] | a badge | an admin or a coach she consented to; never the holder |
 //! | [`Act::MakeResetCode`] | a person | a learner: an admin or a coach she consented to; staff: an admin; never oneself |
 //! | [`Act::ManageAccount`] | a person | an admin; never oneself |
+//! | [`Act::Converse`] | a person | a learner and the coach of a group she joined, either way; never oneself |
 //!
 //! A learner consents to a coach by joining one of the coach's groups with
 //! its code or by accepting the coach's invitation; an invitation alone
@@ -45,6 +46,8 @@ pub enum Act {
     MakeResetCode,
     /// Change a role or authorship, export the data of someone else.
     ManageAccount,
+    /// Write a message to a person.
+    Converse,
 }
 
 /// A group, by id.
@@ -202,6 +205,12 @@ where
         (Act::ViewProgress, Owner::Person { id, .. }) => {
             id == actor.id() || actor.role() == Role::Admin || consented(db, actor, id).await?
         }
+        (Act::Converse, Owner::Person { id, .. }) => {
+            if id == actor.id() {
+                return Err(CoreError::Rejected("not_on_self"));
+            }
+            in_touch(db, actor.id(), id).await?
+        }
         (act, Owner::Person { id, staff }) => {
             if id == actor.id() {
                 return Err(CoreError::Rejected("not_on_self"));
@@ -251,4 +260,30 @@ async fn consented<C: ConnectionTrait>(
         .one(db)
         .await?
         .is_some())
+}
+
+/// Whether one of the two coaches a group the other joined or accepted
+/// (whatever their roles now: an admin coaching a group counts; an admin
+/// alone does not).
+async fn in_touch<C: ConnectionTrait>(db: &C, one: i32, other: i32) -> Result<bool, CoreError> {
+    use sea_orm::{Condition, JoinType, QuerySelect, RelationTrait};
+    let found = group_members::Entity::find()
+        .join(JoinType::InnerJoin, group_members::Relation::Groups.def())
+        .filter(group_members::Column::AcceptedAt.is_not_null())
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(groups::Column::CoachId.eq(one))
+                        .add(group_members::Column::UserId.eq(other)),
+                )
+                .add(
+                    Condition::all()
+                        .add(groups::Column::CoachId.eq(other))
+                        .add(group_members::Column::UserId.eq(one)),
+                ),
+        )
+        .one(db)
+        .await?;
+    Ok(found.is_some())
 }

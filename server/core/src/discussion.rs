@@ -24,7 +24,7 @@ fn is_staff(actor: &Actor) -> bool {
     matches!(actor.role(), Role::Instructor | Role::Coach | Role::Admin)
 }
 
-fn message(body: &str) -> Result<String, CoreError> {
+pub(crate) fn message(body: &str) -> Result<String, CoreError> {
     let body = body.trim();
     if body.is_empty() {
         return Err(CoreError::Rejected("message_empty"));

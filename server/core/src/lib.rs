@@ -16,6 +16,7 @@ pub mod db;
 pub mod discussion;
 pub mod error;
 pub mod language;
+pub mod messages;
 pub mod privacy;
 pub mod progress;
 pub mod search;

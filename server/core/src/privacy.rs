@@ -2,8 +2,9 @@
 //! erasing their account.
 //!
 //! [`TABLES`] names every table that holds personal data; a test fails when
-//! a table with a `user_id` (or `coach_id`) column is missing from it, so a
-//! new feature cannot forget the export or the erasure.
+//! a table with a `user_id` (or `coach_id`, `learner_id`, `author_id`)
+//! column is missing from it, so a new feature cannot forget the export or
+//! the erasure.
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -32,6 +33,9 @@ pub const TABLES: &[&str] = &[
     "badge_awards",
     "badge_requests",
     "audit_events",
+    "conversations",
+    "messages",
+    "conversation_reads",
 ];
 
 /// Whose data: the actor's own, or (admins, on request) anyone's.
@@ -153,11 +157,12 @@ pub async fn export<C: ConnectionTrait>(
         .filter(groups::Column::Id.is_in(member.iter().map(|m| m.group_id)))
         .all(db)
         .await?;
+    let messages = crate::messages::personal_data(db, id).await?;
     let authored = course_authors::Entity::find()
         .filter(course_authors::Column::UserId.eq(id))
         .all(db)
         .await?;
-    Ok(json!({
+    let mut data = json!({
         "format": "polku-personal-data/1",
         "exported_at": time(chrono::Utc::now()),
         "users": {
@@ -217,7 +222,11 @@ pub async fn export<C: ConnectionTrait>(
             "decided": r.decided_at.map(time),
             "coach_note": r.coach_note,
         })).collect::<Vec<_>>(),
-    }))
+    });
+    if let Value::Object(fields) = &mut data {
+        fields.extend(messages);
+    }
+    Ok(data)
 }
 
 /// Erases account `user_id` (the actor's own, or any for an admin): the

@@ -482,7 +482,15 @@ async fn personal_tables(db: &DatabaseConnection) -> Vec<String> {
             let table: String = r.try_get("", "t").ok()?;
             let column: String = r.try_get("", "c").ok()?;
             (table == "users"
-                || ["user_id", "coach_id", "key", "subject_id"].contains(&column.as_str()))
+                || [
+                    "user_id",
+                    "coach_id",
+                    "learner_id",
+                    "author_id",
+                    "key",
+                    "subject_id",
+                ]
+                .contains(&column.as_str()))
             .then_some(table)
         })
         .collect();
@@ -520,6 +528,15 @@ async fn export_covers_every_table_and_erasure_leaves_nothing() {
             .unwrap();
         let group = coaching::create_group(&db, &coach, "Ryhmä").await.unwrap();
         coaching::join(&db, &maija, &group.join_code).await.unwrap();
+        {
+            use polku_core::messages::{self, ThreadRef};
+            messages::send(&db, &coach, ThreadRef::Person(maija.id()), "Miten menee?")
+                .await
+                .unwrap();
+            messages::send(&db, &maija, ThreadRef::Person(coach.id()), "Hyvin, kiitos")
+                .await
+                .unwrap();
+        }
         act::reset_code(&db, &coach, "maija").await.unwrap();
         act::set_role(&db, &boss, maija.id(), Role::Instructor)
             .await
@@ -655,6 +672,9 @@ async fn export_covers_every_table_and_erasure_leaves_nothing() {
             ("groups", "coach_id"),
             ("course_authors", "user_id"),
             ("reset_codes", "user_id"),
+            ("messages", "author_id"),
+            ("conversations", "learner_id"),
+            ("conversation_reads", "user_id"),
             ("users", "id"),
         ] {
             let rows = db

@@ -15,6 +15,7 @@ pub mod coaching;
 pub mod courses;
 pub mod discussion;
 mod language;
+pub mod messages;
 pub mod progress;
 pub mod search;
 

@@ -16,6 +16,8 @@ pub struct Model {
     pub role: String,
     pub created_at: ChronoDateTimeUtc,
     pub last_active_at: Option<ChronoDateTimeUtc>,
+    /// The site language the person last chose (`fi`, `sv`, `en`).
+    pub language: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
