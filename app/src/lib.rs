@@ -184,6 +184,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/reset") view=ResetPage ssr=SsrMode::Async />
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
+                    <Route path=path!("/messages") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/messages/people/:id") view={Lazy::<PersonThreadRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/messages/groups/:id") view={Lazy::<GroupThreadRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/coach") view={Lazy::<CoachHomeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/coach/groups/:id") view={Lazy::<GroupRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
@@ -199,8 +202,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Staff pages (coaching, administration, authoring) are routes whose code
-/// the browser loads only when one is opened: learners never download it.
+/// Staff pages (coaching, administration, authoring) and messages are
+/// routes whose code the browser loads only when one is opened: a
+/// learner's course pages never download it.
 /// `scripts/build.sh` splits the module; each page still renders on the
 /// server and works without JavaScript.
 macro_rules! staff_route {
@@ -221,6 +225,9 @@ macro_rules! staff_route {
 }
 
 staff_route! {
+    InboxRoute => crate::pages::messages::InboxPage,
+    PersonThreadRoute => crate::pages::messages::ThreadPage,
+    GroupThreadRoute => crate::pages::messages::ThreadPage,
     CoachHomeRoute => CoachHomePage,
     GroupRoute => GroupPage,
     AdminRoute => AdminPage,

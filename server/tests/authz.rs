@@ -10,7 +10,8 @@
 //! The fixture: two coaches with a group each; a learner who joined the
 //! coach's group, a learner only invited to it (no consent, so the coach
 //! has no power over her), a learner who joined the other coach's group;
-//! two instructors, each the author of a different course; an admin.
+//! two instructors, each the author of a different course; an admin. The
+//! learner and the coach have written to each other.
 #![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
 
 mod common;
@@ -268,6 +269,65 @@ const RULES: &[Rule] = &[
         "/courses/digital-basics/browser/answer",
         "quiz=0&a=1",
         EVERYONE,
+    ),
+    // Messages: a learner and the coach of a group she joined, either
+    // way; a group's announcements for its coach (and admins) to write and
+    // its members to read. Nobody else, admins included, reads or writes
+    // a private conversation.
+    rule("POST", "/api/get_inbox", "", SIGNED_IN),
+    rule(
+        "POST",
+        "/api/get_thread",
+        "person={learner_account}",
+        &[Coach],
+    )
+    .on_self(Learner)
+    .shows("Hei valmentaja"),
+    rule(
+        "POST",
+        "/api/get_thread",
+        "person={coach_account}",
+        &[Learner],
+    )
+    .on_self(Coach)
+    .shows("Hei valmentaja"),
+    rule(
+        "POST",
+        "/api/get_thread",
+        "group={group}",
+        &[Learner, Coach, Admin],
+    ),
+    rule(
+        "POST",
+        "/api/send_message",
+        "person={learner_account}&body=Hei",
+        &[Coach],
+    )
+    .on_self(Learner),
+    rule(
+        "POST",
+        "/api/send_message",
+        "person={coach_account}&body=Hei",
+        &[Learner],
+    )
+    .on_self(Coach),
+    rule(
+        "POST",
+        "/api/send_message",
+        "group={group}&body=Hei",
+        GROUP_COACH,
+    ),
+    rule(
+        "POST",
+        "/api/hide_message",
+        "id={message}&hidden=false",
+        &[Coach],
+    ),
+    rule(
+        "POST",
+        "/api/delete_message",
+        "id={coach_message}",
+        &[Coach],
     ),
     // Staff.
     rule(
@@ -690,6 +750,19 @@ async fn fixture(url: &str) -> Fixture {
         .unwrap()[0]
         .id;
     let invitee = actor("invitee").await;
+    let (message, coach_message) = {
+        use polku_core::messages::{self, ThreadRef};
+        let to_coach = ThreadRef::Person(coach.id());
+        let to_learner = ThreadRef::Person(learner.id());
+        (
+            messages::send(&db, &learner, to_coach, "Hei valmentaja")
+                .await
+                .unwrap(),
+            messages::send(&db, &coach, to_learner, "Hei")
+                .await
+                .unwrap(),
+        )
+    };
     let (badge, request) = badge_and_evidence(&db, learner.id(), "Tein").await;
     let (invited_badge, invited_request) = badge_and_evidence(&db, invitee.id(), "Salaisuus").await;
     let (other_badge, _) = badge_and_evidence(&db, otherlearner.id(), "Tein myös").await;
@@ -704,6 +777,10 @@ async fn fixture(url: &str) -> Fixture {
         ("other_badge", other_badge),
         ("admin", boss.id()),
         ("spare", actor("spare").await.id()),
+        ("learner_account", learner.id()),
+        ("coach_account", coach.id()),
+        ("message", message),
+        ("coach_message", coach_message),
     ]);
     Fixture { db, cookies, ids }
 }
@@ -722,7 +799,11 @@ fn refused(path: &str, status: StatusCode, body: &str) -> bool {
     if path == "/api/get_author_home" {
         return body.contains("\"signed_in\":false") || body.contains("\"courses\":[]");
     }
-    if body.contains("error=not_your_learner") || body.contains("error=not_on_self") {
+    if body.contains("error=not_your_learner")
+        || body.contains("error=not_on_self")
+        || body.contains("error=message_closed")
+        || body.contains("\"Rejected\":\"not_on_self\"")
+    {
         return true;
     }
     // Someone else's data is "not found" (one denial rule): every

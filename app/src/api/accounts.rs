@@ -70,13 +70,19 @@ pub mod session {
     }
 }
 
-/// `POST /api/get_me`: the signed-in person, or `None`.
+/// `POST /api/get_me`: the signed-in person (with her unread messages),
+/// or `None`.
 #[server(prefix = "/api", endpoint = "get_me")]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
-    Ok(session::actor().await?.map(|a| Me {
-        username: a.username().to_owned(),
-        name: a.name().to_owned(),
-        role: a.role(),
+    let Some(actor) = session::actor().await? else {
+        return Ok(None);
+    };
+    let unread = polku_core::messages::unread_count(&super::db()?, actor.id()).await?;
+    Ok(Some(Me {
+        username: actor.username().to_owned(),
+        name: actor.name().to_owned(),
+        role: actor.role(),
+        unread,
     }))
 }
 

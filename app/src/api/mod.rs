@@ -13,6 +13,7 @@ pub mod coaching;
 pub mod cookies;
 pub mod courses;
 pub mod discussion;
+pub mod messages;
 pub mod preferences;
 pub mod progress;
 mod redirect;

@@ -1,4 +1,5 @@
-//! The reader's preferences (interface language), kept in a cookie.
+//! The reader's preferences (interface language), kept in a cookie (and,
+//! signed in, with her account).
 
 use leptos::prelude::*;
 
@@ -20,6 +21,9 @@ pub fn language_cookie(locale: Locale, secure: super::cookies::SecureCookies) ->
 /// hydrated language switch; without JavaScript the switch posts to `/lang`).
 #[server(prefix = "/api", endpoint = "set_language")]
 pub async fn set_language(locale: Locale) -> Result<(), AppError> {
+    if let Some(actor) = super::accounts::session::actor().await? {
+        polku_core::accounts::set_language(&super::db()?, &actor, locale).await?;
+    }
     let secure = super::cookies::SecureCookies::current();
     super::cookies::append(&language_cookie(locale, secure))
 }

@@ -119,7 +119,8 @@ fn SearchBox() -> impl IntoView {
 }
 
 /// Signed out: "Sign in" and "Create an account"; signed in: "My
-/// learning", "My badges", "My account" and "Sign out" (a form: signing out changes
+/// learning", "My badges", "Messages" (with the unread count), "My
+/// account" and "Sign out" (a form: signing out changes
 /// state, so it is never a link).
 #[component]
 fn UserNav() -> impl IntoView {
@@ -131,6 +132,13 @@ fn UserNav() -> impl IntoView {
                     Ok(Some(me)) => view! {
                         <a href="/dashboard">{t(Key::NavDashboard)}</a>
                         <a href="/badges">{t(Key::NavBadges)}</a>
+                        <a href="/messages">
+                            {t(Key::NavMessages)}
+                            {(me.unread > 0).then(|| view! {
+                                " " <span class="count" aria-hidden="true">{me.unread}</span>
+                                <span class="visually-hidden">{tf(Key::NavMessagesUnread, vec![("count", me.unread.to_string())])}</span>
+                            })}
+                        </a>
                         {matches!(me.role, Role::Coach | Role::Admin).then(|| view! { <a href="/coach">{t(Key::NavCoach)}</a> })}
                         {matches!(me.role, Role::Instructor | Role::Admin).then(|| view! { <a href="/author">{t(Key::NavAuthor)}</a> })}
                         {(me.role == Role::Admin).then(|| view! { <a href="/admin">{t(Key::NavAdmin)}</a> })}

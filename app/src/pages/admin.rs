@@ -149,6 +149,7 @@ pub fn PrivacyPage() -> impl IntoView {
         Key::PrivacyProgress,
         Key::PrivacyDiscussion,
         Key::PrivacyGroups,
+        Key::PrivacyMessages,
         Key::PrivacyBadges,
         Key::PrivacySecurity,
         Key::PrivacyAudit,

@@ -111,6 +111,7 @@ fn GroupTable(view: GroupView) -> impl IntoView {
         </nav>
         <h1>{view.group.name.clone()}</h1>
         <p>{tf(Key::CoachJoinCode, vec![("code", view.group.join_code.clone())])}</p>
+        <p><a href=format!("/messages/groups/{id}#compose")>{t(Key::CoachAnnounce)}</a></p>
         <p>{tf(Key::CoachStuckSummary, vec![("count", stuck_count.to_string()), ("days", view.idle_days.to_string())])}</p>
         {(!added.is_empty()).then(|| view! { <p class="notice" role="status">{tf(Key::CoachAdded, vec![("username", added.clone())])}</p> })}
         <FormError />
@@ -128,6 +129,7 @@ fn GroupTable(view: GroupView) -> impl IntoView {
                                 <th scope="col">{t(Key::CoachColLastActivity)}</th>
                                 <th scope="col">{t(Key::CoachColQuiz)}</th>
                                 <th scope="col">{t(Key::CoachColStuck)}</th>
+                                <th scope="col">{t(Key::CoachColContacted)}</th>
                                 <th scope="col"><span class="visually-hidden">{t(Key::CoachColActions)}</span></th>
                             </tr>
                         </thead>
@@ -146,7 +148,21 @@ fn GroupTable(view: GroupView) -> impl IntoView {
                                             StuckReason::Idle(days) => view! { <strong>{tf(Key::CoachStuckIdle, vec![("days", days.to_string())])}</strong> }.into_any(),
                                             StuckReason::FailingQuiz(n) => view! { <strong>{tf(Key::CoachStuckQuiz, vec![("count", n.to_string())])}</strong> }.into_any(),
                                         })}</td>
+                                        <td>{row.last_contacted.clone().unwrap_or_else(|| "–".into())}</td>
                                         <td>
+                                            {if row.stuck.is_some() {
+                                                view! {
+                                                    <a class="button button--small" href=format!("/messages/people/{}?nudge=1#compose", row.user_id)>
+                                                        {tf(Key::CoachNudge, vec![("name", name.clone())])}
+                                                    </a>
+                                                }.into_any()
+                                            } else {
+                                                view! {
+                                                    <a class="button button--small button--quiet" href=format!("/messages/people/{}#compose", row.user_id)>
+                                                        {tf(Key::CoachWrite, vec![("name", name.clone())])}
+                                                    </a>
+                                                }.into_any()
+                                            }}
                                             <form method="post" action="/api/remove_member">
                                                 <input type="hidden" name="group" value=id.to_string() />
                                                 <input type="hidden" name="user" value=row.user_id.to_string() />

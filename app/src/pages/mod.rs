@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod discussion;
 pub mod editor;
 pub mod lesson;
+pub mod messages;
 pub mod not_found;
 pub mod search;
 pub mod verify;

@@ -507,7 +507,12 @@ pub async fn group_table<C: ConnectionTrait>(
             quiz_right: own.iter().filter(|a| a.correct).count(),
             quiz_attempts: own.len(),
             stuck: stuck(rule, now, last_activity, unfinished, &own),
+            last_contacted: None,
         });
+    }
+    let contacted = crate::messages::last_written(db, group.coach_id, &member_ids).await?;
+    for row in &mut rows {
+        row.last_contacted = contacted.get(&row.user_id).cloned();
     }
     rows.sort_by_key(|a| a.name.to_lowercase());
     let invited = invited_to(db, group.id).await?;

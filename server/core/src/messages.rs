@@ -59,6 +59,8 @@ struct Located {
     can_write: bool,
     /// The reader may hide messages.
     moderator: bool,
+    /// The other person's language, if she chose one.
+    language: Option<crate::Language>,
 }
 
 fn name_of(user: &users::Model) -> String {
@@ -139,6 +141,10 @@ async fn locate<C: ConnectionTrait>(
                 title: Some(name_of(&user)),
                 can_write,
                 moderator: pair.1 == actor.id(),
+                language: user
+                    .language
+                    .as_deref()
+                    .and_then(crate::Language::from_code),
             })
         }
         ThreadRef::Group(group) => {
@@ -160,6 +166,7 @@ async fn locate<C: ConnectionTrait>(
                 title: Some(title),
                 can_write: moderator,
                 moderator,
+                language: None,
             })
         }
     }
@@ -222,9 +229,8 @@ async fn mark_read<C: ConnectionTrait>(
 /// Names of accounts by id.
 async fn names<C: ConnectionTrait>(
     db: &C,
-    ids: impl IntoIterator<Item = i32>,
+    ids: Vec<i32>,
 ) -> Result<HashMap<i32, String>, CoreError> {
-    let ids: Vec<i32> = ids.into_iter().collect();
     Ok(users::Entity::find()
         .filter(users::Column::Id.is_in(ids))
         .all(db)
@@ -257,7 +263,7 @@ pub async fn thread<C: ConnectionTrait>(
     if let (Some(row), Some(last)) = (&located.row, rows.last()) {
         mark_read(db, row.id, actor.id(), last.id).await?;
     }
-    let authors = names(db, rows.iter().map(|m| m.author_id)).await?;
+    let authors = names(db, rows.iter().map(|m| m.author_id).collect()).await?;
     let now = Utc::now();
     let messages = rows
         .into_iter()
@@ -281,6 +287,7 @@ pub async fn thread<C: ConnectionTrait>(
         messages,
         can_write: located.can_write,
         moderator: located.moderator,
+        language: located.language,
     })
 }
 
@@ -581,7 +588,7 @@ pub async fn inbox<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Inbox, C
         let contact = contacts.iter().find(|(t, _, _)| Some(*t) == thread);
         let title = match (contact, thread) {
             (Some((_, name, _)), _) => Some(name.clone()),
-            (None, Some(ThreadRef::Person(id))) => names(db, [id]).await?.remove(&id),
+            (None, Some(ThreadRef::Person(id))) => names(db, vec![id]).await?.remove(&id),
             (None, Some(ThreadRef::Group(id))) => groups::Entity::find_by_id(id)
                 .one(db)
                 .await?
@@ -638,7 +645,7 @@ async fn contacts<C: ConnectionTrait>(
         .order_by_asc(groups::Column::Name)
         .all(db)
         .await?;
-    let coaches = names(db, joined.iter().map(|g| g.coach_id)).await?;
+    let coaches = names(db, joined.iter().map(|g| g.coach_id).collect()).await?;
     let mut people: Vec<(i32, String)> = coaches.into_iter().collect();
     // Groups the actor coaches: their members, their announcements.
     let coached = groups::Entity::find()
@@ -722,7 +729,6 @@ pub async fn personal_data<C: ConnectionTrait>(
     user: i32,
 ) -> Result<serde_json::Map<String, serde_json::Value>, CoreError> {
     use serde_json::json;
-    let time = |t: chrono::DateTime<Utc>| t.to_rfc3339();
     let coached: Vec<i32> = groups::Entity::find()
         .filter(groups::Column::CoachId.eq(user))
         .all(db)
@@ -744,14 +750,23 @@ pub async fn personal_data<C: ConnectionTrait>(
         .order_by_asc(messages::Column::Id)
         .all(db)
         .await?;
-    let people = names(
-        db,
-        rows.iter()
-            .flat_map(|r| [r.learner_id, r.coach_id])
-            .flatten()
-            .chain(all.iter().map(|m| m.author_id)),
-    )
-    .await?;
+    let ids: Vec<i32> = rows
+        .iter()
+        .flat_map(|r| [r.learner_id, r.coach_id])
+        .flatten()
+        .chain(all.iter().map(|m| m.author_id))
+        .collect();
+    let people = names(db, ids).await?;
+    let written = messages::Entity::find()
+        .filter(messages::Column::AuthorId.eq(user))
+        .order_by_asc(messages::Column::Id)
+        .all(db)
+        .await?;
+    let reads = conversation_reads::Entity::find()
+        .filter(conversation_reads::Column::UserId.eq(user))
+        .all(db)
+        .await?;
+    let time = |t: chrono::DateTime<Utc>| t.to_rfc3339();
     let with = |row: &conversations::Model| match address(row, user) {
         Some(ThreadRef::Person(id)) => json!({"person": people.get(&id)}),
         Some(ThreadRef::Group(id)) => json!({"group": id}),
@@ -768,18 +783,8 @@ pub async fn personal_data<C: ConnectionTrait>(
             })
         })
         .collect();
-    let written: Vec<_> = messages::Entity::find()
-        .filter(messages::Column::AuthorId.eq(user))
-        .order_by_asc(messages::Column::Id)
-        .all(db)
-        .await?
-        .iter()
-        .map(message)
-        .collect();
-    let reads: Vec<_> = conversation_reads::Entity::find()
-        .filter(conversation_reads::Column::UserId.eq(user))
-        .all(db)
-        .await?
+    let written: Vec<_> = written.iter().map(message).collect();
+    let reads: Vec<_> = reads
         .iter()
         .map(|r| json!({"conversation": r.conversation_id, "read_up_to_message": r.last_read_id}))
         .collect();

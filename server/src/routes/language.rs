@@ -1,5 +1,6 @@
 //! `POST /lang`: the language switch without JavaScript. Sets the language
-//! cookie and redirects back to the page the form was on.
+//! cookie (and, signed in, the account's language) and redirects back to
+//! the page the form was on.
 
 use app::api::preferences::language_cookie;
 use app::i18n::Locale;
@@ -7,6 +8,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::header::SET_COOKIE;
+use polku_web::session::MaybeSigned;
 use serde::Deserialize;
 
 /// The language switch form.
@@ -26,11 +28,18 @@ fn safe_next(next: &str) -> &str {
 /// `POST /lang`
 pub async fn set_language(
     State(state): State<super::AppState>,
+    MaybeSigned(actor): MaybeSigned,
     Form(form): Form<LanguageForm>,
 ) -> Response {
     let redirect = Redirect::to(safe_next(&form.next));
     match Locale::from_code(&form.lang) {
         Some(locale) => {
+            if let Some(actor) = actor
+                && let Err(err) =
+                    polku_core::accounts::set_language(&state.db, &actor, locale).await
+            {
+                return polku_web::WebError::from(err).into_response();
+            }
             let cookie = language_cookie(locale, state.secure_cookies);
             ([(SET_COOKIE, cookie)], redirect).into_response()
         }

@@ -45,4 +45,6 @@ pub struct Me {
     pub name: String,
     /// What the site lets them do.
     pub role: Role,
+    /// Messages they have not read.
+    pub unread: u32,
 }

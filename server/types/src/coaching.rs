@@ -45,6 +45,8 @@ pub struct LearnerRow {
     pub quiz_attempts: usize,
     /// The stuck flag.
     pub stuck: Option<StuckReason>,
+    /// When the group's coach last wrote to her (UTC, `YYYY-MM-DD HH:MM`).
+    pub last_contacted: Option<String>,
 }
 
 /// The group page.

@@ -90,4 +90,7 @@ pub struct ThreadView {
     pub can_write: bool,
     /// The reader may hide others' messages here (the coach).
     pub moderator: bool,
+    /// The language the other person chose for the site, if known (a
+    /// coach's nudge is written in it).
+    pub language: Option<crate::Language>,
 }

@@ -287,3 +287,21 @@ pub async fn change_password<C: ConnectionTrait>(
     sessions::end_all(db, actor.id).await?;
     sessions::start(db, actor.id).await
 }
+
+/// Remembers the site language the actor chose, so that what others
+/// write for her (a coach's nudge) can be in her language.
+pub async fn set_language<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    language: crate::Language,
+) -> Result<(), CoreError> {
+    users::Entity::update_many()
+        .col_expr(
+            users::Column::Language,
+            sea_orm::sea_query::Expr::value(language.code()),
+        )
+        .filter(users::Column::Id.eq(actor.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
