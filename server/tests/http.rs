@@ -965,3 +965,84 @@ async fn browser_files_are_versioned_by_their_content_and_cached_for_good() {
     let (status, _, _) = get(&app, &format!("/pkg/{version}/polku.css"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn messages_work_as_plain_forms_and_show_text_as_text() {
+    use polku_core::accounts::Role;
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (app, dir) = app().await;
+    let coach = person(&dir, "kaisa", Role::Coach).await;
+    let learner = person(&dir, "maija", Role::Learner).await;
+    let db = app_db(&dir).await;
+    coached_group(&db, "kaisa", "maija").await;
+    let id = |name: &'static str| {
+        let db = db.clone();
+        async move {
+            polku_core::accounts::Actor::for_cli(&db, name)
+                .await
+                .unwrap()
+                .id()
+        }
+    };
+    let (kaisa, maija) = (id("kaisa").await, id("maija").await);
+
+    // An empty message goes back to the form with the reason.
+    let (status, headers, _) = post_form(
+        &app,
+        "/api/send_message",
+        &format!("person={maija}&body=+"),
+        Some(&coach),
+    )
+    .await;
+    assert!(status.is_redirection(), "{status}");
+    let back = headers[header::LOCATION].to_str().unwrap();
+    assert!(
+        back.starts_with(&format!("/messages/people/{maija}?error=message_empty")),
+        "{back}"
+    );
+
+    // A message with markup and an address: the markup stays text, the
+    // address becomes a link that does not pass on who sent the reader.
+    let (status, headers, _) = post_form(
+        &app,
+        "/api/send_message",
+        &format!(
+            "person={maija}&body={}",
+            "%3Cimg+src%3Dx+onerror%3Dalert(1)%3E+katso+https%3A%2F%2Fexample.fi%2Fa"
+        ),
+        Some(&coach),
+    )
+    .await;
+    assert!(status.is_redirection(), "{status}");
+    assert!(
+        headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with(&format!("/messages/people/{maija}#message-"))
+    );
+    // Her header counts it; her page shows it.
+    let (_, _, page) = get(&app, "/dashboard", Some(&learner)).await;
+    assert!(page.contains(r#"class="count">1<"#), "unread count");
+    let (status, _, page) = get(&app, &format!("/messages/people/{kaisa}"), Some(&learner)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt; katso "),
+        "markup shown as text"
+    );
+    assert!(!page.contains("<img src=x"), "no markup");
+    let link = page.find(r#"href="https://example.fi/a""#).expect("a link");
+    let tag = &page[page[..link].rfind('<').unwrap()..link + page[link..].find('>').unwrap()];
+    assert!(tag.starts_with("<a "), "{tag}");
+    assert!(
+        tag.contains(r#"rel="nofollow noopener noreferrer ugc""#),
+        "{tag}"
+    );
+    let (_, _, page) = get(&app, "/dashboard", Some(&learner)).await;
+    assert!(!page.contains(r#"class="count""#), "read now");
+    // Nobody else opens it, signed in or not.
+    let (status, _, _) = get(&app, &format!("/messages/people/{kaisa}"), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let other = person(&dir, "olli", Role::Coach).await;
+    let (status, _, _) = get(&app, &format!("/messages/people/{maija}"), Some(&other)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -134,6 +134,7 @@ fn Conversation(view: ThreadView) -> impl IntoView {
     } else {
         String::new()
     };
+    let draft_value = draft.clone();
     let (person, group) = parts_of(Some(view.thread));
     let moderator = view.moderator;
     let messages = RwSignal::new(view.messages);
@@ -182,7 +183,10 @@ fn Conversation(view: ThreadView) -> impl IntoView {
                     {person.map(|id| view! { <input type="hidden" name="person" value=id.to_string() /> })}
                     {group.map(|id| view! { <input type="hidden" name="group" value=id.to_string() /> })}
                     <label for="message-body">{t(Key::MessagesYourMessage)}</label>
-                    <textarea id="message-body" name="body" rows="4" maxlength="2000" required>{draft}</textarea>
+                    // The property as well as the text: hydrated, a page shown
+                    // again after sending updates this textarea in place, and
+                    // a typed-in textarea follows only its property.
+                    <textarea id="message-body" name="body" rows="4" maxlength="2000" required prop:value=draft_value>{draft}</textarea>
                     <button type="submit" class="button">{t(Key::MessagesSend)}</button>
                 </form>
             }.into_any()

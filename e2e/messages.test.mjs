@@ -1,0 +1,153 @@
+// Coaching at a distance, messages: a learner who keeps failing a quiz
+// joins a coach's group and switches the site to Swedish. The coach sees
+// her flagged as stuck, opens "ask if she needs help" and finds a draft in
+// the learner's language, adds a link and sends it. The learner sees the
+// unread count in the header and reads it (hydrated: the open
+// conversation shows it without a reload), answers; the coach sees the
+// answer in her inbox and the time she last wrote in the group table.
+// Two browsers (the learner's, the coach's), JavaScript on and off, axe
+// on every page where JavaScript runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signUp, signIn, signOut,
+  grantRole, acceptInvitation,
+} from './support.mjs';
+
+const PASSWORD = 'viestien-salasana';
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`a coach nudges a stuck learner and she answers (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
+    const learnerBrowser = await openBrowser({ javaScriptEnabled });
+    const coachBrowser = await openBrowser({ javaScriptEnabled });
+    const me = learnerBrowser.page;
+    const coachPage = coachBrowser.page;
+    const tag = `${javaScriptEnabled ? 'js' : 'nojs'}${Date.now() % 100000}`;
+    const learner = `viesti-oppija-${tag}`;
+    const coach = `viesti-valmentaja-${tag}`;
+    const name = `Sanna ${tag}`;
+    const check = async (page, what) => {
+      if (javaScriptEnabled) {
+        await waitForHydration(page);
+        await expectNoAxeViolations(page, what);
+      }
+    };
+    try {
+      // The learner answers one quiz wrong three times: she is stuck.
+      await signUp(me, learner, name, PASSWORD);
+      await me.goto(`${BASE}/courses/digital-basics`);
+      await me.getByRole('button', { name: 'Ilmoittaudu kurssille' }).click();
+      await me.getByText('Olet ilmoittautunut tälle kurssille.').waitFor();
+      await me.goto(`${BASE}/courses/digital-basics/browser`);
+      if (javaScriptEnabled) await waitForHydration(me);
+      const quiz = () => me.getByRole('region', { name: /Työmarkkinatorille/ });
+      for (let i = 0; i < 3; i++) {
+        await quiz().getByLabel('http://tyomarkkinatori-kirjaudu.net').check();
+        const click = quiz().getByRole('button', { name: 'Tarkista vastaus' }).click();
+        if (javaScriptEnabled) {
+          await Promise.all([me.waitForResponse((r) => r.url().endsWith('/api/answer_quiz') && r.ok()), click]);
+        } else {
+          await click;
+        }
+        await quiz().getByRole('status').getByText('Ei vielä aivan oikein').waitFor();
+      }
+      await signOut(me);
+
+      // The coach's group; the learner accepts the invitation.
+      await signUp(coachPage, coach, `Kerttu ${tag}`, PASSWORD);
+      await signOut(coachPage);
+      await grantRole(coachPage, coach, 'coach');
+      await signIn(coachPage, coach, PASSWORD);
+      await coachPage.getByRole('link', { name: 'Valmennus' }).click();
+      const group = `Etäryhmä ${tag}`;
+      await coachPage.getByLabel('Ryhmän nimi').fill(group);
+      await coachPage.getByRole('button', { name: 'Luo ryhmä' }).click();
+      await mainHeading(coachPage).filter({ hasText: group }).waitFor();
+      const groupUrl = coachPage.url();
+      await coachPage.getByLabel('Käyttäjätunnus').fill(learner);
+      await coachPage.getByRole('button', { name: 'Kutsu', exact: true }).click();
+      await coachPage.getByRole('status').getByText(`${learner} sai kutsun.`, { exact: false }).waitFor();
+      await acceptInvitation(me, learner, PASSWORD, group);
+
+      // She switches the site to Swedish (the language is kept with her
+      // account) and opens her messages: her coach is there to write to.
+      await signIn(me, learner, PASSWORD);
+      if (javaScriptEnabled) {
+        await waitForHydration(me);
+        await Promise.all([
+          me.waitForResponse((r) => r.url().endsWith('/api/set_language') && r.ok()),
+          me.getByRole('button', { name: 'Svenska' }).click(),
+        ]);
+      } else {
+        await me.getByRole('button', { name: 'Svenska' }).click();
+      }
+      await me.getByRole('link', { name: 'Meddelanden' }).click();
+      await mainHeading(me).filter({ hasText: 'Meddelanden' }).waitFor();
+      await me.getByRole('link', { name: `Kerttu ${tag}` }).waitFor();
+      await me.getByText('Inga meddelanden än. Öppna och skriv det första.').waitFor();
+      await me.getByRole('link', { name: `Meddelanden till gruppen ${group}` }).waitFor();
+      await check(me, 'inbox (learner, sv)');
+      await me.getByRole('link', { name: `Kerttu ${tag}` }).click();
+      await mainHeading(me).filter({ hasText: `Samtal med Kerttu ${tag}` }).waitFor();
+      await check(me, 'empty conversation (learner, sv)');
+
+      // The coach: the stuck row offers "ask if she needs help"; the draft
+      // is in the learner's language (Swedish), and can be edited.
+      await coachPage.goto(groupUrl);
+      const row = coachPage.getByRole('table', { name: 'Oppijoiden edistyminen' }).getByRole('row').filter({ hasText: learner });
+      await row.getByText('3 väärää vastausta peräkkäin').waitFor();
+      await check(coachPage, 'group table with the nudge');
+      await row.getByRole('link', { name: `Kysy, tarvitseeko ${name} apua` }).click();
+      await mainHeading(coachPage).filter({ hasText: `Keskustelu: ${name}` }).waitFor();
+      const draft = coachPage.getByLabel('Viestisi');
+      assert.match(await draft.inputValue(), new RegExp(`^Hej ${name}! Jag märkte`));
+      await check(coachPage, 'conversation with a nudge draft (coach)');
+      await draft.fill(`${await draft.inputValue()} Läs också https://www.suomi.fi/ohjeet`);
+      await coachPage.getByRole('button', { name: 'Lähetä viesti' }).click();
+      const sent = coachPage.getByRole('listitem').filter({ hasText: 'Jag märkte' });
+      await sent.waitFor();
+      assert.equal(await sent.getByRole('link', { name: 'https://www.suomi.fi/ohjeet' }).getAttribute('href'), 'https://www.suomi.fi/ohjeet');
+      assert.equal(await coachPage.getByLabel('Viestisi').inputValue(), '', 'the form is empty again');
+
+      // The learner: hydrated, the open conversation shows the message
+      // without a reload; without JavaScript she finds it by the unread
+      // count in the header and her inbox.
+      if (javaScriptEnabled) {
+        await me.getByText(`Hej ${name}! Jag märkte`).waitFor({ timeout: 30_000 });
+      } else {
+        await me.goto(`${BASE}/dashboard`);
+        await me.getByRole('link', { name: 'Meddelanden 1 olästa' }).click();
+        await me.getByText('Nya meddelanden: 1').waitFor();
+        await me.getByRole('link', { name: `Kerttu ${tag}` }).click();
+        await me.getByText(`Hej ${name}! Jag märkte`).waitFor();
+      }
+      // She answers.
+      await me.getByLabel('Ditt meddelande').fill('Tack, jag behöver hjälp med länkarna.');
+      await me.getByRole('button', { name: 'Skicka meddelandet' }).click();
+      await me.getByRole('listitem').filter({ hasText: 'Tack, jag behöver hjälp med länkarna.' }).waitFor();
+      await check(me, 'conversation with messages (learner, sv)');
+      // Reading it cleared the count.
+      await me.goto(`${BASE}/dashboard`);
+      await me.getByRole('link', { name: 'Meddelanden', exact: true }).waitFor();
+
+      // The coach sees the answer in her inbox, and when she last wrote in
+      // the group table.
+      await coachPage.goto(`${BASE}/dashboard`);
+      await coachPage.getByRole('link', { name: 'Viestit 1 lukematonta' }).click();
+      await mainHeading(coachPage).filter({ hasText: 'Viestit' }).waitFor();
+      const card = coachPage.getByRole('listitem').filter({ has: coachPage.getByRole('link', { name }) });
+      await card.getByText('Uusia viestejä: 1').waitFor();
+      await card.getByText('Tack, jag behöver hjälp med länkarna.').waitFor();
+      await check(coachPage, 'inbox (coach)');
+      await coachPage.goto(groupUrl);
+      const contacted = coachPage.getByRole('table', { name: 'Oppijoiden edistyminen' }).getByRole('row').filter({ hasText: learner });
+      assert.match(await contacted.textContent(), /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/, 'the time she last wrote');
+      for (const b of [learnerBrowser, coachBrowser]) {
+        if (javaScriptEnabled) assert.deepEqual(b.problems, [], 'no script errors or CSP violations');
+      }
+    } finally {
+      await learnerBrowser.close();
+      await coachBrowser.close();
+    }
+  });
+}
