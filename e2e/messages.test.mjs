@@ -4,17 +4,54 @@
 // the learner's language, adds a link and sends it. The learner sees the
 // unread count in the header and reads it (hydrated: the open
 // conversation shows it without a reload), answers; the coach sees the
-// answer in her inbox and the time she last wrote in the group table.
+// answer in her inbox and the time she last wrote in the group table. The
+// learner gave her e-mail address: the SMTP server receives the e-mail.
 // Two browsers (the learner's, the coach's), JavaScript on and off, axe
 // on every page where JavaScript runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signUp, signIn, signOut,
   grantRole, acceptInvitation,
 } from './support.mjs';
 
 const PASSWORD = 'viestien-salasana';
+// The Maildir of the SMTP server scripts/test.sh starts for the e2e server.
+const MAILDIR = process.env.POLKU_E2E_MAILDIR;
+
+/** Quoted-printable decoded, as text. */
+function unquote(text) {
+  const joined = text.replace(/=\r?\n/g, '');
+  const bytes = [];
+  for (let i = 0; i < joined.length; i++) {
+    const hex = joined.slice(i + 1, i + 3);
+    if (joined[i] === '=' && /^[0-9A-F]{2}$/i.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(joined[i]));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** The first e-mail to `address` the SMTP server received (waits up to 30 s). */
+async function waitForMail(address) {
+  for (let i = 0; i < 60; i++) {
+    for (const sub of ['new', 'cur']) {
+      const dir = path.join(MAILDIR, sub);
+      const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+      for (const f of files) {
+        const text = unquote(fs.readFileSync(path.join(dir, f), 'utf8'));
+        if (text.includes(`<${address}>`)) return text;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no e-mail to ${address} arrived`);
+}
 
 for (const javaScriptEnabled of [true, false]) {
   test(`a coach nudges a stuck learner and she answers (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
@@ -81,6 +118,23 @@ for (const javaScriptEnabled of [true, false]) {
       } else {
         await me.getByRole('button', { name: 'Svenska' }).click();
       }
+      // She gives her e-mail address for notifications (every kind by
+      // default, without message texts).
+      await me.goto(`${BASE}/account`);
+      await me.getByRole('heading', { name: 'Aviseringar per e-post' }).waitFor();
+      await me.getByLabel('E-post (frivilligt)').fill(`${learner}@example.fi`);
+      await me.getByRole('button', { name: 'Spara e-postinställningarna' }).click();
+      await me.getByRole('status').getByText('E-postinställningarna har sparats.').waitFor();
+      assert.equal(await me.getByLabel('E-post (frivilligt)').inputValue(), `${learner}@example.fi`);
+      await check(me, 'account with e-mail settings (learner, sv)');
+      // The invitation is among her notifications, counted in the header
+      // until she has seen it.
+      await me.getByRole('link', { name: 'Aviseringar 1 olästa' }).click();
+      await mainHeading(me).filter({ hasText: 'Aviseringar' }).waitFor();
+      await me.getByText(`Kerttu ${tag} bjöd in dig till gruppen ${group}.`, { exact: false }).waitFor();
+      await check(me, 'notifications (learner, sv)');
+      await me.goto(`${BASE}/account`);
+      await me.getByRole('link', { name: 'Aviseringar', exact: true }).waitFor();
       await me.getByRole('link', { name: 'Meddelanden' }).click();
       await mainHeading(me).filter({ hasText: 'Meddelanden' }).waitFor();
       await me.getByRole('link', { name: `Kerttu ${tag}` }).waitFor();
@@ -108,6 +162,15 @@ for (const javaScriptEnabled of [true, false]) {
       await sent.waitFor();
       assert.equal(await sent.getByRole('link', { name: 'https://www.suomi.fi/ohjeet' }).getAttribute('href'), 'https://www.suomi.fi/ohjeet');
       assert.equal(await coachPage.getByLabel('Viestisi').inputValue(), '', 'the form is empty again');
+
+      // The e-mail reaches the SMTP server, in her language, with the
+      // link to her settings and without the message's text.
+      if (MAILDIR) {
+        const mail = await waitForMail(`${learner}@example.fi`);
+        assert.match(mail, new RegExp(`Subject: Polku: Kerttu ${tag} skrev ett meddelande till dig\\.`));
+        assert.match(mail, /\/account#email/);
+        assert.doesNotMatch(mail, /Jag märkte/, 'no message text unless she chose it');
+      }
 
       // The learner: hydrated, the open conversation shows the message
       // without a reload; without JavaScript she finds it by the unread

@@ -48,7 +48,9 @@ if [ "$(cat "$TOOLS/wasm-split-cli.version" 2>/dev/null)" != "$split_version" ] 
 fi
 
 if [ -n "$want_test" ]; then
-  apt_need chromium fonts-dejavu-core curl
+  # A real SMTP server for the e-mail tests (Debian's aiosmtpd, run with
+  # /usr/bin/python3).
+  apt_need chromium fonts-dejavu-core curl python3-aiosmtpd
   if [ "${CI:-}" = "true" ] || [ -n "${POLKU_TEST_POSTGRES:-}" ]; then
     apt_need postgresql
   fi

@@ -60,8 +60,17 @@ POLKU_ADMIN_PASSWORD="$POLKU_E2E_ADMIN_PASSWORD" "$CARGO_TARGET_DIR/debug/polku"
 # The issuers the e2e server trusts: the did:keys polku-core's badge tests
 # signed with (each wrote a trust-*.toml piece).
 cat "$POLKU_CONFORMANCE_DIR"/trust-*.toml > "$e2e_dir/trust.toml"
+# A real SMTP server on loopback: the e2e tests read the e-mails it
+# receives from its Maildir.
+smtp_port="${POLKU_E2E_SMTP_PORT:-3925}"
+export POLKU_E2E_MAILDIR="$e2e_dir/mail"
+/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$POLKU_E2E_MAILDIR" \
+  >"$e2e_dir/smtp.log" 2>&1 &
+smtp_pid=$!
+cleanup_steps+=("kill $smtp_pid 2>/dev/null; wait $smtp_pid 2>/dev/null")
 POLKU_ADMIN_TOKEN="$POLKU_E2E_ADMIN_TOKEN" "$CARGO_TARGET_DIR/debug/polku" --site-dir "$SITE_DIR" \
   --database-url "sqlite://$e2e_dir/polku.db" --port "$port" --trust-file "$e2e_dir/trust.toml" --verify-burst 200 \
+  --smtp-url "smtp://127.0.0.1:$smtp_port" --smtp-from "Polku <polku@localhost>" \
   >"$e2e_dir/server.log" 2>&1 &
 server_pid=$!
 cleanup_steps+=("kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null; rm -rf '$e2e_dir'")

@@ -184,6 +184,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/reset") view=ResetPage ssr=SsrMode::Async />
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
+                    <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/messages") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/messages/people/:id") view={Lazy::<PersonThreadRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/messages/groups/:id") view={Lazy::<GroupThreadRoute>::new()} ssr=SsrMode::Async />
@@ -202,7 +203,8 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Staff pages (coaching, administration, authoring) and messages are
+/// Staff pages (coaching, administration, authoring), messages and
+/// notifications are
 /// routes whose code the browser loads only when one is opened: a
 /// learner's course pages never download it.
 /// `scripts/build.sh` splits the module; each page still renders on the
@@ -225,6 +227,7 @@ macro_rules! staff_route {
 }
 
 staff_route! {
+    NotificationsRoute => crate::pages::notifications::NotificationsPage,
     InboxRoute => crate::pages::messages::InboxPage,
     PersonThreadRoute => crate::pages::messages::ThreadPage,
     GroupThreadRoute => crate::pages::messages::ThreadPage,

@@ -20,6 +20,7 @@ mod m20261205_100000_add_badge_approvals;
 mod m20261205_110000_create_counters;
 mod m20261205_120000_add_lesson_sections;
 mod m20261205_130000_create_messages;
+mod m20261205_140000_create_notifications;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_110000_create_counters::Migration),
             Box::new(m20261205_120000_add_lesson_sections::Migration),
             Box::new(m20261205_130000_create_messages::Migration),
+            Box::new(m20261205_140000_create_notifications::Migration),
         ]
     }
 }

@@ -113,6 +113,23 @@ pub struct Config {
     #[arg(long, env = "POLKU_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
 
+    /// The SMTP server notifications are e-mailed through, e.g.
+    /// `smtps://user:password@mail.example.fi` (TLS),
+    /// `smtp://user:password@mail.example.fi:587?tls=required` (STARTTLS)
+    /// or `smtp://127.0.0.1:2525` (a local relay, no TLS). Without it, no
+    /// e-mail is sent (notifications are still shown in Polku).
+    #[arg(long, env = "POLKU_SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of notification e-mails.
+    #[arg(
+        long,
+        env = "POLKU_SMTP_FROM",
+        default_value = "Polku <polku@localhost>",
+        global = true
+    )]
+    pub smtp_from: String,
+
     /// The issuer's name on badges (e.g. the municipality's service).
     #[arg(
         long,

@@ -1,6 +1,7 @@
 //! The Polku server: configuration, start-up, CLI and the HTTP router.
 
 pub mod config;
+pub mod mailer;
 pub mod routes;
 pub mod sweeper;
 pub mod telemetry;
@@ -17,6 +18,9 @@ use crate::config::{Command, Config};
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    /// The SMTP settings are not usable.
+    #[error("cannot send e-mail: {0}")]
+    Mail(String),
     /// The database could not be opened or migrated.
     #[error(transparent)]
     Database(#[from] polku_core::db::OpenError),
@@ -295,6 +299,12 @@ async fn serve(config: Config, db: DatabaseConnection) -> Result<(), StartError>
     let issuer = open_issuer(&config)?;
     let federation = config.federation().map_err(StartError::Trust)?;
     sweeper::spawn(db.clone(), config.session_idle(), config.audit_days);
+    if let Some(url) = &config.smtp_url {
+        let mailer = mailer::Mailer::new(url, &config.smtp_from, &config.public_url())
+            .map_err(StartError::Mail)?;
+        mailer.spawn(db.clone());
+        tracing::info!("notification e-mails go out through the SMTP server");
+    }
     let router = routes::router(&config, db, search, issuer, federation);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -329,6 +329,15 @@ const RULES: &[Rule] = &[
         "id={coach_message}",
         &[Coach],
     ),
+    // Notifications and e-mail settings: one's own only.
+    rule("POST", "/api/get_notifications", "", SIGNED_IN),
+    rule("POST", "/api/get_email_settings", "", SIGNED_IN),
+    rule(
+        "POST",
+        "/api/set_email_settings",
+        "email=&message=on&bodies=",
+        SIGNED_IN,
+    ),
     // Staff.
     rule(
         "POST",

@@ -70,19 +70,22 @@ pub mod session {
     }
 }
 
-/// `POST /api/get_me`: the signed-in person (with her unread messages),
-/// or `None`.
+/// `POST /api/get_me`: the signed-in person (with her unread messages
+/// and notifications), or `None`.
 #[server(prefix = "/api", endpoint = "get_me")]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
     let Some(actor) = session::actor().await? else {
         return Ok(None);
     };
-    let unread = polku_core::messages::unread_count(&super::db()?, actor.id()).await?;
+    let db = super::db()?;
+    let unread = polku_core::messages::unread_count(&db, actor.id()).await?;
+    let notifications = polku_core::notifications::unread_count(&db, actor.id()).await?;
     Ok(Some(Me {
         username: actor.username().to_owned(),
         name: actor.name().to_owned(),
         role: actor.role(),
         unread,
+        notifications,
     }))
 }
 
@@ -99,7 +102,7 @@ pub async fn sign_up(
     let db = super::db()?;
     let account = NewAccount {
         username: username.clone(),
-        password: password.clone(),
+        password,
         display_name: display_name.clone(),
         email: email.clone(),
     };
@@ -110,27 +113,10 @@ pub async fn sign_up(
         ("email", email.as_deref().unwrap_or_default()),
         ("next", next.as_str()),
     ];
-    match accounts::sign_up(&db, account).await {
-        Ok(_) => {
-            let started = accounts::log_in(
-                &db,
-                &username,
-                &password,
-                session::token().as_deref(),
-                session::client(),
-            )
-            .await;
-            match started {
-                Ok(started) => {
-                    session::start(&started.token)?;
-                    leptos_axum::redirect(super::safe_next(&next, "/dashboard"));
-                }
-                // The account exists: signing in is what is left to do.
-                Err(polku_core::CoreError::Busy) => {
-                    return super::busy("/login", "error", &[typed[0], typed[3]]);
-                }
-                Err(other) => return Err(other.into()),
-            }
+    match accounts::sign_up_and_in(&db, account, session::token().as_deref()).await {
+        Ok(started) => {
+            session::start(&started.token)?;
+            leptos_axum::redirect(super::safe_next(&next, "/dashboard"));
         }
         Err(polku_core::CoreError::Busy) => return super::busy("/signup", "error", &typed),
         Err(polku_core::CoreError::Rejected(code)) => super::redirect_with(

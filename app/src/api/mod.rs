@@ -14,6 +14,7 @@ pub mod cookies;
 pub mod courses;
 pub mod discussion;
 pub mod messages;
+pub mod notifications;
 pub mod preferences;
 pub mod progress;
 mod redirect;

@@ -119,8 +119,8 @@ fn SearchBox() -> impl IntoView {
 }
 
 /// Signed out: "Sign in" and "Create an account"; signed in: "My
-/// learning", "My badges", "Messages" (with the unread count), "My
-/// account" and "Sign out" (a form: signing out changes
+/// learning", "My badges", "Messages" and "Notifications" (with their
+/// unread counts), "My account" and "Sign out" (a form: signing out changes
 /// state, so it is never a link).
 #[component]
 fn UserNav() -> impl IntoView {
@@ -137,6 +137,13 @@ fn UserNav() -> impl IntoView {
                             {(me.unread > 0).then(|| view! {
                                 " " <span class="count" aria-hidden="true">{me.unread}</span>
                                 <span class="visually-hidden">{tf(Key::NavMessagesUnread, vec![("count", me.unread.to_string())])}</span>
+                            })}
+                        </a>
+                        <a href="/notifications">
+                            {t(Key::NavNotifications)}
+                            {(me.notifications > 0).then(|| view! {
+                                " " <span class="count" aria-hidden="true">{me.notifications}</span>
+                                <span class="visually-hidden">{tf(Key::NavMessagesUnread, vec![("count", me.notifications.to_string())])}</span>
                             })}
                         </a>
                         {matches!(me.role, Role::Coach | Role::Admin).then(|| view! { <a href="/coach">{t(Key::NavCoach)}</a> })}

@@ -75,6 +75,41 @@ pub fn fill(template: &str, args: &[(&str, String)]) -> String {
     text
 }
 
+/// The sentence that says what a notification of `kind` is about, with
+/// who did it and what it concerns (a badge's or group's name; a message
+/// to a group names the group).
+pub fn notification_sentence(
+    locale: Locale,
+    kind: polku_types::notifications::NotificationKind,
+    who: String,
+    what: String,
+) -> String {
+    use polku_types::notifications::NotificationKind as N;
+    let key = match kind {
+        N::Message if what.is_empty() => Key::NotificationMessage,
+        N::Message => Key::NotificationMessageGroup,
+        N::EvidenceApproved => Key::NotificationEvidenceApproved,
+        N::EvidenceDeclined => Key::NotificationEvidenceDeclined,
+        N::BadgeEarned => Key::NotificationBadgeEarned,
+        N::BadgeRevoked => Key::NotificationBadgeRevoked,
+        N::Invitation => Key::NotificationInvitation,
+    };
+    fill(locale.text(key), &[("who", who), ("what", what)])
+}
+
+/// The name of notification `kind` in the e-mail settings.
+pub fn email_kind_key(kind: polku_types::notifications::NotificationKind) -> Key {
+    use polku_types::notifications::NotificationKind as N;
+    match kind {
+        N::Message => Key::EmailKindMessage,
+        N::EvidenceApproved => Key::EmailKindEvidenceApproved,
+        N::EvidenceDeclined => Key::EmailKindEvidenceDeclined,
+        N::BadgeEarned => Key::EmailKindBadgeEarned,
+        N::BadgeRevoked => Key::EmailKindBadgeRevoked,
+        N::Invitation => Key::EmailKindInvitation,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

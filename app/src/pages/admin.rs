@@ -150,6 +150,7 @@ pub fn PrivacyPage() -> impl IntoView {
         Key::PrivacyDiscussion,
         Key::PrivacyGroups,
         Key::PrivacyMessages,
+        Key::PrivacyNotifications,
         Key::PrivacyBadges,
         Key::PrivacySecurity,
         Key::PrivacyAudit,

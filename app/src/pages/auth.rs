@@ -111,6 +111,7 @@ pub fn AccountPage() -> impl IntoView {
             <form method="post" action="/api/log_out">
                 <button type="submit" class="button button--quiet">{t(Key::NavLogOut)}</button>
             </form>
+            <crate::pages::notifications::EmailSettingsSection />
             <h2>{t(Key::AccountDataHeading)}</h2>
             <p>{t(Key::AccountDataIntro)} " " <a href="/privacy">{t(Key::PrivacyHeading)}</a></p>
             <p><a class="button" href="/account/export.json" download>{t(Key::AccountExport)}</a></p>

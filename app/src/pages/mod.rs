@@ -14,6 +14,7 @@ pub mod editor;
 pub mod lesson;
 pub mod messages;
 pub mod not_found;
+pub mod notifications;
 pub mod search;
 pub mod verify;
 pub mod wallet;

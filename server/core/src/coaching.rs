@@ -205,6 +205,21 @@ pub async fn invite<C: ConnectionTrait>(
             group.id,
         )
         .await?;
+        crate::notifications::notify(
+            db,
+            crate::notifications::Note {
+                user: user.id,
+                kind: crate::notifications::NotificationKind::Invitation,
+                actor: Some(grant.actor_id()),
+                link: "/dashboard".into(),
+                names: Default::default(),
+                detail: crate::notifications::Detail {
+                    what: Some(group.name.clone()),
+                    ..Default::default()
+                },
+            },
+        )
+        .await?;
     }
     Ok(())
 }

@@ -17,6 +17,7 @@ pub mod discussion;
 pub mod error;
 pub mod language;
 pub mod messages;
+pub mod notifications;
 pub mod privacy;
 pub mod progress;
 pub mod search;

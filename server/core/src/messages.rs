@@ -35,6 +35,7 @@ use crate::authz::{Act, GroupId, PersonId, authorize};
 use crate::db::entities::{
     conversation_reads, conversations, group_members, groups, messages, users,
 };
+use crate::notifications::{Detail, Note, NotificationKind, notify};
 
 pub use polku_types::messages::{Inbox, MessageView, TextPart, ThreadCard, ThreadRef, ThreadView};
 
@@ -262,6 +263,7 @@ pub async fn thread<C: ConnectionTrait>(
     rows.reverse();
     if let (Some(row), Some(last)) = (&located.row, rows.last()) {
         mark_read(db, row.id, actor.id(), last.id).await?;
+        crate::notifications::seen(db, actor.id(), &thread.href()).await?;
     }
     let authors = names(db, rows.iter().map(|m| m.author_id).collect()).await?;
     let now = Utc::now();
@@ -312,7 +314,7 @@ pub async fn send<C: ConnectionTrait>(
     if recent >= RATE_LIMIT {
         return Err(CoreError::Rejected("message_rate"));
     }
-    let conversation = match located.row {
+    let conversation = match located.row.clone() {
         Some(row) => row,
         None => start(db, actor, thread).await?,
     };
@@ -332,6 +334,33 @@ pub async fn send<C: ConnectionTrait>(
         .exec(db)
         .await?;
     mark_read(db, conversation.id, actor.id(), message.id).await?;
+    // Each reader is told, with a link to the conversation as she sees it.
+    let (readers, link, what) = match thread {
+        ThreadRef::Person(other) => (vec![other], ThreadRef::Person(actor.id()), None),
+        ThreadRef::Group(group) => (
+            crate::coaching::members_of(db, group).await?,
+            thread,
+            located.title.clone(),
+        ),
+    };
+    for reader in readers.into_iter().filter(|r| *r != actor.id()) {
+        notify(
+            db,
+            Note {
+                user: reader,
+                kind: NotificationKind::Message,
+                actor: Some(actor.id()),
+                link: link.href(),
+                names: Default::default(),
+                detail: Detail {
+                    what: what.clone(),
+                    note: None,
+                    message: Some(message.id),
+                },
+            },
+        )
+        .await?;
+    }
     Ok(message.id)
 }
 

@@ -36,6 +36,7 @@ pub const TABLES: &[&str] = &[
     "conversations",
     "messages",
     "conversation_reads",
+    "notifications",
 ];
 
 /// Whose data: the actor's own, or (admins, on request) anyone's.
@@ -157,7 +158,11 @@ pub async fn export<C: ConnectionTrait>(
         .filter(groups::Column::Id.is_in(member.iter().map(|m| m.group_id)))
         .all(db)
         .await?;
-    let messages = crate::messages::personal_data(db, id).await?;
+    let mut messages = crate::messages::personal_data(db, id).await?;
+    messages.insert(
+        "notifications".into(),
+        crate::notifications::personal_data(db, id).await?,
+    );
     let authored = course_authors::Entity::find()
         .filter(course_authors::Column::UserId.eq(id))
         .all(db)

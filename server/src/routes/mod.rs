@@ -199,6 +199,7 @@ pub fn router(
         ),
         content,
         pages: polku_web::pages::PageCache::default(),
+        sends_email: config.smtp_url.is_some(),
     });
     let context = leptos_context(&state);
     let app_shell = {

@@ -47,4 +47,6 @@ pub struct Me {
     pub role: Role,
     /// Messages they have not read.
     pub unread: u32,
+    /// Notifications (other than messages) they have not seen.
+    pub notifications: u32,
 }

@@ -16,6 +16,7 @@ pub mod courses;
 pub mod discussion;
 mod language;
 pub mod messages;
+pub mod notifications;
 pub mod progress;
 pub mod search;
 

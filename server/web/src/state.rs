@@ -77,6 +77,8 @@ pub struct Shared {
     pub content: polku_core::courses::cache::ContentCache,
     /// Whole pages for readers who are not signed in (see [`crate::pages`]).
     pub pages: crate::pages::PageCache,
+    /// The site sends e-mail (it has SMTP settings).
+    pub sends_email: bool,
 }
 
 impl AppState {

@@ -168,10 +168,7 @@ pub async fn create_account<C: ConnectionTrait>(
     check_username(&username)?;
     passwords::check_new(&account.password)?;
     let display_name = optional(account.display_name, 100)?;
-    let email = optional(account.email, 254)?;
-    if email.as_deref().is_some_and(|e| !e.contains('@')) {
-        return Err(CoreError::Rejected("email_invalid"));
-    }
+    let email = check_email(account.email)?;
     if find_by_username(db, &username).await?.is_some() {
         return Err(CoreError::Rejected("username_taken"));
     }
@@ -184,6 +181,12 @@ pub async fn create_account<C: ConnectionTrait>(
         role: Set(role.code().to_owned()),
         created_at: Set(Utc::now()),
         last_active_at: Set(None),
+        language: Set(None),
+        email_kinds: Set(None),
+        // Given, not left to the column's default: the row the insert
+        // returns then has it (SQLite was seen to return NULL for a
+        // defaulted column added by a later migration, now and then).
+        email_bodies: Set(false),
         ..Default::default()
     }
     .insert(db)
@@ -201,6 +204,21 @@ pub async fn create_account<C: ConnectionTrait>(
 /// Sign-up from the public form: always a learner.
 pub async fn sign_up<C: ConnectionTrait>(db: &C, account: NewAccount) -> Result<i32, CoreError> {
     create_account(db, account, Role::Learner).await
+}
+
+/// [`sign_up`], and signs the new account in (ending the browser's
+/// `previous` session, if any). The password is hashed once: signing in
+/// right after does not check it again.
+pub async fn sign_up_and_in<C: ConnectionTrait>(
+    db: &C,
+    account: NewAccount,
+    previous: Option<&str>,
+) -> Result<NewSession, CoreError> {
+    let id = sign_up(db, account).await?;
+    if let Some(old) = previous {
+        log_out(db, old).await?;
+    }
+    sessions::start(db, id).await
 }
 
 /// Creates an admin, or makes an existing account an admin with a new
@@ -304,4 +322,19 @@ pub async fn set_language<C: ConnectionTrait>(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// An optional e-mail address as typed: trimmed, empty as none, at most
+/// 254 characters, one `@` with text on both sides, no spaces.
+pub fn check_email(email: Option<String>) -> Result<Option<String>, CoreError> {
+    let email = optional(email, 254)?;
+    let plausible = |e: &str| {
+        e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && !domain.is_empty() && !domain.contains('@')
+        }) && !e.chars().any(char::is_whitespace)
+    };
+    if email.as_deref().is_some_and(|e| !plausible(e)) {
+        return Err(CoreError::Rejected("email_invalid"));
+    }
+    Ok(email)
 }

@@ -127,7 +127,21 @@ pub(crate) async fn award_due_in(
             }
         }
         match issue(db, ctx, actor.id(), course, badge, None).await {
-            Ok(row) => issued.push(row),
+            Ok(row) => {
+                crate::notifications::notify(
+                    db,
+                    crate::notifications::Note {
+                        user: actor.id(),
+                        kind: crate::notifications::NotificationKind::BadgeEarned,
+                        actor: None,
+                        link: format!("/badges#badge-{}", row.id),
+                        names: badge.name.clone(),
+                        detail: Default::default(),
+                    },
+                )
+                .await?;
+                issued.push(row);
+            }
             // Earned at the same moment by another request (another tab,
             // another instance): the database keeps one held badge
             // (`badge_awards_held_key`), and that one was not issued here.

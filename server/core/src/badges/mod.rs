@@ -35,3 +35,12 @@ pub use trust::{Fetched, FetchedList, Known, Standing, TrustList};
 pub use verify::{
     Check, CheckKind, CheckResult, Claims, Outcome, Verdict, check_badge, check_file,
 };
+
+/// The achievement's name in a stored credential (JSON), if it has one.
+pub(crate) fn credential_name(credential: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(credential).ok()?;
+    value
+        .pointer("/credentialSubject/achievement/name")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned)
+}

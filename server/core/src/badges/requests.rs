@@ -264,17 +264,21 @@ pub async fn decide(
         .ok_or(CoreError::NotFound)?;
     // The badge is signed before the write transaction opens (signing
     // takes milliseconds; SQLite has one writer at a time).
+    let definition = super::approval::issuing(db, &course)
+        .await?
+        .into_iter()
+        .find(|b| b.slug == request.badge_slug);
+    let names = definition
+        .as_ref()
+        .map(|b| b.name.clone())
+        .unwrap_or_default();
     let signed = match decision {
         Decision::Decline => None,
         Decision::Approve => {
             if super::approval::authors(db, request.user_id, course.id).await? {
                 return Err(CoreError::Rejected("author_cannot_earn"));
             }
-            let badge = super::approval::issuing(db, &course)
-                .await?
-                .into_iter()
-                .find(|b| b.slug == request.badge_slug)
-                .ok_or(CoreError::Rejected("badge_gone"))?;
+            let badge = definition.ok_or(CoreError::Rejected("badge_gone"))?;
             let mut evidence = json!({
                 "type": ["Evidence"],
                 "narrative": request.evidence_text,
@@ -334,6 +338,28 @@ pub async fn decide(
         },
         Some(request.user_id),
         Some(format!("evidence {}", request.id)),
+    )
+    .await?;
+    crate::notifications::notify(
+        &txn,
+        crate::notifications::Note {
+            user: request.user_id,
+            kind: match decision {
+                Decision::Approve => crate::notifications::NotificationKind::EvidenceApproved,
+                Decision::Decline => crate::notifications::NotificationKind::EvidenceDeclined,
+            },
+            actor: Some(grant.actor_id()),
+            link: match &issued {
+                Some(badge) => format!("/badges#badge-{}", badge.id),
+                None => format!("/courses/{}", course.slug),
+            },
+            names,
+            detail: crate::notifications::Detail {
+                what: None,
+                note: (!note.is_empty()).then(|| note.to_owned()),
+                message: None,
+            },
+        },
     )
     .await?;
     txn.commit().await?;

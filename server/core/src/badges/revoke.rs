@@ -218,6 +218,7 @@ pub async fn revoke(
         return Ok(());
     }
     let (id, holder) = (row.id, row.user_id);
+    let name = super::credential_name(&row.credential).unwrap_or_else(|| row.badge_slug.clone());
     let now = Utc::now();
     let txn = db.begin().await?;
     let mut active: badge_awards::ActiveModel = row.into();
@@ -236,6 +237,22 @@ pub async fn revoke(
         Action::BadgeRevoked,
         Some(holder),
         Some(format!("badge {id}")),
+    )
+    .await?;
+    crate::notifications::notify(
+        &txn,
+        crate::notifications::Note {
+            user: holder,
+            kind: crate::notifications::NotificationKind::BadgeRevoked,
+            actor: Some(grant.actor_id()),
+            link: format!("/badges#badge-{id}"),
+            names: Default::default(),
+            detail: crate::notifications::Detail {
+                what: Some(name),
+                note: Some(reason.to_owned()),
+                message: None,
+            },
+        },
     )
     .await?;
     txn.commit().await?;

@@ -23,6 +23,7 @@ pub mod lesson_texts;
 pub mod lessons;
 pub mod login_throttles;
 pub mod messages;
+pub mod notifications;
 pub mod quiz_attempts;
 pub mod reset_codes;
 pub mod sessions;

@@ -18,6 +18,11 @@ pub struct Model {
     pub last_active_at: Option<ChronoDateTimeUtc>,
     /// The site language the person last chose (`fi`, `sv`, `en`).
     pub language: Option<String>,
+    /// Notification kinds she wants by e-mail, comma-separated (`None`:
+    /// every kind).
+    pub email_kinds: Option<String>,
+    /// A message's text goes in its e-mail.
+    pub email_bodies: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

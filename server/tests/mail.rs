@@ -1,0 +1,286 @@
+//! Notification e-mails through a real SMTP server on loopback (Debian's
+//! `python3-aiosmtpd`, writing what it receives to a Maildir that the test
+//! reads back): the headers, the link to the settings, no message text
+//! unless chosen; SMTP down, then up: the e-mail waits and goes; an
+//! instance that crashed holding an e-mail: another sends it once, with
+//! the same `Message-ID`; two instances at once: each e-mail once.
+#![expect(clippy::unwrap_used, reason = "test helpers fail the test loudly")]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use chrono::Utc;
+use polku_core::accounts::{self, Actor, NewAccount, Role};
+use polku_core::messages::{self, ThreadRef};
+use polku_core::notifications::{self, CLAIM, NotificationKind};
+use server::mailer::{Mailer, Pass};
+
+/// The SMTP server, stopped when dropped.
+struct Smtp(Child);
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts the SMTP server on `port`, delivering to the Maildir `dir`;
+/// `None` (the test is skipped, said loudly) where aiosmtpd is missing
+/// outside CI.
+fn start_smtp(port: u16, dir: &Path) -> Option<Smtp> {
+    let python = "/usr/bin/python3";
+    let present = Command::new(python)
+        .args(["-c", "import aiosmtpd"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !present {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "CI=true but python3-aiosmtpd is missing (scripts/setup.sh installs it)"
+        );
+        eprintln!("SMTP tests SKIPPED: install python3-aiosmtpd (scripts/setup.sh does)");
+        return None;
+    }
+    let child = Command::new(python)
+        .args(["-m", "aiosmtpd", "-n", "-l"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let smtp = Smtp(child);
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some(smtp);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the SMTP server did not start on port {port}");
+}
+
+/// The e-mails received so far, as text (quoted-printable decoded).
+fn received(dir: &Path) -> Vec<String> {
+    let mut files: Vec<PathBuf> = ["new", "cur"]
+        .iter()
+        .filter_map(|sub| std::fs::read_dir(dir.join(sub)).ok())
+        .flatten()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| unquote(&std::fs::read_to_string(f).unwrap()))
+        .collect()
+}
+
+/// Decodes quoted-printable (soft line breaks and `=XX` bytes).
+fn unquote(text: &str) -> String {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    let mut bytes = Vec::new();
+    let raw = joined.as_bytes();
+    let mut i = 0;
+    while i < raw.len() {
+        let hex = raw
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (raw[i], hex) {
+            (b'=', Some(byte)) => {
+                bytes.push(byte);
+                i += 3;
+            }
+            (b, _) => {
+                bytes.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+async fn person(db: &polku_core::db::DatabaseConnection, name: &str, role: Role) -> Actor {
+    let account = NewAccount {
+        username: name.into(),
+        password: "long enough secret".into(),
+        email: (role == Role::Learner).then(|| format!("{name}@example.fi")),
+        display_name: Some(format!("{name} Testinen")),
+    };
+    accounts::create_account(db, account, role).await.unwrap();
+    Actor::for_cli(db, name).await.unwrap()
+}
+
+fn total(a: Pass, b: Pass) -> usize {
+    a.sent + b.sent
+}
+
+#[tokio::test]
+async fn notification_emails_wait_for_the_smtp_server_and_go_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let maildir = dir.path().join("mail");
+    let db = polku_core::db::open(&format!(
+        "sqlite://{}",
+        dir.path().join("polku.db").display()
+    ))
+    .await
+    .unwrap();
+    let kaisa = person(&db, "kaisa", Role::Coach).await;
+    let maija = person(&db, "maija", Role::Learner).await;
+    let group = polku_core::coaching::create_group(&db, &kaisa, "Tiistai")
+        .await
+        .unwrap();
+    polku_core::coaching::join(&db, &maija, &group.join_code)
+        .await
+        .unwrap();
+    let port = free_port();
+    let mailer = Mailer::new(
+        &format!("smtp://127.0.0.1:{port}"),
+        "Polku <polku@polku.example>",
+        "https://polku.example/",
+    )
+    .unwrap();
+    let to_maija = ThreadRef::Person(maija.id());
+    messages::send(&db, &kaisa, to_maija, "Salainen viesti: tule tiistaina")
+        .await
+        .unwrap();
+
+    // SMTP down: the e-mail fails, and waits.
+    let now = Utc::now();
+    let pass = mailer.send_due(&db, now).await.unwrap();
+    assert_eq!(pass, Pass { sent: 0, failed: 1 });
+    assert_eq!(notifications::waiting(&db).await.unwrap(), 1);
+
+    // SMTP back: not before the wait is over; then sent.
+    let Some(_smtp) = start_smtp(port, &maildir) else {
+        return;
+    };
+    assert_eq!(
+        mailer.send_due(&db, Utc::now()).await.unwrap(),
+        Pass::default()
+    );
+    let later = Utc::now() + notifications::backoff(1) + chrono::Duration::seconds(1);
+    assert_eq!(mailer.send_due(&db, later).await.unwrap().sent, 1);
+    assert_eq!(notifications::waiting(&db).await.unwrap(), 0);
+    let mails = received(&maildir);
+    assert_eq!(mails.len(), 1);
+    let mail = &mails[0];
+    let first_id = {
+        use polku_core::db::entities::notifications as rows;
+        use sea_orm::EntityTrait;
+        rows::Entity::find().one(&db).await.unwrap().unwrap().id
+    };
+    assert!(
+        mail.contains(&format!("Message-ID: {}", mailer.message_id(first_id))),
+        "{mail}"
+    );
+    assert!(
+        mail.contains("To: \"maija Testinen\" <maija@example.fi>"),
+        "{mail}"
+    );
+    assert!(mail.contains("From: Polku <polku@polku.example>"), "{mail}");
+    assert!(
+        mail.contains("Subject: Polku: kaisa Testinen kirjoitti sinulle viestin."),
+        "{mail}"
+    );
+    assert!(mail.contains("Hei maija Testinen,"), "{mail}");
+    assert!(
+        mail.contains(&format!(
+            "https://polku.example/messages/people/{}",
+            kaisa.id()
+        )),
+        "{mail}"
+    );
+    assert!(
+        mail.contains("https://polku.example/account#email"),
+        "the link to the setting: {mail}"
+    );
+    assert!(
+        mail.contains("Saat tämän sähköpostin, koska"),
+        "why it was sent: {mail}"
+    );
+    assert!(
+        !mail.contains("Salainen viesti"),
+        "no message text unless chosen: {mail}"
+    );
+
+    // An instance crashed holding the next e-mail: nobody sends it until
+    // its claim runs out; then it goes once, under its own Message-ID.
+    messages::send(&db, &kaisa, to_maija, "Toinen")
+        .await
+        .unwrap();
+    let held = notifications::claim_due(&db, Utc::now(), 10).await.unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(
+        mailer.send_due(&db, Utc::now()).await.unwrap(),
+        Pass::default()
+    );
+    let expired = Utc::now() + CLAIM + chrono::Duration::seconds(1);
+    assert_eq!(mailer.send_due(&db, expired).await.unwrap().sent, 1);
+    let mails = received(&maildir);
+    assert_eq!(mails.len(), 2);
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains(&format!("Message-ID: {}", mailer.message_id(held[0].id))))
+    );
+
+    // Two instances at once: every e-mail once.
+    for n in 0..5 {
+        messages::send(&db, &kaisa, to_maija, &format!("Viesti {n}"))
+            .await
+            .unwrap();
+    }
+    let other = mailer.clone();
+    let now = Utc::now();
+    let (a, b) = tokio::join!(mailer.send_due(&db, now), other.send_due(&db, now));
+    assert_eq!(total(a.unwrap(), b.unwrap()), 5);
+    let mails = received(&maildir);
+    assert_eq!(mails.len(), 7);
+    let mut ids: Vec<&str> = mails
+        .iter()
+        .filter_map(|m| m.lines().find(|l| l.starts_with("Message-ID:")))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 7, "no e-mail twice");
+
+    // She chose to have messages' text in e-mails.
+    notifications::set_email_settings(
+        &db,
+        &maija,
+        Some("maija@example.fi".into()),
+        &[NotificationKind::Message],
+        true,
+    )
+    .await
+    .unwrap();
+    messages::send(
+        &db,
+        &kaisa,
+        to_maija,
+        "Tule tiistaina klo 10, ota henkilökortti mukaan.",
+    )
+    .await
+    .unwrap();
+    assert_eq!(mailer.send_due(&db, Utc::now()).await.unwrap().sent, 1);
+    let mails = received(&maildir);
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains("> Tule tiistaina klo 10, ota henkilökortti mukaan.")),
+        "{mails:?}"
+    );
+}

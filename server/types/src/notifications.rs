@@ -1,0 +1,85 @@
+//! Notifications: what happened that concerns the reader, in the app and
+//! (when she chose it) by e-mail.
+
+use serde::{Deserialize, Serialize};
+
+/// What a notification is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum NotificationKind {
+    /// Someone wrote to her (or to her group).
+    Message,
+    /// Her evidence was approved (the badge was issued).
+    EvidenceApproved,
+    /// Her evidence was declined, with the coach's note.
+    EvidenceDeclined,
+    /// She earned a badge.
+    BadgeEarned,
+    /// Her badge was revoked, with the reason.
+    BadgeRevoked,
+    /// A coach invited her to a group.
+    Invitation,
+}
+
+impl NotificationKind {
+    /// Every kind, in the order settings list them.
+    pub const ALL: [NotificationKind; 6] = [
+        NotificationKind::Message,
+        NotificationKind::EvidenceApproved,
+        NotificationKind::EvidenceDeclined,
+        NotificationKind::BadgeEarned,
+        NotificationKind::BadgeRevoked,
+        NotificationKind::Invitation,
+    ];
+
+    /// The stored name (also the form field of its e-mail setting).
+    pub fn code(self) -> &'static str {
+        match self {
+            NotificationKind::Message => "message",
+            NotificationKind::EvidenceApproved => "evidence_approved",
+            NotificationKind::EvidenceDeclined => "evidence_declined",
+            NotificationKind::BadgeEarned => "badge_earned",
+            NotificationKind::BadgeRevoked => "badge_revoked",
+            NotificationKind::Invitation => "invitation",
+        }
+    }
+
+    /// The kind stored as `code`.
+    pub fn from_code(code: &str) -> Option<NotificationKind> {
+        NotificationKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// A notification as its reader sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationView {
+    /// Id.
+    pub id: i32,
+    /// What it is about.
+    pub kind: NotificationKind,
+    /// Who did it (a coach, the one who wrote); `None`: nobody named, or
+    /// a deleted account.
+    pub who: Option<String>,
+    /// What it concerns: a badge's or a group's name.
+    pub what: Option<String>,
+    /// The coach's note or the reason, if any.
+    pub note: Option<String>,
+    /// Where to see it: a path on the site.
+    pub link: String,
+    /// When (UTC, `YYYY-MM-DD HH:MM`).
+    pub at: String,
+    /// Not seen before this visit.
+    pub unread: bool,
+}
+
+/// The reader's e-mail settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailSettings {
+    /// Her e-mail address, if she gave one.
+    pub email: Option<String>,
+    /// The site sends e-mail (it has SMTP settings).
+    pub site_sends: bool,
+    /// Each kind and whether it comes by e-mail.
+    pub kinds: Vec<(NotificationKind, bool)>,
+    /// Messages' text in the e-mail (else only who wrote, and a link).
+    pub bodies: bool,
+}
