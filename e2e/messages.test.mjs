@@ -204,7 +204,7 @@ for (const javaScriptEnabled of [true, false]) {
       await check(coachPage, 'inbox (coach)');
       await coachPage.goto(groupUrl);
       const contacted = coachPage.getByRole('table', { name: 'Oppijoiden edistyminen' }).getByRole('row').filter({ hasText: learner });
-      assert.match(await contacted.textContent(), /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/, 'the time she last wrote');
+      assert.match(await contacted.textContent(), /\d{1,2}\.\d{1,2}\.\d{4} klo \d{1,2}\.\d{2}/, 'the time she last wrote, in Helsinki time, the Finnish way');
       for (const b of [learnerBrowser, coachBrowser]) {
         if (javaScriptEnabled) assert.deepEqual(b.problems, [], 'no script errors or CSP violations');
       }

@@ -130,6 +130,16 @@ pub struct Config {
     )]
     pub smtp_from: String,
 
+    /// The time zone times are shown in (an IANA name).
+    #[arg(
+        long,
+        env = "POLKU_TIME_ZONE",
+        default_value = "Europe/Helsinki",
+        value_parser = parse_zone,
+        global = true
+    )]
+    pub time_zone: polku_core::dates::Tz,
+
     /// The issuer's name on badges (e.g. the municipality's service).
     #[arg(
         long,
@@ -198,6 +208,12 @@ pub struct Config {
     /// What to do (default: serve).
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+fn parse_zone(value: &str) -> Result<polku_core::dates::Tz, String> {
+    value
+        .parse()
+        .map_err(|_| format!("unknown time zone {value:?}: use a name like Europe/Helsinki"))
 }
 
 fn parse_token(value: &str) -> Result<String, String> {

@@ -203,6 +203,7 @@ async fn reindex(config: &Config, db: &DatabaseConnection) -> Result<(), StartEr
 
 /// Runs the command the configuration names.
 pub async fn run(config: Config) -> Result<ExitCode, StartError> {
+    polku_core::dates::set_zone(config.time_zone);
     let db = polku_core::db::open(&config.database_url).await?;
     tracing::info!(database = %redact(&config.database_url), "database ready");
     match config.command.clone().unwrap_or(Command::Serve) {

@@ -75,6 +75,55 @@ pub fn fill(template: &str, args: &[(&str, String)]) -> String {
     text
 }
 
+/// A time or date as the server sends it (`YYYY-MM-DD HH:MM` or
+/// `YYYY-MM-DD`, already in the site's time zone), written the way
+/// `locale` writes it: `5.12.2026 klo 14.05`, `5.12.2026 kl. 14.05`,
+/// `5 Dec 2026, 14:05`. Anything else is shown as it is.
+pub fn local_time(locale: Locale, text: &str) -> String {
+    let (date, time) = match text.split_once(' ') {
+        Some((date, time)) => (date, Some(time)),
+        None => (text, None),
+    };
+    let parts: Vec<u32> = date.split('-').filter_map(|p| p.parse().ok()).collect();
+    let [year, month, day] = parts[..] else {
+        return text.to_owned();
+    };
+    if !(1..=12).contains(&month) || date.len() != 10 {
+        return text.to_owned();
+    }
+    let date = match locale {
+        Locale::En => {
+            const MONTHS: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            let name = MONTHS.get(month as usize - 1).copied().unwrap_or_default();
+            format!("{day} {name} {year}")
+        }
+        Locale::Fi | Locale::Sv => format!("{day}.{month}.{year}"),
+    };
+    match time.and_then(|t| t.split_once(':')) {
+        None => date,
+        Some((hours, minutes)) => {
+            // Finnish and Swedish write the hour without a leading zero.
+            let short = match hours.trim_start_matches('0') {
+                "" => "0",
+                h => h,
+            };
+            match locale {
+                Locale::Fi => format!("{date} klo {short}.{minutes}"),
+                Locale::Sv => format!("{date} kl. {short}.{minutes}"),
+                Locale::En => format!("{date}, {hours}:{minutes}"),
+            }
+        }
+    }
+}
+
+/// [`local_time`] in the reader's current language (reactive).
+pub fn lt(text: String) -> impl Fn() -> String + Send + Sync + 'static {
+    let locale = use_locale();
+    move || local_time(locale.try_get().unwrap_or_default(), &text)
+}
+
 /// The sentence that says what a notification of `kind` is about, with
 /// who did it and what it concerns (a badge's or group's name; a message
 /// to a group names the group).
@@ -113,6 +162,30 @@ pub fn email_kind_key(kind: polku_types::notifications::NotificationKind) -> Key
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_written_the_way_each_language_writes_them() {
+        assert_eq!(
+            local_time(Locale::Fi, "2026-12-05 14:05"),
+            "5.12.2026 klo 14.05"
+        );
+        assert_eq!(
+            local_time(Locale::Sv, "2026-12-05 09:30"),
+            "5.12.2026 kl. 9.30"
+        );
+        assert_eq!(
+            local_time(Locale::Fi, "2026-12-05 00:05"),
+            "5.12.2026 klo 0.05"
+        );
+        assert_eq!(
+            local_time(Locale::En, "2026-12-05 14:05"),
+            "5 Dec 2026, 14:05"
+        );
+        assert_eq!(local_time(Locale::Fi, "2026-01-09"), "9.1.2026");
+        assert_eq!(local_time(Locale::En, "2026-01-09"), "9 Jan 2026");
+        assert_eq!(local_time(Locale::Fi, "–"), "–");
+        assert_eq!(local_time(Locale::Fi, "2026-13-01"), "2026-13-01");
+    }
 
     #[test]
     fn every_language_has_its_own_name() {

@@ -49,7 +49,7 @@ fn AuditTable(entries: Vec<AuditEntryView>, caption: Key) -> impl IntoView {
                 <tbody>
                     {entries.into_iter().map(|e| view! {
                         <tr>
-                            <td>{e.at.clone()}</td>
+                            <td>{crate::i18n::lt(e.at.clone())}</td>
                             <td>{e.actor.clone().unwrap_or_else(|| t(Key::AuditOperator)().to_owned())}</td>
                             <td>{t(action_key(&e.action))}</td>
                             <td>{e.subject.clone().unwrap_or_default()}</td>

@@ -176,7 +176,7 @@ fn CourseFeedback(notes: FeedbackResource) -> impl IntoView {
                         <ul class="feedback-list" aria-labelledby="feedback-title">
                             {list.into_iter().map(|n| view! {
                                 <li>
-                                    <p class="comment__meta"><strong>{n.lesson_title}</strong> " · " {n.author} " · " {n.created_at}</p>
+                                    <p class="comment__meta"><strong>{n.lesson_title}</strong> " · " {n.author} " · " {crate::i18n::lt(n.created_at)}</p>
                                     <p class="comment__body">{n.body}</p>
                                 </li>
                             }).collect_view()}

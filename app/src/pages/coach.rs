@@ -142,13 +142,13 @@ fn GroupTable(view: GroupView) -> impl IntoView {
                                         {row.progress.iter().map(|p| view! {
                                             <td>{match p { Some(p) => format!("{p} %"), None => "–".to_owned() }}</td>
                                         }).collect_view()}
-                                        <td>{row.last_activity.clone().unwrap_or_else(|| "–".into())}</td>
+                                        <td>{crate::i18n::lt(row.last_activity.clone().unwrap_or_else(|| "–".into()))}</td>
                                         <td>{format!("{}/{}", row.quiz_right, row.quiz_attempts)}</td>
                                         <td>{row.stuck.clone().map(|s| match s {
                                             StuckReason::Idle(days) => view! { <strong>{tf(Key::CoachStuckIdle, vec![("days", days.to_string())])}</strong> }.into_any(),
                                             StuckReason::FailingQuiz(n) => view! { <strong>{tf(Key::CoachStuckQuiz, vec![("count", n.to_string())])}</strong> }.into_any(),
                                         })}</td>
-                                        <td>{row.last_contacted.clone().unwrap_or_else(|| "–".into())}</td>
+                                        <td>{crate::i18n::lt(row.last_contacted.clone().unwrap_or_else(|| "–".into()))}</td>
                                         <td>
                                             {if row.stuck.is_some() {
                                                 view! {
@@ -248,7 +248,7 @@ fn GroupBadges(
                         view! {
                             <li class="evidence">
                                 <h3>{tf(Key::CoachEvidenceFor, vec![("learner", r.learner.clone()), ("badge", r.badge.clone())])}</h3>
-                                <p class="muted">{tf(Key::CoachEvidenceSent, vec![("date", r.sent.clone())])}</p>
+                                <p class="muted">{tf(Key::CoachEvidenceSent, vec![("date", crate::i18n::local_time(crate::i18n::use_locale().get_untracked(), &r.sent))])}</p>
                                 <blockquote class="evidence__text">{r.text.clone()}</blockquote>
                                 {r.link.clone().map(|href| { let url = href.clone(); view! {
                                     <p><a href=href rel="noopener noreferrer nofollow">{tf(Key::CoachEvidenceLink, vec![("url", url)])}</a></p>
@@ -289,7 +289,7 @@ fn GroupBadges(
                         view! {
                             <li class="member-badge">
                                 <h3>{title}</h3>
-                                <p>{tf(Key::BadgeIssued, vec![("date", b.issued.clone())])}</p>
+                                <p>{tf(Key::BadgeIssued, vec![("date", crate::i18n::local_time(crate::i18n::use_locale().get_untracked(), &b.issued))])}</p>
                                 {match b.revoked.clone() {
                                     Some((date, why)) if b.reissue_allowed => view! {
                                         <p><strong>{tf(Key::WalletRevoked, vec![("date", date)])}</strong> " " {why}</p>

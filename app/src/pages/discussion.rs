@@ -59,7 +59,7 @@ pub fn LessonDiscussion(
                                             let (course, lesson) = (course.clone(), lesson.clone());
                                             view! {
                                                 <li id=format!("comment-{}", c.id) class=c.hidden.then_some("comment--hidden")>
-                                                    <p class="comment__meta"><strong>{c.author}</strong> " · " {c.created_at}
+                                                    <p class="comment__meta"><strong>{c.author}</strong> " · " {crate::i18n::lt(c.created_at)}
                                                         {c.hidden.then(|| view! { " · " {t(Key::DiscussionHiddenMark)} })}
                                                     </p>
                                                     <p class="comment__body">{c.body}</p>

@@ -111,7 +111,7 @@ fn EditorView(editing: Editing, course: String, lesson: String, lang: String) ->
                     view! {
                         <li>
                             <strong>{tf(Key::AuthorRevision, vec![("n", n.clone())])}</strong>
-                            " · " {r.created_at} " · "
+                            " · " {crate::i18n::lt(r.created_at)} " · "
                             {t(if r.published { Key::AuthorStatusPublished } else { Key::AuthorStatusDraft })}
                             " · "
                             {t(if r.imported { Key::AuthorOriginImport } else { Key::AuthorOriginEditor })}

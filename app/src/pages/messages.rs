@@ -56,7 +56,7 @@ fn InboxView(inbox: Inbox) -> impl IntoView {
                                 {match (card.last, card.last_at) {
                                     (Some(last), Some(at)) => view! {
                                         <p class="thread-card__last">{last}</p>
-                                        <p class="muted">{at}</p>
+                                        <p class="muted">{crate::i18n::lt(at)}</p>
                                     }.into_any(),
                                     _ => view! { <p class="muted">{t(if card.can_write { Key::MessagesStart } else { Key::MessagesEmpty })}</p> }.into_any(),
                                 }}
@@ -212,7 +212,7 @@ fn Message(m: MessageView, moderator: bool) -> impl IntoView {
     let id = m.id;
     view! {
         <li id=format!("message-{id}") class="message" class:message--own=m.own class:message--hidden=m.hidden>
-            <p class="message__meta"><strong>{author}</strong> " · " {m.at.clone()}
+            <p class="message__meta"><strong>{author}</strong> " · " {crate::i18n::lt(m.at.clone())}
                 {m.hidden.then(|| view! { " · " {t(Key::MessagesHiddenMark)} })}
             </p>
             <p class="message__body">

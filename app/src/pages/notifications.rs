@@ -53,7 +53,7 @@ fn Notification(n: NotificationView) -> impl IntoView {
                 {sentence}
             </p>
             {n.note.map(|note| view! { <p class="notification__note">{tf(Key::NotificationNote, vec![("note", note)])}</p> })}
-            <p class="muted">{n.at} " · " <a href=n.link>{t(Key::NotificationsOpen)}</a></p>
+            <p class="muted">{crate::i18n::lt(n.at)} " · " <a href=n.link>{t(Key::NotificationsOpen)}</a></p>
         </li>
     }
 }

@@ -49,16 +49,19 @@ fn WalletItem(badge: WalletBadge) -> impl IntoView {
     let heading = format!("badge-{id}-name");
     let labelled_by = heading.clone();
     let name = badge.name.clone();
+    let show =
+        |date: &str| crate::i18n::local_time(crate::i18n::use_locale().get_untracked(), date);
+    let issued = show(&badge.issued);
     let dates = match (&badge.valid_until, badge.expired) {
         (Some(until), true) => tf(
             Key::WalletExpired,
-            vec![("issued", badge.issued.clone()), ("date", until.clone())],
+            vec![("issued", issued), ("date", show(until))],
         ),
         (Some(until), false) => tf(
             Key::WalletValidUntil,
-            vec![("issued", badge.issued.clone()), ("date", until.clone())],
+            vec![("issued", issued), ("date", show(until))],
         ),
-        (None, _) => tf(Key::BadgeIssued, vec![("date", badge.issued.clone())]),
+        (None, _) => tf(Key::BadgeIssued, vec![("date", issued)]),
     };
     let sharing = match badge.share_url.clone() {
         Some(url) => {
@@ -149,7 +152,7 @@ pub fn CertificatePage() -> impl IntoView {
                 <p>{c.description.clone()}</p>
                 <h2>{t(Key::CertificateHow)}</h2>
                 <p>{c.criteria.clone()}</p>
-                <p>{tf(Key::CertificateIssued, vec![("issuer", c.issuer.clone()), ("date", c.issued.clone())])}</p>
+                <p>{tf(Key::CertificateIssued, vec![("issuer", c.issuer.clone()), ("date", crate::i18n::local_time(crate::i18n::use_locale().get_untracked(), &c.issued))])}</p>
                 {c.valid_until.clone().map(|d| view! { <p>{tf(Key::CertificateValidUntil, vec![("date", d)])}</p> })}
                 {c.revoked.then(|| view! { <p class="notice notice--error"><strong>{t(Key::CertificateRevoked)}</strong></p> })}
                 {match (token, c.share_url.clone()) {
