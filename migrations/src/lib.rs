@@ -21,6 +21,7 @@ mod m20261205_110000_create_counters;
 mod m20261205_120000_add_lesson_sections;
 mod m20261205_130000_create_messages;
 mod m20261205_140000_create_notifications;
+mod m20261205_150000_add_conversation_closed;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_120000_add_lesson_sections::Migration),
             Box::new(m20261205_130000_create_messages::Migration),
             Box::new(m20261205_140000_create_notifications::Migration),
+            Box::new(m20261205_150000_add_conversation_closed::Migration),
         ]
     }
 }

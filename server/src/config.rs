@@ -94,6 +94,18 @@ pub struct Config {
     )]
     pub audit_days: i64,
 
+    /// A private conversation is deleted this many days after its learner
+    /// and coach are no longer in touch (she left the group, or an account
+    /// was erased); checked by the hourly sweep.
+    #[arg(
+        long,
+        env = "POLKU_MESSAGE_RETENTION_DAYS",
+        default_value_t = 365,
+        value_parser = clap::value_parser!(i64).range(1..),
+        global = true
+    )]
+    pub message_retention_days: i64,
+
     /// Folder of the search index (a cache of the database, rebuilt when
     /// missing). Each server instance needs its own. Default: next to the
     /// SQLite file (`data/polku.db` → `data/polku.search`), else

@@ -299,7 +299,14 @@ async fn serve(config: Config, db: DatabaseConnection) -> Result<(), StartError>
     let search = start_search(&config, &db)?;
     let issuer = open_issuer(&config)?;
     let federation = config.federation().map_err(StartError::Trust)?;
-    sweeper::spawn(db.clone(), config.session_idle(), config.audit_days);
+    sweeper::spawn(
+        db.clone(),
+        sweeper::Days {
+            idle: config.session_idle(),
+            audit: config.audit_days,
+            messages: config.message_retention_days,
+        },
+    );
     if let Some(url) = &config.smtp_url {
         let mailer = mailer::Mailer::new(url, &config.smtp_from, &config.public_url())
             .map_err(StartError::Mail)?;

@@ -1,8 +1,10 @@
 //! The hourly clean-up, started with the server: expired and idle
 //! sessions, expired reset codes, spent sign-in throttle rows
 //! ([`polku_core::accounts::sweep`]) and audit entries past their days
-//! ([`polku_core::audit::sweep`]). Every instance sweeps; the deletes are
-//! idempotent, so several instances on one database do no harm.
+//! ([`polku_core::audit::sweep`]) and private conversations past their
+//! retention ([`polku_core::messages::sweep`]). Every instance sweeps; the
+//! changes are idempotent, so several instances on one database do no
+//! harm.
 
 use std::time::Duration;
 
@@ -14,24 +16,46 @@ use tokio::time::MissedTickBehavior;
 pub const PERIOD: Duration = Duration::from_secs(60 * 60);
 
 /// Runs [`sweep_once`] now and then every [`PERIOD`], in the background.
-pub fn spawn(
-    db: DatabaseConnection,
-    idle: SessionIdle,
-    audit_days: i64,
-) -> tokio::task::JoinHandle<()> {
+pub fn spawn(db: DatabaseConnection, days: Days) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(PERIOD);
         ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            sweep_once(&db, idle, audit_days).await;
+            sweep_once(&db, days).await;
         }
     })
 }
 
+/// How long things are kept.
+#[derive(Debug, Clone, Copy)]
+pub struct Days {
+    /// Unused sessions.
+    pub idle: SessionIdle,
+    /// Audit log entries.
+    pub audit: i64,
+    /// Private conversations no longer needed.
+    pub messages: i64,
+}
+
 /// One sweep. Failures are logged, never fatal: the next run tries again.
-pub async fn sweep_once(db: &DatabaseConnection, idle: SessionIdle, audit_days: i64) {
+pub async fn sweep_once(db: &DatabaseConnection, days: Days) {
+    let Days {
+        idle,
+        audit: audit_days,
+        messages: message_days,
+    } = days;
     let now = chrono::Utc::now();
+    match polku_core::messages::sweep(db, now, message_days).await {
+        Ok(swept) => tracing::info!(
+            closed = swept.closed,
+            reopened = swept.reopened,
+            deleted = swept.deleted,
+            message_days,
+            "swept private conversations"
+        ),
+        Err(err) => tracing::warn!(error = %err, "sweeping conversations failed"),
+    }
     match polku_core::accounts::sweep(db, now, idle).await {
         Ok(swept) => tracing::info!(
             sessions = swept.sessions,

@@ -408,3 +408,90 @@ fn web_addresses_become_links_and_nothing_else_does() {
     );
     assert_eq!(messages::parts(""), Vec::<TextPart>::new());
 }
+
+#[tokio::test]
+async fn a_conversation_is_kept_for_the_retention_days_after_she_leaves() {
+    for t in common::fresh_databases().await {
+        let s = site(&t.url).await;
+        let db = &s.db;
+        let to_maija = ThreadRef::Person(s.maija.id());
+        messages::send(db, &s.kaisa, to_maija, "Hei").await.unwrap();
+        messages::send(db, &s.olli, ThreadRef::Person(s.liisa.id()), "Hei Liisa")
+            .await
+            .unwrap();
+        let now = chrono::Utc::now();
+        let day = chrono::Duration::days(1);
+        // In touch: nothing happens.
+        assert_eq!(
+            messages::sweep(db, now, 30).await.unwrap(),
+            messages::Swept::default()
+        );
+        // She leaves: closed now, kept for 30 days, open again if she
+        // comes back in time.
+        coaching::leave(db, &s.maija, s.tuesday).await.unwrap();
+        let swept = messages::sweep(db, now, 30).await.unwrap();
+        assert_eq!((swept.closed, swept.deleted), (1, 0), "{}", t.backend);
+        assert_eq!(
+            messages::sweep(db, now + day * 29, 30)
+                .await
+                .unwrap()
+                .deleted,
+            0
+        );
+        let code = {
+            use polku_core::db::entities::groups;
+            use sea_orm::EntityTrait;
+            groups::Entity::find_by_id(s.tuesday)
+                .one(db)
+                .await
+                .unwrap()
+                .unwrap()
+                .join_code
+        };
+        coaching::join(db, &s.maija, &code).await.unwrap();
+        assert_eq!(
+            messages::sweep(db, now + day * 29, 30)
+                .await
+                .unwrap()
+                .reopened,
+            1
+        );
+        assert_eq!(
+            messages::sweep(db, now + day * 90, 30)
+                .await
+                .unwrap()
+                .deleted,
+            0
+        );
+        // She leaves again: deleted 30 days after, messages and all; the
+        // other group's conversation stays.
+        coaching::leave(db, &s.maija, s.tuesday).await.unwrap();
+        messages::sweep(db, now + day * 90, 30).await.unwrap();
+        assert_eq!(
+            messages::sweep(db, now + day * 119, 30)
+                .await
+                .unwrap()
+                .deleted,
+            0
+        );
+        assert_eq!(
+            messages::sweep(db, now + day * 120, 30)
+                .await
+                .unwrap()
+                .deleted,
+            1
+        );
+        not_found(messages::thread(db, &s.maija, ThreadRef::Person(s.kaisa.id())).await);
+        assert!(
+            messages::inbox(db, &s.maija)
+                .await
+                .unwrap()
+                .threads
+                .is_empty()
+        );
+        let kept = messages::thread(db, &s.liisa, ThreadRef::Person(s.olli.id()))
+            .await
+            .unwrap();
+        assert_eq!(texts(&kept), ["Hei Liisa"]);
+    }
+}

@@ -14,6 +14,9 @@ pub struct Model {
     pub group_id: Option<i32>,
     pub created_at: ChronoDateTimeUtc,
     pub last_message_at: ChronoDateTimeUtc,
+    /// Since when the two are no longer in touch (kept for the site's
+    /// retention days, then deleted).
+    pub closed_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

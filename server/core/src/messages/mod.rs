@@ -23,10 +23,10 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use crate::CoreError;
@@ -39,6 +39,12 @@ use crate::notifications::{Detail, Note, NotificationKind, notify};
 
 pub use polku_types::messages::{Inbox, MessageView, TextPart, ThreadCard, ThreadRef, ThreadView};
 
+mod inbox;
+mod keep;
+
+pub use inbox::{inbox, last_written, unread_count};
+pub use keep::{Swept, personal_data, sweep};
+
 /// How long an author can delete her own message.
 pub const DELETE_WINDOW: Duration = Duration::minutes(10);
 /// Messages one person may write per [`RATE_WINDOW`].
@@ -47,8 +53,6 @@ pub const RATE_LIMIT: u64 = 30;
 pub const RATE_WINDOW: Duration = Duration::minutes(10);
 /// Messages a conversation page shows (the newest).
 const SHOWN: u64 = 200;
-/// Characters of the newest message the inbox shows.
-const SNIPPET: usize = 80;
 
 /// A conversation located for its reader.
 struct Located {
@@ -375,6 +379,7 @@ async fn start<C: ConnectionTrait>(
     let mut row = conversations::ActiveModel {
         created_at: Set(now),
         last_message_at: Set(now),
+        closed_at: Set(None),
         ..Default::default()
     };
     let pair = match thread {
@@ -490,336 +495,4 @@ fn address(row: &conversations::Model, reader: i32) -> Option<ThreadRef> {
         (None, Some(l), Some(c)) if c == reader => Some(ThreadRef::Person(l)),
         _ => None,
     }
-}
-
-/// The condition "conversation is one of `user`'s": a party of it, or a
-/// group she joined.
-fn theirs(user: i32) -> Condition {
-    let joined = Query::select()
-        .column(group_members::Column::GroupId)
-        .from(group_members::Entity)
-        .and_where(Expr::col(group_members::Column::UserId).eq(user))
-        .and_where(Expr::col(group_members::Column::AcceptedAt).is_not_null())
-        .to_owned();
-    let coached = Query::select()
-        .column(groups::Column::Id)
-        .from(groups::Entity)
-        .and_where(Expr::col(groups::Column::CoachId).eq(user))
-        .to_owned();
-    Condition::any()
-        .add(Expr::col((conversations::Entity, conversations::Column::LearnerId)).eq(user))
-        .add(Expr::col((conversations::Entity, conversations::Column::CoachId)).eq(user))
-        .add(Expr::col((conversations::Entity, conversations::Column::GroupId)).in_subquery(joined))
-        .add(
-            Expr::col((conversations::Entity, conversations::Column::GroupId)).in_subquery(coached),
-        )
-}
-
-#[derive(Debug, FromQueryResult)]
-struct UnreadRow {
-    conversation_id: i32,
-    unread: i64,
-}
-
-/// Unread messages per conversation of `user` (only those with any).
-async fn unread_by_conversation<C: ConnectionTrait>(
-    db: &C,
-    user: i32,
-) -> Result<HashMap<i32, u32>, CoreError> {
-    let m = messages::Entity;
-    let query = Query::select()
-        .expr_as(
-            Expr::col((m, messages::Column::ConversationId)),
-            "conversation_id",
-        )
-        .expr_as(Func::count(Expr::col((m, messages::Column::Id))), "unread")
-        .from(m)
-        .inner_join(
-            conversations::Entity,
-            Expr::col((conversations::Entity, conversations::Column::Id))
-                .equals((m, messages::Column::ConversationId)),
-        )
-        .left_join(
-            conversation_reads::Entity,
-            Condition::all()
-                .add(
-                    Expr::col((
-                        conversation_reads::Entity,
-                        conversation_reads::Column::ConversationId,
-                    ))
-                    .equals((m, messages::Column::ConversationId)),
-                )
-                .add(
-                    Expr::col((
-                        conversation_reads::Entity,
-                        conversation_reads::Column::UserId,
-                    ))
-                    .eq(user),
-                ),
-        )
-        .cond_where(theirs(user))
-        .and_where(Expr::col((m, messages::Column::AuthorId)).ne(user))
-        .and_where(Expr::col((m, messages::Column::Hidden)).eq(false))
-        .and_where(Expr::col((m, messages::Column::Id)).gt(Func::coalesce([
-            Expr::col((
-                conversation_reads::Entity,
-                conversation_reads::Column::LastReadId,
-            )),
-            Expr::val(0),
-        ])))
-        .group_by_col((m, messages::Column::ConversationId))
-        .to_owned();
-    let statement = db.get_database_backend().build(&query);
-    Ok(UnreadRow::find_by_statement(statement)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| {
-            (
-                r.conversation_id,
-                u32::try_from(r.unread).unwrap_or(u32::MAX),
-            )
-        })
-        .collect())
-}
-
-/// How many messages `user` has not read, in all her conversations.
-pub async fn unread_count<C: ConnectionTrait>(db: &C, user: i32) -> Result<u32, CoreError> {
-    Ok(unread_by_conversation(db, user).await?.values().sum())
-}
-
-/// The actor's inbox: her conversations with messages, newest first; then
-/// the people she may write to and her groups' announcements that have
-/// none yet.
-pub async fn inbox<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Inbox, CoreError> {
-    let rows = conversations::Entity::find()
-        .filter(theirs(actor.id()))
-        .order_by_desc(conversations::Column::LastMessageAt)
-        .all(db)
-        .await?;
-    let unread = unread_by_conversation(db, actor.id()).await?;
-    let contacts = contacts(db, actor).await?;
-    let mut threads = Vec::new();
-    let mut seen = Vec::new();
-    for row in rows {
-        let thread = address(&row, actor.id());
-        let last = messages::Entity::find()
-            .filter(messages::Column::ConversationId.eq(row.id))
-            .filter(
-                Condition::any()
-                    .add(messages::Column::Hidden.eq(false))
-                    .add(messages::Column::AuthorId.eq(actor.id())),
-            )
-            .order_by_desc(messages::Column::Id)
-            .one(db)
-            .await?;
-        let Some(last) = last else { continue };
-        let contact = contacts.iter().find(|(t, _, _)| Some(*t) == thread);
-        let title = match (contact, thread) {
-            (Some((_, name, _)), _) => Some(name.clone()),
-            (None, Some(ThreadRef::Person(id))) => names(db, vec![id]).await?.remove(&id),
-            (None, Some(ThreadRef::Group(id))) => groups::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .map(|g| g.name),
-            (None, None) => None,
-        };
-        let mut snippet: String = last.body.chars().take(SNIPPET).collect();
-        if last.body.chars().count() > SNIPPET {
-            snippet.push('…');
-        }
-        seen.extend(thread);
-        threads.push(ThreadCard {
-            thread,
-            title,
-            last: Some(snippet),
-            last_at: Some(crate::dates::minute(last.created_at)),
-            unread: unread.get(&row.id).copied().unwrap_or(0),
-            can_write: contact.is_some_and(|(_, _, w)| *w),
-        });
-    }
-    for (thread, name, can_write) in contacts {
-        if !seen.contains(&thread) {
-            threads.push(ThreadCard {
-                thread: Some(thread),
-                title: Some(name),
-                last: None,
-                last_at: None,
-                unread: 0,
-                can_write,
-            });
-        }
-    }
-    Ok(Inbox { threads })
-}
-
-/// Whom the actor is in touch with: (conversation, name, may write), by
-/// name. A learner: the coaches of the groups she joined (and those
-/// groups' announcements, read only). A coach: the learners who joined her
-/// groups, and each group's announcements.
-async fn contacts<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-) -> Result<Vec<(ThreadRef, String, bool)>, CoreError> {
-    use sea_orm::{JoinType, RelationTrait};
-    let mut out = Vec::new();
-    // Groups the actor joined: their coach, their announcements.
-    let joined = groups::Entity::find()
-        .join(
-            JoinType::InnerJoin,
-            group_members::Relation::Groups.def().rev(),
-        )
-        .filter(group_members::Column::UserId.eq(actor.id()))
-        .filter(group_members::Column::AcceptedAt.is_not_null())
-        .order_by_asc(groups::Column::Name)
-        .all(db)
-        .await?;
-    let coaches = names(db, joined.iter().map(|g| g.coach_id).collect()).await?;
-    let mut people: Vec<(i32, String)> = coaches.into_iter().collect();
-    // Groups the actor coaches: their members, their announcements.
-    let coached = groups::Entity::find()
-        .filter(groups::Column::CoachId.eq(actor.id()))
-        .order_by_asc(groups::Column::Name)
-        .all(db)
-        .await?;
-    let members: Vec<i32> = group_members::Entity::find()
-        .filter(group_members::Column::GroupId.is_in(coached.iter().map(|g| g.id)))
-        .filter(group_members::Column::AcceptedAt.is_not_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.user_id)
-        .collect();
-    people.extend(names(db, members).await?);
-    people.sort_by(|a, b| {
-        a.1.to_lowercase()
-            .cmp(&b.1.to_lowercase())
-            .then(a.0.cmp(&b.0))
-    });
-    people.dedup_by_key(|p| p.0);
-    for (id, name) in people {
-        if id != actor.id() {
-            out.push((ThreadRef::Person(id), name, true));
-        }
-    }
-    for group in coached {
-        out.push((ThreadRef::Group(group.id), group.name, true));
-    }
-    for group in joined {
-        out.push((ThreadRef::Group(group.id), group.name, false));
-    }
-    Ok(out)
-}
-
-/// When the coach last wrote to each of `learners` (UTC minute), for the
-/// group table.
-pub async fn last_written<C: ConnectionTrait>(
-    db: &C,
-    coach: i32,
-    learners: &[i32],
-) -> Result<HashMap<i32, String>, CoreError> {
-    #[derive(Debug, FromQueryResult)]
-    struct Row {
-        learner_id: i32,
-        at: chrono::DateTime<Utc>,
-    }
-    let m = messages::Entity;
-    let c = conversations::Entity;
-    let query = Query::select()
-        .expr_as(
-            Expr::col((c, conversations::Column::LearnerId)),
-            "learner_id",
-        )
-        .expr_as(Func::max(Expr::col((m, messages::Column::CreatedAt))), "at")
-        .from(m)
-        .inner_join(
-            c,
-            Expr::col((c, conversations::Column::Id)).equals((m, messages::Column::ConversationId)),
-        )
-        .and_where(Expr::col((c, conversations::Column::CoachId)).eq(coach))
-        .and_where(Expr::col((c, conversations::Column::LearnerId)).is_in(learners.iter().copied()))
-        .and_where(Expr::col((m, messages::Column::AuthorId)).eq(coach))
-        .group_by_col((c, conversations::Column::LearnerId))
-        .to_owned();
-    let statement = db.get_database_backend().build(&query);
-    Ok(Row::find_by_statement(statement)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.learner_id, crate::dates::minute(r.at)))
-        .collect())
-}
-
-/// Person `user`'s part of her data export: `conversations` (the ones
-/// she is a party to or coaches, with every message in them), `messages`
-/// (what she wrote) and `conversation_reads` (how far she has read).
-pub async fn personal_data<C: ConnectionTrait>(
-    db: &C,
-    user: i32,
-) -> Result<serde_json::Map<String, serde_json::Value>, CoreError> {
-    use serde_json::json;
-    let coached: Vec<i32> = groups::Entity::find()
-        .filter(groups::Column::CoachId.eq(user))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|g| g.id)
-        .collect();
-    let rows = conversations::Entity::find()
-        .filter(
-            Condition::any()
-                .add(conversations::Column::LearnerId.eq(user))
-                .add(conversations::Column::CoachId.eq(user))
-                .add(conversations::Column::GroupId.is_in(coached)),
-        )
-        .all(db)
-        .await?;
-    let all = messages::Entity::find()
-        .filter(messages::Column::ConversationId.is_in(rows.iter().map(|r| r.id)))
-        .order_by_asc(messages::Column::Id)
-        .all(db)
-        .await?;
-    let ids: Vec<i32> = rows
-        .iter()
-        .flat_map(|r| [r.learner_id, r.coach_id])
-        .flatten()
-        .chain(all.iter().map(|m| m.author_id))
-        .collect();
-    let people = names(db, ids).await?;
-    let written = messages::Entity::find()
-        .filter(messages::Column::AuthorId.eq(user))
-        .order_by_asc(messages::Column::Id)
-        .all(db)
-        .await?;
-    let reads = conversation_reads::Entity::find()
-        .filter(conversation_reads::Column::UserId.eq(user))
-        .all(db)
-        .await?;
-    let time = |t: chrono::DateTime<Utc>| t.to_rfc3339();
-    let with = |row: &conversations::Model| match address(row, user) {
-        Some(ThreadRef::Person(id)) => json!({"person": people.get(&id)}),
-        Some(ThreadRef::Group(id)) => json!({"group": id}),
-        None => json!({"person": null}),
-    };
-    let message = |m: &messages::Model| json!({"from": people.get(&m.author_id), "text": m.body, "at": time(m.created_at), "hidden": m.hidden});
-    let conversations: Vec<_> = rows
-        .iter()
-        .map(|row| {
-            json!({
-                "with": with(row),
-                "started": time(row.created_at),
-                "messages": all.iter().filter(|m| m.conversation_id == row.id).map(message).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let written: Vec<_> = written.iter().map(message).collect();
-    let reads: Vec<_> = reads
-        .iter()
-        .map(|r| json!({"conversation": r.conversation_id, "read_up_to_message": r.last_read_id}))
-        .collect();
-    let mut out = serde_json::Map::new();
-    out.insert("conversations".into(), conversations.into());
-    out.insert("messages".into(), written.into());
-    out.insert("conversation_reads".into(), reads.into());
-    Ok(out)
 }
