@@ -145,3 +145,4 @@ received=$(find "$work/mail/new" -type f | wc -l)
 echo "e-mails sent: $sent (during the loads: $((sent_start - sent_before)); after: $((sent - sent_start)) in $(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}') s = $(awk -v n=$((sent - sent_start)) -v a="$start" -v b="$end" 'BEGIN {printf "%.0f", n / (b - a)}') e-mails/s); received by the SMTP server: $received; still pending: $pending"
 echo "server RSS: $(awk '$1 == "VmRSS:" {print int($2 / 1024)}' "/proc/$server_pid/status") MiB, peak $(awk '$1 == "VmHWM:" {print int($2 / 1024)}' "/proc/$server_pid/status") MiB"
 echo "server errors logged: $(grep -c 'ERROR' "$work/server.log" || true)"
+grep 'ERROR' "$work/server.log" | sed 's/\x1b\[[0-9;]*m//g; s/^[^ ]* *//' | sort | uniq -c | sort -rn | head -5 || true

@@ -26,7 +26,7 @@ use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use crate::CoreError;
@@ -298,8 +298,8 @@ pub async fn thread<C: ConnectionTrait>(
 }
 
 /// The actor writes `body` in a conversation; the new message's id.
-pub async fn send<C: ConnectionTrait>(
-    db: &C,
+pub async fn send(
+    db: &sea_orm::DatabaseConnection,
     actor: &Actor,
     thread: ThreadRef,
     body: &str,
@@ -322,22 +322,6 @@ pub async fn send<C: ConnectionTrait>(
         Some(row) => row,
         None => start(db, actor, thread).await?,
     };
-    let message = messages::ActiveModel {
-        conversation_id: Set(conversation.id),
-        author_id: Set(actor.id()),
-        body: Set(body),
-        hidden: Set(false),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    conversations::Entity::update_many()
-        .col_expr(conversations::Column::LastMessageAt, Expr::value(now))
-        .filter(conversations::Column::Id.eq(conversation.id))
-        .exec(db)
-        .await?;
-    mark_read(db, conversation.id, actor.id(), message.id).await?;
     // Each reader is told, with a link to the conversation as she sees it.
     let (readers, link, what) = match thread {
         ThreadRef::Person(other) => (vec![other], ThreadRef::Person(actor.id()), None),
@@ -347,9 +331,29 @@ pub async fn send<C: ConnectionTrait>(
             located.title.clone(),
         ),
     };
+    // The message, its notifications (and so their e-mails) in one
+    // transaction, which begins with a write: all of it or none is kept,
+    // with one flush to disk.
+    let txn = db.begin().await?;
+    let message = messages::ActiveModel {
+        conversation_id: Set(conversation.id),
+        author_id: Set(actor.id()),
+        body: Set(body),
+        hidden: Set(false),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    conversations::Entity::update_many()
+        .col_expr(conversations::Column::LastMessageAt, Expr::value(now))
+        .filter(conversations::Column::Id.eq(conversation.id))
+        .exec(&txn)
+        .await?;
+    mark_read(&txn, conversation.id, actor.id(), message.id).await?;
     for reader in readers.into_iter().filter(|r| *r != actor.id()) {
         notify(
-            db,
+            &txn,
             Note {
                 user: reader,
                 kind: NotificationKind::Message,
@@ -365,6 +369,7 @@ pub async fn send<C: ConnectionTrait>(
         )
         .await?;
     }
+    txn.commit().await?;
     Ok(message.id)
 }
 
