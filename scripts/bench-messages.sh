@@ -120,7 +120,11 @@ out="$(wrk -t"$threads" -c300 -d"${send_seconds}s" --latency -s "$work/send.lua"
 stored=$(sqlite3 "$db" "SELECT COUNT(*) FROM messages")
 learner_messages=$(sqlite3 "$db" "SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.author_id WHERE u.username LIKE 'learner%'")
 echo "$out" | sed -n '/Latency Distribution/,/Requests\/sec/p'
+requests=$(awk '/requests in/ {print $1}' <<<"$out")
 echo "messages stored: $stored in ${send_seconds} s = $((stored / send_seconds)) messages/s; p50 $(awk '$1=="50%" {print $2}' <<<"$out"), p99 $(awk '$1=="99%" {print $2}' <<<"$out")"
+# A refusal of a plain form comes back as a redirect, which wrk counts as
+# a success: compare with what was stored.
+echo "requests: $requests, not stored: $((requests - stored))"
 echo "errors: $(grep -E 'Non-2xx|Socket errors|Timeout' <<<"$out" || echo none)"
 queued=$(sqlite3 "$db" "SELECT COUNT(*) FROM notifications WHERE email_state IS NOT NULL")
 echo "e-mails queued: $queued (one per message: $learner_messages)"

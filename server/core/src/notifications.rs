@@ -294,29 +294,34 @@ pub async fn claim_due<C: ConnectionTrait>(
             .add(notifications::Column::EmailClaimedUntil.is_null())
             .add(notifications::Column::EmailClaimedUntil.lt(now))
     };
-    let due = notifications::Entity::find()
-        .filter(notifications::Column::EmailState.eq("pending"))
-        .filter(notifications::Column::EmailNextAt.lte(now))
-        .filter(free())
-        .order_by_asc(notifications::Column::Id)
+    let due = || {
+        Condition::all()
+            .add(notifications::Column::EmailState.eq("pending"))
+            .add(notifications::Column::EmailNextAt.lte(now))
+            .add(free())
+    };
+    // One statement claims the batch: the oldest due e-mails nobody holds.
+    // The outer conditions are checked again on each row as it is
+    // changed, so of two instances claiming at once each row goes to one.
+    let oldest = sea_orm::sea_query::Query::select()
+        .column(notifications::Column::Id)
+        .from(notifications::Entity)
+        .cond_where(due())
+        .order_by(notifications::Column::Id, sea_orm::Order::Asc)
         .limit(limit)
-        .all(db)
+        .to_owned();
+    let mut claimed = notifications::Entity::update_many()
+        .col_expr(
+            notifications::Column::EmailClaimedUntil,
+            Expr::value(now + CLAIM),
+        )
+        .filter(notifications::Column::Id.in_subquery(oldest))
+        .filter(due())
+        .exec_with_returning(db)
         .await?;
+    claimed.sort_by_key(|row| row.id);
     let mut out = Vec::new();
-    for row in due {
-        let claimed = notifications::Entity::update_many()
-            .col_expr(
-                notifications::Column::EmailClaimedUntil,
-                Expr::value(now + CLAIM),
-            )
-            .filter(notifications::Column::Id.eq(row.id))
-            .filter(notifications::Column::EmailState.eq("pending"))
-            .filter(free())
-            .exec(db)
-            .await?;
-        if claimed.rows_affected != 1 {
-            continue;
-        }
+    for row in claimed {
         match outgoing(db, &row).await? {
             Some(mail) => out.push(mail),
             None => {

@@ -132,6 +132,15 @@ async fn only_a_learner_and_her_coaches_write_to_each_other() {
             messages::send(db, &s.kaisa, to(&s.kaisa), "x").await,
             "not_on_self",
         );
+        // Two first messages at once (two tabs): both kept, in one
+        // conversation.
+        let (a, b) = tokio::join!(
+            messages::send(db, &s.olli, to(&s.liisa), "Tervetuloa"),
+            messages::send(db, &s.liisa, to(&s.olli), "Hei Olli")
+        );
+        assert!(a.is_ok() && b.is_ok(), "{}: {a:?} {b:?}", t.backend);
+        let both = messages::thread(db, &s.liisa, to(&s.olli)).await.unwrap();
+        assert_eq!(both.messages.len(), 2);
         // Reading: only the two of them.
         not_found(messages::thread(db, &s.olli, to(&s.maija)).await);
         not_found(messages::thread(db, &s.boss, to(&s.maija)).await);

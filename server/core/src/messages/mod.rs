@@ -403,8 +403,17 @@ async fn start<C: ConnectionTrait>(
             None
         }
     };
+    // Two first messages at once: the unique index keeps one row, and
+    // both go on with it.
+    let key = match thread {
+        ThreadRef::Person(_) => vec![
+            conversations::Column::LearnerId,
+            conversations::Column::CoachId,
+        ],
+        ThreadRef::Group(_) => vec![conversations::Column::GroupId],
+    };
     conversations::Entity::insert(row)
-        .on_conflict_do_nothing()
+        .on_conflict_do_nothing_on(key)
         .exec(db)
         .await?;
     match (thread, pair) {
