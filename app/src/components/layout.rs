@@ -118,6 +118,21 @@ fn SearchBox() -> impl IntoView {
     }
 }
 
+/// A header link with the number of unread things behind it: the number
+/// is shown in a badge, and read out as "N unread".
+#[component]
+fn CountedLink(href: &'static str, label: Key, count: u32) -> impl IntoView {
+    view! {
+        <a href=href>
+            {t(label)}
+            {(count > 0).then(|| view! {
+                " " <span class="count" aria-hidden="true">{count}</span>
+                <span class="visually-hidden">{tf(Key::NavUnread, vec![("count", count.to_string())])}</span>
+            })}
+        </a>
+    }
+}
+
 /// Signed out: "Sign in" and "Create an account"; signed in: "My
 /// learning", "My badges", "Messages" and "Notifications" (with their
 /// unread counts), "My account" and "Sign out" (a form: signing out changes
@@ -132,20 +147,8 @@ fn UserNav() -> impl IntoView {
                     Ok(Some(me)) => view! {
                         <a href="/dashboard">{t(Key::NavDashboard)}</a>
                         <a href="/badges">{t(Key::NavBadges)}</a>
-                        <a href="/messages">
-                            {t(Key::NavMessages)}
-                            {(me.unread > 0).then(|| view! {
-                                " " <span class="count" aria-hidden="true">{me.unread}</span>
-                                <span class="visually-hidden">{tf(Key::NavMessagesUnread, vec![("count", me.unread.to_string())])}</span>
-                            })}
-                        </a>
-                        <a href="/notifications">
-                            {t(Key::NavNotifications)}
-                            {(me.notifications > 0).then(|| view! {
-                                " " <span class="count" aria-hidden="true">{me.notifications}</span>
-                                <span class="visually-hidden">{tf(Key::NavMessagesUnread, vec![("count", me.notifications.to_string())])}</span>
-                            })}
-                        </a>
+                        <CountedLink href="/messages" label=Key::NavMessages count=me.unread />
+                        <CountedLink href="/notifications" label=Key::NavNotifications count=me.notifications />
                         {matches!(me.role, Role::Coach | Role::Admin).then(|| view! { <a href="/coach">{t(Key::NavCoach)}</a> })}
                         {matches!(me.role, Role::Instructor | Role::Admin).then(|| view! { <a href="/author">{t(Key::NavAuthor)}</a> })}
                         {(me.role == Role::Admin).then(|| view! { <a href="/admin">{t(Key::NavAdmin)}</a> })}

@@ -326,6 +326,18 @@ async fn announcements_leaving_and_erasure() {
         not_found(messages::thread(db, &s.olli, tuesday).await);
         assert_eq!(messages::unread_count(db, s.maija.id()).await.unwrap(), 1);
         assert_eq!(messages::unread_count(db, s.matti.id()).await.unwrap(), 0);
+        let inbox = messages::inbox(db, &s.maija).await.unwrap();
+        let card = inbox
+            .threads
+            .iter()
+            .find(|c| c.thread == Some(tuesday))
+            .unwrap();
+        assert_eq!((card.unread, card.can_write), (1, false), "{card:?}");
+        assert!(
+            card.last
+                .as_deref()
+                .is_some_and(|l| l.starts_with("Tapaaminen tiistaina"))
+        );
         let read = messages::thread(db, &s.maija, tuesday).await.unwrap();
         assert!(!read.can_write);
         assert_eq!(
