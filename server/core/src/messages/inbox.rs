@@ -128,19 +128,12 @@ pub async fn inbox<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Inbox, C
     let contacts = contacts(db, actor).await?;
     let mut threads = Vec::new();
     let mut seen = Vec::new();
+    let mut newest = newest_messages(db, actor.id(), rows.iter().map(|r| r.id).collect()).await?;
     for row in rows {
         let thread = address(&row, actor.id());
-        let last = messages::Entity::find()
-            .filter(messages::Column::ConversationId.eq(row.id))
-            .filter(
-                Condition::any()
-                    .add(messages::Column::Hidden.eq(false))
-                    .add(messages::Column::AuthorId.eq(actor.id())),
-            )
-            .order_by_desc(messages::Column::Id)
-            .one(db)
-            .await?;
-        let Some(last) = last else { continue };
+        let Some(last) = newest.remove(&row.id) else {
+            continue;
+        };
         let contact = contacts.iter().find(|(t, _, _)| Some(*t) == thread);
         let title = match (contact, thread) {
             (Some((_, name, _)), _) => Some(name.clone()),
@@ -178,6 +171,34 @@ pub async fn inbox<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<Inbox, C
         }
     }
     Ok(Inbox { threads })
+}
+
+/// The newest message the reader sees in each of `conversations`, in one
+/// query (a coach has a conversation with each of her learners).
+async fn newest_messages<C: ConnectionTrait>(
+    db: &C,
+    reader: i32,
+    conversations: Vec<i32>,
+) -> Result<HashMap<i32, messages::Model>, CoreError> {
+    let visible = || {
+        Condition::any()
+            .add(Expr::col(messages::Column::Hidden).eq(false))
+            .add(Expr::col(messages::Column::AuthorId).eq(reader))
+    };
+    let newest = Query::select()
+        .expr(Func::max(Expr::col(messages::Column::Id)))
+        .from(messages::Entity)
+        .and_where(Expr::col(messages::Column::ConversationId).is_in(conversations))
+        .cond_where(visible())
+        .group_by_col(messages::Column::ConversationId)
+        .to_owned();
+    Ok(messages::Entity::find()
+        .filter(messages::Column::Id.in_subquery(newest))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.conversation_id, m))
+        .collect())
 }
 
 /// Whom the actor is in touch with: (conversation, name, may write), by
