@@ -19,7 +19,7 @@ use lettre::message::{Body, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use polku_core::CoreError;
 use polku_core::db::DatabaseConnection;
-use polku_core::notifications::{self, NotificationKind, Outgoing};
+use polku_core::notifications::{self, Outgoing};
 
 /// How often the outbox is looked at when it was empty.
 pub const POLL: Duration = Duration::from_secs(5);
@@ -200,16 +200,14 @@ pub fn compose(mail: &Outgoing, public_url: &str) -> (String, String) {
     body.push_str(&fill(
         text(Key::EmailWhy),
         &[
-            ("kind", text(kind_key(mail.kind)).to_owned()),
+            (
+                "kind",
+                text(app::i18n::email_kind_key(mail.kind)).to_owned(),
+            ),
             ("link", format!("{public_url}/account#email")),
         ],
     ));
     body.push('\n');
     let subject = format!("{}: {sentence}", text(Key::SiteName));
     (subject, body)
-}
-
-/// The name of a kind, as the settings list it.
-fn kind_key(kind: NotificationKind) -> Key {
-    app::i18n::email_kind_key(kind)
 }

@@ -61,8 +61,7 @@ pub async fn send_message(
 pub async fn hide_message(id: i32, hidden: bool) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
-    polku_core::messages::set_hidden(&db, &actor, id, hidden).await?;
-    let thread = polku_core::messages::thread_of(&db, &actor, id).await?;
+    let thread = polku_core::messages::set_hidden(&db, &actor, id, hidden).await?;
     leptos_axum::redirect(&format!("{}#message-{id}", thread.href()));
     Ok(())
 }
@@ -73,10 +72,11 @@ pub async fn hide_message(id: i32, hidden: bool) -> Result<(), AppError> {
 pub async fn delete_message(id: i32) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
-    let thread = polku_core::messages::thread_of(&db, &actor, id).await?;
     match polku_core::messages::delete(&db, &actor, id).await {
-        Ok(()) => leptos_axum::redirect(&thread.href()),
+        Ok(thread) => leptos_axum::redirect(&thread.href()),
+        // Too late to delete: back to the conversation, with the reason.
         Err(polku_core::CoreError::Rejected(code)) => {
+            let thread = polku_core::messages::thread_of(&db, &actor, id).await?;
             super::redirect_with(&thread.href(), &[("error", code)]);
         }
         Err(other) => return Err(other.into()),

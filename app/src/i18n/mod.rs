@@ -118,6 +118,12 @@ pub fn local_time(locale: Locale, text: &str) -> String {
     }
 }
 
+/// [`local_time`] in the reader's language at this moment (for texts made
+/// once, such as the values of [`tf`]).
+pub fn local_time_now(text: &str) -> String {
+    local_time(use_locale().try_get_untracked().unwrap_or_default(), text)
+}
+
 /// [`local_time`] in the reader's current language (reactive).
 pub fn lt(text: String) -> impl Fn() -> String + Send + Sync + 'static {
     let locale = use_locale();

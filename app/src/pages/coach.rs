@@ -248,7 +248,7 @@ fn GroupBadges(
                         view! {
                             <li class="evidence">
                                 <h3>{tf(Key::CoachEvidenceFor, vec![("learner", r.learner.clone()), ("badge", r.badge.clone())])}</h3>
-                                <p class="muted">{tf(Key::CoachEvidenceSent, vec![("date", crate::i18n::local_time(crate::i18n::use_locale().get_untracked(), &r.sent))])}</p>
+                                <p class="muted">{tf(Key::CoachEvidenceSent, vec![("date", crate::i18n::local_time_now(&r.sent))])}</p>
                                 <blockquote class="evidence__text">{r.text.clone()}</blockquote>
                                 {r.link.clone().map(|href| { let url = href.clone(); view! {
                                     <p><a href=href rel="noopener noreferrer nofollow">{tf(Key::CoachEvidenceLink, vec![("url", url)])}</a></p>
@@ -289,7 +289,7 @@ fn GroupBadges(
                         view! {
                             <li class="member-badge">
                                 <h3>{title}</h3>
-                                <p>{tf(Key::BadgeIssued, vec![("date", crate::i18n::local_time(crate::i18n::use_locale().get_untracked(), &b.issued))])}</p>
+                                <p>{tf(Key::BadgeIssued, vec![("date", crate::i18n::local_time_now(&b.issued))])}</p>
                                 {match b.revoked.clone() {
                                     Some((date, why)) if b.reissue_allowed => view! {
                                         <p><strong>{tf(Key::WalletRevoked, vec![("date", date)])}</strong> " " {why}</p>

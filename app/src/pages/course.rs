@@ -194,7 +194,7 @@ fn Evidence(
             _ => Key::EvidencePending,
         };
         view! {
-            <p class="notice" role=sent.then_some("status")>{tf(key, vec![("date", crate::i18n::local_time(crate::i18n::use_locale().get_untracked(), &e.sent))])}</p>
+            <p class="notice" role=sent.then_some("status")>{tf(key, vec![("date", crate::i18n::local_time_now(&e.sent))])}</p>
             {e.note.map(|note| view! { <p><strong>{t(Key::EvidenceCoachNote)}</strong> " " {note}</p> })}
         }
     });

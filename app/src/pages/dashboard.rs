@@ -53,7 +53,7 @@ pub fn DashboardPage() -> impl IntoView {
                     {d.badges.clone().into_iter().map(|b| view! {
                         <li class="held-badge">
                             <h3>{b.name.clone()}</h3>
-                            <p>{tf(Key::BadgeIssued, vec![("date", crate::i18n::local_time(use_locale().get_untracked(), &b.issued))])}
+                            <p>{tf(Key::BadgeIssued, vec![("date", crate::i18n::local_time_now(&b.issued))])}
                                 {b.revoked.then(|| view! { " · " <strong>{t(Key::BadgeRevoked)}</strong> })}</p>
                             <p><a href=format!("/badges#badge-{}", b.id)>{tf(Key::BadgeOpenWallet, vec![("name", b.name.clone())])}</a></p>
                         </li>

@@ -104,7 +104,7 @@ pub fn ThreadPage() -> impl IntoView {
 fn Conversation(view: ThreadView) -> impl IntoView {
     let locale = use_locale();
     let q = use_query_map().read_untracked();
-    let title = view.title.clone().unwrap_or_default();
+    let title = view.title.clone();
     let heading = {
         let (thread, title) = (view.thread, title.clone());
         move |locale: Locale| match thread {

@@ -49,8 +49,7 @@ fn WalletItem(badge: WalletBadge) -> impl IntoView {
     let heading = format!("badge-{id}-name");
     let labelled_by = heading.clone();
     let name = badge.name.clone();
-    let show =
-        |date: &str| crate::i18n::local_time(crate::i18n::use_locale().get_untracked(), date);
+    let show = crate::i18n::local_time_now;
     let issued = show(&badge.issued);
     let dates = match (&badge.valid_until, badge.expired) {
         (Some(until), true) => tf(
@@ -152,7 +151,7 @@ pub fn CertificatePage() -> impl IntoView {
                 <p>{c.description.clone()}</p>
                 <h2>{t(Key::CertificateHow)}</h2>
                 <p>{c.criteria.clone()}</p>
-                <p>{tf(Key::CertificateIssued, vec![("issuer", c.issuer.clone()), ("date", crate::i18n::local_time(crate::i18n::use_locale().get_untracked(), &c.issued))])}</p>
+                <p>{tf(Key::CertificateIssued, vec![("issuer", c.issuer.clone()), ("date", crate::i18n::local_time_now(&c.issued))])}</p>
                 {c.valid_until.clone().map(|d| view! { <p>{tf(Key::CertificateValidUntil, vec![("date", d)])}</p> })}
                 {c.revoked.then(|| view! { <p class="notice notice--error"><strong>{t(Key::CertificateRevoked)}</strong></p> })}
                 {match (token, c.share_url.clone()) {

@@ -65,9 +65,7 @@ pub async fn comments_at<C: ConnectionTrait>(
         .into_iter()
         .map(|(c, user)| Comment {
             id: c.id,
-            author: user
-                .map(|u| u.display_name.unwrap_or(u.username))
-                .unwrap_or_default(),
+            author: user.map(|u| u.shown_name()).unwrap_or_default(),
             body: c.body,
             created_at: crate::dates::minute(c.created_at),
             hidden: c.hidden,
@@ -168,9 +166,7 @@ pub async fn course_feedback(
             Some(FeedbackNote {
                 lesson: lesson.slug.clone(),
                 lesson_title: link.title.clone(),
-                author: user
-                    .map(|u| u.display_name.unwrap_or(u.username))
-                    .unwrap_or_default(),
+                author: user.map(|u| u.shown_name()).unwrap_or_default(),
                 body: f.body,
                 created_at: crate::dates::minute(f.created_at),
             })

@@ -14,7 +14,7 @@
 //! after [`MAX_ATTEMPTS`] or when older than [`MAX_AGE`] (a site without
 //! SMTP settings never sends the ones it queued).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
@@ -143,13 +143,7 @@ pub async fn list<C: ConnectionTrait>(
         .all(db)
         .await?;
     let ids: Vec<i32> = rows.iter().filter_map(|r| r.actor_id).collect();
-    let names: HashMap<i32, String> = users::Entity::find()
-        .filter(users::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name.unwrap_or(u.username)))
-        .collect();
+    let names = crate::accounts::names(db, ids).await?;
     notifications::Entity::update_many()
         .col_expr(notifications::Column::ReadAt, Expr::value(Utc::now()))
         .filter(notifications::Column::UserId.eq(actor.id()))
@@ -354,7 +348,7 @@ async fn outgoing<C: ConnectionTrait>(
         Some(id) => users::Entity::find_by_id(id)
             .one(db)
             .await?
-            .map(|u| u.display_name.unwrap_or(u.username)),
+            .map(|u| u.shown_name()),
         None => None,
     };
     let text = match (user.email_bodies, detail.message) {
@@ -370,7 +364,7 @@ async fn outgoing<C: ConnectionTrait>(
         kind,
         to,
         language: language_of(&user),
-        name: user.display_name.unwrap_or(user.username),
+        name: user.shown_name(),
         who,
         what: detail.what,
         note: detail.note,

@@ -148,7 +148,7 @@ async fn only_a_learner_and_her_coaches_write_to_each_other() {
         let seen = messages::thread(db, &s.maija, to(&s.kaisa)).await.unwrap();
         assert_eq!(texts(&seen), ["Hei Maija!", "Hei Kaisa"], "{}", t.backend);
         assert!(seen.can_write && !seen.moderator);
-        assert_eq!(seen.title.as_deref(), Some("kaisa"));
+        assert_eq!(seen.title, "kaisa");
         // Inboxes: each her own.
         let names = |inbox: messages::Inbox| -> Vec<Option<String>> {
             inbox.threads.into_iter().map(|c| c.title).collect()

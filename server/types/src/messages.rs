@@ -82,8 +82,8 @@ pub struct MessageView {
 pub struct ThreadView {
     /// Where it is.
     pub thread: ThreadRef,
-    /// The other person's name or the group's; `None`: a deleted account.
-    pub title: Option<String>,
+    /// The other person's name or the group's.
+    pub title: String,
     /// Messages, oldest first (the newest 200).
     pub messages: Vec<MessageView>,
     /// The reader may write here.

@@ -43,7 +43,7 @@ pub async fn list_users<C: ConnectionTrait>(
                 .filter_map(|a| courses.iter().find(|c| c.id == a.course_id))
                 .map(|c| c.slug.clone())
                 .collect(),
-            name: u.display_name.clone().unwrap_or_else(|| u.username.clone()),
+            name: u.shown_name(),
             username: u.username,
             role: Role::from_code(&u.role).unwrap_or(Role::Learner),
             last_active: u.last_active_at.map(crate::dates::day),

@@ -338,3 +338,17 @@ pub fn check_email(email: Option<String>) -> Result<Option<String>, CoreError> {
     }
     Ok(email)
 }
+
+/// The shown names of accounts `ids` (those that exist), by id.
+pub(crate) async fn names<C: ConnectionTrait>(
+    db: &C,
+    ids: Vec<i32>,
+) -> Result<std::collections::HashMap<i32, String>, CoreError> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .iter()
+        .map(|u| (u.id, u.shown_name()))
+        .collect())
+}

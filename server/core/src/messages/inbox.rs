@@ -10,9 +10,10 @@ use sea_orm::{
     QuerySelect,
 };
 
-use super::{address, names};
+use super::address;
 use crate::CoreError;
 use crate::accounts::Actor;
+use crate::accounts::names;
 use crate::db::entities::{conversation_reads, conversations, group_members, groups, messages};
 use polku_types::messages::{Inbox, ThreadCard, ThreadRef};
 

@@ -7,8 +7,9 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::{address, names};
+use super::address;
 use crate::CoreError;
+use crate::accounts::names;
 use crate::db::entities::{conversation_reads, conversations, group_members, groups, messages};
 use polku_types::messages::ThreadRef;
 

@@ -20,8 +20,6 @@
 //! unread count is every message after that, written by someone else and
 //! not hidden.
 
-use std::collections::HashMap;
-
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -56,22 +54,18 @@ const SHOWN: u64 = 200;
 
 /// A conversation located for its reader.
 struct Located {
+    /// Which conversation it is.
+    key: Key,
     /// The row, once anyone has written.
     row: Option<conversations::Model>,
-    /// The other person's name or the group's (`None`: deleted account).
-    title: Option<String>,
+    /// The other person's name or the group's.
+    title: String,
     /// The reader may write.
     can_write: bool,
     /// The reader may hide messages.
     moderator: bool,
     /// The other person's language, if she chose one.
     language: Option<crate::Language>,
-}
-
-fn name_of(user: &users::Model) -> String {
-    user.display_name
-        .clone()
-        .unwrap_or_else(|| user.username.clone())
 }
 
 /// The (learner, coach) of a conversation between the actor and `other`:
@@ -85,25 +79,28 @@ fn pair(actor: &Actor, other: &users::Model) -> Option<(i32, i32)> {
     }
 }
 
-async fn pair_row<C: ConnectionTrait>(
-    db: &C,
-    (learner, coach): (i32, i32),
-) -> Result<Option<conversations::Model>, CoreError> {
-    Ok(conversations::Entity::find()
-        .filter(conversations::Column::LearnerId.eq(learner))
-        .filter(conversations::Column::CoachId.eq(coach))
-        .one(db)
-        .await?)
+/// Which row a conversation is: a learner and one of her coaches, or a
+/// group's announcements.
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    Pair { learner: i32, coach: i32 },
+    Group(i32),
 }
 
-async fn group_row<C: ConnectionTrait>(
+/// The row of conversation `key`, once anyone has written in it.
+async fn row_of<C: ConnectionTrait>(
     db: &C,
-    group: i32,
+    key: Key,
 ) -> Result<Option<conversations::Model>, CoreError> {
-    Ok(conversations::Entity::find()
-        .filter(conversations::Column::GroupId.eq(group))
-        .one(db)
-        .await?)
+    let query = match key {
+        Key::Pair { learner, coach } => conversations::Entity::find()
+            .filter(conversations::Column::LearnerId.eq(learner))
+            .filter(conversations::Column::CoachId.eq(coach)),
+        Key::Group(group) => {
+            conversations::Entity::find().filter(conversations::Column::GroupId.eq(group))
+        }
+    };
+    Ok(query.one(db).await?)
 }
 
 /// Whether `user` joined (or accepted) group `group`.
@@ -131,8 +128,9 @@ async fn locate<C: ConnectionTrait>(
                 .one(db)
                 .await?
                 .ok_or(CoreError::NotFound)?;
-            let pair = pair(actor, &user).ok_or(CoreError::NotFound)?;
-            let row = pair_row(db, pair).await?;
+            let (learner, coach) = pair(actor, &user).ok_or(CoreError::NotFound)?;
+            let key = Key::Pair { learner, coach };
+            let row = row_of(db, key).await?;
             let can_write = match authorize(db, actor, Act::Converse, PersonId(other)).await {
                 Ok(_) => true,
                 Err(CoreError::NotFound) => false,
@@ -142,10 +140,11 @@ async fn locate<C: ConnectionTrait>(
                 return Err(CoreError::NotFound);
             }
             Ok(Located {
+                key,
                 row,
-                title: Some(name_of(&user)),
+                title: user.shown_name(),
                 can_write,
-                moderator: pair.1 == actor.id(),
+                moderator: coach == actor.id(),
                 language: user
                     .language
                     .as_deref()
@@ -166,9 +165,11 @@ async fn locate<C: ConnectionTrait>(
                 }
                 None => return Err(CoreError::NotFound),
             };
+            let key = Key::Group(group);
             Ok(Located {
-                row: group_row(db, group).await?,
-                title: Some(title),
+                key,
+                row: row_of(db, key).await?,
+                title,
                 can_write: moderator,
                 moderator,
                 language: None,
@@ -231,20 +232,6 @@ async fn mark_read<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Names of accounts by id.
-async fn names<C: ConnectionTrait>(
-    db: &C,
-    ids: Vec<i32>,
-) -> Result<HashMap<i32, String>, CoreError> {
-    Ok(users::Entity::find()
-        .filter(users::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .iter()
-        .map(|u| (u.id, name_of(u)))
-        .collect())
-}
-
 /// One conversation for the actor (the newest [`SHOWN`] messages), which
 /// she has then read.
 pub async fn thread<C: ConnectionTrait>(
@@ -269,7 +256,7 @@ pub async fn thread<C: ConnectionTrait>(
         mark_read(db, row.id, actor.id(), last.id).await?;
         crate::notifications::seen(db, actor.id(), &thread.href()).await?;
     }
-    let authors = names(db, rows.iter().map(|m| m.author_id).collect()).await?;
+    let authors = crate::accounts::names(db, rows.iter().map(|m| m.author_id).collect()).await?;
     let now = Utc::now();
     let messages = rows
         .into_iter()
@@ -320,7 +307,7 @@ pub async fn send(
     }
     let conversation = match located.row.clone() {
         Some(row) => row,
-        None => start(db, actor, thread).await?,
+        None => start(db, located.key).await?,
     };
     // Each reader is told, with a link to the conversation as she sees it.
     let (readers, link, what) = match thread {
@@ -328,7 +315,7 @@ pub async fn send(
         ThreadRef::Group(group) => (
             crate::coaching::members_of(db, group).await?,
             thread,
-            located.title.clone(),
+            Some(located.title.clone()),
         ),
     };
     // The message, its notifications (and so their e-mails) in one
@@ -373,13 +360,9 @@ pub async fn send(
     Ok(message.id)
 }
 
-/// Makes the row of a conversation nobody has written in yet (or finds
-/// the one another request just made).
-async fn start<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    thread: ThreadRef,
-) -> Result<conversations::Model, CoreError> {
+/// Makes the row of conversation `key`, which nobody has written in yet
+/// (or finds the one another request just made).
+async fn start<C: ConnectionTrait>(db: &C, key: Key) -> Result<conversations::Model, CoreError> {
     let now = Utc::now();
     let mut row = conversations::ActiveModel {
         created_at: Set(now),
@@ -387,49 +370,36 @@ async fn start<C: ConnectionTrait>(
         closed_at: Set(None),
         ..Default::default()
     };
-    let pair = match thread {
-        ThreadRef::Person(other) => {
-            let user = users::Entity::find_by_id(other)
-                .one(db)
-                .await?
-                .ok_or(CoreError::NotFound)?;
-            let pair = pair(actor, &user).ok_or(CoreError::NotFound)?;
-            row.learner_id = Set(Some(pair.0));
-            row.coach_id = Set(Some(pair.1));
-            Some(pair)
+    let unique = match key {
+        Key::Pair { learner, coach } => {
+            row.learner_id = Set(Some(learner));
+            row.coach_id = Set(Some(coach));
+            vec![
+                conversations::Column::LearnerId,
+                conversations::Column::CoachId,
+            ]
         }
-        ThreadRef::Group(group) => {
+        Key::Group(group) => {
             row.group_id = Set(Some(group));
-            None
+            vec![conversations::Column::GroupId]
         }
     };
     // Two first messages at once: the unique index keeps one row, and
     // both go on with it.
-    let key = match thread {
-        ThreadRef::Person(_) => vec![
-            conversations::Column::LearnerId,
-            conversations::Column::CoachId,
-        ],
-        ThreadRef::Group(_) => vec![conversations::Column::GroupId],
-    };
     conversations::Entity::insert(row)
-        .on_conflict_do_nothing_on(key)
+        .on_conflict_do_nothing_on(unique)
         .exec(db)
         .await?;
-    match (thread, pair) {
-        (_, Some(pair)) => pair_row(db, pair).await?,
-        (ThreadRef::Group(group), None) => group_row(db, group).await?,
-        (ThreadRef::Person(_), None) => None,
-    }
-    .ok_or(CoreError::NotFound)
+    row_of(db, key).await?.ok_or(CoreError::NotFound)
 }
 
-/// The message `id` and its conversation, when the actor may see it.
+/// The message `id`, its conversation and where that is for the actor,
+/// when she may see it.
 async fn visible<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     id: i32,
-) -> Result<(messages::Model, Located), CoreError> {
+) -> Result<(messages::Model, Located, ThreadRef), CoreError> {
     let message = messages::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -439,30 +409,35 @@ async fn visible<C: ConnectionTrait>(
     if message.hidden && !located.moderator && message.author_id != actor.id() {
         return Err(CoreError::NotFound);
     }
-    Ok((message, located))
+    Ok((message, located, thread))
 }
 
-/// The coach of the message's conversation hides it (or shows it again).
-/// Where it is: the conversation's address.
+/// The coach of the message's conversation hides it (or shows it again);
+/// the conversation it is in.
 pub async fn set_hidden<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     id: i32,
     hidden: bool,
-) -> Result<(), CoreError> {
-    let (message, located) = visible(db, actor, id).await?;
+) -> Result<ThreadRef, CoreError> {
+    let (message, located, thread) = visible(db, actor, id).await?;
     if !located.moderator {
         return Err(CoreError::NotFound);
     }
     let mut row: messages::ActiveModel = message.into();
     row.hidden = Set(hidden);
     row.update(db).await?;
-    Ok(())
+    Ok(thread)
 }
 
-/// The author deletes her own message, within [`DELETE_WINDOW`].
-pub async fn delete<C: ConnectionTrait>(db: &C, actor: &Actor, id: i32) -> Result<(), CoreError> {
-    let (message, _) = visible(db, actor, id).await?;
+/// The author deletes her own message, within [`DELETE_WINDOW`]; the
+/// conversation it was in.
+pub async fn delete<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: i32,
+) -> Result<ThreadRef, CoreError> {
+    let (message, _, thread) = visible(db, actor, id).await?;
     if message.author_id != actor.id() {
         return Err(CoreError::NotFound);
     }
@@ -470,7 +445,7 @@ pub async fn delete<C: ConnectionTrait>(db: &C, actor: &Actor, id: i32) -> Resul
         return Err(CoreError::Rejected("message_too_old"));
     }
     messages::Entity::delete_by_id(message.id).exec(db).await?;
-    Ok(())
+    Ok(thread)
 }
 
 /// The address of message `id`'s conversation, for the actor.

@@ -28,4 +28,13 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
+impl Model {
+    /// The name shown to others: the display name, else the username.
+    pub fn shown_name(&self) -> String {
+        self.display_name
+            .clone()
+            .unwrap_or_else(|| self.username.clone())
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}
