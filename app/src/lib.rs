@@ -86,7 +86,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The interface language of this page: on the server from the request's
 /// cookie or `Accept-Language`, in the browser from `<html lang>` as the
 /// server rendered it.
-fn initial_locale() -> Locale {
+pub(crate) fn initial_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
         use_context::<http::request::Parts>()
@@ -188,6 +188,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/messages") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/messages/people/:id") view={Lazy::<PersonThreadRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/messages/groups/:id") view={Lazy::<GroupThreadRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/appointments") view={Lazy::<AppointmentsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/appointments/:id") view={Lazy::<AppointmentRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/coach") view={Lazy::<CoachHomeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/coach/groups/:id") view={Lazy::<GroupRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
@@ -203,8 +205,8 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Staff pages (coaching, administration, authoring), messages and
-/// notifications are
+/// Staff pages (coaching, administration, authoring), messages,
+/// appointments and notifications are
 /// routes whose code the browser loads only when one is opened: a
 /// learner's course pages never download it.
 /// `scripts/build.sh` splits the module; each page still renders on the
@@ -231,6 +233,8 @@ staff_route! {
     InboxRoute => crate::pages::messages::InboxPage,
     PersonThreadRoute => crate::pages::messages::ThreadPage,
     GroupThreadRoute => crate::pages::messages::ThreadPage,
+    AppointmentsRoute => crate::pages::appointments::AppointmentsPage,
+    AppointmentRoute => crate::pages::appointments::AppointmentPage,
     CoachHomeRoute => CoachHomePage,
     GroupRoute => GroupPage,
     AdminRoute => AdminPage,

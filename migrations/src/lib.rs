@@ -22,6 +22,7 @@ mod m20261205_120000_add_lesson_sections;
 mod m20261205_130000_create_messages;
 mod m20261205_140000_create_notifications;
 mod m20261205_150000_add_conversation_closed;
+mod m20261206_090000_create_appointments;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_130000_create_messages::Migration),
             Box::new(m20261205_140000_create_notifications::Migration),
             Box::new(m20261205_150000_add_conversation_closed::Migration),
+            Box::new(m20261206_090000_create_appointments::Migration),
         ]
     }
 }

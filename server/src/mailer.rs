@@ -15,10 +15,11 @@ use std::time::Duration;
 use app::i18n::{Key, Locale, Texts, fill};
 use chrono::{DateTime, Utc};
 use lettre::message::header::{ContentTransferEncoding, ContentType};
-use lettre::message::{Body, Mailbox};
+use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use polku_core::CoreError;
 use polku_core::db::DatabaseConnection;
+use polku_core::appointments::ics;
 use polku_core::notifications::{self, Outgoing};
 
 /// How often the outbox is looked at when it was empty.
@@ -148,19 +149,56 @@ impl Mailer {
             Some(mail.name.clone()),
             mail.to.parse().map_err(|e| format!("address: {e}"))?,
         );
-        Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
-            .message_id(Some(self.message_id(mail.id)))
-            .header(ContentType::TEXT_PLAIN)
-            // Quoted-printable: readable in the raw, safe for any server.
-            .body(
-                Body::new_with_encoding(body, ContentTransferEncoding::QuotedPrintable)
-                    .map_err(|_| "the text cannot be encoded".to_owned())?,
-            )
-            .map_err(|e| e.to_string())
+            .message_id(Some(self.message_id(mail.id)));
+        // Quoted-printable: readable in the raw, safe for any server.
+        let text = Body::new_with_encoding(body, ContentTransferEncoding::QuotedPrintable)
+            .map_err(|_| "the text cannot be encoded".to_owned())?;
+        match &mail.calendar {
+            None => builder.header(ContentType::TEXT_PLAIN).body(text),
+            // An appointment's e-mail carries its calendar entry, which
+            // mail programs offer to add, change or remove.
+            Some((entry, coach)) => {
+                let summary = appointment_summary(mail.language, entry, mail.user_id, *coach);
+                let calendar = ics::write(entry, &summary, &self.public_url, Utc::now());
+                let kind = ContentType::parse(&format!(
+                    "text/calendar; charset=utf-8; method={}",
+                    entry.method.code()
+                ))
+                .map_err(|e| e.to_string())?;
+                builder.multipart(
+                    MultiPart::mixed()
+                        .singlepart(
+                            SinglePart::builder()
+                                .header(ContentType::TEXT_PLAIN)
+                                .body(text),
+                        )
+                        .singlepart(Attachment::new("appointment.ics".to_owned()).body(
+                            Body::new_with_encoding(
+                                calendar,
+                                ContentTransferEncoding::QuotedPrintable,
+                            )
+                            .map_err(|_| "the calendar cannot be encoded".to_owned())?,
+                            kind,
+                        )),
+                )
+            }
+        }
+        .map_err(|e| e.to_string())
     }
+}
+
+/// The title of an appointment's calendar entry for `reader`: "Appointment
+/// with …" naming the other person.
+pub fn appointment_summary(locale: Locale, entry: &ics::Entry, reader: i32, coach: i32) -> String {
+    let other = entry
+        .other_name(reader, coach)
+        .map(str::to_owned)
+        .unwrap_or_else(|| locale.text(Key::MessagesDeletedAccount).to_owned());
+    fill(locale.text(Key::AppointmentWith), &[("name", other)])
 }
 
 /// The subject and text of `mail`'s e-mail, in its reader's language.

@@ -2,7 +2,9 @@
 //! sessions, expired reset codes, spent sign-in throttle rows
 //! ([`polku_core::accounts::sweep`]) and audit entries past their days
 //! ([`polku_core::audit::sweep`]) and private conversations past their
-//! retention ([`polku_core::messages::sweep`]). Every instance sweeps; the
+//! retention ([`polku_core::messages::sweep`]) and appointments as long
+//! past ([`polku_core::appointments::sweep`]); and, more often, the
+//! appointments' day-before reminders. Every instance sweeps; the
 //! changes are idempotent, so several instances on one database do no
 //! harm.
 
@@ -15,8 +17,25 @@ use tokio::time::MissedTickBehavior;
 /// How often the sweep runs (the first run is at start).
 pub const PERIOD: Duration = Duration::from_secs(60 * 60);
 
-/// Runs [`sweep_once`] now and then every [`PERIOD`], in the background.
+/// How often the day-before reminders of appointments are looked for.
+pub const REMINDERS: Duration = Duration::from_secs(5 * 60);
+
+/// Runs [`sweep_once`] now and then every [`PERIOD`], and the
+/// appointments' reminders every [`REMINDERS`], in the background.
 pub fn spawn(db: DatabaseConnection, days: Days) -> tokio::task::JoinHandle<()> {
+    let reminders = db.clone();
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(REMINDERS);
+        ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match polku_core::appointments::remind_due(&reminders, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(reminded) => tracing::info!(reminded, "appointment reminders"),
+                Err(err) => tracing::warn!(error = %err, "appointment reminders failed"),
+            }
+        }
+    });
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(PERIOD);
         ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -55,6 +74,11 @@ pub async fn sweep_once(db: &DatabaseConnection, days: Days) {
             "swept private conversations"
         ),
         Err(err) => tracing::warn!(error = %err, "sweeping conversations failed"),
+    }
+    let keep = chrono::Duration::days(message_days);
+    match polku_core::appointments::sweep(db, now, keep).await {
+        Ok(deleted) => tracing::info!(deleted, message_days, "swept past appointments"),
+        Err(err) => tracing::warn!(error = %err, "sweeping appointments failed"),
     }
     match polku_core::accounts::sweep(db, now, idle).await {
         Ok(swept) => tracing::info!(

@@ -44,6 +44,7 @@ pub async fn get_coach_home() -> Result<CoachHome, AppError> {
             })
             .collect(),
         reset_code,
+        appointments: polku_core::appointments::upcoming(&db, &actor).await?,
     })
 }
 

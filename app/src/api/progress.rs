@@ -28,9 +28,11 @@ pub async fn get_dashboard(locale: Locale) -> Result<Dashboard, AppError> {
         })
         .collect();
     let groups = polku_core::coaching::memberships(&db, &actor).await?;
+    let appointments = polku_core::appointments::upcoming(&db, &actor).await?;
     Ok(Dashboard {
         badges,
         groups,
+        appointments,
         name: actor.name().to_owned(),
         courses,
     })

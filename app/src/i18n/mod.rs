@@ -118,6 +118,30 @@ pub fn local_time(locale: Locale, text: &str) -> String {
     }
 }
 
+/// A span of time from `start` to `end` (both as [`local_time`] takes
+/// them) the way `locale` writes it: the end's date only when it differs
+/// (`8.12.2026 klo 10.00–10.30`).
+pub fn local_span(locale: Locale, start: &str, end: &str) -> String {
+    let from = local_time(locale, start);
+    match (start.split_once(' '), end.split_once(' ')) {
+        (Some((day, _)), Some((end_day, clock))) if day == end_day => {
+            let (hours, minutes) = clock.split_once(':').unwrap_or((clock, ""));
+            let to = match locale {
+                Locale::Fi | Locale::Sv => {
+                    let short = match hours.trim_start_matches('0') {
+                        "" => "0",
+                        h => h,
+                    };
+                    format!("{short}.{minutes}")
+                }
+                Locale::En => format!("{hours}:{minutes}"),
+            };
+            format!("{from}–{to}")
+        }
+        _ => format!("{from} – {}", local_time(locale, end)),
+    }
+}
+
 /// [`local_time`] in the reader's language at this moment (for texts made
 /// once, such as the values of [`tf`]).
 pub fn local_time_now(text: &str) -> String {
@@ -148,6 +172,18 @@ pub fn notification_sentence(
         N::BadgeEarned => Key::NotificationBadgeEarned,
         N::BadgeRevoked => Key::NotificationBadgeRevoked,
         N::Invitation => Key::NotificationInvitation,
+        N::AppointmentBooked => Key::NotificationAppointmentBooked,
+        N::AppointmentChanged => Key::NotificationAppointmentChanged,
+        N::AppointmentCancelled => Key::NotificationAppointmentCancelled,
+        N::AppointmentSoon => Key::NotificationAppointmentSoon,
+    };
+    // An appointment's notification names its time, written the reader's
+    // way.
+    let what = match kind {
+        N::AppointmentBooked | N::AppointmentChanged | N::AppointmentCancelled | N::AppointmentSoon => {
+            local_time(locale, &what)
+        }
+        _ => what,
     };
     fill(locale.text(key), &[("who", who), ("what", what)])
 }
@@ -162,12 +198,32 @@ pub fn email_kind_key(kind: polku_types::notifications::NotificationKind) -> Key
         N::BadgeEarned => Key::EmailKindBadgeEarned,
         N::BadgeRevoked => Key::EmailKindBadgeRevoked,
         N::Invitation => Key::EmailKindInvitation,
+        N::AppointmentBooked => Key::EmailKindAppointmentBooked,
+        N::AppointmentChanged => Key::EmailKindAppointmentChanged,
+        N::AppointmentCancelled => Key::EmailKindAppointmentCancelled,
+        N::AppointmentSoon => Key::EmailKindAppointmentSoon,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_span_names_the_end_date_only_when_it_differs() {
+        assert_eq!(
+            local_span(Locale::Fi, "2026-12-08 09:00", "2026-12-08 09:30"),
+            "8.12.2026 klo 9.00–9.30"
+        );
+        assert_eq!(
+            local_span(Locale::En, "2026-12-08 09:00", "2026-12-08 10:30"),
+            "8 Dec 2026, 09:00–10:30"
+        );
+        assert_eq!(
+            local_span(Locale::Sv, "2026-12-08 23:30", "2026-12-09 00:30"),
+            "8.12.2026 kl. 23.30 – 9.12.2026 kl. 0.30"
+        );
+    }
 
     #[test]
     fn times_are_written_the_way_each_language_writes_them() {

@@ -36,6 +36,9 @@ pub fn CoachHomePage() -> impl IntoView {
                     <p>{t(Key::CoachResetCodeHelp)}</p>
                 </div>
             })}
+            <h2 id="my-appointments">{t(Key::DashboardAppointmentsHeading)}</h2>
+            <crate::pages::appointments::AppointmentList list=home.appointments.clone() empty=Key::AppointmentsNone />
+            <p><a href="/appointments">{t(Key::AppointmentsOfferHeading)}</a></p>
             <h2>{t(Key::CoachGroupsHeading)}</h2>
             {if home.groups.is_empty() {
                 view! { <p>{t(Key::CoachNoGroups)}</p> }.into_any()

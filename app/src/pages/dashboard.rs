@@ -61,6 +61,11 @@ pub fn DashboardPage() -> impl IntoView {
                 </ul>
                 <p><a href="/verify">{t(Key::BadgeVerifyHint)}</a></p>
             })}
+            {(!d.appointments.is_empty() || d.groups.iter().any(|g| g.joined)).then(|| view! {
+                <h2 id="my-appointments">{t(Key::DashboardAppointmentsHeading)}</h2>
+                <crate::pages::appointments::AppointmentList list=d.appointments.clone() empty=Key::AppointmentsNone />
+                <p><a href="/appointments">{t(Key::DashboardAppointmentsBook)}</a></p>
+            })}
             <Groups groups=d.groups.clone() />
             <h2 id="join-group">{t(Key::JoinHeading)}</h2>
             <p>{t(Key::JoinIntro)}</p>

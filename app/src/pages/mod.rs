@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod admin;
+pub mod appointments;
 pub mod audit;
 pub mod auth;
 pub mod author;

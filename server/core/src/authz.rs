@@ -15,6 +15,8 @@
 //! | [`Act::MakeResetCode`] | a person | a learner: an admin or a coach she consented to; staff: an admin; never oneself |
 //! | [`Act::ManageAccount`] | a person | an admin; never oneself |
 //! | [`Act::Converse`] | a person | a learner and the coach of a group she joined, either way; never oneself |
+//! | [`Act::OfferTime`] | an appointment | its coach |
+//! | [`Act::Book`] | an appointment | a learner who joined a group of its coach; never its coach |
 //!
 //! A learner consents to a coach by joining one of the coach's groups with
 //! its code or by accepting the coach's invitation; an invitation alone
@@ -27,7 +29,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::CoreError;
 use crate::accounts::{Actor, Role};
-use crate::db::entities::{badge_awards, badge_requests, group_members, groups, users};
+use crate::db::entities::{appointments, badge_awards, badge_requests, group_members, groups, users};
 
 /// What the actor wants to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +50,10 @@ pub enum Act {
     ManageAccount,
     /// Write a message to a person.
     Converse,
+    /// Change or call off a time one offers.
+    OfferTime,
+    /// Book a coach's time.
+    Book,
 }
 
 /// A group, by id.
@@ -62,6 +68,9 @@ pub struct EvidenceId(pub i32);
 /// A held badge, by id.
 #[derive(Debug, Clone, Copy)]
 pub struct BadgeId(pub i32);
+/// An appointment (a coach's time), by id.
+#[derive(Debug, Clone, Copy)]
+pub struct AppointmentId(pub i32);
 
 /// Proof that the actor may do `act` to `target`. Only [`authorize`]
 /// creates one; it cannot be built, cloned or changed elsewhere.
@@ -135,11 +144,22 @@ impl Resource for BadgeId {
     }
 }
 
+impl Resource for AppointmentId {
+    type Target = appointments::Model;
+    async fn load<C: ConnectionTrait>(
+        self,
+        db: &C,
+    ) -> Result<Option<appointments::Model>, CoreError> {
+        Ok(appointments::Entity::find_by_id(self.0).one(db).await?)
+    }
+}
+
 /// What a target is, for the policy: the group's coach, or the person the
 /// data belongs to.
 enum Owner {
     Group { coach_id: i32 },
     Person { id: i32, staff: bool },
+    Time { coach_id: i32 },
 }
 
 trait Owned {
@@ -172,6 +192,14 @@ impl Owned for badge_requests::Model {
     }
 }
 
+impl Owned for appointments::Model {
+    fn owner(&self) -> Owner {
+        Owner::Time {
+            coach_id: self.coach_id,
+        }
+    }
+}
+
 impl Owned for badge_awards::Model {
     fn owner(&self) -> Owner {
         Owner::Person {
@@ -200,6 +228,15 @@ where
         (Act::CoachGroup, Owner::Group { coach_id }) => {
             actor.role() == Role::Admin || (actor.role() == Role::Coach && coach_id == actor.id())
         }
+        (Act::OfferTime, Owner::Time { coach_id }) => coach_id == actor.id(),
+        (Act::Book, Owner::Time { coach_id }) => {
+            if coach_id == actor.id() {
+                return Err(CoreError::Rejected("not_on_self"));
+            }
+            actor.role() == Role::Learner && in_touch(db, actor.id(), coach_id).await?
+        }
+        (_, Owner::Time { .. }) => false,
+        (Act::OfferTime | Act::Book, _) => false,
         (Act::CoachGroup, Owner::Person { .. }) => false,
         (_, Owner::Group { .. }) => false,
         (Act::ViewProgress, Owner::Person { id, .. }) => {

@@ -4,6 +4,7 @@
 //! these services, which own transactions and rules and are tested directly.
 
 pub mod accounts;
+pub mod appointments;
 pub mod audit;
 pub mod authoring;
 pub mod authz;

@@ -58,6 +58,13 @@ pub struct Detail {
     /// The message, for a message notification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<i32>,
+    /// The appointment, for an appointment notification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<i32>,
+    /// Which booking of the appointment it was about (its calendar
+    /// entry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking: Option<i32>,
 }
 
 /// A notification to make.
@@ -267,6 +274,11 @@ pub struct Outgoing {
     pub link: String,
     /// Attempts so far.
     pub attempts: i32,
+    /// Her account.
+    pub user_id: i32,
+    /// An appointment's calendar entry as things stand (and the account
+    /// of its coach), for an appointment notification.
+    pub calendar: Option<(crate::appointments::ics::Entry, i32)>,
 }
 
 /// Claims up to `limit` e-mails due at `now` for this instance (each for
@@ -359,6 +371,12 @@ async fn outgoing<C: ConnectionTrait>(
             .map(|m| m.body),
         _ => None,
     };
+    let calendar = match (detail.appointment, detail.booking) {
+        (Some(id), Some(booking)) => {
+            crate::appointments::ics::for_notification(db, user.id, id, booking).await?
+        }
+        _ => None,
+    };
     Ok(Some(Outgoing {
         id: row.id,
         kind,
@@ -371,6 +389,8 @@ async fn outgoing<C: ConnectionTrait>(
         text,
         link: row.link.clone(),
         attempts: row.email_attempts,
+        user_id: user.id,
+        calendar,
     }))
 }
 

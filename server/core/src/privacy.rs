@@ -37,6 +37,7 @@ pub const TABLES: &[&str] = &[
     "messages",
     "conversation_reads",
     "notifications",
+    "appointments",
 ];
 
 /// Whose data: the actor's own, or (admins, on request) anyone's.
@@ -163,6 +164,10 @@ pub async fn export<C: ConnectionTrait>(
         "notifications".into(),
         crate::notifications::personal_data(db, id).await?,
     );
+    messages.insert(
+        "appointments".into(),
+        crate::appointments::personal_data(db, id).await?,
+    );
     let authored = course_authors::Entity::find()
         .filter(course_authors::Column::UserId.eq(id))
         .all(db)
@@ -256,6 +261,7 @@ pub async fn delete_account<C: ConnectionTrait>(
         .filter(crate::accounts::throttle_rows(&user.username))
         .exec(db)
         .await?;
+    crate::appointments::before_erase(db, user.id).await?;
     users::Entity::delete_by_id(user.id).exec(db).await?;
     crate::audit::record(
         db,

@@ -103,6 +103,7 @@ pub fn plain_routes() -> Vec<PlainRoute> {
         get_route("/account/export.json", people::export_own),
         get_route("/admin/users/{id}/export.json", people::export_user),
         get_route("/coach/groups/{id}/table.csv", people::group_csv),
+        get_route("/appointments/{id}/calendar.ics", people::appointment_ics),
         post_route("/author/login", author::login),
         post_route("/author/logout", author::logout),
         get_route("/author/courses/{course}/export.zip", author::export_zip),

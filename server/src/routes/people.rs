@@ -1,7 +1,9 @@
 //! Downloads about people, each checked against the session: a person's
 //! own data (`GET /account/export.json`), any person's data for an admin
 //! (`GET /admin/users/{id}/export.json`), and a group table as CSV for its
-//! coach (`GET /coach/groups/{id}/table.csv`).
+//! coach (`GET /coach/groups/{id}/table.csv`), and an appointment's
+//! calendar entry for its two people
+//! (`GET /appointments/{id}/calendar.ics`).
 
 use app::i18n::{Key, Texts, fill};
 use axum::extract::{Path, State};
@@ -103,5 +105,31 @@ pub async fn group_csv(
         "text/csv; charset=utf-8",
         &format!("group-{id}.csv"),
         bytes,
+    ))
+}
+
+/// `GET /appointments/{id}/calendar.ics`: an appointment's calendar entry,
+/// for its coach or the learner who booked it.
+pub async fn appointment_ics(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    Signed(actor): Signed,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    use polku_core::appointments::ics;
+    let locale = super::request_locale(&headers);
+    let (entry, coach) = ics::for_party(&state.db, &actor, id).await?;
+    let summary = crate::mailer::appointment_summary(locale, &entry, actor.id(), coach);
+    let text = ics::write(
+        &entry,
+        &summary,
+        &state.issuing.public_url,
+        chrono::Utc::now(),
+    );
+    let method = entry.method.code();
+    Ok(download(
+        &format!("text/calendar; charset=utf-8; method={method}"),
+        &format!("appointment-{id}.ics"),
+        text.into_bytes(),
     ))
 }

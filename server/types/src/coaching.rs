@@ -111,4 +111,6 @@ pub struct CoachHome {
     pub groups: Vec<GroupCard>,
     /// A reset code just made: (username, code), shown once.
     pub reset_code: Option<(String, String)>,
+    /// Her coming booked appointments, soonest first.
+    pub appointments: Vec<crate::appointments::AppointmentView>,
 }

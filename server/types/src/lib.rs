@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod appointments;
 pub mod audit;
 pub mod authoring;
 pub mod badges;

@@ -18,17 +18,29 @@ pub enum NotificationKind {
     BadgeRevoked,
     /// A coach invited her to a group.
     Invitation,
+    /// A learner booked one of her times (to the coach).
+    AppointmentBooked,
+    /// The coach changed a booked time (to the learner).
+    AppointmentChanged,
+    /// A booked time was cancelled by the other person.
+    AppointmentCancelled,
+    /// A booked time is the next day (to both).
+    AppointmentSoon,
 }
 
 impl NotificationKind {
     /// Every kind, in the order settings list them.
-    pub const ALL: [NotificationKind; 6] = [
+    pub const ALL: [NotificationKind; 10] = [
         NotificationKind::Message,
         NotificationKind::EvidenceApproved,
         NotificationKind::EvidenceDeclined,
         NotificationKind::BadgeEarned,
         NotificationKind::BadgeRevoked,
         NotificationKind::Invitation,
+        NotificationKind::AppointmentBooked,
+        NotificationKind::AppointmentChanged,
+        NotificationKind::AppointmentCancelled,
+        NotificationKind::AppointmentSoon,
     ];
 
     /// The stored name (also the form field of its e-mail setting).
@@ -40,6 +52,10 @@ impl NotificationKind {
             NotificationKind::BadgeEarned => "badge_earned",
             NotificationKind::BadgeRevoked => "badge_revoked",
             NotificationKind::Invitation => "invitation",
+            NotificationKind::AppointmentBooked => "appointment_booked",
+            NotificationKind::AppointmentChanged => "appointment_changed",
+            NotificationKind::AppointmentCancelled => "appointment_cancelled",
+            NotificationKind::AppointmentSoon => "appointment_soon",
         }
     }
 
@@ -59,7 +75,8 @@ pub struct NotificationView {
     /// Who did it (a coach, the one who wrote); `None`: nobody named, or
     /// a deleted account.
     pub who: Option<String>,
-    /// What it concerns: a badge's or a group's name.
+    /// What it concerns: a badge's or a group's name, or an
+    /// appointment's start (site time, `YYYY-MM-DD HH:MM`).
     pub what: Option<String>,
     /// The coach's note or the reason, if any.
     pub note: Option<String>,

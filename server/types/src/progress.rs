@@ -52,6 +52,8 @@ pub struct Dashboard {
     pub badges: Vec<HeldBadgeView>,
     /// The groups that follow her, and invitations waiting, by name.
     pub groups: Vec<MembershipView>,
+    /// Her coming appointments, soonest first.
+    pub appointments: Vec<crate::appointments::AppointmentView>,
 }
 
 /// A coaching group the learner is in or invited to.

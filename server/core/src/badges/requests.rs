@@ -357,7 +357,7 @@ pub async fn decide(
             detail: crate::notifications::Detail {
                 what: None,
                 note: (!note.is_empty()).then(|| note.to_owned()),
-                message: None,
+                ..Default::default()
             },
         },
     )

@@ -250,7 +250,7 @@ pub async fn revoke(
             detail: crate::notifications::Detail {
                 what: Some(name),
                 note: Some(reason.to_owned()),
-                message: None,
+                ..Default::default()
             },
         },
     )

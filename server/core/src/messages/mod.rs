@@ -351,6 +351,7 @@ pub async fn send(
                     what: what.clone(),
                     note: None,
                     message: Some(message.id),
+                    ..Default::default()
                 },
             },
         )

@@ -1,5 +1,6 @@
 //! sea-orm entities, one module per table.
 
+pub mod appointments;
 pub mod audit_events;
 pub mod badge_approvals;
 pub mod badge_awards;
