@@ -537,6 +537,23 @@ async fn export_covers_every_table_and_erasure_leaves_nothing() {
                 .await
                 .unwrap();
         }
+        {
+            // A time with her coach she booked.
+            use polku_core::appointments::{self, Offer};
+            let date = (chrono::Utc::now() + chrono::Duration::days(3))
+                .format("%Y-%m-%d")
+                .to_string();
+            let offer = Offer {
+                date,
+                time: "10:00".into(),
+                minutes: 30,
+                count: 1,
+                place: "phone".into(),
+                ..Default::default()
+            };
+            let ids = appointments::offer(&db, &coach, &offer).await.unwrap();
+            appointments::book(&db, &maija, ids[0]).await.unwrap();
+        }
         act::reset_code(&db, &coach, "maija").await.unwrap();
         act::set_role(&db, &boss, maija.id(), Role::Instructor)
             .await

@@ -223,25 +223,28 @@ fn offset_at(zone: Tz, t: DateTime<Utc>) -> i32 {
 /// database, or (a zone without changes) one standard observance.
 pub fn observances(zone: Tz, around: DateTime<Utc>) -> Vec<Observance> {
     let mut found = Vec::new();
-    let mut day = around - Duration::days(400);
-    let until = around + Duration::days(60);
+    let second = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).unwrap_or_default();
+    let mut day = (around - Duration::days(400)).timestamp();
+    let until = (around + Duration::days(60)).timestamp();
+    const DAY: i64 = 86_400;
     while day < until {
-        let next = day + Duration::days(1);
-        let before = offset_at(zone, day);
-        if offset_at(zone, next) != before {
+        let next = day + DAY;
+        let before = offset_at(zone, second(day));
+        if offset_at(zone, second(next)) != before {
             // The first second with the new offset.
             let (mut lo, mut hi) = (day, next);
-            while hi - lo > Duration::seconds(1) {
+            while hi - lo > 1 {
                 let mid = lo + (hi - lo) / 2;
-                if offset_at(zone, mid) == before {
+                if offset_at(zone, second(mid)) == before {
                     lo = mid;
                 } else {
                     hi = mid;
                 }
             }
-            let after = zone.offset_from_utc_datetime(&hi.naive_utc());
+            let onset = second(hi);
+            let after = zone.offset_from_utc_datetime(&onset.naive_utc());
             found.push(Observance {
-                onset: (hi + Duration::seconds(i64::from(before))).naive_utc(),
+                onset: (onset + Duration::seconds(i64::from(before))).naive_utc(),
                 from: before,
                 to: after.fix().local_minus_utc(),
                 daylight: !after.dst_offset().is_zero(),
