@@ -162,7 +162,13 @@ impl Mailer {
             // An appointment's e-mail carries its calendar entry, which
             // mail programs offer to add, change or remove.
             Some((entry, coach)) => {
-                let summary = appointment_summary(mail.language, entry, mail.user_id, *coach);
+                let summary = appointment_summary(
+                    mail.language,
+                    entry,
+                    mail.user_id,
+                    *coach,
+                    mail.who.as_deref(),
+                );
                 let calendar = ics::write(entry, &summary, &self.public_url, Utc::now());
                 let kind = ContentType::parse(&format!(
                     "text/calendar; charset=utf-8; method={}",
@@ -192,10 +198,18 @@ impl Mailer {
 }
 
 /// The title of an appointment's calendar entry for `reader`: "Appointment
-/// with …" naming the other person.
-pub fn appointment_summary(locale: Locale, entry: &ics::Entry, reader: i32, coach: i32) -> String {
+/// with …" naming the other person (or `known`, the one who cancelled a
+/// booking the entry no longer names).
+pub fn appointment_summary(
+    locale: Locale,
+    entry: &ics::Entry,
+    reader: i32,
+    coach: i32,
+    known: Option<&str>,
+) -> String {
     let other = entry
         .other_name(reader, coach)
+        .or(known)
         .map(str::to_owned)
         .unwrap_or_else(|| locale.text(Key::MessagesDeletedAccount).to_owned());
     fill(locale.text(Key::AppointmentWith), &[("name", other)])

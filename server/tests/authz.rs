@@ -329,6 +329,31 @@ const RULES: &[Rule] = &[
         "id={coach_message}",
         &[Coach],
     ),
+    // Appointments: the coach's times are seen and booked by the learner
+    // who joined her group (nobody else, admins included); only the
+    // learner who booked one cancels it; only its coach changes it or
+    // calls it off; the calendar file is for the two of them.
+    rule("POST", "/api/get_appointments", "", SIGNED_IN),
+    rule("POST", "/api/get_appointment", "id={time}", &[Learner, Coach]).shows("video.example.fi"),
+    rule("POST", "/api/get_appointment", "id={free_time}", &[Learner, Coach]),
+    rule("GET", "/appointments/{time}/calendar.ics", "", &[Learner, Coach]).shows("METHOD:REQUEST"),
+    rule("GET", "/appointments/{free_time}/calendar.ics", "", &[Coach]).shows("METHOD:PUBLISH"),
+    rule(
+        "POST",
+        "/api/offer_times",
+        "date={week_y}-{week_m}-{week_d}&time=10:00&minutes=30&count=2&place=phone&location=&note=",
+        &[Coach, OtherCoach],
+    ),
+    rule(
+        "POST",
+        "/api/change_time",
+        "id={free_time}&date={week_y}-{week_m}-{week_d}&time=12:00&minutes=45&place=phone&location=&note=Soitan",
+        &[Coach],
+    ),
+    rule("POST", "/api/ask_other_time", "id={time}&body=Sopisiko toinen aika", &[Learner]).on_self(Coach),
+    rule("POST", "/api/cancel_booking", "id={time}", &[Learner]),
+    rule("POST", "/api/book_time", "id={free_time}", &[Learner]).on_self(Coach),
+    rule("POST", "/api/call_off_time", "id={spare_time}&reason=", &[Coach]),
     // Notifications and e-mail settings: one's own only.
     rule("POST", "/api/get_notifications", "", SIGNED_IN),
     rule("POST", "/api/get_email_settings", "", SIGNED_IN),
@@ -772,6 +797,27 @@ async fn fixture(url: &str) -> Fixture {
                 .unwrap(),
         )
     };
+    // The coach's times, three days ahead: one the learner booked, two
+    // open.
+    let (time, free_time, spare_time) = {
+        use polku_core::appointments::{self, Offer};
+        let date = (chrono::Utc::now() + chrono::Duration::days(3))
+            .format("%Y-%m-%d")
+            .to_string();
+        let offer = Offer {
+            date,
+            time: "10:00".into(),
+            minutes: 30,
+            count: 3,
+            place: "video".into(),
+            where_: "https://video.example.fi/coach".into(),
+            note: String::new(),
+        };
+        let ids = appointments::offer(&db, &coach, &offer).await.unwrap();
+        appointments::book(&db, &learner, ids[0]).await.unwrap();
+        (ids[0], ids[1], ids[2])
+    };
+    let week = chrono::Utc::now() + chrono::Duration::days(7);
     let (badge, request) = badge_and_evidence(&db, learner.id(), "Tein").await;
     let (invited_badge, invited_request) = badge_and_evidence(&db, invitee.id(), "Salaisuus").await;
     let (other_badge, _) = badge_and_evidence(&db, otherlearner.id(), "Tein myös").await;
@@ -790,6 +836,12 @@ async fn fixture(url: &str) -> Fixture {
         ("coach_account", coach.id()),
         ("message", message),
         ("coach_message", coach_message),
+        ("time", time),
+        ("free_time", free_time),
+        ("spare_time", spare_time),
+        ("week_y", chrono::Datelike::year(&week)),
+        ("week_m", i32::try_from(chrono::Datelike::month(&week)).unwrap()),
+        ("week_d", i32::try_from(chrono::Datelike::day(&week)).unwrap()),
     ]);
     Fixture { db, cookies, ids }
 }

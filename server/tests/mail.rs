@@ -284,3 +284,117 @@ async fn notification_emails_wait_for_the_smtp_server_and_go_once() {
         "{mails:?}"
     );
 }
+
+#[tokio::test]
+async fn appointment_emails_carry_the_calendar_entry_request_then_cancel() {
+    use polku_core::appointments::{self, Offer};
+    let dir = tempfile::tempdir().unwrap();
+    let maildir = dir.path().join("mail");
+    let db = polku_core::db::open(&format!(
+        "sqlite://{}",
+        dir.path().join("polku.db").display()
+    ))
+    .await
+    .unwrap();
+    let kaisa = person(&db, "kaisa", Role::Coach).await;
+    let maija = person(&db, "maija", Role::Learner).await;
+    notifications::set_email_settings(
+        &db,
+        &kaisa,
+        Some("kaisa@example.fi".into()),
+        &NotificationKind::ALL,
+        false,
+    )
+    .await
+    .unwrap();
+    let group = polku_core::coaching::create_group(&db, &kaisa, "Tiistai")
+        .await
+        .unwrap();
+    polku_core::coaching::join(&db, &maija, &group.join_code)
+        .await
+        .unwrap();
+    let port = free_port();
+    let Some(_smtp) = start_smtp(port, &maildir) else {
+        return;
+    };
+    let mailer = Mailer::new(
+        &format!("smtp://127.0.0.1:{port}"),
+        "Polku <polku@polku.example>",
+        "https://polku.example/",
+    )
+    .unwrap();
+    let date = (Utc::now() + chrono::Duration::days(4))
+        .format("%Y-%m-%d")
+        .to_string();
+    let offer = Offer {
+        date: date.clone(),
+        time: "14:00".into(),
+        minutes: 30,
+        count: 1,
+        place: "address".into(),
+        where_: "Kirjasto; 2. kerros, huone 5".into(),
+        note: String::new(),
+    };
+    let id = appointments::offer(&db, &kaisa, &offer).await.unwrap()[0];
+    appointments::book(&db, &maija, id).await.unwrap();
+    assert_eq!(mailer.send_due(&db, Utc::now()).await.unwrap().sent, 1);
+    let uid = format!("UID:appointment-{id}-1@polku.example");
+    // Calendar lines longer than 75 octets are folded (RFC 5545 3.1).
+    let unfolded = |dir: &Path| -> Vec<String> {
+        received(dir)
+            .into_iter()
+            .map(|m| m.replace("\r\n ", "").replace("\n ", ""))
+            .collect()
+    };
+    let mails = unfolded(&maildir);
+    let booked = &mails[0];
+    assert!(booked.contains("To: \"kaisa Testinen\" <kaisa@example.fi>"), "{booked}");
+    assert!(booked.contains("Subject: Polku: maija Testinen varasi ajan"), "{booked}");
+    assert!(
+        booked.contains("Content-Type: text/calendar; charset=utf-8; method=REQUEST"),
+        "{booked}"
+    );
+    assert!(booked.contains("filename=\"appointment.ics\""), "{booked}");
+    for line in [
+        "METHOD:REQUEST",
+        &uid,
+        "SUMMARY:Tapaaminen: maija Testinen",
+        "LOCATION:Kirjasto\\; 2. kerros\\, huone 5",
+        "ORGANIZER;CN=\"kaisa Testinen\":mailto:kaisa@example.fi",
+        "ATTENDEE;CN=\"maija Testinen\";PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT:mailto:maija@example.fi",
+        "T140000",
+    ] {
+        assert!(booked.contains(line), "{line} missing in {booked}");
+    }
+    // The learner changes her mind: the coach's calendar is told to
+    // remove the same entry.
+    appointments::cancel(&db, &maija, id).await.unwrap();
+    assert_eq!(mailer.send_due(&db, Utc::now()).await.unwrap().sent, 1);
+    let mails = unfolded(&maildir);
+    let cancelled = mails
+        .iter()
+        .find(|m| m.contains("METHOD:CANCEL"))
+        .unwrap_or_else(|| panic!("no CANCEL among {mails:?}"));
+    assert!(cancelled.contains("SUMMARY:Tapaaminen: maija Testinen"), "{cancelled}");
+    assert!(cancelled.contains(&uid), "the same entry: {cancelled}");
+    assert!(cancelled.contains("STATUS:CANCELLED"), "{cancelled}");
+    assert!(cancelled.contains("SEQUENCE:2"), "{cancelled}");
+    // Booked again and moved by the coach: the learner's entry is
+    // updated with a higher sequence.
+    appointments::book(&db, &maija, id).await.unwrap();
+    let moved = Offer {
+        time: "15:00".into(),
+        ..offer
+    };
+    appointments::change(&db, &kaisa, id, &moved).await.unwrap();
+    assert_eq!(mailer.send_due(&db, Utc::now()).await.unwrap().sent, 2);
+    let mails = unfolded(&maildir);
+    let changed = mails
+        .iter()
+        .find(|m| m.contains("To: \"maija Testinen\""))
+        .unwrap_or_else(|| panic!("no e-mail to the learner among {mails:?}"));
+    assert!(changed.contains("method=REQUEST"), "{changed}");
+    assert!(changed.contains(&format!("UID:appointment-{id}-2@polku.example")), "{changed}");
+    assert!(changed.contains("SEQUENCE:4"), "{changed}");
+    assert!(changed.contains("T150000"), "{changed}");
+}

@@ -119,7 +119,7 @@ pub async fn appointment_ics(
     use polku_core::appointments::ics;
     let locale = super::request_locale(&headers);
     let (entry, coach) = ics::for_party(&state.db, &actor, id).await?;
-    let summary = crate::mailer::appointment_summary(locale, &entry, actor.id(), coach);
+    let summary = crate::mailer::appointment_summary(locale, &entry, actor.id(), coach, None);
     let text = ics::write(
         &entry,
         &summary,
