@@ -6,6 +6,8 @@
 // conversation shows it without a reload), answers; the coach sees the
 // answer in her inbox and the time she last wrote in the group table. The
 // learner gave her e-mail address: the SMTP server receives the e-mail.
+// The coach offers times; the learner books one (her phone's dashboard
+// shows it); the coach sees the booking and downloads its calendar file.
 // Two browsers (the learner's, the coach's), JavaScript on and off, axe
 // on every page where JavaScript runs.
 import { test } from 'node:test';
@@ -192,6 +194,73 @@ for (const javaScriptEnabled of [true, false]) {
       // Reading it cleared the count.
       await me.goto(`${BASE}/dashboard`);
       await me.getByRole('link', { name: 'Meddelanden', exact: true }).waitFor();
+
+      // The coach offers two video-call times three days ahead.
+      const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+      await coachPage.goto(`${BASE}/appointments`);
+      await mainHeading(coachPage).filter({ hasText: 'Tapaamiset' }).waitFor();
+      await check(coachPage, 'appointments (coach, none yet)');
+      await coachPage.getByLabel('Päivä').fill(day);
+      await coachPage.getByLabel('Alkaa klo').fill('10:00');
+      await coachPage.getByLabel('Kesto minuutteina').fill('30');
+      await coachPage.getByLabel('Montako peräkkäistä aikaa').fill('2');
+      await coachPage.getByLabel('Videopuhelu').check();
+      await coachPage.getByLabel('Puhelinnumero, videolinkki tai osoite').fill('javascript:alert(1)');
+      await coachPage.getByLabel('Lisätieto (valinnainen)').fill('Ota puhelin ja tunnukset mukaan.');
+      await coachPage.getByRole('button', { name: 'Tarjoa ajat' }).click();
+      // A link that is not https is refused; what she typed is kept.
+      await coachPage.getByRole('alert').getByText('Videopuheluun tarvitaan linkki, joka alkaa https://.').waitFor();
+      assert.equal(await coachPage.getByLabel('Lisätieto (valinnainen)').inputValue(), 'Ota puhelin ja tunnukset mukaan.');
+      assert.equal(await coachPage.getByLabel('Montako peräkkäistä aikaa').inputValue(), '2');
+      await coachPage.getByLabel('Puhelinnumero, videolinkki tai osoite').fill('https://video.example.fi/kerttu');
+      await coachPage.getByRole('button', { name: 'Tarjoa ajat' }).click();
+      await coachPage.getByRole('status').getByText('Ajat on tarjottu.').waitFor();
+      await coachPage.getByRole('heading', { name: /klo 10\.00–10\.30/ }).waitFor();
+      await coachPage.getByRole('heading', { name: /klo 10\.30–11\.00/ }).waitFor();
+      await check(coachPage, 'appointments (coach, two times offered)');
+
+      // The learner books the first from her dashboard's link.
+      await me.goto(`${BASE}/dashboard`);
+      await me.getByRole('link', { name: 'Boka en tid hos din coach' }).click();
+      await mainHeading(me).filter({ hasText: 'Möten' }).waitFor();
+      await check(me, 'appointments (learner, sv, free times)');
+      await me.getByRole('button', { name: /^Boka tiden .* kl\. 10\.00–10\.30$/ }).click();
+      await me.getByRole('status').getByText('Tiden är bokad. Din coach har fått veta det.').waitFor();
+      await mainHeading(me).filter({ hasText: 'kl. 10.00–10.30' }).waitFor();
+      await me.getByText(`Möte: Kerttu ${tag}`).waitFor();
+      await check(me, 'an appointment she booked (learner, sv)');
+      // Her phone (360 px wide) shows it on her dashboard, with the link
+      // to the video call.
+      await me.goto(`${BASE}/dashboard`);
+      const coming = me.getByRole('listitem').filter({ hasText: `Möte: Kerttu ${tag}` });
+      await coming.getByRole('link', { name: /kl\. 10\.00–10\.30/ }).waitFor();
+      assert.equal(await coming.getByRole('link', { name: 'Öppna videosamtalet' }).getAttribute('href'), 'https://video.example.fi/kerttu');
+      await coming.getByText('Ota puhelin ja tunnukset mukaan.').waitFor();
+      const width = await me.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 360, `nothing wider than the phone's screen (${width} px)`);
+      if (process.env.POLKU_E2E_SHOTS) {
+        await me.screenshot({ path: `${process.env.POLKU_E2E_SHOTS}/dashboard-appointment-${tag}.png`, fullPage: true });
+      }
+      await check(me, 'dashboard with an appointment (learner, sv, 360 px)');
+
+      // The coach sees the booking on her coaching page and downloads the
+      // calendar file.
+      await coachPage.goto(`${BASE}/coach`);
+      const booking = coachPage.getByRole('listitem').filter({ hasText: `Tapaaminen: ${name}` });
+      await booking.getByRole('link', { name: /klo 10\.00–10\.30/ }).click();
+      await mainHeading(coachPage).filter({ hasText: 'klo 10.00–10.30' }).waitFor();
+      await check(coachPage, 'a booked appointment (coach)');
+      const [download] = await Promise.all([
+        coachPage.waitForEvent('download'),
+        coachPage.getByRole('link', { name: 'Lisää kalenteriin (.ics)' }).click(),
+      ]);
+      const ics = fs.readFileSync(await download.path(), 'utf8').replace(/\r\n /g, '');
+      assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
+      assert.match(ics, /\r\nMETHOD:REQUEST\r\n/);
+      assert.match(ics, /\r\nTZID:Europe\/Helsinki\r\n/);
+      assert.match(ics, /\r\nDTSTART;TZID=Europe\/Helsinki:\d{8}T100000\r\n/);
+      assert.match(ics, new RegExp(`\\r\\nSUMMARY:Tapaaminen: ${name}\\r\\n`));
+      assert.match(ics, /\r\nURL:https:\/\/video\.example\.fi\/kerttu\r\n/);
 
       // The coach sees the answer in her inbox, and when she last wrote in
       // the group table.

@@ -18,8 +18,8 @@ use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use polku_core::CoreError;
-use polku_core::db::DatabaseConnection;
 use polku_core::appointments::ics;
+use polku_core::db::DatabaseConnection;
 use polku_core::notifications::{self, Outgoing};
 
 /// How often the outbox is looked at when it was empty.
@@ -182,14 +182,16 @@ impl Mailer {
                                 .header(ContentType::TEXT_PLAIN)
                                 .body(text),
                         )
-                        .singlepart(Attachment::new("appointment.ics".to_owned()).body(
-                            Body::new_with_encoding(
-                                calendar,
-                                ContentTransferEncoding::QuotedPrintable,
-                            )
-                            .map_err(|_| "the calendar cannot be encoded".to_owned())?,
-                            kind,
-                        )),
+                        .singlepart(
+                            Attachment::new("appointment.ics".to_owned()).body(
+                                Body::new_with_encoding(
+                                    calendar,
+                                    ContentTransferEncoding::QuotedPrintable,
+                                )
+                                .map_err(|_| "the calendar cannot be encoded".to_owned())?,
+                                kind,
+                            ),
+                        ),
                 )
             }
         }

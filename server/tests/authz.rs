@@ -334,10 +334,33 @@ const RULES: &[Rule] = &[
     // learner who booked one cancels it; only its coach changes it or
     // calls it off; the calendar file is for the two of them.
     rule("POST", "/api/get_appointments", "", SIGNED_IN),
-    rule("POST", "/api/get_appointment", "id={time}", &[Learner, Coach]).shows("video.example.fi"),
-    rule("POST", "/api/get_appointment", "id={free_time}", &[Learner, Coach]),
-    rule("GET", "/appointments/{time}/calendar.ics", "", &[Learner, Coach]).shows("METHOD:REQUEST"),
-    rule("GET", "/appointments/{free_time}/calendar.ics", "", &[Coach]).shows("METHOD:PUBLISH"),
+    rule(
+        "POST",
+        "/api/get_appointment",
+        "id={time}",
+        &[Learner, Coach],
+    )
+    .shows("video.example.fi"),
+    rule(
+        "POST",
+        "/api/get_appointment",
+        "id={free_time}",
+        &[Learner, Coach],
+    ),
+    rule(
+        "GET",
+        "/appointments/{time}/calendar.ics",
+        "",
+        &[Learner, Coach],
+    )
+    .shows("METHOD:REQUEST"),
+    rule(
+        "GET",
+        "/appointments/{free_time}/calendar.ics",
+        "",
+        &[Coach],
+    )
+    .shows("METHOD:PUBLISH"),
     rule(
         "POST",
         "/api/offer_times",
@@ -350,10 +373,21 @@ const RULES: &[Rule] = &[
         "id={free_time}&date={week_y}-{week_m}-{week_d}&time=12:00&minutes=45&place=phone&location=&note=Soitan",
         &[Coach],
     ),
-    rule("POST", "/api/ask_other_time", "id={time}&body=Sopisiko toinen aika", &[Learner]).on_self(Coach),
+    rule(
+        "POST",
+        "/api/ask_other_time",
+        "id={time}&body=Sopisiko toinen aika",
+        &[Learner],
+    )
+    .on_self(Coach),
     rule("POST", "/api/cancel_booking", "id={time}", &[Learner]),
     rule("POST", "/api/book_time", "id={free_time}", &[Learner]).on_self(Coach),
-    rule("POST", "/api/call_off_time", "id={spare_time}&reason=", &[Coach]),
+    rule(
+        "POST",
+        "/api/call_off_time",
+        "id={spare_time}&reason=",
+        &[Coach],
+    ),
     // Notifications and e-mail settings: one's own only.
     rule("POST", "/api/get_notifications", "", SIGNED_IN),
     rule("POST", "/api/get_email_settings", "", SIGNED_IN),
@@ -840,8 +874,14 @@ async fn fixture(url: &str) -> Fixture {
         ("free_time", free_time),
         ("spare_time", spare_time),
         ("week_y", chrono::Datelike::year(&week)),
-        ("week_m", i32::try_from(chrono::Datelike::month(&week)).unwrap()),
-        ("week_d", i32::try_from(chrono::Datelike::day(&week)).unwrap()),
+        (
+            "week_m",
+            i32::try_from(chrono::Datelike::month(&week)).unwrap(),
+        ),
+        (
+            "week_d",
+            i32::try_from(chrono::Datelike::day(&week)).unwrap(),
+        ),
     ]);
     Fixture { db, cookies, ids }
 }

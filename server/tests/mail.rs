@@ -348,8 +348,14 @@ async fn appointment_emails_carry_the_calendar_entry_request_then_cancel() {
     };
     let mails = unfolded(&maildir);
     let booked = &mails[0];
-    assert!(booked.contains("To: \"kaisa Testinen\" <kaisa@example.fi>"), "{booked}");
-    assert!(booked.contains("Subject: Polku: maija Testinen varasi ajan"), "{booked}");
+    assert!(
+        booked.contains("To: \"kaisa Testinen\" <kaisa@example.fi>"),
+        "{booked}"
+    );
+    assert!(
+        booked.contains("Subject: Polku: maija Testinen varasi ajan"),
+        "{booked}"
+    );
     assert!(
         booked.contains("Content-Type: text/calendar; charset=utf-8; method=REQUEST"),
         "{booked}"
@@ -375,7 +381,10 @@ async fn appointment_emails_carry_the_calendar_entry_request_then_cancel() {
         .iter()
         .find(|m| m.contains("METHOD:CANCEL"))
         .unwrap_or_else(|| panic!("no CANCEL among {mails:?}"));
-    assert!(cancelled.contains("SUMMARY:Tapaaminen: maija Testinen"), "{cancelled}");
+    assert!(
+        cancelled.contains("SUMMARY:Tapaaminen: maija Testinen"),
+        "{cancelled}"
+    );
     assert!(cancelled.contains(&uid), "the same entry: {cancelled}");
     assert!(cancelled.contains("STATUS:CANCELLED"), "{cancelled}");
     assert!(cancelled.contains("SEQUENCE:2"), "{cancelled}");
@@ -394,7 +403,124 @@ async fn appointment_emails_carry_the_calendar_entry_request_then_cancel() {
         .find(|m| m.contains("To: \"maija Testinen\""))
         .unwrap_or_else(|| panic!("no e-mail to the learner among {mails:?}"));
     assert!(changed.contains("method=REQUEST"), "{changed}");
-    assert!(changed.contains(&format!("UID:appointment-{id}-2@polku.example")), "{changed}");
+    assert!(
+        changed.contains(&format!("UID:appointment-{id}-2@polku.example")),
+        "{changed}"
+    );
     assert!(changed.contains("SEQUENCE:4"), "{changed}");
     assert!(changed.contains("T150000"), "{changed}");
+}
+
+/// The `polku` server with SMTP settings, on `db_url`, in `dir`.
+fn start_polku(dir: &Path, db_url: &str, smtp_port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_polku"))
+        .current_dir(dir)
+        .env_remove("POLKU_DATABASE_URL")
+        .env_remove("RUST_LOG")
+        .args(["--database-url", db_url])
+        .args(["--content-dir", "content"])
+        .args(["--search-index", "index"])
+        .args(["--issuer-keys", "keys"])
+        .args(["--port", &free_port().to_string()])
+        .args(["--smtp-url", &format!("smtp://127.0.0.1:{smtp_port}")])
+        .args(["--smtp-from", "Polku <polku@polku.example>"])
+        .args(["--public-url", "https://polku.example"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// The `Message-ID` of each e-mail received.
+fn message_ids(maildir: &Path) -> Vec<String> {
+    received(maildir)
+        .iter()
+        .filter_map(|m| {
+            m.lines()
+                .find(|l| l.starts_with("Message-ID:"))
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+/// Waits (up to `seconds`) until `done` holds for the e-mails received.
+fn wait_for(maildir: &Path, seconds: u64, done: impl Fn(&[String]) -> bool) -> Vec<String> {
+    for _ in 0..seconds * 10 {
+        let ids = message_ids(maildir);
+        if done(&ids) {
+            return ids;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    message_ids(maildir)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_killed_while_sending_loses_no_email_and_repeats_at_most_one() {
+    const QUEUED: usize = 120;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("content")).unwrap();
+    let maildir = dir.path().join("mail");
+    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
+    let db = polku_core::db::open(&url).await.unwrap();
+    let kaisa = person(&db, "kaisa", Role::Coach).await;
+    let maija = person(&db, "maija", Role::Learner).await;
+    for n in 0..QUEUED {
+        notifications::notify(
+            &db,
+            notifications::Note {
+                user: maija.id(),
+                kind: NotificationKind::Invitation,
+                actor: Some(kaisa.id()),
+                link: "/dashboard".into(),
+                names: Default::default(),
+                detail: notifications::Detail {
+                    what: Some(format!("Ryhmä {n}")),
+                    ..Default::default()
+                },
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let port = free_port();
+    let Some(_smtp) = start_smtp(port, &maildir) else {
+        return;
+    };
+    // The server sends; it is killed (SIGKILL: no clean-up) in the middle.
+    let mut first = start_polku(dir.path(), &url, port);
+    let before = wait_for(&maildir, 60, |ids| ids.len() >= 25);
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let at_kill = message_ids(&maildir).len();
+    assert!(
+        (25..QUEUED).contains(&at_kill),
+        "killed in the middle of sending: {at_kill} of {QUEUED} sent ({} seen before)",
+        before.len()
+    );
+    // Started again, it sends the rest: what the dead one had claimed once
+    // its claim runs out.
+    let mut second = start_polku(dir.path(), &url, port);
+    let wait = u64::try_from(CLAIM.num_seconds()).unwrap() + 60;
+    let ids = wait_for(&maildir, wait, |ids| {
+        let mut distinct = ids.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        distinct.len() >= QUEUED
+    });
+    second.kill().unwrap();
+    second.wait().unwrap();
+    let mut distinct = ids.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), QUEUED, "every e-mail arrived");
+    // The one e-mail the SMTP server may have accepted just before the
+    // kill, whose sending was not yet recorded, goes again, under the same
+    // Message-ID (a mail system keeps one); nothing else twice.
+    assert!(
+        ids.len() <= QUEUED + 1,
+        "at most one e-mail repeated: {} received",
+        ids.len()
+    );
+    assert_eq!(notifications::waiting(&db).await.unwrap(), 0);
 }

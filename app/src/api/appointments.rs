@@ -91,10 +91,7 @@ pub async fn offer_times(
         note: &note,
     };
     match polku_core::appointments::offer(&super::db()?, &actor, &typed.offer()).await {
-        Ok(ids) => super::redirect_with(
-            "/appointments",
-            &[("offered", &ids.len().to_string())],
-        ),
+        Ok(ids) => super::redirect_with("/appointments", &[("offered", &ids.len().to_string())]),
         Err(polku_core::CoreError::Rejected(code)) => typed.back("/appointments", code),
         Err(other) => return Err(other.into()),
     }
@@ -157,7 +154,12 @@ fn answer(
 pub async fn call_off_time(id: i32, reason: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let result = polku_core::appointments::call_off(&super::db()?, &actor, id, &reason).await;
-    answer(result, "/appointments", "called_off", &[("reason", &reason)])
+    answer(
+        result,
+        "/appointments",
+        "called_off",
+        &[("reason", &reason)],
+    )
 }
 
 /// `POST /api/book_time` (form): a learner books a free time.

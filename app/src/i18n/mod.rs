@@ -180,9 +180,10 @@ pub fn notification_sentence(
     // An appointment's notification names its time, written the reader's
     // way.
     let what = match kind {
-        N::AppointmentBooked | N::AppointmentChanged | N::AppointmentCancelled | N::AppointmentSoon => {
-            local_time(locale, &what)
-        }
+        N::AppointmentBooked
+        | N::AppointmentChanged
+        | N::AppointmentCancelled
+        | N::AppointmentSoon => local_time(locale, &what),
         _ => what,
     };
     fill(locale.text(key), &[("who", who), ("what", what)])

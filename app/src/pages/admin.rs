@@ -151,6 +151,7 @@ pub fn PrivacyPage() -> impl IntoView {
         Key::PrivacyGroups,
         Key::PrivacyMessages,
         Key::PrivacyNotifications,
+        Key::PrivacyAppointments,
         Key::PrivacyBadges,
         Key::PrivacySecurity,
         Key::PrivacyAudit,

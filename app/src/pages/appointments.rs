@@ -197,7 +197,10 @@ fn TimeFields(
     );
     let location = pick(
         "location",
-        current.as_ref().map(|a| a.where_.clone()).unwrap_or_default(),
+        current
+            .as_ref()
+            .map(|a| a.where_.clone())
+            .unwrap_or_default(),
     );
     let note = pick(
         "note",
@@ -270,7 +273,10 @@ pub fn AppointmentPage() -> impl IntoView {
     let one = Resource::new(
         move || {
             (
-                params.read().get("id").and_then(|id| id.parse::<i32>().ok()),
+                params
+                    .read()
+                    .get("id")
+                    .and_then(|id| id.parse::<i32>().ok()),
                 crate::forms::version(),
             )
         },

@@ -29,7 +29,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::CoreError;
 use crate::accounts::{Actor, Role};
-use crate::db::entities::{appointments, badge_awards, badge_requests, group_members, groups, users};
+use crate::db::entities::{
+    appointments, badge_awards, badge_requests, group_members, groups, users,
+};
 
 /// What the actor wants to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -141,16 +141,31 @@ async fn only_a_coachs_learners_see_and_book_her_times() {
         let ends: Vec<_> = page.free.iter().map(|a| a.ends.clone()).collect();
         assert_eq!(page.free[1].starts, ends[0], "one after another");
         for outsider in [&s.liisa, &s.matti, &s.olli, &s.boss] {
-            assert!(appointments::page(db, outsider).await.unwrap().free.is_empty());
+            assert!(
+                appointments::page(db, outsider)
+                    .await
+                    .unwrap()
+                    .free
+                    .is_empty()
+            );
             not_found(appointments::one(db, outsider, first).await);
             not_found(appointments::book(db, outsider, first).await);
         }
         rejected(appointments::book(db, &s.kaisa, first).await, "not_on_self");
         // Maija books; Kaisa is told; Pekka finds it taken.
         appointments::book(db, &s.maija, first).await.unwrap();
-        assert_eq!(kinds(db, &s.kaisa).await, vec![NotificationKind::AppointmentBooked]);
-        rejected(appointments::book(db, &s.pekka, first).await, "appointment_taken");
-        rejected(appointments::book(db, &s.maija, first).await, "appointment_taken");
+        assert_eq!(
+            kinds(db, &s.kaisa).await,
+            vec![NotificationKind::AppointmentBooked]
+        );
+        rejected(
+            appointments::book(db, &s.pekka, first).await,
+            "appointment_taken",
+        );
+        rejected(
+            appointments::book(db, &s.maija, first).await,
+            "appointment_taken",
+        );
         let pekka = appointments::page(db, &s.pekka).await.unwrap();
         assert_eq!(pekka.free.len(), 2, "a booked time is no longer free");
         not_found(appointments::one(db, &s.pekka, first).await);
@@ -165,7 +180,10 @@ async fn only_a_coachs_learners_see_and_book_her_times() {
         assert_eq!(coach.upcoming.len(), 3);
         let dashboard = appointments::upcoming(db, &s.kaisa).await.unwrap();
         assert_eq!(dashboard.len(), 1);
-        assert_eq!(dashboard[0].learner.as_ref().map(|l| l.1.as_str()), Some("maija"));
+        assert_eq!(
+            dashboard[0].learner.as_ref().map(|l| l.1.as_str()),
+            Some("maija")
+        );
         // A coach who coaches no group offers nothing.
         let lone = person(db, "lone", Role::Coach).await;
         assert!(matches!(
@@ -223,7 +241,12 @@ async fn cancelling_frees_the_time_and_its_calendar_entry_is_cancelled() {
         appointments::book(db, &s.maija, id).await.unwrap();
         let (entry, coach) = ics::for_party(db, &s.maija, id).await.unwrap();
         assert_eq!(coach, s.kaisa.id());
-        let booked = ics::write(&entry, "Tapaaminen: kaisa", "https://polku.example.fi", Utc::now());
+        let booked = ics::write(
+            &entry,
+            "Tapaaminen: kaisa",
+            "https://polku.example.fi",
+            Utc::now(),
+        );
         for line in [
             "METHOD:REQUEST",
             "BEGIN:VTIMEZONE",
@@ -263,7 +286,10 @@ async fn cancelling_frees_the_time_and_its_calendar_entry_is_cancelled() {
         assert!(text.contains(&format!("UID:appointment-{id}-1@polku.example.fi")));
         assert!(text.contains("SEQUENCE:2"), "a higher sequence: {text}");
         not_found(appointments::cancel(db, &s.maija, id).await);
-        assert_eq!(appointments::page(db, &s.pekka).await.unwrap().free.len(), 1);
+        assert_eq!(
+            appointments::page(db, &s.pekka).await.unwrap().free.len(),
+            1
+        );
         // Pekka books it next: his entry is a new one; Maija's stays
         // cancelled.
         appointments::book(db, &s.pekka, id).await.unwrap();
@@ -295,15 +321,22 @@ async fn only_the_coach_changes_or_calls_off_her_time_and_the_learner_is_told() 
             not_found(appointments::change(db, other, id, &moved).await);
             not_found(appointments::call_off(db, other, id, "").await);
         }
-        appointments::change(db, &s.kaisa, id, &moved).await.unwrap();
-        assert_eq!(kinds(db, &s.maija).await, vec![NotificationKind::AppointmentChanged]);
+        appointments::change(db, &s.kaisa, id, &moved)
+            .await
+            .unwrap();
+        assert_eq!(
+            kinds(db, &s.maija).await,
+            vec![NotificationKind::AppointmentChanged]
+        );
         let seen = appointments::one(db, &s.maija, id).await.unwrap();
         assert!(seen.starts.ends_with("11:30"), "{}", seen.starts);
         assert_eq!(seen.minutes, 60);
         let (entry, _) = ics::for_party(db, &s.maija, id).await.unwrap();
         assert_eq!((entry.sequence, entry.method), (2, Method::Request));
         // Called off: Maija is told why; it stays, cancelled, for her.
-        appointments::call_off(db, &s.kaisa, id, "Olen sairaana.").await.unwrap();
+        appointments::call_off(db, &s.kaisa, id, "Olen sairaana.")
+            .await
+            .unwrap();
         let notes = notifications::list(db, &s.maija).await.unwrap();
         assert_eq!(notes[0].kind, NotificationKind::AppointmentCancelled);
         assert_eq!(notes[0].note.as_deref(), Some("Olen sairaana."));
@@ -311,13 +344,21 @@ async fn only_the_coach_changes_or_calls_off_her_time_and_the_learner_is_told() 
         assert_eq!(seen[0].state, AppointmentState::Cancelled);
         let (entry, _) = ics::for_party(db, &s.maija, id).await.unwrap();
         assert_eq!(entry.method, Method::Cancel);
-        rejected(appointments::book(db, &s.pekka, id).await, "appointment_taken");
-        rejected(appointments::change(db, &s.kaisa, id, &moved).await, "appointment_cancelled");
+        rejected(
+            appointments::book(db, &s.pekka, id).await,
+            "appointment_taken",
+        );
+        rejected(
+            appointments::change(db, &s.kaisa, id, &moved).await,
+            "appointment_cancelled",
+        );
         // An open time called off simply goes.
         let open = appointments::offer(db, &s.kaisa, &at(7, "09:00", 30, 1))
             .await
             .unwrap()[0];
-        appointments::call_off(db, &s.kaisa, open, "").await.unwrap();
+        appointments::call_off(db, &s.kaisa, open, "")
+            .await
+            .unwrap();
         not_found(appointments::one(db, &s.kaisa, open).await);
     }
 }
@@ -334,27 +375,73 @@ async fn a_bad_offer_is_refused_with_its_reason() {
         };
         rejected(offer(at(-1, "10:00", 30, 1)).await, "appointment_past");
         rejected(offer(at(400, "10:00", 30, 1)).await, "appointment_far");
-        rejected(offer(Offer { date: "8.12.2026".into(), ..at(3, "10:00", 30, 1) }).await, "appointment_date");
+        rejected(
+            offer(Offer {
+                date: "8.12.2026".into(),
+                ..at(3, "10:00", 30, 1)
+            })
+            .await,
+            "appointment_date",
+        );
         rejected(offer(at(3, "25:00", 30, 1)).await, "appointment_date");
         rejected(offer(at(3, "10:00", 0, 1)).await, "appointment_length");
         rejected(offer(at(3, "10:00", 241, 1)).await, "appointment_length");
         rejected(offer(at(3, "10:00", 30, 13)).await, "appointment_count");
-        rejected(offer(Offer { place: "moon".into(), ..at(3, "10:00", 30, 1) }).await, "appointment_place");
-        rejected(offer(Offer { place: "address".into(), where_: " ".into(), ..at(3, "10:00", 30, 1) }).await, "appointment_place");
-        for link in ["javascript:alert(1)", "http://video.example.fi/x", "https://a b"] {
-            rejected(offer(Offer { where_: link.into(), ..at(3, "10:00", 30, 1) }).await, "appointment_link");
+        rejected(
+            offer(Offer {
+                place: "moon".into(),
+                ..at(3, "10:00", 30, 1)
+            })
+            .await,
+            "appointment_place",
+        );
+        rejected(
+            offer(Offer {
+                place: "address".into(),
+                where_: " ".into(),
+                ..at(3, "10:00", 30, 1)
+            })
+            .await,
+            "appointment_place",
+        );
+        for link in [
+            "javascript:alert(1)",
+            "http://video.example.fi/x",
+            "https://a b",
+        ] {
+            rejected(
+                offer(Offer {
+                    where_: link.into(),
+                    ..at(3, "10:00", 30, 1)
+                })
+                .await,
+                "appointment_link",
+            );
         }
-        rejected(offer(Offer { note: "x".repeat(1001), ..at(3, "10:00", 30, 1) }).await, "appointment_note");
+        rejected(
+            offer(Offer {
+                note: "x".repeat(1001),
+                ..at(3, "10:00", 30, 1)
+            })
+            .await,
+            "appointment_note",
+        );
         // A phone call needs no number (the coach calls).
-        offer(Offer { place: "phone".into(), where_: String::new(), ..at(3, "10:00", 30, 2) })
-            .await
-            .unwrap();
+        offer(Offer {
+            place: "phone".into(),
+            where_: String::new(),
+            ..at(3, "10:00", 30, 2)
+        })
+        .await
+        .unwrap();
         // Overlapping her own times is refused; right after them is not.
         rejected(offer(at(3, "10:45", 30, 1)).await, "appointment_overlap");
         rejected(offer(at(3, "09:45", 30, 1)).await, "appointment_overlap");
         offer(at(3, "11:00", 30, 1)).await.unwrap();
         // Another coach's times do not count.
-        appointments::offer(db, &s.olli, &at(3, "10:00", 30, 1)).await.unwrap();
+        appointments::offer(db, &s.olli, &at(3, "10:00", 30, 1))
+            .await
+            .unwrap();
     }
 }
 
@@ -369,7 +456,10 @@ async fn a_learner_holds_a_few_coming_appointments_with_one_coach() {
         for id in &ids[..3] {
             appointments::book(db, &s.maija, *id).await.unwrap();
         }
-        rejected(appointments::book(db, &s.maija, ids[3]).await, "appointment_too_many");
+        rejected(
+            appointments::book(db, &s.maija, ids[3]).await,
+            "appointment_too_many",
+        );
         appointments::book(db, &s.pekka, ids[3]).await.unwrap();
     }
 }
@@ -392,7 +482,11 @@ async fn the_day_before_both_are_reminded_once() {
         let booked_just_now = appointments::remind_due(db, Utc::now()).await.unwrap();
         assert_eq!(booked_just_now, 0, "booked within the day: no reminder");
         // Booked three days ago: a reminder the day before, once.
-        let row = rows::Entity::find_by_id(soon).one(db).await.unwrap().unwrap();
+        let row = rows::Entity::find_by_id(soon)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
         let starts = row.starts_at;
         let mut row: rows::ActiveModel = row.into();
         row.booked_at = Set(Some(Utc::now() - Duration::days(3)));
@@ -401,9 +495,21 @@ async fn the_day_before_both_are_reminded_once() {
         let before = starts - Duration::hours(20);
         assert_eq!(appointments::remind_due(db, before).await.unwrap(), 1);
         assert_eq!(appointments::remind_due(db, before).await.unwrap(), 0);
-        assert!(kinds(db, &s.maija).await.contains(&NotificationKind::AppointmentSoon));
-        assert!(kinds(db, &s.kaisa).await.contains(&NotificationKind::AppointmentSoon));
-        assert!(!kinds(db, &s.pekka).await.contains(&NotificationKind::AppointmentSoon));
+        assert!(
+            kinds(db, &s.maija)
+                .await
+                .contains(&NotificationKind::AppointmentSoon)
+        );
+        assert!(
+            kinds(db, &s.kaisa)
+                .await
+                .contains(&NotificationKind::AppointmentSoon)
+        );
+        assert!(
+            !kinds(db, &s.pekka)
+                .await
+                .contains(&NotificationKind::AppointmentSoon)
+        );
     }
 }
 
@@ -424,15 +530,24 @@ async fn appointments_are_exported_and_go_with_an_erased_account() {
         assert_eq!(list[0]["where"], "https://video.example.fi/room/42");
         // Maija erases her account: her time is free again and Kaisa is
         // told (by a deleted account).
-        privacy::delete_account(db, &s.maija, s.maija.id()).await.unwrap();
+        privacy::delete_account(db, &s.maija, s.maija.id())
+            .await
+            .unwrap();
         let free = appointments::page(db, &s.pekka).await.unwrap().free;
         assert_eq!(free.iter().map(|a| a.id).collect::<Vec<_>>(), vec![ids[0]]);
         let notes = notifications::list(db, &s.kaisa).await.unwrap();
         assert_eq!(notes[0].kind, NotificationKind::AppointmentCancelled);
         assert_eq!(notes[0].who, None);
         // Kaisa erases hers: her times go, and Pekka is told.
-        privacy::delete_account(db, &s.kaisa, s.kaisa.id()).await.unwrap();
-        assert!(appointments::upcoming(db, &s.pekka).await.unwrap().is_empty());
+        privacy::delete_account(db, &s.kaisa, s.kaisa.id())
+            .await
+            .unwrap();
+        assert!(
+            appointments::upcoming(db, &s.pekka)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let notes = notifications::list(db, &s.pekka).await.unwrap();
         assert_eq!(notes[0].kind, NotificationKind::AppointmentCancelled);
     }

@@ -15,8 +15,8 @@ use chrono::{DateTime, Duration, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
 use ics::components::Parameter;
 use ics::properties::{
-    Attendee, Description, DtEnd, DtStart, Location, Method as MethodProperty, Organizer, Sequence, Status, Summary,
-    TzName, URL,
+    Attendee, Description, DtEnd, DtStart, Location, Method as MethodProperty, Organizer, Sequence,
+    Status, Summary, TzName, URL,
 };
 use ics::{Daylight, Event, ICalendar, Standard, TimeZone as VTimeZone, escape_text};
 use sea_orm::{ConnectionTrait, EntityTrait};
@@ -148,10 +148,11 @@ pub async fn for_party<C: ConnectionTrait>(
     actor: &Actor,
     id: i32,
 ) -> Result<(Entry, i32), CoreError> {
-    let row = party_row(db, actor, id)
-        .await?
-        .ok_or(CoreError::NotFound)?;
-    Ok((entry(db, &row, row.booking, method_of(&row)).await?, row.coach_id))
+    let row = party_row(db, actor, id).await?.ok_or(CoreError::NotFound)?;
+    Ok((
+        entry(db, &row, row.booking, method_of(&row)).await?,
+        row.coach_id,
+    ))
 }
 
 /// The entry to send `user` with her notification about booking

@@ -54,9 +54,9 @@ pub async fn personal_data<C: ConnectionTrait>(
 /// (the times open again) and her coaches told; the learners who booked
 /// her coming times (if she offers any) are told they are cancelled.
 pub async fn before_erase<C: ConnectionTrait>(db: &C, user: i32) -> Result<(), CoreError> {
-    use sea_orm::sea_query::{Expr, ExprTrait};
-    use polku_types::appointments::AppointmentState;
     use crate::notifications::{NotificationKind, notify};
+    use polku_types::appointments::AppointmentState;
+    use sea_orm::sea_query::{Expr, ExprTrait};
     let now = chrono::Utc::now();
     let booked = appointments::Entity::find()
         .filter(

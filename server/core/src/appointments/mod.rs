@@ -260,7 +260,13 @@ pub async fn change(
     offer: &Offer,
 ) -> Result<(), CoreError> {
     let now = Utc::now();
-    let checked = check(&Offer { count: 1, ..offer.clone() }, now)?;
+    let checked = check(
+        &Offer {
+            count: 1,
+            ..offer.clone()
+        },
+        now,
+    )?;
     let row = own(db, actor, id).await?;
     if state_of(&row) == AppointmentState::Cancelled {
         return Err(CoreError::Rejected("appointment_cancelled"));
@@ -290,7 +296,12 @@ pub async fn change(
     }
     let row = bump(&txn, update, &row, now).await?;
     if let (AppointmentState::Booked, Some(learner)) = (state_of(&row), row.learner_id) {
-        let note = note_about(&row, learner, NotificationKind::AppointmentChanged, actor.id());
+        let note = note_about(
+            &row,
+            learner,
+            NotificationKind::AppointmentChanged,
+            actor.id(),
+        );
         notify(&txn, note).await?;
     }
     txn.commit().await?;
@@ -307,7 +318,10 @@ async fn bump<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<appointments::Model, CoreError> {
     let done = update
-        .col_expr(appointments::Column::Sequence, Expr::value(row.sequence + 1))
+        .col_expr(
+            appointments::Column::Sequence,
+            Expr::value(row.sequence + 1),
+        )
         .col_expr(appointments::Column::UpdatedAt, Expr::value(now))
         .filter(appointments::Column::Id.eq(row.id))
         .filter(appointments::Column::Sequence.eq(row.sequence))
@@ -344,8 +358,12 @@ pub async fn call_off(
                 Expr::value(AppointmentState::Cancelled.code()),
             );
             let row = bump(&txn, update, &row, Utc::now()).await?;
-            let mut note =
-                note_about(&row, learner, NotificationKind::AppointmentCancelled, actor.id());
+            let mut note = note_about(
+                &row,
+                learner,
+                NotificationKind::AppointmentCancelled,
+                actor.id(),
+            );
             note.detail.note = (!reason.is_empty()).then(|| reason.to_owned());
             notify(&txn, note).await?;
         }
@@ -395,7 +413,10 @@ pub async fn book(db: &DatabaseConnection, actor: &Actor, id: i32) -> Result<(),
         )
         .col_expr(appointments::Column::LearnerId, Expr::value(actor.id()))
         .col_expr(appointments::Column::BookedAt, Expr::value(now))
-        .col_expr(appointments::Column::RemindedAt, Expr::value(None::<DateTime<Utc>>))
+        .col_expr(
+            appointments::Column::RemindedAt,
+            Expr::value(None::<DateTime<Utc>>),
+        )
         .col_expr(
             appointments::Column::Booking,
             Expr::col(appointments::Column::Booking).add(1),
@@ -417,7 +438,12 @@ pub async fn book(db: &DatabaseConnection, actor: &Actor, id: i32) -> Result<(),
         .one(&txn)
         .await?
         .ok_or(CoreError::NotFound)?;
-    let note = note_about(&row, row.coach_id, NotificationKind::AppointmentBooked, actor.id());
+    let note = note_about(
+        &row,
+        row.coach_id,
+        NotificationKind::AppointmentBooked,
+        actor.id(),
+    );
     notify(&txn, note).await?;
     txn.commit().await?;
     Ok(())
@@ -445,7 +471,10 @@ pub async fn cancel(db: &DatabaseConnection, actor: &Actor, id: i32) -> Result<(
             Expr::value(AppointmentState::Open.code()),
         )
         .col_expr(appointments::Column::LearnerId, Expr::value(None::<i32>))
-        .col_expr(appointments::Column::BookedAt, Expr::value(None::<DateTime<Utc>>))
+        .col_expr(
+            appointments::Column::BookedAt,
+            Expr::value(None::<DateTime<Utc>>),
+        )
         .col_expr(
             appointments::Column::Sequence,
             Expr::col(appointments::Column::Sequence).add(1),
@@ -459,7 +488,12 @@ pub async fn cancel(db: &DatabaseConnection, actor: &Actor, id: i32) -> Result<(
     if freed.rows_affected != 1 {
         return Err(CoreError::Rejected("appointment_cancelled"));
     }
-    let note = note_about(&row, row.coach_id, NotificationKind::AppointmentCancelled, actor.id());
+    let note = note_about(
+        &row,
+        row.coach_id,
+        NotificationKind::AppointmentCancelled,
+        actor.id(),
+    );
     notify(&txn, note).await?;
     txn.commit().await?;
     Ok(())
@@ -648,8 +682,13 @@ pub async fn remind_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u
             .is_some_and(|at| at > row.starts_at - Duration::days(1));
         if claimed.rows_affected == 1 && !late {
             for user in [Some(row.coach_id), row.learner_id].into_iter().flatten() {
-                let mut note = note_about(&row, user, NotificationKind::AppointmentSoon, row.coach_id);
-                note.actor = if user == row.coach_id { row.learner_id } else { Some(row.coach_id) };
+                let mut note =
+                    note_about(&row, user, NotificationKind::AppointmentSoon, row.coach_id);
+                note.actor = if user == row.coach_id {
+                    row.learner_id
+                } else {
+                    Some(row.coach_id)
+                };
                 notify(&txn, note).await?;
             }
             reminded += 1;
