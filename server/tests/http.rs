@@ -1059,3 +1059,134 @@ async fn messages_work_as_plain_forms_and_show_text_as_text() {
     let (status, _, _) = get(&app, &format!("/messages/people/{maija}"), Some(&other)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn appointments_work_as_plain_forms_and_a_taken_time_is_refused() {
+    use polku_core::accounts::Role;
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (app, dir) = app().await;
+    let coach = person(&dir, "kaisa", Role::Coach).await;
+    let maija = person(&dir, "maija", Role::Learner).await;
+    let pekka = person(&dir, "pekka", Role::Learner).await;
+    let db = app_db(&dir).await;
+    let group = coached_group(&db, "kaisa", "maija").await;
+    {
+        let kaisa = polku_core::accounts::Actor::for_cli(&db, "kaisa")
+            .await
+            .unwrap();
+        let grant = polku_core::authz::authorize(
+            &db,
+            &kaisa,
+            polku_core::authz::Act::CoachGroup,
+            polku_core::authz::GroupId(group),
+        )
+        .await
+        .unwrap();
+        polku_core::coaching::invite(&db, &grant, "pekka")
+            .await
+            .unwrap();
+        let pekka = polku_core::accounts::Actor::for_cli(&db, "pekka")
+            .await
+            .unwrap();
+        polku_core::coaching::accept(&db, &pekka, group)
+            .await
+            .unwrap();
+    }
+    let day = (chrono::Utc::now() + chrono::Duration::days(2))
+        .format("%Y-%m-%d")
+        .to_string();
+    // A refused offer goes back to the form with what was typed.
+    let (status, headers, _) = post_form(
+        &app,
+        "/api/offer_times",
+        &format!("date={day}&time=09:00&minutes=500&count=2&place=address&location=Kirjasto&note=Tervetuloa"),
+        Some(&coach),
+    )
+    .await;
+    assert!(status.is_redirection(), "{status}");
+    let back = headers[header::LOCATION].to_str().unwrap();
+    assert!(
+        back.starts_with("/appointments?error=appointment_length"),
+        "{back}"
+    );
+    for kept in [
+        "minutes=500",
+        "count=2",
+        "place=address",
+        "location=Kirjasto",
+        "note=Tervetuloa",
+    ] {
+        assert!(back.contains(kept), "{kept} kept: {back}");
+    }
+    let (status, _, page) = get(&app, back, Some(&coach)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"value="Kirjasto""#), "the form keeps it");
+    assert!(
+        page.contains("Keston pitää olla 5–240 minuuttia."),
+        "the reason"
+    );
+    // Offered; Maija books it with a plain form; Pekka finds it taken.
+    let (status, headers, _) = post_form(
+        &app,
+        "/api/offer_times",
+        &format!("date={day}&time=09:00&minutes=30&count=1&place=address&location=Kirjasto&note="),
+        Some(&coach),
+    )
+    .await;
+    assert!(status.is_redirection(), "{status}");
+    assert_eq!(headers[header::LOCATION], "/appointments?offered=1");
+    let (_, _, page) = get(&app, "/appointments", Some(&pekka)).await;
+    let at = page
+        .find(r#"action="/api/book_time""#)
+        .expect("a time to book");
+    let value = &page[at..][page[at..].find(r#"name="id" value=""#).unwrap() + 17..];
+    let id: i32 = value[..value.find('"').unwrap()].parse().unwrap();
+    let (_, headers, _) =
+        post_form(&app, "/api/book_time", &format!("id={id}"), Some(&maija)).await;
+    assert_eq!(
+        headers[header::LOCATION],
+        format!("/appointments/{id}?booked=1").as_str()
+    );
+    let (_, headers, _) =
+        post_form(&app, "/api/book_time", &format!("id={id}"), Some(&pekka)).await;
+    assert_eq!(
+        headers[header::LOCATION],
+        "/appointments?error=appointment_taken"
+    );
+    let (_, _, page) = get(&app, "/dashboard", Some(&maija)).await;
+    assert!(
+        page.contains("Tapaaminen: kaisa Testinen"),
+        "on her dashboard"
+    );
+    // The calendar file is hers and the coach's, nobody else's.
+    let ics = format!("/appointments/{id}/calendar.ics");
+    let (status, headers, body) = get(&app, &ics, Some(&maija)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "text/calendar; charset=utf-8; method=REQUEST"
+    );
+    assert!(body.contains("METHOD:REQUEST\r\n"), "{body}");
+    assert!(body.contains("LOCATION:Kirjasto\r\n"), "{body}");
+    let (status, _, _) = get(&app, &ics, Some(&pekka)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = get(&app, &ics, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // She cancels: the time is open again, and the coach's file only
+    // publishes it (the CANCEL goes with her notification: see mail.rs).
+    let (_, headers, _) = post_form(
+        &app,
+        "/api/cancel_booking",
+        &format!("id={id}"),
+        Some(&maija),
+    )
+    .await;
+    assert_eq!(headers[header::LOCATION], "/appointments?cancelled=1");
+    let (status, headers, body) = get(&app, &ics, Some(&coach)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "text/calendar; charset=utf-8; method=PUBLISH"
+    );
+    assert!(body.contains("STATUS:TENTATIVE"), "{body}");
+}

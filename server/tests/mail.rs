@@ -513,6 +513,11 @@ async fn a_server_killed_while_sending_loses_no_email_and_repeats_at_most_one() 
     let mut distinct = ids.clone();
     distinct.sort_unstable();
     distinct.dedup();
+    eprintln!(
+        "killed after {at_kill} of {QUEUED} e-mails; {} received in all, {} distinct",
+        ids.len(),
+        distinct.len()
+    );
     assert_eq!(distinct.len(), QUEUED, "every e-mail arrived");
     // The one e-mail the SMTP server may have accepted just before the
     // kill, whose sending was not yet recorded, goes again, under the same

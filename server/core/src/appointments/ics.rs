@@ -169,7 +169,9 @@ pub async fn for_notification<C: ConnectionTrait>(
         return Ok(None);
     };
     let current = row.booking == booking;
-    let party = row.coach_id == user || (current && row.learner_id == Some(user)) || !current;
+    // A later booking: hers (the notification was made for her) was
+    // cancelled. The current one: she is its coach or its learner.
+    let party = !current || row.coach_id == user || row.learner_id == Some(user);
     if !party {
         return Ok(None);
     }
