@@ -1158,6 +1158,32 @@ async fn appointments_work_as_plain_forms_and_a_taken_time_is_refused() {
         page.contains("Tapaaminen: kaisa Testinen"),
         "on her dashboard"
     );
+    // She asks for another time: the message goes to her coach, naming
+    // the appointment.
+    let (_, headers, _) = post_form(
+        &app,
+        "/api/ask_other_time",
+        &format!("id={id}&body=Sopisiko+iltap%C3%A4iv%C3%A4%3F"),
+        Some(&maija),
+    )
+    .await;
+    let kaisa = polku_core::accounts::Actor::for_cli(&db, "kaisa")
+        .await
+        .unwrap();
+    let to_coach = format!("/messages/people/{}#message-", kaisa.id());
+    assert!(
+        headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with(&to_coach),
+        "{headers:?}"
+    );
+    let (_, _, page) = get(&app, &to_coach[..to_coach.len() - 9], Some(&maija)).await;
+    assert!(page.contains("Tapaamisesta "), "names the appointment");
+    assert!(
+        page.contains("klo 9.00–9.30:\nSopisiko iltapäivä?"),
+        "{page}"
+    );
     // The calendar file is hers and the coach's, nobody else's.
     let ics = format!("/appointments/{id}/calendar.ics");
     let (status, headers, body) = get(&app, &ics, Some(&maija)).await;

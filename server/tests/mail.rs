@@ -123,14 +123,15 @@ async fn person(db: &polku_core::db::DatabaseConnection, name: &str, role: Role)
     Actor::for_cli(db, name).await.unwrap()
 }
 
-fn total(a: Pass, b: Pass) -> usize {
-    a.sent + b.sent
-}
-
-#[tokio::test]
-async fn notification_emails_wait_for_the_smtp_server_and_go_once() {
+/// A site in a new folder: its SQLite database, a coach (Kaisa) and a
+/// learner (Maija, with an e-mail address) who joined her group.
+async fn coach_and_learner() -> (
+    tempfile::TempDir,
+    polku_core::db::DatabaseConnection,
+    Actor,
+    Actor,
+) {
     let dir = tempfile::tempdir().unwrap();
-    let maildir = dir.path().join("mail");
     let db = polku_core::db::open(&format!(
         "sqlite://{}",
         dir.path().join("polku.db").display()
@@ -145,6 +146,17 @@ async fn notification_emails_wait_for_the_smtp_server_and_go_once() {
     polku_core::coaching::join(&db, &maija, &group.join_code)
         .await
         .unwrap();
+    (dir, db, kaisa, maija)
+}
+
+fn total(a: Pass, b: Pass) -> usize {
+    a.sent + b.sent
+}
+
+#[tokio::test]
+async fn notification_emails_wait_for_the_smtp_server_and_go_once() {
+    let (dir, db, kaisa, maija) = coach_and_learner().await;
+    let maildir = dir.path().join("mail");
     let port = free_port();
     let mailer = Mailer::new(
         &format!("smtp://127.0.0.1:{port}"),
@@ -288,16 +300,8 @@ async fn notification_emails_wait_for_the_smtp_server_and_go_once() {
 #[tokio::test]
 async fn appointment_emails_carry_the_calendar_entry_request_then_cancel() {
     use polku_core::appointments::{self, Offer};
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, db, kaisa, maija) = coach_and_learner().await;
     let maildir = dir.path().join("mail");
-    let db = polku_core::db::open(&format!(
-        "sqlite://{}",
-        dir.path().join("polku.db").display()
-    ))
-    .await
-    .unwrap();
-    let kaisa = person(&db, "kaisa", Role::Coach).await;
-    let maija = person(&db, "maija", Role::Learner).await;
     notifications::set_email_settings(
         &db,
         &kaisa,
@@ -307,12 +311,6 @@ async fn appointment_emails_carry_the_calendar_entry_request_then_cancel() {
     )
     .await
     .unwrap();
-    let group = polku_core::coaching::create_group(&db, &kaisa, "Tiistai")
-        .await
-        .unwrap();
-    polku_core::coaching::join(&db, &maija, &group.join_code)
-        .await
-        .unwrap();
     let port = free_port();
     let Some(_smtp) = start_smtp(port, &maildir) else {
         return;
@@ -458,13 +456,10 @@ fn wait_for(maildir: &Path, seconds: u64, done: impl Fn(&[String]) -> bool) -> V
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_killed_while_sending_loses_no_email_and_repeats_at_most_one() {
     const QUEUED: usize = 120;
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, db, kaisa, maija) = coach_and_learner().await;
     std::fs::create_dir(dir.path().join("content")).unwrap();
     let maildir = dir.path().join("mail");
     let url = format!("sqlite://{}", dir.path().join("polku.db").display());
-    let db = polku_core::db::open(&url).await.unwrap();
-    let kaisa = person(&db, "kaisa", Role::Coach).await;
-    let maija = person(&db, "maija", Role::Learner).await;
     for n in 0..QUEUED {
         notifications::notify(
             &db,

@@ -11,39 +11,16 @@
 
 mod common;
 
+use common::{not_found, person, rejected};
+
 use chrono::{Duration, Utc};
-use polku_core::accounts::{Actor, NewAccount, Role};
+use polku_core::accounts::{Actor, Role};
 use polku_core::appointments::ics::{self, Method};
 use polku_core::appointments::{self, AppointmentState, Offer};
 use polku_core::coaching;
 use polku_core::db::DatabaseConnection;
 use polku_core::notifications::{self, NotificationKind};
 use polku_core::{CoreError, privacy};
-
-async fn person(db: &DatabaseConnection, name: &str, role: Role) -> Actor {
-    let account = NewAccount {
-        username: name.to_owned(),
-        password: "long enough secret".to_owned(),
-        ..Default::default()
-    };
-    common::signed_in(db, account, role).await
-}
-
-#[track_caller]
-fn not_found<T: std::fmt::Debug>(result: Result<T, CoreError>) {
-    assert!(
-        matches!(result, Err(CoreError::NotFound)),
-        "expected NotFound, got {result:?}"
-    );
-}
-
-#[track_caller]
-fn rejected<T: std::fmt::Debug>(result: Result<T, CoreError>, code: &str) {
-    assert!(
-        matches!(result, Err(CoreError::Rejected(c)) if c == code),
-        "expected {code}, got {result:?}"
-    );
-}
 
 struct Site {
     db: DatabaseConnection,

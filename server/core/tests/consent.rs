@@ -8,9 +8,11 @@
 
 mod common;
 
+use common::{not_found, person};
+
 use chrono::{Duration, Utc};
 use common::act;
-use polku_core::accounts::{Actor, NewAccount, Role};
+use polku_core::accounts::{Actor, Role};
 use polku_core::audit;
 use polku_core::authz::{Act, PersonId, authorize};
 use polku_core::badges::Issuer;
@@ -20,22 +22,6 @@ use polku_core::badges::requests::{Decision, submit};
 use polku_core::coaching::{self, StuckRule};
 use polku_core::db::DatabaseConnection;
 use polku_core::{CoreError, Language, privacy, progress};
-
-async fn person(db: &DatabaseConnection, name: &str, role: Role) -> Actor {
-    let account = NewAccount {
-        username: name.to_owned(),
-        password: "long enough secret".to_owned(),
-        ..Default::default()
-    };
-    common::signed_in(db, account, role).await
-}
-
-fn not_found<T: std::fmt::Debug>(result: Result<T, CoreError>) {
-    assert!(
-        matches!(result, Err(CoreError::NotFound)),
-        "expected NotFound, got {result:?}"
-    );
-}
 
 fn on_self<T: std::fmt::Debug>(result: Result<T, CoreError>) {
     assert!(

@@ -8,8 +8,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{fixture, fresh_databases, import};
-use polku_core::accounts::{Actor, NewAccount, Role};
+use common::{fixture, fresh_databases, import, person};
+use polku_core::accounts::Role;
 use polku_core::authoring::{AdminToken, AuthorGrant};
 use polku_core::db::{self, DatabaseConnection};
 use polku_core::search::{Hit, Scope, SearchIndex, SearchRequest, SearchResults};
@@ -219,16 +219,6 @@ async fn filters_paging_and_language_preference() {
         );
         assert_eq!(keys(&typed)[0], "turvallisuus/tyottomyysturva.fi");
     }
-}
-
-async fn person(db: &DatabaseConnection, name: &str, role: Role) -> Actor {
-    let account = NewAccount {
-        username: name.to_owned(),
-        password: "long enough secret".to_owned(),
-        display_name: None,
-        email: None,
-    };
-    common::signed_in(db, account, role).await
 }
 
 fn admin_grant() -> AuthorGrant {

@@ -87,9 +87,8 @@ pub struct AppointmentView {
     pub state: AppointmentState,
     /// The coach's account and name.
     pub coach: (i32, String),
-    /// The learner who booked it: her account and name; `(None, None)`
-    /// when open; `(None, Some)` never; a booked time whose learner
-    /// erased her account has `booked_by_deleted`.
+    /// The learner who booked it (her account and name), while her
+    /// account exists.
     pub learner: Option<(i32, String)>,
     /// Booked by an account since erased.
     pub booked_by_deleted: bool,

@@ -56,7 +56,6 @@ pub async fn personal_data<C: ConnectionTrait>(
 pub async fn before_erase<C: ConnectionTrait>(db: &C, user: i32) -> Result<(), CoreError> {
     use crate::notifications::{NotificationKind, notify};
     use polku_types::appointments::AppointmentState;
-    use sea_orm::sea_query::{Expr, ExprTrait};
     let now = chrono::Utc::now();
     let booked = appointments::Entity::find()
         .filter(
@@ -75,21 +74,7 @@ pub async fn before_erase<C: ConnectionTrait>(db: &C, user: i32) -> Result<(), C
             (Some(row.coach_id), true)
         };
         if learner {
-            appointments::Entity::update_many()
-                .col_expr(
-                    appointments::Column::State,
-                    Expr::value(AppointmentState::Open.code()),
-                )
-                .col_expr(appointments::Column::LearnerId, Expr::value(None::<i32>))
-                .col_expr(
-                    appointments::Column::BookedAt,
-                    Expr::value(None::<DateTime<Utc>>),
-                )
-                .col_expr(
-                    appointments::Column::Sequence,
-                    Expr::col(appointments::Column::Sequence).add(1),
-                )
-                .col_expr(appointments::Column::UpdatedAt, Expr::value(now))
+            super::reopen(now)
                 .filter(appointments::Column::Id.eq(row.id))
                 .exec(db)
                 .await?;

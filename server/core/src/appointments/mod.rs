@@ -465,21 +465,7 @@ pub async fn cancel(db: &DatabaseConnection, actor: &Actor, id: i32) -> Result<(
         return Err(CoreError::Rejected("appointment_cancelled"));
     }
     let txn = db.begin().await?;
-    let freed = appointments::Entity::update_many()
-        .col_expr(
-            appointments::Column::State,
-            Expr::value(AppointmentState::Open.code()),
-        )
-        .col_expr(appointments::Column::LearnerId, Expr::value(None::<i32>))
-        .col_expr(
-            appointments::Column::BookedAt,
-            Expr::value(None::<DateTime<Utc>>),
-        )
-        .col_expr(
-            appointments::Column::Sequence,
-            Expr::col(appointments::Column::Sequence).add(1),
-        )
-        .col_expr(appointments::Column::UpdatedAt, Expr::value(now))
+    let freed = reopen(now)
         .filter(appointments::Column::Id.eq(id))
         .filter(appointments::Column::LearnerId.eq(actor.id()))
         .filter(appointments::Column::State.eq(AppointmentState::Booked.code()))
@@ -497,6 +483,26 @@ pub async fn cancel(db: &DatabaseConnection, actor: &Actor, id: i32) -> Result<(
     notify(&txn, note).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The update that makes a booked time open again (its learner gone, its
+/// calendar entry one change further); the caller says which rows.
+fn reopen(now: DateTime<Utc>) -> sea_orm::UpdateMany<appointments::Entity> {
+    appointments::Entity::update_many()
+        .col_expr(
+            appointments::Column::State,
+            Expr::value(AppointmentState::Open.code()),
+        )
+        .col_expr(appointments::Column::LearnerId, Expr::value(None::<i32>))
+        .col_expr(
+            appointments::Column::BookedAt,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .col_expr(
+            appointments::Column::Sequence,
+            Expr::col(appointments::Column::Sequence).add(1),
+        )
+        .col_expr(appointments::Column::UpdatedAt, Expr::value(now))
 }
 
 /// The coaches of the groups `learner` joined or accepted.

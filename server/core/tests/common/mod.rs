@@ -27,6 +27,39 @@ pub async fn signed_in(
         .actor
 }
 
+/// Creates `name` (password "long enough secret") with `role`, signed
+/// in: the actor.
+pub async fn person(
+    db: &DatabaseConnection,
+    name: &str,
+    role: polku_core::accounts::Role,
+) -> polku_core::accounts::Actor {
+    let account = polku_core::accounts::NewAccount {
+        username: name.to_owned(),
+        password: "long enough secret".to_owned(),
+        ..Default::default()
+    };
+    signed_in(db, account, role).await
+}
+
+/// Fails unless `result` is "not found" (the one denial rule).
+#[track_caller]
+pub fn not_found<T: std::fmt::Debug>(result: Result<T, polku_core::CoreError>) {
+    assert!(
+        matches!(result, Err(polku_core::CoreError::NotFound)),
+        "expected NotFound, got {result:?}"
+    );
+}
+
+/// Fails unless `result` is the refusal `code`.
+#[track_caller]
+pub fn rejected<T: std::fmt::Debug>(result: Result<T, polku_core::CoreError>, code: &str) {
+    assert!(
+        matches!(result, Err(polku_core::CoreError::Rejected(c)) if c == code),
+        "expected {code}, got {result:?}"
+    );
+}
+
 /// Signs `name` in again (password "long enough secret"): the actor as
 /// the account is now (after a role change, say).
 pub async fn sign_in_again(db: &DatabaseConnection, name: &str) -> polku_core::accounts::Actor {
