@@ -10,6 +10,9 @@
 //!   the time after her have two different entries); `sequence` counts
 //!   every change (the `SEQUENCE` of RFC 5545), `reminded_at` says the
 //!   day-before reminder went.
+//! - `notifications_actor_idx`: a learner's bookings and cancellations
+//!   in the last hour are counted from what her coaches were told (the
+//!   rate limit).
 //! - An erased learner leaves `learner_id` `NULL` on a booked time (the
 //!   coach sees "deleted account"); an erased coach's times go with her.
 
@@ -38,6 +41,13 @@ enum Appointments {
     RemindedAt,
     CreatedAt,
     UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Notifications {
+    Table,
+    ActorId,
+    CreatedAt,
 }
 
 #[derive(DeriveIden)]
@@ -97,10 +107,29 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
+        index(
+            manager,
+            "notifications_actor_idx",
+            Notifications::Table,
+            vec![
+                Notifications::ActorId.into_iden(),
+                Notifications::CreatedAt.into_iden(),
+            ],
+            false,
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("notifications_actor_idx")
+                    .table(Notifications::Table)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .drop_table(Table::drop().table(Appointments::Table).to_owned())
             .await

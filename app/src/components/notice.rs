@@ -87,6 +87,7 @@ pub fn rejection_key(code: &str) -> Key {
         "appointment_too_many" => Key::ErrorAppointmentTooMany,
         "appointment_cancelled" => Key::ErrorAppointmentCancelled,
         "appointment_stale" => Key::ErrorAppointmentStale,
+        "appointment_rate" => Key::ErrorAppointmentRate,
         "own_role" => Key::ErrorOwnRole,
         "reset_code_wrong" => Key::ErrorResetCodeWrong,
         "last_admin" => Key::ErrorLastAdmin,

@@ -12,7 +12,8 @@
 //! - Booking is one conditional update: of two learners booking the same
 //!   time at once, one gets it and the other is told it was taken.
 //! - A learner holds at most [`MAX_BOOKED`] coming appointments with one
-//!   coach.
+//!   coach, and books or cancels at most [`CHANGES_PER_HOUR`] times an
+//!   hour.
 //! - Only the learner who booked cancels her booking (the time is open
 //!   again); only the coach changes a time or calls it off; nobody changes
 //!   what has begun.
@@ -43,6 +44,9 @@ pub use keep::{before_erase, personal_data, sweep};
 
 /// Coming appointments one learner may hold with one coach.
 pub const MAX_BOOKED: u64 = 3;
+/// Bookings and cancellations one learner may make per hour (each tells
+/// the coach, by e-mail too: no flooding her).
+pub const CHANGES_PER_HOUR: u64 = 10;
 /// The shortest and longest appointment, in minutes.
 pub const LENGTHS: std::ops::RangeInclusive<i32> = 5..=240;
 /// Times offered at once, one after another.
@@ -403,6 +407,7 @@ pub async fn book(db: &DatabaseConnection, actor: &Actor, id: i32) -> Result<(),
     if held >= MAX_BOOKED {
         return Err(CoreError::Rejected("appointment_too_many"));
     }
+    within_rate(db, actor).await?;
     let txn = db.begin().await?;
     // One conditional update: only one of two learners booking at once
     // finds it open.
@@ -464,6 +469,7 @@ pub async fn cancel(db: &DatabaseConnection, actor: &Actor, id: i32) -> Result<(
     if state_of(&row) != AppointmentState::Booked {
         return Err(CoreError::Rejected("appointment_cancelled"));
     }
+    within_rate(db, actor).await?;
     let txn = db.begin().await?;
     let freed = reopen(now)
         .filter(appointments::Column::Id.eq(id))
@@ -503,6 +509,26 @@ fn reopen(now: DateTime<Utc>) -> sea_orm::UpdateMany<appointments::Entity> {
             Expr::col(appointments::Column::Sequence).add(1),
         )
         .col_expr(appointments::Column::UpdatedAt, Expr::value(now))
+}
+
+/// Refuses a learner's booking or cancelling once she has made
+/// [`CHANGES_PER_HOUR`] in the last hour (counted from what her coaches
+/// were told, in the database: across instances).
+async fn within_rate<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<(), CoreError> {
+    use crate::db::entities::notifications;
+    let recent = notifications::Entity::find()
+        .filter(notifications::Column::ActorId.eq(actor.id()))
+        .filter(notifications::Column::Kind.is_in([
+            NotificationKind::AppointmentBooked.code(),
+            NotificationKind::AppointmentCancelled.code(),
+        ]))
+        .filter(notifications::Column::CreatedAt.gt(Utc::now() - Duration::hours(1)))
+        .count(db)
+        .await?;
+    if recent >= CHANGES_PER_HOUR {
+        return Err(CoreError::Rejected("appointment_rate"));
+    }
+    Ok(())
 }
 
 /// The coaches of the groups `learner` joined or accepted.
