@@ -292,10 +292,9 @@ async fn consented<C: ConnectionTrait>(
         .into_iter()
         .map(|g| g.id)
         .collect();
-    Ok(group_members::Entity::find()
+    Ok(crate::coaching::joined()
         .filter(group_members::Column::GroupId.is_in(mine))
         .filter(group_members::Column::UserId.eq(person))
-        .filter(group_members::Column::AcceptedAt.is_not_null())
         .one(db)
         .await?
         .is_some())
@@ -306,9 +305,8 @@ async fn consented<C: ConnectionTrait>(
 /// alone does not).
 async fn in_touch<C: ConnectionTrait>(db: &C, one: i32, other: i32) -> Result<bool, CoreError> {
     use sea_orm::{Condition, JoinType, QuerySelect, RelationTrait};
-    let found = group_members::Entity::find()
+    let found = crate::coaching::joined()
         .join(JoinType::InnerJoin, group_members::Relation::Groups.def())
-        .filter(group_members::Column::AcceptedAt.is_not_null())
         .filter(
             Condition::any()
                 .add(

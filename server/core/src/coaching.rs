@@ -68,14 +68,19 @@ fn join_code() -> Result<String, CoreError> {
     crate::accounts::random_code(8)
 }
 
+/// The memberships that count: joined with the group's code or an
+/// accepted invitation (an invitation alone gives the coach no power).
+pub(crate) fn joined() -> sea_orm::Select<group_members::Entity> {
+    group_members::Entity::find().filter(group_members::Column::AcceptedAt.is_not_null())
+}
+
 /// The learners who joined group `group_id` or accepted its invitation.
 pub(crate) async fn members_of<C: ConnectionTrait>(
     db: &C,
     group_id: i32,
 ) -> Result<Vec<i32>, CoreError> {
-    Ok(group_members::Entity::find()
+    Ok(joined()
         .filter(group_members::Column::GroupId.eq(group_id))
-        .filter(group_members::Column::AcceptedAt.is_not_null())
         .all(db)
         .await?
         .into_iter()

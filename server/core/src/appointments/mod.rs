@@ -533,10 +533,9 @@ async fn within_rate<C: ConnectionTrait>(db: &C, actor: &Actor) -> Result<(), Co
 
 /// The coaches of the groups `learner` joined or accepted.
 async fn coaches_of<C: ConnectionTrait>(db: &C, learner: i32) -> Result<Vec<i32>, CoreError> {
-    let mut ids: Vec<i32> = group_members::Entity::find()
+    let mut ids: Vec<i32> = crate::coaching::joined()
         .join(JoinType::InnerJoin, group_members::Relation::Groups.def())
         .filter(group_members::Column::UserId.eq(learner))
-        .filter(group_members::Column::AcceptedAt.is_not_null())
         .select_only()
         .column(groups::Column::CoachId)
         .into_tuple()

@@ -373,9 +373,8 @@ pub async fn waiting_by_group(
     group_ids: &[i32],
 ) -> Result<HashMap<i32, usize>, CoreError> {
     use crate::db::entities::group_members;
-    let members = group_members::Entity::find()
+    let members = crate::coaching::joined()
         .filter(group_members::Column::GroupId.is_in(group_ids.iter().copied()))
-        .filter(group_members::Column::AcceptedAt.is_not_null())
         .all(db)
         .await?;
     let waiting: Vec<i32> = badge_requests::Entity::find()

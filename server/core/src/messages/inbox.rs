@@ -231,9 +231,8 @@ async fn contacts<C: ConnectionTrait>(
         .order_by_asc(groups::Column::Name)
         .all(db)
         .await?;
-    let members: Vec<i32> = group_members::Entity::find()
+    let members: Vec<i32> = crate::coaching::joined()
         .filter(group_members::Column::GroupId.is_in(coached.iter().map(|g| g.id)))
-        .filter(group_members::Column::AcceptedAt.is_not_null())
         .all(db)
         .await?
         .into_iter()

@@ -110,9 +110,8 @@ pub async fn sweep<C: ConnectionTrait>(
     retention_days: i64,
 ) -> Result<Swept, CoreError> {
     use sea_orm::{JoinType, RelationTrait};
-    let touching: std::collections::HashSet<(i32, i32)> = group_members::Entity::find()
+    let touching: std::collections::HashSet<(i32, i32)> = crate::coaching::joined()
         .join(JoinType::InnerJoin, group_members::Relation::Groups.def())
-        .filter(group_members::Column::AcceptedAt.is_not_null())
         .select_only()
         .column(group_members::Column::UserId)
         .column(groups::Column::CoachId)

@@ -105,10 +105,9 @@ async fn row_of<C: ConnectionTrait>(
 
 /// Whether `user` joined (or accepted) group `group`.
 async fn member<C: ConnectionTrait>(db: &C, user: i32, group: i32) -> Result<bool, CoreError> {
-    Ok(group_members::Entity::find()
+    Ok(crate::coaching::joined()
         .filter(group_members::Column::GroupId.eq(group))
         .filter(group_members::Column::UserId.eq(user))
-        .filter(group_members::Column::AcceptedAt.is_not_null())
         .count(db)
         .await?
         > 0)
