@@ -204,19 +204,31 @@ fn near_terms(searcher: &Searcher, field: Field, word: &str) -> Vec<String> {
     let Some(first) = word.chars().next().filter(|_| letters >= 5) else {
         return Vec::new();
     };
-    let distance = if letters >= 9 { 2 } else { 1 };
-    let mut start = [0u8; 4];
-    let start = first.encode_utf8(&mut start);
+    let distance: u8 = if letters >= 9 { 2 } else { 1 };
+    // A Levenshtein automaton (with a swap of two neighbours as one edit,
+    // as `osa_distance` counts) walks the term dictionary to the words
+    // within reach: the cost grows with the word, not with the index.
+    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
     let mut found: Vec<(usize, String)> = Vec::new();
-    each_term_with_prefix(searcher, field, start, |term| {
-        if term != word && term.chars().count().abs_diff(letters) <= distance {
-            let d = strsim::osa_distance(term, word);
-            if d <= distance && !found.iter().any(|(_, t)| t == term) {
-                found.push((d, term.to_owned()));
+    for segment in searcher.segment_readers() {
+        let (Ok(inverted), Ok(automaton)) = (segment.inverted_index(field), fuzzy.automaton())
+        else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            let Ok(term) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            // The same first letter (people rarely mistype it, and it keeps
+            // the corrections few).
+            if term != word && term.starts_with(first) && !found.iter().any(|(_, t)| t == term) {
+                found.push((strsim::osa_distance(term, word), term.to_owned()));
             }
         }
-        true
-    });
+    }
     found.sort();
     found
         .into_iter()
