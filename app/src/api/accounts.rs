@@ -78,8 +78,7 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
         return Ok(None);
     };
     let db = super::db()?;
-    let unread = polku_core::messages::unread_count(&db, actor.id()).await?;
-    let notifications = polku_core::notifications::unread_count(&db, actor.id()).await?;
+    let (unread, notifications) = polku_core::messages::header_counts(&db, actor.id()).await?;
     Ok(Some(Me {
         username: actor.username().to_owned(),
         name: actor.name().to_owned(),

@@ -180,12 +180,32 @@ pub async fn list<C: ConnectionTrait>(
 /// counts those on their own, and reading a conversation sees them).
 pub async fn unread_count<C: ConnectionTrait>(db: &C, user: i32) -> Result<u32, CoreError> {
     let count = notifications::Entity::find()
-        .filter(notifications::Column::UserId.eq(user))
-        .filter(notifications::Column::ReadAt.is_null())
-        .filter(notifications::Column::Kind.ne(NotificationKind::Message.code()))
+        .filter(unread_of(user))
         .count(db)
         .await?;
     Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
+/// `user`'s notifications she has not seen, other than messages (those
+/// count in the messages' own number).
+fn unread_of(user: i32) -> Condition {
+    Condition::all()
+        .add(notifications::Column::UserId.eq(user))
+        .add(notifications::Column::ReadAt.is_null())
+        .add(notifications::Column::Kind.ne(NotificationKind::Message.code()))
+}
+
+/// [`unread_count`] as a statement selecting the number, to go in a
+/// larger one.
+pub(crate) fn unread_query(user: i32) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .expr(sea_orm::sea_query::Func::count(Expr::col((
+            notifications::Entity,
+            notifications::Column::Id,
+        ))))
+        .from(notifications::Entity)
+        .cond_where(unread_of(user))
+        .to_owned()
 }
 
 /// `user` has seen what is at `link` (a conversation she opened).

@@ -174,11 +174,30 @@ async fn unread_counts_hiding_deleting_and_the_rate_limit() {
             .unwrap();
         assert_eq!(messages::unread_count(db, s.maija.id()).await.unwrap(), 2);
         assert_eq!(messages::unread_count(db, s.kaisa.id()).await.unwrap(), 0);
+        // The header asks both numbers in one statement: the same numbers
+        // (Maija's invitation is an unread notification besides).
+        assert_eq!(
+            messages::header_counts(db, s.maija.id()).await.unwrap(),
+            (
+                2,
+                polku_core::notifications::unread_count(db, s.maija.id())
+                    .await
+                    .unwrap()
+            )
+        );
+        assert_eq!(
+            messages::header_counts(db, s.kaisa.id()).await.unwrap(),
+            (0, 0)
+        );
         let inbox = messages::inbox(db, &s.maija).await.unwrap();
         assert_eq!(inbox.threads[0].unread, 2);
         assert_eq!(inbox.threads[0].last.as_deref(), Some("Kaksi"));
         messages::thread(db, &s.maija, to_kaisa).await.unwrap();
         assert_eq!(messages::unread_count(db, s.maija.id()).await.unwrap(), 0);
+        assert_eq!(
+            messages::header_counts(db, s.maija.id()).await.unwrap().0,
+            0
+        );
         let rude = messages::send(db, &s.maija, to_kaisa, "Tyhmä kurssi")
             .await
             .unwrap();

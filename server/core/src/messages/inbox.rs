@@ -50,17 +50,12 @@ struct UnreadRow {
 }
 
 /// Unread messages per conversation of `user` (only those with any).
-async fn unread_by_conversation<C: ConnectionTrait>(
-    db: &C,
-    user: i32,
-) -> Result<HashMap<i32, u32>, CoreError> {
+/// The messages `user` has not read (in conversations she is in, written
+/// by someone else, not hidden, after the last one she read): the query's
+/// `FROM`, joins and conditions, for the caller to select from.
+fn unread_messages(user: i32) -> sea_orm::sea_query::SelectStatement {
     let m = messages::Entity;
-    let query = Query::select()
-        .expr_as(
-            Expr::col((m, messages::Column::ConversationId)),
-            "conversation_id",
-        )
-        .expr_as(Func::count(Expr::col((m, messages::Column::Id))), "unread")
+    Query::select()
         .from(m)
         .inner_join(
             conversations::Entity,
@@ -95,6 +90,20 @@ async fn unread_by_conversation<C: ConnectionTrait>(
             )),
             Expr::val(0),
         ])))
+        .to_owned()
+}
+
+async fn unread_by_conversation<C: ConnectionTrait>(
+    db: &C,
+    user: i32,
+) -> Result<HashMap<i32, u32>, CoreError> {
+    let m = messages::Entity;
+    let query = unread_messages(user)
+        .expr_as(
+            Expr::col((m, messages::Column::ConversationId)),
+            "conversation_id",
+        )
+        .expr_as(Func::count(Expr::col((m, messages::Column::Id))), "unread")
         .group_by_col((m, messages::Column::ConversationId))
         .to_owned();
     let statement = db.get_database_backend().build(&query);
@@ -114,6 +123,36 @@ async fn unread_by_conversation<C: ConnectionTrait>(
 /// How many messages `user` has not read, in all her conversations.
 pub async fn unread_count<C: ConnectionTrait>(db: &C, user: i32) -> Result<u32, CoreError> {
     Ok(unread_by_conversation(db, user).await?.values().sum())
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Counts {
+    messages: i64,
+    notifications: i64,
+}
+
+/// The header's two counts for `user`, in one statement (every signed-in
+/// page shows them, and each statement is a round trip): messages she has
+/// not read, and her unread notifications about anything else
+/// (`notifications::unread_count`).
+pub async fn header_counts<C: ConnectionTrait>(db: &C, user: i32) -> Result<(u32, u32), CoreError> {
+    let messages = unread_messages(user)
+        .expr(Func::count(Expr::col((
+            messages::Entity,
+            messages::Column::Id,
+        ))))
+        .to_owned();
+    let query = Query::select()
+        .expr_as(messages, "messages")
+        .expr_as(crate::notifications::unread_query(user), "notifications")
+        .to_owned();
+    let statement = db.get_database_backend().build(&query);
+    let counts = Counts::find_by_statement(statement)
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok((count(counts.messages), count(counts.notifications)))
 }
 
 /// The actor's inbox: her conversations with messages, newest first; then

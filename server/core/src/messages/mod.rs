@@ -40,7 +40,7 @@ pub use polku_types::messages::{Inbox, MessageView, TextPart, ThreadCard, Thread
 mod inbox;
 mod keep;
 
-pub use inbox::{inbox, last_written, unread_count};
+pub use inbox::{header_counts, inbox, last_written, unread_count};
 pub use keep::{Swept, personal_data, sweep};
 
 /// How long an author can delete her own message.
