@@ -15,10 +15,13 @@
 //!   ASCII, no stemming: finds words the stemmers do not know, text typed
 //!   without ä/ö/å on a phone keyboard, and prefixes for suggestions.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, RwLock};
 use tantivy::Index;
+
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language as StemLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
 };
 
 use crate::Language;
@@ -33,13 +36,23 @@ pub(crate) const MIN_PART: usize = 4;
 /// The languages with their own fields, in field order.
 pub(crate) const LANGUAGES: [Language; 3] = [Language::Fi, Language::Sv, Language::En];
 
-fn stem_language(language: Language) -> StemLanguage {
+fn stem_algorithm(language: Language) -> frostem::Algorithm {
     match language {
-        Language::Fi => StemLanguage::Finnish,
-        Language::Sv => StemLanguage::Swedish,
-        Language::En => StemLanguage::English,
+        Language::Fi => frostem::Algorithm::Finnish,
+        Language::Sv => frostem::Algorithm::Swedish,
+        Language::En => frostem::Algorithm::English,
     }
 }
+
+/// Words whose stems each language keeps (the commonest words of a text
+/// are most of its words); when full, the list starts again.
+const STEMS_KEPT: usize = 32_768;
+
+/// Each language's words and their stems, shared by every copy of the
+/// analysers: indexing, snippets (which analyse each hit's whole text)
+/// and queries stem a word once, not at each occurrence.
+static STEMS: LazyLock<[RwLock<HashMap<String, String>>; 3]> =
+    LazyLock::new(|| std::array::from_fn(|_| RwLock::new(HashMap::new())));
 
 /// The analyser name of `language`'s stemmed fields.
 pub(crate) fn stemmed(language: Language) -> String {
@@ -58,7 +71,7 @@ fn stemmed_analyzer(language: Language) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
-        .filter(Stemmer::new(stem_language(language)))
+        .filter(CachedStemmer(language))
         .build()
 }
 
@@ -66,7 +79,7 @@ fn parts_analyzer(language: Language) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
-        .filter(Stemmer::new(stem_language(language)))
+        .filter(CachedStemmer(language))
         .filter(CompoundParts)
         .build()
 }
@@ -163,6 +176,83 @@ pub(crate) fn compound_parts(word: &str) -> Vec<String> {
     parts
 }
 
+/// Token filter replacing each token by its Snowball stem in a language,
+/// remembered in [`STEMS`].
+#[derive(Clone, Copy)]
+struct CachedStemmer(Language);
+
+impl TokenFilter for CachedStemmer {
+    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
+        CachedStemmerFilter {
+            language: self.0,
+            inner: tokenizer,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct CachedStemmerFilter<T> {
+    language: Language,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
+    type TokenStream<'a> = CachedStemmerStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        let slot = LANGUAGES
+            .iter()
+            .position(|l| *l == self.language)
+            .unwrap_or(0);
+        CachedStemmerStream {
+            tail: self.inner.token_stream(text),
+            stemmer: frostem::Stemmer::new(stem_algorithm(self.language)),
+            stems: &STEMS[slot],
+        }
+    }
+}
+
+struct CachedStemmerStream<S> {
+    tail: S,
+    stemmer: frostem::Stemmer,
+    stems: &'static RwLock<HashMap<String, String>>,
+}
+
+impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if let Ok(stems) = self.stems.read()
+            && let Some(stem) = stems.get(&token.text)
+        {
+            token.text.clear();
+            token.text.push_str(stem);
+            return true;
+        }
+        let stem = self.stemmer.stem(&token.text).into_owned();
+        if let Ok(mut stems) = self.stems.write() {
+            if stems.len() >= STEMS_KEPT {
+                stems.clear();
+            }
+            stems.insert(std::mem::take(&mut token.text), stem.clone());
+        }
+        token.text = stem;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
 /// Token filter adding [`compound_parts`] after each long token, at the
 /// same position.
 #[derive(Clone, Copy)]
@@ -235,6 +325,39 @@ mod tests {
             .token_stream(text)
             .process(&mut |t: &Token| out.push(t.text.clone()));
         out
+    }
+
+    #[test]
+    fn remembered_stems_are_the_snowball_stems() {
+        use tantivy::tokenizer::{Language as Snowball, Stemmer};
+        for (language, snowball, text) in [
+            (
+                Language::Fi,
+                Snowball::Finnish,
+                "Salasanan vaihtaminen: vahva salasana, salasanoja ja salasanaa.",
+            ),
+            (
+                Language::Sv,
+                Snowball::Swedish,
+                "Lösenordet byts; starka lösenord och lösenorden.",
+            ),
+            (
+                Language::En,
+                Snowball::English,
+                "Passwords, a strong password and changing passwords.",
+            ),
+        ] {
+            let mut plain = TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+                .filter(LowerCaser)
+                .filter(Stemmer::new(snowball))
+                .build();
+            let expected = terms(&mut plain, text);
+            // Twice: the second time every stem comes from memory.
+            for _ in 0..2 {
+                assert_eq!(terms(&mut stemmed_analyzer(language), text), expected);
+            }
+        }
     }
 
     #[test]
