@@ -89,7 +89,10 @@ pub async fn search(
 
     let db = super::db()?;
     let language = locale;
-    let courses = polku_core::courses::catalog(&db, language)
+    // The course filter's choices: the catalog as kept in memory (read
+    // from the database once per content version, not per search).
+    let courses = super::content()?
+        .catalog(&db, language)
         .await?
         .into_iter()
         .map(|c| (c.slug, c.title))
