@@ -118,11 +118,44 @@ pub fn local_time(locale: Locale, text: &str) -> String {
     }
 }
 
+/// The day of the week of `date` (`YYYY-MM-DD`), 0 for Monday
+/// (Sakamoto's method; the browser half has no date library).
+fn weekday(date: &str) -> Option<usize> {
+    const SHIFT: [u32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    let mut parts = date.splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    let (year, month, day) = (parts.next()??, parts.next()??, parts.next()??);
+    let shift = SHIFT.get(usize::try_from(month.checked_sub(1)?).ok()?)?;
+    let y = if month < 3 {
+        year.checked_sub(1)?
+    } else {
+        year
+    };
+    let sunday_first = (y + y / 4 - y / 100 + y / 400 + shift + day) % 7;
+    usize::try_from((sunday_first + 6) % 7).ok()
+}
+
 /// A span of time from `start` to `end` (both as [`local_time`] takes
-/// them) the way `locale` writes it: the end's date only when it differs
-/// (`8.12.2026 klo 10.00–10.30`).
+/// them) the way `locale` writes it, with the day of the week (people
+/// book "Tuesday at ten"): the end's date only when it differs
+/// (`ti 8.12.2026 klo 10.00–10.30`).
 pub fn local_span(locale: Locale, start: &str, end: &str) -> String {
-    let from = local_time(locale, start);
+    const DAYS: [[&str; 7]; 3] = [
+        ["ma", "ti", "ke", "to", "pe", "la", "su"],
+        ["mån", "tis", "ons", "tors", "fre", "lör", "sön"],
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    ];
+    let names = match locale {
+        Locale::Fi => &DAYS[0],
+        Locale::Sv => &DAYS[1],
+        Locale::En => &DAYS[2],
+    };
+    let day_of = |text: &str| {
+        weekday(text.split(' ').next().unwrap_or(text))
+            .and_then(|d| names.get(d))
+            .map(|name| format!("{name} {}", local_time(locale, text)))
+            .unwrap_or_else(|| local_time(locale, text))
+    };
+    let from = day_of(start);
     match (start.split_once(' '), end.split_once(' ')) {
         (Some((day, _)), Some((end_day, clock))) if day == end_day => {
             let (hours, minutes) = clock.split_once(':').unwrap_or((clock, ""));
@@ -138,7 +171,7 @@ pub fn local_span(locale: Locale, start: &str, end: &str) -> String {
             };
             format!("{from}–{to}")
         }
-        _ => format!("{from} – {}", local_time(locale, end)),
+        _ => format!("{from} – {}", day_of(end)),
     }
 }
 
@@ -214,16 +247,28 @@ mod tests {
     fn a_span_names_the_end_date_only_when_it_differs() {
         assert_eq!(
             local_span(Locale::Fi, "2026-12-08 09:00", "2026-12-08 09:30"),
-            "8.12.2026 klo 9.00–9.30"
+            "ti 8.12.2026 klo 9.00–9.30"
         );
         assert_eq!(
             local_span(Locale::En, "2026-12-08 09:00", "2026-12-08 10:30"),
-            "8 Dec 2026, 09:00–10:30"
+            "Tue 8 Dec 2026, 09:00–10:30"
         );
         assert_eq!(
             local_span(Locale::Sv, "2026-12-08 23:30", "2026-12-09 00:30"),
-            "8.12.2026 kl. 23.30 – 9.12.2026 kl. 0.30"
+            "tis 8.12.2026 kl. 23.30 – ons 9.12.2026 kl. 0.30"
         );
+    }
+
+    #[test]
+    fn the_day_of_the_week_is_right_across_months_and_leap_years() {
+        // 1 March 2024 was a Friday, 29 February 2024 a Thursday, 1
+        // January 2027 a Friday, 5 December 2026 a Saturday.
+        assert_eq!(weekday("2024-03-01"), Some(4));
+        assert_eq!(weekday("2024-02-29"), Some(3));
+        assert_eq!(weekday("2027-01-01"), Some(4));
+        assert_eq!(weekday("2026-12-05"), Some(5));
+        assert_eq!(weekday("2026-13-05"), None);
+        assert_eq!(weekday("nonsense"), None);
     }
 
     #[test]
