@@ -56,15 +56,8 @@ impl Mailer {
             .timeout(Some(SMTP_TIMEOUT))
             .build();
         let from: Mailbox = from.parse().map_err(|e| format!("--smtp-from: {e}"))?;
+        let host = notifications::site_host(public_url).to_owned();
         let public_url = public_url.trim_end_matches('/').to_owned();
-        let host = public_url
-            .split("://")
-            .nth(1)
-            .unwrap_or(&public_url)
-            .split(['/', ':'])
-            .next()
-            .unwrap_or("localhost")
-            .to_owned();
         Ok(Mailer {
             transport,
             from,

@@ -30,6 +30,20 @@ use crate::{CoreError, Language};
 
 pub use polku_types::notifications::{EmailSettings, NotificationKind, NotificationView};
 
+/// The host of the site's public address (`https://polku.example/x` →
+/// `polku.example`), which names what Polku sends: an e-mail's
+/// `Message-ID`, a calendar entry's `UID`.
+pub fn site_host(public_url: &str) -> &str {
+    let public_url = public_url.trim_end_matches('/');
+    public_url
+        .split("://")
+        .nth(1)
+        .unwrap_or(public_url)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("localhost")
+}
+
 /// How long an instance holds an e-mail it is sending.
 pub const CLAIM: Duration = Duration::minutes(2);
 /// Attempts before an e-mail is given up.

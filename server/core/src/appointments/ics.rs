@@ -326,14 +326,8 @@ fn address_of(party: &Party, host: &str) -> String {
 /// appointment at `public_url` (whose host names the entry), written at
 /// `now`.
 pub fn write(entry: &Entry, summary: &str, public_url: &str, now: DateTime<Utc>) -> String {
+    let host = crate::notifications::site_host(public_url);
     let public_url = public_url.trim_end_matches('/');
-    let host = public_url
-        .split("://")
-        .nth(1)
-        .unwrap_or(public_url)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("localhost");
     let zone = crate::dates::zone();
     let local = |t: DateTime<Utc>| {
         t.with_timezone(&zone)
