@@ -154,14 +154,9 @@ impl Mailer {
             None => builder.header(ContentType::TEXT_PLAIN).body(text),
             // An appointment's e-mail carries its calendar entry, which
             // mail programs offer to add, change or remove.
-            Some((entry, coach)) => {
-                let summary = appointment_summary(
-                    mail.language,
-                    entry,
-                    mail.user_id,
-                    *coach,
-                    mail.who.as_deref(),
-                );
+            Some(entry) => {
+                let summary =
+                    appointment_summary(mail.language, entry, mail.user_id, mail.who.as_deref());
                 let calendar = ics::write(entry, &summary, &self.public_url, Utc::now());
                 let kind = ContentType::parse(&format!(
                     "text/calendar; charset=utf-8; method={}",
@@ -199,11 +194,10 @@ pub fn appointment_summary(
     locale: Locale,
     entry: &ics::Entry,
     reader: i32,
-    coach: i32,
     known: Option<&str>,
 ) -> String {
     let other = entry
-        .other_name(reader, coach)
+        .other_name(reader)
         .or(known)
         .map(str::to_owned)
         .unwrap_or_else(|| locale.text(Key::MessagesDeletedAccount).to_owned());

@@ -310,9 +310,9 @@ pub struct Outgoing {
     pub attempts: i32,
     /// Her account.
     pub user_id: i32,
-    /// An appointment's calendar entry as things stand (and the account
-    /// of its coach), for an appointment notification.
-    pub calendar: Option<(crate::appointments::ics::Entry, i32)>,
+    /// An appointment's calendar entry as things stand, for an
+    /// appointment notification.
+    pub calendar: Option<crate::appointments::ics::Entry>,
 }
 
 /// Claims up to `limit` e-mails due at `now` for this instance (each for

@@ -212,12 +212,12 @@ async fn cancelling_frees_the_time_and_its_calendar_entry_is_cancelled() {
             .unwrap()[0];
         // Not booked: the coach's copy only publishes it; the learner has
         // no calendar entry of it.
-        let (entry, _) = ics::for_party(db, &s.kaisa, id).await.unwrap();
+        let entry = ics::for_party(db, &s.kaisa, id).await.unwrap();
         assert_eq!(entry.method, Method::Publish);
         not_found(ics::for_party(db, &s.maija, id).await);
         appointments::book(db, &s.maija, id).await.unwrap();
-        let (entry, coach) = ics::for_party(db, &s.maija, id).await.unwrap();
-        assert_eq!(coach, s.kaisa.id());
+        let entry = ics::for_party(db, &s.maija, id).await.unwrap();
+        assert_eq!(entry.coach_id, s.kaisa.id());
         let booked = ics::write(
             &entry,
             "Tapaaminen: kaisa",
@@ -252,7 +252,7 @@ async fn cancelling_frees_the_time_and_its_calendar_entry_is_cancelled() {
         appointments::cancel(db, &s.maija, id).await.unwrap();
         let cancelled = kinds(db, &s.kaisa).await;
         assert_eq!(cancelled[0], NotificationKind::AppointmentCancelled);
-        let (entry, _) = ics::for_notification(db, s.kaisa.id(), id, 1)
+        let entry = ics::for_notification(db, s.kaisa.id(), id, 1)
             .await
             .unwrap()
             .unwrap();
@@ -270,9 +270,9 @@ async fn cancelling_frees_the_time_and_its_calendar_entry_is_cancelled() {
         // Pekka books it next: his entry is a new one; Maija's stays
         // cancelled.
         appointments::book(db, &s.pekka, id).await.unwrap();
-        let (entry, _) = ics::for_party(db, &s.pekka, id).await.unwrap();
+        let entry = ics::for_party(db, &s.pekka, id).await.unwrap();
         assert_eq!((entry.booking, entry.method), (2, Method::Request));
-        let (old, _) = ics::for_notification(db, s.kaisa.id(), id, 1)
+        let old = ics::for_notification(db, s.kaisa.id(), id, 1)
             .await
             .unwrap()
             .unwrap();
@@ -308,7 +308,7 @@ async fn only_the_coach_changes_or_calls_off_her_time_and_the_learner_is_told() 
         let seen = appointments::one(db, &s.maija, id).await.unwrap();
         assert!(seen.starts.ends_with("11:30"), "{}", seen.starts);
         assert_eq!(seen.minutes, 60);
-        let (entry, _) = ics::for_party(db, &s.maija, id).await.unwrap();
+        let entry = ics::for_party(db, &s.maija, id).await.unwrap();
         assert_eq!((entry.sequence, entry.method), (2, Method::Request));
         // Called off: Maija is told why; it stays, cancelled, for her.
         appointments::call_off(db, &s.kaisa, id, "Olen sairaana.")
@@ -319,7 +319,7 @@ async fn only_the_coach_changes_or_calls_off_her_time_and_the_learner_is_told() 
         assert_eq!(notes[0].note.as_deref(), Some("Olen sairaana."));
         let seen = appointments::upcoming(db, &s.maija).await.unwrap();
         assert_eq!(seen[0].state, AppointmentState::Cancelled);
-        let (entry, _) = ics::for_party(db, &s.maija, id).await.unwrap();
+        let entry = ics::for_party(db, &s.maija, id).await.unwrap();
         assert_eq!(entry.method, Method::Cancel);
         rejected(
             appointments::book(db, &s.pekka, id).await,

@@ -118,8 +118,8 @@ pub async fn appointment_ics(
 ) -> Result<Response, WebError> {
     use polku_core::appointments::ics;
     let locale = super::request_locale(&headers);
-    let (entry, coach) = ics::for_party(&state.db, &actor, id).await?;
-    let summary = crate::mailer::appointment_summary(locale, &entry, actor.id(), coach, None);
+    let entry = ics::for_party(&state.db, &actor, id).await?;
+    let summary = crate::mailer::appointment_summary(locale, &entry, actor.id(), None);
     let text = ics::write(
         &entry,
         &summary,

@@ -78,6 +78,8 @@ pub struct Entry {
     pub where_: String,
     /// The coach's note.
     pub note: String,
+    /// The coach's account.
+    pub coach_id: i32,
     /// The coach.
     pub coach: Party,
     /// The learner who booked it, if any (and her account still exists).
@@ -86,8 +88,8 @@ pub struct Entry {
 
 impl Entry {
     /// The other person's name for `reader` (the coach's for a learner).
-    pub fn other_name(&self, reader: i32, coach_id: i32) -> Option<&str> {
-        if reader == coach_id {
+    pub fn other_name(&self, reader: i32) -> Option<&str> {
+        if reader == self.coach_id {
             self.learner.as_ref().map(|l| l.name.as_str())
         } else {
             Some(self.coach.name.as_str())
@@ -127,6 +129,7 @@ async fn entry<C: ConnectionTrait>(
         place: Place::from_code(&row.place_kind).unwrap_or(Place::Phone),
         where_: row.place.clone(),
         note: row.note.clone(),
+        coach_id: row.coach_id,
         coach,
         learner: party(db, row.learner_id).await?,
     })
@@ -142,17 +145,14 @@ fn method_of(row: &appointments::Model) -> Method {
 }
 
 /// The entry of appointment `id` for its coach or the learner who booked
-/// it (anyone else: `NotFound`), and the coach's account.
+/// it (anyone else: `NotFound`).
 pub async fn for_party<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     id: i32,
-) -> Result<(Entry, i32), CoreError> {
+) -> Result<Entry, CoreError> {
     let row = party_row(db, actor, id).await?.ok_or(CoreError::NotFound)?;
-    Ok((
-        entry(db, &row, row.booking, method_of(&row)).await?,
-        row.coach_id,
-    ))
+    entry(db, &row, row.booking, method_of(&row)).await
 }
 
 /// The entry to send `user` with her notification about booking
@@ -164,7 +164,7 @@ pub async fn for_notification<C: ConnectionTrait>(
     user: i32,
     id: i32,
     booking: i32,
-) -> Result<Option<(Entry, i32)>, CoreError> {
+) -> Result<Option<Entry>, CoreError> {
     let Some(row) = appointments::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
@@ -185,7 +185,7 @@ pub async fn for_notification<C: ConnectionTrait>(
         // cancellation matters to her calendar.
         entry.learner = None;
     }
-    Ok(Some((entry, row.coach_id)))
+    Ok(Some(entry))
 }
 
 /// `+HHMM` (or `+HHMMSS`) of an offset of `seconds`.

@@ -23,14 +23,7 @@ pub async fn personal_data<C: ConnectionTrait>(
         .order_by_asc(appointments::Column::StartsAt)
         .all(db)
         .await?;
-    let people = crate::accounts::names(
-        db,
-        rows.iter()
-            .flat_map(|r| [Some(r.coach_id), r.learner_id])
-            .flatten()
-            .collect(),
-    )
-    .await?;
+    let people = super::names_of(db, &rows).await?;
     let list: Vec<_> = rows
         .iter()
         .map(|row| {

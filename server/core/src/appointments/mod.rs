@@ -547,20 +547,26 @@ async fn coaches_of<C: ConnectionTrait>(db: &C, learner: i32) -> Result<Vec<i32>
     Ok(ids)
 }
 
+/// The shown names of the coaches and learners of `rows`, by account.
+async fn names_of<C: ConnectionTrait>(
+    db: &C,
+    rows: &[appointments::Model],
+) -> Result<std::collections::HashMap<i32, String>, CoreError> {
+    let ids = rows
+        .iter()
+        .flat_map(|r| [Some(r.coach_id), r.learner_id])
+        .flatten()
+        .collect();
+    crate::accounts::names(db, ids).await
+}
+
 /// The rows as `reader` sees them.
 async fn views<C: ConnectionTrait>(
     db: &C,
     reader: i32,
     rows: Vec<appointments::Model>,
 ) -> Result<Vec<AppointmentView>, CoreError> {
-    let people = crate::accounts::names(
-        db,
-        rows.iter()
-            .flat_map(|r| [Some(r.coach_id), r.learner_id])
-            .flatten()
-            .collect(),
-    )
-    .await?;
+    let people = names_of(db, &rows).await?;
     Ok(rows
         .into_iter()
         .map(|row| {
