@@ -17,6 +17,11 @@ use polku_core::badges::{
 };
 use serde_json::json;
 
+/// The server's allocator (server/src/main.rs): JSON-LD processing is
+/// mostly allocation, and glibc's malloc is several times slower at it.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn credential(n: usize, issuer: &str) -> serde_json::Value {
     json!({
         "@context": [

@@ -13,6 +13,11 @@ use std::time::Instant;
 use polku_core::content::load_dir;
 use polku_core::courses::import_courses;
 
+/// The server's allocator (server/src/main.rs), so the figures are the
+/// server's.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn lesson(course: usize, n: usize) -> String {
     let mut text = String::new();
     let _ = write!(

@@ -29,6 +29,11 @@ use polku_core::courses::import_courses;
 use polku_core::search::{Scope, SearchIndex, SearchRequest};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value};
 
+/// The server's allocator (server/src/main.rs), so the figures are the
+/// server's.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// Lessons per generated course.
 const PER_COURSE: usize = 100;
 /// Every this many lessons has a Swedish and an English variant.
