@@ -228,6 +228,20 @@ fn parse_zone(value: &str) -> Result<polku_core::dates::Tz, String> {
         .map_err(|_| format!("unknown time zone {value:?}: use a name like Europe/Helsinki"))
 }
 
+fn parse_slug(value: &str) -> Result<String, String> {
+    if polku_core::content::valid_slug(value) {
+        Ok(value.to_owned())
+    } else {
+        Err("a slug may only use lowercase letters a-z, digits and hyphens".into())
+    }
+}
+
+fn parse_language(value: &str) -> Result<polku_core::Language, String> {
+    value
+        .parse::<polku_core::Language>()
+        .map_err(|e| e.to_string())
+}
+
 fn parse_token(value: &str) -> Result<String, String> {
     if value.chars().count() < 16 {
         return Err("the admin token must be at least 16 characters long".into());
@@ -256,6 +270,15 @@ pub enum Command {
     Import {
         /// What to import (default: the content folder).
         dir: Option<PathBuf>,
+        /// The slug of the course DIR (when it is one course folder):
+        /// instead of the one its course.toml or folder name gives.
+        #[arg(long, value_parser = parse_slug)]
+        slug: Option<String>,
+        /// The language of the course DIR when it is a folder without
+        /// course.toml (fi, sv or en): instead of the one detected from
+        /// its text.
+        #[arg(long, value_parser = parse_language)]
+        language: Option<polku_core::Language>,
     },
     /// Write a course back to its folder form (course.toml, lesson files,
     /// media) under OUT/<slug>, or as a zip file when OUT ends in `.zip`.
@@ -425,7 +448,9 @@ mod tests {
         assert_eq!(
             config.command,
             Some(Command::Import {
-                dir: Some(PathBuf::from("/tmp/one-course"))
+                dir: Some(PathBuf::from("/tmp/one-course")),
+                slug: None,
+                language: None,
             })
         );
     }

@@ -18,6 +18,9 @@ use crate::config::{Command, Config};
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    /// Command options that do not go together.
+    #[error("{0}")]
+    Options(String),
     /// The SMTP settings are not usable.
     #[error("cannot send e-mail: {0}")]
     Mail(String),
@@ -64,16 +67,18 @@ pub enum StartError {
 }
 
 /// Loads `dir`, logs every problem as `path:line: message`, imports the
-/// courses that are fine. Returns the number of problems.
+/// courses that are fine. Returns the number of problems (a course refused
+/// because its slug is another course's counts as one).
 pub async fn import_content(
     db: &DatabaseConnection,
     dir: &std::path::Path,
 ) -> Result<usize, StartError> {
-    import_with_progress(db, dir, false, false).await
+    import_with_progress(db, dir, None, false).await
 }
 
-/// Whether `dir` is one course (it has a `course.toml`, or Markdown files
-/// besides a README) rather than a folder of course folders.
+/// Whether `dir` is one course (it has a `course.toml`, Markdown files
+/// besides a README, or only folders of Markdown and no course folders)
+/// rather than a folder of course folders.
 fn is_single_course(dir: &std::path::Path) -> bool {
     dir.join("course.toml").is_file()
         || std::fs::read_dir(dir).is_ok_and(|entries| {
@@ -86,28 +91,51 @@ fn is_single_course(dir: &std::path::Path) -> bool {
         })
 }
 
-/// As [`import_content`]; with `detect`, `dir` may also be a single course
-/// folder, and with `bar` a progress bar is drawn on a terminal.
+/// What `polku import DIR` was asked: DIR may be one course folder, and
+/// the slug or language may be chosen for it.
+struct Single {
+    overrides: content::Overrides,
+}
+
+/// As [`import_content`]; with `single`, `dir` may also be one course
+/// folder (then its import summary is printed: every file taken or left
+/// out, the language and where it came from), and with `bar` a progress
+/// bar is drawn on a terminal.
 async fn import_with_progress(
     db: &DatabaseConnection,
     dir: &std::path::Path,
-    detect: bool,
+    single: Option<Single>,
     bar: bool,
 ) -> Result<usize, StartError> {
     use polku_core::courses::Placement;
-    let (courses, problems, placement) = if detect && is_single_course(dir) {
-        let (course, problems) = content::load_course_dir(dir);
-        (
-            course.into_iter().collect::<Vec<_>>(),
-            problems,
-            Placement::KeepOrAppend,
-        )
-    } else {
-        let (courses, problems) = content::load_dir(dir);
-        (courses, problems, Placement::InOrder)
+    let summary = single.is_some();
+    let (courses, problems, placement) = match single {
+        Some(Single { overrides }) if is_single_course(dir) => {
+            let (course, problems) = content::load_course_dir_with(dir, &overrides);
+            (
+                course.into_iter().collect::<Vec<_>>(),
+                problems,
+                Placement::KeepOrAppend,
+            )
+        }
+        Some(Single { overrides }) if overrides != content::Overrides::default() => {
+            return Err(StartError::Options(format!(
+                "{} is a folder of course folders: --slug and --language are for one course folder",
+                dir.display()
+            )));
+        }
+        _ => {
+            let (courses, problems) = content::load_dir(dir);
+            (courses, problems, Placement::InOrder)
+        }
     };
     for problem in &problems {
         tracing::warn!(target: "polku::content", "{problem}");
+    }
+    if summary {
+        for course in &courses {
+            print_summary(course);
+        }
     }
     let lessons: usize = courses.iter().map(|c| c.lessons.len()).sum();
     let progress = if bar {
@@ -127,18 +155,80 @@ async fn import_with_progress(
     )
     .await?;
     progress.finish_and_clear();
+    for refusal in &report.refused {
+        tracing::warn!(target: "polku::content", "{refusal}");
+    }
     tracing::info!(
-        courses = courses.len(),
+        courses = courses.len() - report.refused.len(),
         lessons,
         created = report.created,
         updated = report.updated,
         unchanged = report.unchanged,
+        refused = report.refused.len(),
         revisions = report.revisions,
         problems = problems.len(),
         "content imported from {}",
         dir.display()
     );
-    Ok(problems.len())
+    Ok(problems.len() + report.refused.len())
+}
+
+/// Prints what `polku import` made of one course folder.
+fn print_summary(course: &content::CourseSource) {
+    use content::Taken;
+    let title = course.texts.first().map_or("", |t| t.title.as_str());
+    println!(
+        "course \"{title}\" (slug {}) from {}",
+        course.slug, course.origin
+    );
+    match course.language_choice {
+        Some(choice) => println!("  language: {choice}"),
+        None => println!(
+            "  languages: {} (from course.toml)",
+            course
+                .texts
+                .iter()
+                .map(|t| t.language.code())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+    println!(
+        "  lessons: {}, modules: {}, media files: {}",
+        course.lessons.len(),
+        course.modules.len(),
+        course.media.len()
+    );
+    let left_out = course
+        .files
+        .iter()
+        .filter(|f| matches!(f.taken, Taken::LeftOut(_)))
+        .count();
+    println!("  files taken: {}", course.files.len() - left_out);
+    for note in &course.files {
+        match &note.taken {
+            Taken::Lesson(slug) => {
+                let module = course
+                    .lessons
+                    .iter()
+                    .find(|l| &l.slug == slug)
+                    .and_then(|l| l.module.as_deref());
+                match module {
+                    Some(module) => println!("    {}: lesson {slug} in module {module}", note.path),
+                    None => println!("    {}: lesson {slug}", note.path),
+                }
+            }
+            Taken::Media => println!("    {}: media", note.path),
+            Taken::Settings => println!("    {}: settings", note.path),
+            Taken::LeftOut(_) => {}
+        }
+    }
+    println!("  files left out: {left_out}");
+    for note in &course.files {
+        if let Taken::LeftOut(reason) = &note.taken {
+            println!("    {}: {reason}", note.path);
+        }
+    }
 }
 
 /// Opens the search index of `config` and keeps it current from `db` in
@@ -222,10 +312,20 @@ pub async fn run(config: Config) -> Result<ExitCode, StartError> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { dir } => {
-            let detect = dir.is_some();
+        Command::Import {
+            dir,
+            slug,
+            language,
+        } => {
+            let overrides = content::Overrides { slug, language };
+            if dir.is_none() && overrides != content::Overrides::default() {
+                return Err(StartError::Options(
+                    "--slug and --language are for one course folder: polku import --slug NAME FOLDER".into(),
+                ));
+            }
+            let single = dir.is_some().then_some(Single { overrides });
             let dir = dir.unwrap_or_else(|| config.content_dir.clone());
-            let problems = import_with_progress(&db, &dir, detect, true).await?;
+            let problems = import_with_progress(&db, &dir, single, true).await?;
             Ok(if problems == 0 {
                 ExitCode::SUCCESS
             } else {

@@ -201,3 +201,79 @@ fn rotate_issuer_key_adds_a_key_and_keeps_the_old_one() {
     assert_eq!(ring.public_keys().len(), 3);
     assert_eq!(ring.current().0, "key-3");
 }
+
+#[test]
+fn importing_a_repository_prints_every_file_and_refuses_a_taken_slug() {
+    let dir = tempfile::tempdir().unwrap();
+    let repos = format!(
+        "{}/../server/core/tests/fixtures/repos",
+        std::env::var("CARGO_MANIFEST_DIR").unwrap()
+    );
+    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
+    let output = polku()
+        .args(["--database-url", &url, "import"])
+        .arg(format!("{repos}/python-mooc/data"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    for line in [
+        "course \"Introduction to Programming\" (slug introduction-to-programming) from ",
+        "  language: en (detected from the text, ",
+        "  lessons: 9, modules: 3, media files: 1",
+        "    data/part-1/extra/deep-dive.md: lesson deep-dive in module part-1",
+        "    data/part-1/img/hello.png: media",
+        "  files left out: 2",
+        "    data/config.yml: not a lesson (.md) or a media file",
+        "    data/.github: hidden (its name starts with . or _)",
+    ] {
+        assert!(stdout.contains(line), "{line:?} not in:\n{stdout}");
+    }
+
+    // Two folders named alike: the second is refused (exit 1), naming both.
+    let first = format!("{repos}/a/kurssi");
+    let second = format!("{repos}/b/kurssi");
+    let output = polku()
+        .args(["--database-url", &url, "import", &first])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let output = polku()
+        .args(["--database-url", &url, "import", &second])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("a/kurssi") && stderr.contains("b/kurssi") && stderr.contains("--slug"),
+        "{stderr}"
+    );
+    // --slug and --language choose.
+    let output = polku()
+        .args([
+            "--database-url",
+            &url,
+            "import",
+            "--slug",
+            "kurssi-sv",
+            "--language",
+            "sv",
+            &second,
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("(slug kurssi-sv)")
+            && stdout.contains("language: sv (given with --language)"),
+        "{stdout}"
+    );
+    // They are for one course folder.
+    let output = polku()
+        .args(["--database-url", &url, "import", "--slug", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("for one course folder"));
+}

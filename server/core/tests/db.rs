@@ -76,7 +76,8 @@ async fn import_is_idempotent_and_keeps_lesson_ids() {
                 created: 2,
                 updated: 0,
                 unchanged: 0,
-                revisions: 7
+                revisions: 7,
+                refused: vec![]
             },
             "{}",
             t.backend
@@ -91,7 +92,8 @@ async fn import_is_idempotent_and_keeps_lesson_ids() {
                 created: 0,
                 updated: 0,
                 unchanged: 2,
-                revisions: 0
+                revisions: 0,
+                refused: vec![]
             },
             "{}",
             t.backend
@@ -110,7 +112,8 @@ async fn import_is_idempotent_and_keeps_lesson_ids() {
                 created: 0,
                 updated: 1,
                 unchanged: 1,
-                revisions: 1
+                revisions: 1,
+                refused: vec![]
             },
             "{}",
             t.backend

@@ -130,6 +130,23 @@ fn take_title(body: &str) -> Option<(String, String)> {
     None
 }
 
+/// The title a lesson text gives itself (front matter, else its first
+/// `# ` heading), without rendering it; `None` if it gives none.
+pub(crate) fn title_of(text: &str) -> Option<String> {
+    let (front, body) = match split_front_matter(text) {
+        Ok(Some((fm, body))) => (toml::from_str::<FrontMatter>(fm).ok()?.title, body),
+        Ok(None) => match yaml_front_matter(text) {
+            Some((title, body)) => (title, body),
+            None => (None, text),
+        },
+        Err(_) => return None,
+    };
+    front
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .or_else(|| take_title(body).map(|(title, _)| title))
+}
+
 /// A lesson text made self-describing for export: a file whose title came
 /// from outside it (a plain folder's file name, or YAML front matter) gets
 /// TOML front matter with that title, so that it imports the same again.

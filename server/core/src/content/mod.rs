@@ -9,6 +9,8 @@ mod files;
 mod labels;
 mod lessons;
 pub mod markdown;
+mod plain;
+mod provenance;
 pub mod quiz;
 mod source;
 
@@ -22,8 +24,10 @@ use crate::Language;
 
 pub use lessons::{lesson_from_text, text_for_export, valid_slug};
 pub use markdown::{Heading, RenderContext, Section};
+pub use plain::Overrides;
+pub use provenance::{FileNote, Provenance, Taken};
 pub use quiz::Quiz;
-pub use source::{load_course_dir, load_dir};
+pub use source::{load_course_dir, load_course_dir_with, load_dir};
 
 /// A problem found in a content file, pointing at the line to fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +105,68 @@ pub struct CourseSource {
     pub badges: Vec<BadgeSource>,
     /// SHA-256 over every source file, to skip unchanged courses.
     pub source_hash: String,
+    /// Where the course was read from (to tell two courses with one slug
+    /// apart).
+    pub origin: Provenance,
+    /// How a plain folder's language was chosen (`None` with `course.toml`,
+    /// which declares its languages).
+    pub language_choice: Option<LanguageChoice>,
+    /// Every file of the folder: taken (as what) or left out (and why).
+    pub files: Vec<FileNote>,
+}
+
+/// How the language of a plain folder was chosen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LanguageChoice {
+    /// Given by the person importing (`--language`).
+    Given(Language),
+    /// Detected from the lessons' prose.
+    Detected {
+        /// The language found.
+        language: Language,
+        /// How sure the detection is, 0 to 1.
+        confidence: f64,
+        /// Whether the detection counts itself reliable.
+        reliable: bool,
+    },
+    /// No prose to detect from: Finnish, the site's first language.
+    NoText,
+}
+
+impl LanguageChoice {
+    /// The language chosen.
+    pub fn language(self) -> Language {
+        match self {
+            LanguageChoice::Given(language) | LanguageChoice::Detected { language, .. } => language,
+            LanguageChoice::NoText => Language::Fi,
+        }
+    }
+}
+
+impl fmt::Display for LanguageChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            LanguageChoice::Given(language) => write!(f, "{language} (given with --language)"),
+            LanguageChoice::Detected {
+                language,
+                confidence,
+                reliable,
+            } => write!(
+                f,
+                "{language} (detected from the text, {:.0} % sure{})",
+                confidence * 100.0,
+                if reliable {
+                    ""
+                } else {
+                    "; not reliable: check it, and set it with --language"
+                }
+            ),
+            LanguageChoice::NoText => write!(
+                f,
+                "fi (no text to detect the language from; set it with --language)"
+            ),
+        }
+    }
 }
 
 /// A module folder: a titled group of lessons.

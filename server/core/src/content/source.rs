@@ -3,7 +3,7 @@
 //! Markdown files.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -14,6 +14,8 @@ use super::lessons::{
     lesson_from_text, line_of, numbered, parse_file_name, toml_problem, valid_slug,
 };
 use super::markdown::RenderContext;
+use super::plain::{MAX_DEPTH, Overrides, load_plain_course};
+use super::provenance::{Provenance, account};
 use super::{
     BadgeSource, CourseSource, CourseText, LessonSource, LessonVariant, Level, MediaFile,
     ModuleSource, Problem,
@@ -105,7 +107,7 @@ pub fn load_dir(root: &Path) -> (Vec<CourseSource>, Vec<Problem>) {
             }
             continue;
         }
-        if let Some(course) = load_course(root, &dir, &mut problems) {
+        if let Some(course) = load_course(root, &dir, &Overrides::default(), &mut problems) {
             if courses.iter().any(|c: &CourseSource| c.slug == course.slug) {
                 problems.push(Problem::new(
                     &dir,
@@ -126,10 +128,19 @@ pub fn load_dir(root: &Path) -> (Vec<CourseSource>, Vec<Problem>) {
 /// Loads one course folder (with or without `course.toml`). Paths in the
 /// result are relative to the folder's parent.
 pub fn load_course_dir(dir: &Path) -> (Option<CourseSource>, Vec<Problem>) {
+    load_course_dir_with(dir, &Overrides::default())
+}
+
+/// As [`load_course_dir`], with the slug or language chosen by the person
+/// importing.
+pub fn load_course_dir_with(
+    dir: &Path,
+    overrides: &Overrides,
+) -> (Option<CourseSource>, Vec<Problem>) {
     let mut problems = Vec::new();
     let root = dir.parent().unwrap_or(Path::new(""));
     let course = match Kind::of(dir) {
-        Some(Kind::Dir) => load_course(root, dir, &mut problems),
+        Some(Kind::Dir) => load_course(root, dir, overrides, &mut problems),
         Some(kind) if refuse(dir, kind, &mut problems) => None,
         _ => {
             problems.push(Problem::new(dir, None, "this is not a folder"));
@@ -140,7 +151,7 @@ pub fn load_course_dir(dir: &Path) -> (Option<CourseSource>, Vec<Problem>) {
 }
 
 /// The text of a regular file (a lesson or a `.toml`), without a byte-order mark.
-fn read_text(path: &Path, problems: &mut Vec<Problem>) -> Option<String> {
+pub(super) fn read_text(path: &Path, problems: &mut Vec<Problem>) -> Option<String> {
     let bytes = read_file(
         path,
         MAX_LESSON_BYTES,
@@ -217,7 +228,7 @@ fn valid_media_path(path: &str) -> bool {
     })
 }
 
-/// Every media file under `dir` (two folder levels deep), by extension.
+/// Every media file under `dir` (up to [`MAX_DEPTH`] folders deep), by extension.
 /// This walk covers every folder lessons are read from, so it is the one
 /// that reports links and special files (once).
 fn collect_media(dir: &Path, problems: &mut Vec<Problem>) -> Vec<MediaFile> {
@@ -229,7 +240,7 @@ fn collect_media(dir: &Path, problems: &mut Vec<Problem>) -> Vec<MediaFile> {
                 continue;
             }
             if kind == Kind::Dir {
-                if level < 2 {
+                if level < MAX_DEPTH {
                     stack.push((path, level + 1));
                 }
                 continue;
@@ -277,7 +288,12 @@ fn collect_media(dir: &Path, problems: &mut Vec<Problem>) -> Vec<MediaFile> {
     found
 }
 
-fn load_course(root: &Path, dir: &Path, problems: &mut Vec<Problem>) -> Option<CourseSource> {
+fn load_course(
+    root: &Path,
+    dir: &Path,
+    overrides: &Overrides,
+    problems: &mut Vec<Problem>,
+) -> Option<CourseSource> {
     let media = collect_media(dir, problems);
     let mut hasher = Sha256::new();
     for file in &media {
@@ -285,16 +301,32 @@ fn load_course(root: &Path, dir: &Path, problems: &mut Vec<Problem>) -> Option<C
         hasher.update(file.sha256.as_bytes());
     }
     let manifest_path = dir.join("course.toml");
-    let mut course = match Kind::of(&manifest_path) {
-        Some(Kind::File) => {
-            load_manifest_course(root, dir, &manifest_path, &media, &mut hasher, problems)?
-        }
+    let declared = match Kind::of(&manifest_path) {
+        Some(Kind::File) => true,
         // A linked or special course.toml was reported with the media walk.
         Some(_) => return None,
-        None => load_plain_course(root, dir, &media, &mut hasher, problems)?,
+        None => false,
+    };
+    let mut course = if declared {
+        if overrides.language.is_some() {
+            problems.push(Problem::new(&manifest_path, None, "course.toml declares the course's languages; --language is only for folders without one, and is ignored"));
+        }
+        load_manifest_course(
+            root,
+            dir,
+            &manifest_path,
+            &media,
+            overrides.slug.as_deref(),
+            &mut hasher,
+            problems,
+        )?
+    } else {
+        load_plain_course(root, dir, &media, &mut hasher, overrides, problems)?
     };
     course.media = media;
     course.source_hash = format!("{:x}", hasher.finalize());
+    course.origin = Provenance::of(dir, declared);
+    course.files = account(root, dir, &course, declared, problems);
     Some(course)
 }
 
@@ -317,7 +349,7 @@ fn parse_language(
     }
 }
 
-fn folder_name(dir: &Path) -> String {
+pub(super) fn folder_name(dir: &Path) -> String {
     dir.file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default()
@@ -329,6 +361,7 @@ fn load_manifest_course(
     dir: &Path,
     manifest_path: &Path,
     media: &[MediaFile],
+    slug_given: Option<&str>,
     hasher: &mut Sha256,
     problems: &mut Vec<Problem>,
 ) -> Option<CourseSource> {
@@ -342,9 +375,10 @@ fn load_manifest_course(
         }
     };
     let folder = folder_name(dir);
-    let slug = match &manifest.slug {
-        Some(s) if valid_slug(s.get_ref()) => s.get_ref().clone(),
-        Some(s) => {
+    let slug = match (slug_given, &manifest.slug) {
+        (Some(given), _) => given.to_owned(),
+        (None, Some(s)) if valid_slug(s.get_ref()) => s.get_ref().clone(),
+        (None, Some(s)) => {
             problems.push(Problem::new(
                 manifest_path,
                 Some(line_of(&text, s.span().start)),
@@ -352,8 +386,8 @@ fn load_manifest_course(
             ));
             return None;
         }
-        None if valid_slug(&folder) => folder,
-        None => {
+        (None, None) if valid_slug(&folder) => folder,
+        (None, None) => {
             problems.push(Problem::new(
                 manifest_path,
                 Some(1),
@@ -543,6 +577,9 @@ fn load_manifest_course(
         media: Vec::new(),
         badges,
         source_hash: String::new(),
+        origin: Provenance::default(),
+        language_choice: None,
+        files: Vec::new(),
     })
 }
 
@@ -768,7 +805,7 @@ impl Layout<'_> {
 
 /// A slug from any file or folder name: ASCII letters and digits kept
 /// (ä → a, ö → o, å → a), the rest joined by hyphens.
-fn slug_from_name(name: &str) -> String {
+pub(super) fn slug_from_name(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {
         let c = match c {
@@ -790,104 +827,6 @@ fn slug_from_name(name: &str) -> String {
         .collect::<String>()
         .trim_end_matches('-')
         .to_owned()
-}
-
-/// A folder without `course.toml`: every Markdown file is a lesson.
-fn load_plain_course(
-    root: &Path,
-    dir: &Path,
-    media: &[MediaFile],
-    hasher: &mut Sha256,
-    problems: &mut Vec<Problem>,
-) -> Option<CourseSource> {
-    let folder = folder_name(dir);
-    let slug = slug_from_name(&folder);
-    if !valid_slug(&slug) {
-        problems.push(Problem::new(dir, None, "the folder name cannot be made into a course slug; rename the folder or add a course.toml with slug = \"…\""));
-        return None;
-    }
-    let language = Language::Fi;
-    let media_paths: BTreeSet<String> = media.iter().map(|m| m.path.clone()).collect();
-    let mut files: Vec<PathBuf> = entries(dir, problems)
-        .into_iter()
-        .filter(|(p, kind)| {
-            *kind == Kind::File && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
-        })
-        .map(|(p, _)| p)
-        .collect();
-    // README first: it introduces the folder.
-    files.sort_by_key(|p| !folder_name(p).eq_ignore_ascii_case("readme.md"));
-    let mut lessons = Vec::new();
-    let mut course_title = None;
-    for path in files {
-        let Some(text) = read_text(&path, problems) else {
-            continue;
-        };
-        let name = folder_name(&path);
-        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-        let relative = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        hasher.update(relative.as_bytes());
-        hasher.update(text.as_bytes());
-        let ctx = RenderContext {
-            language,
-            course_slug: &slug,
-            lesson_dir: "",
-            media: &media_paths,
-            first_line: 1,
-        };
-        let fallback = stem
-            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_')
-            .replace(['-', '_'], " ");
-        let (variant, found) =
-            lesson_from_text(&path, relative, &text, &ctx, Some(fallback.trim()));
-        problems.extend(found);
-        let Some(variant) = variant else { continue };
-        if course_title.is_none() && name.eq_ignore_ascii_case("readme.md") {
-            course_title = Some(variant.title.clone());
-        }
-        let base = match slug_from_name(stem) {
-            s if valid_slug(&s) => s,
-            _ => "lesson".to_owned(),
-        };
-        let mut lesson_slug = base.clone();
-        let mut n = 2;
-        while lessons.iter().any(|l: &LessonSource| l.slug == lesson_slug) {
-            lesson_slug = format!("{base}-{n}");
-            n += 1;
-        }
-        let number = u32::try_from(lessons.len() + 1).unwrap_or(u32::MAX);
-        lessons.push(LessonSource {
-            slug: lesson_slug,
-            number,
-            module: None,
-            variants: vec![variant],
-        });
-    }
-    if lessons.is_empty() {
-        problems.push(Problem::new(dir, None, "no course.toml and no Markdown (.md) files in this folder, so it is not imported as a course"));
-        return None;
-    }
-    let minutes: u32 = lessons.iter().map(|l| l.variants[0].minutes).sum();
-    Some(CourseSource {
-        slug,
-        default_language: language,
-        level: Level::Beginner,
-        hours: minutes.div_ceil(60).max(1),
-        texts: vec![CourseText {
-            language,
-            title: course_title.unwrap_or(folder),
-            summary: String::new(),
-        }],
-        lessons,
-        modules: Vec::new(),
-        media: Vec::new(),
-        badges: Vec::new(),
-        source_hash: String::new(),
-    })
 }
 
 #[cfg(test)]

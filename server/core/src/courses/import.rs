@@ -14,7 +14,7 @@ use sea_orm::{
 
 use super::revisions::{self, Origin, json};
 use crate::CoreError;
-use crate::content::CourseSource;
+use crate::content::{CourseSource, Provenance};
 use crate::db::entities::{
     course_media, course_texts, courses, lesson_revisions, lesson_texts, lessons,
 };
@@ -30,6 +30,30 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// Lesson texts stored as new revisions.
     pub revisions: usize,
+    /// Courses not imported: their slug belongs to a course from
+    /// somewhere else.
+    pub refused: Vec<Refusal>,
+}
+
+/// A course refused because its slug is another course's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The slug both would have.
+    pub slug: String,
+    /// Where the course that has the slug came from.
+    pub existing: Provenance,
+    /// Where the refused course comes from.
+    pub incoming: Provenance,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: not imported: the course \"{}\" imported from {} has this slug already; this is a different course. Import it under another slug (polku import --slug NAME FOLDER)",
+            self.incoming, self.slug, self.existing
+        )
+    }
 }
 
 fn count(n: usize) -> i32 {
@@ -86,9 +110,29 @@ pub async fn import_courses_with_progress(
                 last.map_or(0, |p| p + 1)
             }
         };
+        // Another course's slug: refused, never overwritten. A course
+        // imported before sources were recorded takes this one's.
+        if let Some(before) = existing
+            .as_ref()
+            .and_then(|c| c.source.as_deref())
+            .map(Provenance::from_text)
+            && !source.origin.same_course(&before)
+        {
+            report.refused.push(Refusal {
+                slug: source.slug.clone(),
+                existing: before,
+                incoming: source.origin.clone(),
+            });
+            done += source.lessons.len();
+            progress(done, total);
+            continue;
+        }
+        let origin = source.origin.to_text();
         let mut course = match existing {
             Some(course)
-                if course.source_hash == source.source_hash && course.position == position =>
+                if course.source_hash == source.source_hash
+                    && course.position == position
+                    && course.source.as_deref() == Some(origin.as_str()) =>
             {
                 report.unchanged += 1;
                 done += source.lessons.len();
@@ -112,6 +156,7 @@ pub async fn import_courses_with_progress(
         course.hours = Set(i32::try_from(source.hours).unwrap_or(i32::MAX));
         course.position = Set(position);
         course.source_hash = Set(source.source_hash.clone());
+        course.source = Set(Some(origin));
         course.updated_at = Set(Utc::now());
         course.modules = Set(json(&source.modules));
         course.badges = Set(json(&source.badges));

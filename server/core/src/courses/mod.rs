@@ -18,7 +18,7 @@ use crate::db::entities::{course_media, course_texts, courses, lesson_texts, les
 use crate::{CoreError, Language};
 
 pub use export::{ExportFile, export_course, write_folder, zip};
-pub use import::{ImportReport, Placement, import_courses, import_courses_with_progress};
+pub use import::{ImportReport, Placement, Refusal, import_courses, import_courses_with_progress};
 pub use polku_types::courses::{BadgeCard, CourseCard, CourseDetail, LessonLink, LessonPage};
 pub use revisions::Origin;
 

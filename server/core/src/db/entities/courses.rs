@@ -21,6 +21,10 @@ pub struct Model {
     /// Badges from `course.toml` as JSON.
     #[sea_orm(column_type = "Text")]
     pub badges: String,
+    /// Where the course was imported from ([`crate::content::Provenance`]
+    /// as text); `None` before it was first recorded.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub source: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

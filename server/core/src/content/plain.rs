@@ -1,0 +1,414 @@
+//! Plain folders of Markdown (no `course.toml`), as course repositories
+//! publish them: every Markdown file is a lesson.
+//!
+//! * **Modules.** Each sub-folder that holds Markdown becomes a module, in
+//!   natural name order ("part-2" before "part-10"); deeper folders are
+//!   flattened into their module in order. A module is named by its
+//!   `README.md`/`index.md` title, else by its first lesson's title.
+//! * **Identity.** The course slug is the folder's name, unless that name
+//!   is generic (`data`, `docs`, `episodes`…): then the title's, else the
+//!   parent folder's. `--slug` chooses one.
+//! * **Language.** Detected from the lessons' prose (code blocks left
+//!   out), among Finnish, Swedish and English; `--language` sets it.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::files::{Kind, entries};
+use super::lessons::{lesson_from_text, numbered, valid_slug};
+use super::markdown::RenderContext;
+use super::source::{folder_name, read_text, slug_from_name};
+use super::{
+    CourseSource, CourseText, LanguageChoice, LessonSource, Level, MediaFile, ModuleSource, Problem,
+};
+use crate::Language;
+
+/// Folder names that say nothing about the course: its slug comes from
+/// its title or its parent folder instead.
+pub(crate) const GENERIC_NAMES: &[&str] = &[
+    "data",
+    "docs",
+    "doc",
+    "content",
+    "contents",
+    "src",
+    "episodes",
+    "lessons",
+    "material",
+    "materials",
+    "pages",
+    "site",
+    "book",
+    "course",
+];
+
+/// How deep folders are read (the course folder is 0).
+pub(crate) const MAX_DEPTH: usize = 8;
+/// How much prose the language is detected from.
+const DETECT_BYTES: usize = 64 * 1024;
+
+/// What the person importing chose instead of what the folder says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// The course's slug.
+    pub slug: Option<String>,
+    /// The language of a plain folder's lessons.
+    pub language: Option<Language>,
+}
+
+/// A Markdown file to read, with the module it belongs to.
+struct LessonFile {
+    path: PathBuf,
+    /// Index into the modules, `None` at the top level.
+    module: Option<usize>,
+    text: String,
+}
+
+/// Whether `name` is a folder's introduction (`README.md`, `index.md`).
+fn is_intro(name: &str) -> bool {
+    name.eq_ignore_ascii_case("readme.md") || name.eq_ignore_ascii_case("index.md")
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+}
+
+/// `entries` in reading order: the introduction first, then natural order
+/// of names (files and folders interleaved).
+fn in_order(dir: &Path, problems: &mut Vec<Problem>) -> Vec<(PathBuf, Kind)> {
+    let mut found = entries(dir, problems);
+    found.sort_by(|(a, _), (b, _)| {
+        let (a, b) = (folder_name(a), folder_name(b));
+        is_intro(&b)
+            .cmp(&is_intro(&a))
+            .then_with(|| natord::compare_ignore_case(&a, &b))
+    });
+    found
+}
+
+/// The Markdown files under `dir` (depth `depth`), in reading order.
+fn markdown_under(dir: &Path, depth: usize, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for (path, kind) in in_order(dir, problems) {
+        match kind {
+            Kind::File if is_markdown(&path) => out.push(path),
+            Kind::Dir if depth < MAX_DEPTH => {
+                out.extend(markdown_under(&path, depth + 1, problems))
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The prose of a Markdown text (no code, no markup), for detection.
+fn prose(markdown: &str, out: &mut String) {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut in_code = false;
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(text) if !in_code => {
+                out.push_str(&text);
+                out.push(' ');
+            }
+            _ => {}
+        }
+        if out.len() >= DETECT_BYTES {
+            return;
+        }
+    }
+}
+
+/// The language of `texts`: detected among Finnish, Swedish and English.
+fn detect<'a>(texts: impl Iterator<Item = &'a str>) -> LanguageChoice {
+    let mut sample = String::new();
+    for text in texts {
+        prose(text, &mut sample);
+        if sample.len() >= DETECT_BYTES {
+            break;
+        }
+    }
+    let detector = whatlang::Detector::with_allowlist(vec![
+        whatlang::Lang::Fin,
+        whatlang::Lang::Swe,
+        whatlang::Lang::Eng,
+    ]);
+    match detector.detect(&sample) {
+        Some(info) => LanguageChoice::Detected {
+            language: match info.lang() {
+                whatlang::Lang::Swe => Language::Sv,
+                whatlang::Lang::Eng => Language::En,
+                _ => Language::Fi,
+            },
+            confidence: info.confidence(),
+            reliable: info.is_reliable(),
+        },
+        None => LanguageChoice::NoText,
+    }
+}
+
+/// A unique slug from `base` among `taken`.
+fn unique(base: String, taken: &[&str]) -> String {
+    let mut slug = base.clone();
+    let mut n = 2;
+    while taken.contains(&slug.as_str()) {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    slug
+}
+
+/// A slug for a folder or file name: `01-intro` → `intro`, else the name
+/// made into a slug.
+fn name_slug(name: &str, fallback: &str) -> String {
+    if let Some((_, slug)) = numbered(name) {
+        return slug.to_owned();
+    }
+    match slug_from_name(name) {
+        s if valid_slug(&s) => s,
+        _ => fallback.to_owned(),
+    }
+}
+
+/// A folder without `course.toml`: every Markdown file is a lesson, each
+/// sub-folder with Markdown a module.
+pub(super) fn load_plain_course(
+    root: &Path,
+    dir: &Path,
+    media: &[MediaFile],
+    hasher: &mut Sha256,
+    overrides: &Overrides,
+    problems: &mut Vec<Problem>,
+) -> Option<CourseSource> {
+    let folder = folder_name(dir);
+    let media_paths: BTreeSet<String> = media.iter().map(|m| m.path.clone()).collect();
+
+    // The files, in order: the top level's first, then each module's.
+    let mut module_dirs: Vec<PathBuf> = Vec::new();
+    let mut files: Vec<(PathBuf, Option<usize>)> = Vec::new();
+    let mut top = Vec::new();
+    for (path, kind) in in_order(dir, problems) {
+        match kind {
+            Kind::File if is_markdown(&path) => top.push((path, None)),
+            Kind::Dir => {
+                let inside = markdown_under(&path, 1, problems);
+                if !inside.is_empty() {
+                    let index = module_dirs.len();
+                    module_dirs.push(path);
+                    files.extend(inside.into_iter().map(|p| (p, Some(index))));
+                }
+            }
+            _ => {}
+        }
+    }
+    files.splice(0..0, top);
+    let mut read = Vec::new();
+    for (path, module) in files {
+        if let Some(text) = read_text(&path, problems) {
+            read.push(LessonFile { path, module, text });
+        }
+    }
+    if read.is_empty() {
+        problems.push(Problem::new(dir, None, "no course.toml and no Markdown (.md) files in this folder, so it is not imported as a course"));
+        return None;
+    }
+
+    let choice = match overrides.language {
+        Some(language) => LanguageChoice::Given(language),
+        None => detect(read.iter().map(|f| f.text.as_str())),
+    };
+    let language = choice.language();
+
+    // Module slugs first: lessons render with the course slug, and an
+    // introduction lesson takes its module's slug.
+    let mut module_slugs: Vec<String> = Vec::new();
+    for path in &module_dirs {
+        let taken: Vec<&str> = module_slugs.iter().map(String::as_str).collect();
+        let slug = unique(name_slug(&folder_name(path), "module"), &taken);
+        module_slugs.push(slug);
+    }
+    let intro_title = read
+        .iter()
+        .find(|f| f.module.is_none() && is_intro(&folder_name(&f.path)))
+        .and_then(|f| super::lessons::title_of(&f.text));
+    let generic = GENERIC_NAMES.contains(&folder.trim_start_matches('_').to_lowercase().as_str());
+    let parent = dir
+        .canonicalize()
+        .ok()
+        .and_then(|d| d.parent().map(folder_name))
+        .unwrap_or_default();
+    let slug = match &overrides.slug {
+        Some(slug) => slug.clone(),
+        None if !generic => slug_from_name(&folder),
+        None => intro_title
+            .as_deref()
+            .map(slug_from_name)
+            .filter(|s| valid_slug(s))
+            .unwrap_or_else(|| slug_from_name(&parent)),
+    };
+    if !valid_slug(&slug) {
+        problems.push(Problem::new(dir, None, "the folder name cannot be made into a course slug; rename the folder, give one with --slug, or add a course.toml with slug = \"…\""));
+        return None;
+    }
+    let title = intro_title.clone().unwrap_or_else(|| {
+        let name = if generic { &parent } else { &folder };
+        name.replace(['-', '_'], " ").trim().to_owned()
+    });
+
+    let mut lessons: Vec<LessonSource> = Vec::new();
+    let mut module_titles: Vec<Option<String>> = vec![None; module_dirs.len()];
+    for file in read {
+        let name = folder_name(&file.path);
+        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+        let relative = file
+            .path
+            .strip_prefix(root)
+            .unwrap_or(&file.path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        hasher.update(relative.as_bytes());
+        hasher.update(file.text.as_bytes());
+        let lesson_dir = file
+            .path
+            .parent()
+            .and_then(|p| p.strip_prefix(dir).ok())
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        let ctx = RenderContext {
+            language,
+            course_slug: &slug,
+            lesson_dir: &lesson_dir,
+            media: &media_paths,
+            first_line: 1,
+        };
+        let fallback = stem
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_')
+            .replace(['-', '_'], " ");
+        let (variant, found) = lesson_from_text(
+            &file.path,
+            relative,
+            &file.text,
+            &ctx,
+            Some(fallback.trim()),
+        );
+        problems.extend(found);
+        let Some(variant) = variant else { continue };
+        let intro = is_intro(&name);
+        if let Some(index) = file.module {
+            // The module folder's own introduction names it, else its
+            // first lesson.
+            let own_intro = intro && file.path.parent() == Some(module_dirs[index].as_path());
+            let slot = &mut module_titles[index];
+            if own_intro || slot.is_none() {
+                *slot = Some(variant.title.clone());
+            }
+        }
+        // An introduction is named after its folder ("part-1/index.md" →
+        // the module's slug), other lessons after their file.
+        let parent = file.path.parent().unwrap_or(dir);
+        let base = match file.module {
+            Some(index) if intro && parent == module_dirs[index].as_path() => {
+                module_slugs[index].clone()
+            }
+            Some(_) if intro => name_slug(&folder_name(parent), "lesson"),
+            // As plain folders always named their lessons: the whole stem
+            // ("01-selain"), so a re-import keeps each lesson's progress.
+            _ => match slug_from_name(stem) {
+                s if valid_slug(&s) => s,
+                _ => "lesson".to_owned(),
+            },
+        };
+        let taken: Vec<&str> = lessons.iter().map(|l| l.slug.as_str()).collect();
+        let lesson_slug = unique(base, &taken);
+        let module = file.module.map(|index| module_slugs[index].clone());
+        let number = lessons.iter().filter(|l| l.module == module).count() + 1;
+        lessons.push(LessonSource {
+            slug: lesson_slug,
+            number: u32::try_from(number).unwrap_or(u32::MAX),
+            module,
+            variants: vec![variant],
+        });
+    }
+    if lessons.is_empty() {
+        problems.push(Problem::new(
+            dir,
+            None,
+            "none of the Markdown files in this folder could be read as a lesson (see the problems above)",
+        ));
+        return None;
+    }
+    let modules = module_dirs
+        .iter()
+        .zip(module_slugs)
+        .zip(module_titles)
+        .filter(|((_, slug), _)| lessons.iter().any(|l| l.module.as_ref() == Some(slug)))
+        .map(|((path, slug), title)| {
+            let title = title
+                .unwrap_or_else(|| folder_name(path).replace(['-', '_'], " ").trim().to_owned());
+            ModuleSource {
+                slug,
+                titles: [(language, title)].into_iter().collect(),
+            }
+        })
+        .collect();
+    let minutes: u32 = lessons.iter().map(|l| l.variants[0].minutes).sum();
+    Some(CourseSource {
+        slug,
+        default_language: language,
+        level: Level::Beginner,
+        hours: minutes.div_ceil(60).max(1),
+        texts: vec![CourseText {
+            language,
+            title,
+            summary: String::new(),
+        }],
+        lessons,
+        modules,
+        media: Vec::new(),
+        badges: Vec::new(),
+        source_hash: String::new(),
+        origin: super::Provenance::default(),
+        language_choice: Some(choice),
+        files: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_are_told_apart_by_their_prose() {
+        let fi = "Sähköposti on tapa lähettää viestejä toiselle ihmiselle. Älä koskaan kerro salasanaasi kenellekään, vaikka viesti näyttäisi tulevan pankista.";
+        let sv = "E-post är ett sätt att skicka meddelanden till en annan människa. Berätta aldrig ditt lösenord för någon, även om meddelandet ser ut att komma från banken.";
+        let en = "E-mail is a way to send messages to another person. Never tell anyone your password, even if the message seems to come from your bank.";
+        for (text, expected) in [(fi, Language::Fi), (sv, Language::Sv), (en, Language::En)] {
+            // Code is left out: an English program does not make a Finnish text English.
+            let markdown = format!(
+                "# Otsikko\n\n{text}\n\n```python\nprint(\"Hello world, this is the code of the program\")\nfor item in items:\n    print(item)\n```\n"
+            );
+            assert_eq!(
+                detect(std::iter::once(markdown.as_str())).language(),
+                expected,
+                "{text}"
+            );
+        }
+        assert_eq!(
+            detect(std::iter::once("```\ncode only\n```")),
+            LanguageChoice::NoText
+        );
+    }
+
+    #[test]
+    fn names_become_slugs() {
+        assert_eq!(name_slug("01-intro", "x"), "intro");
+        assert_eq!(name_slug("part-10", "x"), "part-10");
+        assert_eq!(name_slug("!!!", "x"), "x");
+        assert_eq!(unique("a".into(), &["a", "a-2"]), "a-3");
+    }
+}

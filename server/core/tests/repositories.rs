@@ -1,0 +1,285 @@
+//! Course repositories imported as plain folders, as they are published:
+//! lessons in sub-folders become modules (nothing is skipped silently),
+//! generic folder names (`data`, `episodes`) do not become slugs, the
+//! language is detected from the text, and a different course whose slug
+//! is taken is refused instead of overwriting the first.
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+
+mod common;
+
+use std::path::Path;
+
+use common::{copy_dir, fixture, fresh_databases};
+use polku_core::Language;
+use polku_core::content::{
+    LanguageChoice, Overrides, Taken, load_course_dir, load_course_dir_with,
+};
+use polku_core::courses::import_courses;
+use polku_core::db::entities::{course_texts, courses, lesson_texts, lessons};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+fn repo(path: &str) -> std::path::PathBuf {
+    fixture("repos").join(path)
+}
+
+/// Every file under `dir`, hidden folders counted as one entry.
+fn files_under(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let hidden = e.file_name().to_string_lossy().starts_with('.');
+            if e.file_type().unwrap().is_dir() && !hidden {
+                files_under(&e.path())
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+#[test]
+fn lessons_in_sub_folders_become_modules_in_natural_order() {
+    let dir = repo("python-mooc/data");
+    let (course, problems) = load_course_dir(&dir);
+    assert_eq!(problems, vec![]);
+    let course = course.unwrap();
+    // "data" says nothing: the slug comes from the title of index.md.
+    assert_eq!(course.slug, "introduction-to-programming");
+    assert_eq!(course.texts[0].title, "Introduction to Programming");
+    // English, detected from the prose (the code blocks left out).
+    assert_eq!(course.default_language, Language::En);
+    assert!(matches!(
+        course.language_choice,
+        Some(LanguageChoice::Detected {
+            language: Language::En,
+            ..
+        })
+    ));
+
+    let modules: Vec<(&str, &str)> = course
+        .modules
+        .iter()
+        .map(|m| (m.slug.as_str(), m.titles[&Language::En].as_str()))
+        .collect();
+    // part-2 before part-10; a module without an index.md is named by
+    // its first lesson.
+    assert_eq!(
+        modules,
+        [
+            ("part-1", "Part 1"),
+            ("part-2", "Part 2"),
+            ("part-10", "Objects and classes")
+        ]
+    );
+    let lessons: Vec<(&str, Option<&str>, u32, &str)> = course
+        .lessons
+        .iter()
+        .map(|l| {
+            (
+                l.slug.as_str(),
+                l.module.as_deref(),
+                l.number,
+                l.variants[0].title.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lessons,
+        [
+            ("index", None, 1, "Introduction to Programming"),
+            ("faq", None, 2, "Frequently asked questions"),
+            ("part-1", Some("part-1"), 1, "Part 1"),
+            ("1-getting-started", Some("part-1"), 2, "Getting started"),
+            (
+                "2-information-from-the-user",
+                Some("part-1"),
+                3,
+                "Information from the user"
+            ),
+            // A deeper folder is flattened into its module, in order.
+            ("deep-dive", Some("part-1"), 4, "More about printing"),
+            ("part-2", Some("part-2"), 1, "Part 2"),
+            (
+                "1-programming-terminology",
+                Some("part-2"),
+                2,
+                "Programming terminology"
+            ),
+            (
+                "1-objects-and-classes",
+                Some("part-10"),
+                1,
+                "Objects and classes"
+            ),
+        ]
+    );
+    // A picture next to the lesson, in a sub-folder of its module.
+    let getting_started = &course.lessons[3].variants[0];
+    assert!(
+        getting_started.body_html.contains(
+            "src=\"/media/introduction-to-programming/part-1/img/hello.png\" alt=\"The output of the first program\""
+        ),
+        "{}",
+        getting_started.body_html
+    );
+
+    // Every file is accounted for: taken as what, or left out and why.
+    assert_eq!(course.files.len(), files_under(&dir), "{:#?}", course.files);
+    let fate = |path: &str| {
+        course
+            .files
+            .iter()
+            .find(|f| f.path == format!("data/{path}"))
+            .map(|f| f.taken.clone())
+            .unwrap_or_else(|| panic!("{path} not accounted for: {:#?}", course.files))
+    };
+    assert_eq!(
+        fate("part-1/extra/deep-dive.md"),
+        Taken::Lesson("deep-dive".into())
+    );
+    assert_eq!(fate("part-1/img/hello.png"), Taken::Media);
+    assert!(
+        matches!(fate("config.yml"), Taken::LeftOut(why) if why.contains("not a lesson (.md) or a media file"))
+    );
+    assert!(matches!(fate(".github"), Taken::LeftOut(why) if why.contains("hidden")));
+}
+
+#[test]
+fn a_generic_folder_without_a_title_takes_its_parent_folders_name() {
+    let (course, problems) = load_course_dir(&repo("shell-novice/episodes"));
+    assert_eq!(problems, vec![]);
+    let course = course.unwrap();
+    assert_eq!(course.slug, "shell-novice");
+    assert_eq!(course.texts[0].title, "shell novice");
+    assert_eq!(course.default_language, Language::En);
+    let titles: Vec<&str> = course
+        .lessons
+        .iter()
+        .map(|l| l.variants[0].title.as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Introducing the Shell", "Navigating Files and Directories"]
+    );
+}
+
+#[test]
+fn the_language_is_detected_and_can_be_given() {
+    let (fi, _) = load_course_dir(&repo("a/kurssi"));
+    assert_eq!(fi.unwrap().default_language, Language::Fi);
+    let (sv, _) = load_course_dir(&repo("b/kurssi"));
+    let sv = sv.unwrap();
+    assert_eq!(sv.default_language, Language::Sv);
+    assert_eq!(sv.lessons[0].variants[0].language, Language::Sv);
+
+    let given = Overrides {
+        language: Some(Language::En),
+        slug: Some("my-course".into()),
+    };
+    let (course, problems) = load_course_dir_with(&repo("b/kurssi"), &given);
+    assert_eq!(problems, vec![]);
+    let course = course.unwrap();
+    assert_eq!(
+        course.language_choice,
+        Some(LanguageChoice::Given(Language::En))
+    );
+    assert_eq!(course.default_language, Language::En);
+    assert_eq!(course.slug, "my-course");
+
+    // course.toml declares its languages: --language is refused with a
+    // problem and ignored; --slug applies.
+    let (course, problems) = load_course_dir_with(&fixture("valid/first-course"), &given);
+    let course = course.unwrap();
+    assert_eq!(course.slug, "my-course");
+    assert_eq!(course.default_language, Language::Fi);
+    assert!(
+        problems.iter().any(|p| p
+            .message
+            .contains("--language is only for folders without one")),
+        "{problems:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_different_course_with_a_taken_slug_is_refused_and_the_same_one_updates() {
+    for test in fresh_databases().await {
+        let db = polku_core::db::open(&test.url).await.unwrap();
+        let work = tempfile::tempdir().unwrap();
+        let first = work.path().join("one/kurssi");
+        let second = work.path().join("two/kurssi");
+        copy_dir(&repo("a/kurssi"), &first);
+        copy_dir(&repo("b/kurssi"), &second);
+
+        let (one, _) = load_course_dir(&first);
+        let report = import_courses(&db, &[one.unwrap()]).await.unwrap();
+        assert_eq!((report.created, report.refused.len()), (1, 0));
+
+        // Another folder with the same name: another course, refused.
+        let (two, _) = load_course_dir(&second);
+        let two = two.unwrap();
+        assert_eq!(two.slug, "kurssi");
+        let report = import_courses(&db, &[two]).await.unwrap();
+        assert_eq!((report.created, report.updated), (0, 0), "{}", test.backend);
+        assert_eq!(report.refused.len(), 1);
+        let message = report.refused[0].to_string();
+        assert!(
+            message.contains(&first.canonicalize().unwrap().display().to_string())
+                && message.contains(&second.canonicalize().unwrap().display().to_string())
+                && message.contains("--slug"),
+            "{message}"
+        );
+        // Nothing of the first course was touched.
+        let course = courses::Entity::find().one(&db).await.unwrap().unwrap();
+        assert_eq!(course.default_language, "fi");
+        let titles: Vec<String> = lesson_texts::Entity::find()
+            .inner_join(lessons::Entity)
+            .filter(lessons::Column::CourseId.eq(course.id))
+            .filter(lessons::Column::Archived.eq(false))
+            .order_by_asc(lessons::Column::Position)
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|t| t.title)
+            .collect();
+        assert_eq!(titles, ["Sähköposti", "Selain"], "{}", test.backend);
+
+        // Under a slug of its own, it imports.
+        let given = Overrides {
+            slug: Some("kurssi-sv".into()),
+            language: None,
+        };
+        let (two, _) = load_course_dir_with(&second, &given);
+        let report = import_courses(&db, &[two.unwrap()]).await.unwrap();
+        assert_eq!((report.created, report.refused.len()), (1, 0));
+        let texts = course_texts::Entity::find().all(&db).await.unwrap();
+        assert_eq!(texts.len(), 2);
+
+        // The same folder, changed, updates its course as before.
+        std::fs::write(
+            first.join("03-uusi.md"),
+            "# Uusi oppitunti\n\nTämä on uusi oppitunti kurssissa.\n",
+        )
+        .unwrap();
+        let (one, _) = load_course_dir(&first);
+        let report = import_courses(&db, &[one.unwrap()]).await.unwrap();
+        assert_eq!((report.updated, report.refused.len()), (1, 0));
+
+        // A course.toml course is its slug, wherever its folder now is (a
+        // release unpacked in a new place): moved, it updates.
+        for place in ["old", "new"] {
+            let folder = work.path().join(place).join("first-course");
+            copy_dir(&fixture("valid/first-course"), &folder);
+            let (course, _) = load_course_dir(&folder);
+            let report = import_courses(&db, &[course.unwrap()]).await.unwrap();
+            assert_eq!(report.refused, vec![], "{place}");
+        }
+        // But a plain folder may not take a course.toml course's slug.
+        let plain = work.path().join("three/first-course");
+        copy_dir(&repo("a/kurssi"), &plain);
+        let (course, _) = load_course_dir(&plain);
+        let report = import_courses(&db, &[course.unwrap()]).await.unwrap();
+        assert_eq!(report.refused.len(), 1, "{}", test.backend);
+    }
+}
