@@ -76,18 +76,15 @@ pub async fn import_content(
     import_with_progress(db, dir, None, false).await
 }
 
-/// Whether `dir` is one course (it has a `course.toml`, Markdown files
-/// besides a README, or only folders of Markdown and no course folders)
-/// rather than a folder of course folders.
+/// Whether `dir` is one course rather than a folder of course folders:
+/// it is, unless one of its folders has a `course.toml` (a plain folder's
+/// sub-folders are its modules).
 fn is_single_course(dir: &std::path::Path) -> bool {
     dir.join("course.toml").is_file()
         || std::fs::read_dir(dir).is_ok_and(|entries| {
-            entries.filter_map(Result::ok).any(|e| {
-                let name = e.file_name().to_string_lossy().to_lowercase();
-                e.file_type().is_ok_and(|t| t.is_file())
-                    && name.ends_with(".md")
-                    && name != "readme.md"
-            })
+            !entries
+                .filter_map(Result::ok)
+                .any(|e| e.path().join("course.toml").is_file())
         })
 }
 
@@ -170,7 +167,9 @@ async fn import_with_progress(
         "content imported from {}",
         dir.display()
     );
-    Ok(problems.len() + report.refused.len())
+    // Warnings (an image without alt text) do not make the import fail.
+    let failing = problems.iter().filter(|p| !p.warning).count();
+    Ok(failing + report.refused.len())
 }
 
 /// Prints what `polku import` made of one course folder.

@@ -269,6 +269,19 @@ fn importing_a_repository_prints_every_file_and_refuses_a_taken_slug() {
             && stdout.contains("language: sv (given with --language)"),
         "{stdout}"
     );
+    // A folder whose sub-folders hold Markdown (and no course.toml) is
+    // one course with modules, not a folder of courses.
+    let output = polku()
+        .args(["--database-url", &url, "import"])
+        .arg(format!("{repos}/python-mooc"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("(slug python-mooc)") && stdout.contains("lessons: 9, modules: 1,"),
+        "{stdout}"
+    );
     // They are for one course folder.
     let output = polku()
         .args(["--database-url", &url, "import", "--slug", "x"])

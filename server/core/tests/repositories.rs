@@ -148,7 +148,7 @@ fn lessons_in_sub_folders_become_modules_in_natural_order() {
 #[test]
 fn a_generic_folder_without_a_title_takes_its_parent_folders_name() {
     let (course, problems) = load_course_dir(&repo("shell-novice/episodes"));
-    assert_eq!(problems, vec![]);
+    assert!(problems.iter().all(|p| p.warning), "{problems:?}");
     let course = course.unwrap();
     assert_eq!(course.slug, "shell-novice");
     assert_eq!(course.texts[0].title, "shell novice");
@@ -160,7 +160,53 @@ fn a_generic_folder_without_a_title_takes_its_parent_folders_name() {
         .collect();
     assert_eq!(
         titles,
-        ["Introducing the Shell", "Navigating Files and Directories"]
+        [
+            "Introducing the Shell",
+            "Navigating Files and Directories",
+            "Pipes and Filters"
+        ]
+    );
+}
+
+#[test]
+fn pandoc_divs_attributes_and_custom_elements_render_as_a_learner_needs() {
+    let (course, problems) = load_course_dir(&repo("shell-novice/episodes"));
+    let course = course.unwrap();
+    let html = &course.lessons[2].variants[0].body_html;
+    // Divs become callouts, a solution an answer shown when asked for;
+    // a fence inside code stays code.
+    for expected in [
+        "<aside class=\"callout callout-note\"><p class=\"callout-label\">Questions</p>",
+        "<aside class=\"callout callout-tip\"><p class=\"callout-label\">Try it yourself</p>",
+        "<details class=\"callout callout-note\"><summary class=\"callout-label\">Model answer</summary>",
+        "<code>wc -l *.pdb | sort -n</code>: the pipe sorts the counts.</p>\n</details>",
+        ":::: this fence is code, not a div",
+        "<aside class=\"callout callout-important\"><p class=\"callout-label\">Key points</p>",
+        // Pandoc's alt attribute, an explicitly decorative picture, and a
+        // picture without a description named by its file (with a warning).
+        "alt=\"Two commands joined by a pipe: the output of the first flows into the second\"",
+        "rule.svg\" alt=\"\"",
+        "alt=\"Picture: pipe\"",
+        // An unknown element keeps its text.
+        "Write a command that prints the number of lines in every text file.",
+    ] {
+        assert!(html.contains(expected), "{expected:?} not in:\n{html}");
+    }
+    assert!(
+        !html.contains("{alt=")
+            && !html.contains(":::::")
+            && !html.contains("programming-exercise"),
+        "{html}"
+    );
+    let warnings: Vec<String> = problems
+        .iter()
+        .filter(|p| p.path.ends_with("03-pipes.md"))
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("03-pipes.md:17: warning: the image fig/pipe.svg has no alt text"),
+        "{warnings:?}"
     );
 }
 

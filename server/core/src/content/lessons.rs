@@ -228,12 +228,20 @@ pub fn lesson_from_text(
         ..*ctx
     };
     let rendered = markdown::render_lesson(&body, &ctx);
-    problems.extend(
-        rendered
-            .problems
-            .into_iter()
-            .map(|(line, message)| Problem::new(path, Some(line), message)),
-    );
+    // Problems and warnings in the order of their lines.
+    let mut found: Vec<Problem> = rendered
+        .problems
+        .into_iter()
+        .map(|(line, message)| Problem::new(path, Some(line), message))
+        .chain(
+            rendered
+                .warnings
+                .into_iter()
+                .map(|(line, message)| Problem::warning(path, Some(line), message)),
+        )
+        .collect();
+    found.sort_by_key(|p| p.line);
+    problems.extend(found);
     let words = body.split_whitespace().count();
     let minutes = front
         .minutes

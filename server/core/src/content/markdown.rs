@@ -16,6 +16,7 @@ use pulldown_cmark::{
 use pulldown_cmark_escape::escape_href;
 
 use super::blocks::{self, esc};
+use super::divs::{self, DivKind};
 use super::labels::label;
 use super::lessons::line_of;
 use super::quiz::Quiz;
@@ -107,6 +108,9 @@ pub struct Rendered {
     pub sections: Vec<Section>,
     /// Problems as (file line, message); the rest still renders.
     pub problems: Vec<(usize, String)>,
+    /// Things to fix that do not stop the lesson (file line, message): an
+    /// image without alt text.
+    pub warnings: Vec<(usize, String)>,
 }
 
 /// The Markdown dialect of lessons: CommonMark plus GFM tables,
@@ -131,9 +135,11 @@ const CALLOUT_CLASSES: [&str; 6] = [
 static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
     builder
-        .add_tags(["aside"])
+        .add_tags(["aside", "details", "summary"])
         .add_allowed_classes("aside", CALLOUT_CLASSES)
+        .add_allowed_classes("details", CALLOUT_CLASSES)
         .add_allowed_classes("p", ["callout-label"])
+        .add_allowed_classes("summary", ["callout-label"])
         .add_tag_attributes("img", ["loading", "decoding"])
         .id_prefix(Some("h-"));
     for tag in ["h2", "h3", "h4", "h5", "h6"] {
@@ -215,6 +221,36 @@ pub fn resolve_media(ctx: &RenderContext<'_>, reference: &str) -> Result<String,
     Ok(format!("/media/{}/{path}", ctx.course_slug))
 }
 
+/// The value of `name` in Pandoc attributes (`#id .class alt='x' k="y"`).
+fn pandoc_attribute(attributes: &str, name: &str) -> Option<String> {
+    let mut rest = attributes;
+    while let Some(at) = rest.find(name) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + name.len()..].trim_start();
+        rest = &rest[at + name.len()..];
+        if before.is_some_and(|c| !c.is_whitespace()) {
+            continue;
+        }
+        let Some(value) = after.strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        let quote = value.chars().next()?;
+        if quote == '"' || quote == '\'' {
+            let inner = &value[1..];
+            return inner.find(quote).map(|end| inner[..end].to_owned());
+        }
+        return Some(
+            value
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    None
+}
+
 /// Renders a lesson body: Polku's blocks, callouts, images (alt text
 /// required, local media only), heading anchors; author HTML sanitised.
 pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
@@ -235,6 +271,15 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
     // (language, content, first content line)
     let mut block: Option<(String, String, usize)> = None;
 
+    // Pandoc fenced divs become block quotes, line for line.
+    let unfenced = divs::unfence(markdown);
+    let (markdown, div_kinds) = match &unfenced {
+        Some((text, kinds)) => (text.as_str(), Some(kinds)),
+        None => (markdown, None),
+    };
+    // What closes each open callout (`</aside>`, or `</details>` for a
+    // div shown only when opened).
+    let mut closers: Vec<&'static str> = Vec::new();
     let line = |offset: usize| line_of(markdown, offset) + ctx.first_line - 1;
     let flush = |segment: &mut Vec<Event<'_>>, html_out: &mut String| {
         if !segment.is_empty() {
@@ -244,7 +289,10 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
         }
     };
 
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+    let mut events = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .peekable();
+    while let Some((event, range)) = events.next() {
         if let Some((_, content, _)) = &mut block {
             match event {
                 Event::Text(text) => content.push_str(&text),
@@ -284,9 +332,45 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
                 Event::End(TagEnd::Image) if nested_images > 0 => nested_images -= 1,
                 Event::End(TagEnd::Image) => {
                     depth = depth.saturating_sub(1);
-                    let alt = alt.trim().to_owned();
-                    if alt.is_empty() {
-                        out.problems.push((*at, format!("the image {src} has no alt text: describe it in the brackets, ![what the picture shows]({src})")));
+                    // Pandoc's attributes after the image: `{alt='…'}`
+                    // (The Carpentries write the description there).
+                    let mut text = String::new();
+                    while let Some((Event::Text(t), _)) = events.peek() {
+                        if !text.is_empty() || t.starts_with('{') {
+                            text.push_str(t);
+                            events.next();
+                            if text.contains('}') {
+                                break;
+                            }
+                        } else {
+                            break;
+                        }
+                    }
+                    let (given, after) = match text.split_once('}') {
+                        Some((attributes, after)) if text.starts_with('{') => {
+                            (pandoc_attribute(&attributes[1..], "alt"), after.to_owned())
+                        }
+                        _ => (None, text),
+                    };
+                    let mut alt = alt.trim().to_owned();
+                    if let Some(given) = &given
+                        && alt.is_empty()
+                    {
+                        alt = given.trim().to_owned();
+                    }
+                    // `{alt=""}` says the picture is decorative; no alt at all
+                    // is a warning, and the picture is named by its file
+                    // until the author describes it.
+                    let decorative = alt.is_empty() && given.is_some();
+                    if alt.is_empty() && !decorative {
+                        out.warnings.push((*at, format!("the image {src} has no alt text: describe it in the brackets, ![what the picture shows]({src}) (or mark a decorative picture with {{alt=\"\"}} after it)")));
+                        let name = src
+                            .rsplit('/')
+                            .next()
+                            .and_then(|n| n.rsplit_once('.').map(|(stem, _)| stem))
+                            .unwrap_or(src)
+                            .replace(['-', '_'], " ");
+                        alt = format!("{}: {}", label(ctx.language, "image"), name.trim());
                     }
                     match resolve_media(ctx, src) {
                         Ok(url) => {
@@ -304,6 +388,12 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
                             segment.push(Event::Html(tag.into()));
                         }
                         Err(message) => out.problems.push((*at, message)),
+                    }
+                    if !after.is_empty() {
+                        if let Some(section) = out.sections.last_mut() {
+                            section.text.push_str(&after);
+                        }
+                        segment.push(Event::Text(after.into()));
                     }
                     image = None;
                 }
@@ -328,18 +418,39 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 depth += 1;
-                let kind = callout_kind(kind);
-                segment.push(Event::Html(
-                    format!(
-                        "<aside class=\"callout callout-{kind}\"><p class=\"callout-label\">{}</p>",
-                        esc(label(ctx.language, kind))
-                    )
-                    .into(),
-                ));
+                let div = div_kinds.and_then(|k| k.get(&line_of(markdown, range.start)));
+                let (html, closer) = match div {
+                    Some(DivKind::Hidden { label: key }) => (
+                        format!(
+                            "<details class=\"callout callout-note\"><summary class=\"callout-label\">{}</summary>",
+                            esc(label(ctx.language, key))
+                        ),
+                        "</details>",
+                    ),
+                    Some(DivKind::Callout { label: key, style }) => (
+                        format!(
+                            "<aside class=\"callout callout-{style}\"><p class=\"callout-label\">{}</p>",
+                            esc(label(ctx.language, key))
+                        ),
+                        "</aside>",
+                    ),
+                    None => {
+                        let kind = callout_kind(kind);
+                        (
+                            format!(
+                                "<aside class=\"callout callout-{kind}\"><p class=\"callout-label\">{}</p>",
+                                esc(label(ctx.language, kind))
+                            ),
+                            "</aside>",
+                        )
+                    }
+                };
+                closers.push(closer);
+                segment.push(Event::Html(html.into()));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 depth = depth.saturating_sub(1);
-                segment.push(Event::Html("</aside>".into()));
+                segment.push(Event::Html(closers.pop().unwrap_or("</aside>").into()));
             }
             Event::Start(Tag::Heading { level, .. }) if level != HeadingLevel::H1 => {
                 depth += 1;

@@ -5,6 +5,7 @@
 //! The format is documented for authors in `content/README.md`.
 
 mod blocks;
+mod divs;
 mod files;
 mod labels;
 mod lessons;
@@ -38,6 +39,9 @@ pub struct Problem {
     pub line: Option<usize>,
     /// What is wrong, in plain words.
     pub message: String,
+    /// Only a warning: the file imports as it is, and the author fixes it
+    /// later (an image without alt text).
+    pub warning: bool,
 }
 
 impl Problem {
@@ -46,15 +50,30 @@ impl Problem {
             path: path.to_path_buf(),
             line,
             message: message.into(),
+            warning: false,
+        }
+    }
+
+    pub(crate) fn warning(path: &Path, line: Option<usize>, message: impl Into<String>) -> Self {
+        Problem {
+            warning: true,
+            ..Problem::new(path, line, message)
         }
     }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let warning = if self.warning { "warning: " } else { "" };
         match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.path.display(), line, self.message),
-            None => write!(f, "{}: {}", self.path.display(), self.message),
+            Some(line) => write!(
+                f,
+                "{}:{}: {warning}{}",
+                self.path.display(),
+                line,
+                self.message
+            ),
+            None => write!(f, "{}: {warning}{}", self.path.display(), self.message),
         }
     }
 }

@@ -214,7 +214,11 @@ pub(super) fn load_plain_course(
         }
     }
     if read.is_empty() {
-        problems.push(Problem::new(dir, None, "no course.toml and no Markdown (.md) files in this folder, so it is not imported as a course"));
+        problems.push(Problem::new(
+            dir,
+            None,
+            "none of the Markdown files in this folder could be read (see the problems above)",
+        ));
         return None;
     }
 

@@ -288,12 +288,39 @@ fn collect_media(dir: &Path, problems: &mut Vec<Problem>) -> Vec<MediaFile> {
     found
 }
 
+/// Whether `dir` holds a Markdown file (up to [`MAX_DEPTH`] folders deep,
+/// hidden ones left out), before anything is read.
+fn has_markdown(dir: &Path) -> bool {
+    fn under(dir: &Path, depth: usize) -> bool {
+        entries(dir, &mut Vec::new())
+            .into_iter()
+            .any(|(path, kind)| match kind {
+                Kind::File => path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("md")),
+                Kind::Dir => depth < MAX_DEPTH && under(&path, depth + 1),
+                _ => false,
+            })
+    }
+    under(dir, 0)
+}
+
 fn load_course(
     root: &Path,
     dir: &Path,
     overrides: &Overrides,
     problems: &mut Vec<Problem>,
 ) -> Option<CourseSource> {
+    let declared = match Kind::of(&dir.join("course.toml")) {
+        Some(Kind::File) => true,
+        // A linked or special course.toml: refused below, with the media walk.
+        Some(_) => false,
+        None if !has_markdown(dir) => {
+            problems.push(Problem::new(dir, None, "no course.toml and no Markdown (.md) files in this folder, so it is not imported as a course"));
+            return None;
+        }
+        None => false,
+    };
     let media = collect_media(dir, problems);
     let mut hasher = Sha256::new();
     for file in &media {
@@ -301,12 +328,10 @@ fn load_course(
         hasher.update(file.sha256.as_bytes());
     }
     let manifest_path = dir.join("course.toml");
-    let declared = match Kind::of(&manifest_path) {
-        Some(Kind::File) => true,
+    if !declared && Kind::of(&manifest_path).is_some() {
         // A linked or special course.toml was reported with the media walk.
-        Some(_) => return None,
-        None => false,
-    };
+        return None;
+    }
     let mut course = if declared {
         if overrides.language.is_some() {
             problems.push(Problem::new(&manifest_path, None, "course.toml declares the course's languages; --language is only for folders without one, and is ignored"));
