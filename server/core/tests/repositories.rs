@@ -180,7 +180,9 @@ fn pandoc_divs_attributes_and_custom_elements_render_as_a_learner_needs() {
         "<aside class=\"callout callout-tip\"><p class=\"callout-label\">Try it yourself</p>",
         "<details class=\"callout callout-note\"><summary class=\"callout-label\">Model answer</summary>",
         "<code>wc -l *.pdb | sort -n</code>: the pipe sorts the counts.</p>\n</details>",
-        ":::: this fence is code, not a div",
+        "</span> this fence is code, not a div",
+        // Code is highlighted at import: classes, not scripts.
+        "<pre><code><span class=\"hl-function\">wc</span> -l",
         "<aside class=\"callout callout-important\"><p class=\"callout-label\">Key points</p>",
         // Pandoc's alt attribute, an explicitly decorative picture, and a
         // picture without a description named by its file (with a warning).

@@ -17,6 +17,7 @@ use pulldown_cmark_escape::escape_href;
 
 use super::blocks::{self, esc};
 use super::divs::{self, DivKind};
+use super::highlight;
 use super::labels::label;
 use super::lessons::line_of;
 use super::quiz::Quiz;
@@ -140,6 +141,7 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_allowed_classes("details", CALLOUT_CLASSES)
         .add_allowed_classes("p", ["callout-label"])
         .add_allowed_classes("summary", ["callout-label"])
+        .add_allowed_classes("span", highlight::classes())
         .add_tag_attributes("img", ["loading", "decoding"])
         .id_prefix(Some("h-"));
     for tag in ["h2", "h3", "h4", "h5", "h6"] {
@@ -270,6 +272,8 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
     let mut nested_images = 0usize;
     // (language, content, first content line)
     let mut block: Option<(String, String, usize)> = None;
+    // A fenced code block with a language: (language, code).
+    let mut code: Option<(String, String)> = None;
 
     // Pandoc fenced divs become block quotes, line for line.
     let unfenced = divs::unfence(markdown);
@@ -320,6 +324,29 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
                             .problems
                             .push((first + l - 1, format!("{kind}: {message}"))),
                     }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if let Some((language, text)) = &mut code {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    depth = depth.saturating_sub(1);
+                    if let Some(section) = out.sections.last_mut() {
+                        section.text.push_str(text);
+                        section.text.push('\n');
+                    }
+                    let inner = highlight::highlight(language, text).unwrap_or_else(|| {
+                        let mut plain = String::new();
+                        let _ = pulldown_cmark_escape::escape_html(&mut plain, text);
+                        plain
+                    });
+                    segment.push(Event::Html(
+                        format!("<pre><code>{inner}</code></pre>\n").into(),
+                    ));
+                    code = None;
                 }
                 _ => {}
             }
@@ -415,6 +442,16 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
                     // Render nested blocks as the code they look like.
                     segment.push(event);
                 }
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang)))
+                if lang.split_whitespace().next().is_some() =>
+            {
+                depth += 1;
+                let language = lang.split_whitespace().next().unwrap_or_default();
+                code = Some((
+                    language.trim_matches(['{', '}', '.']).to_owned(),
+                    String::new(),
+                ));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 depth += 1;

@@ -7,6 +7,7 @@
 mod blocks;
 mod divs;
 mod files;
+mod highlight;
 mod labels;
 mod lessons;
 pub mod markdown;
