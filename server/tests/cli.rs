@@ -223,7 +223,7 @@ fn importing_a_repository_prints_every_file_and_refuses_a_taken_slug() {
         "  lessons: 9, modules: 3, media files: 1",
         "    data/part-1/extra/deep-dive.md: lesson deep-dive in module part-1",
         "    data/part-1/img/hello.png: media",
-        "  files left out: 2",
+        "  files left out: 3",
         "    data/config.yml: not a lesson (.md) or a media file",
         "    data/.github: hidden (its name starts with . or _)",
     ] {

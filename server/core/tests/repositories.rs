@@ -139,6 +139,9 @@ fn lessons_in_sub_folders_become_modules_in_natural_order() {
         Taken::Lesson("deep-dive".into())
     );
     assert_eq!(fate("part-1/img/hello.png"), Taken::Media);
+    // A picture no lesson shows is not imported.
+    assert!(matches!(fate("part-2/unused.png"), Taken::LeftOut(why) if why.contains("no lesson shows it")));
+    assert_eq!(course.media.len(), 1);
     assert!(
         matches!(fate("config.yml"), Taken::LeftOut(why) if why.contains("not a lesson (.md) or a media file"))
     );
@@ -210,6 +213,17 @@ fn pandoc_divs_attributes_and_custom_elements_render_as_a_learner_needs() {
         warnings[0].contains("03-pipes.md:17: warning: the image fig/pipe.svg has no alt text"),
         "{warnings:?}"
     );
+}
+
+#[test]
+fn generic_folders_are_passed_over_up_to_a_name_that_says_something() {
+    // src/content of a course site: neither name says anything.
+    let (course, problems) = load_course_dir(&repo("open-course/src/content"));
+    assert_eq!(problems, vec![]);
+    let course = course.unwrap();
+    assert_eq!(course.slug, "open-course");
+    assert_eq!(course.texts[0].title, "open course");
+    assert_eq!(course.modules[0].slug, "part-1");
 }
 
 #[test]

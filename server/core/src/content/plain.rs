@@ -20,9 +20,7 @@ use super::files::{Kind, entries};
 use super::lessons::{lesson_from_text, numbered, valid_slug};
 use super::markdown::RenderContext;
 use super::source::{folder_name, read_text, slug_from_name};
-use super::{
-    CourseSource, CourseText, LanguageChoice, LessonSource, Level, MediaFile, ModuleSource, Problem,
-};
+use super::{CourseSource, CourseText, LanguageChoice, LessonSource, Level, ModuleSource, Problem};
 use crate::Language;
 
 /// Folder names that say nothing about the course: its slug comes from
@@ -43,6 +41,11 @@ pub(crate) const GENERIC_NAMES: &[&str] = &[
     "book",
     "course",
 ];
+
+/// Whether a folder's name says nothing about the course.
+fn is_generic(name: &str) -> bool {
+    GENERIC_NAMES.contains(&name.trim_start_matches('_').to_lowercase().as_str())
+}
 
 /// How deep folders are read (the course folder is 0).
 pub(crate) const MAX_DEPTH: usize = 8;
@@ -180,13 +183,12 @@ fn name_slug(name: &str, fallback: &str) -> String {
 pub(super) fn load_plain_course(
     root: &Path,
     dir: &Path,
-    media: &[MediaFile],
+    media_paths: &BTreeSet<String>,
     hasher: &mut Sha256,
     overrides: &Overrides,
     problems: &mut Vec<Problem>,
 ) -> Option<CourseSource> {
     let folder = folder_name(dir);
-    let media_paths: BTreeSet<String> = media.iter().map(|m| m.path.clone()).collect();
 
     // The files, in order: the top level's first, then each module's.
     let mut module_dirs: Vec<PathBuf> = Vec::new();
@@ -240,11 +242,18 @@ pub(super) fn load_plain_course(
         .iter()
         .find(|f| f.module.is_none() && is_intro(&folder_name(&f.path)))
         .and_then(|f| super::lessons::title_of(&f.text));
-    let generic = GENERIC_NAMES.contains(&folder.trim_start_matches('_').to_lowercase().as_str());
+    let generic = is_generic(&folder);
+    // The nearest folder above whose name says something ("src/content"
+    // in a repository → the repository's folder).
     let parent = dir
         .canonicalize()
         .ok()
-        .and_then(|d| d.parent().map(folder_name))
+        .and_then(|d| {
+            d.ancestors()
+                .skip(1)
+                .map(folder_name)
+                .find(|name| !name.is_empty() && !is_generic(name))
+        })
         .unwrap_or_default();
     let slug = match &overrides.slug {
         Some(slug) => slug.clone(),
@@ -287,7 +296,7 @@ pub(super) fn load_plain_course(
             language,
             course_slug: &slug,
             lesson_dir: &lesson_dir,
-            media: &media_paths,
+            media: media_paths,
             first_line: 1,
         };
         let fallback = stem

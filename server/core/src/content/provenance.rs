@@ -265,6 +265,8 @@ fn file_fate(
         "not a lesson of this course: lessons are named NN-name.md, at the top or in a numbered module folder (NN-name)"
     } else if extension == "md" {
         "not read as a lesson"
+    } else if MEDIA_EXTENSIONS.contains(&extension.as_str()) && !declared {
+        "no lesson shows it (a folder without course.toml takes only the media its lessons use)"
     } else if MEDIA_EXTENSIONS.contains(&extension.as_str()) {
         "a media file deeper than the course reads media"
     } else {

@@ -228,10 +228,19 @@ fn valid_media_path(path: &str) -> bool {
     })
 }
 
-/// Every media file under `dir` (up to [`MAX_DEPTH`] folders deep), by extension.
-/// This walk covers every folder lessons are read from, so it is the one
-/// that reports links and special files (once).
-fn collect_media(dir: &Path, problems: &mut Vec<Problem>) -> Vec<MediaFile> {
+/// A media file found under a course folder, not read yet.
+pub(super) struct MediaCandidate {
+    /// Relative to the course folder, with `/`.
+    pub(super) relative: String,
+    path: std::path::PathBuf,
+    content_type: &'static str,
+}
+
+/// Every media file under `dir` (up to [`MAX_DEPTH`] folders deep), by
+/// extension, not read yet. This walk covers every folder lessons are
+/// read from, so it is the one that reports links and special files
+/// (once).
+pub(super) fn find_media(dir: &Path, problems: &mut Vec<Problem>) -> Vec<MediaCandidate> {
     let mut found = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), 0)];
     while let Some((folder, level)) = stack.pop() {
@@ -261,30 +270,51 @@ fn collect_media(dir: &Path, problems: &mut Vec<Problem>) -> Vec<MediaFile> {
                 problems.push(Problem::new(&path, None, "media file names may only use letters a-z, digits, '-', '_' and '.'; rename the file"));
                 continue;
             }
-            if found.len() >= MAX_MEDIA_FILES {
-                problems.push(Problem::new(
-                    &path,
-                    None,
-                    format!("a course may have at most {MAX_MEDIA_FILES} media files; skipped"),
-                ));
-                continue;
-            }
-            if let Some(bytes) = read_file(
-                &path,
-                MAX_MEDIA_BYTES as u64,
-                "the file is larger than 5 MiB; make it smaller (learners may be on slow connections)",
-                problems,
-            ) {
-                found.push(MediaFile {
-                    path: relative,
-                    content_type,
-                    sha256: format!("{:x}", Sha256::digest(&bytes)),
-                    bytes,
-                });
-            }
+            found.push(MediaCandidate {
+                relative,
+                path,
+                content_type,
+            });
         }
     }
-    found.sort_by(|a, b| a.path.cmp(&b.path));
+    found.sort_by(|a, b| a.relative.cmp(&b.relative));
+    found
+}
+
+/// Reads the media files `keep` says to (at most [`MAX_MEDIA_FILES`], each
+/// at most [`MAX_MEDIA_BYTES`]).
+pub(super) fn read_media(
+    candidates: Vec<MediaCandidate>,
+    keep: impl Fn(&str) -> bool,
+    problems: &mut Vec<Problem>,
+) -> Vec<MediaFile> {
+    let mut found = Vec::new();
+    for candidate in candidates {
+        if !keep(&candidate.relative) {
+            continue;
+        }
+        if found.len() >= MAX_MEDIA_FILES {
+            problems.push(Problem::new(
+                &candidate.path,
+                None,
+                format!("a course may have at most {MAX_MEDIA_FILES} media files; skipped"),
+            ));
+            continue;
+        }
+        if let Some(bytes) = read_file(
+            &candidate.path,
+            MAX_MEDIA_BYTES as u64,
+            "the file is larger than 5 MiB; make it smaller (learners may be on slow connections)",
+            problems,
+        ) {
+            found.push(MediaFile {
+                path: candidate.relative,
+                content_type: candidate.content_type,
+                sha256: format!("{:x}", Sha256::digest(&bytes)),
+                bytes,
+            });
+        }
+    }
     found
 }
 
@@ -321,22 +351,20 @@ fn load_course(
         }
         None => false,
     };
-    let media = collect_media(dir, problems);
-    let mut hasher = Sha256::new();
-    for file in &media {
-        hasher.update(file.path.as_bytes());
-        hasher.update(file.sha256.as_bytes());
-    }
+    let candidates = find_media(dir, problems);
     let manifest_path = dir.join("course.toml");
     if !declared && Kind::of(&manifest_path).is_some() {
         // A linked or special course.toml was reported with the media walk.
         return None;
     }
+    let mut hasher = Sha256::new();
     let mut course = if declared {
         if overrides.language.is_some() {
             problems.push(Problem::new(&manifest_path, None, "course.toml declares the course's languages; --language is only for folders without one, and is ignored"));
         }
-        load_manifest_course(
+        // A course.toml course's media are all its media files.
+        let media = read_media(candidates, |_| true, problems);
+        let mut course = load_manifest_course(
             root,
             dir,
             &manifest_path,
@@ -344,11 +372,30 @@ fn load_course(
             overrides.slug.as_deref(),
             &mut hasher,
             problems,
-        )?
+        )?;
+        course.media = media;
+        course
     } else {
-        load_plain_course(root, dir, &media, &mut hasher, overrides, problems)?
+        // A plain folder's media are the files its lessons show: a
+        // repository's other pictures (site assets, slides) stay out.
+        let paths: BTreeSet<String> = candidates.iter().map(|c| c.relative.clone()).collect();
+        let mut course = load_plain_course(root, dir, &paths, &mut hasher, overrides, problems)?;
+        let prefix = format!("/media/{}/", course.slug);
+        let used: BTreeSet<&str> = course
+            .lessons
+            .iter()
+            .flat_map(|l| &l.variants)
+            .flat_map(|v| v.body_html.split(prefix.as_str()).skip(1))
+            .filter_map(|rest| rest.split(['"', '\'', ' ', ')']).next())
+            .collect();
+        let used: BTreeSet<String> = used.into_iter().map(str::to_owned).collect();
+        course.media = read_media(candidates, |path| used.contains(path), problems);
+        course
     };
-    course.media = media;
+    for file in &course.media {
+        hasher.update(file.path.as_bytes());
+        hasher.update(file.sha256.as_bytes());
+    }
     course.source_hash = format!("{:x}", hasher.finalize());
     course.origin = Provenance::of(dir, declared);
     course.files = account(root, dir, &course, declared, problems);
