@@ -285,8 +285,21 @@ async fn render(
         )]));
     }
     let media = media_paths(db, course.id).await?;
-    // A module lesson's file sits one folder down (`../media/…`).
-    let lesson_dir = lesson.module.clone().unwrap_or_default();
+    // Relative media paths are read from the folder the lesson's file was
+    // imported from (kept in its source path); a lesson made in the browser
+    // sits in its module's folder (`../media/…`).
+    let imported: Option<String> = lesson_texts::Entity::find()
+        .select_only()
+        .column(lesson_texts::Column::SourcePath)
+        .filter(lesson_texts::Column::LessonId.eq(lesson.id))
+        .order_by_desc(lesson_texts::Column::Language.eq(language.code()))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let lesson_dir = match imported {
+        Some(path) => crate::content::source_dir(&path),
+        None => lesson.module.clone().unwrap_or_default(),
+    };
     let ctx = RenderContext {
         language,
         course_slug: &course.slug,
@@ -294,7 +307,17 @@ async fn render(
         media: &media,
         first_line: 1,
     };
-    let source_path = format!("{}/{}.{}.md", course.slug, lesson.slug, language.code());
+    let source_path = format!(
+        "{}/{}{}.{}.md",
+        course.slug,
+        if lesson_dir.is_empty() {
+            String::new()
+        } else {
+            format!("{lesson_dir}/")
+        },
+        lesson.slug,
+        language.code()
+    );
     let (variant, problems) = lesson_from_text(
         Path::new(&source_path),
         source_path.clone(),

@@ -140,7 +140,9 @@ fn lessons_in_sub_folders_become_modules_in_natural_order() {
     );
     assert_eq!(fate("part-1/img/hello.png"), Taken::Media);
     // A picture no lesson shows is not imported.
-    assert!(matches!(fate("part-2/unused.png"), Taken::LeftOut(why) if why.contains("no lesson shows it")));
+    assert!(
+        matches!(fate("part-2/unused.png"), Taken::LeftOut(why) if why.contains("no lesson shows it"))
+    );
     assert_eq!(course.media.len(), 1);
     assert!(
         matches!(fate("config.yml"), Taken::LeftOut(why) if why.contains("not a lesson (.md) or a media file"))
@@ -343,5 +345,58 @@ async fn a_different_course_with_a_taken_slug_is_refused_and_the_same_one_update
         let (course, _) = load_course_dir(&plain);
         let report = import_courses(&db, &[course.unwrap()]).await.unwrap();
         assert_eq!(report.refused.len(), 1, "{}", test.backend);
+    }
+}
+
+#[tokio::test]
+async fn a_nested_lesson_keeps_its_pictures_when_edited_and_exported() {
+    use polku_core::authoring::{self, AdminToken};
+    use polku_core::courses::{export_course, write_folder};
+    for test in fresh_databases().await {
+        let db = polku_core::db::open(&test.url).await.unwrap();
+        let (course, _) = load_course_dir(&repo("python-mooc/data"));
+        import_courses(&db, &[course.unwrap()]).await.unwrap();
+
+        // In the browser editor, the pictures of a lesson from a deeper
+        // folder (part-1/extra/) are found where its file was, and it
+        // publishes.
+        let token = AdminToken::new("a-long-enough-admin-token");
+        let grant = token.grant(Some(&token.cookie_value())).unwrap();
+        let slug = "introduction-to-programming";
+        let editing = authoring::editing(&db, &grant, slug, "deep-dive", Language::En)
+            .await
+            .unwrap();
+        let text = editing.text.replace("several values", "many values");
+        let saved = authoring::save(&db, &grant, slug, "deep-dive", Language::En, &text, true)
+            .await
+            .unwrap();
+        assert!(saved.published, "{:?} ({})", saved.problems, test.backend);
+
+        // Exported in course.toml form, the lesson moves into 03-part-1/:
+        // its picture reference follows, and the export imports cleanly.
+        let files = export_course(&db, slug).await.unwrap();
+        let out = tempfile::tempdir().unwrap();
+        write_folder(&out.path().join(slug), &files).unwrap();
+        let exported =
+            std::fs::read_to_string(out.path().join(slug).join("03-part-1/04-deep-dive.md"))
+                .unwrap();
+        assert!(
+            exported.contains("(../part-1/img/hello.png)") && exported.contains("many values"),
+            "{exported}"
+        );
+        let (again, problems) = load_course_dir(&out.path().join(slug));
+        assert_eq!(problems, vec![], "{}", test.backend);
+        let again = again.unwrap();
+        let html = &again
+            .lessons
+            .iter()
+            .find(|l| l.slug == "deep-dive")
+            .unwrap()
+            .variants[0]
+            .body_html;
+        assert!(
+            html.contains("src=\"/media/introduction-to-programming/part-1/img/hello.png\""),
+            "{html}"
+        );
     }
 }

@@ -130,6 +130,18 @@ fn take_title(body: &str) -> Option<(String, String)> {
     None
 }
 
+/// The folder, inside its course folder, of the lesson file `source_path`
+/// (which starts with the course folder's name): what the lesson's
+/// relative media paths are read from. `course/03-more/01-x.md` →
+/// `03-more`; `course/01-x.md` → empty.
+pub fn source_dir(source_path: &str) -> String {
+    let parts: Vec<&str> = source_path.split('/').collect();
+    match parts.len() {
+        0..=2 => String::new(),
+        n => parts[1..n - 1].join("/"),
+    }
+}
+
 /// The title a lesson text gives itself (front matter, else its first
 /// `# ` heading), without rendering it; `None` if it gives none.
 pub(crate) fn title_of(text: &str) -> Option<String> {

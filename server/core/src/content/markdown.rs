@@ -191,6 +191,54 @@ fn slugify(text: &str) -> String {
     }
 }
 
+/// `markdown` with the relative paths of its images and links that name a
+/// media file of the course (`media`) rewritten from `from_dir` to `to_dir`
+/// (folders inside the course folder): for a lesson file that moves, as a
+/// plain folder's nested lesson does when the course is exported in
+/// `course.toml` form. Other text is left exactly as it is.
+pub fn rebase_media(
+    markdown: &str,
+    from_dir: &str,
+    to_dir: &str,
+    media: &BTreeSet<String>,
+) -> String {
+    if from_dir == to_dir {
+        return markdown.to_owned();
+    }
+    let from = RenderContext {
+        language: Language::Fi,
+        course_slug: "",
+        lesson_dir: from_dir,
+        media,
+        first_line: 1,
+    };
+    let depth = to_dir.split('/').filter(|p| !p.is_empty()).count();
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        let (Event::Start(Tag::Image { dest_url, .. }) | Event::Start(Tag::Link { dest_url, .. })) =
+            event
+        else {
+            continue;
+        };
+        let Ok(url) = resolve_media(&from, &dest_url) else {
+            continue;
+        };
+        let path = url.trim_start_matches("/media//");
+        let new = format!("{}{path}", "../".repeat(depth));
+        // The destination is written after the text, `](dest…)`.
+        let element = &markdown[range.clone()];
+        if let Some(at) = element.rfind(&format!("]({dest_url}")) {
+            let start = range.start + at + 2;
+            edits.push((start..start + dest_url.len(), new));
+        }
+    }
+    let mut out = markdown.to_owned();
+    for (range, new) in edits.into_iter().rev() {
+        out.replace_range(range, &new);
+    }
+    out
+}
+
 /// Resolves a media reference relative to the lesson to its public URL.
 pub fn resolve_media(ctx: &RenderContext<'_>, reference: &str) -> Result<String, String> {
     if reference.contains("://") || reference.starts_with("//") || reference.starts_with("data:") {

@@ -24,8 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Language;
 
-pub use lessons::{lesson_from_text, text_for_export, valid_slug};
-pub use markdown::{Heading, RenderContext, Section};
+pub use lessons::{lesson_from_text, source_dir, text_for_export, valid_slug};
+pub use markdown::{Heading, RenderContext, Section, rebase_media};
 pub use plain::Overrides;
 pub use provenance::{FileNote, Provenance, Taken};
 pub use quiz::Quiz;

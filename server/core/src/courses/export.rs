@@ -4,14 +4,14 @@
 //! and reordered in the browser exports as it is now, and imports again to
 //! the same course.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::Path;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
-use crate::content::{ModuleSource, text_for_export};
+use crate::content::{ModuleSource, rebase_media, source_dir, text_for_export};
 use crate::db::entities::{course_media, course_texts, courses, lesson_texts};
 use crate::{CoreError, Language};
 
@@ -162,6 +162,13 @@ pub async fn export_course<C: ConnectionTrait>(
         bytes: toml_text(&manifest)?.into_bytes(),
     }];
 
+    let media = course_media::Entity::find()
+        .filter(course_media::Column::CourseId.eq(course.id))
+        .order_by_asc(course_media::Column::Path)
+        .all(db)
+        .await?;
+    let media_paths: BTreeSet<String> = media.iter().map(|m| m.path.clone()).collect();
+
     // Number loose lessons and modules in order of appearance.
     let mut top = 0u32;
     let mut current_module: Option<(String, String)> = None; // (slug, folder)
@@ -206,17 +213,20 @@ pub async fn export_course<C: ConnectionTrait>(
             } else {
                 format!(".{}", text.language)
             };
+            // A lesson whose file moves (a plain folder's nested lesson
+            // into its numbered module folder) keeps its pictures.
+            let body = rebase_media(
+                &text.body_markdown,
+                &source_dir(&text.source_path),
+                folder.trim_end_matches('/'),
+                &media_paths,
+            );
             files.push(ExportFile {
                 path: format!("{folder}{number:02}-{}{suffix}.md", lesson.slug),
-                bytes: text_for_export(&text.body_markdown, &text.title).into_bytes(),
+                bytes: text_for_export(&body, &text.title).into_bytes(),
             });
         }
     }
-    let media = course_media::Entity::find()
-        .filter(course_media::Column::CourseId.eq(course.id))
-        .order_by_asc(course_media::Column::Path)
-        .all(db)
-        .await?;
     files.extend(media.into_iter().map(|m| ExportFile {
         path: m.path,
         bytes: m.bytes,
