@@ -151,12 +151,14 @@ fn lessons_in_sub_folders_become_modules_in_natural_order() {
 }
 
 #[test]
-fn a_generic_folder_without_a_title_takes_its_parent_folders_name() {
+fn a_generic_folder_takes_the_title_of_its_lesson_sites_configuration() {
+    // episodes/ has no README or index.md: the lesson's config.yaml above
+    // it names the course.
     let (course, problems) = load_course_dir(&repo("shell-novice/episodes"));
     assert!(problems.iter().all(|p| p.warning), "{problems:?}");
     let course = course.unwrap();
-    assert_eq!(course.slug, "shell-novice");
-    assert_eq!(course.texts[0].title, "shell novice");
+    assert_eq!(course.slug, "the-unix-shell");
+    assert_eq!(course.texts[0].title, "The Unix Shell");
     assert_eq!(course.default_language, Language::En);
     let titles: Vec<&str> = course
         .lessons
@@ -219,7 +221,8 @@ fn pandoc_divs_attributes_and_custom_elements_render_as_a_learner_needs() {
 
 #[test]
 fn generic_folders_are_passed_over_up_to_a_name_that_says_something() {
-    // src/content of a course site: neither name says anything.
+    // src/content of a course site without a title anywhere: neither
+    // name says anything, the repository's does.
     let (course, problems) = load_course_dir(&repo("open-course/src/content"));
     assert_eq!(problems, vec![]);
     let course = course.unwrap();

@@ -97,16 +97,22 @@ fn split_front_matter(text: &str) -> Result<Option<(&str, &str)>, &'static str> 
 /// it, for plain folders: only a `title:` line is read, the rest ignored.
 fn yaml_front_matter(text: &str) -> Option<(Option<String>, &str)> {
     let (yaml, body) = split_fenced(text, "---").ok()??;
-    let title = yaml.lines().find_map(|line| {
-        let value = line.strip_prefix("title:")?.trim();
+    Some((yaml_value(yaml, "title"), body))
+}
+
+/// The value of the top-level `key:` line of a YAML text, unquoted (the
+/// only thing Polku reads from YAML: a front matter's or a site
+/// configuration's title).
+pub(crate) fn yaml_value(yaml: &str, key: &str) -> Option<String> {
+    yaml.lines().find_map(|line| {
+        let value = line.strip_prefix(key)?.strip_prefix(':')?.trim();
         let value = value
             .strip_prefix('"')
             .and_then(|v| v.strip_suffix('"'))
             .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
             .unwrap_or(value);
         Some(value.trim().to_owned()).filter(|v| !v.is_empty())
-    });
-    Some((title, body))
+    })
 }
 
 /// The first `# ` heading of a body, and the body without it.

@@ -166,6 +166,41 @@ fn unique(base: String, taken: &[&str]) -> String {
     slug
 }
 
+/// Site configurations that name a course: (file, key).
+const SITE_FILES: &[(&str, &str)] = &[
+    ("config.yaml", "title"),
+    ("config.yml", "title"),
+    ("_config.yml", "title"),
+    ("_config.yaml", "title"),
+    ("mkdocs.yml", "site_name"),
+];
+
+/// The title a site configuration gives, in `dir` or, for a generic
+/// folder, in the folders above it up to the first that is not generic
+/// (The Carpentries' `episodes/` → the lesson's `config.yaml`).
+fn site_title(dir: &Path, generic: bool) -> Option<String> {
+    let absolute = dir.canonicalize().ok()?;
+    let mut folders = vec![absolute.as_path()];
+    if generic {
+        for folder in absolute.ancestors().skip(1) {
+            folders.push(folder);
+            if !is_generic(&folder_name(folder)) {
+                break;
+            }
+        }
+    }
+    folders.into_iter().find_map(|folder| {
+        SITE_FILES.iter().find_map(|(file, key)| {
+            let path = folder.join(file);
+            if Kind::of(&path) != Some(Kind::File) {
+                return None;
+            }
+            let text = read_text(&path, &mut Vec::new())?;
+            super::lessons::yaml_value(&text, key)
+        })
+    })
+}
+
 /// A slug for a folder or file name: `01-intro` → `intro`, else the name
 /// made into a slug.
 fn name_slug(name: &str, fallback: &str) -> String {
@@ -255,6 +290,9 @@ pub(super) fn load_plain_course(
                 .find(|name| !name.is_empty() && !is_generic(name))
         })
         .unwrap_or_default();
+    // The folder's own introduction titles the course, else the site's
+    // configuration (a lesson site's config.yaml, a Jekyll _config.yml).
+    let intro_title = intro_title.or_else(|| site_title(dir, generic));
     let slug = match &overrides.slug {
         Some(slug) => slug.clone(),
         None if !generic => slug_from_name(&folder),
