@@ -279,6 +279,10 @@ pub enum Command {
         /// its text.
         #[arg(long, value_parser = parse_language)]
         language: Option<polku_core::Language>,
+        /// Read and check everything and print what would be imported,
+        /// without opening the database or writing anything.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Write a course back to its folder form (course.toml, lesson files,
     /// media) under OUT/<slug>, or as a zip file when OUT ends in `.zip`.
@@ -451,6 +455,7 @@ mod tests {
                 dir: Some(PathBuf::from("/tmp/one-course")),
                 slug: None,
                 language: None,
+                dry_run: false,
             })
         );
     }

@@ -94,6 +94,23 @@ struct Single {
     overrides: content::Overrides,
 }
 
+/// `Single` for `polku import [--slug] [--language] [DIR]`; the choices
+/// need a DIR.
+fn import_single(
+    dir: Option<&std::path::Path>,
+    slug: Option<String>,
+    language: Option<polku_core::Language>,
+) -> Result<Option<Single>, StartError> {
+    let overrides = content::Overrides { slug, language };
+    if dir.is_none() && overrides != content::Overrides::default() {
+        return Err(StartError::Options(
+            "--slug and --language are for one course folder: polku import --slug NAME FOLDER"
+                .into(),
+        ));
+    }
+    Ok(dir.is_some().then_some(Single { overrides }))
+}
+
 /// As [`import_content`]; with `single`, `dir` may also be one course
 /// folder (then its import summary is printed: every file taken or left
 /// out, the language and where it came from), and with `bar` a progress
@@ -104,28 +121,8 @@ async fn import_with_progress(
     single: Option<Single>,
     bar: bool,
 ) -> Result<usize, StartError> {
-    use polku_core::courses::Placement;
     let summary = single.is_some();
-    let (courses, problems, placement) = match single {
-        Some(Single { overrides }) if is_single_course(dir) => {
-            let (course, problems) = content::load_course_dir_with(dir, &overrides);
-            (
-                course.into_iter().collect::<Vec<_>>(),
-                problems,
-                Placement::KeepOrAppend,
-            )
-        }
-        Some(Single { overrides }) if overrides != content::Overrides::default() => {
-            return Err(StartError::Options(format!(
-                "{} is a folder of course folders: --slug and --language are for one course folder",
-                dir.display()
-            )));
-        }
-        _ => {
-            let (courses, problems) = content::load_dir(dir);
-            (courses, problems, Placement::InOrder)
-        }
-    };
+    let (courses, problems, placement) = load_for_import(dir, single)?;
     for problem in &problems {
         tracing::warn!(target: "polku::content", "{problem}");
     }
@@ -170,6 +167,57 @@ async fn import_with_progress(
     // Warnings (an image without alt text) do not make the import fail.
     let failing = problems.iter().filter(|p| !p.warning).count();
     Ok(failing + report.refused.len())
+}
+
+/// What to import from `dir`: one course folder (with `single`, when it is
+/// one) or a folder of courses.
+type Loaded = (
+    Vec<content::CourseSource>,
+    Vec<content::Problem>,
+    polku_core::courses::Placement,
+);
+
+fn load_for_import(dir: &std::path::Path, single: Option<Single>) -> Result<Loaded, StartError> {
+    use polku_core::courses::Placement;
+    Ok(match single {
+        Some(Single { overrides }) if is_single_course(dir) => {
+            let (course, problems) = content::load_course_dir_with(dir, &overrides);
+            (
+                course.into_iter().collect::<Vec<_>>(),
+                problems,
+                Placement::KeepOrAppend,
+            )
+        }
+        Some(Single { overrides }) if overrides != content::Overrides::default() => {
+            return Err(StartError::Options(format!(
+                "{} is a folder of course folders: --slug and --language are for one course folder",
+                dir.display()
+            )));
+        }
+        _ => {
+            let (courses, problems) = content::load_dir(dir);
+            (courses, problems, Placement::InOrder)
+        }
+    })
+}
+
+/// `polku import --dry-run`: reads `dir` as an import would, prints what
+/// would be imported (every course's summary) and every problem, and
+/// writes nothing. Returns the number of problems (warnings not counted).
+fn import_dry_run(dir: &std::path::Path, single: Option<Single>) -> Result<usize, StartError> {
+    let (courses, problems, _) = load_for_import(dir, single)?;
+    for problem in &problems {
+        tracing::warn!(target: "polku::content", "{problem}");
+    }
+    for course in &courses {
+        print_summary(course);
+    }
+    println!(
+        "dry run: {} courses read from {}, nothing written (a slug taken by another course is found only by the import itself)",
+        courses.len(),
+        dir.display()
+    );
+    Ok(problems.iter().filter(|p| !p.warning).count())
 }
 
 /// Prints what `polku import` made of one course folder.
@@ -293,6 +341,23 @@ async fn reindex(config: &Config, db: &DatabaseConnection) -> Result<(), StartEr
 /// Runs the command the configuration names.
 pub async fn run(config: Config) -> Result<ExitCode, StartError> {
     polku_core::dates::set_zone(config.time_zone);
+    // A dry run reads files only: no database is opened or created.
+    if let Some(Command::Import {
+        dir,
+        slug,
+        language,
+        dry_run: true,
+    }) = config.command.clone()
+    {
+        let single = import_single(dir.as_deref(), slug, language)?;
+        let dir = dir.unwrap_or_else(|| config.content_dir.clone());
+        let problems = import_dry_run(&dir, single)?;
+        return Ok(if problems == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
     let db = polku_core::db::open(&config.database_url).await?;
     tracing::info!(database = %redact(&config.database_url), "database ready");
     match config.command.clone().unwrap_or(Command::Serve) {
@@ -315,14 +380,9 @@ pub async fn run(config: Config) -> Result<ExitCode, StartError> {
             dir,
             slug,
             language,
+            ..
         } => {
-            let overrides = content::Overrides { slug, language };
-            if dir.is_none() && overrides != content::Overrides::default() {
-                return Err(StartError::Options(
-                    "--slug and --language are for one course folder: polku import --slug NAME FOLDER".into(),
-                ));
-            }
-            let single = dir.is_some().then_some(Single { overrides });
+            let single = import_single(dir.as_deref(), slug, language)?;
             let dir = dir.unwrap_or_else(|| config.content_dir.clone());
             let problems = import_with_progress(&db, &dir, single, true).await?;
             Ok(if problems == 0 {

@@ -282,6 +282,23 @@ fn importing_a_repository_prints_every_file_and_refuses_a_taken_slug() {
         stdout.contains("(slug python-mooc)") && stdout.contains("lessons: 9, modules: 1,"),
         "{stdout}"
     );
+    // A dry run prints the same and writes nothing, not even a database.
+    let untouched = dir.path().join("untouched.db");
+    let output = polku()
+        .args(["--database-url"])
+        .arg(format!("sqlite://{}", untouched.display()))
+        .args(["import", "--dry-run"])
+        .arg(format!("{repos}/shell-novice/episodes"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("course \"The Unix Shell\" (slug the-unix-shell)")
+            && stdout.contains("dry run: 1 courses read from"),
+        "{stdout}"
+    );
+    assert!(!untouched.exists(), "a dry run created the database");
     // They are for one course folder.
     let output = polku()
         .args(["--database-url", &url, "import", "--slug", "x"])
