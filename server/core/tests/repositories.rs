@@ -403,3 +403,74 @@ async fn a_nested_lesson_keeps_its_pictures_when_edited_and_exported() {
         );
     }
 }
+
+#[test]
+fn language_folders_become_the_languages_of_each_lesson() {
+    // A course site's parts, each with a folder per language (as the
+    // University of Helsinki's full stack course has them).
+    let (course, problems) = load_course_dir(&repo("multilingual/site/src/content"));
+    let course = course.unwrap();
+    assert_eq!(course.slug, "multilingual");
+    // fi and en have as many lessons: Finnish wins the tie.
+    assert_eq!(course.default_language, Language::Fi);
+    assert_eq!(
+        course.language_choice,
+        Some(LanguageChoice::Folders(Language::Fi))
+    );
+    type Lesson<'a> = (&'a str, Option<&'a str>, Vec<(Language, &'a str)>);
+    let lessons: Vec<Lesson<'_>> = course
+        .lessons
+        .iter()
+        .map(|l| {
+            (
+                l.slug.as_str(),
+                l.module.as_deref(),
+                l.variants
+                    .iter()
+                    .map(|v| (v.language, v.title.as_str()))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lessons,
+        [
+            (
+                "osa1a",
+                Some("1"),
+                vec![
+                    (Language::Fi, "Verkkosivun osoite"),
+                    (Language::En, "The address of a web page")
+                ]
+            ),
+            (
+                "osa1b",
+                Some("1"),
+                vec![
+                    (Language::Fi, "Selaimen välilehdet"),
+                    (Language::En, "Browser tabs")
+                ]
+            ),
+            (
+                "osa2a",
+                Some("2"),
+                vec![
+                    (Language::Fi, "Hakukone"),
+                    (Language::En, "The search engine"),
+                    (Language::Sv, "Sökmotorn")
+                ]
+            ),
+        ]
+    );
+    assert_eq!(problems, vec![]);
+    // Spanish is not a language of Polku: left out, and said so.
+    let spanish = course
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("es/parte1a.md"))
+        .unwrap();
+    assert!(
+        matches!(&spanish.taken, Taken::LeftOut(why) if why.contains("a language Polku does not offer")),
+        "{spanish:?}"
+    );
+}

@@ -149,6 +149,9 @@ pub enum LanguageChoice {
         /// Whether the detection counts itself reliable.
         reliable: bool,
     },
+    /// From language folders (`fi/`, `sv/`, `en/`): the one with the most
+    /// lesson files.
+    Folders(Language),
     /// No prose to detect from: Finnish, the site's first language.
     NoText,
 }
@@ -157,7 +160,9 @@ impl LanguageChoice {
     /// The language chosen.
     pub fn language(self) -> Language {
         match self {
-            LanguageChoice::Given(language) | LanguageChoice::Detected { language, .. } => language,
+            LanguageChoice::Given(language)
+            | LanguageChoice::Folders(language)
+            | LanguageChoice::Detected { language, .. } => language,
             LanguageChoice::NoText => Language::Fi,
         }
     }
@@ -180,6 +185,10 @@ impl fmt::Display for LanguageChoice {
                 } else {
                     "; not reliable: check it, and set it with --language"
                 }
+            ),
+            LanguageChoice::Folders(language) => write!(
+                f,
+                "{language} (the language folder with the most lessons; the other fi/sv/en folders are its translations)"
             ),
             LanguageChoice::NoText => write!(
                 f,

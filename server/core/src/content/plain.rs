@@ -67,6 +67,59 @@ struct LessonFile {
     /// Index into the modules, `None` at the top level.
     module: Option<usize>,
     text: String,
+    /// The same lesson in other languages (from language folders).
+    translations: Vec<(Language, PathBuf, String)>,
+}
+
+/// The Polku language a folder's name names (`fi`, `sv`, `en`).
+fn language_folder(path: &Path) -> Option<Language> {
+    folder_name(path).to_ascii_lowercase().parse().ok()
+}
+
+/// Whether a folder's name looks like a language code (`es`, `ptbr`,
+/// `zh-cn`): next to a `fi`, `sv` or `en` folder, such a folder holds a
+/// translation, not a module.
+pub(crate) fn looks_like_language(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let letters: String = name.chars().filter(|c| *c != '-' && *c != '_').collect();
+    (letters.len() == 2 || letters.len() == 4)
+        && letters.chars().all(|c| c.is_ascii_lowercase())
+        && name.len() - letters.len() <= 1
+}
+
+/// The Markdown files of a group folder (the course folder's own files, or
+/// a module's), split by language folder: `None` for files outside any
+/// language folder, else the language. Folders that look like languages
+/// Polku does not offer are left out when a `fi`, `sv` or `en` folder
+/// stands next to them.
+type ByLanguage = Vec<(Option<Language>, Vec<PathBuf>)>;
+
+fn by_language(
+    entries: &[(PathBuf, Kind)],
+    depth: usize,
+    problems: &mut Vec<Problem>,
+) -> ByLanguage {
+    let has_languages = entries
+        .iter()
+        .any(|(p, k)| *k == Kind::Dir && language_folder(p).is_some());
+    let mut out: ByLanguage = vec![(None, Vec::new())];
+    for (path, kind) in entries {
+        match kind {
+            Kind::File if is_markdown(path) => out[0].1.push(path.clone()),
+            Kind::Dir if has_languages => {
+                if let Some(language) = language_folder(path) {
+                    out.push((Some(language), markdown_under(path, depth + 1, problems)));
+                } else if !looks_like_language(&folder_name(path)) && depth < MAX_DEPTH {
+                    out[0].1.extend(markdown_under(path, depth + 1, problems));
+                }
+            }
+            Kind::Dir if depth < MAX_DEPTH => {
+                out[0].1.extend(markdown_under(path, depth + 1, problems));
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Whether `name` is a folder's introduction (`README.md`, `index.md`).
@@ -225,31 +278,123 @@ pub(super) fn load_plain_course(
 ) -> Option<CourseSource> {
     let folder = folder_name(dir);
 
-    // The files, in order: the top level's first, then each module's.
+    // The groups of files, in order: the top level's, then each module's,
+    // each split by language folder.
+    let top_entries = in_order(dir, problems);
+    let top_languages = top_entries
+        .iter()
+        .any(|(p, k)| *k == Kind::Dir && language_folder(p).is_some());
     let mut module_dirs: Vec<PathBuf> = Vec::new();
-    let mut files: Vec<(PathBuf, Option<usize>)> = Vec::new();
-    let mut top = Vec::new();
-    for (path, kind) in in_order(dir, problems) {
+    let mut groups: Vec<(Option<usize>, ByLanguage)> = Vec::new();
+    let mut top: ByLanguage = vec![(None, Vec::new())];
+    for (path, kind) in &top_entries {
         match kind {
-            Kind::File if is_markdown(&path) => top.push((path, None)),
+            Kind::File if is_markdown(path) => top[0].1.push(path.clone()),
+            Kind::Dir if top_languages && language_folder(path).is_some() => {
+                top.push((language_folder(path), markdown_under(path, 1, problems)));
+            }
+            Kind::Dir if top_languages && looks_like_language(&folder_name(path)) => {}
             Kind::Dir => {
-                let inside = markdown_under(&path, 1, problems);
-                if !inside.is_empty() {
-                    let index = module_dirs.len();
-                    module_dirs.push(path);
-                    files.extend(inside.into_iter().map(|p| (p, Some(index))));
+                let entries = in_order(path, problems);
+                let inside = by_language(&entries, 1, problems);
+                if inside.iter().any(|(_, files)| !files.is_empty()) {
+                    groups.push((Some(module_dirs.len()), inside));
+                    module_dirs.push(path.clone());
                 }
             }
             _ => {}
         }
     }
-    files.splice(0..0, top);
-    let mut read = Vec::new();
-    for (path, module) in files {
-        if let Some(text) = read_text(&path, problems) {
-            read.push(LessonFile { path, module, text });
+    groups.insert(0, (None, top));
+
+    // The course's language: given, else the language folders' (the one
+    // with the most files), else detected from the text.
+    let mut counts: Vec<(Language, usize)> = Vec::new();
+    for (_, split) in &groups {
+        for (language, files) in split {
+            if let Some(language) = language {
+                match counts.iter_mut().find(|(l, _)| l == language) {
+                    Some((_, n)) => *n += files.len(),
+                    None => counts.push((*language, files.len())),
+                }
+            }
         }
     }
+    let from_folders = [Language::Fi, Language::Sv, Language::En]
+        .into_iter()
+        .filter_map(|l| counts.iter().find(|(c, _)| *c == l).copied())
+        .max_by_key(|(l, n)| (*n, std::cmp::Reverse(*l as u8)))
+        .map(|(l, _)| l);
+
+    let default_of = |language: Language, problems: &mut Vec<Problem>| {
+        let mut read = Vec::new();
+        for (module, split) in &groups {
+            // The group's lessons: files outside language folders, then the
+            // default language's folder.
+            let own: Vec<&PathBuf> = split
+                .iter()
+                .filter(|(l, _)| l.is_none() || *l == Some(language))
+                .flat_map(|(_, files)| files)
+                .collect();
+            let in_folder: Vec<&PathBuf> = split
+                .iter()
+                .filter(|(l, _)| *l == Some(language))
+                .flat_map(|(_, files)| files)
+                .collect();
+            let first = read.len();
+            for path in own {
+                if let Some(text) = read_text(path, problems) {
+                    read.push(LessonFile {
+                        path: path.clone(),
+                        module: *module,
+                        text,
+                        translations: Vec::new(),
+                    });
+                }
+            }
+            // Each other language's file joins the lesson with the same
+            // file name, else the one in the same place when both
+            // folders hold as many files.
+            for (other, files) in split {
+                let Some(other) = *other else { continue };
+                if other == language {
+                    continue;
+                }
+                for (index, path) in files.iter().enumerate() {
+                    let name = folder_name(path);
+                    let lesson = read[first..]
+                        .iter()
+                        .position(|f: &LessonFile| folder_name(&f.path) == name)
+                        .or_else(|| {
+                            (files.len() == in_folder.len())
+                                .then(|| {
+                                    read[first..]
+                                        .iter()
+                                        .position(|f| &f.path == in_folder[index])
+                                })
+                                .flatten()
+                        });
+                    let Some(lesson) = lesson else {
+                        problems.push(Problem::new(path, None, format!("no {language} lesson matches it (the same file name in the {language} folder, or as many files in the same order); skipped")));
+                        continue;
+                    };
+                    if let Some(text) = read_text(path, problems) {
+                        read[first + lesson]
+                            .translations
+                            .push((other, path.clone(), text));
+                    }
+                }
+            }
+        }
+        read
+    };
+
+    let choice = match (overrides.language, from_folders) {
+        (Some(language), _) => LanguageChoice::Given(language),
+        (None, Some(language)) => LanguageChoice::Folders(language),
+        (None, None) => LanguageChoice::NoText,
+    };
+    let read = default_of(choice.language(), problems);
     if read.is_empty() {
         problems.push(Problem::new(
             dir,
@@ -259,9 +404,9 @@ pub(super) fn load_plain_course(
         return None;
     }
 
-    let choice = match overrides.language {
-        Some(language) => LanguageChoice::Given(language),
-        None => detect(read.iter().map(|f| f.text.as_str())),
+    let choice = match choice {
+        LanguageChoice::NoText => detect(read.iter().map(|f| f.text.as_str())),
+        chosen => chosen,
     };
     let language = choice.language();
 
@@ -349,6 +494,33 @@ pub(super) fn load_plain_course(
         );
         problems.extend(found);
         let Some(variant) = variant else { continue };
+        let mut variants = vec![variant];
+        for (other, path, text) in &file.translations {
+            let relative = path
+                .strip_prefix(root)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            hasher.update(relative.as_bytes());
+            hasher.update(text.as_bytes());
+            let lesson_dir = path
+                .parent()
+                .and_then(|p| p.strip_prefix(dir).ok())
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            let ctx = RenderContext {
+                language: *other,
+                course_slug: &slug,
+                lesson_dir: &lesson_dir,
+                media: media_paths,
+                first_line: 1,
+            };
+            let (translated, found) =
+                lesson_from_text(path, relative, text, &ctx, Some(fallback.trim()));
+            problems.extend(found);
+            variants.extend(translated);
+        }
+        let variant = &variants[0];
         let intro = is_intro(&name);
         if let Some(index) = file.module {
             // The module folder's own introduction names it, else its
@@ -382,7 +554,7 @@ pub(super) fn load_plain_course(
             slug: lesson_slug,
             number: u32::try_from(number).unwrap_or(u32::MAX),
             module,
-            variants: vec![variant],
+            variants,
         });
     }
     if lessons.is_empty() {

@@ -16,7 +16,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::files::Kind;
-use super::plain::MAX_DEPTH;
+use super::plain::{MAX_DEPTH, looks_like_language};
 use super::{CourseSource, Problem};
 
 /// Where a course was read from.
@@ -263,6 +263,19 @@ fn file_fate(
         "a README.md is not a lesson in a course with course.toml"
     } else if extension == "md" && declared {
         "not a lesson of this course: lessons are named NN-name.md, at the top or in a numbered module folder (NN-name)"
+    } else if extension == "md"
+        && path
+            .strip_prefix(course_dir)
+            .ok()
+            .and_then(Path::parent)
+            .is_some_and(|folders| {
+                folders.components().any(|c| {
+                    let name = c.as_os_str().to_string_lossy();
+                    looks_like_language(&name) && name.parse::<crate::Language>().is_err()
+                })
+            })
+    {
+        "in the folder of a language Polku does not offer (fi, sv and en are)"
     } else if extension == "md" {
         "not read as a lesson"
     } else if MEDIA_EXTENSIONS.contains(&extension.as_str()) && !declared {
