@@ -461,41 +461,12 @@ pub(super) fn load_plain_course(
     for file in read {
         let name = folder_name(&file.path);
         let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-        let relative = file
-            .path
-            .strip_prefix(root)
-            .unwrap_or(&file.path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        hasher.update(relative.as_bytes());
-        hasher.update(file.text.as_bytes());
-        let lesson_dir = file
-            .path
-            .parent()
-            .and_then(|p| p.strip_prefix(dir).ok())
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_default();
-        let ctx = RenderContext {
-            language,
-            course_slug: &slug,
-            lesson_dir: &lesson_dir,
-            media: media_paths,
-            first_line: 1,
-        };
         let fallback = stem
             .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_')
             .replace(['-', '_'], " ");
-        let (variant, found) = lesson_from_text(
-            &file.path,
-            relative,
-            &file.text,
-            &ctx,
-            Some(fallback.trim()),
-        );
-        problems.extend(found);
-        let Some(variant) = variant else { continue };
-        let mut variants = vec![variant];
-        for (other, path, text) in &file.translations {
+        // One language's file of the lesson, rendered (its media paths
+        // read from its own folder).
+        let mut render = |language: Language, path: &Path, text: &str| {
             let relative = path
                 .strip_prefix(root)
                 .unwrap_or(path)
@@ -509,16 +480,23 @@ pub(super) fn load_plain_course(
                 .map(|p| p.to_string_lossy().replace('\\', "/"))
                 .unwrap_or_default();
             let ctx = RenderContext {
-                language: *other,
+                language,
                 course_slug: &slug,
                 lesson_dir: &lesson_dir,
                 media: media_paths,
                 first_line: 1,
             };
-            let (translated, found) =
+            let (variant, found) =
                 lesson_from_text(path, relative, text, &ctx, Some(fallback.trim()));
             problems.extend(found);
-            variants.extend(translated);
+            variant
+        };
+        let Some(variant) = render(language, &file.path, &file.text) else {
+            continue;
+        };
+        let mut variants = vec![variant];
+        for (other, path, text) in &file.translations {
+            variants.extend(render(*other, path, text));
         }
         let variant = &variants[0];
         let intro = is_intro(&name);
