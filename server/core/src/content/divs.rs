@@ -20,6 +20,11 @@
 
 use std::collections::BTreeMap;
 
+/// Divs nested deeper than this are read as text: every line inside is
+/// prefixed once per open div, so unbounded nesting would make a crafted
+/// 1 MiB file grow quadratically.
+const MAX_OPEN: usize = 8;
+
 /// What a div's class makes of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum DivKind {
@@ -95,6 +100,8 @@ pub(crate) fn unfence(markdown: &str) -> Option<(String, BTreeMap<usize, DivKind
     let mut out = String::with_capacity(markdown.len() + 256);
     let mut kinds = BTreeMap::new();
     let mut open = 0usize;
+    // Fences past [`MAX_OPEN`], read as text (their closing fences too).
+    let mut ignored = 0usize;
     // The fence of the code block the line is in (``` or ~~~, its length).
     let mut code: Option<(char, usize)> = None;
     for (index, line) in markdown.split_inclusive('\n').enumerate() {
@@ -110,6 +117,8 @@ pub(crate) fn unfence(markdown: &str) -> Option<(String, BTreeMap<usize, DivKind
             None if run('`') >= 3 => code = Some(('`', run('`'))),
             None if run('~') >= 3 => code = Some(('~', run('~'))),
             None => match fence(body) {
+                Some(Some(_)) if open >= MAX_OPEN => ignored += 1,
+                Some(None) if ignored > 0 => ignored -= 1,
                 Some(Some(class)) => {
                     out.push_str(&"> ".repeat(open));
                     out.push_str("> [!NOTE]");
@@ -161,6 +170,22 @@ mod tests {
                 (9, DivKind::Hidden { label: "solution" })
             ]
         );
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let text = "::: a\n".repeat(100_000) + "text\n" + &":::\n".repeat(100_000) + "after\n";
+        let (out, kinds) = unfence(&text).unwrap();
+        assert_eq!(kinds.len(), MAX_OPEN);
+        // At most MAX_OPEN prefixes a line: linear, not quadratic.
+        assert!(
+            out.len() <= text.len() * (2 * MAX_OPEN + 2),
+            "{}",
+            out.len()
+        );
+        // The ignored fences' closings do not close the real divs early:
+        // the text after all of them is outside every div.
+        assert!(out.ends_with("\nafter\n"), "{}", &out[out.len() - 40..]);
     }
 
     #[test]
