@@ -87,39 +87,39 @@ pub(crate) fn looks_like_language(name: &str) -> bool {
         && name.len() - letters.len() <= 1
 }
 
-/// The Markdown files of a group folder (the course folder's own files, or
-/// a module's), split by language folder: `None` for files outside any
-/// language folder, else the language. Folders that look like languages
-/// Polku does not offer are left out when a `fi`, `sv` or `en` folder
-/// stands next to them.
+/// The Markdown files of a folder, split by language folder: `None` for
+/// files outside any language folder, else the language.
 type ByLanguage = Vec<(Option<Language>, Vec<PathBuf>)>;
 
-fn by_language(
+/// Splits a folder's `entries` (at `depth`): its own Markdown files, the
+/// files of each `fi`, `sv` or `en` folder, and its other sub-folders
+/// (returned as they are). Folders that look like languages Polku does
+/// not offer are left out when a `fi`, `sv` or `en` folder stands next to
+/// them.
+fn split_languages(
     entries: &[(PathBuf, Kind)],
     depth: usize,
     problems: &mut Vec<Problem>,
-) -> ByLanguage {
+) -> (ByLanguage, Vec<PathBuf>) {
     let has_languages = entries
         .iter()
         .any(|(p, k)| *k == Kind::Dir && language_folder(p).is_some());
-    let mut out: ByLanguage = vec![(None, Vec::new())];
+    let mut split: ByLanguage = vec![(None, Vec::new())];
+    let mut others = Vec::new();
     for (path, kind) in entries {
         match kind {
-            Kind::File if is_markdown(path) => out[0].1.push(path.clone()),
-            Kind::Dir if has_languages => {
-                if let Some(language) = language_folder(path) {
-                    out.push((Some(language), markdown_under(path, depth + 1, problems)));
-                } else if !looks_like_language(&folder_name(path)) && depth < MAX_DEPTH {
-                    out[0].1.extend(markdown_under(path, depth + 1, problems));
+            Kind::File if is_markdown(path) => split[0].1.push(path.clone()),
+            Kind::Dir => match language_folder(path) {
+                Some(language) if has_languages => {
+                    split.push((Some(language), markdown_under(path, depth + 1, problems)));
                 }
-            }
-            Kind::Dir if depth < MAX_DEPTH => {
-                out[0].1.extend(markdown_under(path, depth + 1, problems));
-            }
+                _ if has_languages && looks_like_language(&folder_name(path)) => {}
+                _ => others.push(path.clone()),
+            },
             _ => {}
         }
     }
-    out
+    (split, others)
 }
 
 /// Whether `name` is a folder's introduction (`README.md`, `index.md`).
@@ -127,7 +127,7 @@ fn is_intro(name: &str) -> bool {
     name.eq_ignore_ascii_case("readme.md") || name.eq_ignore_ascii_case("index.md")
 }
 
-fn is_markdown(path: &Path) -> bool {
+pub(super) fn is_markdown(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("md"))
 }
@@ -266,6 +266,77 @@ fn name_slug(name: &str, fallback: &str) -> String {
     }
 }
 
+/// The lessons of `groups` in `language` (files outside language folders
+/// and in its folder), each with its files in the other languages: the
+/// one with the same file name, else the one in the same place when both
+/// folders hold as many files.
+fn read_lessons(
+    groups: &[(Option<usize>, ByLanguage)],
+    language: Language,
+    problems: &mut Vec<Problem>,
+) -> Vec<LessonFile> {
+    let mut read = Vec::new();
+    for (module, split) in groups {
+        // The group's lessons: files outside language folders, then the
+        // default language's folder.
+        let own: Vec<&PathBuf> = split
+            .iter()
+            .filter(|(l, _)| l.is_none() || *l == Some(language))
+            .flat_map(|(_, files)| files)
+            .collect();
+        let in_folder: Vec<&PathBuf> = split
+            .iter()
+            .filter(|(l, _)| *l == Some(language))
+            .flat_map(|(_, files)| files)
+            .collect();
+        let first = read.len();
+        for path in own {
+            if let Some(text) = read_text(path, problems) {
+                read.push(LessonFile {
+                    path: path.clone(),
+                    module: *module,
+                    text,
+                    translations: Vec::new(),
+                });
+            }
+        }
+        // Each other language's file joins the lesson with the same
+        // file name, else the one in the same place when both
+        // folders hold as many files.
+        for (other, files) in split {
+            let Some(other) = *other else { continue };
+            if other == language {
+                continue;
+            }
+            for (index, path) in files.iter().enumerate() {
+                let name = folder_name(path);
+                let lesson = read[first..]
+                    .iter()
+                    .position(|f: &LessonFile| folder_name(&f.path) == name)
+                    .or_else(|| {
+                        (files.len() == in_folder.len())
+                            .then(|| {
+                                read[first..]
+                                    .iter()
+                                    .position(|f| &f.path == in_folder[index])
+                            })
+                            .flatten()
+                    });
+                let Some(lesson) = lesson else {
+                    problems.push(Problem::new(path, None, format!("no {language} lesson matches it (the same file name in the {language} folder, or as many files in the same order); skipped")));
+                    continue;
+                };
+                if let Some(text) = read_text(path, problems) {
+                    read[first + lesson]
+                        .translations
+                        .push((other, path.clone(), text));
+                }
+            }
+        }
+    }
+    read
+}
+
 /// A folder without `course.toml`: every Markdown file is a lesson, each
 /// sub-folder with Markdown a module.
 pub(super) fn load_plain_course(
@@ -278,123 +349,49 @@ pub(super) fn load_plain_course(
 ) -> Option<CourseSource> {
     let folder = folder_name(dir);
 
-    // The groups of files, in order: the top level's, then each module's,
-    // each split by language folder.
-    let top_entries = in_order(dir, problems);
-    let top_languages = top_entries
-        .iter()
-        .any(|(p, k)| *k == Kind::Dir && language_folder(p).is_some());
+    // The groups of files, in order: the top level's, then each module's
+    // (its deeper folders flattened into it), each split by language
+    // folder.
+    let (top, sub_folders) = split_languages(&in_order(dir, problems), 0, problems);
     let mut module_dirs: Vec<PathBuf> = Vec::new();
-    let mut groups: Vec<(Option<usize>, ByLanguage)> = Vec::new();
-    let mut top: ByLanguage = vec![(None, Vec::new())];
-    for (path, kind) in &top_entries {
-        match kind {
-            Kind::File if is_markdown(path) => top[0].1.push(path.clone()),
-            Kind::Dir if top_languages && language_folder(path).is_some() => {
-                top.push((language_folder(path), markdown_under(path, 1, problems)));
-            }
-            Kind::Dir if top_languages && looks_like_language(&folder_name(path)) => {}
-            Kind::Dir => {
-                let entries = in_order(path, problems);
-                let inside = by_language(&entries, 1, problems);
-                if inside.iter().any(|(_, files)| !files.is_empty()) {
-                    groups.push((Some(module_dirs.len()), inside));
-                    module_dirs.push(path.clone());
-                }
-            }
-            _ => {}
+    let mut groups: Vec<(Option<usize>, ByLanguage)> = vec![(None, top)];
+    for path in sub_folders {
+        let (mut inside, deeper) = split_languages(&in_order(&path, problems), 1, problems);
+        for folder in deeper {
+            inside[0].1.extend(markdown_under(&folder, 2, problems));
+        }
+        if inside.iter().any(|(_, files)| !files.is_empty()) {
+            groups.push((Some(module_dirs.len()), inside));
+            module_dirs.push(path);
         }
     }
-    groups.insert(0, (None, top));
 
     // The course's language: given, else the language folders' (the one
-    // with the most files), else detected from the text.
-    let mut counts: Vec<(Language, usize)> = Vec::new();
-    for (_, split) in &groups {
-        for (language, files) in split {
-            if let Some(language) = language {
-                match counts.iter_mut().find(|(l, _)| l == language) {
-                    Some((_, n)) => *n += files.len(),
-                    None => counts.push((*language, files.len())),
-                }
-            }
-        }
-    }
+    // with the most files; ties Finnish, Swedish, English), else detected
+    // from the text.
     let from_folders = [Language::Fi, Language::Sv, Language::En]
         .into_iter()
-        .filter_map(|l| counts.iter().find(|(c, _)| *c == l).copied())
+        .filter_map(|language| {
+            let mut folders = groups
+                .iter()
+                .flat_map(|(_, split)| split)
+                .filter(|(l, _)| *l == Some(language))
+                .peekable();
+            folders.peek()?;
+            Some((
+                language,
+                folders.map(|(_, files)| files.len()).sum::<usize>(),
+            ))
+        })
         .max_by_key(|(l, n)| (*n, std::cmp::Reverse(*l as u8)))
         .map(|(l, _)| l);
-
-    let default_of = |language: Language, problems: &mut Vec<Problem>| {
-        let mut read = Vec::new();
-        for (module, split) in &groups {
-            // The group's lessons: files outside language folders, then the
-            // default language's folder.
-            let own: Vec<&PathBuf> = split
-                .iter()
-                .filter(|(l, _)| l.is_none() || *l == Some(language))
-                .flat_map(|(_, files)| files)
-                .collect();
-            let in_folder: Vec<&PathBuf> = split
-                .iter()
-                .filter(|(l, _)| *l == Some(language))
-                .flat_map(|(_, files)| files)
-                .collect();
-            let first = read.len();
-            for path in own {
-                if let Some(text) = read_text(path, problems) {
-                    read.push(LessonFile {
-                        path: path.clone(),
-                        module: *module,
-                        text,
-                        translations: Vec::new(),
-                    });
-                }
-            }
-            // Each other language's file joins the lesson with the same
-            // file name, else the one in the same place when both
-            // folders hold as many files.
-            for (other, files) in split {
-                let Some(other) = *other else { continue };
-                if other == language {
-                    continue;
-                }
-                for (index, path) in files.iter().enumerate() {
-                    let name = folder_name(path);
-                    let lesson = read[first..]
-                        .iter()
-                        .position(|f: &LessonFile| folder_name(&f.path) == name)
-                        .or_else(|| {
-                            (files.len() == in_folder.len())
-                                .then(|| {
-                                    read[first..]
-                                        .iter()
-                                        .position(|f| &f.path == in_folder[index])
-                                })
-                                .flatten()
-                        });
-                    let Some(lesson) = lesson else {
-                        problems.push(Problem::new(path, None, format!("no {language} lesson matches it (the same file name in the {language} folder, or as many files in the same order); skipped")));
-                        continue;
-                    };
-                    if let Some(text) = read_text(path, problems) {
-                        read[first + lesson]
-                            .translations
-                            .push((other, path.clone(), text));
-                    }
-                }
-            }
-        }
-        read
-    };
 
     let choice = match (overrides.language, from_folders) {
         (Some(language), _) => LanguageChoice::Given(language),
         (None, Some(language)) => LanguageChoice::Folders(language),
         (None, None) => LanguageChoice::NoText,
     };
-    let read = default_of(choice.language(), problems);
+    let read = read_lessons(&groups, choice.language(), problems);
     if read.is_empty() {
         problems.push(Problem::new(
             dir,
@@ -500,23 +497,24 @@ pub(super) fn load_plain_course(
         }
         let variant = &variants[0];
         let intro = is_intro(&name);
+        let folder_of_file = file.path.parent().unwrap_or(dir);
+        // The module folder's own introduction (`part-1/index.md`).
+        let module_intro = file
+            .module
+            .filter(|&index| intro && folder_of_file == module_dirs[index].as_path());
         if let Some(index) = file.module {
-            // The module folder's own introduction names it, else its
-            // first lesson.
-            let own_intro = intro && file.path.parent() == Some(module_dirs[index].as_path());
+            // The module's own introduction names it, else its first
+            // lesson.
             let slot = &mut module_titles[index];
-            if own_intro || slot.is_none() {
+            if module_intro.is_some() || slot.is_none() {
                 *slot = Some(variant.title.clone());
             }
         }
-        // An introduction is named after its folder ("part-1/index.md" →
-        // the module's slug), other lessons after their file.
-        let parent = file.path.parent().unwrap_or(dir);
-        let base = match file.module {
-            Some(index) if intro && parent == module_dirs[index].as_path() => {
-                module_slugs[index].clone()
-            }
-            Some(_) if intro => name_slug(&folder_name(parent), "lesson"),
+        // An introduction is named after its folder (the module's own, its
+        // module's slug), other lessons after their file.
+        let base = match (module_intro, file.module) {
+            (Some(index), _) => module_slugs[index].clone(),
+            (None, Some(_)) if intro => name_slug(&folder_name(folder_of_file), "lesson"),
             // As plain folders always named their lessons: the whole stem
             // ("01-selain"), so a re-import keeps each lesson's progress.
             _ => match slug_from_name(stem) {

@@ -14,7 +14,7 @@ use super::lessons::{
     lesson_from_text, line_of, numbered, parse_file_name, toml_problem, valid_slug,
 };
 use super::markdown::RenderContext;
-use super::plain::{MAX_DEPTH, Overrides, load_plain_course};
+use super::plain::{MAX_DEPTH, Overrides, is_markdown, load_plain_course};
 use super::provenance::{Provenance, account};
 use super::{
     BadgeSource, CourseSource, CourseText, LessonSource, LessonVariant, Level, MediaFile,
@@ -325,9 +325,7 @@ fn has_markdown(dir: &Path) -> bool {
         entries(dir, &mut Vec::new())
             .into_iter()
             .any(|(path, kind)| match kind {
-                Kind::File => path
-                    .extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("md")),
+                Kind::File => is_markdown(&path),
                 Kind::Dir => depth < MAX_DEPTH && under(&path, depth + 1),
                 _ => false,
             })
@@ -388,7 +386,6 @@ fn load_course(
             .flat_map(|v| v.body_html.split(prefix.as_str()).skip(1))
             .filter_map(|rest| rest.split(['"', '\'', ' ', ')']).next())
             .collect();
-        let used: BTreeSet<String> = used.into_iter().map(str::to_owned).collect();
         course.media = read_media(candidates, |path| used.contains(path), problems);
         course
     };
