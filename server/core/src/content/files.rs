@@ -60,7 +60,7 @@ pub(super) fn refuse(path: &Path, kind: Kind, problems: &mut Vec<Problem>) -> bo
     }
 }
 
-fn is_hidden(path: &Path) -> bool {
+pub(super) fn is_hidden(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.starts_with('.') || n.starts_with('_'))

@@ -15,8 +15,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::files::Kind;
+use super::files::{Kind, is_hidden};
 use super::plain::{MAX_DEPTH, looks_like_language};
+use super::source::media_type;
 use super::{CourseSource, Problem};
 
 /// Where a course was read from.
@@ -142,10 +143,6 @@ pub struct FileNote {
     pub taken: Taken,
 }
 
-const MEDIA_EXTENSIONS: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "webp", "svg", "vtt", "mp4", "webm",
-];
-
 /// Accounts for every file under the course folder `dir` (whose parent is
 /// `root`), given what was loaded from it and the problems found.
 pub(super) fn account(
@@ -197,7 +194,7 @@ fn walk(
                 taken,
             });
         };
-        if name.starts_with('.') || name.starts_with('_') {
+        if is_hidden(&path) {
             note(Taken::LeftOut(
                 "hidden (its name starts with . or _)".into(),
             ));
@@ -278,9 +275,9 @@ fn file_fate(
         "in the folder of a language Polku does not offer (fi, sv and en are)"
     } else if extension == "md" {
         "not read as a lesson"
-    } else if MEDIA_EXTENSIONS.contains(&extension.as_str()) && !declared {
+    } else if media_type(name).is_some() && !declared {
         "no lesson shows it (a folder without course.toml takes only the media its lessons use)"
-    } else if MEDIA_EXTENSIONS.contains(&extension.as_str()) {
+    } else if media_type(name).is_some() {
         "a media file deeper than the course reads media"
     } else {
         "not a lesson (.md) or a media file (.png, .jpg, .gif, .webp, .svg, .vtt, .mp4, .webm)"

@@ -203,7 +203,7 @@ fn language_map(
     out
 }
 
-fn media_type(name: &str) -> Option<&'static str> {
+pub(super) fn media_type(name: &str) -> Option<&'static str> {
     let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
     Some(match ext.as_str() {
         "png" => "image/png",
