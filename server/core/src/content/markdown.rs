@@ -205,13 +205,6 @@ pub fn rebase_media(
     if from_dir == to_dir {
         return markdown.to_owned();
     }
-    let from = RenderContext {
-        language: Language::Fi,
-        course_slug: "",
-        lesson_dir: from_dir,
-        media,
-        first_line: 1,
-    };
     let depth = to_dir.split('/').filter(|p| !p.is_empty()).count();
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
@@ -220,10 +213,9 @@ pub fn rebase_media(
         else {
             continue;
         };
-        let Ok(url) = resolve_media(&from, &dest_url) else {
+        let Ok(path) = media_path(from_dir, media, &dest_url) else {
             continue;
         };
-        let path = url.trim_start_matches("/media//");
         let new = format!("{}{path}", "../".repeat(depth));
         // The destination is written after the text, `](dest…)`.
         let element = &markdown[range.clone()];
@@ -241,16 +233,24 @@ pub fn rebase_media(
 
 /// Resolves a media reference relative to the lesson to its public URL.
 pub fn resolve_media(ctx: &RenderContext<'_>, reference: &str) -> Result<String, String> {
+    let path = media_path(ctx.lesson_dir, ctx.media, reference)?;
+    Ok(format!("/media/{}/{path}", ctx.course_slug))
+}
+
+/// The media file of the course (its path in the course folder, one of
+/// `media`) that `reference`, written in a lesson file in `lesson_dir`,
+/// names; or why it names none.
+fn media_path(
+    lesson_dir: &str,
+    media: &BTreeSet<String>,
+    reference: &str,
+) -> Result<String, String> {
     if reference.contains("://") || reference.starts_with("//") || reference.starts_with("data:") {
         return Err(format!(
             "\"{reference}\" is not a file of the course: put the file under media/ and refer to it as media/<name> (outside files are not loaded, to protect learners' privacy)"
         ));
     }
-    let mut parts: Vec<&str> = ctx
-        .lesson_dir
-        .split('/')
-        .filter(|p| !p.is_empty())
-        .collect();
+    let mut parts: Vec<&str> = lesson_dir.split('/').filter(|p| !p.is_empty()).collect();
     for part in reference.split('/') {
         match part {
             "" | "." => {}
@@ -263,12 +263,12 @@ pub fn resolve_media(ctx: &RenderContext<'_>, reference: &str) -> Result<String,
         }
     }
     let path = parts.join("/");
-    if !ctx.media.contains(&path) {
+    if !media.contains(&path) {
         return Err(format!(
             "\"{reference}\" does not exist: expected the file {path} in the course folder (media files live under media/)"
         ));
     }
-    Ok(format!("/media/{}/{path}", ctx.course_slug))
+    Ok(path)
 }
 
 /// The value of `name` in Pandoc attributes (`#id .class alt='x' k="y"`).
@@ -504,31 +504,30 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 depth += 1;
                 let div = div_kinds.and_then(|k| k.get(&line_of(markdown, range.start)));
-                let (html, closer) = match div {
-                    Some(DivKind::Hidden { label: key }) => (
-                        format!(
-                            "<details class=\"callout callout-note\"><summary class=\"callout-label\">{}</summary>",
-                            esc(label(ctx.language, key))
-                        ),
-                        "</details>",
-                    ),
-                    Some(DivKind::Callout { label: key, style }) => (
-                        format!(
-                            "<aside class=\"callout callout-{style}\"><p class=\"callout-label\">{}</p>",
-                            esc(label(ctx.language, key))
-                        ),
-                        "</aside>",
-                    ),
+                // (label key, callout style, shown only when opened)
+                let (key, style, hidden) = match div {
+                    Some(DivKind::Hidden { label }) => (*label, "note", true),
+                    Some(DivKind::Callout { label, style }) => (*label, *style, false),
                     None => {
                         let kind = callout_kind(kind);
-                        (
-                            format!(
-                                "<aside class=\"callout callout-{kind}\"><p class=\"callout-label\">{}</p>",
-                                esc(label(ctx.language, kind))
-                            ),
-                            "</aside>",
-                        )
+                        (kind, kind, false)
                     }
+                };
+                let title = esc(label(ctx.language, key));
+                let (html, closer) = if hidden {
+                    (
+                        format!(
+                            "<details class=\"callout callout-{style}\"><summary class=\"callout-label\">{title}</summary>"
+                        ),
+                        "</details>",
+                    )
+                } else {
+                    (
+                        format!(
+                            "<aside class=\"callout callout-{style}\"><p class=\"callout-label\">{title}</p>"
+                        ),
+                        "</aside>",
+                    )
                 };
                 closers.push(closer);
                 segment.push(Event::Html(html.into()));
