@@ -151,18 +151,36 @@ pub fn source_dir(source_path: &str) -> String {
 /// The title a lesson text gives itself (front matter, else its first
 /// `# ` heading), without rendering it; `None` if it gives none.
 pub(crate) fn title_of(text: &str) -> Option<String> {
-    let (front, body) = match split_front_matter(text) {
-        Ok(Some((fm, body))) => (toml::from_str::<FrontMatter>(fm).ok()?.title, body),
-        Ok(None) => match yaml_front_matter(text) {
-            Some((title, body)) => (title, body),
-            None => (None, text),
-        },
-        Err(_) => return None,
-    };
+    let (front, body, _) = front_matter(Path::new(""), text).ok()?;
     front
+        .title
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty())
         .or_else(|| take_title(body).map(|(title, _)| title))
+}
+
+/// A lesson text's front matter (TOML between `+++` lines, or only the
+/// title of YAML between `---` lines), its body and the body's first line;
+/// or the problem with the front matter (named by `path`).
+fn front_matter<'a>(path: &Path, text: &'a str) -> Result<(FrontMatter, &'a str, usize), Problem> {
+    match split_front_matter(text) {
+        Ok(Some((fm, body))) => match toml::from_str::<FrontMatter>(fm) {
+            Ok(front) => Ok((front, body, line_of(text, text.len() - body.len()))),
+            Err(err) => Err(toml_problem(path, fm, 2, &err)),
+        },
+        Ok(None) => Ok(match yaml_front_matter(text) {
+            Some((title, body)) => (
+                FrontMatter {
+                    title,
+                    ..FrontMatter::default()
+                },
+                body,
+                line_of(text, text.len() - body.len()),
+            ),
+            None => (FrontMatter::default(), text, 1),
+        }),
+        Err(message) => Err(Problem::new(path, Some(1), message)),
+    }
 }
 
 /// A lesson text made self-describing for export: a file whose title came
@@ -198,27 +216,10 @@ pub fn lesson_from_text(
     fallback_title: Option<&str>,
 ) -> (Option<LessonVariant>, Vec<Problem>) {
     let mut problems = Vec::new();
-    let (front, body, body_line) = match split_front_matter(text) {
-        Ok(Some((fm, body))) => match toml::from_str::<FrontMatter>(fm) {
-            Ok(front) => (front, body, line_of(text, text.len() - body.len())),
-            Err(err) => {
-                problems.push(toml_problem(path, fm, 2, &err));
-                return (None, problems);
-            }
-        },
-        Ok(None) => match yaml_front_matter(text) {
-            Some((title, body)) => (
-                FrontMatter {
-                    title,
-                    ..FrontMatter::default()
-                },
-                body,
-                line_of(text, text.len() - body.len()),
-            ),
-            None => (FrontMatter::default(), text, 1),
-        },
-        Err(message) => {
-            problems.push(Problem::new(path, Some(1), message));
+    let (front, body, body_line) = match front_matter(path, text) {
+        Ok(read) => read,
+        Err(problem) => {
+            problems.push(problem);
             return (None, problems);
         }
     };
