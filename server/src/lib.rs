@@ -88,19 +88,14 @@ fn is_single_course(dir: &std::path::Path) -> bool {
         })
 }
 
-/// What `polku import DIR` was asked: DIR may be one course folder, and
-/// the slug or language may be chosen for it.
-struct Single {
-    overrides: content::Overrides,
-}
-
-/// `Single` for `polku import [--slug] [--language] [DIR]`; the choices
-/// need a DIR.
+/// What `polku import [--slug] [--language] [DIR]` chose for DIR, which
+/// may then be one course folder (`None` without a DIR: the choices need
+/// one).
 fn import_single(
     dir: Option<&std::path::Path>,
     slug: Option<String>,
     language: Option<polku_core::Language>,
-) -> Result<Option<Single>, StartError> {
+) -> Result<Option<content::Overrides>, StartError> {
     let overrides = content::Overrides { slug, language };
     if dir.is_none() && overrides != content::Overrides::default() {
         return Err(StartError::Options(
@@ -108,7 +103,7 @@ fn import_single(
                 .into(),
         ));
     }
-    Ok(dir.is_some().then_some(Single { overrides }))
+    Ok(dir.is_some().then_some(overrides))
 }
 
 /// As [`import_content`]; with `single`, `dir` may also be one course
@@ -118,14 +113,11 @@ fn import_single(
 async fn import_with_progress(
     db: &DatabaseConnection,
     dir: &std::path::Path,
-    single: Option<Single>,
+    single: Option<content::Overrides>,
     bar: bool,
 ) -> Result<usize, StartError> {
     let summary = single.is_some();
     let (courses, problems, placement) = load_for_import(dir, single)?;
-    for problem in &problems {
-        tracing::warn!(target: "polku::content", "{problem}");
-    }
     if summary {
         for course in &courses {
             print_summary(course);
@@ -164,23 +156,25 @@ async fn import_with_progress(
         "content imported from {}",
         dir.display()
     );
-    // Warnings (an image without alt text) do not make the import fail.
-    let failing = problems.iter().filter(|p| !p.warning).count();
-    Ok(failing + report.refused.len())
+    Ok(failing(&problems) + report.refused.len())
 }
 
-/// What to import from `dir`: one course folder (with `single`, when it is
-/// one) or a folder of courses.
+/// What to import: the courses, the problems found, where they go.
 type Loaded = (
     Vec<content::CourseSource>,
     Vec<content::Problem>,
     polku_core::courses::Placement,
 );
 
-fn load_for_import(dir: &std::path::Path, single: Option<Single>) -> Result<Loaded, StartError> {
+/// Loads what to import from `dir`: one course folder (with `single`, when
+/// it is one) or a folder of courses; logs every problem.
+fn load_for_import(
+    dir: &std::path::Path,
+    single: Option<content::Overrides>,
+) -> Result<Loaded, StartError> {
     use polku_core::courses::Placement;
-    Ok(match single {
-        Some(Single { overrides }) if is_single_course(dir) => {
+    let loaded = match single {
+        Some(overrides) if is_single_course(dir) => {
             let (course, problems) = content::load_course_dir_with(dir, &overrides);
             (
                 course.into_iter().collect::<Vec<_>>(),
@@ -188,7 +182,7 @@ fn load_for_import(dir: &std::path::Path, single: Option<Single>) -> Result<Load
                 Placement::KeepOrAppend,
             )
         }
-        Some(Single { overrides }) if overrides != content::Overrides::default() => {
+        Some(overrides) if overrides != content::Overrides::default() => {
             return Err(StartError::Options(format!(
                 "{} is a folder of course folders: --slug and --language are for one course folder",
                 dir.display()
@@ -198,17 +192,27 @@ fn load_for_import(dir: &std::path::Path, single: Option<Single>) -> Result<Load
             let (courses, problems) = content::load_dir(dir);
             (courses, problems, Placement::InOrder)
         }
-    })
+    };
+    for problem in &loaded.1 {
+        tracing::warn!(target: "polku::content", "{problem}");
+    }
+    Ok(loaded)
+}
+
+/// The problems that make an import fail: warnings (an image without alt
+/// text) do not.
+fn failing(problems: &[content::Problem]) -> usize {
+    problems.iter().filter(|p| !p.warning).count()
 }
 
 /// `polku import --dry-run`: reads `dir` as an import would, prints what
 /// would be imported (every course's summary) and every problem, and
 /// writes nothing. Returns the number of problems (warnings not counted).
-fn import_dry_run(dir: &std::path::Path, single: Option<Single>) -> Result<usize, StartError> {
+fn import_dry_run(
+    dir: &std::path::Path,
+    single: Option<content::Overrides>,
+) -> Result<usize, StartError> {
     let (courses, problems, _) = load_for_import(dir, single)?;
-    for problem in &problems {
-        tracing::warn!(target: "polku::content", "{problem}");
-    }
     for course in &courses {
         print_summary(course);
     }
@@ -217,7 +221,7 @@ fn import_dry_run(dir: &std::path::Path, single: Option<Single>) -> Result<usize
         courses.len(),
         dir.display()
     );
-    Ok(problems.iter().filter(|p| !p.warning).count())
+    Ok(failing(&problems))
 }
 
 /// Prints what `polku import` made of one course folder.
