@@ -8,6 +8,7 @@ pub mod appointments;
 pub mod audit;
 pub mod authoring;
 pub mod authz;
+pub mod backup;
 pub mod badges;
 pub mod coaching;
 pub mod content;

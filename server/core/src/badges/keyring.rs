@@ -241,21 +241,20 @@ fn check_private(_: &Path) -> Result<(), KeyringError> {
     Ok(())
 }
 
-/// Writes `file` to `path` readable by the owner only, atomically (a
-/// temporary file renamed over it, both synced): a crash leaves the old
-/// keyring or the new one, never half of one.
+/// Writes `file` to `path` readable by the owner only, atomically.
 fn write_private(path: &Path, file: &File) -> Result<(), KeyringError> {
-    let io = |source| KeyringError::Io {
+    let text = serde_json::to_string_pretty(file).map_err(|e| KeyringError::Io {
+        path: path.to_owned(),
+        source: std::io::Error::other(e),
+    })?;
+    write_private_file(path, text.as_bytes()).map_err(|source| KeyringError::Io {
         path: path.to_owned(),
         source,
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let text = serde_json::to_string_pretty(file).map_err(|e| io(std::io::Error::other(e)))?;
-    let temporary = path.with_extension("tmp");
+    })
+}
+
+/// Creates (or truncates) `path` readable and writable by its owner only.
+pub fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -263,11 +262,31 @@ fn write_private(path: &Path, file: &File) -> Result<(), KeyringError> {
         use std::os::unix::fs::OpenOptionsExt as _;
         options.mode(0o600);
     }
-    let mut out = options.open(&temporary).map_err(io)?;
-    out.write_all(text.as_bytes()).map_err(io)?;
-    out.sync_all().map_err(io)?;
+    let file = options.open(path)?;
+    // An existing file keeps its mode when opened: set it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(file)
+}
+
+/// Writes `bytes` to `path` readable by the owner only, atomically (a
+/// temporary file renamed over it, both synced): a crash leaves the old
+/// file or the new one, never half of one.
+pub fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let temporary = path.with_extension("tmp");
+    let mut out = create_private(&temporary)?;
+    out.write_all(bytes)?;
+    out.sync_all()?;
     drop(out);
-    std::fs::rename(&temporary, path).map_err(io)?;
+    std::fs::rename(&temporary, path)?;
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }

@@ -27,7 +27,10 @@ pub mod wallet;
 
 pub use bake::{BakeError, bake_png, bake_svg, credential_in};
 pub use canon::{CanonError, canonicalize};
-pub use keyring::{Issuer, Keyring, KeyringError, PublicKey, did_document, did_web};
+pub use keyring::{
+    Issuer, Keyring, KeyringError, PublicKey, create_private, did_document, did_web,
+    write_private_file,
+};
 pub use proof::{
     CheckedProof, IssuerKey, ProofError, did_key, public_key_from_multibase, sign, verify,
 };
