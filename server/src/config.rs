@@ -213,6 +213,32 @@ pub struct Config {
     )]
     pub verify_per_minute: u32,
 
+    /// Folder the server writes a backup into every `--backup-hours`
+    /// (`polku-backup-<time>.zip`, readable by its owner only; the same
+    /// archive as `polku backup`). Default: none. Set it on one instance.
+    #[arg(long, env = "POLKU_BACKUP_DIR", global = true)]
+    pub backup_dir: Option<PathBuf>,
+
+    /// How many scheduled backups to keep (the oldest are deleted).
+    #[arg(
+        long,
+        env = "POLKU_BACKUP_KEEP",
+        default_value_t = 7,
+        value_parser = clap::value_parser!(u32).range(1..),
+        global = true
+    )]
+    pub backup_keep: u32,
+
+    /// Hours between two scheduled backups.
+    #[arg(
+        long,
+        env = "POLKU_BACKUP_HOURS",
+        default_value_t = 24,
+        value_parser = clap::value_parser!(u32).range(1..),
+        global = true
+    )]
+    pub backup_hours: u32,
+
     /// Log format.
     #[arg(long, env = "POLKU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -294,6 +320,33 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Write a backup of the running site to OUT (a zip): the database,
+    /// the issuer's private keys and the settings. Safe while the server
+    /// runs. Keep it where only you can read it.
+    Backup {
+        /// The archive to write.
+        out: PathBuf,
+    },
+    /// Restore a backup into the configured database (empty, or `--force`)
+    /// and issuer key file (absent, or `--force`); checks the whole
+    /// archive first and writes nothing if any of it is damaged.
+    Restore {
+        /// The archive written by `polku backup`.
+        archive: PathBuf,
+        /// Replace the data in the database and the key file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Copy everything in the configured database into another one (e.g.
+    /// from SQLite to PostgreSQL), which must be empty unless `--force`.
+    MigrateDb {
+        /// The database to copy into, e.g. `postgres://polku@db/polku`.
+        #[arg(long)]
+        to: String,
+        /// Replace the data in the target database.
+        #[arg(long)]
+        force: bool,
+    },
     /// Rebuild the search index from the database (stop the server using
     /// the same index folder first).
     Reindex,
@@ -364,6 +417,16 @@ impl Config {
     /// and responses carry `Strict-Transport-Security`.
     pub fn https(&self) -> bool {
         self.secure_cookies || self.public_url().starts_with("https://")
+    }
+
+    /// Where and how often the server writes backups by itself (none
+    /// without `--backup-dir`).
+    pub fn backup_schedule(&self) -> Option<crate::backups::Schedule> {
+        self.backup_dir.clone().map(|dir| crate::backups::Schedule {
+            dir,
+            keep: self.backup_keep as usize,
+            every: std::time::Duration::from_secs(u64::from(self.backup_hours) * 3600),
+        })
     }
 
     /// The search index folder: `--search-index`, else next to the database.

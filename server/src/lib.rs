@@ -1,5 +1,6 @@
 //! The Polku server: configuration, start-up, CLI and the HTTP router.
 
+pub mod backups;
 pub mod config;
 pub mod mailer;
 pub mod routes;
@@ -61,6 +62,9 @@ pub enum StartError {
     /// The search index cannot be used.
     #[error(transparent)]
     Search(#[from] polku_core::search::SearchError),
+    /// A backup, restore or copy failed.
+    #[error(transparent)]
+    Backup(#[from] polku_core::backup::BackupError),
     /// Serving failed.
     #[error("server error: {0}")]
     Serve(std::io::Error),
@@ -316,7 +320,7 @@ pub fn open_issuer(
 }
 
 /// `polku reindex`: rebuilds the search index with a progress bar.
-async fn reindex(config: &Config, db: &DatabaseConnection) -> Result<(), StartError> {
+pub(crate) async fn reindex(config: &Config, db: &DatabaseConnection) -> Result<(), StartError> {
     let dir = config.search_dir();
     let index = polku_core::search::SearchIndex::open(&dir)?;
     let started = std::time::Instant::now();
@@ -362,10 +366,25 @@ pub async fn run(config: Config) -> Result<ExitCode, StartError> {
             ExitCode::FAILURE
         });
     }
+    // A restore checks its archive before it opens (and creates) the
+    // database.
+    if let Some(Command::Restore { archive, force }) = &config.command {
+        backups::restore_command(&config, archive, *force).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let db = polku_core::db::open(&config.database_url).await?;
     tracing::info!(database = %redact(&config.database_url), "database ready");
     match config.command.clone().unwrap_or(Command::Serve) {
         Command::Migrate => Ok(ExitCode::SUCCESS),
+        Command::Backup { out } => {
+            backups::backup_command(&config, &db, &out).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { .. } => Ok(ExitCode::SUCCESS),
+        Command::MigrateDb { to, force } => {
+            backups::migrate_db_command(&db, &to, force).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Reindex => {
             reindex(&config, &db).await?;
             Ok(ExitCode::SUCCESS)
@@ -470,6 +489,15 @@ async fn serve(config: Config, db: DatabaseConnection) -> Result<(), StartError>
             messages: config.message_retention_days,
         },
     );
+    if let Some(schedule) = config.backup_schedule() {
+        tracing::info!(
+            "a backup is written to {} every {} hours (the newest {} kept)",
+            schedule.dir.display(),
+            config.backup_hours,
+            schedule.keep
+        );
+        backups::spawn_scheduled(&config, db.clone(), schedule);
+    }
     if let Some(url) = &config.smtp_url {
         let mailer = mailer::Mailer::new(url, &config.smtp_from, &config.public_url())
             .map_err(StartError::Mail)?;

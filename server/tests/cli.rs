@@ -307,3 +307,85 @@ fn importing_a_repository_prints_every_file_and_refuses_a_taken_slug() {
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     assert!(String::from_utf8_lossy(&output.stderr).contains("for one course folder"));
 }
+
+#[test]
+fn backup_then_restore_on_a_new_machine_and_refuse_to_overwrite() {
+    let old = tempfile::tempdir().unwrap();
+    let new = tempfile::tempdir().unwrap();
+    let course = &format!(
+        "{}/../server/core/tests/fixtures/valid",
+        std::env::var("CARGO_MANIFEST_DIR").unwrap()
+    );
+    let old_url = format!("sqlite://{}", old.path().join("polku.db").display());
+    let new_url = format!("sqlite://{}", new.path().join("polku.db").display());
+    let archive = old.path().join("backup.zip");
+    let public = ["--public-url", "https://polku.example"];
+    let run = |url: &str, args: &[&str]| {
+        polku()
+            .args(["--database-url", url, "--content-dir", course])
+            .args(public)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let imported = run(&old_url, &["import"]);
+    assert!(imported.status.success());
+    // The key file is created on first start; rotating creates it too.
+    assert!(run(&old_url, &["rotate-issuer-key"]).status.success());
+    let written = run(&old_url, &["backup", archive.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&written.stdout);
+    assert!(written.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("(keys included)") && stdout.contains("keep it where only you can read it"),
+        "{stdout}"
+    );
+
+    let restored = run(&new_url, &["restore", archive.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&restored.stdout);
+    assert!(
+        restored.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    assert!(
+        stdout.contains("restored") && stdout.contains("issuer keys written"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read(old.path().join("polku.issuer-keys.json")).unwrap(),
+        std::fs::read(new.path().join("polku.issuer-keys.json")).unwrap()
+    );
+
+    // A second restore into the same place is refused with one line.
+    let again = run(&new_url, &["restore", archive.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert!(
+        run(&new_url, &["restore", "--force", archive.to_str().unwrap()])
+            .status
+            .success()
+    );
+
+    // A damaged archive: refused before a database is even created.
+    let damaged = old.path().join("damaged.zip");
+    let mut bytes = std::fs::read(&archive).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&damaged, bytes).unwrap();
+    let fresh = format!("sqlite://{}", new.path().join("fresh.db").display());
+    let refused = run(&fresh, &["restore", damaged.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("damaged") || stderr.contains("not a Polku backup"),
+        "{stderr}"
+    );
+    assert!(!new.path().join("fresh.db").exists());
+
+    // migrate-db copies into another database.
+    let copy = format!("sqlite://{}", new.path().join("copy.db").display());
+    let copied = run(&old_url, &["migrate-db", "--to", &copy]);
+    assert!(copied.status.success());
+    assert!(String::from_utf8_lossy(&copied.stdout).contains("copied"));
+}

@@ -215,9 +215,10 @@ async fn a_site_restored_from_its_backup_keeps_everything_and_its_badges_verify(
             let restored_db = polku_core::db::open(&target.url).await.unwrap();
             let new_machine = tempfile::tempdir().unwrap();
             let new_keys = new_machine.path().join("keys.json");
+            let checked = check_archive(&archive).await.unwrap();
             let done = restore(
                 &restored_db,
-                &archive,
+                &checked,
                 RestoreTarget {
                     keys: &new_keys,
                     force: false,
@@ -260,7 +261,7 @@ async fn a_site_restored_from_its_backup_keeps_everything_and_its_badges_verify(
             // Again into the same place: refused, nothing changed.
             let again = restore(
                 &restored_db,
-                &archive,
+                &checked,
                 RestoreTarget {
                     keys: &new_machine.path().join("other-keys.json"),
                     force: false,
@@ -273,7 +274,7 @@ async fn a_site_restored_from_its_backup_keeps_everything_and_its_badges_verify(
             );
             let again = restore(
                 &restored_db,
-                &archive,
+                &checked,
                 RestoreTarget {
                     keys: &new_keys,
                     force: false,
@@ -292,7 +293,7 @@ async fn a_site_restored_from_its_backup_keeps_everything_and_its_badges_verify(
             // Told to, it replaces everything: aino is gone again.
             restore(
                 &restored_db,
-                &archive,
+                &checked,
                 RestoreTarget {
                     keys: &new_keys,
                     force: true,
@@ -348,7 +349,7 @@ async fn a_damaged_or_changed_archive_is_refused_before_anything_is_written() {
         async move {
             restore(
                 &target,
-                &path,
+                &check_archive(&path).await?,
                 RestoreTarget {
                     keys: &target_keys,
                     force: false,

@@ -143,7 +143,8 @@ fn write(
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .unix_permissions(0o600)
-        .large_file(true);
+        .large_file(true)
+        .last_modified_time(zip_time(chrono::Utc::now()));
     let mut files = BTreeMap::new();
     let mut current: Option<(String, Sha256, u64)> = None;
     let mut close = |current: &mut Option<(String, Sha256, u64)>| {
@@ -199,6 +200,21 @@ fn write(
     Err(BackupError::Interrupted(
         "the backup stopped before it was complete".into(),
     ))
+}
+
+/// A zip entry's time (local time in zip; written as UTC, to the two
+/// seconds zip keeps).
+fn zip_time(at: chrono::DateTime<chrono::Utc>) -> zip::DateTime {
+    use chrono::{Datelike as _, Timelike as _};
+    zip::DateTime::from_date_and_time(
+        u16::try_from(at.year()).unwrap_or(1980),
+        at.month() as u8,
+        at.day() as u8,
+        at.hour() as u8,
+        at.minute() as u8,
+        at.second() as u8,
+    )
+    .unwrap_or_default()
 }
 
 fn open(path: &Path) -> Result<zip::ZipArchive<std::io::BufReader<std::fs::File>>, BackupError> {

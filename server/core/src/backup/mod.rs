@@ -490,10 +490,19 @@ pub async fn backup(
     writer.finish(manifest).await
 }
 
+/// An archive that has been read whole and found sound: what
+/// [`restore`] takes.
+#[derive(Debug, Clone)]
+pub struct CheckedArchive {
+    path: PathBuf,
+    /// Its manifest.
+    pub manifest: Manifest,
+}
+
 /// Reads `archive` whole and checks it: a Polku backup of this format,
 /// every file the size and SHA-256 its manifest says (and nothing else in
 /// it), written at this Polku's database migrations. Writes nothing.
-pub async fn check_archive(path: &Path) -> Result<Manifest, BackupError> {
+pub async fn check_archive(path: &Path) -> Result<CheckedArchive, BackupError> {
     let owned = path.to_owned();
     let manifest = tokio::task::spawn_blocking(move || archive::verify(&owned))
         .await
@@ -506,7 +515,21 @@ pub async fn check_archive(path: &Path) -> Result<Manifest, BackupError> {
             version: manifest.polku_version.clone(),
         });
     }
-    Ok(manifest)
+    Ok(CheckedArchive {
+        path: path.to_owned(),
+        manifest,
+    })
+}
+
+impl CheckedArchive {
+    /// Reads one of its files (e.g. `config/settings.json`).
+    pub async fn read(&self, name: &str) -> Result<Vec<u8>, BackupError> {
+        let path = self.path.clone();
+        let name = name.to_owned();
+        tokio::task::spawn_blocking(move || archive::read_file(&path, &name))
+            .await
+            .map_err(|e| BackupError::Interrupted(e.to_string()))?
+    }
 }
 
 /// Where a restore writes the keys, and whether it may replace what is
@@ -528,15 +551,16 @@ pub struct Restored {
     pub keys_written: bool,
 }
 
-/// Restores `archive` into `db` (migrated to this Polku's schema) and its
-/// keys to `target.keys`. Everything is checked first; the database is
-/// written in one transaction.
+/// Restores a checked archive into `db` (migrated to this Polku's
+/// schema) and its keys to `target.keys`, refusing data or keys already
+/// there unless `target.force`. The database is written in one
+/// transaction, the keys after it.
 pub async fn restore(
     db: &DatabaseConnection,
-    path: &Path,
+    archive: &CheckedArchive,
     target: RestoreTarget<'_>,
 ) -> Result<Restored, BackupError> {
-    let manifest = check_archive(path).await?;
+    let (path, manifest) = (archive.path.as_path(), archive.manifest.clone());
     let has_keys = manifest.files.contains_key(KEYS_FILE);
     if has_keys && target.keys.exists() && !target.force {
         return Err(BackupError::KeysExist(target.keys.to_owned()));
@@ -567,10 +591,7 @@ pub async fn restore(
     }
     txn.commit().await?;
     if has_keys {
-        let owned = path.to_owned();
-        let bytes = tokio::task::spawn_blocking(move || archive::read_file(&owned, KEYS_FILE))
-            .await
-            .map_err(|e| BackupError::Interrupted(e.to_string()))??;
+        let bytes = archive.read(KEYS_FILE).await?;
         crate::badges::write_private_file(target.keys, &bytes)
             .map_err(BackupError::io(target.keys))?;
     }
@@ -578,16 +599,6 @@ pub async fn restore(
         manifest,
         keys_written: has_keys,
     })
-}
-
-/// Reads one file of a backup archive (e.g. `config/settings.json`), after
-/// the archive has been checked.
-pub async fn read_archive_file(path: &Path, name: &str) -> Result<Vec<u8>, BackupError> {
-    let owned = path.to_owned();
-    let name = name.to_owned();
-    tokio::task::spawn_blocking(move || archive::read_file(&owned, &name))
-        .await
-        .map_err(|e| BackupError::Interrupted(e.to_string()))?
 }
 
 /// Copies every table of `from` into `to` (migrated, and empty unless
