@@ -239,6 +239,13 @@ pub struct Config {
     )]
     pub backup_hours: u32,
 
+    /// A second address that serves only Prometheus metrics
+    /// (`/metrics`, no token), for monitoring on a private network, e.g.
+    /// `127.0.0.1:9100`. On the site's own address `/metrics` needs the
+    /// admin token.
+    #[arg(long, env = "POLKU_METRICS_ADDR", global = true)]
+    pub metrics_addr: Option<std::net::SocketAddr>,
+
     /// Log format.
     #[arg(long, env = "POLKU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,

@@ -504,7 +504,19 @@ async fn serve(config: Config, db: DatabaseConnection) -> Result<(), StartError>
         mailer.spawn(db.clone());
         tracing::info!("notification e-mails go out through the SMTP server");
     }
-    let router = routes::router(&config, db, search, issuer, federation);
+    let (router, state) = routes::router_and_state(&config, db, search, issuer, federation);
+    if let Some(addr) = config.metrics_addr {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartError::Bind { addr, source })?;
+        tracing::info!("metrics on http://{addr}/metrics");
+        let metrics = routes::metrics_router(state);
+        tokio::spawn(async move {
+            if let Err(err) = axum::serve(listener, metrics).await {
+                tracing::error!("metrics listener stopped: {err}");
+            }
+        });
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?

@@ -118,7 +118,11 @@ pub(crate) async fn check_input(
     })
     .await;
     match checked {
-        Ok(verdict) => Ok(verdict),
+        Ok(verdict) => {
+            let outcome = serde_json::to_value(verdict.outcome).unwrap_or_default();
+            super::observe::badge_checked(outcome.as_str().unwrap_or("other"));
+            Ok(verdict)
+        }
         Err(polku_core::CoreError::Busy) => Err(CheckFailed::Refused(NotChecked::Busy)),
         Err(err) => Err(failed(&err)),
     }

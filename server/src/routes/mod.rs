@@ -7,6 +7,7 @@ mod badges;
 mod health;
 mod language;
 mod media;
+pub mod observe;
 mod people;
 mod progress;
 mod refusals;
@@ -90,6 +91,8 @@ where
 pub fn plain_routes() -> Vec<PlainRoute> {
     vec![
         get_route("/healthz", health::healthz),
+        get_route("/readyz", observe::readyz),
+        get_route("/metrics", observe::metrics),
         get_route("/.well-known/did.json", badges::did_json),
         post_route("/api/verify", badges::verify),
         get_route("/badges/status/1", badges::status_list),
@@ -162,6 +165,24 @@ pub fn router(
     issuer: std::sync::Arc<polku_core::badges::Issuer>,
     federation: polku_web::federation::Federation,
 ) -> Router {
+    router_and_state(config, db, search, issuer, federation).0
+}
+
+/// The router of `--metrics-addr`: `/metrics` with no token, nothing else.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(observe::open_metrics))
+        .with_state(state)
+}
+
+/// As [`router`], with the state its handlers share.
+pub fn router_and_state(
+    config: &Config,
+    db: DatabaseConnection,
+    search: SearchIndex,
+    issuer: std::sync::Arc<polku_core::badges::Issuer>,
+    federation: polku_web::federation::Federation,
+) -> (Router, AppState) {
     let pkg_dir = config.site_dir.join("pkg");
     let pkg_version: std::sync::Arc<str> = assets::version(&pkg_dir).into();
     let leptos_options = LeptosOptions::builder()
@@ -228,7 +249,8 @@ pub fn router(
     let pages = Router::new()
         .leptos_routes_with_context(&state, generate_route_list(App), context, app_shell)
         .layer(GlobalConcurrencyLimitLayer::new(RENDERS_AT_ONCE));
-    router
+    let (set_request_id, propagate_request_id) = observe::request_id_layers();
+    let router = router
         .merge(pages)
         .nest_service("/pkg", pkg)
         .fallback(not_found)
@@ -255,6 +277,16 @@ pub fn router(
         .layer(CompressionLayer::new())
         .layer(security::headers())
         .layer(security::hsts(config.https()))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(axum::middleware::from_fn(observe::track))
+        .layer(propagate_request_id)
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(observe::span)
+                .on_request(())
+                .on_response(observe::on_response),
+        )
+        .layer(set_request_id)
+        .layer(axum::middleware::from_fn(observe::sanitize_request_id))
+        .with_state(state.clone());
+    (router, state)
 }

@@ -183,6 +183,32 @@ impl Keyring {
         Ok(id)
     }
 
+    /// The file the keyring is kept in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the key file is still there, private, readable and holds
+    /// the key in use (what a server restarted now would sign with).
+    pub fn check_file(&self) -> Result<(), KeyringError> {
+        if !self.path.is_file() {
+            return Err(KeyringError::Io {
+                path: self.path.clone(),
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            });
+        }
+        let on_disk = Keyring::open_or_create(&self.path)?;
+        let (id, _) = self.current();
+        if on_disk.keys.iter().any(|(stored, _)| stored.id == id) {
+            Ok(())
+        } else {
+            Err(KeyringError::Invalid {
+                path: self.path.clone(),
+                reason: format!("the key in use, {id}, is not in it"),
+            })
+        }
+    }
+
     /// The key that signs now: (id, key).
     pub fn current(&self) -> (&str, &IssuerKey) {
         let (stored, key) = self

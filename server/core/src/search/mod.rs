@@ -161,6 +161,8 @@ struct Inner {
     versions: Mutex<HashMap<i32, String>>,
     /// One sync or rebuild at a time.
     syncing: tokio::sync::Mutex<()>,
+    /// When a sync last succeeded.
+    synced: Mutex<Option<std::time::Instant>>,
 }
 
 /// The search index of this server instance. Cheap to clone.
@@ -254,6 +256,7 @@ impl SearchIndex {
                 writer: Mutex::new(writer),
                 versions: Mutex::new(versions),
                 syncing: tokio::sync::Mutex::new(()),
+                synced: Mutex::new(None),
             }),
         })
     }
@@ -294,7 +297,16 @@ impl SearchIndex {
     pub async fn sync(&self, db: &DatabaseConnection) -> Result<SyncReport, SearchError> {
         let _turn = self.inner.syncing.lock().await;
         let result = self.sync_locked(db, &mut |_, _| {}).await;
+        if result.is_ok() {
+            *lock(&self.inner.synced) = Some(std::time::Instant::now());
+        }
         self.roll_back_on_error(result)
+    }
+
+    /// How long ago a sync last brought the index up to date with the
+    /// database (`None`: not yet since it was opened).
+    pub fn since_sync(&self) -> Option<std::time::Duration> {
+        lock(&self.inner.synced).map(|at| at.elapsed())
     }
 
     /// After a failed sync, drops what was not committed: the next one
