@@ -670,6 +670,9 @@ const LAST: &[Rule] = &[
     ),
     // The learners leave the group the rules above use.
     rule("POST", "/api/leave_group", "group={group}", GROUP_LEARNERS),
+    // Metrics answer the operator's token (observe.rs), never a
+    // session, not even an admin's.
+    rule("GET", "/metrics", "", &[]),
     // Last: it ends each caller's session.
     rule("POST", "/api/log_out", "", EVERYONE),
 ];
@@ -684,6 +687,7 @@ fn rules() -> impl Iterator<Item = &'static Rule> {
 /// Plain routes that need no check (public by nature), with the reason.
 const PUBLIC_ROUTES: &[&str] = &[
     "/healthz",                      // liveness
+    "/readyz",                       // readiness: ok or not per part, no detail
     "/lang",                         // language cookie
     "/media/{course}/{*path}",       // published course media
     "/author/login",                 // the admin-token sign-in form

@@ -170,5 +170,10 @@ async fn readiness_reports_the_database_the_search_index_and_the_key_file() {
     let report: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(report["ready"], false);
     assert_eq!(report["issuer_keys"]["ok"], false);
+    assert_eq!(report["issuer_keys"]["detail"], "the key file is missing");
+    assert!(
+        !body.contains(dir.path().to_str().unwrap()),
+        "no paths: {body}"
+    );
     assert_eq!(report["database"]["ok"], true);
 }

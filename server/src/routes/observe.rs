@@ -366,15 +366,19 @@ struct Check {
 /// issuer key file is there, private and holds the key in use. 200 with
 /// every check as JSON, else 503 with the same.
 pub async fn readyz(State(state): State<AppState>) -> Response {
+    // The details (paths, errors) go to the log, not to the public.
     let database = match state.db.ping().await {
         Ok(()) => Check {
             ok: true,
             detail: "answers".into(),
         },
-        Err(err) => Check {
-            ok: false,
-            detail: err.to_string(),
-        },
+        Err(err) => {
+            tracing::warn!("not ready: the database does not answer: {err}");
+            Check {
+                ok: false,
+                detail: "does not answer".into(),
+            }
+        }
     };
     let search = match state.search.since_sync() {
         Some(age) if age <= SEARCH_STALE => Check {
@@ -398,12 +402,29 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     let keys = match keyring.check_file() {
         Ok(()) => Check {
             ok: true,
-            detail: format!("{} holds the key in use", keyring.path().display()),
+            detail: "the key file holds the key in use".into(),
         },
-        Err(err) => Check {
-            ok: false,
-            detail: err.to_string(),
-        },
+        Err(err) => {
+            tracing::warn!("not ready: issuer keys: {err}");
+            let detail = match err {
+                polku_core::badges::KeyringError::Io { source, .. }
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    "the key file is missing"
+                }
+                polku_core::badges::KeyringError::Exposed { .. } => {
+                    "the key file is readable by others"
+                }
+                polku_core::badges::KeyringError::Invalid { .. } => {
+                    "the key file does not hold the key in use"
+                }
+                _ => "the key file cannot be read",
+            };
+            Check {
+                ok: false,
+                detail: detail.into(),
+            }
+        }
     };
     let ready = database.ok && search.ok && keys.ok;
     let status = if ready {
