@@ -688,6 +688,7 @@ fn rules() -> impl Iterator<Item = &'static Rule> {
 const PUBLIC_ROUTES: &[&str] = &[
     "/healthz",                      // liveness
     "/readyz",                       // readiness: ok or not per part, no detail
+    "/api/openapi.json",             // the API description
     "/lang",                         // language cookie
     "/media/{course}/{*path}",       // published course media
     "/author/login",                 // the admin-token sign-in form

@@ -9,7 +9,17 @@ use http::header;
 use super::AppState;
 use super::people::failure;
 
-/// `GET /.well-known/did.json`
+/// The issuer's DID document.
+///
+/// `did:web` of the site's public address, with every public key badges
+/// were ever signed with (Multikey, Ed25519), so badges signed before a
+/// key rotation keep verifying.
+#[utoipa::path(
+    get,
+    path = "/.well-known/did.json",
+    tag = "badges",
+    responses((status = 200, description = "The DID document", content_type = "application/did+json", body = Object)),
+)]
 pub async fn did_json(State(state): State<AppState>) -> impl IntoResponse {
     (
         [
@@ -131,6 +141,15 @@ pub(crate) async fn check_input(
 /// `GET /badges/status/1`: the signed revocation list
 /// (`BitstringStatusListCredential`) every badge of this site names,
 /// served as signed at its last change. Verifiers may keep it for a minute.
+#[utoipa::path(
+    get,
+    path = "/badges/status/1",
+    tag = "badges",
+    responses(
+        (status = 200, description = "The signed BitstringStatusListCredential (revocations)", content_type = "application/vc+ld+json", body = Object),
+        (status = 500, description = "The list could not be signed"),
+    ),
+)]
 pub async fn status_list(State(state): State<AppState>) -> axum::response::Response {
     let ctx = state.issuing.context();
     match polku_core::badges::revoke::published_list(&state.db, &ctx).await {
@@ -161,6 +180,25 @@ pub async fn status_list(State(state): State<AppState>) -> axum::response::Respo
 /// limit get 413. A client address over its rate limit gets 429 and
 /// `Retry-After` (before its body is read); when every check slot stays
 /// taken, 503 and `Retry-After`.
+#[utoipa::path(
+    post,
+    path = "/api/verify",
+    tag = "badges",
+    request_body(
+        description = "The badge: its JSON (an Open Badges 3.0 credential), or a baked PNG or SVG image",
+        content(
+            (Object = "application/json"),
+            (super::openapi::BadgeImage = "image/png"),
+            (super::openapi::BadgeImage = "image/svg+xml"),
+        ),
+    ),
+    responses(
+        (status = 200, description = "The verdict", body = polku_core::badges::Verdict),
+        (status = 413, description = "The body is over the size limit"),
+        (status = 429, description = "Too many checks from this address; try again after Retry-After seconds"),
+        (status = 503, description = "Every check slot stayed taken; try again after Retry-After seconds"),
+    ),
+)]
 pub async fn verify(
     State(state): State<AppState>,
     request: axum::extract::Request,

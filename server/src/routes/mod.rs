@@ -8,6 +8,7 @@ mod health;
 mod language;
 mod media;
 pub mod observe;
+pub mod openapi;
 mod people;
 mod progress;
 mod refusals;
@@ -86,6 +87,15 @@ where
     }
 }
 
+/// A route of the public API: readable from any origin (CORS, no
+/// credentials; preflights answered).
+fn public(route: PlainRoute) -> PlainRoute {
+    PlainRoute {
+        handler: route.handler.layer(security::public_cors()),
+        ..route
+    }
+}
+
 /// Every plain route, declared once: the router registers exactly these
 /// (before the Leptos routes), and tests read the same list.
 pub fn plain_routes() -> Vec<PlainRoute> {
@@ -94,7 +104,8 @@ pub fn plain_routes() -> Vec<PlainRoute> {
         get_route("/readyz", observe::readyz),
         get_route("/metrics", observe::metrics),
         get_route("/.well-known/did.json", badges::did_json),
-        post_route("/api/verify", badges::verify),
+        public(post_route("/api/verify", badges::verify)),
+        public(get_route("/api/openapi.json", openapi::openapi_json)),
         get_route("/badges/status/1", badges::status_list),
         get_route("/badges/default.png", badges::default_picture),
         get_route("/badges/shared/{token}/qr.svg", badges::share_qr),

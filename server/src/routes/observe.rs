@@ -365,6 +365,15 @@ struct Check {
 /// the search index has been brought up to date in the last minutes, the
 /// issuer key file is there, private and holds the key in use. 200 with
 /// every check as JSON, else 503 with the same.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "operations",
+    responses(
+        (status = 200, description = "Ready: every part is ok (`database`, `search_index`, `issuer_keys`, each with `ok` and `detail`)", body = Object),
+        (status = 503, description = "Not ready: the same report, saying which part is not ok", body = Object),
+    ),
+)]
 pub async fn readyz(State(state): State<AppState>) -> Response {
     // The details (paths, errors) go to the log, not to the public.
     let database = match state.db.ping().await {

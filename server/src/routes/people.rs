@@ -49,6 +49,16 @@ async fn export(state: &AppState, actor: &Actor, user_id: i32) -> Result<Respons
 
 /// `GET /account/export.json`: everything Polku holds about the signed-in
 /// person.
+#[utoipa::path(
+    get,
+    path = "/account/export.json",
+    tag = "people",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Everything Polku holds about the signed-in person (account, progress, answers, badges, messages, consents), as a download", content_type = "application/json", body = Object),
+        (status = 401, description = "Not signed in"),
+    ),
+)]
 pub async fn export_own(
     State(state): State<AppState>,
     Signed(actor): Signed,

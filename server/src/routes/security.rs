@@ -65,6 +65,26 @@ pub async fn no_store_when_signed_in(request: Request, next: Next) -> Response {
     response
 }
 
+/// The public API any site may call from a browser: badge checks change
+/// nothing and read no cookie (`POST /api/verify`).
+const PUBLIC_POSTS: &[&str] = &["/api/verify"];
+
+fn is_public_api(path: &str) -> bool {
+    PUBLIC_POSTS.contains(&path)
+}
+
+/// CORS for the public API (badge checks, the API description): any
+/// origin, no credentials, so another site's page can check a badge but
+/// never acts as a signed-in person. The rest of Polku sends no CORS
+/// headers: other origins cannot read it.
+pub fn public_cors() -> tower_http::cors::CorsLayer {
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::Any)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE])
+        .max_age(std::time::Duration::from_secs(3600))
+}
+
 const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
 /// Refuses state-changing requests sent from another site (CSRF): browsers
@@ -76,7 +96,7 @@ pub async fn cross_origin_protection(request: Request, next: Next) -> Response {
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if !safe && is_cross_origin(&request) {
+    if !safe && !is_public_api(request.uri().path()) && is_cross_origin(&request) {
         return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
     }
     next.run(request).await

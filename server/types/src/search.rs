@@ -6,6 +6,7 @@ use crate::Language;
 
 /// One lesson found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     /// Lesson title.
     pub title: String,
@@ -25,6 +26,7 @@ pub struct SearchHit {
 
 /// A page of results, with what the filters can offer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchPage {
     /// Lessons matching.
     pub total: usize,
@@ -44,6 +46,7 @@ pub struct SearchPage {
 
 /// A suggestion while typing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suggestion {
     /// Lesson title.
     pub title: String,

@@ -15,7 +15,7 @@ use super::proof::{ProofError, verify};
 use super::trust::{Known, Standing};
 
 /// The overall answer, worst first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Not a badge: not JSON, not a credential, or unreadable.
@@ -44,7 +44,7 @@ pub enum Outcome {
 }
 
 /// One technical check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckKind {
     /// An Open Badges 3.0 credential with what it must have.
@@ -60,7 +60,7 @@ pub enum CheckKind {
 }
 
 /// What a check found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckResult {
     Passed,
@@ -70,7 +70,7 @@ pub enum CheckResult {
 }
 
 /// A check and its detail (English, technical: shown under the verdict).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Check {
     pub kind: CheckKind,
     pub result: CheckResult,
@@ -78,7 +78,7 @@ pub struct Check {
 }
 
 /// What the badge says, for the plain-language verdict.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Claims {
     /// The recipient's name, if the badge carries one.
     pub recipient: Option<String>,
@@ -100,7 +100,7 @@ pub struct Claims {
 }
 
 /// The result of checking one badge.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Verdict {
     pub outcome: Outcome,
     pub checks: Vec<Check>,
