@@ -48,6 +48,16 @@ if [ "$(cat "$TOOLS/wasm-split-cli.version" 2>/dev/null)" != "$split_version" ] 
 fi
 
 if [ -n "$want_test" ]; then
+  # Dependency checks (scripts/test.sh): exact versions, built once.
+  install_tool() { # install_tool CRATE VERSION BINARY
+    if [ "$(cat "$TOOLS/$1.version" 2>/dev/null)" != "$2" ] || [ ! -x "$TOOLS/bin/$3" ]; then
+      say "installing $1 $2 (a few minutes, once)"
+      env -u CARGO_TARGET_DIR cargo install -q "$1" --version "$2" --root "$TOOLS"
+      echo "$2" >"$TOOLS/$1.version"
+    fi
+  }
+  install_tool cargo-machete 0.9.2 cargo-machete
+  install_tool cargo-deny 0.20.2 cargo-deny
   # A real SMTP server for the e-mail tests (Debian's aiosmtpd, run with
   # /usr/bin/python3).
   apt_need chromium fonts-dejavu-core curl python3-aiosmtpd

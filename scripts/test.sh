@@ -21,6 +21,20 @@ if [ "$(cat "$POLKU_CACHE/wasm-route")" = "rustup" ]; then
     --target-dir "$CARGO_TARGET_DIR/wasm" -- -D warnings
 fi
 
+say "dependencies: cargo machete (unused), cargo deny (licences, sources, duplicate versions)"
+cargo machete
+cargo deny --offline check bans licenses sources
+# Advisories need the RustSec database, fetched from GitHub: checked when
+# it can be fetched, said plainly when it cannot.
+if timeout 120 cargo deny check advisories 2>"$POLKU_CACHE/advisories.log"; then
+  say "advisories: no known vulnerability in the dependency tree"
+elif grep -q "failed to fetch advisory database" "$POLKU_CACHE/advisories.log"; then
+  say "advisories SKIPPED: the RustSec database cannot be fetched from here (offline); run 'cargo deny check advisories' where GitHub is reachable"
+else
+  cat "$POLKU_CACHE/advisories.log" >&2
+  exit 1
+fi
+
 bash scripts/build.sh
 
 if [ "${CI:-}" = "true" ] || [ -n "${POLKU_TEST_POSTGRES:-}" ]; then

@@ -23,7 +23,7 @@ use polku_core::badges::issue::IssueContext;
 use polku_core::badges::{Issuer, Known, Outcome, check_badge};
 use polku_core::db::DatabaseConnection;
 use polku_core::db::entities::{
-    badge_awards, badge_revocations, course_media, lesson_progress, users,
+    audit_events, badge_awards, badge_revocations, course_media, lesson_progress, users,
 };
 use sea_orm::{EntityTrait, QueryOrder};
 
@@ -69,6 +69,21 @@ async fn site_in_use(db: &DatabaseConnection, issuer: &Arc<Issuer>) -> Site {
     common::act::revoke(db, &kaisa, revoked.id, "Tehtävät teki joku muu")
         .await
         .unwrap();
+    // A year of audit entries: more rows than a backup reads at a time.
+    let entries = (0..1234).map(|i| audit_events::ActiveModel {
+        created_at: sea_orm::Set(Utc::now()),
+        actor_id: sea_orm::Set(None),
+        action: sea_orm::Set(format!("test_entry_{i}")),
+        subject_id: sea_orm::Set(Some(i)),
+        detail: sea_orm::Set(Some("ääkköset \" \n rivinvaihto".into())),
+        ..Default::default()
+    });
+    for chunk in entries.collect::<Vec<_>>().chunks(200) {
+        audit_events::Entity::insert_many(chunk.to_vec())
+            .exec(db)
+            .await
+            .unwrap();
+    }
     Site { kept, revoked }
 }
 
@@ -117,6 +132,7 @@ async fn same_rows(a: &DatabaseConnection, b: &DatabaseConnection) {
     rows_equal::<lesson_progress::Entity>(a, b).await;
     rows_equal::<badge_awards::Entity>(a, b).await;
     rows_equal::<badge_revocations::Entity>(a, b).await;
+    rows_equal::<audit_events::Entity>(a, b).await;
     let media = course_media::Entity::find().all(b).await.unwrap();
     assert!(!media.is_empty() && media.iter().all(|m| !m.bytes.is_empty()));
 }

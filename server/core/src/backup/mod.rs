@@ -20,12 +20,11 @@ mod archive;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use futures_util::TryStreamExt as _;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    EntityTrait, IntoActiveModel, IsolationLevel, Iterable, PaginatorTrait, PrimaryKeyToColumn,
-    PrimaryKeyTrait, QueryOrder, TransactionTrait,
+    AccessMode, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, EntityTrait, IntoActiveModel, IsolationLevel, Iterable, PaginatorTrait,
+    PrimaryKeyToColumn, PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -261,14 +260,53 @@ async fn snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr>
     }
 }
 
-/// Rows of `E` in primary-key order.
-fn in_order<E: EntityTrait>() -> sea_orm::Select<E> {
-    let mut select = E::find();
-    for key in E::PrimaryKey::iter() {
-        select = select.order_by_asc(key.into_column());
+/// Reads every row of `E` in primary-key order, a page at a time (keyset
+/// pages: each starts after the last key of the one before), handing each
+/// page to `each`. Pages are small for tables with files in them.
+async fn each_page<E, F, Fut>(txn: &DatabaseTransaction, mut each: F) -> Result<u64, BackupError>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+    F: FnMut(Vec<E::Model>) -> Fut,
+    Fut: std::future::Future<Output = Result<(), BackupError>>,
+{
+    let Some(key) = E::PrimaryKey::iter()
+        .next()
+        .map(PrimaryKeyToColumn::into_column)
+    else {
+        return Ok(0);
+    };
+    let page = if E::default().table_name() == "course_media" {
+        MEDIA_PAGE
+    } else {
+        PAGE
+    };
+    let mut after: Option<sea_orm::Value> = None;
+    let mut count = 0;
+    loop {
+        let mut select = E::find().order_by_asc(key).limit(page);
+        if let Some(last) = after.take() {
+            select = select.filter(key.gt(last));
+        }
+        let rows = select.all(txn).await?;
+        let Some(last) = rows.last() else {
+            break;
+        };
+        after = Some(sea_orm::ModelTrait::get(last, key));
+        count += rows.len() as u64;
+        let full = rows.len() as u64 == page;
+        each(rows).await?;
+        if !full {
+            break;
+        }
     }
-    select
+    Ok(count)
 }
+
+/// Rows read at a time.
+const PAGE: u64 = 500;
+/// Media rows read at a time (each holds a whole file).
+const MEDIA_PAGE: u64 = 4;
 
 /// Writes every row of `E` to the archive's current file, one JSON object
 /// per line.
@@ -277,23 +315,16 @@ where
     E: EntityTrait,
     E::Model: Serialize + Send + Sync,
 {
-    let rows = in_order::<E>().stream(txn).await?;
-    let mut rows = std::pin::pin!(rows);
-    let mut chunk = Vec::new();
-    let mut count = 0;
-    while let Some(row) = rows.try_next().await? {
-        serde_json::to_writer(&mut chunk, &row)
-            .map_err(|e| BackupError::Interrupted(e.to_string()))?;
-        chunk.push(b'\n');
-        count += 1;
-        if chunk.len() >= BATCH_BYTES {
-            out.data(std::mem::take(&mut chunk)).await?;
+    each_page::<E, _, _>(txn, |rows| async move {
+        let mut chunk = Vec::new();
+        for row in &rows {
+            serde_json::to_writer(&mut chunk, row)
+                .map_err(|e| BackupError::Interrupted(e.to_string()))?;
+            chunk.push(b'\n');
         }
-    }
-    if !chunk.is_empty() {
-        out.data(chunk).await?;
-    }
-    Ok(count)
+        out.data(chunk).await
+    })
+    .await
 }
 
 /// Inserts rows of `E` as they are (primary keys included).
@@ -351,19 +382,7 @@ where
     E: EntityTrait,
     E::Model: Send + Sync + IntoActiveModel<E::ActiveModel>,
 {
-    let rows = in_order::<E>().stream(from).await?;
-    let mut rows = std::pin::pin!(rows);
-    let mut batch = Vec::new();
-    let mut count = 0;
-    while let Some(row) = rows.try_next().await? {
-        batch.push(row);
-        count += 1;
-        if batch.len() >= BATCH_ROWS {
-            insert::<E>(to, std::mem::take(&mut batch)).await?;
-        }
-    }
-    insert::<E>(to, batch).await?;
-    Ok(count)
+    each_page::<E, _, _>(from, |rows| insert::<E>(to, rows)).await
 }
 
 /// On PostgreSQL, moves the sequence of `E`'s auto-increment key past the
