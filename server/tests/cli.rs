@@ -389,3 +389,89 @@ fn backup_then_restore_on_a_new_machine_and_refuse_to_overwrite() {
     assert!(copied.status.success());
     assert!(String::from_utf8_lossy(&copied.stdout).contains("copied"));
 }
+
+#[test]
+fn the_server_writes_scheduled_backups_and_keeps_the_newest() {
+    let dir = tempfile::tempdir().unwrap();
+    let backups = dir.path().join("backups");
+    std::fs::create_dir_all(&backups).unwrap();
+    // Older backups than --backup-keep allows: the oldest go.
+    for day in 1..=3 {
+        std::fs::write(
+            backups.join(format!("polku-backup-2026010{day}T030000Z.zip")),
+            b"old",
+        )
+        .unwrap();
+    }
+    let content = format!(
+        "{}/../server/core/tests/fixtures/valid",
+        std::env::var("CARGO_MANIFEST_DIR").unwrap()
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
+    let mut server = polku()
+        .args([
+            "--database-url",
+            &url,
+            "--content-dir",
+            &content,
+            "--port",
+            &port,
+        ])
+        .args([
+            "--backup-dir",
+            backups.to_str().unwrap(),
+            "--backup-keep",
+            "2",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let listed = || {
+        let mut names: Vec<String> = std::fs::read_dir(&backups)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    // The newest one there is months old: one is written at start.
+    let mut names = listed();
+    for _ in 0..600 {
+        if names.len() == 2 && !names.iter().any(|n| n.contains("20260102")) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        names = listed();
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names[0], "polku-backup-20260103T030000Z.zip");
+    let fresh = backups.join(&names[1]);
+    assert!(names[1].starts_with("polku-backup-2026") && names[1] != names[0]);
+    // It is a whole backup that a restore accepts.
+    let restored = dir.path().join("restored.db");
+    let output = polku()
+        .args([
+            "--database-url",
+            &format!("sqlite://{}", restored.display()),
+            "--issuer-keys",
+            dir.path().join("restored-keys.json").to_str().unwrap(),
+            "restore",
+            fresh.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
