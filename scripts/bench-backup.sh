@@ -18,7 +18,8 @@ pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.5; rm -rf "$work"' EXIT
 
 seconds() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}'; }
-mib() { awk -v n="$(du -sb "$1" | cut -f1)" 'BEGIN {printf "%.1f MiB", n / 1048576}'; }
+# mib FILE: its size with its SQLite -wal and -shm files, if any.
+mib() { awk -v n="$(du -cb "$1"* | tail -n1 | cut -f1)" 'BEGIN {printf "%.1f MiB", n / 1048576}'; }
 
 # run NAME CONTENT: import CONTENT into a fresh database, back it up while
 # a server runs on it, restore and copy the archive, printing the figures.
@@ -35,7 +36,7 @@ run() {
   pids+=($!)
   wait_healthy "http://127.0.0.1:$port" 3000
   start=$(date +%s.%N)
-  "$polku" --database-url "$url" backup "$dir/backup.zip" >"$dir/backup.out"
+  "$polku" --database-url "$url" backup "$dir/backup.zip" >"$dir/backup.out" 2>"$dir/backup.log"
   echo "$name: backup while the server runs $(seconds "$start") s, archive $(mib "$dir/backup.zip") ($(grep -o '[0-9]* rows' "$dir/backup.out"))"
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
   start=$(date +%s.%N)

@@ -124,7 +124,11 @@ pub async fn restore_command(
             "note: the archive holds the site's trust file (config/trust.toml); unzip it and pass --trust-file to trust the same issuers"
         );
     }
-    crate::reindex(config, &db).await?;
+    // The database is restored whatever happens here: a search index in
+    // use by a running server is rebuilt by that server's next sync.
+    if let Err(err) = crate::reindex(config, &db).await {
+        println!("note: the search index was not rebuilt ({err}); run polku reindex");
+    }
     Ok(())
 }
 

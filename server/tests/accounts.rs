@@ -8,11 +8,8 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use axum::body::Body;
-use common::{ONE_AT_A_TIME, app, app_with, get, post_form, send};
+use common::{Logs, ONE_AT_A_TIME, app, app_with, get, post_form, send};
 use http::header::{COOKIE, LOCATION, SET_COOKIE};
 use http::{Request, StatusCode};
 use polku_core::db::entities::quiz_attempts;
@@ -20,20 +17,6 @@ use sea_orm::EntityTrait;
 
 const PASSWORD: &str = "Kahvia-ja-pullaa-2026";
 const NEW_PASSWORD: &str = "Teetä-ja-keksejä-2027";
-
-/// Every log line the server writes, kept for the "never logged" check.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn session_cookie(headers: &http::HeaderMap) -> String {
     let set = headers
@@ -306,7 +289,7 @@ async fn accounts_sessions_and_progress_over_http() {
     assert!(headers.get(SET_COOKIE).is_none());
 
     // No password, and no session token, ever reached the logs.
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert!(logs.contains("sign-in refused"), "the log capture works");
     for secret in [PASSWORD, NEW_PASSWORD, "guess-guess", "wrong-password"] {
         assert!(!logs.contains(secret), "{secret} was logged");

@@ -5,37 +5,15 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use axum::body::Body;
-use common::{ONE_AT_A_TIME, app_with, get, send};
+use common::{Logs, ONE_AT_A_TIME, app_with, get, send};
 use http::{Request, StatusCode, header};
 
 const TOKEN: &str = "operator-token-0123456789";
 
 /// Log lines written while the returned guard lives (this thread).
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-fn capture(json: bool) -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
+fn capture(json: bool) -> (Logs, tracing::subscriber::DefaultGuard) {
+    let captured = Logs::default();
     let writer = captured.clone();
     let builder = tracing_subscriber::fmt()
         .with_ansi(false)

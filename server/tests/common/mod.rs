@@ -158,3 +158,36 @@ pub async fn send(app: &Router, request: Request<Body>) -> (StatusCode, http::He
 fn manifest_dir() -> String {
     std::env::var("CARGO_MANIFEST_DIR").unwrap()
 }
+
+/// Log lines written through it, kept for checks of what is (never)
+/// logged: a `tracing_subscriber` writer.
+#[derive(Clone, Default)]
+#[allow(dead_code, reason = "not every test binary uses every helper")]
+pub struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[allow(dead_code, reason = "not every test binary uses every helper")]
+impl Logs {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(
+            &self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+        .into_owned()
+    }
+}
