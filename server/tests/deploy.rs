@@ -1,8 +1,9 @@
 //! The deployment files: the systemd unit is one systemd accepts, with
-//! its hardening intact; the Docker image builds and answers `/healthz`
-//! and `/readyz` (where a Docker daemon is reachable; skipped with a
+//! its hardening intact; the Docker image builds, runs as its own user
+//! and answers `/healthz` (where a Docker daemon is reachable; skipped with a
 //! message where not); `compose.yaml` is one Docker Compose accepts
 //! (where the compose plugin is installed).
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,6 +2,7 @@
 //! request id, never a query value, a cookie or a share token), the
 //! request id header, `/metrics` (only with the admin token, or on its own
 //! address) and `/readyz` (database, search index, key file).
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 mod common;
 

@@ -3,6 +3,7 @@
 //! answers as described), with their schemas; CORS is open on the public
 //! API only. (`e2e/openapi.test.mjs` validates the document against the
 //! OpenAPI 3.1 schema.)
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 mod common;
 
