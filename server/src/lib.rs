@@ -121,7 +121,9 @@ async fn import_with_progress(
     bar: bool,
 ) -> Result<usize, StartError> {
     let summary = single.is_some();
-    let (courses, problems, placement) = load_for_import(dir, single)?;
+    // The server's start-up import counts plain-language advice (it is for
+    // authors); `polku import` lists it.
+    let (courses, problems, placement) = load_for_import(dir, single, bar)?;
     if summary {
         for course in &courses {
             print_summary(course);
@@ -175,6 +177,7 @@ type Loaded = (
 fn load_for_import(
     dir: &std::path::Path,
     single: Option<content::Overrides>,
+    list_advice: bool,
 ) -> Result<Loaded, StartError> {
     use polku_core::courses::Placement;
     let loaded = match single {
@@ -197,8 +200,20 @@ fn load_for_import(
             (courses, problems, Placement::InOrder)
         }
     };
+    let mut advice = 0;
     for problem in &loaded.1 {
-        tracing::warn!(target: "polku::content", "{problem}");
+        if problem.advice && !list_advice {
+            advice += 1;
+        } else {
+            tracing::warn!(target: "polku::content", "{problem}");
+        }
+    }
+    if advice > 0 {
+        tracing::info!(
+            target: "polku::content",
+            "{advice} plain-language notes for authors in {} (polku import --dry-run lists them)",
+            dir.display()
+        );
     }
     Ok(loaded)
 }
@@ -216,7 +231,7 @@ fn import_dry_run(
     dir: &std::path::Path,
     single: Option<content::Overrides>,
 ) -> Result<usize, StartError> {
-    let (courses, problems, _) = load_for_import(dir, single)?;
+    let (courses, problems, _) = load_for_import(dir, single, true)?;
     for course in &courses {
         print_summary(course);
     }
@@ -254,6 +269,22 @@ fn print_summary(course: &content::CourseSource) {
         course.modules.len(),
         course.media.len()
     );
+    println!("  readability (LIX, lower is easier) and plain-language notes:");
+    for lesson in &course.lessons {
+        let figures: Vec<String> = lesson
+            .variants
+            .iter()
+            .map(|v| {
+                format!(
+                    "{} {:.0} ({} notes)",
+                    v.language.code(),
+                    v.readability.lix,
+                    v.advice.len()
+                )
+            })
+            .collect();
+        println!("    {}: {}", lesson.slug, figures.join(", "));
+    }
     let left_out = course
         .files
         .iter()

@@ -146,6 +146,20 @@ fn PreviewView(preview: PreviewResult, lang: String) -> impl IntoView {
                 .into_any()
             }}
         </div>
+        <section class="preview-advice" aria-labelledby="plain-language">
+            <h3 id="plain-language">{t(Key::AuthorPlainLanguage)}</h3>
+            {preview.readability.map(|lix| view! {
+                <p>{tf(Key::AuthorReadability, vec![("lix", lix.to_string())])}</p>
+            })}
+            {if preview.advice.is_empty() {
+                view! { <p>{t(Key::AuthorNoAdvice)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul>{preview.advice.into_iter().map(|a| view! { <li>{a}</li> }).collect_view()}</ul>
+                }
+                .into_any()
+            }}
+        </section>
         <div class="lesson-body" lang=lang>
             {preview.body.into_iter().map(|part| match part {
                 BodyPart::Html(html) => view! { <div inner_html=html></div> }.into_any(),

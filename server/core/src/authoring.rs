@@ -357,6 +357,12 @@ fn preview_of(
 ) -> PreviewResult {
     match variant {
         Some(v) => PreviewResult {
+            advice: v
+                .advice
+                .iter()
+                .map(|(line, message)| format!("line {line}: {message}"))
+                .collect(),
+            readability: (v.readability.sentences > 0).then(|| v.readability.lix.round() as u32),
             title: v.title,
             body: crate::content::markdown::split_body(&v.body_html),
             problems,
@@ -365,6 +371,8 @@ fn preview_of(
             title: String::new(),
             body: Vec::new(),
             problems,
+            advice: Vec::new(),
+            readability: None,
         },
     }
 }
@@ -411,6 +419,8 @@ async fn save_text(
                 headings: Vec::new(),
                 sections: Vec::new(),
                 source_hash: String::new(),
+                advice: Vec::new(),
+                readability: crate::content::readability::Readability::default(),
             }
         }
     };

@@ -11,11 +11,43 @@ fn fixtures(name: &str) -> PathBuf {
     Path::new(&manifest_dir()).join("tests/fixtures").join(name)
 }
 
+/// Plain-language notes on the bundled courses when the check came in
+/// (mostly the passive voice of Finnish and English instructions, and
+/// long compounds such as "työllisyyspalveluista"). The courses are being
+/// revised to none (issue 17); until then the count may only go down.
+const BUNDLED_ADVICE_AT_MOST: usize = 136;
+
+#[test]
+fn the_bundled_courses_gain_no_plain_language_notes() {
+    let root = Path::new(&manifest_dir()).join("../../content");
+    let (_, problems) = load_dir(&root);
+    let advice: Vec<String> = problems
+        .iter()
+        .filter(|p| p.advice)
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        advice
+            .iter()
+            .all(|a| a.contains("warning: plain language: "))
+    );
+    assert!(
+        advice.len() <= BUNDLED_ADVICE_AT_MOST,
+        "{} plain-language notes (at most {BUNDLED_ADVICE_AT_MOST}): revise the new text\n{}",
+        advice.len(),
+        advice.join("\n")
+    );
+}
+
 #[test]
 fn every_bundled_course_loads_without_a_problem() {
     let root = Path::new(&manifest_dir()).join("../../content");
     let (courses, problems) = load_dir(&root);
-    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    let problems: Vec<String> = problems
+        .iter()
+        .filter(|p| !p.advice)
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(problems, Vec::<String>::new());
     assert!(!courses.is_empty(), "content/ has no course");
     for course in &courses {
@@ -40,6 +72,7 @@ fn every_bundled_course_loads_without_a_problem() {
 #[test]
 fn valid_fixture_loads_with_variants_and_titles() {
     let (courses, problems) = load_dir(&fixtures("valid"));
+    let problems: Vec<_> = problems.iter().filter(|p| !p.advice).collect();
     assert!(problems.is_empty(), "{problems:?}");
     let [course, plain] = courses.as_slice() else {
         panic!("expected two courses, got {}", courses.len())
@@ -197,6 +230,7 @@ fn manifest_dir() -> String {
 fn badges_declare_rules_validity_picture_and_alignment() {
     use polku_core::content::{BadgeAlignment, BadgeRule};
     let (courses, problems) = load_dir(&fixtures("valid"));
+    let problems: Vec<_> = problems.iter().filter(|p| !p.advice).collect();
     assert!(problems.is_empty(), "{problems:?}");
     let course = courses.iter().find(|c| c.slug == "first-course").unwrap();
     let [first, checked] = course.badges.as_slice() else {

@@ -83,6 +83,11 @@ pub struct PreviewResult {
     pub body: Vec<BodyPart>,
     /// Problems, `line N: message`.
     pub problems: Vec<String>,
+    /// Plain-language advice (never blocks publishing), `line N: message`.
+    pub advice: Vec<String>,
+    /// The text's readability figure (LIX, lower is easier), when it has
+    /// prose.
+    pub readability: Option<u32>,
 }
 
 /// One language's texts of a badge being edited.

@@ -247,6 +247,7 @@ pub fn lesson_from_text(
         ..*ctx
     };
     let rendered = markdown::render_lesson(&body, &ctx);
+    let (advice, readability) = super::readability::check(&body, body_line, ctx.language);
     // Problems and warnings in the order of their lines.
     let mut found: Vec<Problem> = rendered
         .problems
@@ -277,6 +278,8 @@ pub fn lesson_from_text(
         headings: rendered.headings,
         sections: rendered.sections,
         source_hash: format!("{:x}", Sha256::digest(text.as_bytes())),
+        advice,
+        readability,
     };
     (Some(variant), problems)
 }

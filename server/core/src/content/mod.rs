@@ -14,6 +14,7 @@ pub mod markdown;
 mod plain;
 mod provenance;
 pub mod quiz;
+pub mod readability;
 mod source;
 
 use std::collections::BTreeMap;
@@ -43,6 +44,9 @@ pub struct Problem {
     /// Only a warning: the file imports as it is, and the author fixes it
     /// later (an image without alt text).
     pub warning: bool,
+    /// Plain-language advice on the text (a warning too): for the author,
+    /// not the operator (see [`readability`]).
+    pub advice: bool,
 }
 
 impl Problem {
@@ -52,6 +56,7 @@ impl Problem {
             line,
             message: message.into(),
             warning: false,
+            advice: false,
         }
     }
 
@@ -59,6 +64,13 @@ impl Problem {
         Problem {
             warning: true,
             ..Problem::new(path, line, message)
+        }
+    }
+
+    pub(crate) fn advice(path: &Path, line: Option<usize>, message: impl Into<String>) -> Self {
+        Problem {
+            advice: true,
+            ..Problem::warning(path, line, message)
         }
     }
 }
@@ -326,4 +338,18 @@ pub struct LessonVariant {
     pub sections: Vec<markdown::Section>,
     /// SHA-256 of the file, to tell whether it changed since the last import.
     pub source_hash: String,
+    /// Plain-language advice on its text: (line in the file, what to do).
+    pub advice: Vec<readability::Advice>,
+    /// How easy its text is to read.
+    pub readability: readability::Readability,
+}
+
+impl LessonVariant {
+    /// Its plain-language advice as import warnings on `path`.
+    pub(crate) fn advice_warnings(&self, path: &Path) -> impl Iterator<Item = Problem> + '_ {
+        let path = path.to_owned();
+        self.advice
+            .iter()
+            .map(move |(line, message)| Problem::advice(&path, Some(*line), message.clone()))
+    }
 }

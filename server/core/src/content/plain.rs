@@ -486,6 +486,9 @@ pub(super) fn load_plain_course(
             let (variant, found) =
                 lesson_from_text(path, relative, text, &ctx, Some(fallback.trim()));
             problems.extend(found);
+            if let Some(variant) = &variant {
+                problems.extend(variant.advice_warnings(path));
+            }
             variant
         };
         let Some(variant) = render(language, &file.path, &file.text) else {

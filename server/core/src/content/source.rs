@@ -863,6 +863,7 @@ impl Layout<'_> {
         let (variant, found) = lesson_from_text(path, relative, &text, &ctx, None);
         problems.extend(found);
         if let Some(variant) = variant {
+            problems.extend(variant.advice_warnings(path));
             lessons
                 .entry(key)
                 .or_insert_with(|| (module.map(str::to_owned), Vec::new()))
