@@ -253,21 +253,26 @@ fn split_block(
     let mut begin = 0;
     let chars: Vec<(usize, char)> = block.char_indices().collect();
     for (k, (at, c)) in chars.iter().enumerate() {
-        let ends = matches!(c, '.' | '!' | '?')
-            && chars
-                .get(k + 1)
-                .is_none_or(|(_, next)| next.is_whitespace())
+        if !matches!(c, '.' | '!' | '?') || *at < begin {
+            continue;
+        }
+        // Closing quotes and brackets belong to the sentence they end.
+        let mut last = k;
+        while chars
+            .get(last + 1)
+            .is_some_and(|(_, next)| matches!(next, '”' | '"' | '’' | '\'' | '»' | ')' | ']'))
+        {
+            last += 1;
+        }
+        let (end_at, end_char) = chars[last];
+        let end = end_at + end_char.len_utf8();
+        let ends = chars
+            .get(last + 1)
+            .is_none_or(|(_, next)| next.is_whitespace())
             && !ends_in_abbreviation(&block[begin..=*at]);
         if ends {
-            push(
-                block,
-                begin,
-                at + c.len_utf8(),
-                &source_offset,
-                line_of,
-                out,
-            );
-            begin = at + c.len_utf8();
+            push(block, begin, end, &source_offset, line_of, out);
+            begin = end;
         }
     }
     push(block, begin, block.len(), &source_offset, line_of, out);
@@ -518,6 +523,13 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn a_quotation_ends_its_sentence() {
+        let found = sentences("Svara: ”Hej, det är Anna.” Hon ringer sedan.\n", 1);
+        let texts: Vec<&str> = found.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["Svara: ”Hej, det är Anna.”", "Hon ringer sedan."]);
     }
 
     #[test]
