@@ -32,6 +32,7 @@ use polku_core::search::SearchIndex;
 use polku_web::cookies::SecureCookies;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
@@ -285,7 +286,15 @@ pub fn router_and_state(
             http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(CompressionLayer::new())
+        // Video and audio are compressed already (and a player seeks in
+        // them by byte ranges of the stored file).
+        .layer(
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new("video/"))
+                    .and(NotForContentType::const_new("audio/")),
+            ),
+        )
         .layer(security::headers())
         .layer(security::hsts(config.https()))
         .layer(axum::middleware::from_fn(observe::track))
