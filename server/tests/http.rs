@@ -907,6 +907,10 @@ async fn badge_checks_are_rate_limited_per_client_address() {
 /// another version's address not found; a changed file is a new version.
 #[tokio::test]
 async fn browser_files_are_versioned_by_their_content_and_cached_for_good() {
+    // It builds and renders with a router of its own: in turn with the
+    // others (see `common::ONE_AT_A_TIME`; a render at the same time as
+    // another router's stalled now and then into a 408).
+    let _turn = ONE_AT_A_TIME.lock().await;
     let site = tempfile::tempdir().unwrap();
     let pkg = site.path().join("pkg");
     std::fs::create_dir_all(&pkg).unwrap();
