@@ -275,11 +275,12 @@ fn print_summary(course: &content::CourseSource) {
             .variants
             .iter()
             .map(|v| {
+                let (advice, readability) = v.plain_language();
                 format!(
                     "{} {:.0} ({} notes)",
                     v.language.code(),
-                    v.readability.lix,
-                    v.advice.len()
+                    readability.lix,
+                    advice.len()
                 )
             })
             .collect();

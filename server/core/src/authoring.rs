@@ -356,17 +356,19 @@ fn preview_of(
     (variant, problems): (Option<crate::content::LessonVariant>, Vec<String>),
 ) -> PreviewResult {
     match variant {
-        Some(v) => PreviewResult {
-            advice: v
-                .advice
-                .iter()
-                .map(|(line, message)| format!("line {line}: {message}"))
-                .collect(),
-            readability: (v.readability.sentences > 0).then(|| v.readability.lix.round() as u32),
-            title: v.title,
-            body: crate::content::markdown::split_body(&v.body_html),
-            problems,
-        },
+        Some(v) => {
+            let (advice, readability) = v.plain_language();
+            PreviewResult {
+                advice: advice
+                    .iter()
+                    .map(|(line, message)| format!("line {line}: {message}"))
+                    .collect(),
+                readability: (readability.sentences > 0).then(|| readability.lix.round() as u32),
+                title: v.title,
+                body: crate::content::markdown::split_body(&v.body_html),
+                problems,
+            }
+        }
         None => PreviewResult {
             title: String::new(),
             body: Vec::new(),
@@ -419,8 +421,6 @@ async fn save_text(
                 headings: Vec::new(),
                 sections: Vec::new(),
                 source_hash: String::new(),
-                advice: Vec::new(),
-                readability: crate::content::readability::Readability::default(),
             }
         }
     };

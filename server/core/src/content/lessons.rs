@@ -202,6 +202,22 @@ pub fn text_for_export(text: &str, title: &str) -> String {
     )
 }
 
+/// The plain-language advice and readability of a lesson file's `text`
+/// (its body after the front matter; the title heading is not prose).
+pub(super) fn plain_language(
+    text: &str,
+    language: crate::Language,
+) -> (
+    Vec<super::readability::Advice>,
+    super::readability::Readability,
+) {
+    match front_matter(Path::new(""), text) {
+        Ok((_, body, first_line)) => super::readability::check(body, first_line, language),
+        // A lesson whose front matter is broken has that problem to fix first.
+        Err(_) => (Vec::new(), super::readability::Readability::default()),
+    }
+}
+
 /// Reads one lesson file's text: front matter, title, body rendered and
 /// sanitised. `path` names the file in problems; `fallback_title` is used
 /// when neither the front matter nor a `# ` heading gives one (plain
@@ -247,7 +263,6 @@ pub fn lesson_from_text(
         ..*ctx
     };
     let rendered = markdown::render_lesson(&body, &ctx);
-    let (advice, readability) = super::readability::check(&body, body_line, ctx.language);
     // Problems and warnings in the order of their lines.
     let mut found: Vec<Problem> = rendered
         .problems
@@ -278,8 +293,6 @@ pub fn lesson_from_text(
         headings: rendered.headings,
         sections: rendered.sections,
         source_hash: format!("{:x}", Sha256::digest(text.as_bytes())),
-        advice,
-        readability,
     };
     (Some(variant), problems)
 }

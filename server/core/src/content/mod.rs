@@ -338,18 +338,22 @@ pub struct LessonVariant {
     pub sections: Vec<markdown::Section>,
     /// SHA-256 of the file, to tell whether it changed since the last import.
     pub source_hash: String,
-    /// Plain-language advice on its text: (line in the file, what to do).
-    pub advice: Vec<readability::Advice>,
-    /// How easy its text is to read.
-    pub readability: readability::Readability,
 }
 
 impl LessonVariant {
+    /// Plain-language advice on its text, (line in the file, what to do),
+    /// and how easy it is to read. Read from the text when asked: import
+    /// and the editor ask, the search index does not.
+    pub fn plain_language(&self) -> (Vec<readability::Advice>, readability::Readability) {
+        lessons::plain_language(&self.body_markdown, self.language)
+    }
+
     /// Its plain-language advice as import warnings on `path`.
-    pub(crate) fn advice_warnings(&self, path: &Path) -> impl Iterator<Item = Problem> + '_ {
+    pub(crate) fn advice_warnings(&self, path: &Path) -> impl Iterator<Item = Problem> {
         let path = path.to_owned();
-        self.advice
-            .iter()
-            .map(move |(line, message)| Problem::advice(&path, Some(*line), message.clone()))
+        self.plain_language()
+            .0
+            .into_iter()
+            .map(move |(line, message)| Problem::advice(&path, Some(line), message))
     }
 }

@@ -190,13 +190,15 @@ struct Sentence {
 /// The lesson's prose, sentence by sentence: paragraphs, list items,
 /// quotes and table cells; not headings, code, quizzes or HTML.
 fn sentences(markdown: &str, first_line: usize) -> Vec<Sentence> {
-    let line_of = |offset: usize| {
-        first_line
-            + markdown.as_bytes()[..offset.min(markdown.len())]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-    };
+    // Where each line break is: a sentence's line is the number of breaks
+    // before it (found by binary search, not by counting again).
+    let breaks: Vec<usize> = markdown
+        .bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(at, _)| at)
+        .collect();
+    let line_of = |offset: usize| first_line + breaks.partition_point(|&at| at < offset);
     let mut out = Vec::new();
     // The block being read: its text and the offset each piece starts at.
     let mut block = String::new();
