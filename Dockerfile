@@ -21,7 +21,7 @@ RUN bash scripts/setup.sh && bash scripts/build.sh --release \
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates \
+ && apt-get install -y --no-install-recommends ca-certificates espeak-ng opus-tools \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /var/lib/polku --shell /usr/sbin/nologin polku \
  && mkdir -p /var/lib/polku && chown polku:polku /var/lib/polku && chmod 0700 /var/lib/polku

@@ -8,6 +8,9 @@ want_test=""
 command -v cargo >/dev/null || { echo "setup: Rust is missing; install rustup (https://rustup.rs) first" >&2; exit 1; }
 command -v rustup >/dev/null && rustup component add rustfmt clippy >/dev/null 2>&1 || true
 apt_need gzip brotli pkg-config
+# Read aloud: the speech engine (Finnish, Swedish and English voices) and
+# the Opus encoder the server runs as commands.
+apt_need espeak-ng opus-tools
 
 # The wasm half: rustup's prebuilt std first, Debian's toolchain + build-std as the fallback.
 route_file="$POLKU_CACHE/wasm-route"

@@ -246,6 +246,15 @@ pub struct Config {
     #[arg(long, env = "POLKU_METRICS_ADDR", global = true)]
     pub metrics_addr: Option<std::net::SocketAddr>,
 
+    /// The speech engine that reads lessons aloud: a command that reads
+    /// text on standard input and writes WAV on standard output, `{lang}`
+    /// standing for `fi`, `sv` or `en` (e.g. `piper --model
+    /// /srv/voices/{lang}.onnx --output_file -`); `off` for no read aloud.
+    /// Audio is made in the background after content changes and
+    /// compressed with `opusenc`.
+    #[arg(long, env = "POLKU_TTS_COMMAND", default_value = polku_core::speech::DEFAULT_COMMAND, global = true)]
+    pub tts_command: String,
+
     /// Log format.
     #[arg(long, env = "POLKU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,

@@ -59,6 +59,9 @@ pub enum StartError {
     /// The trust file cannot be used.
     #[error("trusted issuers: {0}")]
     Trust(String),
+    /// The speech command cannot be read.
+    #[error("--tts-command: {0}")]
+    Speech(String),
     /// The search index cannot be used.
     #[error(transparent)]
     Search(#[from] polku_core::search::SearchError),
@@ -529,6 +532,17 @@ async fn serve(config: Config, db: DatabaseConnection) -> Result<(), StartError>
             schedule.keep
         );
         backups::spawn_scheduled(&config, db.clone(), schedule);
+    }
+    match polku_core::speech::Engine::new(&config.tts_command) {
+        Ok(Some(engine)) => {
+            tracing::info!(
+                "lessons are read aloud by `{}` (audio made in the background)",
+                engine.program()
+            );
+            polku_core::speech::spawn_worker(db.clone(), engine);
+        }
+        Ok(None) => tracing::info!("read aloud is off (--tts-command off)"),
+        Err(err) => return Err(StartError::Speech(err)),
     }
     if let Some(url) = &config.smtp_url {
         let mailer = mailer::Mailer::new(url, &config.smtp_from, &config.public_url())

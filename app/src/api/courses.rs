@@ -51,3 +51,17 @@ pub async fn get_lesson(
     };
     Ok(page)
 }
+
+/// `POST /api/get_read_aloud_cues`: where each sentence of a lesson is
+/// heard in its audio in `language` (for the hydrated player's
+/// highlighting); public like the lesson, not found until the audio is
+/// made.
+#[server(prefix = "/api", endpoint = "get_read_aloud_cues")]
+pub async fn get_read_aloud_cues(
+    course: String,
+    lesson: String,
+    language: Locale,
+) -> Result<Vec<super::Cue>, AppError> {
+    let db = super::db()?;
+    Ok(polku_core::speech::cues(&db, &course, &lesson, language).await?)
+}

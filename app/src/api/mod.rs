@@ -22,8 +22,8 @@ mod redirect;
 pub mod search;
 
 pub use polku_types::courses::{
-    BadgeCard, BodyPart, ChoiceFeedback, CourseCard, CourseDetail, LessonLearner, LessonLink,
-    LessonPage, QuizAnswer, QuizFeedback, QuizKind, QuizView,
+    BadgeCard, BodyPart, ChoiceFeedback, CourseCard, CourseDetail, Cue, LessonAudio, LessonLearner,
+    LessonLink, LessonPage, QuizAnswer, QuizFeedback, QuizKind, QuizView,
 };
 pub use redirect::safe_next;
 

@@ -4,3 +4,4 @@ pub mod layout;
 pub mod loaded;
 pub mod notice;
 pub mod quiz;
+pub mod read_aloud;

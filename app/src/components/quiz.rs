@@ -62,7 +62,7 @@ pub fn Quiz(
                 view! {
                     <div class="quiz-option">
                         <input type=input_type id=option_id.clone() name="a" value=i.to_string() checked=choices.contains(&i) />
-                        <label for=option_id>{text.clone()}</label>
+                        <label for=option_id data-say="block">{text.clone()}</label>
                     </div>
                 }
             })
@@ -111,10 +111,10 @@ pub fn Quiz(
                     <legend id=question_id>
                         <span class="quiz-label">{t(Key::QuizLabel)}</span>
                         " "
-                        <span class="quiz-question">{quiz.question.clone()}</span>
+                        <span class="quiz-question" data-say="block">{quiz.question.clone()}</span>
                     </legend>
                     <p class="quiz-instruction">{t(instruction)}</p>
-                    {quiz.hint.clone().map(|hint| view! { <p class="quiz-hint">{hint}</p> })}
+                    {quiz.hint.clone().map(|hint| view! { <p class="quiz-hint" data-say="block">{hint}</p> })}
                     {fields}
                 </fieldset>
                 <button type="submit">{t(Key::QuizCheck)}</button>

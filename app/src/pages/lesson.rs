@@ -11,6 +11,7 @@ use crate::api::courses::get_lesson;
 use crate::api::{BodyPart, LessonLink, LessonPage as Lesson, QuizAnswer};
 use crate::components::loaded::loaded;
 use crate::components::quiz::Quiz;
+use crate::components::read_aloud::ReadAloud;
 use crate::i18n::{Key, Texts, t, tf, use_locale};
 use crate::pages::auth::urlencode;
 use crate::pages::discussion::{LessonDiscussion, discussion_resource};
@@ -109,7 +110,7 @@ fn LessonView(
         .body
         .iter()
         .map(|part| match part {
-            BodyPart::Html(html) => view! { <div inner_html=html.clone()></div> }.into_any(),
+            BodyPart::Html(html) => view! { <div data-say="flow" inner_html=html.clone()></div> }.into_any(),
             BodyPart::Quiz(n) => match lesson.quizzes.get(*n) {
                 Some(quiz) => {
                     let verdict = lesson.verdict.clone().filter(|(a, _)| a.index == *n);
@@ -121,6 +122,8 @@ fn LessonView(
         })
         .collect_view();
     let module = lesson.module_title.clone();
+    let audio = lesson.audio.clone();
+    let (course_slug, lesson_slug) = (lesson.course_slug.clone(), lesson.slug.clone());
     view! {
         <Title text=lesson.title.clone() />
         <nav class="breadcrumb" aria-label=t(Key::BreadcrumbLabel)>
@@ -137,7 +140,7 @@ fn LessonView(
                 " · "
                 {tf(Key::LessonMinutes, vec![("minutes", minutes)])}
             </p>
-            <h1 id="lesson-title" lang=lang>{lesson.title.clone()}</h1>
+            <h1 id="lesson-title" lang=lang data-say="block">{lesson.title.clone()}</h1>
             {move || {
                 (content_language != locale.get()).then(|| {
                     let name = content_language.endonym().to_owned();
@@ -151,9 +154,10 @@ fn LessonView(
             {(!objectives.is_empty()).then(|| view! {
                 <section class="objectives" aria-labelledby="objectives-title">
                     <h2 id="objectives-title">{t(Key::LessonObjectives)}</h2>
-                    <ul lang=lang>{objectives.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul>
+                    <ul lang=lang data-say="flow">{objectives.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul>
                 </section>
             })}
+            {audio.map(|audio| view! { <ReadAloud audio course=course_slug.clone() lesson=lesson_slug.clone() language=content_language /> })}
             <div class="lesson-body" lang=lang>{body}</div>
         </article>
         <LessonStatus lesson=lesson.clone() />

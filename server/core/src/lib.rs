@@ -23,6 +23,7 @@ pub mod notifications;
 pub mod privacy;
 pub mod progress;
 pub mod search;
+pub mod speech;
 
 pub use error::CoreError;
 pub use language::Language;

@@ -1,8 +1,10 @@
 //! `GET /media/{course}/{*path}`: a course's images, captions and videos,
-//! served from the database (so every instance serves the same files).
+//! and `GET /courses/{course}/{lesson}/audio/{language}`: a lesson read
+//! aloud; served from the database (so every instance serves the same
+//! files).
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use http::header::{self, HeaderMap, HeaderValue};
@@ -29,8 +31,79 @@ pub async fn media(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let etag = format!("\"{}\"", file.sha256);
-    let cache = HeaderValue::from_static("public, max-age=3600");
+    let svg = file.content_type == "image/svg+xml";
+    let mut response = file_response(
+        &headers,
+        &file.content_type,
+        &file.sha256,
+        file.bytes,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    if svg {
+        response.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
+        );
+    }
+    response
+}
+
+/// `GET /courses/{course}/{lesson}/audio/{language}`: the lesson read
+/// aloud (Ogg Opus), public like the lesson; not found until its audio is
+/// made. Byte ranges as for media (the player seeks). The page links it
+/// with `?v=` and the audio's hash: that URL is kept for a year.
+pub async fn lesson_audio(
+    State(db): State<DatabaseConnection>,
+    Path((course, lesson, language)): Path<(String, String, String)>,
+    Query(query): Query<AudioQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(language) = language.parse::<polku_core::Language>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let audio = match polku_core::speech::audio(&db, &course, &lesson, language).await {
+        Ok(audio) => audio,
+        Err(CoreError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "lesson audio: database error");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let versioned = query
+        .v
+        .as_deref()
+        .is_some_and(|v| !v.is_empty() && audio.script_hash.starts_with(v));
+    let cache = HeaderValue::from_static(if versioned {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=60"
+    });
+    file_response(
+        &headers,
+        &audio.content_type,
+        &audio.script_hash,
+        audio.bytes,
+        cache,
+    )
+}
+
+/// The query of [`lesson_audio`].
+#[derive(Debug, serde::Deserialize)]
+pub struct AudioQuery {
+    /// The audio's version (a prefix of its hash).
+    v: Option<String>,
+}
+
+/// A file from the database with its `ETag` (from `hash`): 304 when the
+/// client has it, one byte range as 206, a range outside it 416.
+fn file_response(
+    headers: &HeaderMap,
+    content_type: &str,
+    hash: &str,
+    bytes: Vec<u8>,
+    cache: HeaderValue,
+) -> Response {
+    let etag = format!("\"{hash}\"");
     let etag_value = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\""));
     if headers
         .get(header::IF_NONE_MATCH)
@@ -43,15 +116,14 @@ pub async fn media(
         )
             .into_response();
     }
-    let content_type = HeaderValue::from_str(&file.content_type)
+    let content_type = HeaderValue::from_str(content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    let size = file.bytes.len() as u64;
-    let (status, range, body) = match wanted_range(&headers, &etag, size) {
-        Wanted::Whole => (StatusCode::OK, None, file.bytes),
+    let size = bytes.len() as u64;
+    let (status, range, body) = match wanted_range(headers, &etag, size) {
+        Wanted::Whole => (StatusCode::OK, None, bytes),
         Wanted::Part(part) => {
             let (start, end) = (*part.start(), *part.end());
-            let slice = file
-                .bytes
+            let slice = bytes
                 .get(start as usize..=end as usize)
                 .unwrap_or_default()
                 .to_vec();
@@ -82,12 +154,6 @@ pub async fn media(
         .into_response();
     if let Some(range) = range.and_then(|r| HeaderValue::from_str(&r).ok()) {
         response.headers_mut().insert(header::CONTENT_RANGE, range);
-    }
-    if file.content_type == "image/svg+xml" {
-        response.headers_mut().insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
-        );
     }
     response
 }

@@ -114,6 +114,10 @@ pub fn plain_routes() -> Vec<PlainRoute> {
         post_route("/verify", verify_form_page),
         post_route("/lang", language::set_language),
         get_route("/media/{course}/{*path}", media::media),
+        get_route(
+            "/courses/{course}/{lesson}/audio/{language}",
+            media::lesson_audio,
+        ),
         post_route("/courses/{course}/{lesson}/answer", progress::answer),
         get_route("/account/export.json", people::export_own),
         get_route("/admin/users/{id}/export.json", people::export_user),

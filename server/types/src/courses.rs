@@ -97,6 +97,39 @@ pub struct LessonPage {
     pub previous: Option<LessonLink>,
     /// The lesson after.
     pub next: Option<LessonLink>,
+    /// The lesson read aloud in its language, when the audio is made.
+    #[serde(default)]
+    pub audio: Option<LessonAudio>,
+}
+
+/// A lesson read aloud.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonAudio {
+    /// Where the audio is (`/courses/{course}/{lesson}/audio/{language}`;
+    /// `?v=` names the version, so it can be kept for good).
+    pub url: String,
+    /// Its MIME type.
+    pub content_type: String,
+    /// Its length in milliseconds.
+    pub duration_ms: u32,
+}
+
+/// Where one sentence of a lesson is heard in its audio: the `block`-th
+/// readable element of the lesson page (see `polku_core::speech`) and
+/// the sentence's place in that element's text, in UTF-16 code units as
+/// the browser counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cue {
+    /// The readable element.
+    pub block: u32,
+    /// Where the sentence starts in its text.
+    pub from: u32,
+    /// Where it ends.
+    pub to: u32,
+    /// When it starts to be heard (ms).
+    pub start_ms: u32,
+    /// When it ends.
+    pub end_ms: u32,
 }
 
 /// A signed-in learner's state in a lesson.

@@ -226,6 +226,8 @@ tables! {
     conversation_reads: true,
     notifications: true,
     appointments: true,
+    // Made again from the lessons after a restore (see `speech`).
+    lesson_audio: false,
 }
 
 /// The names of this Polku's migrations, oldest first.
@@ -276,7 +278,7 @@ where
     else {
         return Ok(0);
     };
-    let page = if E::default().table_name() == "course_media" {
+    let page = if matches!(E::default().table_name(), "course_media" | "lesson_audio") {
         MEDIA_PAGE
     } else {
         PAGE

@@ -237,8 +237,7 @@ fn sentences(markdown: &str, first_line: usize) -> Vec<Sentence> {
     out
 }
 
-/// Splits one block's text into sentences at `.`, `!` and `?` followed by
-/// a space (abbreviations do not end one).
+/// Splits one block's text into sentences.
 fn split_block(
     block: &str,
     starts: &[(usize, usize)],
@@ -251,6 +250,28 @@ fn split_block(
             .rev()
             .find(|(in_block, _)| *in_block <= at)
             .map_or(0, |(in_block, source)| source + (at - in_block))
+    };
+    for range in sentence_ranges(block) {
+        out.push(Sentence {
+            line: line_of(source_offset(range.start)),
+            text: block[range].to_owned(),
+        });
+    }
+}
+
+/// Where the sentences of a block of text are (byte ranges, without the
+/// space around them): they end at `.`, `!` and `?` followed by a space
+/// (abbreviations do not end one), with the closing quotes and brackets
+/// after them. Pieces without a letter are no sentence.
+pub(crate) fn sentence_ranges(block: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut push = |begin: usize, end: usize| {
+        let piece = &block[begin..end];
+        let text = piece.trim();
+        if text.chars().any(char::is_alphabetic) {
+            let lead = piece.len() - piece.trim_start().len();
+            out.push(begin + lead..begin + lead + text.len());
+        }
     };
     let mut begin = 0;
     let chars: Vec<(usize, char)> = block.char_indices().collect();
@@ -273,11 +294,12 @@ fn split_block(
             .is_none_or(|(_, next)| next.is_whitespace())
             && !ends_in_abbreviation(&block[begin..=*at]);
         if ends {
-            push(block, begin, end, &source_offset, line_of, out);
+            push(begin, end);
             begin = end;
         }
     }
-    push(block, begin, block.len(), &source_offset, line_of, out);
+    push(begin, block.len());
+    out
 }
 
 fn ends_in_abbreviation(text: &str) -> bool {
@@ -292,24 +314,6 @@ fn ends_in_abbreviation(text: &str) -> bool {
         // A number with a dot (a Finnish ordinal, "1.") or a single letter.
         || last.trim_end_matches('.').chars().all(|c| c.is_ascii_digit())
         || last.trim_end_matches('.').chars().count() == 1
-}
-
-fn push(
-    block: &str,
-    begin: usize,
-    end: usize,
-    source_offset: &dyn Fn(usize) -> usize,
-    line_of: &dyn Fn(usize) -> usize,
-    out: &mut Vec<Sentence>,
-) {
-    let text = block[begin..end].trim();
-    if text.chars().any(char::is_alphabetic) {
-        let lead = block[begin..end].len() - block[begin..end].trim_start().len();
-        out.push(Sentence {
-            line: line_of(source_offset(begin + lead)),
-            text: text.to_owned(),
-        });
-    }
 }
 
 /// The words of a sentence, lowercase, without punctuation around them.

@@ -13,7 +13,8 @@
 //! * **Other instances** (and `polku import` run beside the server):
 //!   [`ContentCache::spawn_watch`] reads every course's version (one small
 //!   query, the same versions the search index follows) every
-//!   [`WATCH_PERIOD`] and bumps the generation when any differs.
+//!   [`WATCH_PERIOD`] and bumps the generation when any differs (or when
+//!   a lesson's audio was made: `speech::changes`).
 //! * **Bounded.** Entries are weighed by their text; past the budget the
 //!   least recently used go first.
 
@@ -281,6 +282,8 @@ impl ContentCache {
     pub async fn check(&self, db: &DatabaseConnection) -> Result<bool, CoreError> {
         let mut now = crate::search::course_versions(db).await?;
         now.sort_unstable();
+        // Lesson pages show a player once their audio is made.
+        now.push((i32::MIN, crate::speech::changes(db).await?.to_string()));
         let mut seen = self
             .0
             .versions

@@ -331,6 +331,7 @@ pub async fn lesson<C: ConnectionTrait>(
         next: links.get(index + 1).map(|(_, l)| l.clone()),
         verdict: None,
         learner: None,
+        audio: crate::speech::current(db, &course.slug, lesson_slug, text).await?,
     })
 }
 

@@ -18,6 +18,7 @@ pub mod enrolments;
 pub mod feedback;
 pub mod group_members;
 pub mod groups;
+pub mod lesson_audio;
 pub mod lesson_progress;
 pub mod lesson_revisions;
 pub mod lesson_texts;
