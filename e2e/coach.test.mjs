@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signUp, signIn, signOut,
+  BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signUp, signIn, signOut, openMenu,
 } from './support.mjs';
 
 const PASSWORD = 'valmentajan-salasana';
@@ -60,6 +60,7 @@ for (const javaScriptEnabled of [true, false]) {
       await signUp(page, coach, `Kalle ${tag}`, PASSWORD);
       await signOut(page);
       await signIn(page, 'e2e-admin', ADMIN_PASSWORD);
+      await openMenu(page);
       await page.getByRole('link', { name: 'Ylläpito' }).click();
       await mainHeading(page).filter({ hasText: 'Ylläpito' }).waitFor();
       await check('admin page');
@@ -82,6 +83,7 @@ for (const javaScriptEnabled of [true, false]) {
       // accepts, only her name and "invited" show.
       const group = `Kevät ${tag}`;
       await signIn(page, coach, PASSWORD);
+      await openMenu(page);
       await page.getByRole('link', { name: 'Valmennus' }).click();
       await mainHeading(page).filter({ hasText: 'Valmennus' }).waitFor();
       await check('coach home');
@@ -110,6 +112,7 @@ for (const javaScriptEnabled of [true, false]) {
         .getByText(`Ryhmä ${group}, valmentaja Kalle ${tag}`).waitFor();
       await check('dashboard with a group');
       // Her account page says who invited her.
+      await openMenu(page);
       await page.getByRole('link', { name: 'Oma tili' }).first().click();
       const mine = page.getByRole('table', { name: 'Mitä tilillesi on tehty' });
       await mine.getByRole('row').filter({ hasText: 'Kutsu ryhmään' }).filter({ hasText: `Kalle ${tag}` }).waitFor();

@@ -3,7 +3,7 @@
 // without a reload) and without it (plain links and a posting form).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
+import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, openMenu } from './support.mjs';
 
 test('with JavaScript: the journey hydrates, switches language in place and remembers it', async () => {
   const browser = await openBrowser();
@@ -35,6 +35,7 @@ test('with JavaScript: the journey hydrates, switches language in place and reme
 
     // The language switch works in place: no reload, new texts, new <html lang>.
     const saved = page.waitForResponse((r) => r.url().endsWith('/api/set_language') && r.ok());
+    await openMenu(page);
     await page.getByRole('button', { name: 'English' }).click();
     await mainHeading(page).filter({ hasText: 'The web browser' }).waitFor();
     await page.getByRole('link', { name: /Previous/ }).waitFor();
@@ -75,6 +76,7 @@ test('without JavaScript: links and the language form work', async () => {
     assert.equal(await mainHeading(page).textContent(), 'Verkkoselain');
 
     // The form posts, the server sets the cookie and sends us back here.
+    await openMenu(page);
     await page.getByRole('button', { name: 'Svenska' }).click();
     await page.waitForURL(`${BASE}/courses/digital-basics/browser`);
     await mainHeading(page).filter({ hasText: 'Webbläsaren' }).waitFor();
@@ -170,6 +172,7 @@ test('a lesson loaded whole carries its body once: hydration keeps it, navigatio
     await page.waitForURL(`${BASE}/courses/digital-basics/devices`);
     await heading.waitFor();
     // A language switch on the page loaded whole: the body in English.
+    await openMenu(page);
     await page.getByRole('button', { name: 'English' }).click();
     await mainHeading(page).filter({ hasText: /phone/i }).waitFor();
     assert.ok(!(await page.locator('.lesson-body').textContent()).includes('laite'), 'the body is in English');

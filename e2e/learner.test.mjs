@@ -4,7 +4,7 @@
 // every page (where JavaScript runs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
+import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, openMenu } from './support.mjs';
 
 const PASSWORD = 'oma-salasana-pitkä';
 
@@ -27,6 +27,7 @@ for (const javaScriptEnabled of [true, false]) {
         // Survives until the page is reloaded: every form below is sent in place.
         await page.evaluate(() => { window.polkuNoReload = true; });
       }
+      await openMenu(page);
       await page.getByRole('link', { name: 'Luo tunnus' }).click();
       await mainHeading(page).filter({ hasText: 'Luo tunnus' }).waitFor();
       await check('sign-up form');
@@ -87,7 +88,9 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByText('1/4 oppituntia tehty (25 %)').waitFor();
 
       // Sign out, sign back in: "continue" lands on the lesson she was reading.
+      await openMenu(page);
       await page.getByRole('button', { name: 'Kirjaudu ulos' }).click();
+      await openMenu(page);
       await page.getByRole('link', { name: 'Kirjaudu sisään' }).first().click();
       await check('sign-in form');
       await page.getByLabel('Käyttäjätunnus').fill(username);
@@ -101,6 +104,7 @@ for (const javaScriptEnabled of [true, false]) {
       assert.equal(new URL(page.url()).pathname, reading, 'continue lands on the lesson she was reading');
 
       // Her account page.
+      await openMenu(page);
       await page.getByRole('link', { name: 'Oma tili' }).click();
       await mainHeading(page).filter({ hasText: 'Oma tili' }).waitFor();
       await check('account page');

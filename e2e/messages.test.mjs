@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signUp, signIn, signOut,
-  grantRole, acceptInvitation,
+  grantRole, acceptInvitation, openMenu,
 } from './support.mjs';
 
 const PASSWORD = 'viestien-salasana';
@@ -97,6 +97,7 @@ for (const javaScriptEnabled of [true, false]) {
       await signOut(coachPage);
       await grantRole(coachPage, coach, 'coach');
       await signIn(coachPage, coach, PASSWORD);
+      await openMenu(coachPage);
       await coachPage.getByRole('link', { name: 'Valmennus' }).click();
       const group = `Etäryhmä ${tag}`;
       await coachPage.getByLabel('Ryhmän nimi').fill(group);
@@ -113,11 +114,13 @@ for (const javaScriptEnabled of [true, false]) {
       await signIn(me, learner, PASSWORD);
       if (javaScriptEnabled) {
         await waitForHydration(me);
+        await openMenu(me);
         await Promise.all([
           me.waitForResponse((r) => r.url().endsWith('/api/set_language') && r.ok()),
           me.getByRole('button', { name: 'Svenska' }).click(),
         ]);
       } else {
+        await openMenu(me);
         await me.getByRole('button', { name: 'Svenska' }).click();
       }
       // She gives her e-mail address for notifications (every kind by
@@ -265,6 +268,7 @@ for (const javaScriptEnabled of [true, false]) {
       // The coach sees the answer in her inbox, and when she last wrote in
       // the group table.
       await coachPage.goto(`${BASE}/dashboard`);
+      await openMenu(coachPage);
       await coachPage.getByRole('link', { name: 'Viestit 1 lukematonta' }).click();
       await mainHeading(coachPage).filter({ hasText: 'Viestit' }).waitFor();
       const card = coachPage.getByRole('listitem').filter({ has: coachPage.getByRole('link', { name }) });

@@ -5,7 +5,7 @@
 // page, in three languages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
+import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, openMenu } from './support.mjs';
 
 /** The heading `#id` is where the page is scrolled to (in the viewport, near the top). */
 async function landedOn(page, id) {
@@ -21,6 +21,7 @@ test('with JavaScript: suggestions while typing, results, and a result opens the
   try {
     await page.goto(`${BASE}/`);
     await waitForHydration(page);
+    await openMenu(page);
     const box = page.getByRole('searchbox', { name: 'Hae kurssimateriaalista' }).first();
     await box.pressSequentially('salasan', { delay: 40 });
     const suggestions = page.getByRole('list', { name: 'Ehdotukset' });
@@ -59,6 +60,7 @@ test('without JavaScript: the header form and the search page work by plain GET'
   const { page } = browser;
   try {
     await page.goto(`${BASE}/courses/digital-basics`);
+    await openMenu(page);
     const box = page.getByRole('searchbox', { name: 'Hae kurssimateriaalista' }).first();
     await box.fill('salasanoja');
     await box.press('Enter');

@@ -4,7 +4,7 @@
 // without JavaScript.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signIn } from './support.mjs';
+import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signIn, openMenu } from './support.mjs';
 
 const ADMIN_PASSWORD = process.env.POLKU_E2E_ADMIN_PASSWORD;
 
@@ -30,6 +30,7 @@ test('learner pages load one module; the admin page loads its own when opened, a
     // Opened by a link (client-side navigation): its module comes then.
     await signIn(page, 'e2e-admin', ADMIN_PASSWORD);
     await waitForHydration(page);
+    await openMenu(page);
     await page.getByRole('link', { name: 'Ylläpito' }).click();
     await mainHeading(page).filter({ hasText: 'Ylläpito' }).waitFor();
     assert.ok(modules.some((m) => m.includes('admin_route')), `the admin page's module loads when opened: ${modules}`);

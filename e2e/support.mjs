@@ -62,6 +62,17 @@ export async function expectNoAxeViolations(page, what) {
   assert.deepEqual(details, [], `axe violations on ${what} (${page.url()})`);
 }
 
+/**
+ * Opens the header's menu where it is folded (on a phone, under "Valikko"),
+ * as a learner does before using its links, search box or language switch.
+ */
+export async function openMenu(page) {
+  const toggle = page.locator('summary.site-menu__toggle');
+  if (await toggle.isVisible() && !(await page.locator('details.site-menu').evaluate((d) => d.open))) {
+    await toggle.click();
+  }
+}
+
 /** The page's main heading. */
 export function mainHeading(page) {
   return page.getByRole('heading', { level: 1 });
@@ -88,8 +99,9 @@ export async function signIn(page, username, password) {
 
 /** Signs out from the header. */
 export async function signOut(page) {
+  await openMenu(page);
   await page.getByRole('button', { name: 'Kirjaudu ulos' }).first().click();
-  await page.getByRole('link', { name: 'Kirjaudu sisään' }).first().waitFor();
+  await page.getByRole('link', { name: 'Kirjaudu sisään' }).first().waitFor({ state: 'attached' });
 }
 
 /** Signs in as the e2e admin (made by scripts/test.sh) and gives `username` the role `role`. */
@@ -97,6 +109,7 @@ export async function grantRole(page, username, role) {
   const password = process.env.POLKU_E2E_ADMIN_PASSWORD;
   assert.ok(password, 'POLKU_E2E_ADMIN_PASSWORD is set by scripts/test.sh');
   await signIn(page, 'e2e-admin', password);
+  await openMenu(page);
   await page.getByRole('link', { name: 'Ylläpito' }).click();
   await mainHeading(page).filter({ hasText: 'Ylläpito' }).waitFor();
   const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: new RegExp(username) }) });

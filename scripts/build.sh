@@ -36,7 +36,11 @@ done
 rm -rf "$split"
 cat style/*.css > "$pkg/polku.css"
 cp style/favicon.svg "$pkg/"
+# The reading font (SIL Open Font License, style/fonts/OFL.txt): woff2 is
+# compressed already.
+cp style/fonts/*.woff2 "$pkg/"
 for f in "$pkg"/*; do
+  case "$f" in *.woff2) continue ;; esac
   gzip -9 -k -f "$f"
   brotli -q 11 -f -k "$f"
 done

@@ -59,6 +59,7 @@ fn BrowserHalf(options: LeptosOptions) -> impl IntoView {
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = initial_locale();
+    let reading = crate::components::reading::initial_reading();
     // `pkg/<version>`: the browser half's files, named by their content
     // (see the server's routes::assets).
     let pkg = options.site_pkg_dir.clone();
@@ -66,11 +67,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     security::set_content_security_policy();
     view! {
         <!DOCTYPE html>
-        <html lang=locale.code()>
+        <html
+            lang=locale.code()
+            data-size=reading.size.code()
+            data-spacing=reading.spacing.code()
+            data-theme=reading.theme.code()
+            data-font=reading.font.code()
+        >
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="color-scheme" content="light" />
+                <meta name="color-scheme" content=reading.theme.color_scheme() />
                 <link rel="stylesheet" href=format!("/{pkg}/polku.css") />
                 <link rel="icon" href=format!("/{pkg}/favicon.svg") type="image/svg+xml" />
                 <BrowserHalf options />

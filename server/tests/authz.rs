@@ -166,6 +166,12 @@ const RULES: &[Rule] = &[
         "course=digital-basics&lesson=devices&locale=fi",
         EVERYONE,
     ),
+    rule(
+        "POST",
+        "/api/get_read_aloud_cues",
+        "course=digital-basics&lesson=devices&language=fi",
+        EVERYONE,
+    ),
     rule("POST", "/api/set_language", "locale=sv", EVERYONE),
     rule("POST", "/api/get_me", "", EVERYONE),
     // Search: everyone; drafts only in the author's results (tested in
@@ -686,19 +692,21 @@ fn rules() -> impl Iterator<Item = &'static Rule> {
 
 /// Plain routes that need no check (public by nature), with the reason.
 const PUBLIC_ROUTES: &[&str] = &[
-    "/healthz",                      // liveness
-    "/readyz",                       // readiness: ok or not per part, no detail
-    "/api/openapi.json",             // the API description
-    "/lang",                         // language cookie
-    "/media/{course}/{*path}",       // published course media
-    "/author/login",                 // the admin-token sign-in form
-    "/author/logout",                // clears the author cookie
-    "/.well-known/did.json",         // the badge issuer's public keys
-    "/api/verify",                   // anyone checks a badge (employers, no account)
-    "/verify",                       // the same from the page's form
-    "/badges/status/1",              // the signed revocation list verifiers read
-    "/badges/default.png",           // the default picture badges name as their image
-    "/badges/shared/{token}/qr.svg", // a shared badge's QR (the token is the key)
+    "/healthz",                                    // liveness
+    "/readyz",                                     // readiness: ok or not per part, no detail
+    "/api/openapi.json",                           // the API description
+    "/lang",                                       // language cookie
+    "/reading",                                    // reading settings cookie
+    "/courses/{course}/{lesson}/audio/{language}", // a published lesson read aloud
+    "/media/{course}/{*path}",                     // published course media
+    "/author/login",                               // the admin-token sign-in form
+    "/author/logout",                              // clears the author cookie
+    "/.well-known/did.json",                       // the badge issuer's public keys
+    "/api/verify",                                 // anyone checks a badge (employers, no account)
+    "/verify",                                     // the same from the page's form
+    "/badges/status/1",                            // the signed revocation list verifiers read
+    "/badges/default.png",                         // the default picture badges name as their image
+    "/badges/shared/{token}/qr.svg",               // a shared badge's QR (the token is the key)
 ];
 
 struct Fixture {

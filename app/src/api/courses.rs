@@ -54,8 +54,7 @@ pub async fn get_lesson(
 
 /// `POST /api/get_read_aloud_cues`: where each sentence of a lesson is
 /// heard in its audio in `language` (for the hydrated player's
-/// highlighting); public like the lesson, not found until the audio is
-/// made.
+/// highlighting); public like the lesson; none until the audio is made.
 #[server(prefix = "/api", endpoint = "get_read_aloud_cues")]
 pub async fn get_read_aloud_cues(
     course: String,

@@ -7,12 +7,28 @@ use leptos_router::hooks::use_location;
 use crate::api::accounts::get_me;
 use crate::api::preferences::set_language;
 use crate::api::search::{Suggestion, suggest};
+use crate::components::reading::ReadingSettingsForm;
 use crate::i18n::{Key, Locale, Texts, t, tf, use_locale};
 use polku_types::accounts::Role;
 
 /// Skip link, site name, main navigation and the language switch.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
+    let menu = NodeRef::<leptos::html::Details>::new();
+    // Hydrated, moving to another page or language closes the menu (without
+    // JavaScript every page arrives with it closed).
+    #[cfg(feature = "hydrate")]
+    {
+        let location = use_location();
+        let locale = use_locale();
+        Effect::new(move |_| {
+            location.pathname.track();
+            locale.track();
+            if let Some(details) = menu.get_untracked() {
+                let _ = details.remove_attribute("open");
+            }
+        });
+    }
     view! {
         // rel="external" keeps the client-side router away from this link, so
         // the browser itself moves keyboard focus to <main>, hydrated or not.
@@ -23,12 +39,20 @@ pub fn SiteHeader() -> impl IntoView {
                     <span class="site-name__title">{t(Key::SiteName)}</span>
                     <span class="site-name__tagline">{t(Key::SiteTagline)}</span>
                 </a>
-                <nav class="main-nav" aria-label=t(Key::MainNavLabel)>
-                    <a href="/">{t(Key::NavCourses)}</a>
-                    <UserNav />
-                </nav>
-                <SearchBox />
-                <LanguageSwitch />
+                // On a phone the rest folds under "Menu" (one tap, no
+                // script needed); on a wide screen it is always open.
+                <details class="site-menu" node_ref=menu>
+                    <summary class="site-menu__toggle">{t(Key::MenuLabel)}</summary>
+                    <div class="site-menu__panel">
+                        <nav class="main-nav" aria-label=t(Key::MainNavLabel)>
+                            <a href="/">{t(Key::NavCourses)}</a>
+                            <UserNav />
+                        </nav>
+                        <SearchBox />
+                        <LanguageSwitch />
+                        <ReadingSettingsForm />
+                    </div>
+                </details>
             </div>
         </header>
     }

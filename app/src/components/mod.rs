@@ -5,3 +5,4 @@ pub mod loaded;
 pub mod notice;
 pub mod quiz;
 pub mod read_aloud;
+pub mod reading;

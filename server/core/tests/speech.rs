@@ -265,4 +265,11 @@ async fn a_failing_or_missing_engine_leaves_the_lesson_readable_and_says_so() {
         speech::audio(&db, "kuuntele", "posti", Language::Fi).await,
         Err(polku_core::CoreError::NotFound)
     ));
+    // No cues to highlight either.
+    assert!(
+        speech::cues(&db, "kuuntele", "posti", Language::Fi)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -1,6 +1,7 @@
 //! `POST /lang`: the language switch without JavaScript. Sets the language
 //! cookie (and, signed in, the account's language) and redirects back to
-//! the page the form was on.
+//! the page the form was on. `POST /reading`: the reading settings, kept
+//! in their cookie the same way.
 
 use app::api::preferences::language_cookie;
 use app::i18n::Locale;
@@ -45,6 +46,40 @@ pub async fn set_language(
         }
         None => redirect.into_response(),
     }
+}
+
+/// The reading settings form: each field one of its choices' names.
+#[derive(Deserialize)]
+pub struct ReadingForm {
+    #[serde(default)]
+    size: String,
+    #[serde(default)]
+    spacing: String,
+    #[serde(default)]
+    theme: String,
+    #[serde(default)]
+    font: String,
+    /// Where to go back to: a path on this site.
+    #[serde(default)]
+    next: String,
+}
+
+/// `POST /reading`: keeps the reading settings for a year (what the form
+/// does not name, or names wrongly, is the default) and goes back.
+pub async fn set_reading(
+    State(state): State<super::AppState>,
+    Form(form): Form<ReadingForm>,
+) -> Response {
+    let settings = polku_types::reading::ReadingSettings::from_cookie(
+        &[form.size, form.spacing, form.theme, form.font].join("."),
+    );
+    let cookie = state.secure_cookies.set(
+        polku_types::reading::READING_COOKIE,
+        &settings.to_cookie(),
+        31_536_000,
+        polku_web::cookies::SameSite::Lax,
+    );
+    ([(SET_COOKIE, cookie)], Redirect::to(safe_next(&form.next))).into_response()
 }
 
 #[cfg(test)]

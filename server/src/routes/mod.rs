@@ -113,6 +113,7 @@ pub fn plain_routes() -> Vec<PlainRoute> {
         get_route("/badges/{id}/{file}", badges::download),
         post_route("/verify", verify_form_page),
         post_route("/lang", language::set_language),
+        post_route("/reading", language::set_reading),
         get_route("/media/{course}/{*path}", media::media),
         get_route(
             "/courses/{course}/{lesson}/audio/{language}",

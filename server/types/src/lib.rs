@@ -19,6 +19,7 @@ mod language;
 pub mod messages;
 pub mod notifications;
 pub mod progress;
+pub mod reading;
 pub mod search;
 
 pub use language::{LANG_COOKIE, Language};

@@ -54,13 +54,6 @@ pub struct SpeechReport {
     pub engine_missing: bool,
 }
 
-impl SpeechReport {
-    /// Whether audio changed (pages showing a player must be made again).
-    pub fn changed(&self) -> bool {
-        self.made + self.kept + self.removed > 0
-    }
-}
-
 /// A lesson text's script.
 fn script_of(text: &lesson_texts::Model) -> Script {
     let objectives: Vec<String> = serde_json::from_str(&text.objectives).unwrap_or_default();
@@ -203,11 +196,14 @@ async fn render(
         if let Some((id, _, kept_hash)) = &had
             && *kept_hash == script_hash
         {
+            let txn = db.begin().await?;
             lesson_audio::Entity::update_many()
                 .col_expr(lesson_audio::Column::SourceHash, Expr::value(source_hash))
                 .filter(lesson_audio::Column::Id.eq(*id))
-                .exec(db)
+                .exec(&txn)
                 .await?;
+            bump(&txn).await?;
+            txn.commit().await?;
             report.kept += 1;
             continue;
         }
@@ -253,7 +249,7 @@ async fn render(
         lesson_audio::Entity::delete_by_id(id).exec(db).await?;
         report.removed += 1;
     }
-    if report.changed() {
+    if report.removed > 0 {
         bump(db).await?;
     }
     Ok(report)
@@ -343,6 +339,8 @@ async fn store(
         .insert(&txn)
         .await?;
     }
+    // Each lesson's player shows as soon as its audio is there.
+    bump(&txn).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -465,7 +463,8 @@ pub async fn audio<C: ConnectionTrait>(
 }
 
 /// Where each sentence of lesson `lesson_slug` is heard in its audio in
-/// `language` (not found as for [`audio`]).
+/// `language`: none while its audio is not made; not found when the
+/// lesson has no text in that language.
 pub async fn cues<C: ConnectionTrait>(
     db: &C,
     course_slug: &str,
@@ -473,7 +472,7 @@ pub async fn cues<C: ConnectionTrait>(
     language: Language,
 ) -> Result<Vec<Cue>, CoreError> {
     let (lesson_id, source_hash) = published(db, course_slug, lesson_slug, language).await?;
-    let cues: String = lesson_audio::Entity::find()
+    let cues: Option<String> = lesson_audio::Entity::find()
         .select_only()
         .column(lesson_audio::Column::Cues)
         .filter(lesson_audio::Column::LessonId.eq(lesson_id))
@@ -481,7 +480,8 @@ pub async fn cues<C: ConnectionTrait>(
         .filter(lesson_audio::Column::SourceHash.eq(source_hash))
         .into_tuple()
         .one(db)
-        .await?
-        .ok_or(CoreError::NotFound)?;
-    Ok(serde_json::from_str(&cues).unwrap_or_default())
+        .await?;
+    Ok(cues
+        .and_then(|c| serde_json::from_str(&c).ok())
+        .unwrap_or_default())
 }
