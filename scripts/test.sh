@@ -23,6 +23,9 @@ fi
 
 say "dependencies: cargo machete (unused), cargo deny (licences, sources, duplicate versions)"
 cargo machete
+# deny reads every package of the lock file, for every platform: fetched first
+# (a fresh machine has only what its own builds downloaded).
+cargo fetch --locked --quiet
 cargo deny --offline check bans licenses sources
 # Advisories need the RustSec database, fetched from GitHub: checked when
 # it can be fetched, said plainly when it cannot.
