@@ -132,6 +132,66 @@ fn work(receiver: &Mutex<Receiver<Job>>, idle: std::time::Duration) {
     }
 }
 
+/// Tests only (feature `test-support`): every hashing thread and every
+/// place in the queue taken by a job that waits until the returned guard
+/// is dropped, so every hash asked for meanwhile is refused as busy. The
+/// queue is filled again once the threads have taken their jobs, so no
+/// place frees up while the guard lives.
+#[cfg(feature = "test-support")]
+pub fn occupy() -> Occupied {
+    use std::sync::Condvar;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let gate = Arc::new((Mutex::new(false), Condvar::new()));
+    let started = Arc::new(AtomicUsize::new(0));
+    let fill = || {
+        let mut queued = 0usize;
+        loop {
+            let (gate, started) = (Arc::clone(&gate), Arc::clone(&started));
+            let job = pool().submit(move |_| {
+                started.fetch_add(1, Ordering::SeqCst);
+                let (open, opened) = &*gate;
+                let mut is_open = open
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                while !*is_open {
+                    is_open = opened
+                        .wait(is_open)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                }
+            });
+            if job.is_err() || queued > 100_000 {
+                return queued;
+            }
+            queued += 1;
+        }
+    };
+    let first = fill();
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while started.load(Ordering::SeqCst) < threads.min(first)
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    fill();
+    Occupied(gate)
+}
+
+/// See [`occupy`]: dropped, the waiting jobs end and hashing goes on.
+#[cfg(feature = "test-support")]
+pub struct Occupied(Arc<(Mutex<bool>, std::sync::Condvar)>);
+
+#[cfg(feature = "test-support")]
+impl Drop for Occupied {
+    fn drop(&mut self) {
+        let (open, opened) = &*self.0;
+        *open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = true;
+        opened.notify_all();
+    }
+}
+
 fn pool() -> &'static Pool {
     static POOL: OnceLock<Pool> = OnceLock::new();
     POOL.get_or_init(|| {
