@@ -39,6 +39,8 @@ cp style/favicon.svg "$pkg/"
 # The reading font (SIL Open Font License, style/fonts/OFL.txt): woff2 is
 # compressed already.
 cp style/fonts/*.woff2 "$pkg/"
+# The service worker, the offline script, the web app manifest and icons.
+cp app/public/* "$pkg/"
 for f in "$pkg"/*; do
   case "$f" in *.woff2) continue ;; esac
   gzip -9 -k -f "$f"

@@ -30,6 +30,7 @@ use crate::pages::{
     editor::EditorPage,
     lesson::LessonPage,
     not_found::NotFound,
+    offline::OfflinePage,
     search::SearchPage,
     verify::VerifyPage,
     wallet::{CertificatePage, WalletPage},
@@ -80,6 +81,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content=reading.theme.color_scheme() />
                 <link rel="stylesheet" href=format!("/{pkg}/polku.css") />
                 <link rel="icon" href=format!("/{pkg}/favicon.svg") type="image/svg+xml" />
+                <link rel="manifest" href=format!("/{pkg}/manifest.webmanifest") />
+                <meta name="theme-color" content="#0a58a8" />
+                // Saved courses and answers kept offline (a small script of
+                // the site's own; the page works without it).
+                <script type="module" src=format!("/{pkg}/offline.js")></script>
                 <BrowserHalf options />
                 <MetaTags />
             </head>
@@ -183,6 +189,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/courses/:course/:lesson") view=LessonPage ssr=SsrMode::Async />
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
+                    <Route path=path!("/offline") view=OfflinePage />
                     <Route path=path!("/badges") view=WalletPage ssr=SsrMode::Async />
                     <Route path=path!("/badges/:id/certificate") view=CertificatePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />

@@ -25,6 +25,7 @@ mod m20261205_150000_add_conversation_closed;
 mod m20261206_090000_create_appointments;
 mod m20261207_090000_add_course_source;
 mod m20261208_090000_create_lesson_audio;
+mod m20261208_100000_add_quiz_attempt_keys;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_090000_create_appointments::Migration),
             Box::new(m20261207_090000_add_course_source::Migration),
             Box::new(m20261208_090000_create_lesson_audio::Migration),
+            Box::new(m20261208_100000_add_quiz_attempt_keys::Migration),
         ]
     }
 }

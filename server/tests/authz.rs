@@ -698,6 +698,8 @@ const PUBLIC_ROUTES: &[&str] = &[
     "/lang",                                       // language cookie
     "/reading",                                    // reading settings cookie
     "/courses/{course}/{lesson}/audio/{language}", // a published lesson read aloud
+    "/courses/{course}/offline.json",              // what saving a published course takes
+    "/sw.js",                                      // the service worker
     "/media/{course}/{*path}",                     // published course media
     "/author/login",                               // the admin-token sign-in form
     "/author/logout",                              // clears the author cookie

@@ -111,6 +111,7 @@ pub async fn answer_quiz(
         locale,
         answer.index,
         &polku_core::content::quiz::Answer::from_wire(&answer),
+        None,
     )
     .await?)
 }

@@ -55,6 +55,23 @@ pub fn SiteHeader() -> impl IntoView {
                 </details>
             </div>
         </header>
+        <OfflineNotice />
+    }
+}
+
+/// Where the page tells what happened to answers kept offline (filled by
+/// `offline.js` from these texts, in the reader's language).
+#[component]
+fn OfflineNotice() -> impl IntoView {
+    view! {
+        <p
+            id="offline-sync"
+            class="notice offline-sync"
+            role="status"
+            hidden
+            data-text-queued=t(Key::OfflineQueued)
+            data-text-sent=t(Key::OfflineSent)
+        ></p>
     }
 }
 

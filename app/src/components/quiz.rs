@@ -105,7 +105,7 @@ pub fn Quiz(
     });
     view! {
         <section class="quiz" id=id.clone() aria-labelledby=labelled_by>
-            <form method=method action=full_action on:submit=on_submit>
+            <form method=method action=full_action on:submit=on_submit data-offline-queue=record.then_some("")>
                 <input type="hidden" name="quiz" value=index.to_string() />
                 <fieldset>
                     <legend id=question_id>

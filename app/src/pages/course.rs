@@ -101,6 +101,7 @@ fn CourseView(
                 }.into_any(),
             }}
         </section>
+        <SaveOnDevice course=slug.clone() />
         <h2>{t(Key::CourseLessonsHeading)}</h2>
         {groups(lessons)
             .into_iter()
@@ -153,6 +154,32 @@ fn CourseView(
                 </ul>
             </section>
         })}
+    }
+}
+
+/// "Save on this device": shown by `offline.js` where the browser can keep
+/// a course (a service worker and its caches); hidden without JavaScript,
+/// where it cannot work. The texts the script shows come with it.
+#[component]
+fn SaveOnDevice(course: String) -> impl IntoView {
+    view! {
+        <section
+            class="offline-save"
+            aria-labelledby="offline-title"
+            hidden
+            data-offline-course=course
+            data-text-size=t(Key::OfflineSize)
+            data-text-saved=t(Key::OfflineSaved)
+            data-text-saving=t(Key::OfflineSaving)
+            data-text-failed=t(Key::OfflineFailed)
+            data-text-removed=t(Key::OfflineRemoved)
+        >
+            <h2 id="offline-title">{t(Key::OfflineTitle)}</h2>
+            <p>{t(Key::OfflineIntro)}</p>
+            <p data-status role="status"></p>
+            <button type="button" class="button" data-save>{t(Key::OfflineSave)}</button>
+            <button type="button" data-remove hidden>{t(Key::OfflineRemove)}</button>
+        </section>
     }
 }
 

@@ -201,7 +201,7 @@ fn LessonStatus(lesson: Lesson) -> impl IntoView {
                     <a href=format!("/badges#badge-{id}")>{t(Key::LessonBadgeSee)}</a>
                 </p>
             })}
-            <form method="post" action="/api/mark_done">
+            <form method="post" action="/api/mark_done" data-offline-queue="">
                 <input type="hidden" name="course" value=lesson.course_slug.clone() />
                 <input type="hidden" name="lesson" value=lesson.slug.clone() />
                 <input type="hidden" name="done" value=(!state.done).to_string() />

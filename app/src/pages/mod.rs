@@ -16,6 +16,7 @@ pub mod lesson;
 pub mod messages;
 pub mod not_found;
 pub mod notifications;
+pub mod offline;
 pub mod search;
 pub mod verify;
 pub mod wallet;

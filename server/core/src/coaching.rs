@@ -628,6 +628,7 @@ mod tests {
             quiz_index: quiz,
             correct,
             created_at: Utc::now() - Duration::minutes(minutes_ago),
+            client_key: None,
         }
     }
 

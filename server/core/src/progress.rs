@@ -217,7 +217,9 @@ pub async fn mark_done(
 
 /// The learner answers quiz `index`: graded, the attempt recorded, and
 /// every badge she now meets issued; the feedback names the first badge
-/// earned (`earned`). As [`mark_done`] on failures.
+/// earned (`earned`). An answer with a `key` (one kept offline and sent
+/// later) is recorded once however often it arrives. As [`mark_done`] on
+/// failures.
 #[expect(
     clippy::too_many_arguments,
     reason = "the answer's place, and who issues"
@@ -231,9 +233,10 @@ pub async fn answer(
     language: Language,
     index: usize,
     given: &Answer,
+    key: Option<&str>,
 ) -> Result<QuizFeedback, CoreError> {
-    let (mut feedback, course) =
-        record_answer(db, actor, course_slug, lesson_slug, language, index, given).await?;
+    let place = (course_slug, lesson_slug, language, index);
+    let (mut feedback, course) = record_answer(db, actor, place, given, key).await?;
     let issued = crate::badges::award::award_due_in(db, ctx, actor, &course).await?;
     feedback.earned = issued.first().map(|badge| badge.id);
     Ok(feedback)
@@ -309,36 +312,66 @@ pub async fn answer_quiz<C: ConnectionTrait>(
     index: usize,
     answer: &Answer,
 ) -> Result<QuizFeedback, CoreError> {
-    record_answer(db, actor, course_slug, lesson_slug, language, index, answer)
-        .await
-        .map(|(grade, _)| grade)
+    record_answer(
+        db,
+        actor,
+        (course_slug, lesson_slug, language, index),
+        answer,
+        None,
+    )
+    .await
+    .map(|(grade, _)| grade)
 }
 
 /// Grades and records an answer; the grade and the course's row.
 async fn record_answer<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    course_slug: &str,
-    lesson_slug: &str,
-    language: Language,
-    index: usize,
+    (course_slug, lesson_slug, language, index): (&str, &str, Language, usize),
     answer: &Answer,
+    key: Option<&str>,
 ) -> Result<(QuizFeedback, courses_table::Model), CoreError> {
     let grade = courses::check_quiz(db, course_slug, lesson_slug, language, index, answer).await?;
     let (course, lesson_id) = courses::locate_row(db, course_slug, lesson_slug).await?;
     let course_id = course.id;
     enrol_id(db, actor, course_id).await?;
-    quiz_attempts::ActiveModel {
+    // A browser's key: at most 64 letters, digits and dashes, else none.
+    let key = key.filter(|k| {
+        !k.is_empty() && k.len() <= 64 && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    });
+    if let Some(key) = key {
+        let seen = quiz_attempts::Entity::find()
+            .filter(quiz_attempts::Column::UserId.eq(actor.id()))
+            .filter(quiz_attempts::Column::ClientKey.eq(key))
+            .one(db)
+            .await?;
+        if seen.is_some() {
+            return Ok((grade, course));
+        }
+    }
+    let recorded = quiz_attempts::ActiveModel {
         user_id: Set(actor.id()),
         lesson_id: Set(lesson_id),
         course_id: Set(course_id),
         quiz_index: Set(i32::try_from(index).unwrap_or(i32::MAX)),
         correct: Set(grade.correct),
         created_at: Set(Utc::now()),
+        client_key: Set(key.map(str::to_owned)),
         ..Default::default()
     }
     .insert(db)
-    .await?;
+    .await;
+    match recorded {
+        Ok(_) => {}
+        // The same key arriving twice at once: the other one recorded it.
+        Err(err)
+            if key.is_some()
+                && matches!(
+                    err.sql_err(),
+                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                ) => {}
+        Err(err) => return Err(err.into()),
+    }
     touch(db, actor).await?;
     Ok((grade, course))
 }

@@ -87,6 +87,55 @@ pub async fn lesson_audio(
     )
 }
 
+/// `GET /courses/{course}/offline.json`: what saving the course on a
+/// device takes, for the reader's language ([`polku_core::courses::OfflineList`]);
+/// public like the course.
+pub async fn offline_list(
+    State(db): State<DatabaseConnection>,
+    Path(course): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let language = super::request_locale(&headers);
+    match polku_core::courses::offline_list(&db, &course, language).await {
+        Ok(list) => (
+            [(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
+            axum::Json(list),
+        )
+            .into_response(),
+        Err(CoreError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "offline list: database error");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// `GET /sw.js`: the service worker, from the site's files, at the root
+/// so it may serve the whole site; asked again on every visit (no-cache),
+/// so a new version is found at once.
+pub async fn service_worker(State(state): State<super::AppState>) -> Response {
+    let path = std::path::Path::new(&*state.leptos_options.site_root).join("pkg/sw.js");
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/javascript; charset=utf-8"),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+                // The worker fetches this site's pages and files, nothing else.
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static("default-src 'none'; connect-src 'self'"),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 /// The query of [`lesson_audio`].
 #[derive(Debug, serde::Deserialize)]
 pub struct AudioQuery {

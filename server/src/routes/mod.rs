@@ -119,6 +119,8 @@ pub fn plain_routes() -> Vec<PlainRoute> {
             "/courses/{course}/{lesson}/audio/{language}",
             media::lesson_audio,
         ),
+        get_route("/courses/{course}/offline.json", media::offline_list),
+        get_route("/sw.js", media::service_worker),
         post_route("/courses/{course}/{lesson}/answer", progress::answer),
         get_route("/account/export.json", people::export_own),
         get_route("/admin/users/{id}/export.json", people::export_user),

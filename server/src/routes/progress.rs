@@ -13,24 +13,30 @@ use polku_core::{CoreError, progress};
 use super::AppState;
 use polku_web::session::MaybeSigned;
 
-/// The answer in a form body: `quiz=N`, `a=i` (repeated), `text=…`.
-fn parse(body: &[u8]) -> Option<QuizAnswer> {
+/// The answer in a form body: `quiz=N`, `a=i` (repeated), `text=…`, and
+/// `key=…` when the browser kept it offline and sends it now.
+fn parse(body: &[u8]) -> Option<(QuizAnswer, Option<String>)> {
     let mut index = None;
     let mut choices = Vec::new();
     let mut text = None;
+    let mut client_key = None;
     for (key, value) in form_urlencoded::parse(body) {
         match key.as_ref() {
             "quiz" => index = value.parse().ok(),
             "a" if choices.len() < 20 => choices.extend(value.parse::<usize>().ok()),
             "text" => text = Some(value.chars().take(500).collect::<String>()),
+            "key" => client_key = Some(value.chars().take(64).collect::<String>()),
             _ => {}
         }
     }
-    Some(QuizAnswer {
-        index: index?,
-        choices,
-        text,
-    })
+    Some((
+        QuizAnswer {
+            index: index?,
+            choices,
+            text,
+        },
+        client_key,
+    ))
 }
 
 fn verdict_url(course: &str, lesson: &str, answer: &QuizAnswer, earned: Option<i32>) -> String {
@@ -60,7 +66,7 @@ pub async fn answer(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(answer) = parse(&body) else {
+    let Some((answer, client_key)) = parse(&body) else {
         return Redirect::to(&format!("/courses/{course}/{lesson}")).into_response();
     };
     let language = super::request_locale(&headers);
@@ -80,6 +86,7 @@ pub async fn answer(
                 language,
                 answer.index,
                 &given,
+                client_key.as_deref(),
             )
             .await
             .map(|feedback| earned = feedback.earned)

@@ -359,6 +359,94 @@ pub async fn check_quiz<C: ConnectionTrait>(
     Ok(quiz.grade(answer))
 }
 
+/// What keeping a course on a device takes: the addresses of its pages
+/// (the catalog, the course, every lesson and the offline page), media and
+/// lesson audio in `language`, and about how many bytes they are.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OfflineList {
+    /// Addresses on this site.
+    pub urls: Vec<String>,
+    /// About how many bytes (pages estimated, files exact).
+    pub bytes: u64,
+}
+
+/// What a page's frame around its text weighs, about (HTML, compressed).
+const PAGE_FRAME_BYTES: u64 = 12_000;
+
+/// [`OfflineList`] of a course for a reader of `language`.
+pub async fn offline_list<C: ConnectionTrait>(
+    db: &C,
+    course_slug: &str,
+    language: Language,
+) -> Result<OfflineList, CoreError> {
+    use sea_orm::sea_query::Expr;
+    let (course, _) = find_course(db, course_slug).await?;
+    let fallback = default_language(&course);
+    let links = lesson_links(db, &course, language).await?;
+    let ids: Vec<i32> = links.iter().map(|(l, _)| l.id).collect();
+    let mut urls = vec![
+        "/".to_owned(),
+        "/offline".to_owned(),
+        format!("/courses/{}", course.slug),
+    ];
+    let mut bytes = PAGE_FRAME_BYTES * 3;
+    let texts = lesson_texts::Entity::find()
+        .filter(lesson_texts::Column::LessonId.is_in(ids.clone()))
+        .filter(lesson_texts::Column::Language.is_in([language.code(), fallback.code()]))
+        .all(db)
+        .await?;
+    let audio: Vec<(i32, String, String, String, i64)> =
+        crate::db::entities::lesson_audio::Entity::find()
+            .select_only()
+            .columns([
+                crate::db::entities::lesson_audio::Column::LessonId,
+                crate::db::entities::lesson_audio::Column::Language,
+                crate::db::entities::lesson_audio::Column::SourceHash,
+                crate::db::entities::lesson_audio::Column::ScriptHash,
+            ])
+            .column_as(Expr::cust("LENGTH(bytes)"), "size")
+            .filter(crate::db::entities::lesson_audio::Column::LessonId.is_in(ids))
+            .into_tuple()
+            .all(db)
+            .await?;
+    for (lesson, _) in &links {
+        urls.push(format!("/courses/{}/{}", course.slug, lesson.slug));
+        let mine: Vec<&lesson_texts::Model> =
+            texts.iter().filter(|t| t.lesson_id == lesson.id).collect();
+        let Some(text) = pick(&mine, |t| &t.language, language, fallback) else {
+            bytes += PAGE_FRAME_BYTES;
+            continue;
+        };
+        // Sent compressed: about a third of the HTML.
+        bytes += PAGE_FRAME_BYTES + text.body_html.len() as u64 / 3;
+        if let Some((_, _, _, script, size)) = audio.iter().find(|(id, lang, source, _, _)| {
+            *id == lesson.id && *lang == text.language && *source == text.source_hash
+        }) {
+            urls.push(format!(
+                "/courses/{}/{}/audio/{}?v={}",
+                course.slug,
+                lesson.slug,
+                text.language,
+                &script[..script.len().min(16)]
+            ));
+            bytes += u64::try_from(*size).unwrap_or(0);
+        }
+    }
+    let media: Vec<(String, i64)> = course_media::Entity::find()
+        .select_only()
+        .column(course_media::Column::Path)
+        .column_as(Expr::cust("LENGTH(bytes)"), "size")
+        .filter(course_media::Column::CourseId.eq(course.id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (path, size) in media {
+        urls.push(format!("/media/{}/{path}", course.slug));
+        bytes += u64::try_from(size).unwrap_or(0);
+    }
+    Ok(OfflineList { urls, bytes })
+}
+
 /// A media file of a course.
 #[derive(Debug, Clone)]
 pub struct Media {

@@ -14,6 +14,8 @@ pub struct Model {
     pub quiz_index: i32,
     pub correct: bool,
     pub created_at: ChronoDateTimeUtc,
+    /// The key a browser gave an answer kept offline (recorded once).
+    pub client_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
