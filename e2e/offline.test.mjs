@@ -16,6 +16,16 @@ test('a saved course is read and answered offline, and its progress reaches the 
   try {
     const username = `offline${Date.now().toString(36)}`;
     await signUp(page, username, 'Oona Offline', PASSWORD);
+    // The lesson's audio is made in the background after the server starts:
+    // saved with the course once it is there.
+    const deadline = Date.now() + 180_000;
+    for (;;) {
+      await page.goto(`${BASE}/courses/digital-basics/browser`);
+      await mainHeading(page).waitFor();
+      if (await page.locator('audio').count() > 0) break;
+      assert.ok(Date.now() < deadline, 'the lesson audio was not made in 3 minutes');
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
     await page.goto(`${BASE}/courses/digital-basics`);
     const box = page.getByRole('region', { name: 'Käytä ilman verkkoyhteyttä' });
     // The size before saving.
@@ -34,6 +44,20 @@ test('a saved course is read and answered offline, and its progress reaches the 
     await page.goto(`${BASE}/courses/digital-basics/browser`);
     await mainHeading(page).waitFor();
     assert.ok((await page.locator('.lesson-body').textContent()).trim().length > 200, 'the saved lesson is whole');
+    // Its audio plays from the device (the player asks for byte ranges).
+    const audio = page.locator('audio');
+    await audio.focus();
+    await page.keyboard.press('Space');
+    if (await audio.evaluate((a) => a.paused)) {
+      const box = await audio.boundingBox();
+      await page.mouse.click(box.x + 20, box.y + box.height / 2);
+    }
+    const played = Date.now() + 20_000;
+    while ((await audio.evaluate((a) => a.currentTime)) < 1) {
+      assert.ok(Date.now() < played, 'the saved audio does not play offline');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await audio.evaluate((a) => a.pause());
     // An answer and a "done" mark, kept on the device.
     const quiz = page.locator('section.quiz').first();
     await quiz.getByRole('radio').first().check();

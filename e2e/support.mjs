@@ -101,7 +101,7 @@ export async function signIn(page, username, password) {
 export async function signOut(page) {
   await openMenu(page);
   await page.getByRole('button', { name: 'Kirjaudu ulos' }).first().click();
-  await page.getByRole('link', { name: 'Kirjaudu sisään' }).first().waitFor({ state: 'attached' });
+  await page.getByRole('link', { name: 'Kirjaudu sisään', includeHidden: true }).first().waitFor({ state: 'attached' });
 }
 
 /** Signs in as the e2e admin (made by scripts/test.sh) and gives `username` the role `role`. */

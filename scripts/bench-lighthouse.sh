@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lighthouse (pinned in e2e/lighthouse, mobile: simulated slow 4G and a
 # 4x slower CPU) against the release build on loopback: catalog, lesson,
-# search and verify pages, each loaded fresh by the Debian chromium.
+# search and verify pages, and the lesson in the dark and high-contrast
+# reading themes, each loaded fresh by the Debian chromium.
 # Prints one line per page: performance score, LCP, TBT, CLS, bytes.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 port=3905
@@ -23,9 +24,16 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 
-for page in catalog:/ lesson:/courses/digital-basics/devices search:/search?q=salasana verify:/verify; do
-  name="${page%%:*}" path="${page#*:}"
+# The lesson page also in each reading theme (the settings cookie, as a
+# reader who chose them sends it), the dark one with the reading font.
+for page in catalog:/ lesson:/courses/digital-basics/devices search:/search?q=salasana verify:/verify \
+  lesson-dark:/courses/digital-basics/devices:normal.normal.dark.readable \
+  lesson-contrast:/courses/digital-basics/devices:large.wide.contrast.normal; do
+  name="${page%%:*}" rest="${page#*:}" path="${rest%%:*}" reading="${rest#*:}"
+  headers='{}'
+  [ "$reading" != "$rest" ] && headers="{\"Cookie\":\"polku_reading=$reading\"}"
   CHROME_PATH=/usr/bin/chromium e2e/lighthouse/node_modules/.bin/lighthouse "http://127.0.0.1:$port$path" \
+    --extra-headers="$headers" \
     --only-categories=performance --output=json --output-path="$work/$name.json" --quiet \
     --chrome-flags="--headless=new --no-sandbox --disable-gpu" >/dev/null 2>"$work/$name.err" ||
     { echo "lighthouse $name: failed"; tail -5 "$work/$name.err"; continue; }

@@ -17,6 +17,11 @@ struct FrontMatter {
     minutes: Option<u32>,
     #[serde(default)]
     objectives: Vec<String>,
+    /// Words the learner must recognise as they are (the name of a card,
+    /// a service or an office she meets): not pointed out as long words
+    /// or jargon by the plain-language check. Any inflected form counts.
+    #[serde(default)]
+    terms: Vec<String>,
 }
 
 /// 1-based line of a byte offset.
@@ -212,7 +217,9 @@ pub(super) fn plain_language(
     super::readability::Readability,
 ) {
     match front_matter(Path::new(""), text) {
-        Ok((_, body, first_line)) => super::readability::check(body, first_line, language),
+        Ok((front, body, first_line)) => {
+            super::readability::check(body, first_line, language, &front.terms)
+        }
         // A lesson whose front matter is broken has that problem to fix first.
         Err(_) => (Vec::new(), super::readability::Readability::default()),
     }

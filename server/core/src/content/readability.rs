@@ -343,8 +343,32 @@ pub struct Readability {
 pub type Advice = (usize, String);
 
 /// Reads `markdown` (a lesson body whose first line is `first_line` of its
-/// file) in `language`: the advice, in line order, and the figure.
-pub fn check(markdown: &str, first_line: usize, language: Language) -> (Vec<Advice>, Readability) {
+/// file) in `language`: the advice, in line order, and the figure. Words
+/// beginning with one of `terms` (the lesson's front matter: names the
+/// learner must recognise as they are) are not pointed out as long or as
+/// jargon.
+pub fn check(
+    markdown: &str,
+    first_line: usize,
+    language: Language,
+    terms: &[String],
+) -> (Vec<Advice>, Readability) {
+    // A term's stem: less its last two letters, so that inflected forms
+    // count ("työturvallisuuskortti" keeps "työturvallisuuskortin").
+    let terms: Vec<String> = terms
+        .iter()
+        .map(|t| {
+            let t = t.trim().to_lowercase();
+            let letters = t.chars().count();
+            if letters >= 8 {
+                t.chars().take(letters - 2).collect()
+            } else {
+                t
+            }
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    let kept = |word: &str| terms.iter().any(|t| word.starts_with(t.as_str()));
     let mut advice = Vec::new();
     let (mut total_words, mut long_words, mut count) = (0usize, 0usize, 0usize);
     for sentence in sentences(markdown, first_line) {
@@ -373,7 +397,7 @@ pub fn check(markdown: &str, first_line: usize, language: Language) -> (Vec<Advi
         for word in words
             .iter()
             .filter(plain_word)
-            .filter(|w| w.chars().count() > long)
+            .filter(|w| w.chars().count() > long && !kept(w))
         {
             advice.push((
                 line,
@@ -409,7 +433,7 @@ pub fn check(markdown: &str, first_line: usize, language: Language) -> (Vec<Advi
             let found = if start.contains(' ') {
                 lower.contains(start)
             } else {
-                words.iter().any(|w| w.starts_with(start))
+                words.iter().any(|w| w.starts_with(start) && !kept(w))
             };
             if found && !named.contains(word) {
                 named.push(*word);
@@ -442,7 +466,7 @@ mod tests {
     use super::*;
 
     fn lines(text: &str, language: Language) -> Vec<(usize, String)> {
-        check(text, 1, language).0
+        check(text, 1, language, &[]).0
     }
 
     #[test]
@@ -539,6 +563,26 @@ mod tests {
     }
 
     #[test]
+    fn terms_the_learner_must_recognise_are_not_pointed_out() {
+        let text = "Kysy työllisyyspalveluista apua. Tarvitset työturvallisuuskortin.";
+        let flagged = check(text, 1, Language::Fi, &[]).0;
+        assert!(
+            flagged
+                .iter()
+                .any(|(_, m)| m.contains("työturvallisuuskortin")),
+            "{flagged:?}"
+        );
+        // Listed in its basic form, inflected forms count too.
+        let kept = check(text, 1, Language::Fi, &["Työturvallisuuskortti".to_owned()]).0;
+        assert!(
+            !kept
+                .iter()
+                .any(|(_, m)| m.contains("työturvallisuuskortin")),
+            "{kept:?}"
+        );
+    }
+
+    #[test]
     fn the_figure_is_lix() {
         // 2 sentences, 7 words, 3 of them over six letters (hakemus,
         // päätöksen, netissä): 3.5 + 42.9 = 46.4.
@@ -546,6 +590,7 @@ mod tests {
             "Lähetä hakemus nyt. Saat päätöksen pian netissä.",
             1,
             Language::Fi,
+            &[],
         );
         assert_eq!((figure.sentences, figure.words), (2, 7));
         assert!((figure.lix - 46.4).abs() < 0.05, "{figure:?}");
