@@ -134,11 +134,13 @@ for (const javaScriptEnabled of [true, false]) {
       await check(me, 'account with e-mail settings (learner, sv)');
       // The invitation is among her notifications, counted in the header
       // until she has seen it.
+      await openMenu(me);
       await me.getByRole('link', { name: 'Aviseringar 1 olästa' }).click();
       await mainHeading(me).filter({ hasText: 'Aviseringar' }).waitFor();
       await me.getByText(`Kerttu ${tag} bjöd in dig till gruppen ${group}.`, { exact: false }).waitFor();
       await check(me, 'notifications (learner, sv)');
       await me.goto(`${BASE}/account`);
+      await openMenu(me);
       await me.getByRole('link', { name: 'Aviseringar', exact: true }).waitFor();
       await me.getByRole('link', { name: 'Meddelanden' }).click();
       await mainHeading(me).filter({ hasText: 'Meddelanden' }).waitFor();
@@ -184,6 +186,7 @@ for (const javaScriptEnabled of [true, false]) {
         await me.getByText(`Hej ${name}! Jag märkte`).waitFor({ timeout: 30_000 });
       } else {
         await me.goto(`${BASE}/dashboard`);
+        await openMenu(me);
         await me.getByRole('link', { name: 'Meddelanden 1 olästa' }).click();
         await me.getByText('Nya meddelanden: 1').waitFor();
         await me.getByRole('link', { name: `Kerttu ${tag}` }).click();
@@ -196,6 +199,7 @@ for (const javaScriptEnabled of [true, false]) {
       await check(me, 'conversation with messages (learner, sv)');
       // Reading it cleared the count.
       await me.goto(`${BASE}/dashboard`);
+      await openMenu(me);
       await me.getByRole('link', { name: 'Meddelanden', exact: true }).waitFor();
 
       // The coach offers two video-call times three days ahead.

@@ -216,21 +216,27 @@ fn UserNav() -> impl IntoView {
     }
 }
 
-/// Three buttons, one per language. Without JavaScript the form posts to
-/// `/lang`, which sets the cookie and redirects back; hydrated, a click
-/// switches the language in place and stores the choice in the background.
-#[component]
-pub fn LanguageSwitch() -> impl IntoView {
-    let locale = use_locale();
+/// The address of the page now, path and query (for a form's `next`: where
+/// the server sends the reader back to).
+pub fn this_page() -> impl Fn() -> String + Clone + Send + Sync + 'static {
     let location = use_location();
-    let next = move || {
+    move || {
         let search = location.search.get();
         if search.is_empty() {
             location.pathname.get()
         } else {
             format!("{}?{}", location.pathname.get(), search)
         }
-    };
+    }
+}
+
+/// Three buttons, one per language. Without JavaScript the form posts to
+/// `/lang`, which sets the cookie and redirects back; hydrated, a click
+/// switches the language in place and stores the choice in the background.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let locale = use_locale();
+    let next = this_page();
     let buttons = Locale::ALL
         .into_iter()
         .map(|choice| {

@@ -6,7 +6,6 @@
 //! page's first byte, so nothing flashes in the wrong colours.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 use polku_types::reading::{Font, ReadingSettings, Spacing, TextSize, Theme};
 
 use crate::i18n::{Key, t};
@@ -77,62 +76,40 @@ fn Choices(
     }
 }
 
+/// Every choice of one setting: (its name, its label, chosen now).
+fn choices<T: Copy + PartialEq>(
+    all: &[T],
+    now: T,
+    code: fn(T) -> &'static str,
+    label: fn(T) -> Key,
+) -> Vec<(&'static str, Key, bool)> {
+    all.iter().map(|&c| (code(c), label(c), c == now)).collect()
+}
+
 /// The settings form, folded under its name.
 #[component]
 pub fn ReadingSettingsForm() -> impl IntoView {
     let now = initial_reading();
-    let location = use_location();
-    let next = move || {
-        let search = location.search.get();
-        if search.is_empty() {
-            location.pathname.get()
-        } else {
-            format!("{}?{}", location.pathname.get(), search)
-        }
-    };
-    let sizes = TextSize::ALL
-        .into_iter()
-        .map(|s| {
-            let label = match s {
-                TextSize::Normal => Key::ReadingSizeNormal,
-                TextSize::Large => Key::ReadingSizeLarge,
-                TextSize::Larger => Key::ReadingSizeLarger,
-            };
-            (s.code(), label, s == now.size)
-        })
-        .collect();
-    let spacings = Spacing::ALL
-        .into_iter()
-        .map(|s| {
-            let label = match s {
-                Spacing::Normal => Key::ReadingSpacingNormal,
-                Spacing::Wide => Key::ReadingSpacingWide,
-            };
-            (s.code(), label, s == now.spacing)
-        })
-        .collect();
-    let themes = Theme::ALL
-        .into_iter()
-        .map(|s| {
-            let label = match s {
-                Theme::Auto => Key::ReadingThemeAuto,
-                Theme::Light => Key::ReadingThemeLight,
-                Theme::Dark => Key::ReadingThemeDark,
-                Theme::Contrast => Key::ReadingThemeContrast,
-            };
-            (s.code(), label, s == now.theme)
-        })
-        .collect();
-    let fonts = Font::ALL
-        .into_iter()
-        .map(|s| {
-            let label = match s {
-                Font::Normal => Key::ReadingFontNormal,
-                Font::Readable => Key::ReadingFontReadable,
-            };
-            (s.code(), label, s == now.font)
-        })
-        .collect();
+    let next = crate::components::layout::this_page();
+    let sizes = choices(&TextSize::ALL, now.size, TextSize::code, |s| match s {
+        TextSize::Normal => Key::ReadingSizeNormal,
+        TextSize::Large => Key::ReadingSizeLarge,
+        TextSize::Larger => Key::ReadingSizeLarger,
+    });
+    let spacings = choices(&Spacing::ALL, now.spacing, Spacing::code, |s| match s {
+        Spacing::Normal => Key::ReadingSpacingNormal,
+        Spacing::Wide => Key::ReadingSpacingWide,
+    });
+    let themes = choices(&Theme::ALL, now.theme, Theme::code, |s| match s {
+        Theme::Auto => Key::ReadingThemeAuto,
+        Theme::Light => Key::ReadingThemeLight,
+        Theme::Dark => Key::ReadingThemeDark,
+        Theme::Contrast => Key::ReadingThemeContrast,
+    });
+    let fonts = choices(&Font::ALL, now.font, Font::code, |s| match s {
+        Font::Normal => Key::ReadingFontNormal,
+        Font::Readable => Key::ReadingFontReadable,
+    });
     view! {
         <details class="reading-settings">
             <summary>{t(Key::ReadingSettings)}</summary>
