@@ -34,6 +34,13 @@ function siteFiles() {
   return [...new Set(files)];
 }
 
+/** What the site's own files take on the device (as kept: uncompressed). */
+function siteBytes() {
+  return performance.getEntriesByType('resource')
+    .filter((entry) => new URL(entry.name).pathname.startsWith('/pkg/'))
+    .reduce((sum, entry) => sum + (entry.decodedBodySize || 0), 0);
+}
+
 async function setUpSaving(box) {
   if (!('caches' in window) || !('serviceWorker' in navigator)) return;
   const slug = box.dataset.offlineCourse;
@@ -55,7 +62,7 @@ async function setUpSaving(box) {
   } else {
     try {
       const list = await (await fetch(listUrl)).json();
-      show(false, fill(box.dataset.textSize, { size: megabytes(list.bytes) }));
+      show(false, fill(box.dataset.textSize, { size: megabytes(list.bytes + siteBytes()) }));
     } catch {
       show(false, '');
     }
@@ -67,6 +74,7 @@ async function setUpSaving(box) {
       await navigator.serviceWorker.ready;
       const response = await fetch(listUrl);
       const list = await response.json();
+      list.bytes += siteBytes();
       const cache = await caches.open(name);
       await cache.addAll([...list.urls, ...siteFiles()]);
       await cache.put(listUrl, new Response(JSON.stringify(list), {

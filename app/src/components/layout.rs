@@ -15,20 +15,24 @@ use polku_types::accounts::Role;
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let menu = NodeRef::<leptos::html::Details>::new();
-    // Hydrated, moving to another page or language closes the menu (without
+    // Hydrated, using a link or button of the menu closes it (without
     // JavaScript every page arrives with it closed).
-    #[cfg(feature = "hydrate")]
-    {
-        let location = use_location();
-        let locale = use_locale();
-        Effect::new(move |_| {
-            location.pathname.track();
-            locale.track();
-            if let Some(details) = menu.get_untracked() {
+    let close_after = move |ev: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let used = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("a, button").ok().flatten())
+                .is_some();
+            if used && let Some(details) = menu.get_untracked() {
                 let _ = details.remove_attribute("open");
             }
-        });
-    }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, menu);
+    };
     view! {
         // rel="external" keeps the client-side router away from this link, so
         // the browser itself moves keyboard focus to <main>, hydrated or not.
@@ -43,7 +47,7 @@ pub fn SiteHeader() -> impl IntoView {
                 // script needed); on a wide screen it is always open.
                 <details class="site-menu" node_ref=menu>
                     <summary class="site-menu__toggle">{t(Key::MenuLabel)}</summary>
-                    <div class="site-menu__panel">
+                    <div class="site-menu__panel" on:click=close_after>
                         <nav class="main-nav" aria-label=t(Key::MainNavLabel)>
                             <a href="/">{t(Key::NavCourses)}</a>
                             <UserNav />
