@@ -140,15 +140,19 @@ async function send() {
         response = await fetch(item.action, {
           method: 'POST',
           body: item.body,
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          // JSON asked for: a refusal comes as its status, not as a
+          // redirect back to the form.
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
           credentials: 'same-origin',
         });
       } catch {
         break;
       }
-      // A server error: kept, tried again later.
+      // A server error, or not the learner who made it signed in now
+      // (signed out, or another on a shared device): kept for later.
       if (response.status >= 500) break;
-      // Sent (or refused for good, e.g. signed out): off the queue.
+      if (response.status === 401 || response.status === 403) continue;
+      // Sent (or refused for good: the lesson is gone): off the queue.
       keep(queued().filter((other) => other.body !== item.body));
       if (response.ok) sent += 1;
     }

@@ -202,6 +202,43 @@ async fn accounts_sessions_and_progress_over_http() {
         .await;
         assert!(status.is_redirection());
     }
+    // Kept offline on a shared device for another account, or sent signed
+    // out: refused (the browser keeps it for her) and not recorded.
+    let (status, _, _) = post_form(
+        &app,
+        "/courses/digital-basics/browser/answer",
+        "quiz=0&a=1&key=another-learners-answer&who=0",
+        Some(&maija),
+    )
+    .await;
+    assert_eq!(status, http::StatusCode::FORBIDDEN);
+    let (status, _, _) = post_form(
+        &app,
+        "/courses/digital-basics/browser/answer",
+        "quiz=0&a=1&key=signed-out-answer&who=1",
+        None,
+    )
+    .await;
+    assert_eq!(status, http::StatusCode::UNAUTHORIZED);
+    // A "done" mark the same way, as offline.js sends it (asking for JSON,
+    // so a refusal is its status, not a redirect back to a form).
+    let (status, _, _) = common::send(
+        &app,
+        Request::post("/api/mark_done")
+            .header(
+                http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .header(http::header::ACCEPT, "application/json")
+            .header("sec-fetch-site", "same-origin")
+            .header(COOKIE, &maija)
+            .body(axum::body::Body::from(
+                "course=digital-basics&lesson=browser&done=true&who=0",
+            ))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, http::StatusCode::FORBIDDEN);
     // Signed out, an answer is graded but not recorded.
     post_form(
         &app,

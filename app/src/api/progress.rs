@@ -64,10 +64,20 @@ pub async fn enrol(course: String) -> Result<(), AppError> {
 }
 
 /// `POST /api/mark_done` (form): marks a lesson done (`done=true`) or not
-/// done, then back to the lesson.
+/// done, then back to the lesson. A form naming another account (`who`:
+/// kept offline on a shared device, sent while someone else is signed in)
+/// is refused, and kept on the device for her.
 #[server(prefix = "/api", endpoint = "mark_done")]
-pub async fn mark_done(course: String, lesson: String, done: bool) -> Result<(), AppError> {
+pub async fn mark_done(
+    course: String,
+    lesson: String,
+    done: bool,
+    who: Option<i32>,
+) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
+    if who.is_some_and(|who| who != actor.id()) {
+        return Err(AppError::Forbidden);
+    }
     let state = super::state()?;
     let issued = polku_core::progress::mark_done(
         &state.db,

@@ -22,6 +22,10 @@ pub fn Quiz(
     /// A learner is signed in: the answer is recorded (the form posts).
     #[prop(optional)]
     record: bool,
+    /// The signed-in learner's account, named in the form (an answer kept
+    /// offline is recorded only for her).
+    #[prop(default = None)]
+    who: Option<i32>,
 ) -> impl IntoView {
     let (answered, feedback) = match verdict {
         Some((answer, feedback)) => (Some(answer), Some(feedback)),
@@ -107,6 +111,7 @@ pub fn Quiz(
         <section class="quiz" id=id.clone() aria-labelledby=labelled_by>
             <form method=method action=full_action on:submit=on_submit data-offline-queue=record.then_some("")>
                 <input type="hidden" name="quiz" value=index.to_string() />
+                {who.map(|who| view! { <input type="hidden" name="who" value=who.to_string() /> })}
                 <fieldset>
                     <legend id=question_id>
                         <span class="quiz-label">{t(Key::QuizLabel)}</span>

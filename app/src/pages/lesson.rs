@@ -106,6 +106,7 @@ fn LessonView(
     let objectives = lesson.objectives.clone();
     let action = link_to_self(&lesson);
     let signed_in = lesson.learner.is_some();
+    let who = lesson.learner.map(|l| l.who);
     let body = lesson
         .body
         .iter()
@@ -114,7 +115,7 @@ fn LessonView(
             BodyPart::Quiz(n) => match lesson.quizzes.get(*n) {
                 Some(quiz) => {
                     let verdict = lesson.verdict.clone().filter(|(a, _)| a.index == *n);
-                    view! { <Quiz index=*n quiz=quiz.clone() action=action.clone() verdict record=signed_in /> }
+                    view! { <Quiz index=*n quiz=quiz.clone() action=action.clone() verdict record=signed_in who /> }
                         .into_any()
                 }
                 None => ().into_any(),
@@ -205,6 +206,7 @@ fn LessonStatus(lesson: Lesson) -> impl IntoView {
                 <input type="hidden" name="course" value=lesson.course_slug.clone() />
                 <input type="hidden" name="lesson" value=lesson.slug.clone() />
                 <input type="hidden" name="done" value=(!state.done).to_string() />
+                <input type="hidden" name="who" value=state.who.to_string() />
                 <button type="submit" class=if state.done { "button button--quiet" } else { "button" }>
                     {t(if state.done { Key::LessonMarkUndone } else { Key::LessonMarkDone })}
                 </button>

@@ -104,6 +104,7 @@ pub async fn record_view_at<C: ConnectionTrait>(
 ) -> Result<LessonLearner, CoreError> {
     let Some(standing) = standing(db, actor, course_id, lesson_id).await? else {
         return Ok(LessonLearner {
+            who: actor.id(),
             enrolled: false,
             done: false,
         });
@@ -117,6 +118,7 @@ pub async fn record_view_at<C: ConnectionTrait>(
         .is_some_and(|seen| now - seen < chrono::Duration::seconds(VIEW_WRITE_INTERVAL_SECONDS))
     {
         return Ok(LessonLearner {
+            who: actor.id(),
             enrolled: true,
             done,
         });
@@ -143,6 +145,7 @@ pub async fn record_view_at<C: ConnectionTrait>(
     // The upsert leaves `completed_at` alone: `done` read above holds.
     touch(db, actor).await?;
     Ok(LessonLearner {
+        who: actor.id(),
         enrolled: true,
         done,
     })
@@ -457,6 +460,7 @@ pub async fn lesson_state<C: ConnectionTrait>(
     let (course_id, lesson_id) = courses::locate(db, course_slug, lesson_slug).await?;
     let standing = standing(db, actor, course_id, lesson_id).await?;
     Ok(LessonLearner {
+        who: actor.id(),
         enrolled: standing.is_some(),
         done: standing.is_some_and(|s| s.completed_at.is_some()),
     })

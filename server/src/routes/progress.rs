@@ -13,19 +13,28 @@ use polku_core::{CoreError, progress};
 use super::AppState;
 use polku_web::session::MaybeSigned;
 
+/// Who sent an answer kept offline: its key (recorded once) and the
+/// account the page named (`who`).
+#[derive(Default)]
+struct Sender {
+    key: Option<String>,
+    who: Option<i32>,
+}
+
 /// The answer in a form body: `quiz=N`, `a=i` (repeated), `text=…`, and
-/// `key=…` when the browser kept it offline and sends it now.
-fn parse(body: &[u8]) -> Option<(QuizAnswer, Option<String>)> {
+/// `key=…`, `who=…` when the browser kept it offline and sends it now.
+fn parse(body: &[u8]) -> Option<(QuizAnswer, Sender)> {
     let mut index = None;
     let mut choices = Vec::new();
     let mut text = None;
-    let mut client_key = None;
+    let mut sender = Sender::default();
     for (key, value) in form_urlencoded::parse(body) {
         match key.as_ref() {
             "quiz" => index = value.parse().ok(),
             "a" if choices.len() < 20 => choices.extend(value.parse::<usize>().ok()),
             "text" => text = Some(value.chars().take(500).collect::<String>()),
-            "key" => client_key = Some(value.chars().take(64).collect::<String>()),
+            "key" => sender.key = Some(value.chars().take(64).collect::<String>()),
+            "who" => sender.who = value.parse().ok(),
             _ => {}
         }
     }
@@ -35,7 +44,7 @@ fn parse(body: &[u8]) -> Option<(QuizAnswer, Option<String>)> {
             choices,
             text,
         },
-        client_key,
+        sender,
     ))
 }
 
@@ -66,15 +75,25 @@ pub async fn answer(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some((answer, client_key)) = parse(&body) else {
+    let Some((answer, sender)) = parse(&body) else {
         return Redirect::to(&format!("/courses/{course}/{lesson}")).into_response();
     };
     let language = super::request_locale(&headers);
     // A badge the answer earned, announced on the lesson page.
     let mut earned = None;
     let recorded = match actor {
-        // Signed out (e.g. the session ended): shown, not recorded.
+        // A form of a signed-in learner's page, sent signed out (kept
+        // offline, or the session ended): refused, so a browser that kept
+        // it offline keeps it until she signs in again.
+        None if sender.who.is_some() => {
+            return http::StatusCode::UNAUTHORIZED.into_response();
+        }
+        // Signed out: shown, not recorded.
         None => Ok(()),
+        // Kept offline for another learner on a shared device: not hers.
+        Some(actor) if sender.who.is_some_and(|who| who != actor.id()) => {
+            return http::StatusCode::FORBIDDEN.into_response();
+        }
         Some(actor) => {
             let given = polku_core::content::quiz::Answer::from_wire(&answer);
             progress::answer(
@@ -86,7 +105,7 @@ pub async fn answer(
                 language,
                 answer.index,
                 &given,
-                client_key.as_deref(),
+                sender.key.as_deref(),
             )
             .await
             .map(|feedback| earned = feedback.earned)

@@ -135,6 +135,9 @@ pub struct Cue {
 /// A signed-in learner's state in a lesson.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LessonLearner {
+    /// Her account: the lesson's forms name it, so an answer kept offline
+    /// on a shared device is sent only while she is the one signed in.
+    pub who: i32,
     /// Enrolled in the course.
     pub enrolled: bool,
     /// Marked as done.

@@ -24,6 +24,11 @@ const ENCODER: &[&str] = &["opusenc", "--quiet", "--speech", "--bitrate", "16"];
 pub const CONTENT_TYPE: &str = "audio/ogg; codecs=opus";
 /// How long one command may run.
 const TIMEOUT: Duration = Duration::from_secs(120);
+/// Where `nice` is: the engine and the encoder run at a lower CPU priority
+/// (audio is made in the background; pages come first).
+const NICE: &str = "/usr/bin/nice";
+/// What `nice` exits with when the command it was to run is not there.
+const NICE_NOT_FOUND: i32 = 127;
 
 /// What went wrong making audio.
 #[derive(Debug, thiserror::Error)]
@@ -181,7 +186,15 @@ async fn run(args: &[String], input: &[u8]) -> Result<Vec<u8>, SpeechError> {
         command: program.clone(),
         detail,
     };
-    let mut child = Command::new(&program)
+    let niced = std::path::Path::new(NICE).exists();
+    let mut command = if niced {
+        let mut niced = Command::new(NICE);
+        niced.args(["-n", "10"]).arg(&program);
+        niced
+    } else {
+        Command::new(&program)
+    };
+    let mut child = command
         .args(&args[1..])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -209,6 +222,9 @@ async fn run(args: &[String], input: &[u8]) -> Result<Vec<u8>, SpeechError> {
         .map_err(|_| failed(format!("no answer in {} s", TIMEOUT.as_secs())))?
         .map_err(|err| failed(err.to_string()))?;
     let _ = writer.await;
+    if niced && output.status.code() == Some(NICE_NOT_FOUND) {
+        return Err(SpeechError::Missing(program));
+    }
     if !output.status.success() {
         let said = String::from_utf8_lossy(&output.stderr);
         let said = said.trim();
