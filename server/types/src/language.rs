@@ -55,14 +55,9 @@ impl Language {
     /// [`LANG_COOKIE`]), else an `Accept-Language` header (by quality),
     /// else Finnish.
     pub fn negotiate(cookie_header: Option<&str>, accept_language: Option<&str>) -> Language {
-        let from_cookie = cookie_header.and_then(|header| {
-            header.split(';').find_map(|pair| {
-                let (name, value) = pair.split_once('=')?;
-                (name.trim() == LANG_COOKIE)
-                    .then(|| Language::from_code(value))
-                    .flatten()
-            })
-        });
+        let from_cookie = cookie_header
+            .and_then(|header| crate::cookie_value(header, LANG_COOKIE))
+            .and_then(Language::from_code);
         let from_header = || {
             accept_language.and_then(|header| {
                 let mut choices: Vec<(f32, Language)> = header

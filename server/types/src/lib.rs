@@ -23,3 +23,12 @@ pub mod reading;
 pub mod search;
 
 pub use language::{LANG_COOKIE, Language};
+
+/// The value of cookie `name` in a request's `Cookie` header (the pages
+/// read the reader's language and reading settings from it).
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header.split(';').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        (key.trim() == name).then_some(value.trim())
+    })
+}

@@ -187,13 +187,8 @@ impl ReadingSettings {
     /// The settings in a request's `Cookie` header (the defaults without).
     pub fn from_cookie_header(header: Option<&str>) -> ReadingSettings {
         header
-            .and_then(|h| {
-                h.split(';').find_map(|pair| {
-                    let (name, value) = pair.split_once('=')?;
-                    (name.trim() == READING_COOKIE)
-                        .then(|| ReadingSettings::from_cookie(value.trim()))
-                })
-            })
+            .and_then(|h| crate::cookie_value(h, READING_COOKIE))
+            .map(ReadingSettings::from_cookie)
             .unwrap_or_default()
     }
 }

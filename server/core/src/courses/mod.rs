@@ -422,12 +422,11 @@ pub async fn offline_list<C: ConnectionTrait>(
         if let Some((_, _, _, script, size)) = audio.iter().find(|(id, lang, source, _, _)| {
             *id == lesson.id && *lang == text.language && *source == text.source_hash
         }) {
-            urls.push(format!(
-                "/courses/{}/{}/audio/{}?v={}",
-                course.slug,
-                lesson.slug,
-                text.language,
-                &script[..script.len().min(16)]
+            urls.push(crate::speech::audio_url(
+                &course.slug,
+                &lesson.slug,
+                &text.language,
+                script,
             ));
             bytes += u64::try_from(*size).unwrap_or(0);
         }

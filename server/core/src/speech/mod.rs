@@ -16,7 +16,7 @@ pub mod script;
 use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QuerySelect, Set, TransactionTrait,
@@ -347,14 +347,7 @@ async fn store(
 
 /// Counts a change to the audio, for every instance's page cache.
 async fn bump(db: &impl ConnectionTrait) -> Result<(), CoreError> {
-    counters::Entity::update_many()
-        .col_expr(
-            counters::Column::Value,
-            Expr::col(counters::Column::Value).add(1),
-        )
-        .filter(counters::Column::Name.eq(COUNTER))
-        .exec(db)
-        .await?;
+    crate::db::next_number(db, COUNTER).await?;
     Ok(())
 }
 
@@ -366,6 +359,33 @@ pub async fn changes(db: &impl ConnectionTrait) -> Result<i64, CoreError> {
         .map_or(0, |row| row.value))
 }
 
+/// The address of a lesson's audio, named by its version (`?v=`: the
+/// first 16 digits of its script hash), so it can be kept for good.
+pub fn audio_url(
+    course_slug: &str,
+    lesson_slug: &str,
+    language: &str,
+    script_hash: &str,
+) -> String {
+    format!(
+        "/courses/{course_slug}/{lesson_slug}/audio/{language}?v={}",
+        &script_hash[..script_hash.len().min(16)]
+    )
+}
+
+/// The audio of lesson `lesson_id` in `language` made for the text whose
+/// source hash is `source_hash` (none once the text changed).
+fn made_for(
+    lesson_id: i32,
+    language: &str,
+    source_hash: &str,
+) -> sea_orm::Select<lesson_audio::Entity> {
+    lesson_audio::Entity::find()
+        .filter(lesson_audio::Column::LessonId.eq(lesson_id))
+        .filter(lesson_audio::Column::Language.eq(language))
+        .filter(lesson_audio::Column::SourceHash.eq(source_hash))
+}
+
 /// The audio of a lesson text, when it is made for this very text.
 pub async fn current<C: ConnectionTrait>(
     db: &C,
@@ -373,26 +393,20 @@ pub async fn current<C: ConnectionTrait>(
     lesson_slug: &str,
     text: &lesson_texts::Model,
 ) -> Result<Option<LessonAudio>, CoreError> {
-    let found: Option<(String, i32, String)> = lesson_audio::Entity::find()
-        .select_only()
-        .columns([
-            lesson_audio::Column::ContentType,
-            lesson_audio::Column::DurationMs,
-            lesson_audio::Column::ScriptHash,
-        ])
-        .filter(lesson_audio::Column::LessonId.eq(text.lesson_id))
-        .filter(lesson_audio::Column::Language.eq(text.language.as_str()))
-        .filter(lesson_audio::Column::SourceHash.eq(text.source_hash.as_str()))
-        .into_tuple()
-        .one(db)
-        .await?;
+    let found: Option<(String, i32, String)> =
+        made_for(text.lesson_id, &text.language, &text.source_hash)
+            .select_only()
+            .columns([
+                lesson_audio::Column::ContentType,
+                lesson_audio::Column::DurationMs,
+                lesson_audio::Column::ScriptHash,
+            ])
+            .into_tuple()
+            .one(db)
+            .await?;
     Ok(
         found.map(|(content_type, duration_ms, script_hash)| LessonAudio {
-            url: format!(
-                "/courses/{course_slug}/{lesson_slug}/audio/{}?v={}",
-                text.language,
-                &script_hash[..script_hash.len().min(16)]
-            ),
+            url: audio_url(course_slug, lesson_slug, &text.language, &script_hash),
             content_type,
             duration_ms: u32::try_from(duration_ms).unwrap_or(0),
         }),
@@ -441,16 +455,13 @@ pub async fn audio<C: ConnectionTrait>(
 ) -> Result<Audio, CoreError> {
     let (lesson_id, source_hash) = published(db, course_slug, lesson_slug, language).await?;
     let (content_type, script_hash, bytes): (String, String, Vec<u8>) =
-        lesson_audio::Entity::find()
+        made_for(lesson_id, language.code(), &source_hash)
             .select_only()
             .columns([
                 lesson_audio::Column::ContentType,
                 lesson_audio::Column::ScriptHash,
                 lesson_audio::Column::Bytes,
             ])
-            .filter(lesson_audio::Column::LessonId.eq(lesson_id))
-            .filter(lesson_audio::Column::Language.eq(language.code()))
-            .filter(lesson_audio::Column::SourceHash.eq(source_hash))
             .into_tuple()
             .one(db)
             .await?
@@ -472,12 +483,9 @@ pub async fn cues<C: ConnectionTrait>(
     language: Language,
 ) -> Result<Vec<Cue>, CoreError> {
     let (lesson_id, source_hash) = published(db, course_slug, lesson_slug, language).await?;
-    let cues: Option<String> = lesson_audio::Entity::find()
+    let cues: Option<String> = made_for(lesson_id, language.code(), &source_hash)
         .select_only()
         .column(lesson_audio::Column::Cues)
-        .filter(lesson_audio::Column::LessonId.eq(lesson_id))
-        .filter(lesson_audio::Column::Language.eq(language.code()))
-        .filter(lesson_audio::Column::SourceHash.eq(source_hash))
         .into_tuple()
         .one(db)
         .await?;
