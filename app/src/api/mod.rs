@@ -22,8 +22,9 @@ mod redirect;
 pub mod search;
 
 pub use polku_types::courses::{
-    BadgeCard, BodyPart, ChoiceFeedback, CourseCard, CourseDetail, Cue, LessonAudio, LessonLearner,
-    LessonLink, LessonPage, QuizAnswer, QuizFeedback, QuizKind, QuizView,
+    BadgeCard, BodyPart, ChoiceFeedback, CourseCard, CourseDetail, Cue, FieldCheck, FieldProblem,
+    FormField, LessonAudio, LessonLearner, LessonLink, LessonPage, Medium, MessagePart, NOT_CHOSEN,
+    PartRole, QuizAnswer, QuizFeedback, QuizKind, QuizView, choice_value,
 };
 pub use redirect::safe_next;
 

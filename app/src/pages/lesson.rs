@@ -226,20 +226,27 @@ fn link_to_self(lesson: &Lesson) -> String {
     format!("/courses/{}/{}", lesson.course_slug, lesson.slug)
 }
 
-/// The quiz answer in the page's query (`?quiz=0&a=1&a=2` or
-/// `?quiz=2&text=…`), as a form without JavaScript sends it.
+/// The quiz answer in the page's query (`?quiz=0&a=1&a=2`,
+/// `?quiz=2&text=…` or a form exercise's `?quiz=3&t=…&t=…`), as a form
+/// without JavaScript sends it.
 fn answer_from_query(query: &leptos_router::params::ParamsMap) -> Option<QuizAnswer> {
     let index = query.get("quiz")?.parse().ok()?;
     let choices = query
         .get_all("a")
         .unwrap_or_default()
         .iter()
-        .filter_map(|a| a.parse().ok())
+        .map(|a| crate::api::choice_value(a))
         .take(20)
         .collect();
     Some(QuizAnswer {
         index,
         choices,
         text: query.get("text"),
+        texts: query
+            .get_all("t")
+            .unwrap_or_default()
+            .into_iter()
+            .take(20)
+            .collect(),
     })
 }

@@ -1,5 +1,5 @@
-//! `POST /courses/{course}/{lesson}/answer`: a signed-in learner's quiz
-//! answer sent without JavaScript. The attempt is recorded, then the
+//! `POST /courses/{course}/{lesson}/answer`: a signed-in learner's answer
+//! to a quiz or exercise sent without JavaScript. The attempt is recorded, then the
 //! browser goes to the lesson with the answer in the query, where the
 //! verdict is shown (a GET that records nothing, so reloading it is safe).
 
@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::HeaderMap;
 use polku_core::{CoreError, progress};
+use polku_types::courses::{NOT_CHOSEN, choice_value};
 
 use super::AppState;
 use polku_web::session::MaybeSigned;
@@ -21,18 +22,22 @@ struct Sender {
     who: Option<i32>,
 }
 
-/// The answer in a form body: `quiz=N`, `a=i` (repeated), `text=…`, and
-/// `key=…`, `who=…` when the browser kept it offline and sends it now.
+/// The answer in a form body: `quiz=N`, `a=i` (repeated; left empty by a
+/// select not chosen), `text=…`, `t=…` (a form exercise's fields, in
+/// order), and `key=…`, `who=…` when the browser kept it offline and sends
+/// it now.
 fn parse(body: &[u8]) -> Option<(QuizAnswer, Sender)> {
     let mut index = None;
     let mut choices = Vec::new();
     let mut text = None;
+    let mut texts = Vec::new();
     let mut sender = Sender::default();
     for (key, value) in form_urlencoded::parse(body) {
         match key.as_ref() {
             "quiz" => index = value.parse().ok(),
-            "a" if choices.len() < 20 => choices.extend(value.parse::<usize>().ok()),
+            "a" if choices.len() < 20 => choices.push(choice_value(&value)),
             "text" => text = Some(value.chars().take(500).collect::<String>()),
+            "t" if texts.len() < 20 => texts.push(value.chars().take(500).collect::<String>()),
             "key" => sender.key = Some(value.chars().take(64).collect::<String>()),
             "who" => sender.who = value.parse().ok(),
             _ => {}
@@ -43,6 +48,7 @@ fn parse(body: &[u8]) -> Option<(QuizAnswer, Sender)> {
             index: index?,
             choices,
             text,
+            texts,
         },
         sender,
     ))
@@ -51,11 +57,19 @@ fn parse(body: &[u8]) -> Option<(QuizAnswer, Sender)> {
 fn verdict_url(course: &str, lesson: &str, answer: &QuizAnswer, earned: Option<i32>) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     query.append_pair("quiz", &answer.index.to_string());
-    for choice in &answer.choices {
-        query.append_pair("a", &choice.to_string());
+    for &choice in &answer.choices {
+        let value = if choice == NOT_CHOSEN {
+            String::new()
+        } else {
+            choice.to_string()
+        };
+        query.append_pair("a", &value);
     }
     if let Some(text) = &answer.text {
         query.append_pair("text", text);
+    }
+    for text in &answer.texts {
+        query.append_pair("t", text);
     }
     if let Some(badge) = earned {
         query.append_pair("earned", &badge.to_string());

@@ -153,7 +153,10 @@ pub enum BodyPart {
     Quiz(usize),
 }
 
-/// How a quiz is answered (`single`, `multiple`, `text` in course files).
+/// How a graded exercise is answered: the quiz types (`single`,
+/// `multiple`, `text` in a ```` ```quiz ```` block) and the interactive
+/// exercises, each its own block (```` ```order ````, ```` ```match ````,
+/// ```` ```spot ````, ```` ```form ````).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum QuizKind {
@@ -163,9 +166,23 @@ pub enum QuizKind {
     Multiple,
     /// A typed answer.
     Text,
+    /// Steps put in the right order: [`QuizView::options`] are the steps
+    /// as shown (never in the right order); the answer gives each step's
+    /// place.
+    Order,
+    /// Items paired with their match: [`QuizView::options`] are the items,
+    /// [`QuizView::choices`] what they are matched with; the answer gives
+    /// each item's choice.
+    Match,
+    /// The parts of a message that give a scam away:
+    /// [`QuizView::parts`]; the answer lists the parts marked.
+    Spot,
+    /// A form filled in: [`QuizView::fields`]; the answer is the text of
+    /// each field.
+    Form,
 }
 
-/// A quiz as the learner sees it (no answers).
+/// A quiz or exercise as the learner sees it (no answers).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuizView {
     /// How it is answered.
@@ -174,11 +191,133 @@ pub struct QuizView {
     pub question: String,
     /// An optional hint.
     pub hint: Option<String>,
-    /// Option texts.
+    /// Option texts; an order exercise's steps, a match exercise's items.
     pub options: Vec<String>,
+    /// A match exercise's choices, as shown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
+    /// A spot exercise's message: an e-mail or a text message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub medium: Option<Medium>,
+    /// A spot exercise's message, part by part.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<MessagePart>,
+    /// A form exercise's fields.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FormField>,
 }
 
-/// Feedback on one chosen option.
+impl QuizView {
+    /// What is read aloud after the question and the hint, in page order:
+    /// the options, steps or items; a message's parts; a form's labels.
+    /// The page marks exactly these elements as read (`data-say`).
+    pub fn spoken(&self) -> Vec<&str> {
+        match self.kind {
+            QuizKind::Text => Vec::new(),
+            QuizKind::Single | QuizKind::Multiple | QuizKind::Order | QuizKind::Match => {
+                self.options.iter().map(String::as_str).collect()
+            }
+            QuizKind::Spot => self.parts.iter().map(|p| p.text.as_str()).collect(),
+            QuizKind::Form => self.fields.iter().map(|f| f.label.as_str()).collect(),
+        }
+    }
+}
+
+/// What kind of message a spot exercise shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Medium {
+    /// An e-mail: sender, subject, body.
+    Email,
+    /// A text message: sender and body.
+    Sms,
+}
+
+/// Where a part of a simulated message sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartRole {
+    /// The sender.
+    From,
+    /// The subject line.
+    Subject,
+    /// Text of the body.
+    Text,
+    /// A link in the body: shown with its address, never followed.
+    Link,
+}
+
+/// One part of a simulated message, as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessagePart {
+    /// Where it sits.
+    pub role: PartRole,
+    /// What it says (a link's words).
+    pub text: String,
+    /// A link's address, shown as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+/// What a form field asks for, and so how an entry is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldCheck {
+    /// Any text (or one of the accepted answers, when the author lists
+    /// them).
+    #[default]
+    Text,
+    /// An e-mail address.
+    Email,
+    /// A phone number.
+    Phone,
+    /// A Finnish postal code: five digits.
+    Postcode,
+    /// A date as day.month.year.
+    Date,
+    /// A number.
+    Number,
+}
+
+/// A field of a simulated form, as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormField {
+    /// Its label.
+    pub label: String,
+    /// What it asks for.
+    pub check: FieldCheck,
+    /// A hint shown under the label (what a right entry looks like).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// Whether it must be filled in.
+    pub required: bool,
+}
+
+/// Why a form field's entry was not accepted (the page says it in the
+/// reader's language, unless the author wrote her own message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldProblem {
+    /// A required field is empty.
+    Missing,
+    /// Not what the field asks for (see [`FieldCheck`]).
+    Format,
+    /// Well formed, but not what the task asked to enter.
+    Answer,
+}
+
+/// A choice not made (a select left at "choose"): its value on the wire is
+/// not a number, and it is kept in its place as this.
+pub const NOT_CHOSEN: usize = usize::MAX;
+
+/// A chosen option, place or match as sent by a form: a number, or
+/// [`NOT_CHOSEN`].
+pub fn choice_value(value: &str) -> usize {
+    value.trim().parse().unwrap_or(NOT_CHOSEN)
+}
+
+/// Feedback on one chosen option (or one step, item, message part or
+/// form field of an exercise).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChoiceFeedback {
     /// The option's index.
@@ -187,6 +326,9 @@ pub struct ChoiceFeedback {
     pub correct: bool,
     /// The author's feedback.
     pub feedback: Option<String>,
+    /// A form field: why its entry was not accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<FieldProblem>,
 }
 
 /// The server's verdict on an answer.
@@ -214,6 +356,9 @@ pub struct QuizAnswer {
     pub choices: Vec<usize>,
     /// The typed answer (text quizzes).
     pub text: Option<String>,
+    /// The entry of each field (form exercises).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub texts: Vec<String>,
 }
 
 /// The HTML of a body without its quiz places.

@@ -355,11 +355,20 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
                     };
                     flush(&mut segment, &mut out.html);
                     let result = match kind.as_str() {
-                        "quiz" => blocks::quiz(&content).map(|quiz| {
-                            let marker = quiz_marker(out.quizzes.len());
-                            out.quizzes.push(quiz);
-                            marker
-                        }),
+                        "quiz" | "order" | "match" | "spot" | "form" => {
+                            let parsed = match kind.as_str() {
+                                "quiz" => blocks::quiz(&content),
+                                "order" => blocks::order(&content),
+                                "match" => blocks::matching(&content),
+                                "spot" => blocks::spot(&content),
+                                _ => blocks::form(&content),
+                            };
+                            parsed.map(|quiz| {
+                                let marker = quiz_marker(out.quizzes.len());
+                                out.quizzes.push(quiz);
+                                marker
+                            })
+                        }
                         "exercise" => {
                             exercises += 1;
                             blocks::exercise(&content, ctx.language, exercises, render)
@@ -478,7 +487,10 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
         }
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang)))
-                if matches!(lang.trim(), "quiz" | "exercise" | "video") =>
+                if matches!(
+                    lang.trim(),
+                    "quiz" | "order" | "match" | "spot" | "form" | "exercise" | "video"
+                ) =>
             {
                 if depth > 0 {
                     out.problems.push((line(range.start), format!("a ```{} block must stand on its own, not inside a list, quote or callout", lang.trim())));

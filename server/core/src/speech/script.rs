@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use crate::content::markdown::split_body;
 use crate::content::quiz::Quiz;
 use crate::content::readability::sentence_ranges;
-use polku_types::courses::{BodyPart, QuizKind};
+use polku_types::courses::BodyPart;
 
 /// Elements read as blocks.
 pub const BLOCK_TAGS: &[&str] = &[
@@ -89,13 +89,11 @@ impl Script {
                     };
                     let view = quiz.question();
                     script.push_block(view.question.clone());
-                    if let Some(hint) = view.hint {
+                    if let Some(hint) = view.hint.clone() {
                         script.push_block(hint);
                     }
-                    if view.kind != QuizKind::Text {
-                        for option in &view.options {
-                            script.push_block(option.clone());
-                        }
+                    for text in view.spoken() {
+                        script.push_block(text.to_owned());
                     }
                 }
             }
@@ -250,6 +248,7 @@ fn sentence_texts(script: &Script) -> Vec<(u32, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use polku_types::courses::QuizKind;
 
     #[test]
     fn blocks_are_readable_elements_and_skip_code_and_hidden_answers() {
@@ -280,13 +279,12 @@ mod tests {
             feedback: None,
         };
         let quiz = Quiz {
-            kind: QuizKind::Single,
-            question: "Mikä on turvallinen?".to_owned(),
-            hint: Some("Mieti linkkejä.".to_owned()),
             options: vec![option("Linkki"), option("Ei linkkiä")],
-            answers: vec![],
-            correct_feedback: None,
-            wrong_feedback: None,
+            ..Quiz::new(
+                QuizKind::Single,
+                "Mikä on turvallinen?".to_owned(),
+                Some("Mieti linkkejä.".to_owned()),
+            )
         };
         let body = format!(
             "<p>Ensin tämä. Sitten tuo.</p>{}<p>Loppu.</p>",
