@@ -5,7 +5,7 @@
 mod common;
 
 use axum::body::Body;
-use common::{ONE_AT_A_TIME, app, get, post_form, send};
+use common::{ONE_AT_A_TIME, app, app_db, approved_badge, get, person, post_form, send};
 use http::{Request, StatusCode, header};
 use tower::ServiceExt;
 
@@ -426,12 +426,6 @@ async fn a_dropped_baked_image_is_checked_on_the_page_and_by_the_api() {
     );
 }
 
-/// The app's own database (the SQLite file in `dir`).
-async fn app_db(dir: &tempfile::TempDir) -> polku_core::db::DatabaseConnection {
-    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
-    polku_core::db::open(&url).await.unwrap()
-}
-
 /// A group of coach `coach` that learner `learner` joined (invited, and
 /// she accepted); its id.
 async fn coached_group(db: &polku_core::db::DatabaseConnection, coach: &str, learner: &str) -> i32 {
@@ -455,29 +449,6 @@ async fn coached_group(db: &polku_core::db::DatabaseConnection, coach: &str, lea
         .await
         .unwrap();
     group.id
-}
-
-/// Signs `name` up (with role) on the app's database; the session cookie.
-async fn person(dir: &tempfile::TempDir, name: &str, role: polku_core::accounts::Role) -> String {
-    use polku_core::accounts::{self, NewAccount};
-    let db = app_db(dir).await;
-    let account = NewAccount {
-        username: name.into(),
-        password: "long enough secret".into(),
-        display_name: Some(format!("{name} Testinen")),
-        ..Default::default()
-    };
-    accounts::create_account(&db, account, role).await.unwrap();
-    let session = accounts::log_in(
-        &db,
-        name,
-        "long enough secret",
-        None,
-        accounts::UNKNOWN_CLIENT,
-    )
-    .await
-    .unwrap();
-    format!("polku_session={}", session.token)
 }
 
 /// The bit for `index` in the list served at `/badges/status/1`.
@@ -670,40 +641,13 @@ async fn a_badge_goes_from_the_learner_to_an_employer_and_its_coach_revokes_it()
 #[tokio::test]
 async fn a_right_quiz_answer_that_earns_a_badge_says_so_without_javascript() {
     use polku_core::accounts::Role;
-    use polku_core::badges::edit::{BadgeEdit, save};
     let _turn = ONE_AT_A_TIME.lock().await;
     let (app, dir) = app().await;
     let maija = person(&dir, "maija", Role::Learner).await;
     person(&dir, "anna", Role::Admin).await;
     let db = app_db(&dir).await;
     // A badge for the browser lesson with its quiz answered right.
-    let anna = polku_core::accounts::Actor::for_cli(&db, "anna")
-        .await
-        .unwrap();
-    let grant = polku_core::authoring::AuthorGrant::for_actor(&db, &anna)
-        .await
-        .unwrap();
-    let mut edit = BadgeEdit {
-        slug: "browser-quiz".into(),
-        lessons: vec!["browser".into()],
-        min_quiz_score: Some(100),
-        ..Default::default()
-    };
-    edit.name
-        .insert(polku_core::Language::Fi, "Selain hallussa".into());
-    save(&db, &grant, "digital-basics", edit).await.unwrap();
-    // An admin approves the new definition (until then it issues nothing).
-    let pending = polku_core::badges::approval::pending(&db, &anna, polku_core::Language::Fi)
-        .await
-        .unwrap();
-    let version = &pending
-        .iter()
-        .find(|p| p.slug == "browser-quiz")
-        .unwrap()
-        .version;
-    polku_core::badges::approval::approve(&db, &anna, "digital-basics", "browser-quiz", version)
-        .await
-        .unwrap();
+    approved_badge(&db, "anna", "digital-basics", "browser", "browser-quiz").await;
 
     let (_, headers, _) = post_form(
         &app,

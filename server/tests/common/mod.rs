@@ -191,3 +191,74 @@ impl Logs {
         .into_owned()
     }
 }
+
+/// The test site's database (the file [`app`] made in `dir`).
+#[allow(dead_code, reason = "not every test binary uses every helper")]
+pub async fn app_db(dir: &tempfile::TempDir) -> polku_core::db::DatabaseConnection {
+    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
+    polku_core::db::open(&url).await.unwrap()
+}
+
+/// A new account of `role` named `name`, signed in: its session cookie.
+#[allow(dead_code, reason = "not every test binary uses every helper")]
+pub async fn person(
+    dir: &tempfile::TempDir,
+    name: &str,
+    role: polku_core::accounts::Role,
+) -> String {
+    use polku_core::accounts::{self, NewAccount};
+    let db = app_db(dir).await;
+    let account = NewAccount {
+        username: name.into(),
+        password: "long enough secret".into(),
+        display_name: Some(format!("{name} Testinen")),
+        ..Default::default()
+    };
+    accounts::create_account(&db, account, role).await.unwrap();
+    let session = accounts::log_in(
+        &db,
+        name,
+        "long enough secret",
+        None,
+        accounts::UNKNOWN_CLIENT,
+    )
+    .await
+    .unwrap();
+    format!("polku_session={}", session.token)
+}
+
+/// A badge `slug` of `course` for its lesson `lesson` with every graded
+/// part of it answered right (`min_quiz_score = 100`), saved and approved
+/// by the admin `admin` (until approved it issues nothing).
+#[allow(dead_code, reason = "not every test binary uses every helper")]
+pub async fn approved_badge(
+    db: &polku_core::db::DatabaseConnection,
+    admin: &str,
+    course: &str,
+    lesson: &str,
+    slug: &str,
+) {
+    use polku_core::badges::edit::{BadgeEdit, save};
+    let admin = polku_core::accounts::Actor::for_cli(db, admin)
+        .await
+        .unwrap();
+    let grant = polku_core::authoring::AuthorGrant::for_actor(db, &admin)
+        .await
+        .unwrap();
+    let mut edit = BadgeEdit {
+        slug: slug.into(),
+        lessons: vec![lesson.into()],
+        min_quiz_score: Some(100),
+        ..Default::default()
+    };
+    edit.name
+        .insert(polku_core::Language::Fi, format!("Merkki {slug}"));
+    save(db, &grant, course, edit).await.unwrap();
+    let pending = polku_core::badges::approval::pending(db, &admin, polku_core::Language::Fi)
+        .await
+        .unwrap();
+    let version = &pending.iter().find(|p| p.slug == slug).unwrap().version;
+    polku_core::badges::approval::approve(db, &admin, course, slug, version)
+        .await
+        .unwrap();
+}

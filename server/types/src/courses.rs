@@ -352,7 +352,10 @@ pub struct QuizFeedback {
 pub struct QuizAnswer {
     /// Which quiz.
     pub index: usize,
-    /// Chosen options (choice quizzes).
+    /// Chosen options (choice quizzes; places or matches of order and
+    /// match exercises; parts marked in a spot exercise). Absent when
+    /// empty: a server function's form encoding leaves an empty list out.
+    #[serde(default)]
     pub choices: Vec<usize>,
     /// The typed answer (text quizzes).
     pub text: Option<String>,
