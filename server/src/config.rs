@@ -255,6 +255,14 @@ pub struct Config {
     #[arg(long, env = "POLKU_TTS_COMMAND", default_value = polku_core::speech::DEFAULT_COMMAND, global = true)]
     pub tts_command: String,
 
+    /// The Python that checks learners' programs on the server: CPython
+    /// built for WASI, run in a sandbox (see `polku_sandbox`). Default: the
+    /// copy `scripts/build.sh` puts at `SITE_DIR/sandbox/python.wasm`;
+    /// `off`: programs are not checked (learners still run them in their
+    /// browser).
+    #[arg(long, env = "POLKU_PYTHON_WASM", global = true)]
+    pub python_wasm: Option<String>,
+
     /// Log format.
     #[arg(long, env = "POLKU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -415,6 +423,16 @@ impl Config {
                 "data/issuer-keys.json",
             )
         })
+    }
+
+    /// The Python interpreter that checks programs, when there is one
+    /// (`--python-wasm off`, or no file at the default place: none).
+    pub fn python_interpreter(&self) -> Option<std::path::PathBuf> {
+        match self.python_wasm.as_deref() {
+            Some("off") => None,
+            Some(path) => Some(path.into()),
+            None => Some(self.site_dir.join("sandbox/python.wasm")).filter(|p| p.exists()),
+        }
     }
 
     /// The public address of the site, without a trailing slash.

@@ -551,6 +551,16 @@ async fn serve(config: Config, db: DatabaseConnection) -> Result<(), StartError>
         tracing::info!("notification e-mails go out through the SMTP server");
     }
     let (router, state) = routes::router_and_state(&config, db, search, issuer, federation);
+    if state.code.is_on() {
+        tracing::info!(
+            "learners' programs are checked in the Python sandbox (made in the background)"
+        );
+        state.code.warm_up();
+    } else {
+        tracing::info!(
+            "programs are not checked here (--python-wasm off, or no interpreter in the site directory)"
+        );
+    }
     if let Some(addr) = config.metrics_addr {
         let listener = tokio::net::TcpListener::bind(addr)
             .await

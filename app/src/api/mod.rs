@@ -22,9 +22,10 @@ mod redirect;
 pub mod search;
 
 pub use polku_types::courses::{
-    BadgeCard, BodyPart, ChoiceFeedback, CourseCard, CourseDetail, Cue, FieldCheck, FieldProblem,
-    FormField, LessonAudio, LessonLearner, LessonLink, LessonPage, Medium, MessagePart, NOT_CHOSEN,
-    PartRole, QuizAnswer, QuizFeedback, QuizKind, QuizView, choice_value,
+    BadgeCard, BodyPart, ChoiceFeedback, CodeSubmission, CodeVerdict, CourseCard, CourseDetail,
+    Cue, FieldCheck, FieldProblem, FormField, LessonAudio, LessonLearner, LessonLink, LessonPage,
+    Medium, MessagePart, NOT_CHOSEN, PartRole, QuizAnswer, QuizFeedback, QuizKind, QuizView,
+    RunEnd, TestVerdict, choice_value,
 };
 pub use redirect::safe_next;
 

@@ -1,5 +1,6 @@
 //! Reusable UI pieces; no data access here.
 
+pub mod code_exercise;
 pub mod layout;
 pub mod loaded;
 pub mod notice;

@@ -49,6 +49,8 @@ pub fn Quiz(
         QuizKind::Match => (Key::ExerciseLabel, Key::QuizMatchInstruction),
         QuizKind::Spot => (Key::ExerciseLabel, Key::QuizSpotInstruction),
         QuizKind::Form => (Key::ExerciseLabel, Key::QuizFormInstruction),
+        // Shown by `code_exercise::CodeExercise`, never here.
+        QuizKind::Python => (Key::CodeLabel, Key::CodeYourProgram),
     };
     let fields = answer_fields(
         &id,
@@ -130,6 +132,7 @@ fn kind_name(kind: QuizKind) -> &'static str {
         QuizKind::Match => "match",
         QuizKind::Spot => "spot",
         QuizKind::Form => "form",
+        QuizKind::Python => "python",
     }
 }
 
@@ -143,6 +146,7 @@ fn answer_fields(
 ) -> AnyView {
     let choices = answer.choices;
     match quiz.kind {
+        QuizKind::Python => ().into_any(),
         QuizKind::Text => {
             let input_id = format!("{id}-text");
             view! {

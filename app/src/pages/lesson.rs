@@ -8,7 +8,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::content_lang;
 use crate::api::courses::get_lesson;
-use crate::api::{BodyPart, LessonLink, LessonPage as Lesson, QuizAnswer};
+use crate::api::{BodyPart, LessonLink, LessonPage as Lesson, QuizAnswer, QuizKind};
+use crate::components::code_exercise::{CodeExercise, NotChecked};
 use crate::components::loaded::loaded;
 use crate::components::quiz::Quiz;
 use crate::components::read_aloud::ReadAloud;
@@ -113,6 +114,14 @@ fn LessonView(
         .map(|part| match part {
             BodyPart::Html(html) => view! { <div data-say="flow" inner_html=html.clone()></div> }.into_any(),
             BodyPart::Quiz(n) => match lesson.quizzes.get(*n) {
+                Some(quiz) if quiz.kind == QuizKind::Python => {
+                    let submission = lesson.code.iter().find(|s| s.index == *n).cloned();
+                    let not_checked = not_checked(*n);
+                    view! {
+                        <CodeExercise index=*n quiz=quiz.clone() action=action.clone() submission signed_in who not_checked />
+                    }
+                    .into_any()
+                }
                 Some(quiz) => {
                     let verdict = lesson.verdict.clone().filter(|(a, _)| a.index == *n);
                     view! { <Quiz index=*n quiz=quiz.clone() action=action.clone() verdict record=signed_in who /> }
@@ -219,6 +228,21 @@ fn LessonStatus(lesson: Lesson) -> impl IntoView {
             <h2 id="lesson-status-title" class="visually-hidden">{t(Key::LessonProgressHeading)}</h2>
             {body}
         </section>
+    }
+}
+
+/// Why program `n` was not checked, as the server said in the page's
+/// query (`?checking=n`: hers was being checked; `?unchecked=n`: this site
+/// checks none).
+fn not_checked(n: usize) -> Option<NotChecked> {
+    let query = leptos_router::hooks::use_query_map().read_untracked();
+    let names = |key: &str| query.get(key).and_then(|v| v.parse::<usize>().ok()) == Some(n);
+    if names("checking") {
+        Some(NotChecked::Busy)
+    } else if names("unchecked") {
+        Some(NotChecked::Off)
+    } else {
+        None
     }
 }
 

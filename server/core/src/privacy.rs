@@ -25,6 +25,7 @@ pub const TABLES: &[&str] = &[
     "enrolments",
     "lesson_progress",
     "quiz_attempts",
+    "code_submissions",
     "comments",
     "feedback",
     "groups",
@@ -131,6 +132,10 @@ pub async fn export<C: ConnectionTrait>(
         .filter(quiz_attempts::Column::UserId.eq(id))
         .all(db)
         .await?;
+    let programs = crate::db::entities::code_submissions::Entity::find()
+        .filter(crate::db::entities::code_submissions::Column::UserId.eq(id))
+        .all(db)
+        .await?;
     let said = comments::Entity::find()
         .filter(comments::Column::UserId.eq(id))
         .all(db)
@@ -196,6 +201,10 @@ pub async fn export<C: ConnectionTrait>(
         })).collect::<Vec<_>>(),
         "quiz_attempts": attempts.iter().map(|a| json!({
             "lesson": lesson_names(a.lesson_id), "quiz": a.quiz_index, "correct": a.correct, "at": time(a.created_at),
+        })).collect::<Vec<_>>(),
+        "code_submissions": programs.iter().map(|p| json!({
+            "lesson": lesson_names(p.lesson_id), "exercise": p.quiz_index, "program": p.code,
+            "passed": p.passed, "at": time(p.created_at),
         })).collect::<Vec<_>>(),
         "comments": said.iter().map(|c| json!({"lesson": lesson_names(c.lesson_id), "text": c.body, "hidden": c.hidden, "at": time(c.created_at)})).collect::<Vec<_>>(),
         "feedback": sent.iter().map(|f| json!({"lesson": lesson_names(f.lesson_id), "text": f.body, "at": time(f.created_at)})).collect::<Vec<_>>(),

@@ -20,8 +20,11 @@ use crate::badges::issue::IssueContext;
 use crate::content::quiz::{Answer, QuizFeedback};
 use crate::courses::{self, LessonLink};
 use crate::db::entities::courses as courses_table;
-use crate::db::entities::{badge_awards, enrolments, lesson_progress, quiz_attempts, users};
+use crate::db::entities::{
+    badge_awards, code_submissions, enrolments, lesson_progress, quiz_attempts, users,
+};
 use crate::{CoreError, Language};
+use polku_types::courses::{CodeSubmission, CodeVerdict};
 
 pub use polku_types::courses::LessonLearner;
 pub use polku_types::progress::{CourseProgressView, DashboardEntry};
@@ -352,12 +355,25 @@ async fn record_answer<C: ConnectionTrait>(
             return Ok((grade, course));
         }
     }
+    insert_attempt(db, actor, (course_id, lesson_id, index), grade.correct, key).await?;
+    touch(db, actor).await?;
+    Ok((grade, course))
+}
+
+/// Records one attempt at graded part `index` of a lesson, right or wrong.
+async fn insert_attempt<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    (course_id, lesson_id, index): (i32, i32, usize),
+    correct: bool,
+    key: Option<&str>,
+) -> Result<(), CoreError> {
     let recorded = quiz_attempts::ActiveModel {
         user_id: Set(actor.id()),
         lesson_id: Set(lesson_id),
         course_id: Set(course_id),
         quiz_index: Set(i32::try_from(index).unwrap_or(i32::MAX)),
-        correct: Set(grade.correct),
+        correct: Set(correct),
         created_at: Set(Utc::now()),
         client_key: Set(key.map(str::to_owned)),
         ..Default::default()
@@ -365,18 +381,105 @@ async fn record_answer<C: ConnectionTrait>(
     .insert(db)
     .await;
     match recorded {
-        Ok(_) => {}
+        Ok(_) => Ok(()),
         // The same key arriving twice at once: the other one recorded it.
         Err(err)
             if key.is_some()
                 && matches!(
                     err.sql_err(),
                     Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                ) => {}
-        Err(err) => return Err(err.into()),
+                ) =>
+        {
+            Ok(())
+        }
+        Err(err) => Err(err.into()),
     }
+}
+
+/// A learner's program for the Python exercise that is graded part `index`
+/// of a lesson, with the verdict the server's sandbox gave it: recorded as
+/// an attempt (right when every test passed), kept as her last program for
+/// the exercise, and every badge she now meets issued (the verdict names
+/// the first one earned).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the program's place, and who issues"
+)]
+pub async fn record_code(
+    db: &DatabaseConnection,
+    ctx: &IssueContext<'_>,
+    actor: &Actor,
+    course_slug: &str,
+    lesson_slug: &str,
+    index: usize,
+    code: &str,
+    mut verdict: CodeVerdict,
+) -> Result<CodeVerdict, CoreError> {
+    let (course, lesson_id) = courses::locate_row(db, course_slug, lesson_slug).await?;
+    enrol_id(db, actor, course.id).await?;
+    insert_attempt(
+        db,
+        actor,
+        (course.id, lesson_id, index),
+        verdict.passed,
+        None,
+    )
+    .await?;
+    let stored = serde_json::to_string(&verdict).map_err(|e| CoreError::Internal(e.to_string()))?;
+    code_submissions::Entity::insert(code_submissions::ActiveModel {
+        user_id: Set(actor.id()),
+        lesson_id: Set(lesson_id),
+        course_id: Set(course.id),
+        quiz_index: Set(i32::try_from(index).unwrap_or(i32::MAX)),
+        code: Set(code.to_owned()),
+        verdict: Set(stored),
+        passed: Set(verdict.passed),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([
+            code_submissions::Column::UserId,
+            code_submissions::Column::LessonId,
+            code_submissions::Column::QuizIndex,
+        ])
+        .update_columns([
+            code_submissions::Column::Code,
+            code_submissions::Column::Verdict,
+            code_submissions::Column::Passed,
+            code_submissions::Column::CreatedAt,
+        ])
+        .to_owned(),
+    )
+    .exec(db)
+    .await?;
     touch(db, actor).await?;
-    Ok((grade, course))
+    let issued = crate::badges::award::award_due_in(db, ctx, actor, &course).await?;
+    verdict.earned = issued.first().map(|badge| badge.id);
+    Ok(verdict)
+}
+
+/// The actor's last program for each Python exercise of a lesson.
+pub async fn code_submissions<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    lesson_id: i32,
+) -> Result<Vec<CodeSubmission>, CoreError> {
+    let rows = code_submissions::Entity::find()
+        .filter(code_submissions::Column::UserId.eq(actor.id()))
+        .filter(code_submissions::Column::LessonId.eq(lesson_id))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(CodeSubmission {
+                index: usize::try_from(row.quiz_index).ok()?,
+                verdict: serde_json::from_str(&row.verdict).ok()?,
+                code: row.code,
+            })
+        })
+        .collect())
 }
 
 /// The actor's progress in one course.

@@ -122,6 +122,7 @@ pub fn plain_routes() -> Vec<PlainRoute> {
         get_route("/courses/{course}/offline.json", media::offline_list),
         get_route("/sw.js", media::service_worker),
         post_route("/courses/{course}/{lesson}/answer", progress::answer),
+        post_route("/courses/{course}/{lesson}/code", progress::code),
         get_route("/account/export.json", people::export_own),
         get_route("/admin/users/{id}/export.json", people::export_user),
         get_route("/coach/groups/{id}/table.csv", people::group_csv),
@@ -241,6 +242,7 @@ pub fn router_and_state(
         content,
         pages: polku_web::pages::PageCache::default(),
         sends_email: config.smtp_url.is_some(),
+        code: polku_web::code::CodeChecker::new(config.python_interpreter()),
     });
     let context = leptos_context(&state);
     let app_shell = {

@@ -136,3 +136,92 @@ pub async fn answer(
         }
     }
 }
+
+/// The most characters of a program a learner sends.
+const MOST_CODE: usize = 10_000;
+
+/// `POST /courses/{course}/{lesson}/code` (form `quiz=N`, `code=…`,
+/// `who=…`): a signed-in learner sends her program for a Python exercise.
+/// The server runs it against the exercise's tests in its sandbox,
+/// records the attempt and keeps the program with its verdict, then the
+/// browser goes back to the exercise, where both are shown. Signed out:
+/// to the sign-in page (nothing is run for someone unknown).
+pub async fn code(
+    State(state): State<AppState>,
+    Path((course, lesson)): Path<(String, String)>,
+    MaybeSigned(actor): MaybeSigned,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let lesson_url = format!("/courses/{course}/{lesson}");
+    let mut index = None;
+    let mut program = String::new();
+    let mut who = None;
+    for (key, value) in form_urlencoded::parse(&body) {
+        match key.as_ref() {
+            "quiz" => index = value.parse::<usize>().ok(),
+            "code" => program = value.chars().take(MOST_CODE).collect(),
+            "who" => who = value.parse::<i32>().ok(),
+            _ => {}
+        }
+    }
+    let Some(index) = index else {
+        return Redirect::to(&lesson_url).into_response();
+    };
+    let Some(actor) = actor else {
+        let next = format!("{lesson_url}#quiz-{index}");
+        let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        return Redirect::to(&format!("/login?next={next}")).into_response();
+    };
+    if who.is_some_and(|who| who != actor.id()) {
+        return http::StatusCode::FORBIDDEN.into_response();
+    }
+    let language = super::request_locale(&headers);
+    let exercise = match polku_core::courses::code_exercise(
+        &state.db, &course, &lesson, language, index,
+    )
+    .await
+    {
+        Ok(exercise) => exercise,
+        Err(CoreError::NotFound) => return Redirect::to(&lesson_url).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "finding a Python exercise failed");
+            return http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let verdict = match state.code.check(actor.id(), &exercise, &program).await {
+        Ok(verdict) => verdict,
+        Err(polku_web::code::CheckError::Busy) => {
+            return Redirect::to(&format!("{lesson_url}?checking={index}#quiz-{index}"))
+                .into_response();
+        }
+        Err(polku_web::code::CheckError::Off) => {
+            return Redirect::to(&format!("{lesson_url}?unchecked={index}#quiz-{index}"))
+                .into_response();
+        }
+    };
+    let recorded = progress::record_code(
+        &state.db,
+        &state.issuing.context(),
+        &actor,
+        &course,
+        &lesson,
+        index,
+        &program,
+        verdict,
+    )
+    .await;
+    match recorded {
+        Ok(verdict) => {
+            let earned = verdict
+                .earned
+                .map(|id| format!("?earned={id}"))
+                .unwrap_or_default();
+            Redirect::to(&format!("{lesson_url}{earned}#quiz-{index}")).into_response()
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "recording a program's verdict failed");
+            http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

@@ -100,6 +100,9 @@ pub struct LessonPage {
     /// The lesson read aloud in its language, when the audio is made.
     #[serde(default)]
     pub audio: Option<LessonAudio>,
+    /// The signed-in learner's last program for each Python exercise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub code: Vec<CodeSubmission>,
 }
 
 /// A lesson read aloud.
@@ -180,6 +183,9 @@ pub enum QuizKind {
     /// A form filled in: [`QuizView::fields`]; the answer is the text of
     /// each field.
     Form,
+    /// A program in Python: [`QuizView::code`]; checked by running it on
+    /// the server (not through the quiz answer).
+    Python,
 }
 
 /// A quiz or exercise as the learner sees it (no answers).
@@ -205,6 +211,93 @@ pub struct QuizView {
     /// A form exercise's fields.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FormField>,
+    /// A Python exercise's task, starting code and tests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<CodeTask>,
+}
+
+/// A Python exercise as the learner sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeTask {
+    /// The task: sanitised HTML rendered from the author's Markdown.
+    pub task_html: String,
+    /// The code the editor starts with.
+    pub starter: String,
+    /// The tests the program must pass.
+    pub tests: Vec<CodeTest>,
+}
+
+/// One test of a Python exercise: with `input` as its input, the program
+/// prints `output`; or, after the program, `code` (assertions) runs
+/// without an error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeTest {
+    /// What the program reads (`input()`), line by line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    /// What it must print.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    /// Python run after the program (e.g. `assert double(2) == 4`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// How one run of a program ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunEnd {
+    /// It ran to its end.
+    Finished,
+    /// It stopped with an error (a traceback).
+    Error,
+    /// It ran out of time (an endless loop?).
+    TimedOut,
+    /// It wanted too much memory.
+    OutOfMemory,
+    /// It printed too much.
+    TooMuchOutput,
+    /// It went too deep (a function that calls itself without end).
+    TooDeep,
+    /// The server could not run it.
+    NotRun,
+}
+
+/// The server's verdict on one test.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestVerdict {
+    /// It passed.
+    pub passed: bool,
+    /// How the run ended.
+    pub end: RunEnd,
+    /// What the program printed (cut short when long).
+    pub printed: String,
+    /// The error's last line, when it stopped with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The server's verdict on a program sent for a Python exercise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeVerdict {
+    /// Every test passed.
+    pub passed: bool,
+    /// Per test, in the exercise's order.
+    pub tests: Vec<TestVerdict>,
+    /// A badge this just earned (its id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earned: Option<i32>,
+}
+
+/// A learner's last program for a Python exercise, with its verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSubmission {
+    /// Which graded part of the lesson.
+    pub index: usize,
+    /// The program.
+    pub code: String,
+    /// The server's verdict.
+    pub verdict: CodeVerdict,
 }
 
 impl QuizView {
@@ -213,7 +306,7 @@ impl QuizView {
     /// The page marks exactly these elements as read (`data-say`).
     pub fn spoken(&self) -> Vec<&str> {
         match self.kind {
-            QuizKind::Text => Vec::new(),
+            QuizKind::Text | QuizKind::Python => Vec::new(),
             QuizKind::Single | QuizKind::Multiple | QuizKind::Order | QuizKind::Match => {
                 self.options.iter().map(String::as_str).collect()
             }

@@ -13,9 +13,12 @@
 //! - [`error::WebError`]: one error with `IntoResponse`, so plain routes
 //!   use `?`;
 //! - [`federation::Federation`]: the trusted issuers' keys and revocation
-//!   lists, fetched (bounded, cached) for the badge checks that need them.
+//!   lists, fetched (bounded, cached) for the badge checks that need them;
+//! - [`code::CodeChecker`]: learners' programs run against their
+//!   exercise's tests in the Python sandbox.
 
 pub mod client;
+pub mod code;
 pub mod cookies;
 pub mod error;
 pub mod federation;

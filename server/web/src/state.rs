@@ -79,6 +79,8 @@ pub struct Shared {
     pub pages: crate::pages::PageCache,
     /// The site sends e-mail (it has SMTP settings).
     pub sends_email: bool,
+    /// Learners' programs checked in the Python sandbox.
+    pub code: crate::code::CodeChecker,
 }
 
 impl AppState {

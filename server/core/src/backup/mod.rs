@@ -209,6 +209,7 @@ tables! {
     enrolments: true,
     lesson_progress: true,
     quiz_attempts: true,
+    code_submissions: true,
     groups: true,
     group_members: true,
     comments: true,

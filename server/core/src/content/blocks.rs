@@ -15,8 +15,8 @@ use serde::Deserialize;
 use super::labels::label;
 use super::lessons::line_of;
 use super::quiz::{
-    Field, FieldCheck, FormField, Medium, MessagePart, Pair, Part, PartRole, Quiz, QuizKind,
-    QuizOption, well_formed,
+    CodeExercise, CodeTask, CodeTest, Field, FieldCheck, FormField, Medium, MessagePart, Pair,
+    Part, PartRole, Quiz, QuizKind, QuizOption, well_formed,
 };
 use crate::Language;
 
@@ -97,9 +97,11 @@ pub(crate) fn quiz(text: &str) -> Result<Quiz, BlockError> {
         .filter(|a| !a.is_empty())
         .collect();
     let problem = match raw.kind {
-        QuizKind::Order | QuizKind::Match | QuizKind::Spot | QuizKind::Form => Some(
-            "a quiz's type is single, multiple or text; order, match, spot and form exercises are blocks of their own (```order …)",
-        ),
+        QuizKind::Order | QuizKind::Match | QuizKind::Spot | QuizKind::Form | QuizKind::Python => {
+            Some(
+                "a quiz's type is single, multiple or text; order, match, spot and form exercises are blocks of their own (```order …)",
+            )
+        }
         QuizKind::Single | QuizKind::Multiple if !answers.is_empty() => Some(
             "answers = [...] is only for type = \"text\"; choice quizzes mark options with correct = true",
         ),
@@ -392,6 +394,82 @@ pub(crate) fn form(text: &str) -> Result<Quiz, BlockError> {
             message: clean(field.message),
         });
     }
+    Ok(quiz)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PythonToml {
+    title: String,
+    task: String,
+    hint: Option<String>,
+    #[serde(default)]
+    starter: String,
+    solution: Option<String>,
+    tests: Vec<CodeTestToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeTestToml {
+    input: Option<String>,
+    output: Option<String>,
+    code: Option<String>,
+}
+
+/// The most characters of a program (starting code, solution, a learner's).
+pub(crate) const MOST_CODE: usize = 10_000;
+
+/// Parses a ```` ```python-exercise ```` block: a `title`, a `task` in
+/// Markdown (`render_task` makes it sanitised HTML), the `starter` code,
+/// an optional model `solution` and 1 to 10 `[[tests]]`, each an `output`
+/// the program must print (with an optional `input` it reads) or `code`
+/// that must run without an error after it (assertions).
+pub(crate) fn python_exercise(
+    text: &str,
+    render_task: impl Fn(&str) -> String,
+) -> Result<Quiz, BlockError> {
+    let raw: PythonToml = parse(text)?;
+    let mut quiz = question_of(&raw.title, raw.hint, QuizKind::Python)?;
+    if raw.task.trim().is_empty() {
+        return Err((1, "the exercise has an empty task".into()));
+    }
+    if !(1..=10).contains(&raw.tests.len()) {
+        return Err((1, "a Python exercise needs 1 to 10 [[tests]]".into()));
+    }
+    let too_long = [Some(&raw.starter), raw.solution.as_ref()]
+        .into_iter()
+        .flatten()
+        .any(|code| code.chars().count() > MOST_CODE);
+    if too_long {
+        return Err((
+            1,
+            format!("starter and solution may have at most {MOST_CODE} characters"),
+        ));
+    }
+    let mut tests = Vec::new();
+    for (n, test) in raw.tests.into_iter().enumerate() {
+        let n = n + 1;
+        if test.output.is_none() && test.code.as_deref().is_none_or(|c| c.trim().is_empty()) {
+            return Err((
+                1,
+                format!("test {n} needs the output the program prints, or code to run after it"),
+            ));
+        }
+        tests.push(CodeTest {
+            input: test.input,
+            output: test.output,
+            code: test.code.filter(|c| !c.trim().is_empty()),
+        });
+    }
+    quiz.code = Some(CodeExercise {
+        shown: CodeTask {
+            task_html: render_task(&raw.task),
+            starter: raw.starter.trim_end().to_owned(),
+            tests,
+        },
+        solution: raw.solution,
+    });
     Ok(quiz)
 }
 

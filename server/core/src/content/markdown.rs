@@ -355,13 +355,14 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
                     };
                     flush(&mut segment, &mut out.html);
                     let result = match kind.as_str() {
-                        "quiz" | "order" | "match" | "spot" | "form" => {
+                        "quiz" | "order" | "match" | "spot" | "form" | "python-exercise" => {
                             let parsed = match kind.as_str() {
                                 "quiz" => blocks::quiz(&content),
                                 "order" => blocks::order(&content),
                                 "match" => blocks::matching(&content),
                                 "spot" => blocks::spot(&content),
-                                _ => blocks::form(&content),
+                                "form" => blocks::form(&content),
+                                _ => blocks::python_exercise(&content, render),
                             };
                             parsed.map(|quiz| {
                                 let marker = quiz_marker(out.quizzes.len());
@@ -489,7 +490,14 @@ pub fn render_lesson(markdown: &str, ctx: &RenderContext<'_>) -> Rendered {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang)))
                 if matches!(
                     lang.trim(),
-                    "quiz" | "order" | "match" | "spot" | "form" | "exercise" | "video"
+                    "quiz"
+                        | "order"
+                        | "match"
+                        | "spot"
+                        | "form"
+                        | "python-exercise"
+                        | "exercise"
+                        | "video"
                 ) =>
             {
                 if depth > 0 {

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use polku_types::courses::{
-    ChoiceFeedback, FieldCheck, FieldProblem, FormField, Medium, MessagePart, NOT_CHOSEN, PartRole,
-    QuizAnswer, QuizFeedback, QuizKind, QuizView,
+    ChoiceFeedback, CodeTask, CodeTest, FieldCheck, FieldProblem, FormField, Medium, MessagePart,
+    NOT_CHOSEN, PartRole, QuizAnswer, QuizFeedback, QuizKind, QuizView,
 };
 
 /// One option of a choice quiz.
@@ -55,6 +55,19 @@ pub struct Quiz {
     /// A form exercise's fields.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<Field>,
+    /// A Python exercise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<CodeExercise>,
+}
+
+/// A Python exercise: what the learner sees, and the author's model
+/// solution (never sent to the browser; the tests check that it passes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeExercise {
+    /// The task, the starting code and the tests.
+    pub shown: CodeTask,
+    /// A program that passes every test.
+    pub solution: Option<String>,
 }
 
 /// An item of a match exercise and what it matches.
@@ -244,6 +257,7 @@ impl Quiz {
             medium: None,
             parts: Vec::new(),
             fields: Vec::new(),
+            code: None,
         }
     }
 
@@ -302,6 +316,7 @@ impl Quiz {
             medium: self.medium,
             parts: self.parts.iter().map(|p| p.shown.clone()).collect(),
             fields: self.fields.iter().map(|f| f.shown.clone()).collect(),
+            code: self.code.as_ref().map(|c| c.shown.clone()),
         }
     }
 

@@ -332,6 +332,7 @@ pub async fn lesson<C: ConnectionTrait>(
         verdict: None,
         learner: None,
         audio: crate::speech::current(db, &course.slug, lesson_slug, text).await?,
+        code: Vec::new(),
     })
 }
 
@@ -345,6 +346,38 @@ pub async fn check_quiz<C: ConnectionTrait>(
     index: usize,
     answer: &Answer,
 ) -> Result<QuizFeedback, CoreError> {
+    let quiz = find_quiz(db, course_slug, lesson_slug, language, index).await?;
+    // A program is checked by running it (`code_exercise`), never here.
+    if quiz.kind == crate::content::quiz::QuizKind::Python {
+        return Err(CoreError::NotFound);
+    }
+    Ok(quiz.grade(answer))
+}
+
+/// The Python exercise that is graded part `index` of a lesson in
+/// `language` (or the course's own language): what the server runs a
+/// learner's program against.
+pub async fn code_exercise<C: ConnectionTrait>(
+    db: &C,
+    course_slug: &str,
+    lesson_slug: &str,
+    language: Language,
+    index: usize,
+) -> Result<crate::content::quiz::CodeExercise, CoreError> {
+    find_quiz(db, course_slug, lesson_slug, language, index)
+        .await?
+        .code
+        .ok_or(CoreError::NotFound)
+}
+
+/// Graded part `index` of a lesson in `language` (or the course's own).
+async fn find_quiz<C: ConnectionTrait>(
+    db: &C,
+    course_slug: &str,
+    lesson_slug: &str,
+    language: Language,
+    index: usize,
+) -> Result<Quiz, CoreError> {
     let (course, _) = find_course(db, course_slug).await?;
     let fallback = default_language(&course);
     let lesson = active_lesson(db, course.id, lesson_slug).await?;
@@ -354,9 +387,11 @@ pub async fn check_quiz<C: ConnectionTrait>(
         .all(db)
         .await?;
     let text = pick(&variants, |t| &t.language, language, fallback).ok_or(CoreError::NotFound)?;
-    let quizzes: Vec<Quiz> = serde_json::from_str(&text.quizzes).unwrap_or_default();
-    let quiz = quizzes.get(index).ok_or(CoreError::NotFound)?;
-    Ok(quiz.grade(answer))
+    let mut quizzes: Vec<Quiz> = serde_json::from_str(&text.quizzes).unwrap_or_default();
+    if index >= quizzes.len() {
+        return Err(CoreError::NotFound);
+    }
+    Ok(quizzes.swap_remove(index))
 }
 
 /// What keeping a course on a device takes: the addresses of its pages

@@ -6,6 +6,7 @@ pub mod badge_approvals;
 pub mod badge_awards;
 pub mod badge_requests;
 pub mod badge_revocations;
+pub mod code_submissions;
 pub mod comments;
 pub mod conversation_reads;
 pub mod conversations;
