@@ -1,8 +1,9 @@
 // Interactive exercises in the bundled lessons, as a signed-in learner on a
 // 360 px phone does them, with JavaScript on and off: she puts the steps of
-// an algorithm in order, spots the signs of a scam e-mail and fills in an
+// an algorithm in order, spots the signs of a scam e-mail, fills in an
 // application form (a wrong entry first: the message sits at the field and
-// what she typed stays). Graded on the server; axe finds nothing.
+// what she typed stays) and writes a Python program the server runs
+// against its tests. Graded on the server; axe finds nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, signUp } from './support.mjs';
@@ -20,7 +21,7 @@ async function check(exercise) {
 }
 
 for (const javaScriptEnabled of [true, false]) {
-  test(`a learner does the order, spot and form exercises (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
+  test(`a learner does the order, spot, form and Python exercises (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
     const browser = await openBrowser({ javaScriptEnabled });
     const { page } = browser;
     const open = async (path) => {
@@ -86,6 +87,22 @@ for (const javaScriptEnabled of [true, false]) {
       await form().getByRole('status').getByText('Oikein!', { exact: true }).waitFor();
       assert.equal(await form().locator('[aria-invalid="true"]').count(), 0);
       await stayed();
+
+      // Python: her program is run on the server against the tests, and
+      // kept with the result.
+      await open('/courses/first-steps-in-programming/first-program');
+      const python = () => page.getByRole('region', { name: /Palkkalaskuri/ });
+      const editor = python().getByLabel('Ohjelmasi');
+      assert.match(await editor.inputValue(), /tunnit = float\(input\(\)\)/, 'the starting code');
+      await editor.fill('tunnit = float(input())\ntuntipalkka = float(input())\nprint(tunnit * tuntipalkka)');
+      await python().getByRole('button', { name: 'Tarkista ohjelma' }).click();
+      await python().getByText('Ohjelma ei vielä läpäise kaikkia testejä', { exact: false }).waitFor();
+      await python().getByText('120.0', { exact: true }).first().waitFor();
+      await python().getByLabel('Ohjelmasi').fill('tunnit = float(input())\ntuntipalkka = float(input())\nprint("Palkka:", tunnit * tuntipalkka, "euroa")');
+      await python().getByRole('button', { name: 'Tarkista ohjelma' }).click();
+      await python().getByText('Kaikki testit menivät läpi!').waitFor();
+      assert.match(await python().getByLabel('Ohjelmasi').inputValue(), /"Palkka:"/, 'her program is kept');
+      if (javaScriptEnabled) await expectNoAxeViolations(page, 'Python exercise with its verdict');
 
       if (javaScriptEnabled) assert.deepEqual(browser.problems, [], 'no script errors or CSP violations');
     } finally {

@@ -276,6 +276,13 @@ const RULES: &[Rule] = &[
         "quiz=0&a=1",
         EVERYONE,
     ),
+    // A program is run only for someone signed in (it costs the server).
+    rule(
+        "POST",
+        "/courses/first-steps-in-programming/first-program/code",
+        "quiz=2&code=print(1)",
+        SIGNED_IN,
+    ),
     // Messages: a learner and the coach of a group she joined, either
     // way; a group's announcements for its coach (and admins) to write and
     // its members to read. Nobody else, admins included, reads or writes

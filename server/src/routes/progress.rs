@@ -144,8 +144,9 @@ const MOST_CODE: usize = 10_000;
 /// `who=…`): a signed-in learner sends her program for a Python exercise.
 /// The server runs it against the exercise's tests in its sandbox,
 /// records the attempt and keeps the program with its verdict, then the
-/// browser goes back to the exercise, where both are shown. Signed out:
-/// to the sign-in page (nothing is run for someone unknown).
+/// browser goes back to the exercise, where both are shown. Signed out
+/// (the page offers no button then: her session ended): 401, nothing is
+/// run for someone unknown.
 pub async fn code(
     State(state): State<AppState>,
     Path((course, lesson)): Path<(String, String)>,
@@ -169,9 +170,7 @@ pub async fn code(
         return Redirect::to(&lesson_url).into_response();
     };
     let Some(actor) = actor else {
-        let next = format!("{lesson_url}#quiz-{index}");
-        let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
-        return Redirect::to(&format!("/login?next={next}")).into_response();
+        return http::StatusCode::UNAUTHORIZED.into_response();
     };
     if who.is_some_and(|who| who != actor.id()) {
         return http::StatusCode::FORBIDDEN.into_response();
