@@ -351,8 +351,13 @@ async fn programs_are_run_on_the_server_and_kept_with_their_verdict() {
         "the solution leaked"
     );
     // Signed out, nothing is run.
-    let (status, _, _) =
-        post_form(&app, &format!("{FIRST_PROGRAM}/code"), &program("print(1)"), None).await;
+    let (status, _, _) = post_form(
+        &app,
+        &format!("{FIRST_PROGRAM}/code"),
+        &program("print(1)"),
+        None,
+    )
+    .await;
     assert_eq!(status, http::StatusCode::UNAUTHORIZED);
 
     // A wrong program: not passed, with what it printed; kept for her.
