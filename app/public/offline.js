@@ -164,3 +164,16 @@ async function send() {
 
 addEventListener('online', send);
 send();
+
+// Python exercises: the "Run" button's script, fetched only where a page
+// has such an exercise (now, or after the app draws one).
+const pythonHere = () => document.querySelector('.quiz--python');
+const loadPython = () => import('./python-run.js').catch(() => {});
+if (pythonHere()) {
+  loadPython();
+} else {
+  const watch = new MutationObserver(() => {
+    if (pythonHere()) { watch.disconnect(); loadPython(); }
+  });
+  watch.observe(document.documentElement, { childList: true, subtree: true });
+}

@@ -4,7 +4,10 @@
 //! posts to `/courses/{course}/{lesson}/code`, where the server runs it
 //! against the tests in its sandbox and keeps it with the verdict; the
 //! lesson page then shows both, so she finds her program where she left
-//! it.
+//! it. With JavaScript, "Try the program" first runs it in her browser
+//! (`app/public/python-run.js`, MicroPython in a Web Worker, fetched only
+//! when pressed); its texts and the tests are in the section's `data-`
+//! attributes.
 
 use leptos::prelude::*;
 
@@ -86,6 +89,12 @@ pub fn CodeExercise(
         let next = urlencode(&format!("{action}#{id}"));
         view! { <p><a href=format!("/login?next={next}")>{t(Key::CodeSignIn)}</a></p> }
     });
+    // The tests for the browser's trial run (written by the server; the
+    // hydrating browser keeps the attribute as it is).
+    #[cfg(feature = "ssr")]
+    let tests_json = serde_json::to_string(&task.tests).unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let tests_json = String::new();
     let has_verdict = verdict.is_some();
     let verdict_ref = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
@@ -94,7 +103,22 @@ pub fn CodeExercise(
         }
     });
     view! {
-        <section class="quiz quiz--python" id=id.clone() aria-labelledby=labelled_by>
+        <section
+            class="quiz quiz--python"
+            id=id.clone()
+            aria-labelledby=labelled_by
+            data-tests=tests_json
+            data-text-running=t(Key::CodeRunning)
+            data-text-summary=t(Key::CodeRunSummary)
+            data-text-note=t(Key::CodeRunNote)
+            data-text-test=t(Key::CodeTestN)
+            data-text-passed=t(Key::CodeTestPassed)
+            data-text-failed=t(Key::CodeTestFailed)
+            data-text-timeout=t(Key::CodeTimedOut)
+            data-text-error=t(Key::CodeError)
+            data-text-printed=t(Key::CodePrinted)
+            data-text-nothing=t(Key::CodePrintedNothing)
+        >
             <h2 id=title_id class="code-title">
                 <span class="quiz-label">{t(Key::CodeLabel)}</span>
                 " "
@@ -123,8 +147,12 @@ pub fn CodeExercise(
                     lang="en"
                 >{program}</textarea>
                 {sign_in}
-                {signed_in.then(|| view! { <button type="submit">{t(Key::CodeSend)}</button> })}
+                <div class="code-actions">
+                    <button type="button" class="button--quiet" data-python-run hidden>{t(Key::CodeRun)}</button>
+                    {signed_in.then(|| view! { <button type="submit">{t(Key::CodeSend)}</button> })}
+                </div>
             </form>
+            <div class="code-run" role="status" aria-live="polite" hidden></div>
             {notice}
             <div class="quiz-result" role="status" aria-live="polite" tabindex="-1" node_ref=verdict_ref>
                 {verdict.map(|v| view! { <Verdict verdict=v /> })}

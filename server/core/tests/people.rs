@@ -614,6 +614,26 @@ async fn export_covers_every_table_and_erasure_leaves_nothing() {
             .insert(&db)
             .await
             .unwrap();
+            // And a program she sent for a Python exercise.
+            let lesson = polku_core::db::entities::lessons::Entity::find()
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            polku_core::db::entities::code_submissions::ActiveModel {
+                user_id: Set(maija.id()),
+                lesson_id: Set(lesson.id),
+                course_id: Set(lesson.course_id),
+                quiz_index: Set(0),
+                code: Set("print('maija')".into()),
+                verdict: Set(r#"{"passed":true,"tests":[]}"#.into()),
+                passed: Set(true),
+                created_at: Set(chrono::Utc::now()),
+                ..Default::default()
+            }
+            .insert(&db)
+            .await
+            .unwrap();
         }
 
         // Every table with personal data is covered by the export.

@@ -70,6 +70,7 @@ pub async fn versioned(
         _ => None,
     };
     let versioned = rest.is_some();
+    let worker = request.uri().path().ends_with("/python-worker.js");
     if let Some(rest) = rest {
         let uri = match request.uri().query() {
             Some(query) => format!("{rest}?{query}"),
@@ -81,6 +82,14 @@ pub async fn versioned(
         }
     }
     let mut response = next.run(request).await;
+    // A worker's policy is its own script's: the Python worker imports
+    // MicroPython, fetches and compiles its wasm, and nothing else.
+    if worker {
+        response.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(PYTHON_WORKER_CSP),
+        );
+    }
     if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
         response.headers_mut().insert(
             header::CACHE_CONTROL,
@@ -89,6 +98,10 @@ pub async fn versioned(
     }
     response
 }
+
+/// The Content-Security-Policy of the Python worker (`python-worker.js`).
+const PYTHON_WORKER_CSP: &str =
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'";
 
 /// A path segment shaped like a version (16 hex digits, or `none`).
 fn looks_like_version(segment: &str) -> bool {
