@@ -147,12 +147,10 @@ pub fn CodeExercise(
                     lang="en"
                 >{program}</textarea>
                 {sign_in}
-                <div class="code-actions">
-                    <button type="button" class="button--quiet" data-python-run hidden>{t(Key::CodeRun)}</button>
-                    {signed_in.then(|| view! { <button type="submit">{t(Key::CodeSend)}</button> })}
-                </div>
+                {signed_in.then(|| view! { <button type="submit">{t(Key::CodeSend)}</button> })}
             </form>
-            <div class="code-run" role="status" aria-live="polite" hidden></div>
+            <button type="button" class="button--quiet" data-python-run="" hidden="">{t(Key::CodeRun)}</button>
+            <div class="code-run" role="status" aria-live="polite" hidden=""></div>
             {notice}
             <div class="quiz-result" role="status" aria-live="polite" tabindex="-1" node_ref=verdict_ref>
                 {verdict.map(|v| view! { <Verdict verdict=v /> })}
