@@ -36,9 +36,17 @@ function element(tag, className, text) {
   return el;
 }
 
+/** The exercise's tests, as the page lists them. */
+function testsOf(section) {
+  const part = (item, name) => item.querySelector(`.code-test-${name} code`)?.textContent ?? null;
+  return [...section.querySelectorAll('.code-tests > ol > li')].map((item) => ({
+    input: part(item, 'input'), output: part(item, 'output'), code: part(item, 'code'),
+  }));
+}
+
 async function run(section, button) {
   const text = section.dataset;
-  const tests = JSON.parse(text.tests || '[]');
+  const tests = testsOf(section);
   const code = section.querySelector('textarea').value;
   const region = section.querySelector('.code-run');
   region.hidden = false;

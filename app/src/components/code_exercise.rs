@@ -6,8 +6,8 @@
 //! lesson page then shows both, so she finds her program where she left
 //! it. With JavaScript, "Try the program" first runs it in her browser
 //! (`app/public/python-run.js`, MicroPython in a Web Worker, fetched only
-//! when pressed); its texts and the tests are in the section's `data-`
-//! attributes.
+//! when pressed); its texts are in the section's `data-` attributes, the
+//! tests it reads from the list of tests.
 
 use leptos::prelude::*;
 
@@ -64,15 +64,15 @@ pub fn CodeExercise(
                     <span class="code-test-name">{tf(Key::CodeTestN, vec![("n", (n + 1).to_string())])}</span>
                     {test.input.clone().map(|input| view! {
                         <p>{t(Key::CodeTestInput)}</p>
-                        <pre><code>{input}</code></pre>
+                        <pre class="code-test-input"><code>{input}</code></pre>
                     })}
                     {test.output.clone().map(|output| view! {
                         <p>{t(Key::CodeTestOutput)}</p>
-                        <pre><code>{output}</code></pre>
+                        <pre class="code-test-output"><code>{output}</code></pre>
                     })}
                     {test.code.clone().map(|code| view! {
                         <p>{t(Key::CodeTestCheck)}</p>
-                        <pre><code>{code}</code></pre>
+                        <pre class="code-test-code"><code>{code}</code></pre>
                     })}
                 </li>
             }
@@ -89,12 +89,6 @@ pub fn CodeExercise(
         let next = urlencode(&format!("{action}#{id}"));
         view! { <p><a href=format!("/login?next={next}")>{t(Key::CodeSignIn)}</a></p> }
     });
-    // The tests for the browser's trial run (written by the server; the
-    // hydrating browser keeps the attribute as it is).
-    #[cfg(feature = "ssr")]
-    let tests_json = serde_json::to_string(&task.tests).unwrap_or_default();
-    #[cfg(not(feature = "ssr"))]
-    let tests_json = String::new();
     let has_verdict = verdict.is_some();
     let verdict_ref = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
@@ -107,7 +101,6 @@ pub fn CodeExercise(
             class="quiz quiz--python"
             id=id.clone()
             aria-labelledby=labelled_by
-            data-tests=tests_json
             data-text-running=t(Key::CodeRunning)
             data-text-summary=t(Key::CodeRunSummary)
             data-text-note=t(Key::CodeRunNote)
