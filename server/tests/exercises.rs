@@ -3,7 +3,7 @@
 //! the answers is in the page, answers are graded on the server, what the
 //! learner chose or typed stays filled in with the verdict, attempts are
 //! recorded, and they count in a badge's quiz score.
-#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 mod common;
 
@@ -433,38 +433,52 @@ async fn programs_are_run_on_the_server_and_kept_with_their_verdict() {
 #[tokio::test]
 async fn the_bundled_solutions_pass_their_tests() {
     let checker = polku_web::code::CodeChecker::new(Some(python().into()));
-    for language in ["", ".sv", ".en"] {
-        let path = format!(
-            "{}/../content/first-steps-in-programming/02-first-code/01-first-program{language}.md",
-            env!("CARGO_MANIFEST_DIR")
-        );
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let mut files = Vec::new();
+    let mut folders = vec![content];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                files.push(path);
+            }
+        }
+    }
+    let media = std::collections::BTreeSet::new();
+    let mut checked = 0;
+    for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
-        let media = std::collections::BTreeSet::new();
         let ctx = polku_core::content::markdown::RenderContext {
             language: polku_core::Language::Fi,
-            course_slug: "first-steps-in-programming",
-            lesson_dir: "02-first-code",
+            course_slug: "course",
+            lesson_dir: "",
             media: &media,
             first_line: 1,
         };
         let rendered = polku_core::content::markdown::render_lesson(&text, &ctx);
-        let exercises: Vec<_> = rendered
-            .quizzes
-            .iter()
-            .filter_map(|q| q.code.clone())
-            .collect();
-        assert!(!exercises.is_empty(), "{path}");
-        for exercise in exercises {
-            let solution = exercise.solution.clone().unwrap();
+        for exercise in rendered.quizzes.iter().filter_map(|q| q.code.clone()) {
+            let where_ = format!("{}: {:?}", path.display(), exercise.shown.task_html);
+            let solution = exercise
+                .solution
+                .clone()
+                .expect("a bundled exercise has a solution");
             let verdict = checker.check(1, &exercise, &solution).await.unwrap();
-            assert!(verdict.passed, "{path}: {verdict:?}");
+            assert!(verdict.passed, "{where_}: {verdict:?}");
             let starter = checker
                 .check(1, &exercise, &exercise.shown.starter)
                 .await
                 .unwrap();
-            assert!(!starter.passed, "{path}: the starting code passes already");
+            assert!(
+                !starter.passed,
+                "{where_}: the starting code passes already"
+            );
+            checked += 1;
         }
     }
+    // Six exercises in each of the three languages.
+    assert_eq!(checked, 18, "the bundled Python exercises");
 }
 
 #[tokio::test]

@@ -55,7 +55,10 @@ fn main() {
     );
     let started = Instant::now();
     let sandbox = Arc::new(Sandbox::load(&path, limits, 2).expect("the interpreter loads"));
-    println!("making the sandbox (compiling CPython for WASI): {:.2} s", started.elapsed().as_secs_f64());
+    println!(
+        "making the sandbox (compiling CPython for WASI): {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
 
     let mut times = Vec::with_capacity(runs);
     let wall = Instant::now();
@@ -83,5 +86,9 @@ fn main() {
         .collect();
     report("two at once (the server's limit)", times, wall.elapsed());
     let endless = sandbox.run_now("while True:\n    pass\n", "");
-    println!("an endless loop: {:?} after {:.2} s", endless.outcome, endless.elapsed.as_secs_f64());
+    println!(
+        "an endless loop: {:?} after {:.2} s",
+        endless.outcome,
+        endless.elapsed.as_secs_f64()
+    );
 }
