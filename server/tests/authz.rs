@@ -726,22 +726,7 @@ struct Fixture {
 }
 
 async fn person(db: &DatabaseConnection, name: &str, role: Role) -> String {
-    let account = NewAccount {
-        username: name.into(),
-        password: "long enough secret".into(),
-        ..Default::default()
-    };
-    accounts::create_account(db, account, role).await.unwrap();
-    let session = accounts::log_in(
-        db,
-        name,
-        "long enough secret",
-        None,
-        accounts::UNKNOWN_CLIENT,
-    )
-    .await
-    .unwrap();
-    format!("polku_session={}", session.token)
+    common::signed_up(db, name, role).await
 }
 
 /// A badge held by `user` and evidence she sent (pending), on

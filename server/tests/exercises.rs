@@ -3,7 +3,7 @@
 //! the answers is in the page, answers are graded on the server, what the
 //! learner chose or typed stays filled in with the verdict, attempts are
 //! recorded, and they count in a badge's quiz score.
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 mod common;
 

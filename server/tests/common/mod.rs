@@ -206,17 +206,27 @@ pub async fn person(
     name: &str,
     role: polku_core::accounts::Role,
 ) -> String {
+    signed_up(&app_db(dir).await, name, role).await
+}
+
+/// A new account of `role` named `name` in `db`, signed in: its session
+/// cookie.
+#[allow(dead_code, reason = "not every test binary uses every helper")]
+pub async fn signed_up(
+    db: &polku_core::db::DatabaseConnection,
+    name: &str,
+    role: polku_core::accounts::Role,
+) -> String {
     use polku_core::accounts::{self, NewAccount};
-    let db = app_db(dir).await;
     let account = NewAccount {
         username: name.into(),
         password: "long enough secret".into(),
         display_name: Some(format!("{name} Testinen")),
         ..Default::default()
     };
-    accounts::create_account(&db, account, role).await.unwrap();
+    accounts::create_account(db, account, role).await.unwrap();
     let session = accounts::log_in(
-        &db,
+        db,
         name,
         "long enough secret",
         None,
