@@ -498,3 +498,60 @@ async fn a_site_without_the_sandbox_says_it_checks_no_programs() {
     let (_, _, page) = get(&app, location, Some(&maija)).await;
     assert!(page.contains("Tällä sivustolla palvelin ei tarkista ohjelmia."));
 }
+
+#[tokio::test]
+async fn one_program_of_a_learner_is_checked_at_a_time() {
+    use polku_core::content::quiz::{CodeExercise, CodeTask, CodeTest};
+    use polku_types::courses::RunEnd;
+    use polku_web::code::CheckError;
+    let checker = polku_web::code::CodeChecker::new(Some(python().into()));
+    let exercise = CodeExercise {
+        shown: CodeTask {
+            task_html: String::new(),
+            starter: String::new(),
+            tests: vec![CodeTest {
+                input: None,
+                output: Some("1".into()),
+                code: None,
+            }],
+        },
+        solution: None,
+    };
+    // The sandbox is made first, so the checks below wait only for each
+    // other.
+    assert!(
+        checker
+            .check(1, &exercise, "print(1)")
+            .await
+            .unwrap()
+            .passed
+    );
+    let endless = {
+        let (checker, exercise) = (checker.clone(), exercise.clone());
+        tokio::spawn(async move { checker.check(1, &exercise, "while True:\n    pass").await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // While her endless loop runs, her next program is refused, another
+    // learner's is checked.
+    assert_eq!(
+        checker.check(1, &exercise, "print(1)").await.unwrap_err(),
+        CheckError::Busy
+    );
+    assert!(
+        checker
+            .check(2, &exercise, "print(1)")
+            .await
+            .unwrap()
+            .passed
+    );
+    let stopped = endless.await.unwrap().unwrap();
+    assert_eq!(stopped.tests[0].end, RunEnd::TimedOut);
+    // Once it is stopped, hers are checked again.
+    assert!(
+        checker
+            .check(1, &exercise, "print(1)")
+            .await
+            .unwrap()
+            .passed
+    );
+}

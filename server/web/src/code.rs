@@ -119,10 +119,13 @@ struct Turn<'a> {
 
 impl<'a> Turn<'a> {
     fn take(running: &'a Mutex<HashSet<i32>>, who: i32) -> Option<Turn<'a>> {
-        let mut set = running
+        let fresh = running
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        set.insert(who).then_some(Turn { running, who })
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(who);
+        // Made only when she had no turn, and after the lock is released:
+        // a turn given up takes the lock again.
+        fresh.then(|| Turn { running, who })
     }
 }
 
