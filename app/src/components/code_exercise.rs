@@ -11,7 +11,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::{CodeSubmission, CodeVerdict, QuizView, RunEnd, TestVerdict};
+use crate::api::{CodeSubmission, CodeVerdict, MOST_CODE, QuizView, RunEnd, TestVerdict};
 use crate::i18n::{Key, t, tf};
 use crate::pages::auth::urlencode;
 
@@ -132,7 +132,7 @@ pub fn CodeExercise(
                     name="code"
                     class="code-input"
                     rows=rows
-                    maxlength="10000"
+                    maxlength=MOST_CODE.to_string()
                     spellcheck="false"
                     autocapitalize="off"
                     autocomplete="off"

@@ -9,8 +9,8 @@
 use leptos::prelude::*;
 
 use crate::api::{
-    ChoiceFeedback, FieldCheck, FieldProblem, FormField, Medium, MessagePart, NOT_CHOSEN, PartRole,
-    QuizAnswer, QuizFeedback, QuizKind, QuizView,
+    ChoiceFeedback, FieldCheck, FieldProblem, FormField, MOST_TYPED, Medium, MessagePart,
+    NOT_CHOSEN, PartRole, QuizAnswer, QuizFeedback, QuizKind, QuizView,
 };
 use crate::i18n::{Key, t, tf};
 
@@ -151,7 +151,7 @@ fn answer_fields(
             let input_id = format!("{id}-text");
             view! {
                 <label for=input_id.clone()>{t(Key::QuizYourAnswer)}</label>
-                <input type="text" id=input_id name="text" value=answer.text.unwrap_or_default() autocomplete="off" maxlength="500" />
+                <input type="text" id=input_id name="text" value=answer.text.unwrap_or_default() autocomplete="off" maxlength=MOST_TYPED.to_string() />
             }
             .into_any()
         }
@@ -342,7 +342,7 @@ fn form_field(
                 value=entry
                 inputmode=input_mode(field.check)
                 autocomplete="off"
-                maxlength="500"
+                maxlength=MOST_TYPED.to_string()
                 aria-describedby=described
                 aria-invalid=message.is_some().then_some("true")
             />
@@ -468,14 +468,14 @@ fn submit_in_place(
             .iter()
             .filter_map(|v| v.as_string())
             .map(|v| crate::api::choice_value(&v))
-            .take(20)
+            .take(crate::api::MOST_CHOICES)
             .collect(),
         text: params.get("text"),
         texts: params
             .get_all("t")
             .iter()
             .filter_map(|v| v.as_string())
-            .take(20)
+            .take(crate::api::MOST_CHOICES)
             .collect(),
     };
     let mut parts = action.trim_start_matches("/courses/").splitn(2, '/');

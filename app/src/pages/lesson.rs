@@ -260,7 +260,7 @@ fn answer_from_query(query: &leptos_router::params::ParamsMap) -> Option<QuizAns
         .unwrap_or_default()
         .iter()
         .map(|a| crate::api::choice_value(a))
-        .take(20)
+        .take(crate::api::MOST_CHOICES)
         .collect();
     Some(QuizAnswer {
         index,
@@ -270,7 +270,7 @@ fn answer_from_query(query: &leptos_router::params::ParamsMap) -> Option<QuizAns
             .get_all("t")
             .unwrap_or_default()
             .into_iter()
-            .take(20)
+            .take(crate::api::MOST_CHOICES)
             .collect(),
     })
 }

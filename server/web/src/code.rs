@@ -65,20 +65,16 @@ impl CodeChecker {
         self.sandbox
             .get_or_init(|| async move {
                 let made = tokio::task::spawn_blocking(move || {
-                    Sandbox::load(&path, Limits::default(), AT_ONCE)
+                    Sandbox::load(&path, Limits::default(), AT_ONCE).map_err(|e| e.to_string())
                 })
-                .await;
-                match made {
-                    Ok(Ok(sandbox)) => Some(Arc::new(sandbox)),
-                    Ok(Err(err)) => {
-                        tracing::error!(error = %err, "programs will not be checked");
-                        None
-                    }
-                    Err(err) => {
-                        tracing::error!(error = %err, "programs will not be checked");
-                        None
-                    }
-                }
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|made| made);
+                made.map(Arc::new)
+                    .inspect_err(
+                        |err| tracing::error!(error = %err, "programs will not be checked"),
+                    )
+                    .ok()
             })
             .await
             .clone()

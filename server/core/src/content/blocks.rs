@@ -15,8 +15,8 @@ use serde::Deserialize;
 use super::labels::label;
 use super::lessons::line_of;
 use super::quiz::{
-    CodeExercise, CodeTask, CodeTest, Field, FieldCheck, FormField, Medium, MessagePart, Pair,
-    Part, PartRole, Quiz, QuizKind, QuizOption, well_formed,
+    CodeExercise, CodeTask, CodeTest, Field, FieldCheck, FormField, MOST_CODE, Medium, MessagePart,
+    Pair, Part, PartRole, Quiz, QuizKind, QuizOption, well_formed,
 };
 use crate::Language;
 
@@ -416,9 +416,6 @@ struct CodeTestToml {
     output: Option<String>,
     code: Option<String>,
 }
-
-/// The most characters of a program (starting code, solution, a learner's).
-pub(crate) const MOST_CODE: usize = 10_000;
 
 /// Parses a ```` ```python-exercise ```` block: a `title`, a `task` in
 /// Markdown (`render_task` makes it sanitised HTML), the `starter` code,

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use polku_types::courses::{
-    ChoiceFeedback, CodeTask, CodeTest, FieldCheck, FieldProblem, FormField, Medium, MessagePart,
-    NOT_CHOSEN, PartRole, QuizAnswer, QuizFeedback, QuizKind, QuizView,
+    ChoiceFeedback, CodeTask, CodeTest, FieldCheck, FieldProblem, FormField, MOST_CHOICES,
+    MOST_CODE, MOST_TYPED, Medium, MessagePart, NOT_CHOSEN, PartRole, QuizAnswer, QuizFeedback,
+    QuizKind, QuizView,
 };
 
 /// One option of a choice quiz.
@@ -116,11 +117,6 @@ pub enum Answer {
     /// The entry of each field of a form.
     Texts(Vec<String>),
 }
-
-/// The most fields, parts or choices an answer carries.
-const MOST_CHOICES: usize = 20;
-/// The most characters of one typed entry.
-const MOST_TYPED: usize = 500;
 
 impl Answer {
     /// A learner's answer as sent from a page, bounded in size (at most
