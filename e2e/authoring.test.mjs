@@ -50,6 +50,14 @@ test('with JavaScript: edit with a live preview, publish, a learner sees it', as
     await page.waitForFunction(() => document.title !== '');
     await expectNoAxeViolations(page, 'lesson editor');
 
+    // The preview draws the lesson's exercises as a learner sees them,
+    // with nothing to answer: its order exercise's lists are disabled.
+    const preview = page.getByRole('region', { name: 'Esikatselu' });
+    const ordering = preview.getByRole('region', { name: /Missä järjestyksessä teet nämä asiat/ });
+    assert.ok(await ordering.getByRole('combobox').count() > 1, 'the steps are drawn');
+    assert.equal(await ordering.getByRole('combobox').first().isDisabled(), true);
+    assert.equal(await ordering.getByRole('button', { name: 'Tarkista vastaus' }).isDisabled(), true);
+
     const sentence = 'Tämä lause tuli editorista esikatselun kautta.';
     const editor = page.getByLabel('Oppitunnin teksti (Markdown)');
     await editor.fill(`${await editor.inputValue()}\n## Uusi osio\n\n${sentence}\n`);

@@ -89,12 +89,32 @@ for (const javaScriptEnabled of [true, false]) {
       await stayed();
 
       // Python: her program is run on the server against the tests, and
-      // kept with the result.
+      // kept with the result. With JavaScript she writes it in the code
+      // editor (typed as she would: Enter keeps or adds indentation);
+      // without, in the plain text area. Either way the form posts the text
+      // area, which holds what she wrote.
       await open('/courses/first-steps-in-programming/first-program');
       const python = () => page.getByRole('region', { name: /Palkkalaskuri/ });
-      const editor = python().getByLabel('Ohjelmasi');
-      assert.match(await editor.inputValue(), /tunnit = float\(input\(\)\)/, 'the starting code');
-      await editor.fill('tunnit = float(input())\ntuntipalkka = float(input())\nprint(tunnit * tuntipalkka)');
+      const program = () => python().getByRole('textbox', { name: 'Ohjelmasi' });
+      const sent = () => python().locator('textarea[name="code"]').inputValue();
+      const write = async (text) => {
+        if (!javaScriptEnabled) return program().fill(text);
+        await program().click();
+        await page.keyboard.press('Control+A');
+        await page.keyboard.press('Delete');
+        await page.keyboard.type(text);
+      };
+      if (javaScriptEnabled) {
+        await python().locator('.code-editor').waitFor();
+        assert.equal(await python().locator('textarea[name="code"]').isHidden(), true, 'the editor takes the text area\'s place');
+        await python().getByText('Kun haluat siirtyä pois editorista, paina ensin Esc ja sitten Tab.', { exact: false }).waitFor();
+        assert.match(await program().textContent(), /tunnit = float\(input\(\)\)/, 'the starting code, in the editor');
+      } else {
+        assert.equal(await python().locator('.code-editor').count(), 0, 'no editor without JavaScript');
+      }
+      assert.match(await sent(), /tunnit = float\(input\(\)\)/, 'the starting code');
+      await write('tunnit = float(input())\ntuntipalkka = float(input())\nprint(tunnit * tuntipalkka)');
+      assert.equal(await sent(), 'tunnit = float(input())\ntuntipalkka = float(input())\nprint(tunnit * tuntipalkka)');
       const tryIt = python().getByRole('button', { name: 'Kokeile ohjelmaa' });
       if (javaScriptEnabled) {
         // A trial run in her browser (MicroPython in a worker) first.
@@ -107,15 +127,32 @@ for (const javaScriptEnabled of [true, false]) {
       await python().getByRole('button', { name: 'Tarkista ohjelma' }).click();
       await python().getByText('Ohjelma ei vielä läpäise kaikkia testejä', { exact: false }).waitFor();
       await python().getByText('120.0', { exact: true }).first().waitFor();
-      await python().getByLabel('Ohjelmasi').fill('tunnit = float(input())\ntuntipalkka = float(input())\nprint("Palkka:", tunnit * tuntipalkka, "euroa")');
+      if (javaScriptEnabled) await python().locator('.code-editor').waitFor();
+      await write('tunnit = float(input())\ntuntipalkka = float(input())\nprint("Palkka:", tunnit * tuntipalkka, "euroa")');
       await python().getByRole('button', { name: 'Tarkista ohjelma' }).click();
       await python().getByText('Kaikki testit menivät läpi!').waitFor();
-      assert.match(await python().getByLabel('Ohjelmasi').inputValue(), /"Palkka:"/, 'her program is kept');
+      assert.match(await sent(), /"Palkka:"/, 'her program is kept');
       if (javaScriptEnabled) {
+        await python().locator('.code-editor').waitFor();
+        assert.match(await program().textContent(), /"Palkka:"/, 'her program is kept, in the editor');
         await python().getByRole('button', { name: 'Kokeile ohjelmaa' }).click();
         await python().getByText('Kokeilu selaimessasi: 2/2 testiä meni läpi.').waitFor();
+        // Enter after a colon indents the next line by itself.
+        await write('while True:\npass');
+        assert.equal(await sent(), 'while True:\n    pass');
+        // Tab indents; Esc and then Tab leaves the editor (no keyboard
+        // trap), Shift+Tab comes back.
+        await page.keyboard.press('Home');
+        await page.keyboard.press('Tab');
+        assert.equal(await sent(), 'while True:\n        pass', 'Tab indents the line');
+        await page.keyboard.press('Shift+Tab');
+        assert.equal(await sent(), 'while True:\n    pass', 'Shift+Tab takes it back');
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Tab');
+        assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Tarkista ohjelma', 'Esc, Tab: on to the next control');
+        await page.keyboard.press('Shift+Tab');
+        assert.equal(await page.evaluate(() => document.activeElement.closest('.code-editor') !== null), true, 'Shift+Tab: back in the editor');
         // An endless loop stops at the time limit, the page stays usable.
-        await python().getByLabel('Ohjelmasi').fill('while True:\n    pass');
         await python().getByRole('button', { name: 'Kokeile ohjelmaa' }).click();
         await python().getByText('Ohjelma toimi liian kauan', { exact: false }).first().waitFor({ timeout: 30_000 });
       }

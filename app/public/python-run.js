@@ -1,8 +1,9 @@
-// The "Run" button of Python exercises: runs the learner's program in her
-// browser against the exercise's tests (MicroPython in a Web Worker, loaded
-// only when she presses it) and says in plain words what happened. A trial
-// run: "Check the program" sends it to the server, whose verdict counts.
-// Every text comes from the page, rendered in the learner's language.
+// Python exercises in the browser: the code editor, and the "Run" button,
+// which runs the learner's program in her browser against the exercise's
+// tests (MicroPython in a Web Worker, loaded only when she presses it) and
+// says in plain words what happened. A trial run: "Check the program"
+// sends it to the server, whose verdict counts. Every text comes from the
+// page, rendered in the learner's language.
 const TIME_LIMIT_MS = 5000;
 const workerUrl = new URL('python-worker.js', import.meta.url);
 const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? '');
@@ -102,4 +103,31 @@ function reveal() {
 if (typeof Worker === 'function' && typeof WebAssembly === 'object') {
   reveal();
   new MutationObserver(reveal).observe(document.body, { childList: true, subtree: true });
+}
+
+// The code editor (code-editor.js, about 105 KB) takes each text area's
+// place once the page is hydrated: before that, the app's hydration
+// expects the page as the server sent it. Where the browser asks to save
+// data, the plain text area stays (it works the same, without colours,
+// line numbers or automatic indentation), as it does in the lesson
+// editor's preview, where it is disabled.
+const saveData = navigator.connection?.saveData === true;
+const hydrated = () => document.documentElement.dataset.hydrated === 'true';
+let editor = null;
+async function enhance() {
+  const areas = [...document.querySelectorAll('textarea.code-input:not([hidden]):not(:disabled)')];
+  if (!areas.length || !hydrated()) return;
+  editor ??= import('./code-editor.js');
+  let module;
+  try { module = await editor; } catch { return; }
+  for (const area of areas) {
+    if (area.hidden || !area.isConnected) continue;
+    module.attach(area, document.getElementById(`${area.id}-hint`));
+  }
+}
+if (!saveData) {
+  new MutationObserver(enhance).observe(document.documentElement, {
+    attributes: true, attributeFilter: ['data-hydrated'], childList: true, subtree: true,
+  });
+  enhance();
 }

@@ -132,7 +132,10 @@ mod security {
     use leptos::prelude::*;
 
     /// Sends a strict Content-Security-Policy whose nonce is the one Leptos
-    /// puts on its hydration script: no inline script runs without it.
+    /// puts on its hydration script: no inline script runs without it. The
+    /// same nonce admits the one style element a script adds (the code
+    /// editor's own rules, `app/editor/code-editor.js`); style attributes
+    /// in markup stay refused.
     pub fn set_content_security_policy() {
         let (Some(nonce), Some(response)) = (
             leptos::nonce::use_nonce(),
@@ -141,7 +144,7 @@ mod security {
             return;
         };
         let policy = format!(
-            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'nonce-{nonce}'; \
              img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
              form-action 'self'; frame-ancestors 'none'"
         );

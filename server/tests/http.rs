@@ -34,7 +34,9 @@ async fn catalog_course_and_lesson_render_on_the_server() {
         .to_str()
         .unwrap();
     assert!(
-        csp.contains("script-src 'self' 'nonce-") && !csp.contains("unsafe-inline"),
+        csp.contains("script-src 'self' 'nonce-")
+            && csp.contains("style-src 'self' 'nonce-")
+            && !csp.contains("unsafe-inline"),
         "{csp}"
     );
     assert_eq!(

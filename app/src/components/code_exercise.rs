@@ -7,7 +7,10 @@
 //! it. With JavaScript, "Try the program" first runs it in her browser
 //! (`app/public/python-run.js`, MicroPython in a Web Worker, fetched only
 //! when pressed); its texts are in the section's `data-` attributes, the
-//! tests it reads from the list of tests.
+//! tests it reads from the list of tests. Once the page is hydrated, the
+//! same script puts a code editor in the text area's place
+//! (`app/editor/code-editor.js`, CodeMirror 6), which keeps the text area
+//! filled, so the form posts the same.
 
 use leptos::prelude::*;
 
@@ -126,9 +129,9 @@ pub fn CodeExercise(
             <form method="post" action=format!("{action}/code")>
                 <input type="hidden" name="quiz" value=index.to_string() />
                 {who.map(|who| view! { <input type="hidden" name="who" value=who.to_string() /> })}
-                <label for=code_id.clone()>{t(Key::CodeYourProgram)}</label>
+                <label for=code_id.clone() id=format!("{code_id}-label")>{t(Key::CodeYourProgram)}</label>
                 <textarea
-                    id=code_id
+                    id=code_id.clone()
                     name="code"
                     class="code-input"
                     rows=rows
@@ -139,6 +142,8 @@ pub fn CodeExercise(
                     translate="no"
                     lang="en"
                 >{program}</textarea>
+                // Shown by the code editor, which takes the text area's place.
+                <p class="code-editor-hint" id=format!("{code_id}-hint") hidden="">{t(Key::CodeEditorHint)}</p>
                 {sign_in}
                 {signed_in.then(|| view! { <button type="submit">{t(Key::CodeSend)}</button> })}
             </form>

@@ -8,9 +8,11 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::BodyPart;
 use crate::api::authoring::{Editing, PreviewResult, get_editing, preview_lesson};
+use crate::api::{BodyPart, QuizKind, QuizView};
+use crate::components::code_exercise::CodeExercise;
 use crate::components::loaded::loaded;
+use crate::components::quiz::Quiz;
 use crate::i18n::{Key, Locale, Texts, t, tf, use_locale};
 
 /// The editor page.
@@ -163,11 +165,35 @@ fn PreviewView(preview: PreviewResult, lang: String) -> impl IntoView {
         <div class="lesson-body" lang=lang>
             {preview.body.into_iter().map(|part| match part {
                 BodyPart::Html(html) => view! { <div inner_html=html></div> }.into_any(),
-                BodyPart::Quiz(n) => view! {
-                    <p class="quiz-placeholder">{t(Key::AuthorQuizPreview)} " " {(n + 1).to_string()}</p>
-                }.into_any(),
+                BodyPart::Quiz(n) => match preview.quizzes.get(n) {
+                    Some(quiz) => view! { <ExercisePreview index=n quiz=quiz.clone() /> }.into_any(),
+                    None => view! {
+                        <p class="quiz-placeholder">{t(Key::AuthorQuizPreview)} " " {(n + 1).to_string()}</p>
+                    }.into_any(),
+                },
             }).collect_view()}
         </div>
+    }
+}
+
+/// A quiz or exercise drawn as a learner sees it, its controls disabled
+/// (a disabled fieldset: nothing is answered or sent from the editor, and
+/// a screen reader still reads every part).
+#[component]
+fn ExercisePreview(index: usize, quiz: QuizView) -> impl IntoView {
+    let part = if quiz.kind == QuizKind::Python {
+        view! {
+            <CodeExercise index quiz action=String::new() submission=None signed_in=true who=None not_checked=None />
+        }
+        .into_any()
+    } else {
+        view! { <Quiz index quiz action=String::new() verdict=None /> }.into_any()
+    };
+    view! {
+        <fieldset class="exercise-preview" disabled="">
+            <legend class="visually-hidden">{tf(Key::AuthorExercisePreview, vec![("n", (index + 1).to_string())])}</legend>
+            {part}
+        </fieldset>
     }
 }
 

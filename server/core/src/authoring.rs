@@ -366,12 +366,18 @@ fn preview_of(
                 readability: (readability.sentences > 0).then(|| readability.lix.round() as u32),
                 title: v.title,
                 body: crate::content::markdown::split_body(&v.body_html),
+                quizzes: v
+                    .quizzes
+                    .iter()
+                    .map(crate::content::quiz::Quiz::question)
+                    .collect(),
                 problems,
             }
         }
         None => PreviewResult {
             title: String::new(),
             body: Vec::new(),
+            quizzes: Vec::new(),
             problems,
             advice: Vec::new(),
             readability: None,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Language;
-use crate::courses::{BodyPart, CourseCard};
+use crate::courses::{BodyPart, CourseCard, QuizView};
 
 /// The authoring start page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,6 +81,10 @@ pub struct PreviewResult {
     pub title: String,
     /// Body parts (quizzes as places).
     pub body: Vec<BodyPart>,
+    /// The quizzes and exercises the places stand for, as a learner sees
+    /// them (no answers).
+    #[serde(default)]
+    pub quizzes: Vec<QuizView>,
     /// Problems, `line N: message`.
     pub problems: Vec<String>,
     /// Plain-language advice (never blocks publishing), `line N: message`.
