@@ -106,7 +106,7 @@ test('without JavaScript: the edit form saves a draft, then publishes', async ()
   }
 });
 
-test('an instructor edits and adds badges; an admin approves the new one; a learner earns it with a quiz answer and is told at once', async () => {
+test('an instructor edits and adds badges; an admin approves the new one; a learner earns it with her answers and is told at once', async () => {
   const browser = await openBrowser();
   const { page } = browser;
   try {
@@ -136,7 +136,7 @@ test('an instructor edits and adds badges; an admin approves the new one; a lear
     await page.getByRole('status').getByText('Merkki tallennettu.').waitFor();
     assert.equal(await page.getByLabel(/Voimassa päivää/).inputValue(), '730');
 
-    // A new badge: the browser lesson with its quiz answered right.
+    // A new badge: the browser lesson with its quiz and exercise answered right.
     await page.getByRole('link', { name: 'Uusi merkki' }).click();
     await page.getByRole('heading', { name: 'Uusi merkki', level: 2 }).waitFor();
     await page.getByLabel('Lyhyt nimi osoitteeseen').fill('selain-hallussa');
@@ -178,6 +178,20 @@ test('an instructor edits and adds badges; an admin approves the new one; a lear
       await lp.getByText('Olet merkinnyt tämän oppitunnin tehdyksi.').waitFor();
       assert.equal(await lp.getByText('Sait osaamismerkin!').count(), 0, 'not before the quiz');
       await waitForHydration(lp);
+      // The lesson's exercise first (each address to its domain): not yet
+      // enough, the quiz counts too.
+      const domains = lp.getByRole('region', { name: /Kenen sivulle osoite vie/ });
+      for (const [address, domain] of [
+        ['https://www.kela.fi/hakemukset', 'kela.fi'],
+        ['https://kela.fi-asiointi.com/kirjaudu', 'fi-asiointi.com'],
+        ['https://www.suomi.fi/palvelut', 'suomi.fi'],
+        ['http://tyomarkkinatori.fi.kirjaudu.net/', 'kirjaudu.net'],
+      ]) {
+        await domains.getByLabel(address, { exact: true }).selectOption({ label: domain });
+      }
+      await domains.getByRole('button', { name: 'Tarkista vastaus' }).click();
+      await domains.getByRole('status').getByText('Oikein!', { exact: true }).waitFor();
+      assert.equal(await lp.getByText('Sait osaamismerkin!').count(), 0, 'not before the quiz');
       const quiz = lp.getByRole('region', { name: /Työmarkkinatorille/ });
       await quiz.getByLabel('https://tyomarkkinatori.fi', { exact: true }).check();
       await quiz.getByRole('button', { name: 'Tarkista vastaus' }).click();

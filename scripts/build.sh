@@ -65,3 +65,4 @@ for f in "$pkg"/*.wasm; do
   [ "$(basename "$f")" = polku_bg.wasm ] && continue
   say "  loaded when needed: $(basename "$f"): $(stat -c %s "$f") bytes raw, $(stat -c %s "$f.br") brotli"
 done
+say "  on lessons with a Python exercise: code-editor.js $(stat -c %s "$pkg/code-editor.js.br") brotli, python-run.js $(stat -c %s "$pkg/python-run.js.br") brotli"

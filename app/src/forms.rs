@@ -60,14 +60,26 @@ pub fn send_forms_in_place(refresh: RwSignal<u32>) {
             leptos::task::spawn_local(async move {
                 match send(&action, &body).await {
                     Ok(Some(location)) => {
+                        let here = window().location();
+                        let same_page = match (here.pathname(), here.origin()) {
+                            (Ok(path), Ok(origin)) => {
+                                path == path_of(location.strip_prefix(&origin).unwrap_or(&location))
+                            }
+                            _ => true,
+                        };
                         navigate(&location, Default::default());
-                        // After the new page has taken over, so the page being
-                        // left does not load its data again (it may no longer
-                        // be allowed to, e.g. after signing out).
-                        set_timeout(
-                            move || refresh.update(|v| *v += 1),
-                            std::time::Duration::ZERO,
-                        );
+                        // Back on the same page, its data is loaded again.
+                        // Another page loads its own when it opens; the page
+                        // being left must not load its data again (it may no
+                        // longer be allowed to, e.g. after signing out, and a
+                        // lazily loaded page opens only once its code is
+                        // there, so a refresh "soon" could still reach it).
+                        if same_page {
+                            set_timeout(
+                                move || refresh.update(|v| *v += 1),
+                                std::time::Duration::ZERO,
+                            );
+                        }
                     }
                     Ok(None) => refresh.update(|v| *v += 1),
                     Err(()) => {
@@ -78,6 +90,13 @@ pub fn send_forms_in_place(refresh: RwSignal<u32>) {
         });
     let _ = window().add_event_listener_with_callback("submit", handler.as_ref().unchecked_ref());
     handler.forget();
+}
+
+/// The path of a redirect's target (`/a/b?x=1#y` → `/a/b`).
+#[cfg(feature = "hydrate")]
+fn path_of(location: &str) -> &str {
+    let end = location.find(['?', '#']).unwrap_or(location.len());
+    &location[..end]
 }
 
 /// Posts the form; the redirect's target, if the server sent one.

@@ -7,7 +7,9 @@
 
 mod common;
 
-use common::{ONE_AT_A_TIME, app, app_db, approved_badge, get, person, post_form, send};
+use common::{
+    ONE_AT_A_TIME, app, app_db, approved_badge, get, person, picks, post_form, send, shown_order,
+};
 use http::header;
 use polku_core::accounts::Role;
 
@@ -24,28 +26,6 @@ const TEA: [&str; 5] = [
     "Odota kolme minuuttia.",
     "Ota teepussi pois ja juo tee.",
 ];
-
-/// Where each of `texts` first is in exercise `quiz` of `page`, in page
-/// order: the order shown.
-fn shown_order<'a>(page: &str, quiz: usize, texts: &[&'a str]) -> Vec<&'a str> {
-    let page = &page[page.find(&format!("id=\"quiz-{quiz}\"")).unwrap()..];
-    let mut found: Vec<(usize, &str)> = texts
-        .iter()
-        .map(|t| (page.find(t).unwrap_or_else(|| panic!("{t} not shown")), *t))
-        .collect();
-    found.sort_unstable();
-    found.into_iter().map(|(_, t)| t).collect()
-}
-
-/// The body of a POST answering exercise `quiz` with select or checkbox
-/// values `a` (empty: not chosen).
-fn picks(quiz: usize, a: &[String]) -> String {
-    let mut body = format!("quiz={quiz}");
-    for value in a {
-        body.push_str(&format!("&a={value}"));
-    }
-    body
-}
 
 /// Sends an answer without JavaScript: the attempt is recorded, and the
 /// browser goes to the verdict. The verdict page.

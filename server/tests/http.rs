@@ -5,7 +5,9 @@
 mod common;
 
 use axum::body::Body;
-use common::{ONE_AT_A_TIME, app, app_db, approved_badge, get, person, post_form, send};
+use common::{
+    ONE_AT_A_TIME, app, app_db, approved_badge, get, person, picks, post_form, send, shown_order,
+};
 use http::{Request, StatusCode, header};
 use tower::ServiceExt;
 
@@ -648,7 +650,7 @@ async fn a_right_quiz_answer_that_earns_a_badge_says_so_without_javascript() {
     let maija = person(&dir, "maija", Role::Learner).await;
     person(&dir, "anna", Role::Admin).await;
     let db = app_db(&dir).await;
-    // A badge for the browser lesson with its quiz answered right.
+    // A badge for the browser lesson with its quiz and exercise answered right.
     approved_badge(&db, "anna", "digital-basics", "browser", "browser-quiz").await;
 
     let (_, headers, _) = post_form(
@@ -660,8 +662,28 @@ async fn a_right_quiz_answer_that_earns_a_badge_says_so_without_javascript() {
     .await;
     let marked = headers[header::LOCATION].to_str().unwrap();
     assert!(!marked.contains("earned="), "not yet: {marked}");
-    // A wrong answer earns nothing; the right one earns the badge.
+    // Its match exercise (each address to its domain) answered right
+    // earns nothing yet: the quiz is a graded part too.
     let answer = "/courses/digital-basics/browser/answer";
+    let (_, _, page) = get(&app, "/courses/digital-basics/browser", Some(&maija)).await;
+    let domains = [
+        ">kela.fi<",
+        ">fi-asiointi.com<",
+        ">suomi.fi<",
+        ">kirjaudu.net<",
+        ">tyomarkkinatori.fi<",
+    ];
+    let shown = shown_order(&page, 1, &domains);
+    let right: Vec<String> = domains[..4]
+        .iter()
+        .map(|d| shown.iter().position(|s| s == d).unwrap().to_string())
+        .collect();
+    let (_, headers, _) = post_form(&app, answer, &picks(1, &right), Some(&maija)).await;
+    let location = headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(!location.contains("earned="), "{location}");
+    let (_, _, verdict) = get(&app, &location, Some(&maija)).await;
+    assert!(verdict.contains("Oikein!"), "{verdict}");
+    // A wrong answer to the quiz earns nothing; the right one earns the badge.
     let (_, headers, _) = post_form(&app, answer, "quiz=0&a=0", Some(&maija)).await;
     assert!(
         !headers[header::LOCATION]

@@ -272,3 +272,27 @@ pub async fn approved_badge(
         .await
         .unwrap();
 }
+
+/// Where each of `texts` first is in exercise `quiz` of `page`, in page
+/// order: the order shown.
+#[allow(dead_code, reason = "not every test binary uses every helper")]
+pub fn shown_order<'a>(page: &str, quiz: usize, texts: &[&'a str]) -> Vec<&'a str> {
+    let page = &page[page.find(&format!("id=\"quiz-{quiz}\"")).unwrap()..];
+    let mut found: Vec<(usize, &str)> = texts
+        .iter()
+        .map(|t| (page.find(t).unwrap_or_else(|| panic!("{t} not shown")), *t))
+        .collect();
+    found.sort_unstable();
+    found.into_iter().map(|(_, t)| t).collect()
+}
+
+/// The body of a POST answering exercise `quiz` with select or checkbox
+/// values `a` (empty: not chosen).
+#[allow(dead_code, reason = "not every test binary uses every helper")]
+pub fn picks(quiz: usize, a: &[String]) -> String {
+    let mut body = format!("quiz={quiz}");
+    for value in a {
+        body.push_str(&format!("&a={value}"));
+    }
+    body
+}
