@@ -51,11 +51,16 @@ export async function waitForHydration(page) {
 /**
  * Runs axe-core on the current page, once hydrated, and fails with the rule
  * ids and targets of every violation. (The script starts only after the page
- * has loaded; axe once ran in the middle of a lazy page's hydration and
- * found no <title>.)
+ * has loaded; axe once ran in the middle of a lazy page's hydration, and
+ * once right after a link to a lazy page, and found no <title>.)
  */
 export async function expectNoAxeViolations(page, what) {
   await waitForHydration(page);
+  // After a link to a lazily loaded page, the document has neither title
+  // nor heading until that page's code has arrived: give it a moment (a
+  // page that truly lacks them still fails, on axe's own rules).
+  await page.waitForFunction(() => document.title !== '' && document.querySelector('h1') !== null, null, { timeout: 10_000 })
+    .catch(() => {});
   await page.evaluate(axeSource);
   const result = await page.evaluate(() => window.axe.run(document));
   const details = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
