@@ -5,7 +5,7 @@
 // record of each response. Prints figures; asserts nothing.
 import { BASE, openBrowser, waitForHydration } from './support.mjs';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS || 5);
 const PYTHON = '/courses/first-steps-in-programming/first-program';
 const PLAIN = '/courses/digital-basics/browser';
 

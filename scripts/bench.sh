@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One bench command: runs the HTTP, load, hostile-badge and Lighthouse
-# benches against one release build (and, in the full run, the in-process
+# One bench command: runs the HTTP, load, hostile-badge, Lighthouse and
+# Python-exercise page benches against one release build (and, in the full run, the in-process
 # badge bench and the search bench at 10 000 lessons) and prints one table
 # of their figures, which it also writes to bench/RESULTS.md with the
 # commit measured.
@@ -32,6 +32,9 @@ BENCH_DURATION=$verify_duration POLKU_BIN="$CARGO_TARGET_DIR/release/polku" bash
 
 say "Lighthouse, mobile (catalog, lesson, search, verify)"
 bash scripts/bench-lighthouse.sh | tee "$out/lighthouse.log"
+say "a lesson with a Python exercise in Chromium: bytes, the code editor, trial runs"
+BENCH_RUNS=${short:+3} POLKU_BIN="$CARGO_TARGET_DIR/release/polku" bash scripts/bench-exercises.sh |
+  tee "$out/exercises.log"
 if [ -z "$short" ]; then
   say "badges in process: issue and check (criterion bench)"
   cargo bench -q -p polku-core --bench badges 2>/dev/null | tee "$out/badges.log"
@@ -70,6 +73,10 @@ table="$(cat <<TABLE
 | 16 clients posting a compressed-iTXt PNG | $(line verify.log 'requests/s;' ) $(line verify.log 'peak RSS') |
 | signed revocation list | $(line verify.log 'badges/status/1') |
 $(sed -nE 's/^lighthouse ([a-z]+): (.*)$/| Lighthouse mobile, \1 page | \2 |/p' "$out/lighthouse.log")
+| first visit to a lesson without a Python exercise (Chromium, fresh profile) | $(line exercises.log '^lesson without' | sed -E 's/^[^:]*: //') |
+| the same, with one | $(line exercises.log '^lesson with a' | sed -E 's/^[^:]*: //') |
+| the code editor in place | $(line exercises.log 'code editor in place') |
+| the first trial run in the browser | $(line exercises.log '^the first trial run' | sed -E 's/^[^:]*: //') |
 TABLE
 )"
 if [ -z "$short" ]; then
@@ -89,6 +96,10 @@ echo "Polku benchmarks, commit $commit, $(date -u '+%Y-%m-%d %H:%M UTC'), $(npro
 echo
 echo "$table"
 mkdir -p bench
+# The table replaces the file's first section; the sections after it
+# (other benches' figures, written by hand with their commits) stay.
+rest=""
+[ -f bench/RESULTS.md ] && rest="$(awk 'seen || /^## / { seen = 1; print }' bench/RESULTS.md)"
 {
   echo "# Benchmark results"
   echo
@@ -96,5 +107,10 @@ mkdir -p bench
   echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), shared by the load generator and the server."
   echo
   echo "$table"
-} >bench/RESULTS.md
+  if [ -n "$rest" ]; then
+    echo
+    echo "$rest"
+  fi
+} >bench/RESULTS.md.new
+mv bench/RESULTS.md.new bench/RESULTS.md
 say "written to bench/RESULTS.md"
