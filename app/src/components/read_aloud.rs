@@ -172,6 +172,18 @@ mod live {
 
         /// Jumps `by` paragraphs (blocks) from the one heard now.
         pub fn skip(self, by: i32) {
+            // The cues are still on their way (pressed right after the
+            // page opened): "next" starts from the top, as it does before
+            // anything has been heard; the highlight follows once they come.
+            if self.cues.with_untracked(Vec::is_empty) {
+                if by > 0
+                    && let Some(audio) = self.audio.get_untracked()
+                {
+                    audio.set_current_time(0.0);
+                    let _ = audio.play();
+                }
+                return;
+            }
             let here = self.current.get_untracked().and_then(|i| {
                 self.cues
                     .with_untracked(|cues| cues.get(i).map(|c| c.block))
