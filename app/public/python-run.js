@@ -100,10 +100,7 @@ document.addEventListener('click', (event) => {
 function reveal() {
   for (const button of document.querySelectorAll('[data-python-run][hidden]')) button.hidden = false;
 }
-if (typeof Worker === 'function' && typeof WebAssembly === 'object') {
-  reveal();
-  new MutationObserver(reveal).observe(document.body, { childList: true, subtree: true });
-}
+const canRun = typeof Worker === 'function' && typeof WebAssembly === 'object';
 
 // The code editor (code-editor.js, about 105 KB) takes each text area's
 // place once the page is hydrated: before that, the app's hydration
@@ -125,9 +122,13 @@ async function enhance() {
     module.attach(area, document.getElementById(`${area.id}-hint`));
   }
 }
-if (!saveData) {
-  new MutationObserver(enhance).observe(document.documentElement, {
-    attributes: true, attributeFilter: ['data-hydrated'], childList: true, subtree: true,
-  });
-  enhance();
+
+// One watch for both: pages drawn later, and the page becoming hydrated.
+function update() {
+  if (canRun) reveal();
+  if (!saveData) enhance();
 }
+new MutationObserver(update).observe(document.documentElement, {
+  attributes: true, attributeFilter: ['data-hydrated'], childList: true, subtree: true,
+});
+update();

@@ -494,15 +494,17 @@ async fn one_program_of_a_learner_is_checked_at_a_time() {
         },
         solution: None,
     };
-    // The sandbox is made first, so the checks below wait only for each
-    // other.
-    assert!(
+    // Learner `who`'s right program, checked: whether it passed.
+    let passes = async |who: i32| {
         checker
-            .check(1, &exercise, "print(1)")
+            .check(who, &exercise, "print(1)")
             .await
             .unwrap()
             .passed
-    );
+    };
+    // The sandbox is made first, so the checks below wait only for each
+    // other.
+    assert!(passes(1).await);
     let endless = {
         let (checker, exercise) = (checker.clone(), exercise.clone());
         tokio::spawn(async move { checker.check(1, &exercise, "while True:\n    pass").await })
@@ -514,21 +516,9 @@ async fn one_program_of_a_learner_is_checked_at_a_time() {
         checker.check(1, &exercise, "print(1)").await.unwrap_err(),
         CheckError::Busy
     );
-    assert!(
-        checker
-            .check(2, &exercise, "print(1)")
-            .await
-            .unwrap()
-            .passed
-    );
+    assert!(passes(2).await);
     let stopped = endless.await.unwrap().unwrap();
     assert_eq!(stopped.tests[0].end, RunEnd::TimedOut);
     // Once it is stopped, hers are checked again.
-    assert!(
-        checker
-            .check(1, &exercise, "print(1)")
-            .await
-            .unwrap()
-            .passed
-    );
+    assert!(passes(1).await);
 }
