@@ -377,6 +377,15 @@ pub enum Command {
     /// Start signing badges with a new issuer key. Old keys stay published
     /// so badges signed with them keep verifying; restart the servers.
     RotateIssuerKey,
+    /// Compile the Python interpreter WASM into OUT for the sandbox (what
+    /// the server runs in a child process when its cache has no copy).
+    #[command(hide = true)]
+    PrecompilePython {
+        /// The interpreter (python.wasm).
+        wasm: PathBuf,
+        /// The compiled file to write.
+        out: PathBuf,
+    },
     /// Create the first admin account (or make an existing account an
     /// admin and set its password). The password comes from
     /// POLKU_ADMIN_PASSWORD, else from the first line of standard input.
@@ -433,6 +442,28 @@ impl Config {
             Some(path) => Some(path.into()),
             None => Some(self.site_dir.join("sandbox/python.wasm")).filter(|p| p.exists()),
         }
+    }
+
+    /// The site's program checker: the interpreter compiled once into a
+    /// folder beside the database (`data/polku.sandbox` for
+    /// `data/polku.db`; `data/sandbox` for PostgreSQL), by this binary
+    /// run as a child (`polku precompile-python`), so the server itself
+    /// never holds the compiler's memory.
+    pub fn code_checker(&self) -> polku_web::code::CodeChecker {
+        let compiler = match std::env::current_exe() {
+            Ok(program) => polku_web::code::Compiler::Command {
+                program,
+                args: vec!["precompile-python".into()],
+            },
+            Err(err) => {
+                tracing::warn!(
+                    "cannot find this program to compile the Python interpreter in a child process, compiling in this one: {err}"
+                );
+                polku_web::code::Compiler::InProcess
+            }
+        };
+        let dir = polku_core::db::beside(&self.database_url, "sandbox", "data/sandbox");
+        polku_web::code::CodeChecker::new(self.python_interpreter()).with_cache(dir, compiler)
     }
 
     /// The public address of the site, without a trailing slash.

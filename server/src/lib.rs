@@ -71,6 +71,9 @@ pub enum StartError {
     /// Serving failed.
     #[error("server error: {0}")]
     Serve(std::io::Error),
+    /// The Python interpreter could not be compiled.
+    #[error(transparent)]
+    Sandbox(#[from] polku_sandbox::SandboxError),
 }
 
 /// Loads `dir`, logs every problem as `path:line: message`, imports the
@@ -401,6 +404,11 @@ pub async fn run(config: Config) -> Result<ExitCode, StartError> {
             ExitCode::FAILURE
         });
     }
+    // Compiling the interpreter needs no database.
+    if let Some(Command::PrecompilePython { wasm, out }) = &config.command {
+        polku_sandbox::precompile(wasm, out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     // A restore checks its archive before it opens (and creates) the
     // database.
     if let Some(Command::Restore { archive, force }) = &config.command {
@@ -410,7 +418,7 @@ pub async fn run(config: Config) -> Result<ExitCode, StartError> {
     let db = polku_core::db::open(&config.database_url).await?;
     tracing::info!(database = %redact(&config.database_url), "database ready");
     match config.command.clone().unwrap_or(Command::Serve) {
-        Command::Migrate => Ok(ExitCode::SUCCESS),
+        Command::Migrate | Command::PrecompilePython { .. } => Ok(ExitCode::SUCCESS),
         Command::Backup { out } => {
             backups::backup_command(&config, &db, &out).await?;
             Ok(ExitCode::SUCCESS)

@@ -475,3 +475,42 @@ fn the_server_writes_scheduled_backups_and_keeps_the_newest() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn the_python_interpreter_is_compiled_in_a_child_process_and_kept() {
+    let temp = tempfile::tempdir().unwrap();
+    let cache = temp.path().join("polku.sandbox");
+    let wasm = std::env::var_os("POLKU_PYTHON_WASM")
+        .map_or_else(polku_sandbox::npm_interpreter, std::path::PathBuf::from);
+    // What the server does at its first start: this binary compiles.
+    let compiler = polku_sandbox::Compiler::Command {
+        program: env!("CARGO_BIN_EXE_polku").into(),
+        args: vec!["precompile-python".into()],
+    };
+    let limits = polku_sandbox::Limits::default();
+    let (sandbox, origin) =
+        polku_sandbox::Sandbox::load_cached(&wasm, &cache, &compiler, limits, 1).unwrap();
+    assert_eq!(origin, polku_sandbox::Origin::Compiled);
+    let run = sandbox.run_now("print(sum(range(10)))", "");
+    assert_eq!(run.stdout, "45\n", "{}", run.stderr);
+    // The next start maps it.
+    let (_, origin) =
+        polku_sandbox::Sandbox::load_cached(&wasm, &cache, &compiler, limits, 1).unwrap();
+    assert_eq!(origin, polku_sandbox::Origin::Cache);
+
+    // A file that is not an interpreter: one clear line.
+    let bad = temp.path().join("bad.wasm");
+    std::fs::write(&bad, b"not wasm").unwrap();
+    let output = polku()
+        .args(["precompile-python"])
+        .arg(&bad)
+        .arg(temp.path().join("out.cwasm"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("polku: cannot prepare the Python interpreter"),
+        "{stderr}"
+    );
+}

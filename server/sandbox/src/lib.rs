@@ -15,7 +15,18 @@
 //!
 //! At most `concurrent` programs run at once (each on a blocking thread);
 //! the others wait their turn.
+//!
+//! Compiling CPython's 26 MB of WebAssembly takes seconds and some 300 MiB
+//! at its peak, and the machine code held in the heap about 70 MiB; so
+//! the server compiles it once, in a child process, into a cache folder
+//! ([`Sandbox::load_cached`]) and maps the file at each start: the code
+//! is then file-backed memory, shared and given back under pressure.
+//! Mapping compiled code is the crate's one `unsafe` call (see
+//! `map_compiled`).
 
+use std::ffi::OsString;
+use std::hash::{Hash, Hasher};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -161,34 +172,280 @@ pub fn npm_interpreter() -> PathBuf {
 /// How often the engine's epoch ticks: the granularity of the time limit.
 const TICK: Duration = Duration::from_millis(10);
 
+/// How the sandbox got its compiled interpreter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Mapped from the compiled copy kept in the cache folder.
+    Cache,
+    /// Compiled now, kept in the cache folder and mapped from there.
+    Compiled,
+    /// Compiled now and held in memory (no cache folder could be used).
+    InMemory,
+}
+
+/// Who compiles the interpreter when the cache folder has no usable copy.
+#[derive(Debug, Clone)]
+pub enum Compiler {
+    /// This process (its memory peaks some 300 MiB above its usual size
+    /// while Cranelift works, and the allocator may keep part of it).
+    InProcess,
+    /// A command given the interpreter and the file to write as its two
+    /// last arguments, which calls [`precompile`]: the server runs itself
+    /// (`polku precompile-python`), so compiling's memory leaves with the
+    /// child.
+    Command {
+        /// The program.
+        program: PathBuf,
+        /// Its arguments before the two paths.
+        args: Vec<OsString>,
+    },
+}
+
+/// The engine every run uses; a compiled interpreter only loads into an
+/// engine made the same way.
+fn engine() -> Result<Engine, SandboxError> {
+    let mut config = Config::new();
+    config
+        .consume_fuel(true)
+        .epoch_interruption(true)
+        .cranelift_opt_level(OptLevel::Speed)
+        // A program's deep recursion ends in a trap, not in the host.
+        .max_wasm_stack(2 << 20);
+    Engine::new(&config).map_err(wasm_error)
+}
+
+fn read(wasm: &Path) -> Result<Vec<u8>, SandboxError> {
+    std::fs::read(wasm).map_err(|source| SandboxError::Read {
+        path: wasm.to_owned(),
+        source,
+    })
+}
+
+/// Compiles the interpreter at `wasm` into `out` (what a
+/// [`Compiler::Command`] runs).
+pub fn precompile(wasm: &Path, out: &Path) -> Result<(), SandboxError> {
+    let bytes = read(wasm)?;
+    let started = Instant::now();
+    let compiled = engine()?.precompile_module(&bytes).map_err(wasm_error)?;
+    write_synced(out, &compiled)
+        .map_err(|err| SandboxError::Wasm(format!("cannot write {}: {err}", out.display())))?;
+    tracing::info!(
+        interpreter = %wasm.display(),
+        out = %out.display(),
+        bytes = compiled.len(),
+        ms = started.elapsed().as_millis(),
+        "Python interpreter compiled"
+    );
+    Ok(())
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// The cache file's name: the interpreter's hash and the engine's
+/// (wasmtime's version and settings), so a new interpreter or a new
+/// wasmtime is compiled again.
+fn cache_name(engine: &Engine, bytes: &[u8]) -> String {
+    let mut hasher = std::hash::DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    let wasm = Sha256::digest(bytes);
+    format!(
+        "python-{}-{:016x}.cwasm",
+        &format!("{wasm:x}")[..16],
+        hasher.finish()
+    )
+}
+
+/// Maps a compiled interpreter kept in the cache folder.
+#[allow(unsafe_code, reason = "the one reasoned exception, see SAFETY")]
+fn map_compiled(engine: &Engine, file: &Path) -> Result<Module, SandboxError> {
+    // SAFETY: wasmtime runs the machine code in the file, so it must be
+    // what `Engine::precompile_module` wrote and must not change while
+    // mapped. Only this crate writes the cache folder (made 0700, beside
+    // the site's database and keys: whoever can write there owns the site
+    // anyway); each file is written whole to a temporary name, synced
+    // and renamed into place, so a crash never leaves a partial file
+    // under a final name and a mapped file is never written again
+    // (replacing or removing it leaves the mapped inode as it was).
+    // wasmtime itself refuses a file from another version or engine
+    // setting, and one that is not a compiled module.
+    unsafe { Module::deserialize_file(engine, file) }.map_err(wasm_error)
+}
+
+/// Compiles into the cache folder with `compiler`, through a temporary
+/// file renamed into place.
+fn compile_into(
+    engine: &Engine,
+    wasm: &Path,
+    bytes: &[u8],
+    dir: &Path,
+    file: &Path,
+    compiler: &Compiler,
+) -> Result<(), String> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|err| format!("{}: {err}", dir.display()))?;
+    let temp = tempfile::Builder::new()
+        .prefix(".compiling-")
+        .tempfile_in(dir)
+        .map_err(|err| format!("{}: {err}", dir.display()))?;
+    match compiler {
+        Compiler::InProcess => {
+            let compiled = engine.precompile_module(bytes).map_err(|e| e.to_string())?;
+            write_synced(temp.path(), &compiled).map_err(|e| e.to_string())?;
+        }
+        Compiler::Command { program, args } => {
+            let done = std::process::Command::new(program)
+                .args(args)
+                .arg(wasm)
+                .arg(temp.path())
+                .stdin(std::process::Stdio::null())
+                .output()
+                .map_err(|err| format!("{}: {err}", program.display()))?;
+            if !done.status.success() {
+                return Err(format!(
+                    "{} ended with {}: {}",
+                    program.display(),
+                    done.status,
+                    String::from_utf8_lossy(&done.stderr).trim()
+                ));
+            }
+        }
+    }
+    temp.persist(file).map_err(|err| err.to_string())?;
+    Ok(())
+}
+
+/// Removes the cache folder's compiled interpreters other than `keep`
+/// (an older interpreter or wasmtime).
+fn remove_stale(dir: &Path, keep: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ours = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| name.starts_with("python-") && name.ends_with(".cwasm"));
+        if ours
+            && path != keep
+            && let Err(err) = std::fs::remove_file(&path)
+        {
+            tracing::warn!(file = %path.display(), "cannot remove an old compiled interpreter: {err}");
+        }
+    }
+}
+
 impl Sandbox {
-    /// Compiles the interpreter at `wasm` (several seconds; do it off the
-    /// request path).
+    /// Compiles the interpreter at `wasm` in this process and keeps it in
+    /// memory (several seconds; do it off the request path).
     pub fn load(wasm: &Path, limits: Limits, concurrent: usize) -> Result<Sandbox, SandboxError> {
-        let bytes = std::fs::read(wasm).map_err(|source| SandboxError::Read {
-            path: wasm.to_owned(),
-            source,
-        })?;
-        let mut config = Config::new();
-        config
-            .consume_fuel(true)
-            .epoch_interruption(true)
-            .cranelift_opt_level(OptLevel::Speed)
-            // A program's deep recursion ends in a trap, not in the host.
-            .max_wasm_stack(2 << 20);
-        let engine = Engine::new(&config).map_err(wasm_error)?;
+        let bytes = read(wasm)?;
+        let engine = engine()?;
         let started = Instant::now();
         let module = Module::new(&engine, &bytes).map_err(wasm_error)?;
         tracing::info!(
             interpreter = %wasm.display(),
             sha256 = %format!("{:x}", Sha256::digest(&bytes)),
             ms = started.elapsed().as_millis(),
+            "the Python sandbox is ready (compiled in memory)"
+        );
+        Sandbox::with_module(engine, &module, limits, concurrent)
+    }
+
+    /// The interpreter at `wasm`, compiled once and kept in `cache_dir`:
+    /// mapped from there when a usable copy is kept (milliseconds; the
+    /// code is then shared file-backed memory, not the heap), else
+    /// compiled by `compiler` into it first. When the folder cannot be
+    /// used, compiled in memory as [`Sandbox::load`] does, with a warning.
+    pub fn load_cached(
+        wasm: &Path,
+        cache_dir: &Path,
+        compiler: &Compiler,
+        limits: Limits,
+        concurrent: usize,
+    ) -> Result<(Sandbox, Origin), SandboxError> {
+        let bytes = read(wasm)?;
+        let engine = engine()?;
+        let file = cache_dir.join(cache_name(&engine, &bytes));
+        let started = Instant::now();
+        if file.exists() {
+            match map_compiled(&engine, &file) {
+                Ok(module) => {
+                    let origin = Origin::Cache;
+                    let sandbox = Sandbox::ready(
+                        engine, &module, limits, concurrent, &file, origin, started,
+                    )?;
+                    return Ok((sandbox, origin));
+                }
+                Err(err) => {
+                    tracing::warn!(file = %file.display(), "the kept compiled interpreter is not usable, compiling again: {err}");
+                    // Removed, not written over: a running instance may
+                    // have it mapped.
+                    let _ = std::fs::remove_file(&file);
+                }
+            }
+        }
+        let kept = compile_into(&engine, wasm, &bytes, cache_dir, &file, compiler)
+            .and_then(|()| map_compiled(&engine, &file).map_err(|err| err.to_string()));
+        match kept {
+            Ok(module) => {
+                remove_stale(cache_dir, &file);
+                let origin = Origin::Compiled;
+                let sandbox =
+                    Sandbox::ready(engine, &module, limits, concurrent, &file, origin, started)?;
+                Ok((sandbox, origin))
+            }
+            Err(err) => {
+                tracing::warn!(
+                    dir = %cache_dir.display(),
+                    "cannot keep the compiled Python interpreter, compiling it in memory: {err}"
+                );
+                let module = Module::new(&engine, &bytes).map_err(wasm_error)?;
+                Ok((
+                    Sandbox::with_module(engine, &module, limits, concurrent)?,
+                    Origin::InMemory,
+                ))
+            }
+        }
+    }
+
+    fn ready(
+        engine: Engine,
+        module: &Module,
+        limits: Limits,
+        concurrent: usize,
+        file: &Path,
+        origin: Origin,
+        started: Instant,
+    ) -> Result<Sandbox, SandboxError> {
+        tracing::info!(
+            compiled = %file.display(),
+            ?origin,
+            ms = started.elapsed().as_millis(),
             "the Python sandbox is ready"
         );
+        Sandbox::with_module(engine, module, limits, concurrent)
+    }
+
+    fn with_module(
+        engine: Engine,
+        module: &Module,
+        limits: Limits,
+        concurrent: usize,
+    ) -> Result<Sandbox, SandboxError> {
         let mut linker: Linker<State> = Linker::new(&engine);
         p1::add_to_linker_sync(&mut linker, |state: &mut State| &mut state.wasi)
             .map_err(wasm_error)?;
-        let pre = linker.instantiate_pre(&module).map_err(wasm_error)?;
+        let pre = linker.instantiate_pre(module).map_err(wasm_error)?;
         let ticker_stop = Arc::new(AtomicBool::new(false));
         {
             let engine = engine.clone();

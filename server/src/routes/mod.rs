@@ -242,7 +242,7 @@ pub fn router_and_state(
         content,
         pages: polku_web::pages::PageCache::default(),
         sends_email: config.smtp_url.is_some(),
-        code: polku_web::code::CodeChecker::new(config.python_interpreter()),
+        code: config.code_checker(),
     });
     let context = leptos_context(&state);
     let app_shell = {

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use polku_core::content::quiz::{CodeExercise, CodeTest};
+pub use polku_sandbox::Compiler;
 use polku_sandbox::{Limits, Outcome, Run, Sandbox};
 use polku_types::courses::{CodeVerdict, RunEnd, TestVerdict};
 use tokio::sync::OnceCell;
@@ -31,6 +32,7 @@ pub enum CheckError {
 #[derive(Clone)]
 pub struct CodeChecker {
     interpreter: Option<PathBuf>,
+    cache: Option<(PathBuf, Compiler)>,
     sandbox: Arc<OnceCell<Option<Arc<Sandbox>>>>,
     running: Arc<Mutex<HashSet<i32>>>,
 }
@@ -46,9 +48,20 @@ impl CodeChecker {
     pub fn new(interpreter: Option<PathBuf>) -> CodeChecker {
         CodeChecker {
             interpreter,
+            cache: None,
             sandbox: Arc::new(OnceCell::new()),
             running: Arc::new(Mutex::new(HashSet::new())),
         }
+    }
+
+    /// Keeps the compiled interpreter in `dir`, compiled there by
+    /// `compiler` when no usable copy is kept (see
+    /// [`Sandbox::load_cached`]); without it, the interpreter is compiled
+    /// in memory at each start.
+    #[must_use]
+    pub fn with_cache(mut self, dir: PathBuf, compiler: Compiler) -> CodeChecker {
+        self.cache = Some((dir, compiler));
+        self
     }
 
     /// Starts making the sandbox now, in the background.
@@ -62,10 +75,19 @@ impl CodeChecker {
     /// The sandbox, made on first use.
     async fn sandbox(&self) -> Option<Arc<Sandbox>> {
         let path = self.interpreter.clone()?;
+        let cache = self.cache.clone();
         self.sandbox
             .get_or_init(|| async move {
                 let made = tokio::task::spawn_blocking(move || {
-                    Sandbox::load(&path, Limits::default(), AT_ONCE).map_err(|e| e.to_string())
+                    let (limits, at_once) = (Limits::default(), AT_ONCE);
+                    match &cache {
+                        Some((dir, compiler)) => {
+                            Sandbox::load_cached(&path, dir, compiler, limits, at_once)
+                                .map(|(sandbox, _)| sandbox)
+                        }
+                        None => Sandbox::load(&path, limits, at_once),
+                    }
+                    .map_err(|e| e.to_string())
                 })
                 .await
                 .map_err(|e| e.to_string())
