@@ -44,8 +44,20 @@ use documents::LessonDoc;
 pub const SCHEMA_VERSION: u32 = 1;
 /// How often [`spawn_sync`] looks for changed courses.
 pub const SYNC_PERIOD: Duration = Duration::from_millis(250);
-/// The writer's memory budget (tantivy needs at least 15 MB per thread).
+/// The writer's memory budget, shared by its threads (tantivy needs at
+/// least 15 MB per thread).
 const WRITER_HEAP: usize = 48_000_000;
+/// The most threads that index at once: one per core, up to this (the
+/// tokenising and term tables of a rebuild are CPU work that splits
+/// evenly by document; more threads than cores only add segments).
+const WRITER_THREADS: usize = 3;
+
+/// How many threads the writer has on this machine.
+fn writer_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, WRITER_THREADS)
+}
 
 /// Why the index cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -237,7 +249,7 @@ impl SearchIndex {
         };
         analysis::register(&index);
         let writer = index
-            .writer_with_num_threads(1, WRITER_HEAP)
+            .writer_with_num_threads(writer_threads(), WRITER_HEAP)
             .map_err(|err| match err {
                 tantivy::TantivyError::LockFailure(LockError::LockBusy, _) => {
                     SearchError::Busy(dir.to_owned())
