@@ -72,7 +72,7 @@ pub mod session {
 
 /// `POST /api/get_me`: the signed-in person (with her unread messages
 /// and notifications), or `None`.
-#[server(prefix = "/api", endpoint = "get_me")]
+#[server(prefix = "/api", endpoint = "get_me", output = crate::api::TextJson)]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
     let Some(actor) = session::actor().await? else {
         return Ok(None);
@@ -89,7 +89,7 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
 }
 
 /// `POST /api/sign_up` (form): creates a learner account and signs in.
-#[server(prefix = "/api", endpoint = "sign_up")]
+#[server(prefix = "/api", endpoint = "sign_up", output = crate::api::TextJson)]
 pub async fn sign_up(
     username: String,
     password: String,
@@ -134,7 +134,7 @@ pub async fn sign_up(
 }
 
 /// `POST /api/log_in` (form): signs in with a new session.
-#[server(prefix = "/api", endpoint = "log_in")]
+#[server(prefix = "/api", endpoint = "log_in", output = crate::api::TextJson)]
 pub async fn log_in(
     username: String,
     password: String,
@@ -180,7 +180,7 @@ pub async fn log_in(
 }
 
 /// `POST /api/log_out` (form): ends this browser's session.
-#[server(prefix = "/api", endpoint = "log_out")]
+#[server(prefix = "/api", endpoint = "log_out", output = crate::api::TextJson)]
 pub async fn log_out() -> Result<(), AppError> {
     if let Some(token) = session::token() {
         let db = super::db()?;
@@ -193,7 +193,7 @@ pub async fn log_out() -> Result<(), AppError> {
 
 /// `POST /api/change_password` (form): needs the current password; ends
 /// every other session.
-#[server(prefix = "/api", endpoint = "change_password")]
+#[server(prefix = "/api", endpoint = "change_password", output = crate::api::TextJson)]
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
     let actor = session::require().await?;
     let db = super::db()?;

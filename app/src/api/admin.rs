@@ -11,7 +11,7 @@ use crate::i18n::Locale;
 
 /// `POST /api/get_admin_home`: every account, and the badge definitions
 /// waiting for approval, named in `locale` (admins only).
-#[server(prefix = "/api", endpoint = "get_admin_home")]
+#[server(prefix = "/api", endpoint = "get_admin_home", output = crate::api::TextJson)]
 pub async fn get_admin_home(locale: Option<Locale>) -> Result<AdminHome, AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -39,7 +39,7 @@ pub async fn get_admin_home(locale: Option<Locale>) -> Result<AdminHome, AppErro
 
 /// `POST /api/approve_badge` (form, admins): version `version` of badge
 /// `badge` of course `course` issues from now on.
-#[server(prefix = "/api", endpoint = "approve_badge")]
+#[server(prefix = "/api", endpoint = "approve_badge", output = crate::api::TextJson)]
 pub async fn approve_badge(course: String, badge: String, version: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -54,7 +54,7 @@ pub async fn approve_badge(course: String, badge: String, version: String) -> Re
 }
 
 /// `POST /api/set_role` (form, admins).
-#[server(prefix = "/api", endpoint = "set_role")]
+#[server(prefix = "/api", endpoint = "set_role", output = crate::api::TextJson)]
 pub async fn set_role(user: i32, role: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -77,7 +77,7 @@ pub async fn set_role(user: i32, role: String) -> Result<(), AppError> {
 
 /// `POST /api/set_author` (form, admins): `author=true` makes the account
 /// an author of `course`, `false` takes it away.
-#[server(prefix = "/api", endpoint = "set_author")]
+#[server(prefix = "/api", endpoint = "set_author", output = crate::api::TextJson)]
 pub async fn set_author(user: i32, course: String, author: bool) -> Result<(), AppError> {
     use polku_core::authz::{Act, PersonId, authorize};
     let actor = super::accounts::session::require().await?;
@@ -99,7 +99,7 @@ pub async fn set_author(user: i32, course: String, author: bool) -> Result<(), A
 }
 
 /// `POST /api/delete_user` (form, admins): erases an account on request.
-#[server(prefix = "/api", endpoint = "delete_user")]
+#[server(prefix = "/api", endpoint = "delete_user", output = crate::api::TextJson)]
 pub async fn delete_user(user: i32) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -115,7 +115,7 @@ pub async fn delete_user(user: i32) -> Result<(), AppError> {
 
 /// `POST /api/delete_my_account` (form): erases the signed-in person's
 /// account after checking their password.
-#[server(prefix = "/api", endpoint = "delete_my_account")]
+#[server(prefix = "/api", endpoint = "delete_my_account", output = crate::api::TextJson)]
 pub async fn delete_my_account(password: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -151,7 +151,7 @@ pub async fn delete_my_account(password: String) -> Result<(), AppError> {
 
 /// `POST /api/reset_password` (form, public): a new password with a
 /// one-time code from a coach or an admin; signs in.
-#[server(prefix = "/api", endpoint = "reset_password")]
+#[server(prefix = "/api", endpoint = "reset_password", output = crate::api::TextJson)]
 pub async fn reset_password(username: String, code: String, new: String) -> Result<(), AppError> {
     let db = super::db()?;
     match polku_core::accounts::admin::reset_password(

@@ -11,14 +11,14 @@ pub use polku_types::appointments::{AppointmentState, AppointmentView, Appointme
 
 /// `POST /api/get_appointments`: the reader's appointments and the free
 /// times she may book.
-#[server(prefix = "/api", endpoint = "get_appointments")]
+#[server(prefix = "/api", endpoint = "get_appointments", output = crate::api::TextJson)]
 pub async fn get_appointments() -> Result<Appointments, AppError> {
     let actor = super::accounts::session::require().await?;
     Ok(polku_core::appointments::page(&super::db()?, &actor).await?)
 }
 
 /// `POST /api/get_appointment`: one appointment.
-#[server(prefix = "/api", endpoint = "get_appointment")]
+#[server(prefix = "/api", endpoint = "get_appointment", output = crate::api::TextJson)]
 pub async fn get_appointment(id: i32) -> Result<AppointmentView, AppError> {
     let actor = super::accounts::session::require().await?;
     Ok(polku_core::appointments::one(&super::db()?, &actor, id).await?)
@@ -70,7 +70,7 @@ impl Typed<'_> {
 
 /// `POST /api/offer_times` (form): a coach offers one time or several in
 /// a row.
-#[server(prefix = "/api", endpoint = "offer_times")]
+#[server(prefix = "/api", endpoint = "offer_times", output = crate::api::TextJson)]
 pub async fn offer_times(
     date: String,
     time: String,
@@ -99,7 +99,7 @@ pub async fn offer_times(
 }
 
 /// `POST /api/change_time` (form): the coach changes one of her times.
-#[server(prefix = "/api", endpoint = "change_time")]
+#[server(prefix = "/api", endpoint = "change_time", output = crate::api::TextJson)]
 pub async fn change_time(
     id: i32,
     date: String,
@@ -150,7 +150,7 @@ fn answer(
 
 /// `POST /api/call_off_time` (form): the coach cancels one of her times
 /// (telling its learner, with the reason).
-#[server(prefix = "/api", endpoint = "call_off_time")]
+#[server(prefix = "/api", endpoint = "call_off_time", output = crate::api::TextJson)]
 pub async fn call_off_time(id: i32, reason: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let result = polku_core::appointments::call_off(&super::db()?, &actor, id, &reason).await;
@@ -163,7 +163,7 @@ pub async fn call_off_time(id: i32, reason: String) -> Result<(), AppError> {
 }
 
 /// `POST /api/book_time` (form): a learner books a free time.
-#[server(prefix = "/api", endpoint = "book_time")]
+#[server(prefix = "/api", endpoint = "book_time", output = crate::api::TextJson)]
 pub async fn book_time(id: i32) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let result = polku_core::appointments::book(&super::db()?, &actor, id).await;
@@ -176,7 +176,7 @@ pub async fn book_time(id: i32) -> Result<(), AppError> {
 }
 
 /// `POST /api/cancel_booking` (form): the learner cancels her booking.
-#[server(prefix = "/api", endpoint = "cancel_booking")]
+#[server(prefix = "/api", endpoint = "cancel_booking", output = crate::api::TextJson)]
 pub async fn cancel_booking(id: i32) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let result = polku_core::appointments::cancel(&super::db()?, &actor, id).await;
@@ -185,7 +185,7 @@ pub async fn cancel_booking(id: i32) -> Result<(), AppError> {
 
 /// `POST /api/ask_other_time` (form): the learner writes to the coach of
 /// an appointment (asking for another time); then to that conversation.
-#[server(prefix = "/api", endpoint = "ask_other_time")]
+#[server(prefix = "/api", endpoint = "ask_other_time", output = crate::api::TextJson)]
 pub async fn ask_other_time(id: i32, body: String) -> Result<(), AppError> {
     use crate::i18n::{Key, Texts, fill, local_span};
     let actor = super::accounts::session::require().await?;

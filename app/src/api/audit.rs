@@ -9,7 +9,7 @@ pub use polku_types::audit::{AuditEntryView, AuditPage};
 /// `POST /api/get_audit`: the log, newest first, 50 a page; `person`
 /// (a username) keeps the entries where that account acted or was acted
 /// on. Admins only.
-#[server(prefix = "/api", endpoint = "get_audit")]
+#[server(prefix = "/api", endpoint = "get_audit", output = crate::api::TextJson)]
 pub async fn get_audit(person: Option<String>, page: Option<u64>) -> Result<AuditPage, AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -41,7 +41,7 @@ pub async fn get_audit(person: Option<String>, page: Option<u64>) -> Result<Audi
 
 /// `POST /api/get_my_audit`: what others (and she) did to the signed-in
 /// person's account, newest first.
-#[server(prefix = "/api", endpoint = "get_my_audit")]
+#[server(prefix = "/api", endpoint = "get_my_audit", output = crate::api::TextJson)]
 pub async fn get_my_audit() -> Result<Vec<AuditEntryView>, AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;

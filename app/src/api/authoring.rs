@@ -63,7 +63,7 @@ mod server {
 
 /// `POST /api/get_author_home`: whether authoring is on, whether this
 /// browser is signed in, and (if so) the courses.
-#[server(prefix = "/api", endpoint = "get_author_home")]
+#[server(prefix = "/api", endpoint = "get_author_home", output = crate::api::TextJson)]
 pub async fn get_author_home(locale: Locale) -> Result<AuthorHome, AppError> {
     let Ok(grant) = server::grant().await else {
         let enabled = server::token().is_some();
@@ -88,7 +88,7 @@ pub async fn get_author_home(locale: Locale) -> Result<AuthorHome, AppError> {
 }
 
 /// `POST /api/get_outline`: a course's lessons for its author.
-#[server(prefix = "/api", endpoint = "get_outline")]
+#[server(prefix = "/api", endpoint = "get_outline", output = crate::api::TextJson)]
 pub async fn get_outline(course: String, locale: Locale) -> Result<Outline, AppError> {
     let grant = server::grant().await?;
     let db = super::db()?;
@@ -97,7 +97,7 @@ pub async fn get_outline(course: String, locale: Locale) -> Result<Outline, AppE
 
 /// `POST /api/get_editing`: the newest text of a lesson in `lang`, its
 /// preview and its history.
-#[server(prefix = "/api", endpoint = "get_editing")]
+#[server(prefix = "/api", endpoint = "get_editing", output = crate::api::TextJson)]
 pub async fn get_editing(
     course: String,
     lesson: String,
@@ -110,7 +110,7 @@ pub async fn get_editing(
 }
 
 /// `POST /api/preview_lesson`: `text` rendered as learners would see it.
-#[server(prefix = "/api", endpoint = "preview_lesson")]
+#[server(prefix = "/api", endpoint = "preview_lesson", output = crate::api::TextJson)]
 pub async fn preview_lesson(
     course: String,
     lesson: String,
@@ -126,7 +126,7 @@ pub async fn preview_lesson(
 /// `POST /api/save_lesson` (a plain form post): saves `text` as a draft
 /// (`intent=draft`) or publishes it (`intent=publish`; kept as a draft if
 /// it has problems), then back to the editor.
-#[server(prefix = "/api", endpoint = "save_lesson")]
+#[server(prefix = "/api", endpoint = "save_lesson", output = crate::api::TextJson)]
 pub async fn save_lesson(
     course: String,
     lesson: String,
@@ -161,7 +161,7 @@ pub async fn save_lesson(
 
 /// `POST /api/restore_revision` (a plain form post): revision `number`
 /// becomes a new draft.
-#[server(prefix = "/api", endpoint = "restore_revision")]
+#[server(prefix = "/api", endpoint = "restore_revision", output = crate::api::TextJson)]
 pub async fn restore_revision(
     course: String,
     lesson: String,
@@ -180,7 +180,7 @@ pub async fn restore_revision(
 }
 
 /// `POST /api/create_lesson` (a plain form post): a new lesson at the end.
-#[server(prefix = "/api", endpoint = "create_lesson")]
+#[server(prefix = "/api", endpoint = "create_lesson", output = crate::api::TextJson)]
 pub async fn create_lesson(course: String, slug: String, title: String) -> Result<(), AppError> {
     let grant = server::grant().await?;
     let db = super::db()?;
@@ -206,7 +206,7 @@ pub async fn create_lesson(course: String, slug: String, title: String) -> Resul
 }
 
 /// `POST /api/move_lesson` (a plain form post): one place up or down.
-#[server(prefix = "/api", endpoint = "move_lesson")]
+#[server(prefix = "/api", endpoint = "move_lesson", output = crate::api::TextJson)]
 pub async fn move_lesson(
     course: String,
     lesson: String,
@@ -222,7 +222,7 @@ pub async fn move_lesson(
 
 /// `POST /api/get_badge_editor`: course `course`'s badges for its author,
 /// with badge `badge` (empty or unknown: a new one) ready to edit.
-#[server(prefix = "/api", endpoint = "get_badge_editor")]
+#[server(prefix = "/api", endpoint = "get_badge_editor", output = crate::api::TextJson)]
 pub async fn get_badge_editor(
     course: String,
     badge: String,
@@ -236,7 +236,7 @@ pub async fn get_badge_editor(
 /// `POST /api/save_badge` (a plain form post): saves a badge of course
 /// `course`; back to the editor, with what was typed and every problem
 /// when it is refused.
-#[server(prefix = "/api", endpoint = "save_badge")]
+#[server(prefix = "/api", endpoint = "save_badge", output = crate::api::TextJson)]
 pub async fn save_badge(
     course: String,
     slug: String,

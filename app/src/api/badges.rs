@@ -97,7 +97,7 @@ fn linkedin_url(
 }
 
 /// `POST /api/get_wallet`: the signed-in person's badges, newest first.
-#[server(prefix = "/api", endpoint = "get_wallet")]
+#[server(prefix = "/api", endpoint = "get_wallet", output = crate::api::TextJson)]
 pub async fn get_wallet() -> Result<Vec<WalletBadge>, super::AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -129,7 +129,7 @@ pub async fn get_wallet() -> Result<Vec<WalletBadge>, super::AppError> {
 
 /// `POST /api/share_badge` (form): starts (`share=true`) or stops sharing
 /// one of the person's badges by link, then back to the wallet.
-#[server(prefix = "/api", endpoint = "share_badge")]
+#[server(prefix = "/api", endpoint = "share_badge", output = crate::api::TextJson)]
 pub async fn share_badge(id: i32, share: bool) -> Result<(), super::AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -140,7 +140,7 @@ pub async fn share_badge(id: i32, share: bool) -> Result<(), super::AppError> {
 
 /// `POST /api/get_certificate`: the certificate of one of the person's
 /// badges.
-#[server(prefix = "/api", endpoint = "get_certificate")]
+#[server(prefix = "/api", endpoint = "get_certificate", output = crate::api::TextJson)]
 pub async fn get_certificate(id: i32) -> Result<Certificate, super::AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -175,7 +175,7 @@ pub async fn get_certificate(id: i32) -> Result<Certificate, super::AppError> {
 /// token `badge` (none: no badge is shared under it), checked like any
 /// dropped badge, against the revocation list as it is now, under the same
 /// limit of checks at once.
-#[server(prefix = "/api", endpoint = "check_shared")]
+#[server(prefix = "/api", endpoint = "check_shared", output = crate::api::TextJson)]
 pub async fn check_shared(badge: String) -> Result<Option<VerifyView>, super::AppError> {
     let db = super::db()?;
     let held = match polku_core::badges::wallet::shared_badge(&db, &badge).await {
@@ -194,7 +194,7 @@ pub async fn check_shared(badge: String) -> Result<Option<VerifyView>, super::Ap
 
 /// `POST /api/get_my_evidence`: the signed-in learner's evidence in course
 /// `course`, newest first (none when signed out).
-#[server(prefix = "/api", endpoint = "get_my_evidence")]
+#[server(prefix = "/api", endpoint = "get_my_evidence", output = crate::api::TextJson)]
 pub async fn get_my_evidence(
     course: String,
     locale: crate::i18n::Locale,
@@ -234,7 +234,7 @@ pub async fn get_my_evidence(
 /// `POST /api/send_evidence` (form): sends evidence for badge `badge` of
 /// course `course` to the learner's coaches; back to the course page (what
 /// was typed kept if it is refused).
-#[server(prefix = "/api", endpoint = "send_evidence")]
+#[server(prefix = "/api", endpoint = "send_evidence", output = crate::api::TextJson)]
 pub async fn send_evidence(
     course: String,
     badge: String,

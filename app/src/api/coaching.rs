@@ -18,7 +18,7 @@ pub const FLASH_COOKIE: &str = "polku_flash";
 
 /// `POST /api/get_coach_home`: the coach's groups (and a reset code just
 /// made, read once from its cookie).
-#[server(prefix = "/api", endpoint = "get_coach_home")]
+#[server(prefix = "/api", endpoint = "get_coach_home", output = crate::api::TextJson)]
 pub async fn get_coach_home() -> Result<CoachHome, AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -49,7 +49,7 @@ pub async fn get_coach_home() -> Result<CoachHome, AppError> {
 }
 
 /// `POST /api/create_group` (form).
-#[server(prefix = "/api", endpoint = "create_group")]
+#[server(prefix = "/api", endpoint = "create_group", output = crate::api::TextJson)]
 pub async fn create_group(name: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -64,7 +64,7 @@ pub async fn create_group(name: String) -> Result<(), AppError> {
 }
 
 /// `POST /api/get_group`: the group table, for its coach or an admin.
-#[server(prefix = "/api", endpoint = "get_group")]
+#[server(prefix = "/api", endpoint = "get_group", output = crate::api::TextJson)]
 pub async fn get_group(id: i32, locale: Locale) -> Result<GroupView, AppError> {
     use polku_core::authz::{Act, GroupId, authorize};
     use polku_core::coaching::{self, StuckRule};
@@ -107,7 +107,7 @@ pub async fn get_group(id: i32, locale: Locale) -> Result<GroupView, AppError> {
 
 /// `POST /api/add_member` (form): invites a learner by username; she is
 /// in the group once she accepts on her dashboard.
-#[server(prefix = "/api", endpoint = "add_member")]
+#[server(prefix = "/api", endpoint = "add_member", output = crate::api::TextJson)]
 pub async fn add_member(group: i32, username: String) -> Result<(), AppError> {
     use polku_core::authz::{Act, GroupId, authorize};
     let actor = super::accounts::session::require().await?;
@@ -125,7 +125,7 @@ pub async fn add_member(group: i32, username: String) -> Result<(), AppError> {
 }
 
 /// `POST /api/remove_member` (form).
-#[server(prefix = "/api", endpoint = "remove_member")]
+#[server(prefix = "/api", endpoint = "remove_member", output = crate::api::TextJson)]
 pub async fn remove_member(group: i32, user: i32) -> Result<(), AppError> {
     use polku_core::authz::{Act, GroupId, authorize};
     let actor = super::accounts::session::require().await?;
@@ -137,7 +137,7 @@ pub async fn remove_member(group: i32, user: i32) -> Result<(), AppError> {
 }
 
 /// `POST /api/join_group` (form): the signed-in learner joins with a code.
-#[server(prefix = "/api", endpoint = "join_group")]
+#[server(prefix = "/api", endpoint = "join_group", output = crate::api::TextJson)]
 pub async fn join_group(code: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -153,7 +153,7 @@ pub async fn join_group(code: String) -> Result<(), AppError> {
 
 /// `POST /api/accept_invitation` (form): the signed-in learner accepts a
 /// coach's invitation to `group`; from then on its coach follows her.
-#[server(prefix = "/api", endpoint = "accept_invitation")]
+#[server(prefix = "/api", endpoint = "accept_invitation", output = crate::api::TextJson)]
 pub async fn accept_invitation(group: i32) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -169,7 +169,7 @@ pub async fn accept_invitation(group: i32) -> Result<(), AppError> {
 
 /// `POST /api/leave_group` (form): the signed-in learner leaves `group`
 /// (or declines its invitation); its coach no longer sees her.
-#[server(prefix = "/api", endpoint = "leave_group")]
+#[server(prefix = "/api", endpoint = "leave_group", output = crate::api::TextJson)]
 pub async fn leave_group(group: i32) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -182,7 +182,7 @@ pub async fn leave_group(group: i32) -> Result<(), AppError> {
 /// a learner who joined one of the coach's groups (an admin: anyone but
 /// themselves). The code reaches the next page in a short-lived HttpOnly
 /// cookie, never in a URL.
-#[server(prefix = "/api", endpoint = "make_reset_code")]
+#[server(prefix = "/api", endpoint = "make_reset_code", output = crate::api::TextJson)]
 pub async fn make_reset_code(username: String) -> Result<(), AppError> {
     use polku_core::accounts::admin;
     use polku_core::authz::{Act, PersonId, authorize};
@@ -225,7 +225,7 @@ pub async fn make_reset_code(username: String) -> Result<(), AppError> {
 /// `POST /api/revoke_badge` (form): revokes a badge of a learner in the
 /// coach's group `group`, for `reason`; back to the group page (the reason
 /// kept in the form if it is refused).
-#[server(prefix = "/api", endpoint = "revoke_badge")]
+#[server(prefix = "/api", endpoint = "revoke_badge", output = crate::api::TextJson)]
 pub async fn revoke_badge(group: i32, badge: i32, reason: String) -> Result<(), AppError> {
     badge_decision(group, badge, reason, BadgeDecision::Revoke).await
 }
@@ -234,7 +234,7 @@ pub async fn revoke_badge(group: i32, badge: i32, reason: String) -> Result<(), 
 /// the coach's group `group` be earned again by its rule, for `reason`
 /// (kept in the audit log); back to the group page (the reason kept in the
 /// form if it is refused).
-#[server(prefix = "/api", endpoint = "allow_reissue")]
+#[server(prefix = "/api", endpoint = "allow_reissue", output = crate::api::TextJson)]
 pub async fn allow_reissue(group: i32, badge: i32, reason: String) -> Result<(), AppError> {
     badge_decision(group, badge, reason, BadgeDecision::AllowAgain).await
 }
@@ -293,7 +293,7 @@ async fn badge_decision(
 /// `POST /api/decide_evidence` (form): approves (`decision=approve`: the
 /// badge is issued with the evidence in it) or declines (with a note for
 /// the learner) evidence sent by a learner of group `group`.
-#[server(prefix = "/api", endpoint = "decide_evidence")]
+#[server(prefix = "/api", endpoint = "decide_evidence", output = crate::api::TextJson)]
 pub async fn decide_evidence(
     group: i32,
     request: i32,

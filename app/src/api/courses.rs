@@ -6,14 +6,14 @@ use super::{AppError, CourseCard, CourseDetail, LessonPage, QuizAnswer};
 use crate::i18n::Locale;
 
 /// `POST /api/get_catalog`: every course, in `locale` where available.
-#[server(prefix = "/api", endpoint = "get_catalog")]
+#[server(prefix = "/api", endpoint = "get_catalog", output = crate::api::TextJson)]
 pub async fn get_catalog(locale: Locale) -> Result<Vec<CourseCard>, AppError> {
     let db = super::db()?;
     Ok(super::content()?.catalog(&db, locale).await?)
 }
 
 /// `POST /api/get_course`: one course and its lessons.
-#[server(prefix = "/api", endpoint = "get_course")]
+#[server(prefix = "/api", endpoint = "get_course", output = crate::api::TextJson)]
 pub async fn get_course(slug: String, locale: Locale) -> Result<CourseDetail, AppError> {
     let db = super::db()?;
     Ok(super::content()?.course(&db, &slug, locale).await?)
@@ -23,7 +23,7 @@ pub async fn get_course(slug: String, locale: Locale) -> Result<CourseDetail, Ap
 /// `answer`, also the server's verdict on that answer to one of its
 /// quizzes (graded on the server: the right answers never reach the
 /// browser; nothing is stored).
-#[server(prefix = "/api", endpoint = "get_lesson")]
+#[server(prefix = "/api", endpoint = "get_lesson", output = crate::api::TextJson)]
 pub async fn get_lesson(
     course: String,
     lesson: String,
@@ -62,7 +62,7 @@ pub async fn get_lesson(
 /// `POST /api/get_read_aloud_cues`: where each sentence of a lesson is
 /// heard in its audio in `language` (for the hydrated player's
 /// highlighting); public like the lesson; none until the audio is made.
-#[server(prefix = "/api", endpoint = "get_read_aloud_cues")]
+#[server(prefix = "/api", endpoint = "get_read_aloud_cues", output = crate::api::TextJson)]
 pub async fn get_read_aloud_cues(
     course: String,
     lesson: String,

@@ -22,7 +22,7 @@ fn back(course: &str, lesson: &str, pairs: &[(&str, &str)], anchor: &str) {
 
 /// `POST /api/get_discussion`: a lesson's comments; `None` when signed
 /// out (the discussion is for signed-in people).
-#[server(prefix = "/api", endpoint = "get_discussion")]
+#[server(prefix = "/api", endpoint = "get_discussion", output = crate::api::TextJson)]
 pub async fn get_discussion(
     course: String,
     lesson: String,
@@ -41,7 +41,7 @@ pub async fn get_discussion(
 }
 
 /// `POST /api/post_comment` (form).
-#[server(prefix = "/api", endpoint = "post_comment")]
+#[server(prefix = "/api", endpoint = "post_comment", output = crate::api::TextJson)]
 pub async fn post_comment(course: String, lesson: String, body: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -59,7 +59,7 @@ pub async fn post_comment(course: String, lesson: String, body: String) -> Resul
 }
 
 /// `POST /api/hide_comment` (form): staff hide (or show again) a comment.
-#[server(prefix = "/api", endpoint = "hide_comment")]
+#[server(prefix = "/api", endpoint = "hide_comment", output = crate::api::TextJson)]
 pub async fn hide_comment(
     course: String,
     lesson: String,
@@ -74,7 +74,7 @@ pub async fn hide_comment(
 }
 
 /// `POST /api/send_feedback` (form): a message to the course's instructors.
-#[server(prefix = "/api", endpoint = "send_feedback")]
+#[server(prefix = "/api", endpoint = "send_feedback", output = crate::api::TextJson)]
 pub async fn send_feedback(course: String, lesson: String, body: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -93,7 +93,7 @@ pub async fn send_feedback(course: String, lesson: String, body: String) -> Resu
 
 /// `POST /api/get_course_feedback`: feedback on a course's lessons, for
 /// those who may author it.
-#[server(prefix = "/api", endpoint = "get_course_feedback")]
+#[server(prefix = "/api", endpoint = "get_course_feedback", output = crate::api::TextJson)]
 pub async fn get_course_feedback(
     course: String,
     locale: Locale,

@@ -19,7 +19,7 @@ pub fn thread_ref(person: Option<i32>, group: Option<i32>) -> Result<ThreadRef, 
 }
 
 /// `POST /api/get_inbox`: the signed-in person's conversations.
-#[server(prefix = "/api", endpoint = "get_inbox")]
+#[server(prefix = "/api", endpoint = "get_inbox", output = crate::api::TextJson)]
 pub async fn get_inbox() -> Result<Inbox, AppError> {
     let actor = super::accounts::session::require().await?;
     Ok(polku_core::messages::inbox(&super::db()?, &actor).await?)
@@ -27,7 +27,7 @@ pub async fn get_inbox() -> Result<Inbox, AppError> {
 
 /// `POST /api/get_thread`: one conversation (which the reader has then
 /// read).
-#[server(prefix = "/api", endpoint = "get_thread")]
+#[server(prefix = "/api", endpoint = "get_thread", output = crate::api::TextJson)]
 pub async fn get_thread(person: Option<i32>, group: Option<i32>) -> Result<ThreadView, AppError> {
     let actor = super::accounts::session::require().await?;
     let thread = thread_ref(person, group)?;
@@ -36,7 +36,7 @@ pub async fn get_thread(person: Option<i32>, group: Option<i32>) -> Result<Threa
 
 /// `POST /api/send_message` (form): writes in a conversation, then back to
 /// it (a refusal keeps what was typed).
-#[server(prefix = "/api", endpoint = "send_message")]
+#[server(prefix = "/api", endpoint = "send_message", output = crate::api::TextJson)]
 pub async fn send_message(
     person: Option<i32>,
     group: Option<i32>,
@@ -57,7 +57,7 @@ pub async fn send_message(
 
 /// `POST /api/hide_message` (form): the coach of the conversation hides a
 /// message (or shows it again).
-#[server(prefix = "/api", endpoint = "hide_message")]
+#[server(prefix = "/api", endpoint = "hide_message", output = crate::api::TextJson)]
 pub async fn hide_message(id: i32, hidden: bool) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -68,7 +68,7 @@ pub async fn hide_message(id: i32, hidden: bool) -> Result<(), AppError> {
 
 /// `POST /api/delete_message` (form): the author deletes her message
 /// shortly after writing it.
-#[server(prefix = "/api", endpoint = "delete_message")]
+#[server(prefix = "/api", endpoint = "delete_message", output = crate::api::TextJson)]
 pub async fn delete_message(id: i32) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;

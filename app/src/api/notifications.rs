@@ -11,7 +11,7 @@ pub use polku_types::notifications::{EmailSettings, NotificationKind, Notificati
 
 /// `POST /api/get_notifications`: the reader's notifications, newest
 /// first (all seen from now on).
-#[server(prefix = "/api", endpoint = "get_notifications")]
+#[server(prefix = "/api", endpoint = "get_notifications", output = crate::api::TextJson)]
 pub async fn get_notifications() -> Result<Vec<NotificationView>, AppError> {
     let actor = super::accounts::session::require().await?;
     Ok(polku_core::notifications::list(&super::db()?, &actor).await?)
@@ -19,7 +19,7 @@ pub async fn get_notifications() -> Result<Vec<NotificationView>, AppError> {
 
 /// `POST /api/get_email_settings`: the reader's e-mail address and which
 /// notifications come by e-mail.
-#[server(prefix = "/api", endpoint = "get_email_settings")]
+#[server(prefix = "/api", endpoint = "get_email_settings", output = crate::api::TextJson)]
 pub async fn get_email_settings() -> Result<EmailSettings, AppError> {
     let actor = super::accounts::session::require().await?;
     let sends = super::state()?.sends_email;
@@ -28,7 +28,7 @@ pub async fn get_email_settings() -> Result<EmailSettings, AppError> {
 
 /// `POST /api/set_email_settings` (form): the address, a checkbox per
 /// kind (present when ticked) and whether messages' text goes in e-mails.
-#[server(prefix = "/api", endpoint = "set_email_settings")]
+#[server(prefix = "/api", endpoint = "set_email_settings", output = crate::api::TextJson)]
 pub async fn set_email_settings(
     email: Option<String>,
     message: Option<String>,

@@ -12,7 +12,7 @@ use super::{AppError, QuizAnswer, QuizFeedback};
 use crate::i18n::Locale;
 
 /// `POST /api/get_dashboard`: the signed-in learner's courses.
-#[server(prefix = "/api", endpoint = "get_dashboard")]
+#[server(prefix = "/api", endpoint = "get_dashboard", output = crate::api::TextJson)]
 pub async fn get_dashboard(locale: Locale) -> Result<Dashboard, AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -40,7 +40,7 @@ pub async fn get_dashboard(locale: Locale) -> Result<Dashboard, AppError> {
 
 /// `POST /api/get_course_progress`: the signed-in learner's progress in a
 /// course; `None` when signed out.
-#[server(prefix = "/api", endpoint = "get_course_progress")]
+#[server(prefix = "/api", endpoint = "get_course_progress", output = crate::api::TextJson)]
 pub async fn get_course_progress(
     course: String,
     locale: Locale,
@@ -54,7 +54,7 @@ pub async fn get_course_progress(
 }
 
 /// `POST /api/enrol` (form): enrols the signed-in learner in a course.
-#[server(prefix = "/api", endpoint = "enrol")]
+#[server(prefix = "/api", endpoint = "enrol", output = crate::api::TextJson)]
 pub async fn enrol(course: String) -> Result<(), AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
@@ -67,7 +67,7 @@ pub async fn enrol(course: String) -> Result<(), AppError> {
 /// done, then back to the lesson. A form naming another account (`who`:
 /// kept offline on a shared device, sent while someone else is signed in)
 /// is refused, and kept on the device for her.
-#[server(prefix = "/api", endpoint = "mark_done")]
+#[server(prefix = "/api", endpoint = "mark_done", output = crate::api::TextJson)]
 pub async fn mark_done(
     course: String,
     lesson: String,
@@ -103,7 +103,7 @@ pub async fn mark_done(
 /// `POST /api/answer_quiz`: grades an answer and records the attempt for
 /// the signed-in learner (the hydrated quiz; without JavaScript the form
 /// posts to `/courses/{course}/{lesson}/answer`).
-#[server(prefix = "/api", endpoint = "answer_quiz")]
+#[server(prefix = "/api", endpoint = "answer_quiz", output = crate::api::TextJson)]
 pub async fn answer_quiz(
     course: String,
     lesson: String,

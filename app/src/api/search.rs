@@ -77,7 +77,7 @@ fn bounded(text: String) -> String {
 
 /// `GET /api/search`: one page of results for `q`, optionally only in
 /// `course` (slug) and `lang` (fi/sv/en); the reader's `locale` ranks first.
-#[server(prefix = "/api", endpoint = "search", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "search", input = GetUrl, output = crate::api::TextJson)]
 pub async fn search(
     q: String,
     course: Option<String>,
@@ -137,7 +137,7 @@ pub async fn search(
 
 /// `GET /api/suggest`: up to six lessons for what is being typed (the last
 /// word may be unfinished).
-#[server(prefix = "/api", endpoint = "suggest", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "suggest", input = GetUrl, output = crate::api::TextJson)]
 pub async fn suggest(q: String, locale: Locale) -> Result<Vec<Suggestion>, AppError> {
     use polku_core::search::SearchRequest;
 
