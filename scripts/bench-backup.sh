@@ -5,6 +5,7 @@
 # backup` while the server runs, `polku restore` into an empty database,
 # `polku migrate-db` into a second SQLite file. Prints one line per step.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_env
 lessons="${POLKU_BENCH_LESSONS:-10000}"
 port=3904
 

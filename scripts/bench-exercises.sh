@@ -7,6 +7,7 @@
 # come from `cargo bench -p polku-sandbox --bench check`.
 #   POLKU_BIN: the server binary to measure (default: a release build)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_env
 port="${BENCH_PORT:-3907}"
 
 if [ -z "${POLKU_BIN:-}" ]; then

@@ -7,6 +7,7 @@
 # time).
 #   BENCH_DURATION (default 15s), BENCH_CONNECTIONS (default 32), BENCH_THREADS (default 1)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_env
 duration="${BENCH_DURATION:-15s}"
 connections="${BENCH_CONNECTIONS:-32}"
 threads="${BENCH_THREADS:-1}"
@@ -26,6 +27,7 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.5; 
 pids+=($!)
 polku_pid=$!
 wait_healthy http://127.0.0.1:3902 || true
+wait_sandbox "$work/polku.log" || true
 curl -fs "http://127.0.0.1:3902$path" >"$work/www/lesson.html"
 sleep 1
 idle_rss_kb=$(ps -o rss= -p "$polku_pid" | tr -d ' ')

@@ -5,6 +5,7 @@
 # reading themes, each loaded fresh by the Debian chromium.
 # Prints one line per page: performance score, LCP, TBT, CLS, bytes.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_env
 port=3905
 
 bash scripts/setup.sh
@@ -18,6 +19,7 @@ trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
   --port "$port" >"$work/polku.log" 2>&1 &
 pid=$!
 wait_healthy "http://127.0.0.1:$port" || true
+wait_sandbox "$work/polku.log" || true
 # The search index is built in the background at start.
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$port/search?q=salasana" | grep -q 'href="/courses/' && break

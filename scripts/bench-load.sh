@@ -12,6 +12,7 @@
 #   BENCH_LEARNERS (default 300), BENCH_DURATION (default 60s), BENCH_THREADS (default 2),
 #   BENCH_OPEN_SECONDS (default 30; 0: no open-loop run)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_env
 learners="${BENCH_LEARNERS:-300}"
 duration="${BENCH_DURATION:-60s}"
 threads="${BENCH_THREADS:-2}"
@@ -43,6 +44,7 @@ else
   server_pids=$server_pid
   base="http://127.0.0.1:$port"
   wait_healthy "$base" || true
+  wait_sandbox "$work/server.log" || true
 fi
 
 say "signing up $learners learners (argon2id per sign-up)"

@@ -14,6 +14,7 @@
 #      the rate at which the outbox empties.
 # Prints the figures; checks nothing (tests check behaviour).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_env
 duration="${BENCH_DURATION:-30s}"
 send_seconds="${BENCH_SEND_SECONDS:-10}"
 threads="${BENCH_THREADS:-2}"
@@ -46,6 +47,7 @@ smtp_pid=$!
 server_pid=$!
 base="http://127.0.0.1:$port"
 wait_healthy "$base"
+wait_sandbox "$work/server.log" || true
 db="$work/polku.db"
 
 say "signing up 10 coaches and 300 learners (argon2id per sign-up)"

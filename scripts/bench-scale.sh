@@ -12,6 +12,7 @@
 # Any failed check exits non-zero.
 #   BENCH_LEARNERS (default 300), BENCH_DURATION (default 60s), BENCH_THREADS (default 2)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_env
 learners="${BENCH_LEARNERS:-300}"
 duration="${BENCH_DURATION:-60s}"
 threads="${BENCH_THREADS:-2}"

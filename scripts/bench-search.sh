@@ -9,6 +9,7 @@
 #   BENCH_DURATION (default 30s), BENCH_CONNECTIONS (default 32), BENCH_THREADS (default 1)
 #   BENCH_READY_TIMEOUT seconds to wait for import + index build (default 900)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_env
 duration="${BENCH_DURATION:-30s}"
 connections="${BENCH_CONNECTIONS:-32}"
 threads="${BENCH_THREADS:-1}"

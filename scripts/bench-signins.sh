@@ -10,6 +10,7 @@
 #   POLKU_BIN      a server binary to measure instead of building this
 #                  clone's (`cargo build --release -p server`)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_env
 count="${BENCH_SIGNINS:-300}"
 parallel="${BENCH_PARALLEL:-8}"
 port="${BENCH_PORT:-3906}"

@@ -10,6 +10,7 @@
 # 100 ms during the flood) and after.
 #   POLKU_BIN: the server binary to measure (default: a release build)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_env
 clients="${BENCH_CLIENTS:-16}"
 duration="${BENCH_DURATION:-30s}"
 port="${BENCH_PORT:-3905}"

@@ -42,6 +42,23 @@ cookie_from() {
   awk -F'[=;]' -v name="$1" 'tolower($1) == "set-cookie: " name {print $2}' | tr -d '\r'
 }
 
+# Benches measure serving: no lesson audio is made in the background while
+# they run (espeak-ng and opusenc work for minutes after an import, so
+# they would measure it too), unless POLKU_TTS_COMMAND asks for it.
+bench_env() { export POLKU_TTS_COMMAND="${POLKU_TTS_COMMAND:-off}"; }
+
+# wait_sandbox LOG: waits (up to 60 s) until the server writing LOG has its
+# Python sandbox (at a first start a child process compiles it: seconds of
+# CPU a bench should not count), or says it checks no programs.
+wait_sandbox() {
+  local _
+  for _ in $(seq 1 300); do
+    grep -qE "Python sandbox is ready|programs are not checked|programs will not be checked" "$1" && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
 # wait_healthy BASE [TRIES]: waits until BASE/healthz answers, trying every
 # 0.2 s (default 100 tries); fails when it never did.
 wait_healthy() {
