@@ -79,7 +79,13 @@ test('a badge is earned, shared, checked by an employer, and revoked by the coac
     assert.match(link, /\/verify\?badge=[a-z0-9]{26}$/);
     const qr = shared.getByRole('img', { name: /QR-koodi/ });
     await qr.waitFor();
-    assert.ok(await qr.evaluate((img) => img.complete && img.naturalWidth > 0), 'the QR code loads');
+    // Drawn as soon as the share is answered; its picture may still be on
+    // the way: wait for it to load or fail.
+    const loaded = await qr.evaluate((img) => img.complete ? img.naturalWidth > 0 : new Promise((done) => {
+      img.addEventListener('load', () => done(img.naturalWidth > 0), { once: true });
+      img.addEventListener('error', () => done(false), { once: true });
+    }));
+    assert.ok(loaded, 'the QR code loads');
     const linkedin = await shared.getByRole('link', { name: 'Lisää LinkedIn-profiiliin' }).getAttribute('href');
     assert.match(linkedin, /^https:\/\/www\.linkedin\.com\/profile\/add\?startTask=CERTIFICATION_NAME&name=Digitaidot\+alusta/);
     assert.ok(linkedin.includes(encodeURIComponent(link)), 'LinkedIn gets the public link');
