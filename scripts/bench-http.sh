@@ -29,7 +29,11 @@ polku_pid=$!
 wait_healthy http://127.0.0.1:3902 || true
 wait_sandbox "$work/polku.log" || true
 curl -fs "http://127.0.0.1:3902$path" >"$work/www/lesson.html"
-sleep 1
+# Idle: a few seconds without a request. The start's import and index
+# build free their memory, and jemalloc returns freed pages a second after
+# their last use (dirty_decay_ms, .cargo/config.toml); sampled after one
+# second, this read 51 MiB of heap that was 27 MiB a second later.
+sleep 5
 idle_rss_kb=$(ps -o rss= -p "$polku_pid" | tr -d ' ')
 idle_anon_kb=$(awk '$1 == "RssAnon:" {print $2}' "/proc/$polku_pid/status")
 
