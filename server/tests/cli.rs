@@ -480,8 +480,7 @@ fn the_server_writes_scheduled_backups_and_keeps_the_newest() {
 fn the_python_interpreter_is_compiled_in_a_child_process_and_kept() {
     let temp = tempfile::tempdir().unwrap();
     let cache = temp.path().join("polku.sandbox");
-    let wasm = std::env::var_os("POLKU_PYTHON_WASM")
-        .map_or_else(polku_sandbox::npm_interpreter, std::path::PathBuf::from);
+    let wasm = polku_sandbox::local_interpreter();
     // What the server does at its first start: this binary compiles.
     let compiler = polku_sandbox::Compiler::Command {
         program: env!("CARGO_BIN_EXE_polku").into(),

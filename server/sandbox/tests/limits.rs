@@ -2,22 +2,15 @@
 //! with a clear outcome, and the sandbox still runs the next program.
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
-use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use polku_sandbox::{Limits, Outcome, Sandbox};
-
-/// The interpreter the test command installs (`npm ci --prefix
-/// server/python`), or `POLKU_PYTHON_WASM`.
-fn interpreter() -> PathBuf {
-    std::env::var_os("POLKU_PYTHON_WASM").map_or_else(polku_sandbox::npm_interpreter, PathBuf::from)
-}
 
 fn sandbox() -> Arc<Sandbox> {
     static SANDBOX: OnceLock<Arc<Sandbox>> = OnceLock::new();
     SANDBOX
         .get_or_init(|| {
-            let path = interpreter();
+            let path = polku_sandbox::local_interpreter();
             assert!(
                 path.exists(),
                 "{} is missing: scripts/setup.sh installs it",
