@@ -27,6 +27,7 @@ mod m20261207_090000_add_course_source;
 mod m20261208_090000_create_lesson_audio;
 mod m20261208_100000_add_quiz_attempt_keys;
 mod m20261209_090000_create_code_submissions;
+mod m20261210_090000_create_pathways;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_090000_create_lesson_audio::Migration),
             Box::new(m20261208_100000_add_quiz_attempt_keys::Migration),
             Box::new(m20261209_090000_create_code_submissions::Migration),
+            Box::new(m20261210_090000_create_pathways::Migration),
         ]
     }
 }

@@ -168,7 +168,48 @@ async fn import_with_progress(
         "content imported from {}",
         dir.display()
     );
-    Ok(failing(&problems) + report.refused.len())
+    let pathway_problems = if placement == polku_core::courses::Placement::InOrder {
+        import_pathways(db, dir).await?
+    } else {
+        0
+    };
+    Ok(failing(&problems) + report.refused.len() + pathway_problems)
+}
+
+/// Imports the pathways of a content folder (`pathways.toml`, when it has
+/// one), checked against the site's courses as imported; logs every
+/// problem and returns how many there were.
+async fn import_pathways(
+    db: &DatabaseConnection,
+    dir: &std::path::Path,
+) -> Result<usize, StartError> {
+    use polku_core::pathways;
+    let Some((sources, mut problems)) = pathways::load(dir) else {
+        return Ok(0);
+    };
+    let known = pathways::known(db).await?;
+    let (kept, unknown) = pathways::check(sources, &known);
+    problems.extend(unknown);
+    for problem in &problems {
+        tracing::warn!(target: "polku::content", "{problem}");
+    }
+    // A file with problems changes nothing: taking the others as the whole
+    // list would remove the broken one from the site.
+    if problems.is_empty() {
+        let list: Vec<_> = kept.into_iter().map(|s| s.pathway).collect();
+        let report = pathways::import(db, &list).await?;
+        tracing::info!(
+            target: "polku::content",
+            pathways = list.len(),
+            created = report.created,
+            updated = report.updated,
+            unchanged = report.unchanged,
+            removed = report.removed,
+            "pathways imported from {}",
+            dir.join(pathways::FILE).display()
+        );
+    }
+    Ok(problems.len())
 }
 
 /// What to import: the courses, the problems found, where they go.
@@ -237,9 +278,34 @@ fn import_dry_run(
     dir: &std::path::Path,
     single: Option<content::Overrides>,
 ) -> Result<usize, StartError> {
-    let (courses, problems, _) = load_for_import(dir, single, true)?;
+    let (courses, mut problems, placement) = load_for_import(dir, single, true)?;
     for course in &courses {
         print_summary(course);
+    }
+    if placement == polku_core::courses::Placement::InOrder
+        && let Some((sources, mut found)) = polku_core::pathways::load(dir)
+    {
+        // Checked against the folder's own courses.
+        let known = courses
+            .iter()
+            .map(|c| {
+                (
+                    c.slug.clone(),
+                    c.badges.iter().map(|b| b.slug.clone()).collect(),
+                )
+            })
+            .collect();
+        let (kept, unknown) = polku_core::pathways::check(sources, &known);
+        found.extend(unknown);
+        for problem in &found {
+            tracing::warn!(target: "polku::content", "{problem}");
+        }
+        println!(
+            "pathways: {} read from {}",
+            kept.len(),
+            polku_core::pathways::FILE
+        );
+        problems.extend(found);
     }
     println!(
         "dry run: {} courses read from {}, nothing written (a slug taken by another course is found only by the import itself)",

@@ -5,7 +5,8 @@
 
 use leptos::prelude::*;
 pub use polku_types::progress::{
-    CourseProgressView, Dashboard, DashboardEntry, HeldBadgeView, MembershipView,
+    CourseProgressView, Dashboard, DashboardEntry, HeldBadgeView, MembershipView, PathwayView,
+    StepKind,
 };
 
 use super::{AppError, QuizAnswer, QuizFeedback};
@@ -29,7 +30,9 @@ pub async fn get_dashboard(locale: Locale) -> Result<Dashboard, AppError> {
         .collect();
     let groups = polku_core::coaching::memberships(&db, &actor).await?;
     let appointments = polku_core::appointments::upcoming(&db, &actor).await?;
+    let pathways = polku_core::pathways::for_learner(&db, &actor, locale).await?;
     Ok(Dashboard {
+        pathways,
         badges,
         groups,
         appointments,

@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::api::progress::{CourseProgressView, MembershipView, get_dashboard};
+use crate::api::progress::{
+    CourseProgressView, MembershipView, PathwayView, StepKind, get_dashboard,
+};
 use crate::components::loaded::loaded;
 use crate::components::notice::PageTitle;
 use crate::i18n::{Key, t, tf, use_locale};
@@ -47,6 +49,7 @@ pub fn DashboardPage() -> impl IntoView {
                 }
                 .into_any()
             }}
+            <Pathways pathways=d.pathways.clone() />
             {(!d.badges.is_empty()).then(|| view! {
                 <h2 id="my-badges">{t(Key::BadgesHeading)}</h2>
                 <ul class="held-badges" aria-labelledby="my-badges">
@@ -78,6 +81,65 @@ pub fn DashboardPage() -> impl IntoView {
                 <button type="submit" class="button">{t(Key::JoinSubmit)}</button>
             </form>
         }
+    })
+}
+
+/// The site's learning paths: where the learner is on each (its level),
+/// her next step, and every step with what it gives.
+#[component]
+fn Pathways(pathways: Vec<PathwayView>) -> impl IntoView {
+    (!pathways.is_empty()).then(|| view! {
+        <h2 id="my-pathways">{t(Key::PathwaysHeading)}</h2>
+        <p>{t(Key::PathwaysIntro)}</p>
+        {pathways.into_iter().map(|p| {
+            let heading = format!("pathway-{}", p.slug);
+            let labelled = heading.clone();
+            let total = p.levels.len();
+            let position = p.next.and_then(|(l, s)| {
+                let level = p.levels.get(l)?;
+                let step = level.steps.get(s)?;
+                Some((l + 1, level.title.clone(), step.title.clone(), step.href.clone()))
+            });
+            view! {
+                <section class="pathway" aria-labelledby=labelled>
+                    <h3 id=heading>{p.title.clone()}</h3>
+                    {(!p.summary.is_empty()).then(|| view! { <p>{p.summary.clone()}</p> })}
+                    {match position {
+                        Some((n, level, step, href)) => view! {
+                            <p class="pathway-position">{tf(Key::PathwayPosition, vec![("n", n.to_string()), ("total", total.to_string()), ("level", level)])}</p>
+                            <p class="pathway-next">{t(Key::PathwayNext)}" "<a href=href>{step}</a></p>
+                        }.into_any(),
+                        None => view! { <p class="pathway-position">{t(Key::PathwayComplete)}</p> }.into_any(),
+                    }}
+                    <ol class="pathway-levels">
+                        {p.levels.into_iter().map(|level| view! {
+                            <li class="pathway-level">
+                                <h4>{level.title.clone()}{level.done.then(|| view! { " · " {t(Key::PathwayLevelDone)} })}</h4>
+                                <ol class="pathway-steps">
+                                    {level.steps.into_iter().map(|step| {
+                                        let kind = match step.kind {
+                                            StepKind::Course => t(Key::PathwayStepCourse),
+                                            StepKind::Badge => t(Key::PathwayStepBadge),
+                                        };
+                                        let class = if step.done { "pathway-step pathway-step--done" } else { "pathway-step" };
+                                        let gives = (!step.gives.is_empty()).then(|| tf(Key::PathwayGives, vec![("badges", step.gives.join(", "))]));
+                                        view! {
+                                            <li class=class>
+                                                <span class="pathway-step__kind">{kind}": "</span>
+                                                <a href=step.href.clone()>{step.title.clone()}</a>
+                                                " · "
+                                                <strong>{if step.done { t(Key::PathwayStepDone)() } else { t(Key::PathwayStepTodo)() }}</strong>
+                                                {gives.map(|g| view! { <br /><span class="pathway-step__gives">{g}</span> })}
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ol>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </section>
+            }
+        }).collect_view()}
     })
 }
 

@@ -20,6 +20,7 @@ pub mod error;
 pub mod language;
 pub mod messages;
 pub mod notifications;
+pub mod pathways;
 pub mod privacy;
 pub mod progress;
 pub mod search;

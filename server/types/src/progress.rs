@@ -54,6 +54,9 @@ pub struct Dashboard {
     pub groups: Vec<MembershipView>,
     /// Her coming appointments, soonest first.
     pub appointments: Vec<crate::appointments::AppointmentView>,
+    /// The site's pathways and where she stands on each.
+    #[serde(default)]
+    pub pathways: Vec<PathwayView>,
 }
 
 /// A coaching group the learner is in or invited to.
@@ -64,4 +67,47 @@ pub struct MembershipView {
     pub coach: String,
     /// Joined (else only invited).
     pub joined: bool,
+}
+
+/// What a pathway step asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StepKind {
+    /// Every lesson of a course done.
+    Course,
+    /// A badge held.
+    Badge,
+}
+
+/// One step of a pathway as the learner stands on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathwayStepView {
+    pub kind: StepKind,
+    /// The course's title or the badge's name, in the reader's language.
+    pub title: String,
+    /// Where the step is taken (the course page).
+    pub href: String,
+    /// Done (the course finished, the badge held and valid).
+    pub done: bool,
+    /// The badges it gives (for a course: those issued when it is done).
+    pub gives: Vec<String>,
+}
+
+/// One level of a pathway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathwayLevelView {
+    pub title: String,
+    /// Every step done.
+    pub done: bool,
+    pub steps: Vec<PathwayStepView>,
+}
+
+/// A pathway as the learner stands on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathwayView {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    /// Her next step (level, step), `None` when all are done.
+    pub next: Option<(usize, usize)>,
+    pub levels: Vec<PathwayLevelView>,
 }

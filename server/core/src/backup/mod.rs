@@ -227,6 +227,7 @@ tables! {
     conversation_reads: true,
     notifications: true,
     appointments: true,
+    pathways: true,
     // Made again from the lessons after a restore (see `speech`).
     lesson_audio: false,
 }

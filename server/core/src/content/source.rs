@@ -180,7 +180,7 @@ pub(super) fn read_text(path: &Path, problems: &mut Vec<Problem>) -> Option<Stri
 }
 
 /// A per-language table of `course.toml` (title, summary, badge texts).
-fn language_map(
+pub(crate) fn language_map(
     path: &Path,
     line: usize,
     what: &str,

@@ -27,6 +27,7 @@ pub mod lessons;
 pub mod login_throttles;
 pub mod messages;
 pub mod notifications;
+pub mod pathways;
 pub mod quiz_attempts;
 pub mod reset_codes;
 pub mod sessions;

@@ -1,0 +1,25 @@
+//! `pathways`: paths of courses and badges in levels (see the migration
+//! and [`crate::pathways`]).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+#[sea_orm(table_name = "pathways")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub slug: String,
+    /// Its place on the dashboard (the file's order).
+    pub position: i32,
+    /// The pathway as JSON (`crate::pathways::Pathway`).
+    #[sea_orm(column_type = "Text")]
+    pub definition: String,
+    /// SHA-256 of the definition, hex.
+    pub source_hash: String,
+    pub updated_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
