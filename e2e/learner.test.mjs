@@ -51,6 +51,11 @@ for (const javaScriptEnabled of [true, false]) {
       // The dashboard: nothing started yet.
       await mainHeading(page).filter({ hasText: 'Omat opinnot' }).waitFor();
       await page.getByText('Hei, Maija!').waitFor();
+      // Her learning path: the first level, its course as the next step.
+      const path = page.getByRole('region', { name: 'Digitaidot työelämään' });
+      await path.getByText('Taso 1/3: Perusteet').waitFor();
+      assert.equal((await path.locator('.pathway-next a').textContent()).trim(), 'Digitaidot alusta');
+      assert.equal(await path.locator('.pathway-step--done').count(), 0, 'nothing done yet');
       await check('empty dashboard');
       await page.getByRole('link', { name: 'Valitse kurssi' }).click();
 
