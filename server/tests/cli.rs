@@ -367,10 +367,23 @@ fn backup_then_restore_on_a_new_machine_and_refuse_to_overwrite() {
             .success()
     );
 
-    // A damaged archive: refused before a database is even created.
+    // A damaged archive: refused before a database is even created. The
+    // byte flipped is in the middle of the largest file's compressed data
+    // (the middle of the archive may be a header field that readers
+    // ignore, such as a modification time: nothing damaged).
     let damaged = old.path().join("damaged.zip");
     let mut bytes = std::fs::read(&archive).unwrap();
-    let middle = bytes.len() / 2;
+    let middle = {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+        let (size, start) = (0..zip.len())
+            .map(|i| {
+                let file = zip.by_index_raw(i).unwrap();
+                (file.compressed_size(), file.data_start().unwrap())
+            })
+            .max()
+            .unwrap();
+        usize::try_from(start + size / 2).unwrap()
+    };
     bytes[middle] ^= 0xff;
     std::fs::write(&damaged, bytes).unwrap();
     let fresh = format!("sqlite://{}", new.path().join("fresh.db").display());

@@ -130,44 +130,20 @@ struct StepToml {
 pub fn load(root: &Path) -> Option<(Vec<PathwaySource>, Vec<Problem>)> {
     let path = root.join(FILE);
     let meta = std::fs::symlink_metadata(&path).ok()?;
-    let mut problems = Vec::new();
+    let refused = |message: String| Some((Vec::new(), vec![Problem::new(&path, None, message)]));
     if !meta.is_file() {
-        problems.push(Problem::new(
-            &path,
-            None,
-            "not a plain file (a link or a folder); pathways are not imported",
-        ));
-        return Some((Vec::new(), problems));
+        return refused("not a plain file (a link or a folder); pathways are not imported".into());
     }
     if meta.len() > MAX_FILE_BYTES {
-        problems.push(Problem::new(
-            &path,
-            None,
-            format!(
-                "the file is larger than {} KiB; pathways are not imported",
-                MAX_FILE_BYTES / 1024
-            ),
+        return refused(format!(
+            "the file is larger than {} KiB; pathways are not imported",
+            MAX_FILE_BYTES / 1024
         ));
-        return Some((Vec::new(), problems));
     }
     match std::fs::read(&path).map(String::from_utf8) {
         Ok(Ok(text)) => Some(parse(&path, &text)),
-        Ok(Err(_)) => {
-            problems.push(Problem::new(
-                &path,
-                None,
-                "the file is not UTF-8 text; save it as UTF-8",
-            ));
-            Some((Vec::new(), problems))
-        }
-        Err(err) => {
-            problems.push(Problem::new(
-                &path,
-                None,
-                format!("cannot read the file: {err}"),
-            ));
-            Some((Vec::new(), problems))
-        }
+        Ok(Err(_)) => refused("the file is not UTF-8 text; save it as UTF-8".into()),
+        Err(err) => refused(format!("cannot read the file: {err}")),
     }
 }
 
@@ -711,6 +687,25 @@ steps = [{ course = "a" }]
         assert!(problems[0].1.contains("colour"), "{problems:?}");
         let (_, problems) = parsed("[[pathway]]\nslug = \"a\n");
         assert_eq!(problems[0].0, 2, "{problems:?}");
+    }
+
+    #[test]
+    fn a_folder_without_the_file_has_no_pathways_and_a_bad_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(load(dir.path()).is_none());
+        std::fs::write(dir.path().join(FILE), b"slug = \"\xff\"\n").unwrap();
+        let (out, problems) = load(dir.path()).unwrap();
+        assert!(out.is_empty());
+        assert!(problems[0].message.contains("not UTF-8"), "{problems:?}");
+        std::fs::remove_file(dir.path().join(FILE)).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", dir.path().join(FILE)).unwrap();
+        let (out, problems) = load(dir.path()).unwrap();
+        assert!(out.is_empty());
+        assert!(
+            problems[0].message.contains("not a plain file"),
+            "{problems:?}"
+        );
+        assert_eq!(problems[0].path, dir.path().join(FILE));
     }
 
     #[test]
