@@ -184,15 +184,10 @@ async fn import_pathways(
     dir: &std::path::Path,
 ) -> Result<usize, StartError> {
     use polku_core::pathways;
-    let Some((sources, mut problems)) = pathways::load(dir) else {
+    let Some(loaded) = pathways::load(dir) else {
         return Ok(0);
     };
-    let known = pathways::known(db).await?;
-    let (kept, unknown) = pathways::check(sources, &known);
-    problems.extend(unknown);
-    for problem in &problems {
-        tracing::warn!(target: "polku::content", "{problem}");
-    }
+    let (kept, problems) = checked_pathways(loaded, &pathways::known(db).await?);
     // A file with problems changes nothing: taking the others as the whole
     // list would remove the broken one from the site.
     if problems.is_empty() {
@@ -210,6 +205,26 @@ async fn import_pathways(
         );
     }
     Ok(problems.len())
+}
+
+/// Pathways read from a file, checked against the courses `known`, every
+/// problem logged: those kept and all the problems.
+fn checked_pathways(
+    (sources, mut problems): (
+        Vec<polku_core::pathways::PathwaySource>,
+        Vec<content::Problem>,
+    ),
+    known: &polku_core::pathways::Known,
+) -> (
+    Vec<polku_core::pathways::PathwaySource>,
+    Vec<content::Problem>,
+) {
+    let (kept, unknown) = polku_core::pathways::check(sources, known);
+    problems.extend(unknown);
+    for problem in &problems {
+        tracing::warn!(target: "polku::content", "{problem}");
+    }
+    (kept, problems)
 }
 
 /// What to import: the courses, the problems found, where they go.
@@ -283,7 +298,7 @@ fn import_dry_run(
         print_summary(course);
     }
     if placement == polku_core::courses::Placement::InOrder
-        && let Some((sources, mut found)) = polku_core::pathways::load(dir)
+        && let Some(loaded) = polku_core::pathways::load(dir)
     {
         // Checked against the folder's own courses.
         let known = courses
@@ -295,11 +310,7 @@ fn import_dry_run(
                 )
             })
             .collect();
-        let (kept, unknown) = polku_core::pathways::check(sources, &known);
-        found.extend(unknown);
-        for problem in &found {
-            tracing::warn!(target: "polku::content", "{problem}");
-        }
+        let (kept, found) = checked_pathways(loaded, &known);
         println!(
             "pathways: {} read from {}",
             kept.len(),

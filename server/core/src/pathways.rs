@@ -456,6 +456,13 @@ pub async fn all<C: ConnectionTrait>(db: &C) -> Result<Vec<Pathway>, CoreError> 
         .collect())
 }
 
+/// A course as a pathway's steps need it.
+struct Course<'a> {
+    id: i32,
+    title: &'a str,
+    badges: Vec<crate::content::BadgeSource>,
+}
+
 /// Every pathway of the site as the learner stands on it, in `language`.
 pub async fn for_learner<C: ConnectionTrait>(
     db: &C,
@@ -466,10 +473,20 @@ pub async fn for_learner<C: ConnectionTrait>(
     if pathways.is_empty() {
         return Ok(Vec::new());
     }
-    let courses = courses::Entity::find().all(db).await?;
-    let by_slug: HashMap<&str, &courses::Model> =
-        courses.iter().map(|c| (c.slug.as_str(), c)).collect();
+    // Every course of the site (the catalog holds them all), with its
+    // title in `language` and its badges, read once each.
     let catalog = crate::courses::catalog_by_id(db, language).await?;
+    let by_slug: HashMap<&str, Course<'_>> = catalog
+        .values()
+        .map(|(row, card)| {
+            let course = Course {
+                id: row.id,
+                title: &card.title,
+                badges: crate::courses::badge_sources(row),
+            };
+            (row.slug.as_str(), course)
+        })
+        .collect();
     // Lessons per course, and hers done.
     let active: Vec<(i32, i32)> = lessons::Entity::find()
         .select_only()
@@ -506,12 +523,6 @@ pub async fn for_learner<C: ConnectionTrait>(
         .filter(|award| award.valid_until.is_none_or(|until| until > now))
         .map(|award| (award.course_id, award.badge_slug))
         .collect();
-    let badge_name = |course: &courses::Model, slug: &str| {
-        crate::courses::badge_sources(course)
-            .into_iter()
-            .find(|b| b.slug == slug)
-            .map(|b| localized(&b.name, language))
-    };
     let mut out = Vec::with_capacity(pathways.len());
     for pathway in pathways {
         let mut levels = Vec::with_capacity(pathway.levels.len());
@@ -519,10 +530,7 @@ pub async fn for_learner<C: ConnectionTrait>(
         for (l, level) in pathway.levels.iter().enumerate() {
             let mut steps = Vec::with_capacity(level.steps.len());
             for (s, step) in level.steps.iter().enumerate() {
-                let course = by_slug.get(step.course()).copied();
-                let course_title = course
-                    .and_then(|c| catalog.get(&c.id))
-                    .map_or_else(|| step.course().to_owned(), |(_, card)| card.title.clone());
+                let course = by_slug.get(step.course());
                 let view = match step {
                     Step::Course { course: slug } => {
                         let done = course
@@ -530,7 +538,7 @@ pub async fn for_learner<C: ConnectionTrait>(
                             .is_some_and(|(total, done)| *total > 0 && done == total);
                         let gives = course
                             .map(|c| {
-                                crate::courses::badge_sources(c)
+                                c.badges
                                     .iter()
                                     .filter(|b| !b.rule.approval)
                                     .map(|b| localized(&b.name, language))
@@ -539,7 +547,7 @@ pub async fn for_learner<C: ConnectionTrait>(
                             .unwrap_or_default();
                         PathwayStepView {
                             kind: StepKind::Course,
-                            title: course_title,
+                            title: course.map_or_else(|| slug.clone(), |c| c.title.to_owned()),
                             href: format!("/courses/{slug}"),
                             done,
                             gives,
@@ -550,8 +558,8 @@ pub async fn for_learner<C: ConnectionTrait>(
                         badge,
                     } => {
                         let name = course
-                            .and_then(|c| badge_name(c, badge))
-                            .unwrap_or_else(|| badge.clone());
+                            .and_then(|c| c.badges.iter().find(|b| &b.slug == badge))
+                            .map_or_else(|| badge.clone(), |b| localized(&b.name, language));
                         PathwayStepView {
                             kind: StepKind::Badge,
                             title: name.clone(),
