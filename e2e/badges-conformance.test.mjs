@@ -184,3 +184,15 @@ test('a badge a coach approved carries the evidence and passes the independent v
   assert.equal(credential.evidence[0].narrative, 'Tein ansioluettelon');
   await assertVerifiedAndValid(credential, json(`${dir}/revoked-did.json`));
 });
+
+test('a pathway\'s milestone badge lists the badges it stands on and passes the independent verifier and the schema', { skip: !ready && process.env.CI !== 'true' && 'run through scripts/test.sh (POLKU_CONFORMANCE_DIR)' }, async () => {
+  assert.ok(ready, 'POLKU_CONFORMANCE_DIR must hold what cargo test writes');
+  const credential = json(`${dir}/milestone.json`);
+  assert.match(credential.credentialSubject.achievement.id, /\/pathways\/test-path\/milestones\/whole$/);
+  const evidence = credential.evidence.map((e) => [e.genre, e.id]);
+  assert.equal(evidence.length, 2, JSON.stringify(evidence));
+  assert.equal(evidence[0][0], 'Badge');
+  assert.match(evidence[0][1], /\/badges\/\d+$/);
+  assert.deepEqual(evidence[1], ['Course', 'https://polku.example/courses/first-course']);
+  await assertVerifiedAndValid(credential, json(`${dir}/milestone-did.json`));
+});

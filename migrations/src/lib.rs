@@ -28,6 +28,7 @@ mod m20261208_090000_create_lesson_audio;
 mod m20261208_100000_add_quiz_attempt_keys;
 mod m20261209_090000_create_code_submissions;
 mod m20261210_090000_create_pathways;
+mod m20261211_090000_add_milestone_badges;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_100000_add_quiz_attempt_keys::Migration),
             Box::new(m20261209_090000_create_code_submissions::Migration),
             Box::new(m20261210_090000_create_pathways::Migration),
+            Box::new(m20261211_090000_add_milestone_badges::Migration),
         ]
     }
 }

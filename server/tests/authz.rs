@@ -742,7 +742,7 @@ async fn badge_and_evidence(db: &DatabaseConnection, user: i32, evidence: &str) 
         .unwrap();
     let badge = badge_awards::ActiveModel {
         user_id: Set(user),
-        course_id: Set(course.id),
+        course_id: Set(Some(course.id)),
         badge_slug: Set("digital-basics".into()),
         credential: Set("{}".into()),
         issued_at: Set(chrono::Utc::now()),

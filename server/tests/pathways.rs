@@ -66,6 +66,7 @@ async fn the_dashboard_shows_the_learners_place_and_next_step_on_each_path() {
                 course: "digital-basics".into(),
                 badge: "digital-basics".into(),
             }],
+            milestone: None,
         }],
     };
     let report = pathways::import(&db, &[path]).await.unwrap();

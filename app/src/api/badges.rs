@@ -51,7 +51,7 @@ pub fn view_of(verdict: polku_core::badges::Verdict, input: String) -> VerifyVie
 }
 
 #[cfg(feature = "ssr")]
-fn issuing() -> Result<polku_core::badges::issue::Issuing, super::AppError> {
+pub(super) fn issuing() -> Result<polku_core::badges::issue::Issuing, super::AppError> {
     super::state().map(|s| s.issuing.clone())
 }
 

@@ -17,6 +17,15 @@ use crate::i18n::Locale;
 pub async fn get_dashboard(locale: Locale) -> Result<Dashboard, AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
+    // A milestone she has come to hold without a progress event issuing
+    // it (a pathway added or changed since) is issued now; the dashboard
+    // shows even if that fails (logged; tried again at the next visit).
+    let issuing = super::badges::issuing()?;
+    if let Err(err) =
+        polku_core::pathways::award_milestones(&db, &issuing.context(), actor.id(), None).await
+    {
+        tracing::warn!(user = actor.id(), "milestones not issued yet: {err}");
+    }
     let courses = polku_core::progress::dashboard(&db, &actor, locale).await?;
     let badges = polku_core::badges::wallet::my_badges(&db, &actor)
         .await?

@@ -134,6 +134,16 @@ fn Pathways(pathways: Vec<PathwayView>) -> impl IntoView {
                                         }
                                     }).collect_view()}
                                 </ol>
+                                {level.milestone.map(|m| view! {
+                                    <p class="pathway-milestone">
+                                        {tf(Key::PathwayMilestone, vec![("name", m.name.clone())])}
+                                        " · "
+                                        {match m.held {
+                                            Some(id) => view! { <a href=format!("/badges#badge-{id}")>{t(Key::PathwayMilestoneHeld)}</a> }.into_any(),
+                                            None => view! { <span>{t(Key::PathwayMilestoneTodo)}</span> }.into_any(),
+                                        }}
+                                    </p>
+                                })}
                             </li>
                         }).collect_view()}
                     </ol>

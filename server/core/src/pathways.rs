@@ -29,12 +29,17 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use crate::accounts::Actor;
+use crate::badges::issue::{IssueContext, Origin, issue};
 use crate::badges::wallet::localized;
-use crate::content::Problem;
-use crate::db::entities::{badge_awards, courses, lesson_progress, lessons, pathways};
+use crate::content::{BadgeSource, Problem};
+use crate::db::entities::{
+    badge_awards, course_authors, courses, lesson_progress, lessons, pathways,
+};
 use crate::{CoreError, Language};
 
-pub use polku_types::progress::{PathwayLevelView, PathwayStepView, PathwayView, StepKind};
+pub use polku_types::progress::{
+    MilestoneView, PathwayLevelView, PathwayStepView, PathwayView, StepKind,
+};
 
 /// The pathways file, at the top of the content folder.
 pub const FILE: &str = "pathways.toml";
@@ -62,6 +67,10 @@ pub struct Level {
     pub title: BTreeMap<Language, String>,
     /// Its steps, in order.
     pub steps: Vec<Step>,
+    /// The badge issued when every step is held (its rule is the level's;
+    /// no picture of its own: Polku's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub milestone: Option<BadgeSource>,
 }
 
 /// One step: a course to finish or a badge to hold.
@@ -117,6 +126,23 @@ struct LevelToml {
     title: Spanned<BTreeMap<String, String>>,
     #[serde(default)]
     steps: Vec<Spanned<StepToml>>,
+    #[serde(default)]
+    milestone: Option<Spanned<MilestoneToml>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MilestoneToml {
+    slug: String,
+    name: BTreeMap<String, String>,
+    #[serde(default)]
+    description: BTreeMap<String, String>,
+    #[serde(default)]
+    criteria: BTreeMap<String, String>,
+    #[serde(default)]
+    valid_days: Option<u32>,
+    #[serde(default)]
+    alignment: Vec<crate::content::AlignmentToml>,
 }
 
 #[derive(Deserialize)]
@@ -203,6 +229,7 @@ pub fn parse(path: &Path, text: &str) -> (Vec<PathwaySource>, Vec<Problem>) {
         let mut levels = Vec::new();
         let mut step_lines = Vec::new();
         let mut seen = HashSet::new();
+        let mut milestones = HashSet::new();
         for level in entry.level {
             let level_line = line(level.span().start);
             let level = level.into_inner();
@@ -238,7 +265,15 @@ pub fn parse(path: &Path, text: &str) -> (Vec<PathwaySource>, Vec<Problem>) {
                 steps.push(step);
                 lines.push(step_line);
             }
-            levels.push(Level { title, steps });
+            let milestone = level.milestone.and_then(|m| {
+                let at = line(m.span().start);
+                read_milestone(path, at, &m.into_inner(), &mut milestones, &mut problems)
+            });
+            levels.push(Level {
+                title,
+                steps,
+                milestone,
+            });
             step_lines.push(lines);
         }
         if problems.len() == before {
@@ -280,6 +315,62 @@ fn texts(
         ));
     }
     out
+}
+
+/// A level's `[pathway.level.milestone]`: a badge like a course's (slug
+/// unique in its pathway; name, description and criteria required).
+fn read_milestone(
+    path: &Path,
+    line: usize,
+    raw: &MilestoneToml,
+    slugs: &mut HashSet<String>,
+    problems: &mut Vec<Problem>,
+) -> Option<BadgeSource> {
+    let before = problems.len();
+    let slug = raw.slug.trim();
+    if !crate::content::valid_slug(slug) {
+        problems.push(Problem::new(
+            path,
+            Some(line),
+            format!("the milestone slug \"{slug}\" is not valid: use lowercase letters a-z, digits and hyphens"),
+        ));
+    } else if !slugs.insert(slug.to_owned()) {
+        problems.push(Problem::new(
+            path,
+            Some(line),
+            format!("another milestone of this pathway already uses the slug \"{slug}\""),
+        ));
+    }
+    let name = texts(path, line, "milestone's name", &raw.name, problems);
+    let description = texts(
+        path,
+        line,
+        "milestone's description",
+        &raw.description,
+        problems,
+    );
+    let criteria = texts(path, line, "milestone's criteria", &raw.criteria, problems);
+    if raw.valid_days == Some(0) {
+        problems.push(Problem::new(
+            path,
+            Some(line),
+            "valid_days must be at least 1 (leave it out for no end)",
+        ));
+    }
+    let alignment = crate::content::alignments(&raw.alignment).unwrap_or_else(|message| {
+        problems.push(Problem::new(path, Some(line), message));
+        Vec::new()
+    });
+    (problems.len() == before).then(|| BadgeSource {
+        slug: slug.to_owned(),
+        name,
+        description,
+        criteria,
+        rule: crate::content::BadgeRule::default(),
+        valid_days: raw.valid_days,
+        image: None,
+        alignment,
+    })
 }
 
 fn read_step(
@@ -457,10 +548,199 @@ pub async fn all<C: ConnectionTrait>(db: &C) -> Result<Vec<Pathway>, CoreError> 
 }
 
 /// A course as a pathway's steps need it.
-struct Course<'a> {
+struct Course {
     id: i32,
-    title: &'a str,
-    badges: Vec<crate::content::BadgeSource>,
+    title: String,
+    badges: Vec<BadgeSource>,
+}
+
+/// What a learner has, as pathways read it: the site's courses, her
+/// lessons done per course, her badges and milestones.
+struct Facts {
+    courses: HashMap<String, Course>,
+    /// Per course id: (active lessons, of them done).
+    lessons: HashMap<i32, (usize, usize)>,
+    /// The courses she authors: nobody takes a step by her own course.
+    authored: HashSet<i32>,
+    /// Her course badges held now (issued, not revoked, not expired).
+    held: Vec<badge_awards::Model>,
+    /// Her milestones, by (pathway, milestone slug): the one held now,
+    /// else a revoked one that the rule may not issue again.
+    milestones: HashMap<(String, String), badge_awards::Model>,
+}
+
+impl Facts {
+    async fn read<C: ConnectionTrait>(
+        db: &C,
+        user_id: i32,
+        language: Language,
+    ) -> Result<Facts, CoreError> {
+        // Every course of the site (the catalog holds them all), with its
+        // title in `language` and its badges, read once each.
+        let courses = crate::courses::catalog_by_id(db, language)
+            .await?
+            .into_values()
+            .map(|(row, card)| {
+                let course = Course {
+                    id: row.id,
+                    title: card.title,
+                    badges: crate::courses::badge_sources(&row),
+                };
+                (row.slug, course)
+            })
+            .collect();
+        // Lessons per course, and hers done.
+        let active: Vec<(i32, i32)> = lessons::Entity::find()
+            .select_only()
+            .columns([lessons::Column::Id, lessons::Column::CourseId])
+            .filter(lessons::Column::Archived.eq(false))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let done: HashSet<i32> = lesson_progress::Entity::find()
+            .select_only()
+            .column(lesson_progress::Column::LessonId)
+            .filter(lesson_progress::Column::UserId.eq(user_id))
+            .filter(lesson_progress::Column::CompletedAt.is_not_null())
+            .into_tuple::<i32>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        let mut lessons: HashMap<i32, (usize, usize)> = HashMap::new();
+        for (lesson, course) in active {
+            let entry = lessons.entry(course).or_default();
+            entry.0 += 1;
+            if done.contains(&lesson) {
+                entry.1 += 1;
+            }
+        }
+        let authored = course_authors::Entity::find()
+            .select_only()
+            .column(course_authors::Column::CourseId)
+            .filter(course_authors::Column::UserId.eq(user_id))
+            .into_tuple::<i32>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        let now = Utc::now();
+        let mut held = Vec::new();
+        let mut milestones = HashMap::new();
+        for award in badge_awards::Entity::find()
+            .filter(badge_awards::Column::UserId.eq(user_id))
+            .order_by_asc(badge_awards::Column::Id)
+            .all(db)
+            .await?
+        {
+            let current =
+                award.revoked_at.is_none() && award.valid_until.is_none_or(|until| until > now);
+            match &award.pathway_slug {
+                Some(pathway) => {
+                    // Revoked and not allowed again: the rule does not
+                    // issue it again (revocation sticks).
+                    let sticks = award.revoked_at.is_some() && award.reissue_allowed_at.is_none();
+                    let key = (pathway.clone(), award.badge_slug.clone());
+                    if current || (sticks && !milestones.contains_key(&key)) {
+                        milestones.insert(key, award);
+                    }
+                }
+                None if current => held.push(award),
+                None => {}
+            }
+        }
+        Ok(Facts {
+            courses,
+            lessons,
+            authored,
+            held,
+            milestones,
+        })
+    }
+
+    fn course_done(&self, slug: &str) -> bool {
+        self.courses
+            .get(slug)
+            .filter(|c| !self.authored.contains(&c.id))
+            .and_then(|c| self.lessons.get(&c.id))
+            .is_some_and(|(total, done)| *total > 0 && done == total)
+    }
+
+    /// Her badge `badge` of course `slug`, while she holds it.
+    fn badge(&self, slug: &str, badge: &str) -> Option<&badge_awards::Model> {
+        let course = self.courses.get(slug)?;
+        self.held
+            .iter()
+            .find(|a| a.course_id == Some(course.id) && a.badge_slug == badge)
+    }
+
+    fn done(&self, step: &Step) -> bool {
+        match step {
+            Step::Course { course } => self.course_done(course),
+            Step::Badge { course, badge } => self.badge(course, badge).is_some(),
+        }
+    }
+
+    /// Her milestone of `level` of `pathway`: held (not revoked, not
+    /// expired) or not.
+    fn milestone(&self, pathway: &str, level: &Level) -> Option<&badge_awards::Model> {
+        let milestone = level.milestone.as_ref()?;
+        self.milestones
+            .get(&(pathway.to_owned(), milestone.slug.clone()))
+            .filter(|a| a.revoked_at.is_none())
+    }
+
+    /// The OB 3.0 `evidence` of a milestone of `level`: each course step
+    /// (its page) with the badges of it she holds, and each badge step
+    /// (the badge's credential), in the level's order.
+    fn evidence(&self, level: &Level, public_url: &str, language: Language) -> serde_json::Value {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let badge = |award: &badge_awards::Model| {
+            serde_json::json!({
+                "id": format!("{public_url}/badges/{}", award.id),
+                "type": ["Evidence"],
+                "name": crate::badges::wallet::badge_name(award),
+                "genre": "Badge",
+                "narrative": crate::content::label(language, "evidence_badge"),
+            })
+        };
+        for step in &level.steps {
+            match step {
+                Step::Course { course: slug } => {
+                    let Some(course) = self.courses.get(slug) else {
+                        continue;
+                    };
+                    let id = format!("{public_url}/courses/{slug}");
+                    if seen.insert(id.clone()) {
+                        out.push(serde_json::json!({
+                            "id": id,
+                            "type": ["Evidence"],
+                            "name": course.title,
+                            "genre": "Course",
+                            "narrative": crate::content::label(language, "evidence_course"),
+                        }));
+                    }
+                    for award in self.held.iter().filter(|a| a.course_id == Some(course.id)) {
+                        if seen.insert(format!("{public_url}/badges/{}", award.id)) {
+                            out.push(badge(award));
+                        }
+                    }
+                }
+                Step::Badge {
+                    course,
+                    badge: slug,
+                } => {
+                    if let Some(award) = self.badge(course, slug)
+                        && seen.insert(format!("{public_url}/badges/{}", award.id))
+                    {
+                        out.push(badge(award));
+                    }
+                }
+            }
+        }
+        serde_json::Value::Array(out)
+    }
 }
 
 /// Every pathway of the site as the learner stands on it, in `language`.
@@ -473,56 +753,7 @@ pub async fn for_learner<C: ConnectionTrait>(
     if pathways.is_empty() {
         return Ok(Vec::new());
     }
-    // Every course of the site (the catalog holds them all), with its
-    // title in `language` and its badges, read once each.
-    let catalog = crate::courses::catalog_by_id(db, language).await?;
-    let by_slug: HashMap<&str, Course<'_>> = catalog
-        .values()
-        .map(|(row, card)| {
-            let course = Course {
-                id: row.id,
-                title: &card.title,
-                badges: crate::courses::badge_sources(row),
-            };
-            (row.slug.as_str(), course)
-        })
-        .collect();
-    // Lessons per course, and hers done.
-    let active: Vec<(i32, i32)> = lessons::Entity::find()
-        .select_only()
-        .columns([lessons::Column::Id, lessons::Column::CourseId])
-        .filter(lessons::Column::Archived.eq(false))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let done: HashSet<i32> = lesson_progress::Entity::find()
-        .select_only()
-        .column(lesson_progress::Column::LessonId)
-        .filter(lesson_progress::Column::UserId.eq(actor.id()))
-        .filter(lesson_progress::Column::CompletedAt.is_not_null())
-        .into_tuple::<i32>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let mut lessons_of: HashMap<i32, (usize, usize)> = HashMap::new();
-    for (lesson, course) in active {
-        let entry = lessons_of.entry(course).or_default();
-        entry.0 += 1;
-        if done.contains(&lesson) {
-            entry.1 += 1;
-        }
-    }
-    let now = Utc::now();
-    let held: HashSet<(i32, String)> = badge_awards::Entity::find()
-        .filter(badge_awards::Column::UserId.eq(actor.id()))
-        .filter(badge_awards::Column::RevokedAt.is_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|award| award.valid_until.is_none_or(|until| until > now))
-        .map(|award| (award.course_id, award.badge_slug))
-        .collect();
+    let facts = Facts::read(db, actor.id(), language).await?;
     let mut out = Vec::with_capacity(pathways.len());
     for pathway in pathways {
         let mut levels = Vec::with_capacity(pathway.levels.len());
@@ -530,13 +761,15 @@ pub async fn for_learner<C: ConnectionTrait>(
         for (l, level) in pathway.levels.iter().enumerate() {
             let mut steps = Vec::with_capacity(level.steps.len());
             for (s, step) in level.steps.iter().enumerate() {
-                let course = by_slug.get(step.course());
+                let course = facts.courses.get(step.course());
+                let done = facts.done(step);
                 let view = match step {
-                    Step::Course { course: slug } => {
-                        let done = course
-                            .and_then(|c| lessons_of.get(&c.id))
-                            .is_some_and(|(total, done)| *total > 0 && done == total);
-                        let gives = course
+                    Step::Course { course: slug } => PathwayStepView {
+                        kind: StepKind::Course,
+                        title: course.map_or_else(|| slug.clone(), |c| c.title.clone()),
+                        href: format!("/courses/{slug}"),
+                        done,
+                        gives: course
                             .map(|c| {
                                 c.badges
                                     .iter()
@@ -544,15 +777,8 @@ pub async fn for_learner<C: ConnectionTrait>(
                                     .map(|b| localized(&b.name, language))
                                     .collect()
                             })
-                            .unwrap_or_default();
-                        PathwayStepView {
-                            kind: StepKind::Course,
-                            title: course.map_or_else(|| slug.clone(), |c| c.title.to_owned()),
-                            href: format!("/courses/{slug}"),
-                            done,
-                            gives,
-                        }
-                    }
+                            .unwrap_or_default(),
+                    },
                     Step::Badge {
                         course: slug,
                         badge,
@@ -564,7 +790,7 @@ pub async fn for_learner<C: ConnectionTrait>(
                             kind: StepKind::Badge,
                             title: name.clone(),
                             href: format!("/courses/{slug}"),
-                            done: course.is_some_and(|c| held.contains(&(c.id, badge.clone()))),
+                            done,
                             gives: vec![name],
                         }
                     }
@@ -574,10 +800,15 @@ pub async fn for_learner<C: ConnectionTrait>(
                 }
                 steps.push(view);
             }
+            let milestone = level.milestone.as_ref().map(|m| MilestoneView {
+                name: localized(&m.name, language),
+                held: facts.milestone(&pathway.slug, level).map(|a| a.id),
+            });
             levels.push(PathwayLevelView {
                 title: localized(&level.title, language),
                 done: steps.iter().all(|s| s.done),
                 steps,
+                milestone,
             });
         }
         out.push(PathwayView {
@@ -589,6 +820,85 @@ pub async fn for_learner<C: ConnectionTrait>(
         });
     }
     Ok(out)
+}
+
+/// Issues learner `user_id` every milestone badge whose level's steps she
+/// now all holds and which she does not hold (nor had revoked, unless
+/// allowed again), with the steps as its evidence. `touched`: the course
+/// whose progress changed (only levels with a step of it are looked at);
+/// `None` looks at every level. Of two requests finding the same level
+/// done at once, one issues (`badge_awards_milestone_key`). Returns the
+/// milestones issued now.
+pub async fn award_milestones(
+    db: &DatabaseConnection,
+    ctx: &IssueContext<'_>,
+    user_id: i32,
+    touched: Option<&str>,
+) -> Result<Vec<badge_awards::Model>, CoreError> {
+    let pathways = all(db).await?;
+    let concerned = |level: &Level| {
+        level.milestone.is_some()
+            && touched.is_none_or(|course| level.steps.iter().any(|s| s.course() == course))
+    };
+    if !pathways.iter().any(|p| p.levels.iter().any(concerned)) {
+        return Ok(Vec::new());
+    }
+    let Some(user) = crate::db::entities::users::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(Vec::new());
+    };
+    let language = user
+        .language
+        .as_deref()
+        .and_then(Language::from_code)
+        .unwrap_or_default();
+    let facts = Facts::read(db, user_id, language).await?;
+    let mut issued = Vec::new();
+    for pathway in &pathways {
+        for level in pathway.levels.iter().filter(|l| concerned(l)) {
+            let Some(milestone) = &level.milestone else {
+                continue;
+            };
+            let key = (pathway.slug.clone(), milestone.slug.clone());
+            if facts.milestones.contains_key(&key) || !level.steps.iter().all(|s| facts.done(s)) {
+                continue;
+            }
+            let origin = Origin::Milestone {
+                pathway: &pathway.slug,
+                language,
+            };
+            let evidence = facts.evidence(level, ctx.public_url, language);
+            match issue(db, ctx, user_id, origin, milestone, Some(evidence)).await {
+                Ok(row) => {
+                    crate::notifications::notify(
+                        db,
+                        crate::notifications::Note {
+                            user: user_id,
+                            kind: crate::notifications::NotificationKind::BadgeEarned,
+                            actor: None,
+                            link: format!("/badges#badge-{}", row.id),
+                            names: milestone.name.clone(),
+                            detail: Default::default(),
+                        },
+                    )
+                    .await?;
+                    tracing::info!(badge = row.id, pathway = %pathway.slug, "milestone issued");
+                    issued.push(row);
+                }
+                // Found done at the same moment by another request: the
+                // database keeps one held milestone, not issued here.
+                Err(CoreError::Db(err))
+                    if matches!(
+                        err.sql_err(),
+                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                    ) => {}
+                Err(err) => return Err(err),
+            }
+        }
+    }
+    Ok(issued)
 }
 
 #[cfg(test)]

@@ -222,7 +222,8 @@ pub async fn export<C: ConnectionTrait>(
         })).collect::<Vec<_>>(),
         "course_authors": authored.iter().map(|a| course_slug(a.course_id)).collect::<Vec<_>>(),
         "badge_awards": badges.iter().map(|b| json!({
-            "course": course_slug(b.course_id),
+            "course": b.course_id.map(&course_slug),
+            "pathway": b.pathway_slug,
             "badge": b.badge_slug,
             "issued": time(b.issued_at),
             "valid_until": b.valid_until.map(time),

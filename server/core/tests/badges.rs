@@ -1043,7 +1043,7 @@ async fn a_coach_revokes_with_a_reason_and_approves_evidence() {
             use sea_orm::{ActiveModelTrait, Set};
             let twin = badge_awards::ActiveModel {
                 user_id: Set(maija.id()),
-                course_id: Set(course_id),
+                course_id: Set(Some(course_id)),
                 badge_slug: Set(again[0].badge_slug.clone()),
                 credential: Set("{}".into()),
                 issued_at: Set(Utc::now()),

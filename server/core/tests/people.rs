@@ -589,7 +589,7 @@ async fn export_covers_every_table_and_erasure_leaves_nothing() {
                 .unwrap();
             badge_awards::ActiveModel {
                 user_id: Set(maija.id()),
-                course_id: Set(course.id),
+                course_id: Set(Some(course.id)),
                 badge_slug: Set("basics".into()),
                 credential: Set(
                     r#"{"credentialSubject": {"identifier": [{"identityHash": "maija display"}]}}"#

@@ -99,6 +99,17 @@ pub struct PathwayLevelView {
     /// Every step done.
     pub done: bool,
     pub steps: Vec<PathwayStepView>,
+    /// The badge the level gives when every step is done, if it has one.
+    #[serde(default)]
+    pub milestone: Option<MilestoneView>,
+}
+
+/// A level's milestone badge as the learner sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MilestoneView {
+    pub name: String,
+    /// Her badge's id while she holds it.
+    pub held: Option<i32>,
 }
 
 /// A pathway as the learner stands on it.

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-use super::issue::{IssueContext, issue};
+use super::issue::{IssueContext, Origin, issue};
 use crate::CoreError;
 use crate::accounts::Actor;
 use crate::content::BadgeSource;
@@ -17,8 +17,9 @@ use crate::db::entities::{badge_awards, courses, lesson_progress, lesson_texts, 
 /// meets and which they neither hold nor had revoked (unless a coach
 /// allowed it again), from its approved definition (see
 /// [`super::approval`]); badges needing a coach's approval are not issued
-/// here, and authors of the course earn none. Returns the badges issued
-/// now.
+/// here, and authors of the course earn none. Then the milestones of
+/// pathways the course is a step of, if now due. Returns the badges
+/// issued now.
 pub async fn award_due(
     db: &DatabaseConnection,
     ctx: &IssueContext<'_>,
@@ -31,8 +32,23 @@ pub async fn award_due(
     }
 }
 
-/// [`award_due`] for a course already read.
+/// [`award_due`] for a course already read: the course's badges, then the
+/// pathways' milestones that a step of this course may have completed
+/// (see [`crate::pathways::award_milestones`]).
 pub(crate) async fn award_due_in(
+    db: &DatabaseConnection,
+    ctx: &IssueContext<'_>,
+    actor: &Actor,
+    course: &courses::Model,
+) -> Result<Vec<badge_awards::Model>, CoreError> {
+    let mut issued = course_badges_due(db, ctx, actor, course).await?;
+    issued
+        .extend(crate::pathways::award_milestones(db, ctx, actor.id(), Some(&course.slug)).await?);
+    Ok(issued)
+}
+
+/// The badges of `course` due to the actor, issued.
+async fn course_badges_due(
     db: &DatabaseConnection,
     ctx: &IssueContext<'_>,
     actor: &Actor,
@@ -126,7 +142,7 @@ pub(crate) async fn award_due_in(
                 continue;
             }
         }
-        match issue(db, ctx, actor.id(), course, badge, None).await {
+        match issue(db, ctx, actor.id(), Origin::Course(course), badge, None).await {
             Ok(row) => {
                 crate::notifications::notify(
                     db,

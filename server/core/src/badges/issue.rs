@@ -32,17 +32,30 @@ pub fn status_list_url(public_url: &str) -> String {
     format!("{public_url}/badges/status/1")
 }
 
+/// What a badge is for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Origin<'a> {
+    /// One of a course's badges (`course.toml`).
+    Course(&'a courses::Model),
+    /// The milestone of a level of pathway `pathway`, worded in
+    /// `language` (a pathway has no language of its own: the learner's).
+    Milestone {
+        pathway: &'a str,
+        language: Language,
+    },
+}
+
 /// Signs and stores one badge for learner `user_id`, with `evidence` (an
 /// array of OB 3.0 `Evidence`) if given.
 pub(crate) async fn issue(
     db: &DatabaseConnection,
     ctx: &IssueContext<'_>,
     user_id: i32,
-    course: &courses::Model,
+    origin: Origin<'_>,
     badge: &BadgeSource,
     evidence: Option<Value>,
 ) -> Result<badge_awards::Model, CoreError> {
-    signed(db, ctx, user_id, course, badge, evidence)
+    signed(db, ctx, user_id, origin, badge, evidence)
         .await?
         .store(db)
         .await
@@ -73,7 +86,7 @@ pub(crate) async fn signed(
     db: &DatabaseConnection,
     ctx: &IssueContext<'_>,
     user_id: i32,
-    course: &courses::Model,
+    origin: Origin<'_>,
     badge: &BadgeSource,
     evidence: Option<Value>,
 ) -> Result<Signed, CoreError> {
@@ -81,7 +94,21 @@ pub(crate) async fn signed(
         .one(db)
         .await?
         .ok_or(CoreError::NotFound)?;
-    let language = crate::courses::default_language(course);
+    let public = ctx.public_url;
+    let (language, achievement_id, course_id, pathway_slug) = match origin {
+        Origin::Course(course) => (
+            crate::courses::default_language(course),
+            format!("{public}/courses/{}/badges/{}", course.slug, badge.slug),
+            Some(course.id),
+            None,
+        ),
+        Origin::Milestone { pathway, language } => (
+            language,
+            format!("{public}/pathways/{pathway}/milestones/{}", badge.slug),
+            None,
+            Some(pathway.to_owned()),
+        ),
+    };
     let text = |map: &std::collections::BTreeMap<Language, String>| localized(map, language);
     let now = Utc::now();
     let valid_until = badge.valid_days.map(|d| now + Duration::days(i64::from(d)));
@@ -98,7 +125,6 @@ pub(crate) async fn signed(
         Sha256::digest(format!("{salt}polku-user:{}", user.id).as_bytes())
     );
     let name = super::revoke::shown_name(&user);
-    let public = ctx.public_url;
     let time = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
     let profile = Profile {
         id: ctx.issuer.did.clone(),
@@ -107,10 +133,12 @@ pub(crate) async fn signed(
         url: None,
         image: None,
     };
-    let picture = match &badge.image {
-        Some(image) => format!("{public}/media/{}/{image}", course.slug),
+    let picture = match (&badge.image, origin) {
+        (Some(image), Origin::Course(course)) => {
+            format!("{public}/media/{}/{image}", course.slug)
+        }
         // Polku's default picture when the course gives none.
-        None => default_picture_url(public),
+        _ => default_picture_url(public),
     };
     let credential = OpenBadgeCredential {
         context: [VC_CONTEXT, OB_CONTEXT],
@@ -149,7 +177,7 @@ pub(crate) async fn signed(
                 },
             ],
             achievement: Achievement {
-                id: format!("{public}/courses/{}/badges/{}", course.slug, badge.slug),
+                id: achievement_id,
                 kind: ["Achievement"],
                 achievement_type: "Badge",
                 name: text(&badge.name),
@@ -191,7 +219,8 @@ pub(crate) async fn signed(
     Ok(Signed(badge_awards::ActiveModel {
         id: Set(id),
         user_id: Set(user_id),
-        course_id: Set(course.id),
+        course_id: Set(course_id),
+        pathway_slug: Set(pathway_slug),
         badge_slug: Set(badge.slug.clone()),
         credential: Set(credential.to_string()),
         issued_at: Set(now),

@@ -14,7 +14,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use super::issue::{IssueContext, signed};
+use super::issue::{IssueContext, Origin, signed};
 use crate::accounts::Actor;
 use crate::audit::{self, Action};
 use crate::authz::Grant;
@@ -291,7 +291,7 @@ pub async fn decide(
                     db,
                     ctx,
                     request.user_id,
-                    &course,
+                    Origin::Course(&course),
                     &badge,
                     Some(Value::Array(vec![evidence])),
                 )
@@ -363,6 +363,15 @@ pub async fn decide(
     )
     .await?;
     txn.commit().await?;
+    // The approved badge may complete a pathway's level. The decision
+    // is saved: a failure here is logged, and her next progress or visit
+    // to her dashboard issues the milestone.
+    if issued.is_some()
+        && let Err(err) =
+            crate::pathways::award_milestones(db, ctx, request.user_id, Some(&course.slug)).await
+    {
+        tracing::warn!(user = request.user_id, "milestones not issued yet: {err}");
+    }
     Ok(issued)
 }
 

@@ -206,7 +206,9 @@ fn given_reason<'a>(reason: &'a str, missing: &'static str) -> Result<&'a str, C
 
 /// Revokes the badge of `grant` for `reason` (required, at most
 /// [`MAX_REASON_CHARS`]). Revoking a revoked badge changes nothing (the
-/// first date and reason stay).
+/// first date and reason stay). The milestones of pathways that stand on
+/// it (it is in their evidence) are revoked with it: a level no longer
+/// held is no longer shown as held; the reason names the badge.
 pub async fn revoke(
     db: &DatabaseConnection,
     grant: Grant<badge_awards::Model>,
@@ -221,30 +223,84 @@ pub async fn revoke(
     let name = super::credential_name(&row.credential).unwrap_or_else(|| row.badge_slug.clone());
     let now = Utc::now();
     let txn = db.begin().await?;
+    // Her milestones held now whose evidence names this badge.
+    let standing_on: Vec<badge_awards::Model> = if row.course_id.is_some() {
+        badge_awards::Entity::find()
+            .filter(badge_awards::Column::UserId.eq(holder))
+            .filter(badge_awards::Column::PathwaySlug.is_not_null())
+            .filter(badge_awards::Column::RevokedAt.is_null())
+            .all(&txn)
+            .await?
+            .into_iter()
+            .filter(|m| stands_on(m, id))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    revoke_row(&txn, row, reason, grant.actor_id(), now).await?;
+    for milestone in standing_on {
+        let why = format!("{name}: {reason}");
+        revoke_row(&txn, milestone, &why, grant.actor_id(), now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Whether milestone `milestone`'s evidence names this site's badge `id`.
+fn stands_on(milestone: &badge_awards::Model, id: i32) -> bool {
+    let Some(evidence) = milestone
+        .evidence
+        .as_deref()
+        .and_then(|e| serde_json::from_str::<Value>(e).ok())
+    else {
+        return false;
+    };
+    let wanted = id.to_string();
+    evidence.as_array().is_some_and(|entries| {
+        entries.iter().any(|entry| {
+            entry["id"]
+                .as_str()
+                .and_then(|url| url.rsplit_once("/badges/"))
+                .is_some_and(|(_, number)| number == wanted)
+        })
+    })
+}
+
+/// Revokes one badge in `txn`: the row, its entry in the list, the audit
+/// log and a note to its holder.
+async fn revoke_row(
+    txn: &sea_orm::DatabaseTransaction,
+    row: badge_awards::Model,
+    reason: &str,
+    by: i32,
+    now: DateTime<Utc>,
+) -> Result<(), CoreError> {
+    let (id, holder) = (row.id, row.user_id);
+    let name = super::credential_name(&row.credential).unwrap_or_else(|| row.badge_slug.clone());
     let mut active: badge_awards::ActiveModel = row.into();
     active.revoked_at = Set(Some(now));
     active.revoked_reason = Set(Some(reason.to_owned()));
-    active.update(&txn).await?;
+    active.update(txn).await?;
     badge_revocations::ActiveModel {
         id: Set(id),
         revoked_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit::record(
-        &txn,
-        Some(grant.actor_id()),
+        txn,
+        Some(by),
         Action::BadgeRevoked,
         Some(holder),
         Some(format!("badge {id}")),
     )
     .await?;
     crate::notifications::notify(
-        &txn,
+        txn,
         crate::notifications::Note {
             user: holder,
             kind: crate::notifications::NotificationKind::BadgeRevoked,
-            actor: Some(grant.actor_id()),
+            actor: Some(by),
             link: format!("/badges#badge-{id}"),
             names: Default::default(),
             detail: crate::notifications::Detail {
@@ -255,8 +311,7 @@ pub async fn revoke(
         },
     )
     .await?;
-    txn.commit().await?;
-    tracing::info!(badge = id, by = grant.actor_id(), "badge revoked");
+    tracing::info!(badge = id, by, "badge revoked");
     Ok(())
 }
 

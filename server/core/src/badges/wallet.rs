@@ -21,6 +21,7 @@ pub struct HeldBadge {
     pub image: Option<String>,
     /// The badge's name (the course's default language).
     pub name: String,
+    /// Its course (empty for a pathway's milestone).
     pub course_slug: String,
     pub issued_at: chrono::DateTime<Utc>,
     pub valid_until: Option<chrono::DateTime<Utc>>,
@@ -134,7 +135,7 @@ async fn held_badges(
     rows: Vec<badge_awards::Model>,
 ) -> Result<Vec<HeldBadge>, CoreError> {
     let courses: HashMap<i32, courses::Model> = courses::Entity::find()
-        .filter(courses::Column::Id.is_in(rows.iter().map(|r| r.course_id)))
+        .filter(courses::Column::Id.is_in(rows.iter().filter_map(|r| r.course_id)))
         .all(db)
         .await?
         .into_iter()
@@ -144,7 +145,7 @@ async fn held_badges(
         .into_iter()
         .map(|row| {
             let name = badge_name(&row);
-            let course = courses.get(&row.course_id);
+            let course = row.course_id.and_then(|id| courses.get(&id));
             let image = course.and_then(|c| {
                 crate::courses::badge_sources(c)
                     .into_iter()

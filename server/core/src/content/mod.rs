@@ -25,13 +25,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::Language;
 
+pub(crate) use labels::label;
 pub use lessons::{lesson_from_text, source_dir, text_for_export, valid_slug};
 pub(crate) use lessons::{line_of, toml_problem};
 pub use markdown::{Heading, RenderContext, Section, rebase_media};
 pub use plain::Overrides;
 pub use provenance::{FileNote, Provenance, Taken};
 pub use quiz::Quiz;
-pub(crate) use source::language_map;
+pub(crate) use source::{AlignmentToml, alignments, language_map};
 pub use source::{load_course_dir, load_course_dir_with, load_dir};
 
 /// A problem found in a content file, pointing at the line to fix.

@@ -68,15 +68,37 @@ struct BadgeToml {
     alignment: Vec<AlignmentToml>,
 }
 
+/// An `[[badges.alignment]]` (also a pathway milestone's).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AlignmentToml {
+pub(crate) struct AlignmentToml {
     framework: String,
     #[serde(default)]
     code: Option<String>,
     name: String,
     #[serde(default)]
     url: Option<String>,
+}
+
+/// A badge's alignments as read, or the problem with the first one that
+/// cannot be kept.
+pub(crate) fn alignments(raw: &[AlignmentToml]) -> Result<Vec<super::BadgeAlignment>, String> {
+    raw.iter()
+        .map(|a| match &a.url {
+            Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {
+                Err(format!(
+                    "the alignment \"{}\" has a url that is not a web address (https://…)",
+                    a.name
+                ))
+            }
+            _ => Ok(super::BadgeAlignment {
+                framework: a.framework.clone(),
+                code: a.code.clone(),
+                name: a.name.clone(),
+                url: a.url.clone(),
+            }),
+        })
+        .collect()
 }
 
 /// `module.toml`.
@@ -516,21 +538,15 @@ fn load_manifest_course(
         let line = line_of(&text, badge.span().start);
         let raw = badge.get_ref();
         let name = language_map(manifest_path, line, "the badge name", &raw.name, problems);
+        let alignment = alignments(&raw.alignment);
         let problem = if !valid_slug(&raw.slug) {
             Some("a badge slug may only use lowercase letters a-z, digits and hyphens".to_owned())
         } else if raw.min_quiz_score.is_some_and(|s| s > 100) {
             Some("min_quiz_score is a percentage: 0 to 100".to_owned())
         } else if raw.valid_days == Some(0) {
             Some("valid_days must be at least 1 (leave it out for no end)".to_owned())
-        } else if let Some(a) = raw.alignment.iter().find(|a| {
-            a.url
-                .as_deref()
-                .is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://")))
-        }) {
-            Some(format!(
-                "the alignment \"{}\" has a url that is not a web address (https://…)",
-                a.name
-            ))
+        } else if let Err(message) = &alignment {
+            Some(message.clone())
         } else if badges.iter().any(|b| b.slug == raw.slug) {
             Some(format!("two badges use the slug \"{}\"", raw.slug))
         } else if name.get(&default_language).is_none_or(String::is_empty) {
@@ -572,16 +588,7 @@ fn load_manifest_course(
             },
             valid_days: raw.valid_days,
             image: raw.image.clone(),
-            alignment: raw
-                .alignment
-                .iter()
-                .map(|a| crate::content::BadgeAlignment {
-                    framework: a.framework.clone(),
-                    code: a.code.clone(),
-                    name: a.name.clone(),
-                    url: a.url.clone(),
-                })
-                .collect(),
+            alignment: alignment.unwrap_or_default(),
         });
         badge_lines.push(line);
     }

@@ -1,5 +1,5 @@
 //! `badge_awards`: a badge a learner holds (the id is its revocation-list
-//! index).
+//! index): a course's badge, or a pathway's milestone badge.
 
 use sea_orm::entity::prelude::*;
 
@@ -9,7 +9,11 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub user_id: i32,
-    pub course_id: i32,
+    /// The course whose badge it is (none for a milestone).
+    pub course_id: Option<i32>,
+    /// The pathway whose milestone it is (none for a course's badge).
+    pub pathway_slug: Option<String>,
+    /// The badge's slug in its course, or the milestone's in its pathway.
     pub badge_slug: String,
     /// The signed credential (JSON).
     #[sea_orm(column_type = "Text")]
