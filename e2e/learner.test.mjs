@@ -1,7 +1,9 @@
 // A learner's journey: sign up → enrol → read → quiz (wrong, then right)
 // → mark as done → progress shows; sign out and back in → "continue"
-// lands on the lesson she was reading. With JavaScript on and off; axe on
-// every page (where JavaScript runs).
+// lands on the lesson she was reading; the rest of the course done, level
+// 1 of her learning path is complete: its milestone badge is in her wallet
+// and level 2's first course is her next step. With JavaScript on and off;
+// axe on every page (where JavaScript runs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, openMenu } from './support.mjs';
@@ -107,6 +109,27 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByRole('link', { name: /Jatka: / }).click();
       await page.waitForURL((url) => url.pathname === reading);
       assert.equal(new URL(page.url()).pathname, reading, 'continue lands on the lesson she was reading');
+
+      // The rest of the course done: level 1 of her path is complete, its
+      // milestone badge is hers at once, and the next step is level 2's.
+      for (const lesson of ['browser', 'email', 'passwords-and-phishing']) {
+        await page.goto(`${BASE}/courses/digital-basics/${lesson}`);
+        if (javaScriptEnabled) await waitForHydration(page);
+        await page.getByRole('button', { name: 'Merkitse tehdyksi' }).click();
+        await page.getByText('Olet merkinnyt tämän oppitunnin tehdyksi.').waitFor();
+      }
+      await page.goto(`${BASE}/dashboard`);
+      const level2 = page.getByRole('region', { name: 'Digitaidot työelämään' });
+      await level2.getByText('Taso 2/3: Työnhaku verkossa').waitFor();
+      assert.equal((await level2.locator('.pathway-next a').textContent()).trim(), 'Työnhaku verkossa');
+      const milestone = level2.locator('.pathway-milestone').first();
+      assert.match(await milestone.textContent(), /Tason osaamismerkki: Digitaidot työelämään: perusteet/);
+      assert.match(await level2.locator('.pathway-milestone').nth(1).textContent(), /Saat sen, kun olet tehnyt tason kaikki askeleet/);
+      await check('dashboard with level 1 done and its milestone badge');
+      await milestone.getByRole('link', { name: 'Saatu – näytä merkki' }).click();
+      await mainHeading(page).filter({ hasText: 'Osaamismerkkini' }).waitFor();
+      await page.getByRole('heading', { name: 'Digitaidot työelämään: perusteet' }).waitFor();
+      await check('wallet with the milestone badge');
 
       // Her account page.
       await openMenu(page);

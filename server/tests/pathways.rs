@@ -28,6 +28,7 @@ async fn the_dashboard_shows_the_learners_place_and_next_step_on_each_path() {
     let (status, _, page) = get(&app, "/dashboard", Some(&cookie(&maija))).await;
     assert_eq!(status, 200);
     assert!(page.contains("Digital skills for work"), "{page}");
+    assert!(page.contains(r#"id="pathway-digital-skills-for-work""#));
     assert!(page.contains("Level 1 of 3: The basics"), "{page}");
     assert!(page.contains("Next step:"));
     let next = &page[page.find("Next step:").unwrap()..];
@@ -37,6 +38,10 @@ async fn the_dashboard_shows_the_learners_place_and_next_step_on_each_path() {
     // What the course step gives: its badge.
     assert!(page.contains("Gives the badge: Digital basics"), "{page}");
 
+    // She chooses English (remembered with her account: her milestone
+    // badges are worded in it).
+    let (status, _, _) = post_form(&app, "/lang", "lang=en&next=/dashboard", Some(&maija)).await;
+    assert!(status.is_redirection(), "{status}");
     // Every lesson of the first course done: level 2, its first step next.
     for lesson in ["devices", "browser", "email", "passwords-and-phishing"] {
         let body = format!("course=digital-basics&lesson={lesson}&done=true");
@@ -46,6 +51,28 @@ async fn the_dashboard_shows_the_learners_place_and_next_step_on_each_path() {
     let (_, _, page) = get(&app, "/dashboard", Some(&cookie(&maija))).await;
     assert!(page.contains("Level 2 of 3: Job seeking online"), "{page}");
     assert!(page.contains("Level done"));
+    // Level 1's milestone badge was issued with the last lesson: the
+    // dashboard links it, the wallet holds it; level 2's is still ahead.
+    let milestone = badge_awards::Entity::find()
+        .filter(badge_awards::Column::PathwaySlug.eq("digital-skills-for-work"))
+        .all(&app_db(&dir).await)
+        .await
+        .unwrap();
+    assert_eq!(milestone.len(), 1, "{milestone:?}");
+    assert_eq!(milestone[0].badge_slug, "basics");
+    assert!(
+        page.contains("The level&#x27;s skill badge: Digital skills for work: the basics")
+            || page.contains("The level's skill badge: Digital skills for work: the basics"),
+        "{page}"
+    );
+    let link = format!(r#"href="/badges#badge-{}""#, milestone[0].id);
+    assert!(page.contains(&link), "{page}");
+    assert!(page.contains("You get it when every step of the level is done."));
+    let (_, _, wallet) = get(&app, "/badges", Some(&cookie(&maija))).await;
+    assert!(
+        wallet.contains("Digital skills for work: the basics"),
+        "{wallet}"
+    );
     // Another learner's place is her own.
     let (_, _, other) = get(&app, "/dashboard", Some(&cookie(&olli))).await;
     assert!(other.contains("Level 1 of 3: The basics"));
@@ -73,7 +100,7 @@ async fn the_dashboard_shows_the_learners_place_and_next_step_on_each_path() {
     assert_eq!((report.created, report.removed), (1, 1));
     let (_, _, page) = get(&app, "/dashboard", Some(&cookie(&maija))).await;
     assert!(
-        !page.contains("Digital skills for work"),
+        !page.contains(r#"id="pathway-digital-skills-for-work""#),
         "the file is the list"
     );
     assert!(
