@@ -998,6 +998,89 @@ steps = [{ course = "a" }]
     }
 
     #[test]
+    fn a_levels_milestone_is_read_strictly_with_its_line() {
+        let text = r#"[[pathway]]
+slug = "p"
+title = { en = "P" }
+
+[[pathway.level]]
+title = { en = "L1" }
+steps = [{ course = "a" }]
+
+[pathway.level.milestone]
+slug = "first"
+name = { fi = "Eka", en = "First" }
+description = { en = "Can do it." }
+criteria = { en = "Every step." }
+valid_days = 365
+
+[[pathway.level.milestone.alignment]]
+framework = "DigComp 2.2"
+code = "2.1"
+name = "Interacting"
+url = "https://example.org/digcomp"
+
+[[pathway.level]]
+title = { en = "L2" }
+steps = [{ course = "b" }]
+
+[[pathway]]
+slug = "q"
+title = { en = "Q" }
+
+[[pathway.level]]
+title = { en = "L1" }
+steps = [{ course = "a" }]
+[pathway.level.milestone]
+slug = "Bad Slug"
+name = { en = "M" }
+description = { en = "D" }
+criteria = {}
+valid_days = 0
+
+[[pathway.level]]
+title = { en = "L2" }
+steps = [{ course = "b" }]
+[pathway.level.milestone]
+slug = "twice"
+name = { en = "M" }
+description = { en = "D" }
+criteria = { en = "C" }
+[[pathway.level.milestone.alignment]]
+framework = "DigComp 2.2"
+name = "X"
+url = "ftp://example.org"
+
+[[pathway.level]]
+title = { en = "L3" }
+steps = [{ course = "c" }]
+[pathway.level.milestone]
+slug = "twice"
+name = { en = "M" }
+description = { en = "D" }
+criteria = { en = "C" }
+"#;
+        let (out, problems) = parsed(text);
+        assert_eq!(out.len(), 1, "{problems:?}");
+        let level = &out[0].pathway.levels[0];
+        let milestone = level.milestone.as_ref().unwrap();
+        assert_eq!(milestone.slug, "first");
+        assert_eq!(milestone.name[&Language::Fi], "Eka");
+        assert_eq!(milestone.valid_days, Some(365));
+        assert_eq!(milestone.alignment[0].code.as_deref(), Some("2.1"));
+        assert!(!milestone.rule.approval);
+        assert!(out[0].pathway.levels[1].milestone.is_none());
+        let found: Vec<(usize, &str)> = problems.iter().map(|(l, m)| (*l, m.as_str())).collect();
+        let lines: Vec<usize> = found.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![33, 33, 33, 43, 56], "{found:?}");
+        assert!(found[0].1.contains("Bad Slug"));
+        assert!(found[1].1.contains("criteria is missing"));
+        assert!(found[2].1.contains("valid_days"));
+        assert!(found[3].1.contains("not a web address"));
+        assert!(found[4].1.contains("already uses the slug \"twice\""));
+    }
+
+    #[test]
     fn an_unknown_key_or_a_syntax_error_names_its_line() {
         let (out, problems) = parsed("[[pathway]]\nslug = \"a\"\ncolour = \"red\"\n");
         assert!(out.is_empty());
