@@ -9,7 +9,7 @@ use super::AppError;
 use crate::i18n::Locale;
 pub use polku_types::coaching::{
     CoachHome, EvidenceView, GroupCard, GroupView, InvitedView, LearnerRow, MemberBadgeView,
-    StuckReason,
+    PathwayPlace, StuckReason,
 };
 
 /// Name of the short-lived cookie that carries a new reset code to the
@@ -95,6 +95,7 @@ pub async fn get_group(id: i32, locale: Locale) -> Result<GroupView, AppError> {
         badges,
         group: table.group,
         courses: table.courses,
+        pathways: table.pathways,
         invited: table.invited,
         rows: table.rows,
         idle_days: rule.idle_days,

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::coaching::{
-    EvidenceView, GroupView, InvitedView, MemberBadgeView, StuckReason, get_coach_home, get_group,
+    EvidenceView, GroupView, InvitedView, MemberBadgeView, PathwayPlace, StuckReason,
+    get_coach_home, get_group,
 };
 use crate::components::loaded::loaded;
 use crate::components::notice::{FormError, PageTitle};
@@ -98,12 +99,29 @@ pub fn GroupPage() -> impl IntoView {
     loaded(group, |view| view! { <GroupTable view /> })
 }
 
+/// "Level 2/3 · level badges 1": where a learner stands on a pathway.
+fn pathway_place(place: &PathwayPlace) -> impl Fn() -> String + Send + Sync + 'static {
+    let milestones = ("milestones", place.milestones.to_string());
+    match place.level {
+        Some(level) => tf(
+            Key::CoachPathwayLevel,
+            vec![
+                ("level", level.to_string()),
+                ("levels", place.levels.to_string()),
+                milestones,
+            ],
+        ),
+        None => tf(Key::CoachPathwayDone, vec![milestones]),
+    }
+}
+
 #[component]
 fn GroupTable(view: GroupView) -> impl IntoView {
     let id = view.group.id;
     let added = query("added");
     let stuck_count = view.rows.iter().filter(|r| r.stuck.is_some()).count();
     let courses = view.courses.clone();
+    let pathways = view.pathways.clone();
     view! {
         <leptos_meta::Title text=view.group.name.clone() />
         <nav class="breadcrumb" aria-label=t(Key::BreadcrumbLabel)>
@@ -129,6 +147,7 @@ fn GroupTable(view: GroupView) -> impl IntoView {
                             <tr>
                                 <th scope="col">{t(Key::CoachColName)}</th>
                                 {courses.iter().map(|(_, title)| view! { <th scope="col">{title.clone()}</th> }).collect_view()}
+                                {pathways.iter().map(|(_, title)| view! { <th scope="col">{title.clone()}</th> }).collect_view()}
                                 <th scope="col">{t(Key::CoachColLastActivity)}</th>
                                 <th scope="col">{t(Key::CoachColQuiz)}</th>
                                 <th scope="col">{t(Key::CoachColStuck)}</th>
@@ -144,6 +163,9 @@ fn GroupTable(view: GroupView) -> impl IntoView {
                                         <th scope="row">{row.name.clone()} <span class="muted">" (" {row.username.clone()} ")"</span></th>
                                         {row.progress.iter().map(|p| view! {
                                             <td>{match p { Some(p) => format!("{p} %"), None => "–".to_owned() }}</td>
+                                        }).collect_view()}
+                                        {row.pathways.iter().map(|place| view! {
+                                            <td>{pathway_place(place)}</td>
                                         }).collect_view()}
                                         <td>{crate::i18n::lt(row.last_activity.clone().unwrap_or_else(|| "–".into()))}</td>
                                         <td>{format!("{}/{}", row.quiz_right, row.quiz_attempts)}</td>

@@ -53,6 +53,8 @@ pub struct GroupTable {
     pub group: GroupCard,
     /// Columns: courses any member is enrolled in (slug, title).
     pub courses: Vec<(String, String)>,
+    /// Columns: the site's pathways (slug, title).
+    pub pathways: Vec<(String, String)>,
     /// Rows, by name: the learners who joined.
     pub rows: Vec<LearnerRow>,
     /// Learners invited who have not accepted: (account id, name), by
@@ -528,7 +530,12 @@ pub async fn group_table<C: ConnectionTrait>(
             quiz_attempts: own.len(),
             stuck: stuck(rule, now, last_activity, unfinished, &own),
             last_contacted: None,
+            pathways: Vec::new(),
         });
+    }
+    let (pathway_columns, mut places) = crate::pathways::places(db, &member_ids, language).await?;
+    for row in &mut rows {
+        row.pathways = places.remove(&row.user_id).unwrap_or_default();
     }
     let contacted = crate::messages::last_written(db, group.coach_id, &member_ids).await?;
     for row in &mut rows {
@@ -543,6 +550,7 @@ pub async fn group_table<C: ConnectionTrait>(
             .into_iter()
             .map(|(_, entry)| (entry.slug.clone(), entry.title.clone()))
             .collect(),
+        pathways: pathway_columns,
         rows,
     })
 }
@@ -559,15 +567,18 @@ fn cell(text: &str) -> String {
 
 /// The group table as CSV (UTF-8 with a BOM so spreadsheets read the
 /// letters right). `headers` are the translated fixed column names:
-/// name, username, last activity, quiz results, stuck.
+/// name, username, last activity, quiz results, stuck; `place_text`
+/// words a learner's place on a pathway.
 pub fn table_csv(
     table: &GroupTable,
     headers: [&str; 5],
     stuck_text: impl Fn(&StuckReason) -> String,
+    place_text: impl Fn(&crate::pathways::PathwayPlace) -> String,
 ) -> Result<Vec<u8>, CoreError> {
     let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     let mut head: Vec<String> = vec![headers[0].into(), headers[1].into()];
     head.extend(table.courses.iter().map(|(_, title)| cell(title)));
+    head.extend(table.pathways.iter().map(|(_, title)| cell(title)));
     head.extend([headers[2].into(), headers[3].into(), headers[4].into()]);
     let fail = |e: csv::Error| CoreError::Internal(format!("csv: {e}"));
     out.write_record(&head).map_err(fail)?;
@@ -578,6 +589,7 @@ pub fn table_csv(
                 .iter()
                 .map(|p| p.map(|p| format!("{p} %")).unwrap_or_default()),
         );
+        record.extend(row.pathways.iter().map(&place_text));
         record.push(row.last_activity.clone().unwrap_or_default());
         record.push(format!("{}/{}", row.quiz_right, row.quiz_attempts));
         record.push(row.stuck.as_ref().map(&stuck_text).unwrap_or_default());

@@ -554,29 +554,17 @@ struct Course {
     badges: Vec<BadgeSource>,
 }
 
-/// What a learner has, as pathways read it: the site's courses, her
-/// lessons done per course, her badges and milestones.
-struct Facts {
+/// The site's courses as pathways read them: each with its title (in the
+/// reader's language) and badges, and every active lesson.
+struct Site {
     courses: HashMap<String, Course>,
-    /// Per course id: (active lessons, of them done).
-    lessons: HashMap<i32, (usize, usize)>,
-    /// The courses she authors: nobody takes a step by her own course.
-    authored: HashSet<i32>,
-    /// Her course badges held now (issued, not revoked, not expired).
-    held: Vec<badge_awards::Model>,
-    /// Her milestones, by (pathway, milestone slug): the one held now,
-    /// else a revoked one that the rule may not issue again.
-    milestones: HashMap<(String, String), badge_awards::Model>,
+    /// (lesson, course) of every active lesson.
+    active: Vec<(i32, i32)>,
 }
 
-impl Facts {
-    async fn read<C: ConnectionTrait>(
-        db: &C,
-        user_id: i32,
-        language: Language,
-    ) -> Result<Facts, CoreError> {
-        // Every course of the site (the catalog holds them all), with its
-        // title in `language` and its badges, read once each.
+impl Site {
+    async fn read<C: ConnectionTrait>(db: &C, language: Language) -> Result<Site, CoreError> {
+        // Every course of the site (the catalog holds them all), read once.
         let courses = crate::courses::catalog_by_id(db, language)
             .await?
             .into_values()
@@ -589,77 +577,134 @@ impl Facts {
                 (row.slug, course)
             })
             .collect();
-        // Lessons per course, and hers done.
-        let active: Vec<(i32, i32)> = lessons::Entity::find()
+        let active = lessons::Entity::find()
             .select_only()
             .columns([lessons::Column::Id, lessons::Column::CourseId])
             .filter(lessons::Column::Archived.eq(false))
             .into_tuple()
             .all(db)
             .await?;
-        let done: HashSet<i32> = lesson_progress::Entity::find()
+        Ok(Site { courses, active })
+    }
+}
+
+/// What a learner has, as pathways read it: her lessons done per course,
+/// her badges and milestones.
+struct Facts<'s> {
+    site: &'s Site,
+    /// Per course id: (active lessons, of them done).
+    lessons: HashMap<i32, (usize, usize)>,
+    /// The courses she authors: nobody takes a step by her own course.
+    authored: HashSet<i32>,
+    /// Her course badges held now (issued, not revoked, not expired).
+    held: Vec<badge_awards::Model>,
+    /// Her milestones that keep the rule from issuing them again, by
+    /// (pathway, milestone slug): one not revoked (held, or expired), else
+    /// a revoked one not allowed again (revocation sticks).
+    milestones: HashMap<(String, String), badge_awards::Model>,
+}
+
+impl<'s> Facts<'s> {
+    async fn read<C: ConnectionTrait>(
+        db: &C,
+        site: &'s Site,
+        user_id: i32,
+    ) -> Result<Facts<'s>, CoreError> {
+        let mut all = Facts::read_many(db, site, &[user_id]).await?;
+        Ok(all.remove(&user_id).unwrap_or_else(|| Facts::empty(site)))
+    }
+
+    fn empty(site: &'s Site) -> Facts<'s> {
+        Facts {
+            site,
+            lessons: HashMap::new(),
+            authored: HashSet::new(),
+            held: Vec::new(),
+            milestones: HashMap::new(),
+        }
+    }
+
+    /// The facts of each of `users` (four queries whatever their number).
+    async fn read_many<C: ConnectionTrait>(
+        db: &C,
+        site: &'s Site,
+        users: &[i32],
+    ) -> Result<HashMap<i32, Facts<'s>>, CoreError> {
+        let mut out: HashMap<i32, Facts<'s>> =
+            users.iter().map(|id| (*id, Facts::empty(site))).collect();
+        let done: HashSet<(i32, i32)> = lesson_progress::Entity::find()
             .select_only()
-            .column(lesson_progress::Column::LessonId)
-            .filter(lesson_progress::Column::UserId.eq(user_id))
+            .columns([
+                lesson_progress::Column::UserId,
+                lesson_progress::Column::LessonId,
+            ])
+            .filter(lesson_progress::Column::UserId.is_in(users.iter().copied()))
             .filter(lesson_progress::Column::CompletedAt.is_not_null())
-            .into_tuple::<i32>()
+            .into_tuple()
             .all(db)
             .await?
             .into_iter()
             .collect();
-        let mut lessons: HashMap<i32, (usize, usize)> = HashMap::new();
-        for (lesson, course) in active {
-            let entry = lessons.entry(course).or_default();
-            entry.0 += 1;
-            if done.contains(&lesson) {
-                entry.1 += 1;
+        for (user, facts) in &mut out {
+            for (lesson, course) in &site.active {
+                let entry = facts.lessons.entry(*course).or_default();
+                entry.0 += 1;
+                if done.contains(&(*user, *lesson)) {
+                    entry.1 += 1;
+                }
             }
         }
-        let authored = course_authors::Entity::find()
+        let authored: Vec<(i32, i32)> = course_authors::Entity::find()
             .select_only()
-            .column(course_authors::Column::CourseId)
-            .filter(course_authors::Column::UserId.eq(user_id))
-            .into_tuple::<i32>()
+            .columns([
+                course_authors::Column::UserId,
+                course_authors::Column::CourseId,
+            ])
+            .filter(course_authors::Column::UserId.is_in(users.iter().copied()))
+            .into_tuple()
             .all(db)
-            .await?
-            .into_iter()
-            .collect();
+            .await?;
+        for (user, course) in authored {
+            if let Some(facts) = out.get_mut(&user) {
+                facts.authored.insert(course);
+            }
+        }
         let now = Utc::now();
-        let mut held = Vec::new();
-        let mut milestones = HashMap::new();
         for award in badge_awards::Entity::find()
-            .filter(badge_awards::Column::UserId.eq(user_id))
+            .filter(badge_awards::Column::UserId.is_in(users.iter().copied()))
             .order_by_asc(badge_awards::Column::Id)
             .all(db)
             .await?
         {
-            let current =
-                award.revoked_at.is_none() && award.valid_until.is_none_or(|until| until > now);
+            let Some(facts) = out.get_mut(&award.user_id) else {
+                continue;
+            };
+            let revoked = award.revoked_at.is_some();
             match &award.pathway_slug {
                 Some(pathway) => {
-                    // Revoked and not allowed again: the rule does not
-                    // issue it again (revocation sticks).
-                    let sticks = award.revoked_at.is_some() && award.reissue_allowed_at.is_none();
-                    let key = (pathway.clone(), award.badge_slug.clone());
-                    if current || (sticks && !milestones.contains_key(&key)) {
-                        milestones.insert(key, award);
+                    let sticks = revoked && award.reissue_allowed_at.is_none();
+                    if !revoked || sticks {
+                        let key = (pathway.clone(), award.badge_slug.clone());
+                        match facts.milestones.get(&key) {
+                            Some(kept) if kept.revoked_at.is_none() => {}
+                            _ => {
+                                facts.milestones.insert(key, award);
+                            }
+                        }
                     }
                 }
-                None if current => held.push(award),
+                None if !revoked && award.valid_until.is_none_or(|until| until > now) => {
+                    facts.held.push(award);
+                }
                 None => {}
             }
         }
-        Ok(Facts {
-            courses,
-            lessons,
-            authored,
-            held,
-            milestones,
-        })
+        Ok(out)
     }
 
     fn course_done(&self, slug: &str) -> bool {
-        self.courses
+        self.site
+            .courses
             .get(slug)
             .filter(|c| !self.authored.contains(&c.id))
             .and_then(|c| self.lessons.get(&c.id))
@@ -668,7 +713,7 @@ impl Facts {
 
     /// Her badge `badge` of course `slug`, while she holds it.
     fn badge(&self, slug: &str, badge: &str) -> Option<&badge_awards::Model> {
-        let course = self.courses.get(slug)?;
+        let course = self.site.courses.get(slug)?;
         self.held
             .iter()
             .find(|a| a.course_id == Some(course.id) && a.badge_slug == badge)
@@ -685,9 +730,10 @@ impl Facts {
     /// expired) or not.
     fn milestone(&self, pathway: &str, level: &Level) -> Option<&badge_awards::Model> {
         let milestone = level.milestone.as_ref()?;
+        let now = Utc::now();
         self.milestones
             .get(&(pathway.to_owned(), milestone.slug.clone()))
-            .filter(|a| a.revoked_at.is_none())
+            .filter(|a| a.revoked_at.is_none() && a.valid_until.is_none_or(|until| until > now))
     }
 
     /// The OB 3.0 `evidence` of a milestone of `level`: each course step
@@ -708,7 +754,7 @@ impl Facts {
         for step in &level.steps {
             match step {
                 Step::Course { course: slug } => {
-                    let Some(course) = self.courses.get(slug) else {
+                    let Some(course) = self.site.courses.get(slug) else {
                         continue;
                     };
                     let id = format!("{public_url}/courses/{slug}");
@@ -753,7 +799,8 @@ pub async fn for_learner<C: ConnectionTrait>(
     if pathways.is_empty() {
         return Ok(Vec::new());
     }
-    let facts = Facts::read(db, actor.id(), language).await?;
+    let site = Site::read(db, language).await?;
+    let facts = Facts::read(db, &site, actor.id()).await?;
     let mut out = Vec::with_capacity(pathways.len());
     for pathway in pathways {
         let mut levels = Vec::with_capacity(pathway.levels.len());
@@ -761,7 +808,7 @@ pub async fn for_learner<C: ConnectionTrait>(
         for (l, level) in pathway.levels.iter().enumerate() {
             let mut steps = Vec::with_capacity(level.steps.len());
             for (s, step) in level.steps.iter().enumerate() {
-                let course = facts.courses.get(step.course());
+                let course = site.courses.get(step.course());
                 let done = facts.done(step);
                 let view = match step {
                     Step::Course { course: slug } => PathwayStepView {
@@ -822,6 +869,50 @@ pub async fn for_learner<C: ConnectionTrait>(
     Ok(out)
 }
 
+pub use polku_types::coaching::PathwayPlace;
+
+/// The site's pathways as columns (slug, title in `language`) and where
+/// each of `users` stands on each, for a coach's group table.
+pub async fn places<C: ConnectionTrait>(
+    db: &C,
+    users: &[i32],
+    language: Language,
+) -> Result<(Vec<(String, String)>, HashMap<i32, Vec<PathwayPlace>>), CoreError> {
+    let pathways = all(db).await?;
+    if pathways.is_empty() || users.is_empty() {
+        return Ok((Vec::new(), HashMap::new()));
+    }
+    let site = Site::read(db, language).await?;
+    let facts = Facts::read_many(db, &site, users).await?;
+    let columns = pathways
+        .iter()
+        .map(|p| (p.slug.clone(), localized(&p.title, language)))
+        .collect();
+    let places = facts
+        .iter()
+        .map(|(user, facts)| {
+            let row = pathways
+                .iter()
+                .map(|pathway| PathwayPlace {
+                    level: pathway
+                        .levels
+                        .iter()
+                        .position(|l| !l.steps.iter().all(|s| facts.done(s)))
+                        .map(|l| l + 1),
+                    levels: pathway.levels.len(),
+                    milestones: pathway
+                        .levels
+                        .iter()
+                        .filter(|l| facts.milestone(&pathway.slug, l).is_some())
+                        .count(),
+                })
+                .collect();
+            (*user, row)
+        })
+        .collect();
+    Ok((columns, places))
+}
+
 /// Issues learner `user_id` every milestone badge whose level's steps she
 /// now all holds and which she does not hold (nor had revoked, unless
 /// allowed again), with the steps as its evidence. `touched`: the course
@@ -854,7 +945,8 @@ pub async fn award_milestones(
         .as_deref()
         .and_then(Language::from_code)
         .unwrap_or_default();
-    let facts = Facts::read(db, user_id, language).await?;
+    let site = Site::read(db, language).await?;
+    let facts = Facts::read(db, &site, user_id).await?;
     let mut issued = Vec::new();
     for pathway in &pathways {
         for level in pathway.levels.iter().filter(|l| concerned(l)) {

@@ -407,3 +407,106 @@ async fn badges_issued_before_milestones_existed_are_kept() {
         assert!(again(None, None).insert(&db).await.is_err());
     }
 }
+
+/// A coach's group table has a column per pathway: where each of her
+/// learners stands (level, milestones held), also in the CSV; a learner
+/// of another coach's group is in neither.
+#[tokio::test]
+async fn the_group_table_shows_each_learners_place_on_each_pathway() {
+    use common::act::{group_table, invite_accepted};
+    use polku_core::coaching::{self, StuckRule};
+    for t in common::fresh_databases().await {
+        let db = polku_core::db::open(&t.url).await.unwrap();
+        common::import(&db, &common::fixture("valid")).await;
+        pathways::import(&db, &[path()]).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let site = Arc::new(Issuer::open(PUBLIC, &dir.path().join("keys.json")).unwrap());
+        let ctx = IssueContext {
+            issuer: &site,
+            public_url: PUBLIC,
+            issuer_name: "Polku",
+        };
+        let course_id = common::first_course_id(&db).await;
+        let kaisa = account(&db, "kaisa", Role::Coach).await;
+        let olli = account(&db, "olli", Role::Coach).await;
+        let ours = coaching::create_group(&db, &kaisa, "Tiistai")
+            .await
+            .unwrap();
+        let theirs = coaching::create_group(&db, &olli, "Torstai").await.unwrap();
+        let maija = account(&db, "maija", Role::Learner).await;
+        let pekka = account(&db, "pekka", Role::Learner).await;
+        let liisa = account(&db, "liisa", Role::Learner).await;
+        invite_accepted(&db, &kaisa, ours.id, &maija).await;
+        invite_accepted(&db, &kaisa, ours.id, &pekka).await;
+        invite_accepted(&db, &olli, theirs.id, &liisa).await;
+        // Maija: level 1 held (its milestone too), on level 2. Liisa: every
+        // level. Pekka: nothing yet.
+        polku_core::progress::mark_done(&db, &ctx, &maija, "first-course", "welcome", true)
+            .await
+            .unwrap();
+        finish_course(&db, &liisa).await;
+        award_due(&db, &ctx, &liisa, course_id).await.unwrap();
+
+        let now = Utc::now();
+        let table = group_table(
+            &db,
+            &kaisa,
+            ours.id,
+            StuckRule::default(),
+            Language::Fi,
+            now,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            table.pathways,
+            [("test-path".to_owned(), "Testipolku".to_owned())]
+        );
+        let place = |name: &str| {
+            let row = table.rows.iter().find(|r| r.username == name).unwrap();
+            row.pathways[0]
+        };
+        assert_eq!(place("maija").level, Some(2), "{}", t.backend);
+        assert_eq!((place("maija").levels, place("maija").milestones), (2, 1));
+        assert_eq!(
+            (place("pekka").level, place("pekka").milestones),
+            (Some(1), 0)
+        );
+        assert!(table.rows.iter().all(|r| r.username != "liisa"));
+        let csv = coaching::table_csv(
+            &table,
+            ["Nimi", "Tunnus", "Viimeksi", "Visat", "Jumissa"],
+            |_| String::new(),
+            |p| format!("taso {:?}, merkkejä {}", p.level, p.milestones),
+        )
+        .unwrap();
+        let text = String::from_utf8(csv).unwrap();
+        assert!(text.contains(",Testipolku,Viimeksi,"), "{text}");
+        assert!(text.contains("taso Some(2), merkkejä 1"), "{text}");
+        assert!(text.contains("taso Some(1), merkkejä 0"), "{text}");
+
+        let table = group_table(
+            &db,
+            &olli,
+            theirs.id,
+            StuckRule::default(),
+            Language::En,
+            now,
+        )
+        .await
+        .unwrap();
+        assert_eq!(table.rows.len(), 1);
+        assert_eq!(table.pathways[0].1, "Test path");
+        let liisa_place = table.rows[0].pathways[0];
+        assert_eq!(
+            (liisa_place.level, liisa_place.milestones),
+            (None, 2),
+            "{}",
+            t.backend
+        );
+        // Olli cannot read Kaisa's group.
+        common::not_found(
+            group_table(&db, &olli, ours.id, StuckRule::default(), Language::Fi, now).await,
+        );
+    }
+}

@@ -146,9 +146,12 @@ async fn coaches_see_their_groups_and_who_is_stuck() {
         assert!(table.rows.iter().all(|r| r.stuck.is_none()));
 
         // CSV: BOM, header, one line per learner.
-        let csv = coaching::table_csv(&table, ["Name", "User", "Last", "Quiz", "Stuck"], |_| {
-            "stuck".into()
-        })
+        let csv = coaching::table_csv(
+            &table,
+            ["Name", "User", "Last", "Quiz", "Stuck"],
+            |_| "stuck".into(),
+            |p| format!("{:?}", p.level),
+        )
         .unwrap();
         let text = String::from_utf8(csv).unwrap();
         assert!(

@@ -110,7 +110,21 @@ pub async fn group_csv(
             &[("count", attempts.to_string())],
         ),
     };
-    let bytes = coaching::table_csv(&table, headers, stuck)?;
+    let place = |p: &polku_core::pathways::PathwayPlace| {
+        let milestones = ("milestones", p.milestones.to_string());
+        match p.level {
+            Some(level) => fill(
+                locale.text(Key::CoachPathwayLevel),
+                &[
+                    ("level", level.to_string()),
+                    ("levels", p.levels.to_string()),
+                    milestones,
+                ],
+            ),
+            None => fill(locale.text(Key::CoachPathwayDone), &[milestones]),
+        }
+    };
+    let bytes = coaching::table_csv(&table, headers, stuck, place)?;
     Ok(download(
         "text/csv; charset=utf-8",
         &format!("group-{id}.csv"),

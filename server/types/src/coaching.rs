@@ -47,6 +47,21 @@ pub struct LearnerRow {
     pub stuck: Option<StuckReason>,
     /// When the group's coach last wrote to her (UTC, `YYYY-MM-DD HH:MM`).
     pub last_contacted: Option<String>,
+    /// Where she stands on each pathway column.
+    #[serde(default)]
+    pub pathways: Vec<PathwayPlace>,
+}
+
+/// Where a learner stands on a pathway, for her coach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathwayPlace {
+    /// The level she is on (1-based: that of her first step not done);
+    /// `None` when she has taken every step.
+    pub level: Option<usize>,
+    /// The pathway's levels.
+    pub levels: usize,
+    /// Milestone badges of it she holds.
+    pub milestones: usize,
 }
 
 /// The group page.
@@ -56,6 +71,9 @@ pub struct GroupView {
     pub group: GroupCard,
     /// Course columns: (slug, title).
     pub courses: Vec<(String, String)>,
+    /// Pathway columns: (slug, title).
+    #[serde(default)]
+    pub pathways: Vec<(String, String)>,
     /// Learners who joined.
     pub rows: Vec<LearnerRow>,
     /// Learners invited who have not accepted (nothing else is shown).
