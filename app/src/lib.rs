@@ -211,6 +211,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/coach/groups/:id") view={Lazy::<GroupRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/pathways") view={Lazy::<PathwayEditorRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/author") view={Lazy::<AuthorHomeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/author/courses/:course") view={Lazy::<AuthorCourseRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/author/badges/:course") view={Lazy::<BadgeEditorRoute>::new()} ssr=SsrMode::Async />
@@ -256,6 +257,7 @@ staff_route! {
     GroupRoute => GroupPage,
     AdminRoute => AdminPage,
     AuditRoute => crate::pages::audit::AdminAuditPage,
+    PathwayEditorRoute => crate::pages::admin::PathwayEditorPage,
     AuthorHomeRoute => AuthorHomePage,
     AuthorCourseRoute => AuthorCoursePage,
     BadgeEditorRoute => BadgeEditorPage,

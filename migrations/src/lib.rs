@@ -29,6 +29,7 @@ mod m20261208_100000_add_quiz_attempt_keys;
 mod m20261209_090000_create_code_submissions;
 mod m20261210_090000_create_pathways;
 mod m20261211_090000_add_milestone_badges;
+mod m20261211_100000_pathway_editing;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_090000_create_code_submissions::Migration),
             Box::new(m20261210_090000_create_pathways::Migration),
             Box::new(m20261211_090000_add_milestone_badges::Migration),
+            Box::new(m20261211_100000_pathway_editing::Migration),
         ]
     }
 }

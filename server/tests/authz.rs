@@ -651,6 +651,15 @@ const ADMINS: &[Rule] = &[
         ADMIN,
     ),
     rule("POST", "/api/get_audit", "person=learner&page=0", ADMIN),
+    rule("POST", "/api/get_pathway_editor", "locale=fi", ADMIN),
+    // A draft: the site's pathways stay as they are for the other rules.
+    rule(
+        "POST",
+        "/api/save_pathways",
+        "text=%23+draft&intent=draft",
+        ADMIN,
+    ),
+    rule("POST", "/api/discard_pathways_draft", "", ADMIN),
     rule("POST", "/api/set_role", "user={spare}&role=learner", ADMIN),
     rule("POST", "/api/set_role", "user={admin}&role=admin", NOBODY).on_self(Admin),
     rule(

@@ -588,10 +588,15 @@ async fn a_badge_goes_from_the_learner_to_an_employer_and_its_coach_revokes_it()
     assert!(page.contains("Voimassa."), "{page}");
     assert!(page.contains("maija Testinen"));
     assert!(page.contains("Myöntäjä ei ole perunut merkkiä."));
+    // The competence in the reader's language (the bundled DigComp names).
     assert!(
-        page.contains("Osaamisalue: DigComp 2.2 4.1 Protecting devices"),
+        page.contains("Osaamisalue: DigComp 2.2 4.1 Laitteiden suojaaminen"),
         "{page}"
     );
+    let (_, _, page) = get(&app, &shared, Some("polku_lang=sv")).await;
+    assert!(page.contains("Kompetensområde: DigComp 2.2 4.1 Skydda enheter"));
+    let (_, _, page) = get(&app, &shared, Some("polku_lang=en")).await;
+    assert!(page.contains("Competences: DigComp 2.2 4.1 Protecting devices"));
     let qr = format!("/badges/shared/{token}/qr.svg");
     let (status, headers, svg) = get(&app, &qr, None).await;
     assert_eq!(status, StatusCode::OK);

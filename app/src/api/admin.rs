@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::AppError;
-pub use polku_types::admin::{AdminHome, PendingBadge, UserRow};
+pub use polku_types::admin::{AdminHome, PathwayEditorView, PendingBadge, UserRow};
 
 use crate::i18n::Locale;
 
@@ -176,5 +176,65 @@ pub async fn reset_password(username: String, code: String, new: String) -> Resu
         ),
         Err(other) => return Err(other.into()),
     }
+    Ok(())
+}
+
+/// `POST /api/get_pathway_editor`: the site's pathways as the content
+/// file's text, or the admin's draft with its problems (admins only).
+#[server(prefix = "/api", endpoint = "get_pathway_editor", output = crate::api::TextJson)]
+pub async fn get_pathway_editor(locale: Option<Locale>) -> Result<PathwayEditorView, AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::db()?;
+    let editor = polku_core::pathways::editor(&db, &actor).await?;
+    let language = locale.unwrap_or_default();
+    let published = polku_core::pathways::all(&db)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let title = polku_core::badges::wallet::localized(&p.title, language);
+            (p.slug, title)
+        })
+        .collect();
+    Ok(PathwayEditorView {
+        text: editor.text,
+        draft: editor.draft,
+        problems: editor.problems.iter().map(problem_line).collect(),
+        published,
+    })
+}
+
+/// A pathways problem as the editor lists it: "line N: message".
+#[cfg(feature = "ssr")]
+fn problem_line(problem: &polku_core::content::Problem) -> String {
+    match problem.line {
+        Some(line) => format!("{line}: {}", problem.message),
+        None => problem.message.clone(),
+    }
+}
+
+/// `POST /api/save_pathways` (form, admins): saves `text` as a draft
+/// (`intent=draft`) or publishes it (`intent=publish`; kept as a draft
+/// with its problems listed when it has any), then back to the editor.
+#[server(prefix = "/api", endpoint = "save_pathways", output = crate::api::TextJson)]
+pub async fn save_pathways(text: String, intent: String) -> Result<(), AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::db()?;
+    let saved = polku_core::pathways::save_text(&db, &actor, &text, intent == "publish").await?;
+    let outcome = if saved.published {
+        "published"
+    } else {
+        "draft"
+    };
+    super::redirect_with("/admin/pathways", &[("saved", outcome)]);
+    Ok(())
+}
+
+/// `POST /api/discard_pathways_draft` (form, admins).
+#[server(prefix = "/api", endpoint = "discard_pathways_draft", output = crate::api::TextJson)]
+pub async fn discard_pathways_draft() -> Result<(), AppError> {
+    let actor = super::accounts::session::require().await?;
+    let db = super::db()?;
+    polku_core::pathways::discard_draft(&db, &actor).await?;
+    super::redirect_with("/admin/pathways", &[("saved", "discarded")]);
     Ok(())
 }

@@ -2,6 +2,10 @@
 //! preview, saving, publishing, history, new lessons and ordering. Every
 //! function first gets an `AuthorGrant` from [`grant`]; the core services
 //! cannot be called without one.
+#![expect(
+    clippy::too_many_arguments,
+    reason = "save_badge takes the badge form's fields"
+)]
 
 use leptos::prelude::*;
 
@@ -245,14 +249,20 @@ pub async fn save_badge(
     min_quiz_score: String,
     approval: Option<String>,
     valid_days: String,
+    alignments: Option<Vec<String>>,
+    add_competence: Option<String>,
 ) -> Result<(), AppError> {
     use polku_core::badges::edit::BadgeEdit;
     let grant = server::grant().await?;
     let db = super::db()?;
+    let alignments = alignments.unwrap_or_default();
+    let add_competence = add_competence.unwrap_or_default();
     let mut edit = BadgeEdit {
         slug: slug.clone(),
         lessons: lessons.clone().unwrap_or_default(),
         approval: approval.is_some(),
+        alignments: alignments.clone(),
+        add_competence: add_competence.clone(),
         ..Default::default()
     };
     for t in &texts {
@@ -301,6 +311,8 @@ pub async fn save_badge(
                     approval.map(|_| "on".into()).unwrap_or_default(),
                 ),
                 ("lessons".into(), lessons.unwrap_or_default().join(",")),
+                ("alignments".into(), alignments.join("\n")),
+                ("add_competence".into(), add_competence),
                 ("problems".into(), problems.join("\n")),
             ];
             for t in texts {

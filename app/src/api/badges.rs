@@ -20,7 +20,11 @@ fn code<T: serde::Serialize>(value: T) -> String {
 
 /// The core verdict as the page shows it.
 #[cfg(feature = "ssr")]
-pub fn view_of(verdict: polku_core::badges::Verdict, input: String) -> VerifyView {
+pub fn view_of(
+    verdict: polku_core::badges::Verdict,
+    input: String,
+    language: polku_core::Language,
+) -> VerifyView {
     let c = verdict.claims;
     VerifyView {
         outcome: code(verdict.outcome),
@@ -44,7 +48,8 @@ pub fn view_of(verdict: polku_core::badges::Verdict, input: String) -> VerifyVie
         achievement: c.achievement,
         description: c.description,
         criteria: c.criteria,
-        alignment: c.alignment,
+        // Bundled frameworks' competences in the reader's language.
+        alignment: c.aligned.iter().map(|a| a.text(language)).collect(),
         evidence: c.evidence,
         input,
     }
@@ -176,7 +181,10 @@ pub async fn get_certificate(id: i32) -> Result<Certificate, super::AppError> {
 /// dropped badge, against the revocation list as it is now, under the same
 /// limit of checks at once.
 #[server(prefix = "/api", endpoint = "check_shared", output = crate::api::TextJson)]
-pub async fn check_shared(badge: String) -> Result<Option<VerifyView>, super::AppError> {
+pub async fn check_shared(
+    badge: String,
+    locale: Option<crate::i18n::Locale>,
+) -> Result<Option<VerifyView>, super::AppError> {
     let db = super::db()?;
     let held = match polku_core::badges::wallet::shared_badge(&db, &badge).await {
         Ok(held) => held,
@@ -189,7 +197,11 @@ pub async fn check_shared(badge: String) -> Result<Option<VerifyView>, super::Ap
         polku_core::badges::check_badge(&held.credential, &known, chrono::Utc::now())
     })
     .await?;
-    Ok(Some(view_of(verdict, String::new())))
+    Ok(Some(view_of(
+        verdict,
+        String::new(),
+        locale.unwrap_or_default(),
+    )))
 }
 
 /// `POST /api/get_my_evidence`: the signed-in learner's evidence in course

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::admin::{PendingBadge, get_admin_home};
+use crate::api::admin::{PendingBadge, get_admin_home, get_pathway_editor};
 use crate::components::loaded::loaded;
 use crate::components::notice::{FormError, PageTitle};
 use crate::i18n::{Key, t, tf, use_locale};
@@ -74,6 +74,7 @@ pub fn AdminPage() -> impl IntoView {
             <PageTitle key=Key::AdminHeading />
             <h1>{t(Key::AdminHeading)}</h1>
             <p><a href="/admin/audit">{t(Key::AdminAuditLink)}</a></p>
+            <p><a href="/admin/pathways">{t(Key::AdminPathwaysLink)}</a></p>
             <FormError />
             {(!approved.is_empty()).then(|| view! { <p class="notice" role="status">{t(Key::AdminBadgeApprovedNotice)}</p> })}
             <PendingBadges pending=home.pending_badges.clone() />
@@ -193,4 +194,69 @@ pub fn ResetPage() -> impl IntoView {
             <button type="submit" class="button">{t(Key::ResetSubmit)}</button>
         </form>
     }
+}
+
+/// `/admin/pathways`: the learning paths as the content file's text, for
+/// an admin to edit, save as a draft or publish. A text with problems is
+/// never published: it is kept as a draft and its problems are listed
+/// with their lines.
+#[component]
+pub fn PathwayEditorPage() -> impl IntoView {
+    let locale = use_locale();
+    let editor = Resource::new(
+        move || (crate::forms::version(), locale.get()),
+        |(_, locale)| get_pathway_editor(Some(locale)),
+    );
+    loaded(editor, move |view| {
+        let saved = use_query_map().with_untracked(|q| q.get("saved").unwrap_or_default());
+        let notice = match saved.as_str() {
+            "published" => Some(Key::PathwayEditorSavedPublished),
+            "draft" => Some(Key::PathwayEditorSavedDraft),
+            "discarded" => Some(Key::PathwayEditorSavedDiscarded),
+            _ => None,
+        };
+        let published = view
+            .published
+            .iter()
+            .map(|(_, title)| title.clone())
+            .collect::<Vec<_>>()
+            .join(", ");
+        view! {
+            <PageTitle key=Key::PathwayEditorHeading />
+            <nav class="breadcrumb" aria-label=t(Key::BreadcrumbLabel)>
+                <ol>
+                    <li><a href="/admin">{t(Key::AdminHeading)}</a></li>
+                    <li><a href="/admin/pathways" aria-current="page">{t(Key::PathwayEditorHeading)}</a></li>
+                </ol>
+            </nav>
+            <h1>{t(Key::PathwayEditorHeading)}</h1>
+            <p class="lead">{t(Key::PathwayEditorIntro)}</p>
+            <FormError />
+            {notice.filter(|_| view.problems.is_empty()).map(|key| view! { <p class="notice" role="status">{t(key)}</p> })}
+            <p>{if published.is_empty() { t(Key::PathwayEditorNone)().to_owned() } else { tf(Key::PathwayEditorPublished, vec![("list", published)])() }}</p>
+            {view.draft.then(|| view! { <p class="notice">{t(Key::PathwayEditorDraft)}</p> })}
+            {(!view.problems.is_empty()).then(|| view! {
+                <div class="notice notice--error" role="alert">
+                    <p id="pathway-problems">{t(Key::PathwayEditorProblems)}</p>
+                    <ul aria-labelledby="pathway-problems">
+                        {view.problems.iter().map(|p| view! { <li><code>{p.clone()}</code></li> }).collect_view()}
+                    </ul>
+                </div>
+            })}
+            <form method="post" action="/api/save_pathways" class="stack">
+                <label for="pathways-text">{t(Key::PathwayEditorLabel)}</label>
+                <textarea id="pathways-text" name="text" rows="30" spellcheck="false" autocapitalize="off"
+                    class="code-input">{view.text.clone()}</textarea>
+                <div class="button-row">
+                    <button type="submit" name="intent" value="publish" class="button">{t(Key::PathwayEditorPublish)}</button>
+                    <button type="submit" name="intent" value="draft" class="button button--quiet">{t(Key::PathwayEditorSaveDraft)}</button>
+                </div>
+            </form>
+            {view.draft.then(|| view! {
+                <form method="post" action="/api/discard_pathways_draft">
+                    <button type="submit" class="button button--small button--quiet">{t(Key::PathwayEditorDiscard)}</button>
+                </form>
+            })}
+        }
+    })
 }

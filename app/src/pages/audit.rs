@@ -26,6 +26,7 @@ fn action_key(code: &str) -> Key {
         "badge_definition_approved" => Key::AuditBadgeDefinitionApproved,
         "account_erased" => Key::AuditAccountErased,
         "data_exported" => Key::AuditDataExported,
+        "pathways_edited" => Key::AuditPathwaysEdited,
         _ => Key::AuditOther,
     }
 }

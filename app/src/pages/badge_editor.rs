@@ -47,6 +47,12 @@ fn typed(mut draft: BadgeDraft) -> (BadgeDraft, Vec<String>) {
     for (slug, _, on) in &mut draft.lessons {
         *on = chosen.contains(&slug.as_str());
     }
+    let kept = get("alignments");
+    let kept: Vec<&str> = kept.lines().collect();
+    for (key, _, on) in &mut draft.alignments {
+        *on = kept.contains(&key.as_str());
+    }
+    draft.add_competence = get("add_competence");
     for text in &mut draft.texts {
         text.name = get(&format!("name_{}", text.language));
         text.description = get(&format!("description_{}", text.language));
@@ -97,7 +103,7 @@ fn Editor(view: BadgeEditorView) -> impl IntoView {
                 <ul lang="en">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
             </div>
         })}
-        <BadgeForm course=view.course.clone() draft existing />
+        <BadgeForm course=view.course.clone() draft existing competences=view.competences.clone() />
     }
 }
 
@@ -111,7 +117,12 @@ fn language_key(language: Locale) -> Key {
 }
 
 #[component]
-fn BadgeForm(course: String, draft: BadgeDraft, existing: bool) -> impl IntoView {
+fn BadgeForm(
+    course: String,
+    draft: BadgeDraft,
+    existing: bool,
+    competences: Vec<String>,
+) -> impl IntoView {
     let slug_field = if existing {
         view! { <input type="hidden" name="slug" value=draft.slug.clone() /> }.into_any()
     } else {
@@ -170,6 +181,27 @@ fn BadgeForm(course: String, draft: BadgeDraft, existing: bool) -> impl IntoView
             <label for="badge-days">{t(Key::BadgeEditorDays)}</label>
             <input type="number" id="badge-days" name="valid_days" min="1" max="36500" inputmode="numeric"
                 value=draft.valid_days.clone() />
+            <fieldset>
+                <legend>{t(Key::BadgeEditorCompetences)}</legend>
+                {draft.alignments.iter().enumerate().map(|(i, (key, label, on))| {
+                    let id = format!("badge-competence-{i}");
+                    view! {
+                        <p class="check-item">
+                            <input type="checkbox" id=id.clone() name=format!("alignments[{i}]") value=key.clone() checked=*on />
+                            <label for=id>{label.clone()}</label>
+                        </p>
+                    }
+                }).collect_view()}
+                <label for="badge-add-competence">{t(Key::BadgeEditorAddCompetence)}</label>
+                <p id="badge-add-competence-help" class="muted">{t(Key::BadgeEditorAddCompetenceHelp)}</p>
+                <input type="text" id="badge-add-competence" name="add_competence" list="badge-competence-choices"
+                    value=draft.add_competence.clone() maxlength="300" autocomplete="off"
+                    aria-describedby="badge-add-competence-help" />
+                <datalist id="badge-competence-choices">
+                    {competences.into_iter().map(|c| view! { <option value=c></option> }).collect_view()}
+                </datalist>
+                <p class="muted">{t(Key::VerifyEscoNotice)}</p>
+            </fieldset>
             <button type="submit" class="button">{t(Key::BadgeEditorSave)}</button>
         </form>
         <p class="muted">{tf(Key::BadgeEditorFilesNote, vec![("file", "course.toml".to_owned())])}</p>

@@ -18,16 +18,20 @@ pub fn VerifyPage() -> impl IntoView {
     // the page, so hydration shows the same verdict.
     let submitted = use_context::<Submitted>().map(|s| s.0);
     let query = leptos_router::hooks::use_query_map();
+    let reader = use_locale();
     let result = Resource::new(
-        move || query.read().get("badge").unwrap_or_default(),
-        move |token| {
+        move || {
+            let token = query.read().get("badge").unwrap_or_default();
+            (token, reader.get())
+        },
+        move |(token, locale): (String, Locale)| {
             let submitted = submitted.clone();
             async move {
                 match submitted {
                     Some(v) => Ok(Some(Ok(v))),
                     None if token.is_empty() => Ok(None),
                     // A shared link: no badge under it is said in words.
-                    None => crate::api::badges::check_shared(token)
+                    None => crate::api::badges::check_shared(token, Some(locale))
                         .await
                         .map(|found| Some(found.ok_or(()))),
                 }
@@ -179,8 +183,13 @@ fn Verdict(verdict: VerifyView) -> impl IntoView {
                 None => t(Key::VerifyNoEnd)().to_owned(),
             }
         };
+        // ESCO's terms of reuse ask a service showing it to say so.
+        let esco = v.alignment.iter().any(|a| a.starts_with("ESCO "));
         let competences = (!v.alignment.is_empty()).then(|| {
-            view! { <p>{tf(Key::VerifyCompetences, vec![("list", v.alignment.join("; "))])}</p> }
+            view! {
+                <p>{tf(Key::VerifyCompetences, vec![("list", v.alignment.join("; "))])}</p>
+                {esco.then(|| view! { <p class="muted">{t(Key::VerifyEscoNotice)}</p> })}
+            }
         });
         let evidence = (!v.evidence.is_empty()).then(|| {
             view! {

@@ -54,11 +54,14 @@ pub enum Action {
     AccountErased,
     /// Someone's data exported.
     DataExported,
+    /// An admin published the site's pathways from the browser (detail:
+    /// how many).
+    PathwaysEdited,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::RoleChanged,
         Action::AuthorshipChanged,
         Action::GroupInvited,
@@ -74,6 +77,7 @@ impl Action {
         Action::BadgeDefinitionApproved,
         Action::AccountErased,
         Action::DataExported,
+        Action::PathwaysEdited,
     ];
 
     /// The stored code (also the key of its translated text).
@@ -94,6 +98,7 @@ impl Action {
             Action::BadgeDefinitionApproved => "badge_definition_approved",
             Action::AccountErased => "account_erased",
             Action::DataExported => "data_exported",
+            Action::PathwaysEdited => "pathways_edited",
         }
     }
 }

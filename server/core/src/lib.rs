@@ -17,6 +17,7 @@ pub mod dates;
 pub mod db;
 pub mod discussion;
 pub mod error;
+pub mod frameworks;
 pub mod language;
 pub mod messages;
 pub mod notifications;

@@ -33,7 +33,7 @@ use crate::badges::issue::{IssueContext, Origin, issue};
 use crate::badges::wallet::localized;
 use crate::content::{BadgeSource, Problem};
 use crate::db::entities::{
-    badge_awards, course_authors, courses, lesson_progress, lessons, pathways,
+    badge_awards, course_authors, courses, lesson_progress, lessons, pathways, site_drafts,
 };
 use crate::{CoreError, Language};
 
@@ -479,11 +479,26 @@ pub struct PathwayReport {
     pub unchanged: usize,
     /// Pathways no longer in the file, taken off the site.
     pub removed: usize,
+    /// Pathways an admin changed in the browser since the file's version
+    /// was imported, kept as the admin left them (the file's version of
+    /// each is unchanged).
+    pub kept_from_browser: usize,
 }
 
-/// Stores `pathways` in this order as the site's pathways (one
-/// transaction): new ones created, changed ones updated, those no longer
-/// listed removed.
+fn definition_of(pathway: &Pathway) -> Result<(String, String), CoreError> {
+    let definition = serde_json::to_string(pathway)
+        .map_err(|err| CoreError::Internal(format!("pathway as JSON: {err}")))?;
+    let hash = format!("{:x}", Sha256::digest(definition.as_bytes()));
+    Ok((definition, hash))
+}
+
+/// Stores the content file's `pathways` in this order as the site's
+/// pathways (one transaction): new ones created, changed ones updated,
+/// those no longer listed removed. A pathway an admin edited or took off
+/// the site in the browser stays as the admin left it while the file's
+/// version of it is unchanged (as a lesson edited in the browser does); a
+/// pathway made in the browser is never removed by an import, nor is one
+/// the file dropped after an admin edited it.
 pub async fn import(
     db: &DatabaseConnection,
     pathways: &[Pathway],
@@ -492,17 +507,29 @@ pub async fn import(
     let stored = pathways::Entity::find().all(&txn).await?;
     let mut report = PathwayReport::default();
     for old in &stored {
-        if !pathways.iter().any(|p| p.slug == old.slug) {
+        let in_file = pathways.iter().any(|p| p.slug == old.slug);
+        if in_file || old.source_hash.is_empty() {
+            continue;
+        }
+        if old.edited_at.is_some() && !old.hidden {
+            // The browser's now: no file version to follow any more.
+            let mut row = pathways::ActiveModel::from(old.clone());
+            row.source_hash = Set(String::new());
+            row.update(&txn).await?;
+            report.kept_from_browser += 1;
+        } else {
             pathways::Entity::delete_by_id(old.id).exec(&txn).await?;
             report.removed += 1;
         }
     }
     for (index, pathway) in pathways.iter().enumerate() {
-        let definition = serde_json::to_string(pathway)
-            .map_err(|err| CoreError::Internal(format!("pathway as JSON: {err}")))?;
-        let hash = format!("{:x}", Sha256::digest(definition.as_bytes()));
+        let (definition, hash) = definition_of(pathway)?;
         let position = i32::try_from(index).unwrap_or(i32::MAX);
         let mut row = match stored.iter().find(|s| s.slug == pathway.slug) {
+            Some(old) if old.source_hash == hash && old.edited_at.is_some() => {
+                report.kept_from_browser += 1;
+                continue;
+            }
             Some(old) if old.source_hash == hash && old.position == position => {
                 report.unchanged += 1;
                 continue;
@@ -523,15 +550,18 @@ pub async fn import(
         row.definition = Set(definition);
         row.source_hash = Set(hash);
         row.updated_at = Set(Utc::now());
+        row.edited_at = Set(None);
+        row.hidden = Set(false);
         row.save(&txn).await?;
     }
     txn.commit().await?;
     Ok(report)
 }
 
-/// The site's pathways, in order.
+/// The site's pathways, in order (those taken off the site left out).
 pub async fn all<C: ConnectionTrait>(db: &C) -> Result<Vec<Pathway>, CoreError> {
     let rows = pathways::Entity::find()
+        .filter(pathways::Column::Hidden.eq(false))
         .order_by_asc(pathways::Column::Position)
         .all(db)
         .await?;
@@ -545,6 +575,231 @@ pub async fn all<C: ConnectionTrait>(db: &C) -> Result<Vec<Pathway>, CoreError> 
             }
         })
         .collect())
+}
+
+/// `pathways` written in the format of the content file (see
+/// `content/README.md`), laid out as the bundled file is, so that
+/// [`parse`] reads them back the same.
+pub fn to_toml(pathways: &[Pathway]) -> String {
+    use std::fmt::Write as _;
+    // A TOML string, quoted and escaped.
+    let quoted = |text: &str| toml::Value::String(text.to_owned()).to_string();
+    let texts = |map: &BTreeMap<Language, String>| {
+        let pairs: Vec<String> = map
+            .iter()
+            .map(|(l, t)| format!("{} = {}", l.code(), quoted(t)))
+            .collect();
+        format!("{{ {} }}", pairs.join(", "))
+    };
+    let mut out =
+        String::from("# Learning paths (format: content/README.md, \"Learning paths\").\n");
+    for pathway in pathways {
+        let _ = write!(
+            out,
+            "\n[[pathway]]\nslug = {}\ntitle = {}\n",
+            quoted(&pathway.slug),
+            texts(&pathway.title)
+        );
+        if !pathway.summary.is_empty() {
+            let _ = writeln!(out, "summary = {}", texts(&pathway.summary));
+        }
+        for level in &pathway.levels {
+            let _ = write!(
+                out,
+                "\n[[pathway.level]]\ntitle = {}\nsteps = [\n",
+                texts(&level.title)
+            );
+            for step in &level.steps {
+                let _ = match step {
+                    Step::Course { course } => {
+                        writeln!(out, "  {{ course = {} }},", quoted(course))
+                    }
+                    Step::Badge { course, badge } => writeln!(
+                        out,
+                        "  {{ badge = {} }},",
+                        quoted(&format!("{course}/{badge}"))
+                    ),
+                };
+            }
+            out.push_str("]\n");
+            let Some(m) = &level.milestone else {
+                continue;
+            };
+            let _ = write!(
+                out,
+                "\n[pathway.level.milestone]\nslug = {}\nname = {}\ndescription = {}\ncriteria = {}\n",
+                quoted(&m.slug),
+                texts(&m.name),
+                texts(&m.description),
+                texts(&m.criteria)
+            );
+            if let Some(days) = m.valid_days {
+                let _ = writeln!(out, "valid_days = {days}");
+            }
+            for a in &m.alignment {
+                let _ = write!(
+                    out,
+                    "\n[[pathway.level.milestone.alignment]]\nframework = {}\n",
+                    quoted(&a.framework)
+                );
+                if let Some(code) = &a.code {
+                    let _ = writeln!(out, "code = {}", quoted(code));
+                }
+                let _ = writeln!(out, "name = {}", quoted(&a.name));
+                if let Some(url) = &a.url {
+                    let _ = writeln!(out, "url = {}", quoted(url));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The name of the pathways text among the site's drafts.
+pub const DRAFT: &str = "pathways.toml";
+
+/// The pathways as an admin edits them in the browser: the draft she saved
+/// (with its problems) if there is one, else the site's pathways as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditorText {
+    pub text: String,
+    /// The text is a draft, not what the site shows.
+    pub draft: bool,
+    /// Its problems, each with its line.
+    pub problems: Vec<Problem>,
+}
+
+/// Reads and checks `text` as a pathways file against the site's courses.
+async fn checked<C: ConnectionTrait>(
+    db: &C,
+    text: &str,
+) -> Result<(Vec<Pathway>, Vec<Problem>), CoreError> {
+    let path = Path::new(DRAFT);
+    let (sources, mut problems) = parse(path, text);
+    let (kept, unknown) = check(sources, &known(db).await?);
+    problems.extend(unknown);
+    problems.sort_by_key(|p| p.line);
+    Ok((kept.into_iter().map(|s| s.pathway).collect(), problems))
+}
+
+/// The pathways editor for an admin (see [`EditorText`]).
+pub async fn editor(db: &DatabaseConnection, actor: &Actor) -> Result<EditorText, CoreError> {
+    actor.require(&[crate::accounts::Role::Admin])?;
+    if let Some(draft) = site_drafts::Entity::find_by_id(DRAFT).one(db).await? {
+        let (_, problems) = checked(db, &draft.text).await?;
+        return Ok(EditorText {
+            text: draft.text,
+            draft: true,
+            problems,
+        });
+    }
+    Ok(EditorText {
+        text: to_toml(&all(db).await?),
+        draft: false,
+        problems: Vec::new(),
+    })
+}
+
+/// What saving the pathways text did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    /// The site shows the text now; else it is kept as a draft.
+    pub published: bool,
+    pub problems: Vec<Problem>,
+}
+
+/// An admin saves the pathways text: published (`publish`, and only when
+/// it has no problem) as the site's pathways, else kept as her draft. The
+/// file's pathways she changes or leaves out stay so through imports of an
+/// unchanged file; those she adds are the site's own.
+pub async fn save_text(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    text: &str,
+    publish: bool,
+) -> Result<Saved, CoreError> {
+    actor.require(&[crate::accounts::Role::Admin])?;
+    if text.len() > usize::try_from(MAX_FILE_BYTES).unwrap_or(usize::MAX) {
+        return Err(CoreError::Rejected("field_too_long"));
+    }
+    let (pathways, problems) = checked(db, text).await?;
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    if !publish || !problems.is_empty() {
+        site_drafts::Entity::delete_by_id(DRAFT).exec(&txn).await?;
+        site_drafts::ActiveModel {
+            name: Set(DRAFT.to_owned()),
+            text: Set(text.to_owned()),
+            updated_by: Set(Some(actor.id())),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        return Ok(Saved {
+            published: false,
+            problems,
+        });
+    }
+    let stored = pathways::Entity::find().all(&txn).await?;
+    for old in &stored {
+        if pathways.iter().any(|p| p.slug == old.slug) {
+            continue;
+        }
+        if old.source_hash.is_empty() {
+            pathways::Entity::delete_by_id(old.id).exec(&txn).await?;
+        } else if !old.hidden {
+            // One of the file's: off the site until the file changes it.
+            let mut row = pathways::ActiveModel::from(old.clone());
+            row.hidden = Set(true);
+            row.edited_at = Set(Some(now));
+            row.update(&txn).await?;
+        }
+    }
+    for (index, pathway) in pathways.iter().enumerate() {
+        let (definition, _) = definition_of(pathway)?;
+        let position = i32::try_from(index).unwrap_or(i32::MAX);
+        let mut row = match stored.iter().find(|s| s.slug == pathway.slug) {
+            Some(old)
+                if old.definition == definition && old.position == position && !old.hidden =>
+            {
+                continue;
+            }
+            Some(old) => pathways::ActiveModel::from(old.clone()),
+            None => pathways::ActiveModel {
+                slug: Set(pathway.slug.clone()),
+                source_hash: Set(String::new()),
+                ..Default::default()
+            },
+        };
+        row.position = Set(position);
+        row.definition = Set(definition);
+        row.updated_at = Set(now);
+        row.edited_at = Set(Some(now));
+        row.hidden = Set(false);
+        row.save(&txn).await?;
+    }
+    site_drafts::Entity::delete_by_id(DRAFT).exec(&txn).await?;
+    crate::audit::record(
+        &txn,
+        Some(actor.id()),
+        crate::audit::Action::PathwaysEdited,
+        None,
+        Some(format!("{} pathways", pathways.len())),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Saved {
+        published: true,
+        problems: Vec::new(),
+    })
+}
+
+/// An admin throws her pathways draft away (the site's pathways stay).
+pub async fn discard_draft(db: &DatabaseConnection, actor: &Actor) -> Result<(), CoreError> {
+    actor.require(&[crate::accounts::Role::Admin])?;
+    site_drafts::Entity::delete_by_id(DRAFT).exec(db).await?;
+    Ok(())
 }
 
 /// A course as a pathway's steps need it.
@@ -1170,6 +1425,23 @@ criteria = { en = "C" }
         assert!(found[2].1.contains("valid_days"));
         assert!(found[3].1.contains("not a web address"));
         assert!(found[4].1.contains("already uses the slug \"twice\""));
+    }
+
+    #[test]
+    fn the_editors_text_reads_back_as_the_same_pathways() {
+        let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+        let (sources, problems) = load(&bundled).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        let mut pathways: Vec<Pathway> = sources.into_iter().map(|s| s.pathway).collect();
+        // Text that needs escaping survives too.
+        pathways[0]
+            .title
+            .insert(Language::En, "A \"quoted\" path \\ with a backslash".into());
+        let text = to_toml(&pathways);
+        let (again, problems) = parsed(&text);
+        assert!(problems.is_empty(), "{problems:?}\n{text}");
+        let again: Vec<Pathway> = again.into_iter().map(|s| s.pathway).collect();
+        assert_eq!(again, pathways);
     }
 
     #[test]

@@ -307,7 +307,10 @@ where
                 None => Input::Pasted(form.credential),
             };
             match check_input(&state, badge).await {
-                Ok(verdict) => (app::api::badges::view_of(verdict, input), None),
+                Ok(verdict) => (
+                    app::api::badges::view_of(verdict, input, super::request_locale(&headers)),
+                    None,
+                ),
                 Err(CheckFailed::Refused(refused)) => {
                     // What was typed stays in the form.
                     let mut view = refusal_view(&refused);

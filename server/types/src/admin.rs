@@ -57,3 +57,16 @@ pub struct AdminHome {
     /// Course slugs (for the author form).
     pub courses: Vec<String>,
 }
+
+/// The pathways editor (admins): the text, and whether it is a draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathwayEditorView {
+    /// `pathways.toml` as the admin edits it.
+    pub text: String,
+    /// The text is a saved draft, not what learners see.
+    pub draft: bool,
+    /// Its problems: "line N: message".
+    pub problems: Vec<String>,
+    /// The pathways learners see now: (slug, title).
+    pub published: Vec<(String, String)>,
+}

@@ -117,6 +117,12 @@ pub struct BadgeDraft {
     pub approval: bool,
     /// Days, or empty for no end.
     pub valid_days: String,
+    /// Its competences: (form key, as the author reads it, kept).
+    #[serde(default)]
+    pub alignments: Vec<(String, String, bool)>,
+    /// A competence to add, as typed.
+    #[serde(default)]
+    pub add_competence: String,
 }
 
 /// The badge editor's page: the course's badges (slug, name) and the one
@@ -128,4 +134,8 @@ pub struct BadgeEditorView {
     pub badges: Vec<(String, String)>,
     /// The badge asked for (`badge`), or a new one.
     pub draft: BadgeDraft,
+    /// The bundled frameworks' competences an author can add, as the
+    /// field's list offers them.
+    #[serde(default)]
+    pub competences: Vec<String>,
 }

@@ -228,6 +228,7 @@ tables! {
     notifications: true,
     appointments: true,
     pathways: true,
+    site_drafts: true,
     // Made again from the lessons after a restore (see `speech`).
     lesson_audio: false,
 }

@@ -1,7 +1,8 @@
 //! Badge definitions edited in the browser by the course's authors: name,
 //! description and criteria per language, the rule (lessons, quiz score, a
-//! coach's approval) and the validity period. The picture and framework
-//! alignments stay as `course.toml` gives them. Saved definitions go where
+//! coach's approval), the validity period and the competences it stands
+//! for (kept, taken away, or added from the bundled frameworks: see
+//! [`crate::frameworks`]). The picture stays as `course.toml` gives it. Saved definitions go where
 //! import puts them (the course row), so the course export writes them
 //! back to `course.toml`, and they apply to badges issued from then on
 //! (badges already issued keep what they were signed with).
@@ -37,6 +38,34 @@ pub struct BadgeEdit {
     pub approval: bool,
     /// Days a badge stays valid after it is issued.
     pub valid_days: Option<u32>,
+    /// The alignments kept (see [`alignment_key`]); those not named are
+    /// taken away.
+    pub alignments: Vec<String>,
+    /// A competence to add, as typed (see [`crate::frameworks::pick`]).
+    pub add_competence: String,
+}
+
+/// How the editor names one of a badge's alignments in its form.
+pub fn alignment_key(a: &crate::content::BadgeAlignment) -> String {
+    let id = a.code.as_deref().or(a.url.as_deref()).unwrap_or(&a.name);
+    format!("{}|{id}", a.framework)
+}
+
+/// An alignment as its author reads it: a bundled framework's entry in
+/// `language`, else as written.
+fn alignment_label(a: &crate::content::BadgeAlignment, language: Language) -> String {
+    match crate::frameworks::resolve(&a.framework, a.code.as_deref(), a.url.as_deref()) {
+        Some((framework, entry)) => crate::frameworks::choice(framework, entry, language),
+        None => [
+            Some(a.framework.as_str()),
+            a.code.as_deref(),
+            Some(a.name.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" "),
+    }
 }
 
 /// The badge editor for course `course`'s author: its badges (slug, name
@@ -91,6 +120,15 @@ pub async fn editor(
             .and_then(|b| b.valid_days)
             .map(|d| d.to_string())
             .unwrap_or_default(),
+        alignments: found
+            .map(|b| {
+                b.alignment
+                    .iter()
+                    .map(|a| (alignment_key(a), alignment_label(a, language), true))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        add_competence: String::new(),
     };
     Ok(BadgeEditorView {
         badges: badges
@@ -103,6 +141,10 @@ pub async fn editor(
         course: outline.slug,
         course_title: outline.title,
         draft,
+        competences: crate::frameworks::search("", usize::MAX)
+            .into_iter()
+            .map(|(f, e)| crate::frameworks::choice(f, e, language))
+            .collect(),
     })
 }
 
@@ -170,10 +212,43 @@ pub async fn save(
     if edit.valid_days == Some(0) || edit.valid_days.is_some_and(|d| d > 36_500) {
         problems.push("valid days: from 1 to 36 500, or empty for no end".to_owned());
     }
+    let added = match edit.add_competence.trim() {
+        "" => None,
+        typed => match crate::frameworks::pick(typed) {
+            Some((framework, entry)) => {
+                let uri = entry.url == entry.code;
+                Some(crate::content::BadgeAlignment {
+                    framework: framework.name.clone(),
+                    code: (!uri).then(|| entry.code.clone()),
+                    name: entry.name_in(Language::En).to_owned(),
+                    url: Some(entry.url.clone()),
+                })
+            }
+            None => {
+                problems.push(format!(
+                    "competence: no DigComp competence or ESCO skill is \"{typed}\"; pick one from the list (search by name or code)"
+                ));
+                None
+            }
+        },
+    };
     if !problems.is_empty() {
         return Err(CoreError::Invalid(problems));
     }
     let mut badges = crate::courses::badge_sources(&row);
+    let aligned = |old: &[crate::content::BadgeAlignment]| {
+        let mut kept: Vec<crate::content::BadgeAlignment> = old
+            .iter()
+            .filter(|a| edit.alignments.contains(&alignment_key(a)))
+            .cloned()
+            .collect();
+        if let Some(new) = &added
+            && !kept.iter().any(|a| alignment_key(a) == alignment_key(new))
+        {
+            kept.push(new.clone());
+        }
+        kept
+    };
     let rule = BadgeRule {
         lessons: (!edit.lessons.is_empty()).then_some(edit.lessons),
         min_quiz_score: edit.min_quiz_score,
@@ -186,6 +261,7 @@ pub async fn save(
             badge.criteria = criteria;
             badge.rule = rule;
             badge.valid_days = edit.valid_days;
+            badge.alignment = aligned(&badge.alignment);
         }
         None => badges.push(BadgeSource {
             slug,
@@ -195,7 +271,7 @@ pub async fn save(
             rule,
             valid_days: edit.valid_days,
             image: None,
-            alignment: Vec::new(),
+            alignment: aligned(&[]),
         }),
     }
     let mut active: crate::db::entities::courses::ActiveModel = row.into();

@@ -77,6 +77,41 @@ pub struct Check {
     pub detail: String,
 }
 
+/// A competence a badge stands for (an OB 3.0 `Alignment`), as signed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Aligned {
+    pub framework: Option<String>,
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub url: Option<String>,
+}
+
+impl Aligned {
+    /// "framework code name", the name in `language` when the competence
+    /// is an entry of a bundled framework (see [`crate::frameworks`]),
+    /// else as signed.
+    pub fn text(&self, language: crate::Language) -> String {
+        let bundled = self
+            .framework
+            .as_deref()
+            .and_then(|f| crate::frameworks::resolve(f, self.code.as_deref(), self.url.as_deref()));
+        let name = match bundled {
+            Some((_, entry)) => Some(entry.name_in(language)),
+            None => self.name.as_deref(),
+        };
+        // An ESCO skill's code is its URI: the name says it.
+        let code = self
+            .code
+            .as_deref()
+            .filter(|c| !c.starts_with("http://") && !c.starts_with("https://"));
+        [self.framework.as_deref(), code, name]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// What the badge says, for the plain-language verdict.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Claims {
@@ -93,8 +128,10 @@ pub struct Claims {
     pub description: Option<String>,
     /// How it was earned (the criteria narrative).
     pub criteria: Option<String>,
-    /// Competences it stands for: "framework code name" each.
+    /// Competences it stands for: "framework code name" each, as signed.
     pub alignment: Vec<String>,
+    /// The same, field by field.
+    pub aligned: Vec<Aligned>,
     /// Evidence in it: (what was done, a link to the work).
     pub evidence: Vec<(String, Option<String>)>,
 }
@@ -167,6 +204,14 @@ fn claims(credential: &Value) -> Claims {
                     .join(" ")
             })
             .filter(|a| !a.is_empty())
+            .collect(),
+        aligned: list(credential, "/credentialSubject/achievement/alignment")
+            .map(|a| Aligned {
+                framework: text(a, "/targetFramework"),
+                code: text(a, "/targetCode"),
+                name: text(a, "/targetName"),
+                url: text(a, "/targetUrl"),
+            })
             .collect(),
         evidence: list(credential, "/evidence")
             .filter_map(|e| {

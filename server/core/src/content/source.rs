@@ -75,28 +75,64 @@ pub(crate) struct AlignmentToml {
     framework: String,
     #[serde(default)]
     code: Option<String>,
-    name: String,
+    #[serde(default)]
+    name: Option<String>,
     #[serde(default)]
     url: Option<String>,
 }
 
 /// A badge's alignments as read, or the problem with the first one that
-/// cannot be kept.
+/// cannot be kept. An alignment to a bundled framework (see
+/// [`crate::frameworks`]) must name one of its entries, and takes its name
+/// and address from it when the file leaves them out; another framework's
+/// needs a name.
 pub(crate) fn alignments(raw: &[AlignmentToml]) -> Result<Vec<super::BadgeAlignment>, String> {
     raw.iter()
-        .map(|a| match &a.url {
-            Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {
-                Err(format!(
+        .map(|a| {
+            if let Some(url) = &a.url
+                && !(url.starts_with("https://") || url.starts_with("http://"))
+            {
+                return Err(format!(
                     "the alignment \"{}\" has a url that is not a web address (https://…)",
-                    a.name
-                ))
+                    a.name.as_deref().unwrap_or(&a.framework)
+                ));
             }
-            _ => Ok(super::BadgeAlignment {
-                framework: a.framework.clone(),
-                code: a.code.clone(),
-                name: a.name.clone(),
-                url: a.url.clone(),
-            }),
+            let code = a.code.as_deref();
+            match crate::frameworks::framework(&a.framework) {
+                Some(framework) => {
+                    let (framework, entry) =
+                        crate::frameworks::resolve(&framework.name, code, a.url.as_deref())
+                            .ok_or_else(|| {
+                                format!(
+                                    "{} has no competence \"{}\": use a code such as \"2.1\" (DigComp) or an ESCO skill URI from the bundled list (see content/README.md)",
+                                    framework.name,
+                                    code.or(a.url.as_deref()).unwrap_or("")
+                                )
+                            })?;
+                    let uri = entry.url == entry.code;
+                    Ok(super::BadgeAlignment {
+                        framework: framework.name.clone(),
+                        // An ESCO skill is named by its URI, its address.
+                        code: (!uri).then(|| entry.code.clone()),
+                        name: a
+                            .name
+                            .clone()
+                            .unwrap_or_else(|| entry.name_in(crate::Language::En).to_owned()),
+                        url: a.url.clone().or_else(|| Some(entry.url.clone())),
+                    })
+                }
+                None => Ok(super::BadgeAlignment {
+                    framework: a.framework.clone(),
+                    code: a.code.clone(),
+                    name: a.name.clone().ok_or_else(|| {
+                        format!(
+                            "the alignment to \"{}\" needs a name (it is not a framework Polku bundles)",
+                            a.framework
+                        )
+                    })?,
+                    url: a.url.clone(),
+                }),
+            }
         })
         .collect()
 }

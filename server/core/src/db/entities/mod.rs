@@ -31,4 +31,5 @@ pub mod pathways;
 pub mod quiz_attempts;
 pub mod reset_codes;
 pub mod sessions;
+pub mod site_drafts;
 pub mod users;

@@ -14,9 +14,15 @@ pub struct Model {
     /// The pathway as JSON (`crate::pathways::Pathway`).
     #[sea_orm(column_type = "Text")]
     pub definition: String,
-    /// SHA-256 of the definition, hex.
+    /// SHA-256 of the content file's version of it as last imported, hex
+    /// (empty: made in the browser).
     pub source_hash: String,
     pub updated_at: ChronoDateTimeUtc,
+    /// When an admin last changed it in the browser (an import of an
+    /// unchanged file keeps that).
+    pub edited_at: Option<ChronoDateTimeUtc>,
+    /// Taken off the site in the browser (a pathway of the file).
+    pub hidden: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
