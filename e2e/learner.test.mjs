@@ -1,7 +1,7 @@
 // A learner's journey: sign up → enrol → read → quiz (wrong, then right)
 // → mark as done → progress shows; sign out and back in → "continue"
-// lands on the lesson she was reading; the rest of the course done, level
-// 1 of her learning path is complete: its milestone badge is in her wallet
+// lands on the lesson she was reading; the rest of the course and the phone
+// course done, level 1 of her learning path is complete: its milestone badge is in her wallet
 // and level 2's first course is her next step. With JavaScript on and off;
 // axe on every page (where JavaScript runs).
 import { test } from 'node:test';
@@ -55,8 +55,8 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByText('Hei, Maija!').waitFor();
       // Her learning path: the first level, its course as the next step.
       const path = page.getByRole('region', { name: 'Digitaidot työelämään' });
-      await path.getByText('Taso 1/3: Perusteet').waitFor();
-      assert.equal((await path.locator('.pathway-next a').textContent()).trim(), 'Digitaidot alusta');
+      await path.getByText('Taso 1/5: Perusteet').waitFor();
+      assert.equal((await path.locator('.pathway-next a').textContent()).trim(), 'Puhelin haltuun');
       assert.equal(await path.locator('.pathway-step--done').count(), 0, 'nothing done yet');
       await check('empty dashboard');
       await page.getByRole('link', { name: 'Valitse kurssi' }).click();
@@ -110,18 +110,23 @@ for (const javaScriptEnabled of [true, false]) {
       await page.waitForURL((url) => url.pathname === reading);
       assert.equal(new URL(page.url()).pathname, reading, 'continue lands on the lesson she was reading');
 
-      // The rest of the course done: level 1 of her path is complete, its
-      // milestone badge is hers at once, and the next step is level 2's.
-      for (const lesson of ['browser', 'email', 'passwords-and-phishing']) {
-        await page.goto(`${BASE}/courses/digital-basics/${lesson}`);
+      // The rest of the course, and the phone course, done: level 1 of her
+      // path is complete, its milestone badge is hers at once, and the next
+      // step is level 2's course.
+      const rest = [
+        ...['browser', 'email', 'passwords-and-phishing'].map((l) => `digital-basics/${l}`),
+        ...['touchscreen', 'settings', 'apps', 'calls-and-messages', 'camera', 'when-stuck'].map((l) => `phone-first-steps/${l}`),
+      ];
+      for (const lesson of rest) {
+        await page.goto(`${BASE}/courses/${lesson}`);
         if (javaScriptEnabled) await waitForHydration(page);
         await page.getByRole('button', { name: 'Merkitse tehdyksi' }).click();
         await page.getByText('Olet merkinnyt tämän oppitunnin tehdyksi.').waitFor();
       }
       await page.goto(`${BASE}/dashboard`);
       const level2 = page.getByRole('region', { name: 'Digitaidot työelämään' });
-      await level2.getByText('Taso 2/3: Työnhaku verkossa').waitFor();
-      assert.equal((await level2.locator('.pathway-next a').textContent()).trim(), 'Työnhaku verkossa');
+      await level2.getByText('Taso 2/5: Turvallisesti verkossa').waitFor();
+      assert.equal((await level2.locator('.pathway-next a').textContent()).trim(), 'Turvallisesti verkossa');
       const milestone = level2.locator('.pathway-milestone').first();
       assert.match(await milestone.textContent(), /Tason osaamismerkki: Digitaidot työelämään: perusteet/);
       assert.match(await level2.locator('.pathway-milestone').nth(1).textContent(), /Saat sen, kun olet tehnyt tason kaikki askeleet/);

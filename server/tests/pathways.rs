@@ -29,12 +29,15 @@ async fn the_dashboard_shows_the_learners_place_and_next_step_on_each_path() {
     assert_eq!(status, 200);
     assert!(page.contains("Digital skills for work"), "{page}");
     assert!(page.contains(r#"id="pathway-digital-skills-for-work""#));
-    assert!(page.contains("Level 1 of 3: The basics"), "{page}");
+    assert!(page.contains("Level 1 of 5: The basics"), "{page}");
     assert!(page.contains("Next step:"));
     let next = &page[page.find("Next step:").unwrap()..];
     let next = &next[..next.find("</p>").unwrap()];
-    assert!(next.contains(r#"href="/courses/digital-basics""#), "{next}");
-    assert!(next.contains("Digital basics"), "{next}");
+    assert!(
+        next.contains(r#"href="/courses/phone-first-steps""#),
+        "{next}"
+    );
+    assert!(next.contains("Getting started with your phone"), "{next}");
     // What the course step gives: its badge.
     assert!(page.contains("Gives the badge: Digital basics"), "{page}");
 
@@ -42,14 +45,31 @@ async fn the_dashboard_shows_the_learners_place_and_next_step_on_each_path() {
     // badges are worded in it).
     let (status, _, _) = post_form(&app, "/lang", "lang=en&next=/dashboard", Some(&maija)).await;
     assert!(status.is_redirection(), "{status}");
-    // Every lesson of the first course done: level 2, its first step next.
-    for lesson in ["devices", "browser", "email", "passwords-and-phishing"] {
-        let body = format!("course=digital-basics&lesson={lesson}&done=true");
+    // Every lesson of level 1's two courses done: level 2, its course next.
+    let level_one = [
+        ("phone-first-steps", "touchscreen"),
+        ("phone-first-steps", "settings"),
+        ("phone-first-steps", "apps"),
+        ("phone-first-steps", "calls-and-messages"),
+        ("phone-first-steps", "camera"),
+        ("phone-first-steps", "when-stuck"),
+        ("digital-basics", "devices"),
+        ("digital-basics", "browser"),
+        ("digital-basics", "email"),
+        ("digital-basics", "passwords-and-phishing"),
+    ];
+    for (i, (course, lesson)) in level_one.iter().enumerate() {
+        let body = format!("course={course}&lesson={lesson}&done=true");
         let (status, _, _) = post_form(&app, "/api/mark_done", &body, Some(&maija)).await;
         assert!(status.is_redirection(), "{status}");
+        if i == 5 {
+            // One course of two: still level 1, the next course next.
+            let (_, _, page) = get(&app, "/dashboard", Some(&cookie(&maija))).await;
+            assert!(page.contains("Level 1 of 5: The basics"), "{page}");
+        }
     }
     let (_, _, page) = get(&app, "/dashboard", Some(&cookie(&maija))).await;
-    assert!(page.contains("Level 2 of 3: Job seeking online"), "{page}");
+    assert!(page.contains("Level 2 of 5: Safe online"), "{page}");
     assert!(page.contains("Level done"));
     // Level 1's milestone badge was issued with the last lesson: the
     // dashboard links it, the wallet holds it; level 2's is still ahead.
@@ -75,7 +95,7 @@ async fn the_dashboard_shows_the_learners_place_and_next_step_on_each_path() {
     );
     // Another learner's place is her own.
     let (_, _, other) = get(&app, "/dashboard", Some(&cookie(&olli))).await;
-    assert!(other.contains("Level 1 of 3: The basics"));
+    assert!(other.contains("Level 1 of 5: The basics"));
     // Signed out: no dashboard.
     let (status, _, _) = get(&app, "/dashboard", None).await;
     assert!(status.is_redirection() || status == 401, "{status}");

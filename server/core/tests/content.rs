@@ -61,6 +61,82 @@ fn every_bundled_course_loads_without_a_problem() {
     }
 }
 
+/// The bundled curriculum as a whole: every lesson in Finnish, Swedish and
+/// English, the pathways file clean against the courses, and every
+/// competence a bundled badge or milestone stands for an entry of a
+/// bundled framework (DigComp 2.2 or ESCO) with its official identifier.
+#[test]
+fn the_bundled_curriculum_is_whole_and_every_alignment_resolves() {
+    use polku_core::frameworks;
+    use polku_core::pathways;
+    let root = Path::new(&manifest_dir()).join("../../content");
+    let (courses, _) = load_dir(&root);
+    let mut alignments = Vec::new();
+    let mut lessons = 0;
+    for course in &courses {
+        for lesson in &course.lessons {
+            lessons += 1;
+            let languages: Vec<Language> = lesson.variants.iter().map(|v| v.language).collect();
+            for language in Language::ALL {
+                assert!(
+                    languages.contains(&language),
+                    "{}/{} has no {language:?} text",
+                    course.slug,
+                    lesson.slug
+                );
+            }
+        }
+        assert!(!course.badges.is_empty(), "{} has no badge", course.slug);
+        for badge in &course.badges {
+            alignments.extend(
+                badge
+                    .alignment
+                    .iter()
+                    .map(|a| (badge.slug.clone(), a.clone())),
+            );
+        }
+    }
+    assert!(lessons >= 40, "{lessons} lessons in the curriculum");
+    let (sources, problems) = pathways::load(&root).expect("content/pathways.toml");
+    assert!(problems.is_empty(), "{problems:?}");
+    let known: pathways::Known = courses
+        .iter()
+        .map(|c| {
+            (
+                c.slug.clone(),
+                c.badges.iter().map(|b| b.slug.clone()).collect(),
+            )
+        })
+        .collect();
+    let (kept, problems) = pathways::check(sources, &known);
+    assert!(problems.is_empty(), "{problems:?}");
+    for source in &kept {
+        for level in &source.pathway.levels {
+            let milestone = level
+                .milestone
+                .as_ref()
+                .expect("every level has a milestone");
+            alignments.extend(
+                milestone
+                    .alignment
+                    .iter()
+                    .map(|a| (milestone.slug.clone(), a.clone())),
+            );
+        }
+    }
+    assert!(!alignments.is_empty());
+    let mut used = std::collections::BTreeSet::new();
+    for (badge, a) in &alignments {
+        let resolved = frameworks::resolve(&a.framework, a.code.as_deref(), a.url.as_deref());
+        let (framework, entry) =
+            resolved.unwrap_or_else(|| panic!("{badge}: {a:?} is no bundled framework's entry"));
+        used.insert(framework.name.clone());
+        assert_eq!(a.url.as_deref(), Some(entry.url.as_str()), "{badge}: {a:?}");
+    }
+    assert!(used.contains("DigComp 2.2"), "{used:?}");
+    assert!(used.contains("ESCO"), "{used:?}");
+}
+
 #[test]
 fn valid_fixture_loads_with_variants_and_titles() {
     let (courses, problems) = load_dir(&fixtures("valid"));
