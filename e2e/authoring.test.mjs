@@ -133,6 +133,23 @@ test('an instructor edits and adds badges; an admin approves the new one; a lear
     await page.getByRole('status').getByText('Merkki tallennettu.').waitFor();
     assert.equal(await page.getByLabel(/Voimassa päivää/).inputValue(), '730');
 
+    // Competences: course.toml's one is listed in Finnish; an unknown code
+    // is refused with what was typed kept; a skill picked from the bundled
+    // ESCO list (by its name) is added.
+    const competences = () => page.getByRole('group', { name: 'Osaaminen, jota merkki kuvaa' });
+    assert.equal(await competences().getByLabel('DigComp 2.2 2.1 – Vuorovaikutus digitaalitekniikoiden kautta').isChecked(), true);
+    await competences().getByLabel('Lisää osaaminen').fill('9.9');
+    await page.getByRole('button', { name: 'Tallenna merkki' }).click();
+    await page.getByRole('alert').getByText(/ei ole "9\.9"|no DigComp competence or ESCO skill is "9\.9"/).waitFor();
+    assert.equal(await competences().getByLabel('Lisää osaaminen').inputValue(), '9.9');
+    await competences().getByLabel('Lisää osaaminen').fill('ESCO – käyttää taulukkolaskentaohjelmistoja');
+    await page.getByRole('button', { name: 'Tallenna merkki' }).click();
+    await page.getByRole('status').getByText('Merkki tallennettu.').waitFor();
+    assert.equal(await competences().getByLabel('ESCO – käyttää taulukkolaskentaohjelmistoja').isChecked(), true);
+    assert.equal(await competences().getByLabel('DigComp 2.2 2.1 – Vuorovaikutus digitaalitekniikoiden kautta').isChecked(), true);
+    await waitForHydration(page);
+    await expectNoAxeViolations(page, 'badge editor with competences');
+
     // A new badge: the browser lesson with its quiz and exercise answered right.
     await page.getByRole('link', { name: 'Uusi merkki' }).click();
     await page.getByRole('heading', { name: 'Uusi merkki', level: 2 }).waitFor();
@@ -201,3 +218,54 @@ test('an instructor edits and adds badges; an admin approves the new one; a lear
     await browser.close();
   }
 });
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`an admin edits the learning paths in the browser: a mistake is kept as a draft with its line, then published (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
+    const browser = await openBrowser({ javaScriptEnabled });
+    const { page } = browser;
+    const check = async (what) => {
+      if (javaScriptEnabled) {
+        await waitForHydration(page);
+        await expectNoAxeViolations(page, what);
+      }
+    };
+    try {
+      await signInAs(page, 'e2e-admin', process.env.POLKU_E2E_ADMIN_PASSWORD);
+      await page.goto(`${BASE}/admin`);
+      await page.getByRole('link', { name: 'Muokkaa oppimispolkuja' }).click();
+      await mainHeading(page).filter({ hasText: 'Oppimispolut' }).waitFor();
+      await page.getByText('Oppijat näkevät nyt nämä polut: Digitaidot työelämään').waitFor();
+      await check('pathway editor');
+      const field = page.getByLabel('pathways.toml');
+      const original = await field.inputValue();
+      assert.match(original, /slug = "digital-skills-for-work"/);
+      const summary = javaScriptEnabled ? 'Polku työelämään, kokeiltu selaimella.' : 'Polku työelämään, kokeiltu ilman JavaScriptiä.';
+      const edited = original.replace(/summary = \{ fi = "[^"]*"/, `summary = { fi = "${summary}"`);
+      assert.notEqual(edited, original);
+      // A step naming no course: not published, kept as a draft, the line named.
+      const broken = edited.replace('{ course = "safe-online" }', '{ course = "no-such-course" }');
+      const line = broken.split('\n').findIndex((l) => l.includes('no-such-course')) + 1;
+      await field.fill(broken);
+      await page.getByRole('button', { name: 'Julkaise' }).click();
+      const problems = page.getByRole('alert');
+      await problems.getByText(`${line}: no course "no-such-course" on this site`, { exact: false }).waitFor();
+      await page.getByText('Tämä on tallentamasi luonnos.', { exact: false }).waitFor();
+      assert.equal(await page.getByLabel('pathways.toml').inputValue(), broken, 'what she typed is kept');
+      await check('pathway editor with a problem');
+      // Fixed and published: learners see the new summary.
+      await page.getByLabel('pathways.toml').fill(edited);
+      await page.getByRole('button', { name: 'Julkaise' }).click();
+      await page.getByRole('status').getByText('Oppimispolut on julkaistu.').waitFor();
+      await page.goto(`${BASE}/dashboard`);
+      await page.getByRole('region', { name: 'Digitaidot työelämään' }).getByText(summary).waitFor();
+      // Back as it was, for the other journeys.
+      await page.goto(`${BASE}/admin/pathways`);
+      await page.getByLabel('pathways.toml').fill(original);
+      await page.getByRole('button', { name: 'Julkaise' }).click();
+      await page.getByRole('status').getByText('Oppimispolut on julkaistu.').waitFor();
+      if (javaScriptEnabled) assert.deepEqual(browser.problems, [], 'no script errors or CSP violations');
+    } finally {
+      await browser.close();
+    }
+  });
+}
