@@ -101,7 +101,8 @@ async fn the_dashboard_shows_the_learners_place_and_next_step_on_each_path() {
     assert!(status.is_redirection() || status == 401, "{status}");
 
     // A path whose step is the badge the course just earned: done while
-    // she holds it, not once it is revoked.
+    // she holds it, not once it is revoked. The path is new, so its
+    // milestone is issued when she next opens her dashboard.
     let db = app_db(&dir).await;
     let path = Pathway {
         slug: "badge-path".into(),
@@ -113,7 +114,16 @@ async fn the_dashboard_shows_the_learners_place_and_next_step_on_each_path() {
                 course: "digital-basics".into(),
                 badge: "digital-basics".into(),
             }],
-            milestone: None,
+            milestone: Some(polku_core::content::BadgeSource {
+                slug: "only".into(),
+                name: en("Only level done"),
+                description: en("Holds the badge."),
+                criteria: en("Held the course's badge."),
+                rule: Default::default(),
+                valid_days: None,
+                image: None,
+                alignment: Vec::new(),
+            }),
         }],
     };
     let report = pathways::import(&db, &[path]).await.unwrap();
@@ -127,6 +137,21 @@ async fn the_dashboard_shows_the_learners_place_and_next_step_on_each_path() {
         page.contains("You have taken every step of this path."),
         "{page}"
     );
+    let only = badge_awards::Entity::find()
+        .filter(badge_awards::Column::PathwaySlug.eq("badge-path"))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(only.len(), 1, "issued at the dashboard, once");
+    assert!(page.contains(&format!(r#"href="/badges#badge-{}""#, only[0].id)));
+    assert!(page.contains("Only level done"), "listed with her badges");
+    let (_, _, _) = get(&app, "/dashboard", Some(&cookie(&maija))).await;
+    let again = badge_awards::Entity::find()
+        .filter(badge_awards::Column::PathwaySlug.eq("badge-path"))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
     let award = badge_awards::Entity::find()
         .filter(badge_awards::Column::BadgeSlug.eq("digital-basics"))
         .one(&db)

@@ -17,16 +17,11 @@ use crate::i18n::Locale;
 pub async fn get_dashboard(locale: Locale) -> Result<Dashboard, AppError> {
     let actor = super::accounts::session::require().await?;
     let db = super::db()?;
-    // A milestone she has come to hold without a progress event issuing
-    // it (a pathway added or changed since) is issued now; the dashboard
-    // shows even if that fails (logged; tried again at the next visit).
-    let issuing = super::badges::issuing()?;
-    if let Err(err) =
-        polku_core::pathways::award_milestones(&db, &issuing.context(), actor.id(), None).await
-    {
-        tracing::warn!(user = actor.id(), "milestones not issued yet: {err}");
-    }
     let courses = polku_core::progress::dashboard(&db, &actor, locale).await?;
+    // First: it issues a milestone she has come to hold since (see the
+    // function), which her badges below then list.
+    let issuing = super::badges::issuing()?;
+    let pathways = polku_core::pathways::dashboard(&db, &issuing.context(), &actor, locale).await?;
     let badges = polku_core::badges::wallet::my_badges(&db, &actor)
         .await?
         .into_iter()
@@ -39,7 +34,6 @@ pub async fn get_dashboard(locale: Locale) -> Result<Dashboard, AppError> {
         .collect();
     let groups = polku_core::coaching::memberships(&db, &actor).await?;
     let appointments = polku_core::appointments::upcoming(&db, &actor).await?;
-    let pathways = polku_core::pathways::for_learner(&db, &actor, locale).await?;
     Ok(Dashboard {
         pathways,
         badges,

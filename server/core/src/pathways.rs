@@ -29,7 +29,7 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use crate::accounts::Actor;
-use crate::badges::issue::{IssueContext, Origin, issue};
+use crate::badges::issue::{IssueContext, Origin};
 use crate::badges::wallet::localized;
 use crate::content::{BadgeSource, Problem};
 use crate::db::entities::{
@@ -981,6 +981,17 @@ impl<'s> Facts<'s> {
         }
     }
 
+    /// Whether `level` of `pathway` has a milestone the rule would issue
+    /// her now: every step held, and no milestone of it kept from issuing.
+    fn due(&self, pathway: &str, level: &Level) -> bool {
+        level.milestone.as_ref().is_some_and(|m| {
+            !self
+                .milestones
+                .contains_key(&(pathway.to_owned(), m.slug.clone()))
+                && level.steps.iter().all(|s| self.done(s))
+        })
+    }
+
     /// Her milestone of `level` of `pathway`: held (not revoked, not
     /// expired) or not.
     fn milestone(&self, pathway: &str, level: &Level) -> Option<&badge_awards::Model> {
@@ -1056,6 +1067,45 @@ pub async fn for_learner<C: ConnectionTrait>(
     }
     let site = Site::read(db, language).await?;
     let facts = Facts::read(db, &site, actor.id()).await?;
+    Ok(views(pathways, &site, &facts, language))
+}
+
+/// The learner's dashboard part: [`for_learner`], after issuing any
+/// milestone she has come to hold without a progress event issuing it (a
+/// pathway added or changed since). The common case, nothing due, reads
+/// her standing once; a failure to issue is logged and the pathways are
+/// shown all the same (the next visit tries again).
+pub async fn dashboard(
+    db: &DatabaseConnection,
+    ctx: &IssueContext<'_>,
+    actor: &Actor,
+    language: Language,
+) -> Result<Vec<PathwayView>, CoreError> {
+    let pathways = all(db).await?;
+    if pathways.is_empty() {
+        return Ok(Vec::new());
+    }
+    let site = Site::read(db, language).await?;
+    let mut facts = Facts::read(db, &site, actor.id()).await?;
+    let due = pathways
+        .iter()
+        .any(|p| p.levels.iter().any(|l| facts.due(&p.slug, l)));
+    if due {
+        match award_milestones(db, ctx, actor.id(), None).await {
+            Ok(_) => facts = Facts::read(db, &site, actor.id()).await?,
+            Err(err) => tracing::warn!(user = actor.id(), "milestones not issued yet: {err}"),
+        }
+    }
+    Ok(views(pathways, &site, &facts, language))
+}
+
+/// The pathways as `facts`' learner stands on them, in `language`.
+fn views(
+    pathways: Vec<Pathway>,
+    site: &Site,
+    facts: &Facts<'_>,
+    language: Language,
+) -> Vec<PathwayView> {
     let mut out = Vec::with_capacity(pathways.len());
     for pathway in pathways {
         let mut levels = Vec::with_capacity(pathway.levels.len());
@@ -1121,7 +1171,7 @@ pub async fn for_learner<C: ConnectionTrait>(
             levels,
         });
     }
-    Ok(out)
+    out
 }
 
 pub use polku_types::coaching::PathwayPlace;
@@ -1205,43 +1255,30 @@ pub async fn award_milestones(
     let mut issued = Vec::new();
     for pathway in &pathways {
         for level in pathway.levels.iter().filter(|l| concerned(l)) {
-            let Some(milestone) = &level.milestone else {
+            let Some(milestone) = level
+                .milestone
+                .as_ref()
+                .filter(|_| facts.due(&pathway.slug, level))
+            else {
                 continue;
             };
-            let key = (pathway.slug.clone(), milestone.slug.clone());
-            if facts.milestones.contains_key(&key) || !level.steps.iter().all(|s| facts.done(s)) {
-                continue;
-            }
             let origin = Origin::Milestone {
                 pathway: &pathway.slug,
                 language,
             };
             let evidence = facts.evidence(level, ctx.public_url, language);
-            match issue(db, ctx, user_id, origin, milestone, Some(evidence)).await {
-                Ok(row) => {
-                    crate::notifications::notify(
-                        db,
-                        crate::notifications::Note {
-                            user: user_id,
-                            kind: crate::notifications::NotificationKind::BadgeEarned,
-                            actor: None,
-                            link: format!("/badges#badge-{}", row.id),
-                            names: milestone.name.clone(),
-                            detail: Default::default(),
-                        },
-                    )
-                    .await?;
-                    tracing::info!(badge = row.id, pathway = %pathway.slug, "milestone issued");
-                    issued.push(row);
-                }
-                // Found done at the same moment by another request: the
-                // database keeps one held milestone, not issued here.
-                Err(CoreError::Db(err))
-                    if matches!(
-                        err.sql_err(),
-                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                    ) => {}
-                Err(err) => return Err(err),
+            let earned = crate::badges::award::issue_earned(
+                db,
+                ctx,
+                user_id,
+                origin,
+                milestone,
+                Some(evidence),
+            )
+            .await?;
+            if let Some(row) = earned {
+                tracing::info!(badge = row.id, pathway = %pathway.slug, "milestone issued");
+                issued.push(row);
             }
         }
     }

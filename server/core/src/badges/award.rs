@@ -142,32 +142,52 @@ async fn course_badges_due(
                 continue;
             }
         }
-        match issue(db, ctx, actor.id(), Origin::Course(course), badge, None).await {
-            Ok(row) => {
-                crate::notifications::notify(
-                    db,
-                    crate::notifications::Note {
-                        user: actor.id(),
-                        kind: crate::notifications::NotificationKind::BadgeEarned,
-                        actor: None,
-                        link: format!("/badges#badge-{}", row.id),
-                        names: badge.name.clone(),
-                        detail: Default::default(),
-                    },
-                )
-                .await?;
-                issued.push(row);
-            }
-            // Earned at the same moment by another request (another tab,
-            // another instance): the database keeps one held badge
-            // (`badge_awards_held_key`), and that one was not issued here.
-            Err(CoreError::Db(err))
-                if matches!(
-                    err.sql_err(),
-                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                ) => {}
-            Err(err) => return Err(err),
+        if let Some(row) =
+            issue_earned(db, ctx, actor.id(), Origin::Course(course), badge, None).await?
+        {
+            issued.push(row);
         }
     }
     Ok(issued)
+}
+
+/// Issues `badge` that learner `user_id` has just earned by a rule and
+/// tells her. `None` when another request issued it at the same moment
+/// (another tab, another instance): the database keeps one held badge
+/// (`badge_awards_held_key`, `badge_awards_milestone_key`), and that one
+/// was not issued here.
+pub(crate) async fn issue_earned(
+    db: &DatabaseConnection,
+    ctx: &IssueContext<'_>,
+    user_id: i32,
+    origin: Origin<'_>,
+    badge: &BadgeSource,
+    evidence: Option<Value>,
+) -> Result<Option<badge_awards::Model>, CoreError> {
+    match issue(db, ctx, user_id, origin, badge, evidence).await {
+        Ok(row) => {
+            crate::notifications::notify(
+                db,
+                crate::notifications::Note {
+                    user: user_id,
+                    kind: crate::notifications::NotificationKind::BadgeEarned,
+                    actor: None,
+                    link: format!("/badges#badge-{}", row.id),
+                    names: badge.name.clone(),
+                    detail: Default::default(),
+                },
+            )
+            .await?;
+            Ok(Some(row))
+        }
+        Err(CoreError::Db(err))
+            if matches!(
+                err.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(err) => Err(err),
+    }
 }
