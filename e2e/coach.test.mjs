@@ -67,6 +67,9 @@ for (const javaScriptEnabled of [true, false]) {
       const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: new RegExp(coach) }) });
       await card.getByLabel('Rooli').selectOption('coach');
       await card.getByRole('button', { name: 'Tallenna' }).click();
+      // Saved (the form is sent in place when hydrated: wait for its answer
+      // before leaving the page, or the click below races the re-render).
+      await page.waitForURL((url) => url.searchParams.get('saved') === 'role');
       await mainHeading(page).filter({ hasText: 'Ylläpito' }).waitFor();
       // The audit log names the change, filtered by the coach.
       await page.getByRole('link', { name: /Tapahtumaloki/ }).click();
@@ -128,13 +131,16 @@ for (const javaScriptEnabled of [true, false]) {
       assert.match(await row.textContent(), /0 %/);
       assert.match(await row.textContent(), /0\/3/);
       await row.getByText('3 väärää vastausta peräkkäin').waitFor();
+      // Her place on the learning path, in its own column.
+      await table.getByRole('columnheader', { name: 'Digitaidot työelämään' }).waitFor();
+      await row.getByText('Taso 1/5 · tasomerkkejä 0').waitFor();
       await page.getByRole('img', { name: /Edistyminen viikoittain/ }).waitFor();
       await check('group table');
       // The CSV has her row (same session cookie).
       const csvHref = await page.getByRole('link', { name: 'Lataa taulukko (CSV)' }).getAttribute('href');
       const csv = await page.context().request.get(`${BASE}${csvHref}`);
       assert.equal(csv.status(), 200);
-      assert.match(await csv.text(), new RegExp(`${learner},0 %,[0-9-]+,0/3,3 väärää vastausta peräkkäin`));
+      assert.match(await csv.text(), new RegExp(`${learner},0 %,Taso 1/5 · tasomerkkejä 0,[0-9-]+,0/3,3 väärää vastausta peräkkäin`));
       await signOut(page);
 
       // She leaves the group: the coach no longer sees her.
