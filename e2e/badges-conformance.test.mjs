@@ -196,3 +196,14 @@ test('a pathway\'s milestone badge lists the badges it stands on and passes the 
   assert.deepEqual(evidence[1], ['Course', 'https://polku.example/courses/first-course']);
   await assertVerifiedAndValid(credential, json(`${dir}/milestone-did.json`));
 });
+
+test('a badge naming its holder by a hashed e-mail address passes the independent verifier and the schema, and the hash is the address with its salt', { skip: !ready && process.env.CI !== 'true' && 'run through scripts/test.sh (POLKU_CONFORMANCE_DIR)' }, async () => {
+  assert.ok(ready, 'POLKU_CONFORMANCE_DIR must hold what cargo test writes');
+  const credential = json(`${dir}/email-recipient.json`);
+  const email = credential.credentialSubject.identifier.find((i) => i.identityType === 'emailAddress');
+  assert.equal(email.hashed, true);
+  const { createHash } = await import('node:crypto');
+  const expected = `sha256$${createHash('sha256').update(`maija@example.org${email.salt}`).digest('hex')}`;
+  assert.equal(email.identityHash, expected);
+  await assertVerifiedAndValid(credential, json(`${dir}/email-recipient-did.json`));
+});

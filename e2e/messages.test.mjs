@@ -12,48 +12,13 @@
 // on every page where JavaScript runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signUp, signIn, signOut,
-  grantRole, acceptInvitation, openMenu,
+  grantRole, acceptInvitation, openMenu, waitForMail,
 } from './support.mjs';
 
 const PASSWORD = 'viestien-salasana';
-// The Maildir of the SMTP server scripts/test.sh starts for the e2e server.
 const MAILDIR = process.env.POLKU_E2E_MAILDIR;
-
-/** Quoted-printable decoded, as text. */
-function unquote(text) {
-  const joined = text.replace(/=\r?\n/g, '');
-  const bytes = [];
-  for (let i = 0; i < joined.length; i++) {
-    const hex = joined.slice(i + 1, i + 3);
-    if (joined[i] === '=' && /^[0-9A-F]{2}$/i.test(hex)) {
-      bytes.push(parseInt(hex, 16));
-      i += 2;
-    } else {
-      bytes.push(...Buffer.from(joined[i]));
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
-
-/** The first e-mail to `address` the SMTP server received (waits up to 30 s). */
-async function waitForMail(address) {
-  for (let i = 0; i < 60; i++) {
-    for (const sub of ['new', 'cur']) {
-      const dir = path.join(MAILDIR, sub);
-      const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-      for (const f of files) {
-        const text = unquote(fs.readFileSync(path.join(dir, f), 'utf8'));
-        if (text.includes(`<${address}>`)) return text;
-      }
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no e-mail to ${address} arrived`);
-}
 
 for (const javaScriptEnabled of [true, false]) {
   test(`a coach nudges a stuck learner and she answers (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {

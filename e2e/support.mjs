@@ -1,5 +1,8 @@
 // Shared helpers for the e2e journeys: a fresh headless Debian Chromium per
-// test, and axe-core run inside the page.
+// test, axe-core run inside the page, and the e-mails the test SMTP server
+// received.
+import fs from 'node:fs';
+import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -131,3 +134,39 @@ export async function acceptInvitation(page, username, password, group) {
   await page.getByRole('status').getByText(`Liityit ryhmään ${group}.`).waitFor();
   await signOut(page);
 }
+
+// The Maildir of the SMTP server scripts/test.sh starts for the e2e server.
+const MAILDIR = process.env.POLKU_E2E_MAILDIR;
+
+/** Quoted-printable decoded, as text. */
+function unquote(text) {
+  const joined = text.replace(/=\r?\n/g, '');
+  const bytes = [];
+  for (let i = 0; i < joined.length; i++) {
+    const hex = joined.slice(i + 1, i + 3);
+    if (joined[i] === '=' && /^[0-9A-F]{2}$/i.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(joined[i]));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** The first e-mail to `address` the SMTP server received (waits up to 30 s). */
+export async function waitForMail(address) {
+  for (let i = 0; i < 60; i++) {
+    for (const sub of ['new', 'cur']) {
+      const dir = path.join(MAILDIR, sub);
+      const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+      for (const f of files) {
+        const text = unquote(fs.readFileSync(path.join(dir, f), 'utf8'));
+        if (text.includes(`<${address}>`)) return text;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no e-mail to ${address} arrived`);
+}
+

@@ -30,6 +30,7 @@ mod m20261209_090000_create_code_submissions;
 mod m20261210_090000_create_pathways;
 mod m20261211_090000_add_milestone_badges;
 mod m20261211_100000_pathway_editing;
+mod m20261211_110000_email_confirmation;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_090000_create_pathways::Migration),
             Box::new(m20261211_090000_add_milestone_badges::Migration),
             Box::new(m20261211_100000_pathway_editing::Migration),
+            Box::new(m20261211_110000_email_confirmation::Migration),
         ]
     }
 }

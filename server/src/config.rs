@@ -161,6 +161,14 @@ pub struct Config {
     )]
     pub issuer_name: String,
 
+    /// Also name a learner in the badges she earns by a salted SHA-256 of
+    /// her e-mail address, once she has confirmed it (an Open Badges
+    /// `emailAddress` identity): an employer can then check on the verify
+    /// page that a badge was issued to the address an applicant gave.
+    /// Without a confirmed address, badges name her as before.
+    #[arg(long, env = "POLKU_BADGE_RECIPIENT_EMAIL", global = true)]
+    pub badge_recipient_email: bool,
+
     /// The other badge issuers this site trusts (a TOML file of
     /// `[[issuer]]` tables with `did` and `name`, e.g. the next
     /// municipality's Polku as `did:web:polku.kemi.fi` named "Kemin

@@ -424,7 +424,8 @@ pub fn open_issuer(
     config: &Config,
 ) -> Result<std::sync::Arc<polku_core::badges::Issuer>, StartError> {
     let path = config.issuer_keys_path();
-    let issuer = polku_core::badges::Issuer::open(&config.public_url(), &path)?;
+    let mut issuer = polku_core::badges::Issuer::open(&config.public_url(), &path)?;
+    issuer.email_recipients = config.badge_recipient_email;
     tracing::info!(
         did = %issuer.did,
         key = issuer.keyring.current().0,

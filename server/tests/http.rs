@@ -294,9 +294,14 @@ async fn the_verify_page_answers_a_posted_badge_without_javascript() {
     .unwrap();
     let body = form_urlencoded::Serializer::new(String::new())
         .append_pair("credential", &vector)
+        .append_pair("email", "someone@example.org")
         .finish();
     let (status, _, page) = post_form(&app, "/verify", &body, None).await;
     assert_eq!(status, StatusCode::OK);
+    // An address typed is kept in the form, but an unverified issuer's
+    // badge says nothing about whose it is.
+    assert!(page.contains(r#"value="someone@example.org""#), "{page}");
+    assert!(!page.contains("verdict__email"), "{page}");
     // Another issuer's key, never looked up: not verified, its name only
     // the badge's claim.
     assert!(page.contains("Myöntäjää ei ole varmistettu"), "{page}");
@@ -597,6 +602,20 @@ async fn a_badge_goes_from_the_learner_to_an_employer_and_its_coach_revokes_it()
     assert!(page.contains("Kompetensområde: DigComp 2.2 4.1 Skydda enheter"));
     let (_, _, page) = get(&app, &shared, Some("polku_lang=en")).await;
     assert!(page.contains("Competences: DigComp 2.2 4.1 Protecting devices"));
+    // An employer compares the address an applicant gave: this site names
+    // holders by account only (no --badge-recipient-email), so the page
+    // says the badge names no address.
+    let (_, _, json) = get(&app, &format!("/badges/{id}/badge.json"), Some(&maija)).await;
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("credential", &json)
+        .append_pair("email", "maija@example.fi")
+        .finish();
+    let (status, _, page) = post_form(&app, "/verify", &body, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Merkissä ei ole sähköpostiosoitetta, joten osoitetta maija@example.fi ei voi verrata siihen."),
+        "{page}"
+    );
     let qr = format!("/badges/shared/{token}/qr.svg");
     let (status, headers, svg) = get(&app, &qr, None).await;
     assert_eq!(status, StatusCode::OK);

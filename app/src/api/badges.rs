@@ -52,6 +52,8 @@ pub fn view_of(
         alignment: c.aligned.iter().map(|a| a.text(language)).collect(),
         evidence: c.evidence,
         input,
+        email: String::new(),
+        email_match: None,
     }
 }
 

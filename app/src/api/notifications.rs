@@ -72,3 +72,33 @@ pub async fn set_email_settings(
     }
     Ok(())
 }
+
+/// `POST /api/request_email_confirmation` (form): sends the signed-in
+/// person a link that confirms her e-mail address.
+#[server(prefix = "/api", endpoint = "request_email_confirmation", output = crate::api::TextJson)]
+pub async fn request_email_confirmation() -> Result<(), AppError> {
+    let actor = super::accounts::session::require().await?;
+    match polku_core::accounts::email::request_confirmation(&super::db()?, &actor).await {
+        Ok(()) => leptos_axum::redirect("/account?confirm=sent#email-confirmation"),
+        Err(polku_core::CoreError::Rejected(code)) => {
+            super::redirect_with("/account", &[("confirm_error", code)]);
+        }
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}
+
+/// `POST /api/confirm_email` (form, no session needed: the link's code is
+/// the proof): confirms the address the link was sent to.
+#[server(prefix = "/api", endpoint = "confirm_email", output = crate::api::TextJson)]
+pub async fn confirm_email(code: String) -> Result<(), AppError> {
+    match polku_core::accounts::email::confirm(&super::db()?, &code).await {
+        // The address stays out of the address bar (and any log of it).
+        Ok(_) => super::redirect_with("/account/confirm-email", &[("confirmed", "1")]),
+        Err(polku_core::CoreError::Rejected(reason)) => {
+            super::redirect_with("/account/confirm-email", &[("error", reason)]);
+        }
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}

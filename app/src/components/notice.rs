@@ -105,6 +105,10 @@ pub fn rejection_key(code: &str) -> Key {
         "decline_note_missing" => Key::ErrorDeclineNoteMissing,
         "badge_gone" => Key::ErrorBadgeGone,
         "not_on_self" => Key::ErrorNotOnSelf,
+        "confirmation_invalid" => Key::ErrorConfirmationInvalid,
+        "email_missing" => Key::ErrorEmailMissing,
+        "email_confirmed" => Key::ErrorEmailConfirmed,
+        "confirmation_sent_recently" => Key::ErrorConfirmationSentRecently,
         _ => Key::ErrorRejected,
     }
 }

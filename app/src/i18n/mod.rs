@@ -209,6 +209,7 @@ pub fn notification_sentence(
         N::AppointmentChanged => Key::NotificationAppointmentChanged,
         N::AppointmentCancelled => Key::NotificationAppointmentCancelled,
         N::AppointmentSoon => Key::NotificationAppointmentSoon,
+        N::EmailConfirmation => Key::NotificationEmailConfirmation,
     };
     // An appointment's notification names its time, written the reader's
     // way.
@@ -236,6 +237,7 @@ pub fn email_kind_key(kind: polku_types::notifications::NotificationKind) -> Key
         N::AppointmentChanged => Key::EmailKindAppointmentChanged,
         N::AppointmentCancelled => Key::EmailKindAppointmentCancelled,
         N::AppointmentSoon => Key::EmailKindAppointmentSoon,
+        N::EmailConfirmation => Key::EmailKindEmailConfirmation,
     }
 }
 

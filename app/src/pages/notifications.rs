@@ -100,5 +100,59 @@ fn EmailForm(s: EmailSettings) -> impl IntoView {
             </div>
             <button type="submit" class="button">{t(Key::EmailSave)}</button>
         </form>
+        {s.email.clone().map(|address| {
+            let sent = q.get("confirm").is_some_and(|v| v == "sent");
+            view! {
+                <h3 id="email-confirmation">{t(Key::ConfirmEmailHeading)}</h3>
+                <FormError param="confirm_error" />
+                {sent.then(|| view! { <p class="notice" role="status">{t(Key::EmailConfirmSent)}</p> })}
+                {if s.email_confirmed {
+                    view! { <p>{t(Key::EmailConfirmed)}</p> }.into_any()
+                } else {
+                    view! {
+                        <p>{t(Key::EmailNotConfirmed)}</p>
+                        {s.site_sends.then(|| view! {
+                            <form method="post" action="/api/request_email_confirmation">
+                                <button type="submit" class="button button--quiet">
+                                    {tf(Key::EmailConfirmSend, vec![("email", address.clone())])}
+                                </button>
+                            </form>
+                        })}
+                    }.into_any()
+                }}
+            }
+        })}
+    }
+}
+
+/// `/account/confirm-email?code=…`: the page a confirmation link opens.
+/// Pressing its button confirms (a link alone changes nothing, so a mail
+/// scanner opening it confirms nothing); it works signed out too.
+#[component]
+pub fn ConfirmEmailPage() -> impl IntoView {
+    let q = use_query_map();
+    let code = move || q.read().get("code").unwrap_or_default();
+    let done = move || q.read().get("confirmed").unwrap_or_default();
+    view! {
+        <PageTitle key=Key::ConfirmEmailHeading />
+        <h1>{t(Key::ConfirmEmailHeading)}</h1>
+        <FormError />
+        {move || {
+            let done = done();
+            if done.is_empty() {
+                view! {
+                    <p>{t(Key::ConfirmEmailIntro)}</p>
+                    <form method="post" action="/api/confirm_email">
+                        <input type="hidden" name="code" value=code() />
+                        <button type="submit" class="button">{t(Key::ConfirmEmailButton)}</button>
+                    </form>
+                }.into_any()
+            } else {
+                view! {
+                    <p class="notice" role="status">{t(Key::ConfirmEmailDone)}</p>
+                    <p><a href="/account#email">{t(Key::ConfirmEmailAccount)}</a></p>
+                }.into_any()
+            }
+        }}
     }
 }

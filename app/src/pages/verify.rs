@@ -51,6 +51,7 @@ pub fn VerifyPage() -> impl IntoView {
                     _ => (None, false),
                 };
                 let input = verdict.as_ref().map(|v| v.input.clone()).unwrap_or_default();
+                let typed_email = verdict.as_ref().map(|v| v.email.clone()).unwrap_or_default();
                 // Not checked (too many checks from this address, or the
                 // server is busy): said instead of a verdict.
                 let refused = match verdict.as_ref().map(|v| v.outcome.as_str()) {
@@ -71,6 +72,12 @@ pub fn VerifyPage() -> impl IntoView {
                         <p class="field">
                             <label for="verify-credential">{t(Key::VerifyLabel)}</label>
                             <textarea id="verify-credential" name="credential" rows="8" spellcheck="false">{input}</textarea>
+                        </p>
+                        <p class="field">
+                            <label for="verify-email">{t(Key::VerifyEmailLabel)}</label>
+                            <span id="verify-email-help" class="muted">{t(Key::VerifyEmailHelp)}</span>
+                            <input id="verify-email" type="email" name="email" maxlength="254" autocomplete="off"
+                                aria-describedby="verify-email-help" value=typed_email />
                         </p>
                         <button type="submit">{t(Key::VerifyButton)}</button>
                     </form>
@@ -183,6 +190,18 @@ fn Verdict(verdict: VerifyView) -> impl IntoView {
                 None => t(Key::VerifyNoEnd)().to_owned(),
             }
         };
+        // The applicant's address compared with the badge's holder (only
+        // what a verified issuer signed can say whose a badge is).
+        let email_check = (!v.email.is_empty() && v.issuer_verified.is_some()).then(|| {
+            let key = match v.email_match {
+                Some(true) => Key::VerifyEmailMatch,
+                Some(false) => Key::VerifyEmailNoMatch,
+                None => Key::VerifyEmailUnknown,
+            };
+            let strong = v.email_match == Some(false);
+            let text = tf(key, vec![("email", v.email.clone())]);
+            view! { <p class=if strong { "verdict__email verdict__email--no" } else { "verdict__email" }>{text}</p> }
+        });
         // ESCO's terms of reuse ask a service showing it to say so.
         let esco = v.alignment.iter().any(|a| a.starts_with("ESCO "));
         let competences = (!v.alignment.is_empty()).then(|| {
@@ -222,6 +241,7 @@ fn Verdict(verdict: VerifyView) -> impl IntoView {
         };
         view! {
             <p>{issued}</p>
+            {email_check}
             {signer}
             {what}
             {how}

@@ -131,7 +131,9 @@ pub async fn notify<C: ConnectionTrait>(db: &C, note: Note) -> Result<(), CoreEr
             .or_else(|| note.names.values().next())
             .cloned();
     }
-    let email = user.email.is_some() && wanted(&user).contains(&note.kind);
+    // A confirmation link is what she asked for: always by e-mail.
+    let email = user.email.is_some()
+        && (note.kind == NotificationKind::EmailConfirmation || wanted(&user).contains(&note.kind));
     let now = Utc::now();
     notifications::ActiveModel {
         user_id: Set(user.id),
@@ -248,6 +250,7 @@ pub async fn email_settings<C: ConnectionTrait>(
     let wanted = wanted(&user);
     Ok(EmailSettings {
         email: user.email.clone(),
+        email_confirmed: user.email.is_some() && user.email_confirmed_at.is_some(),
         site_sends,
         kinds: NotificationKind::ALL
             .into_iter()
@@ -268,6 +271,13 @@ pub async fn set_email_settings<C: ConnectionTrait>(
     bodies: bool,
 ) -> Result<(), CoreError> {
     let email = crate::accounts::check_email(email)?;
+    let before = users::Entity::find_by_id(actor.id())
+        .one(db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    if before.email != email {
+        crate::accounts::email::address_changed(db, actor.id()).await?;
+    }
     let list: Vec<&str> = NotificationKind::ALL
         .into_iter()
         .filter(|k| kinds.contains(k))

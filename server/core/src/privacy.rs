@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 use crate::CoreError;
 use crate::accounts::{Actor, Role};
 use crate::db::entities::{
-    comments, course_authors, courses, enrolments, feedback, group_members, groups,
-    lesson_progress, lessons, login_throttles, quiz_attempts, reset_codes, sessions, users,
+    comments, course_authors, courses, email_confirmations, enrolments, feedback, group_members,
+    groups, lesson_progress, lessons, login_throttles, quiz_attempts, reset_codes, sessions, users,
 };
 
 /// Every table that holds data about a person, and how it is covered.
@@ -22,6 +22,7 @@ pub const TABLES: &[&str] = &[
     "sessions",
     "login_throttles",
     "reset_codes",
+    "email_confirmations",
     "enrolments",
     "lesson_progress",
     "quiz_attempts",
@@ -116,6 +117,10 @@ pub async fn export<C: ConnectionTrait>(
         .filter(crate::accounts::throttle_rows(&user.username))
         .all(db)
         .await?;
+    let confirmations = email_confirmations::Entity::find()
+        .filter(email_confirmations::Column::UserId.eq(id))
+        .all(db)
+        .await?;
     let resets = reset_codes::Entity::find()
         .filter(reset_codes::Column::UserId.eq(id))
         .all(db)
@@ -184,6 +189,7 @@ pub async fn export<C: ConnectionTrait>(
             "username": user.username,
             "display_name": user.display_name,
             "email": user.email,
+            "email_confirmed_at": user.email_confirmed_at.map(time),
             "role": user.role,
             "created_at": time(user.created_at),
             "last_active_at": user.last_active_at.map(time),
@@ -192,6 +198,7 @@ pub async fn export<C: ConnectionTrait>(
         "sessions": sessions.iter().map(|s| json!({"started": time(s.created_at), "last_seen": s.last_seen_at.map(time), "expires": time(s.expires_at)})).collect::<Vec<_>>(),
         "login_throttles": throttles.iter().map(|t| json!({"failed_sign_ins": t.failures, "since": time(t.window_started_at), "locked_until": t.locked_until.map(time)})).collect::<Vec<_>>(),
         "reset_codes": resets.iter().map(|r| json!({"expires": time(r.expires_at)})).collect::<Vec<_>>(),
+        "email_confirmations": confirmations.iter().map(|c| json!({"email": c.email, "sent": time(c.created_at), "expires": time(c.expires_at)})).collect::<Vec<_>>(),
         "enrolments": enrolled.iter().map(|e| json!({"course": course_slug(e.course_id), "enrolled_at": time(e.enrolled_at)})).collect::<Vec<_>>(),
         "lesson_progress": progress.iter().map(|p| json!({
             "lesson": lesson_names(p.lesson_id),

@@ -639,6 +639,10 @@ async fn export_covers_every_table_and_erasure_leaves_nothing() {
             .unwrap();
         }
 
+        // A link waiting to confirm her address.
+        polku_core::accounts::email::request_confirmation(&db, &maija)
+            .await
+            .unwrap();
         // Every table with personal data is covered by the export.
         if t.backend == "sqlite" {
             let mut found = personal_tables(&db).await;

@@ -225,12 +225,16 @@ pub struct VerifyForm {
     pub credential: String,
     /// A badge file (JSON, or a baked PNG or SVG).
     pub file: Option<Vec<u8>>,
+    /// The applicant's e-mail address to compare with the badge's holder.
+    pub email: String,
 }
 
 #[derive(serde::Deserialize)]
 struct PlainForm {
     #[serde(default)]
     credential: String,
+    #[serde(default)]
+    email: String,
 }
 
 /// Reads the form, sent as `multipart/form-data` (with a file) or plain.
@@ -248,6 +252,7 @@ pub async fn read_form(request: axum::extract::Request) -> Result<VerifyForm, ht
         return Ok(VerifyForm {
             credential: plain.credential,
             file: None,
+            email: plain.email,
         });
     }
     let mut parts = axum::extract::Multipart::from_request(request, &())
@@ -262,6 +267,12 @@ pub async fn read_form(request: axum::extract::Request) -> Result<VerifyForm, ht
         match field.name() {
             Some("credential") => {
                 form.credential = field
+                    .text()
+                    .await
+                    .map_err(|_| http::StatusCode::BAD_REQUEST)?;
+            }
+            Some("email") => {
+                form.email = field
                     .text()
                     .await
                     .map_err(|_| http::StatusCode::BAD_REQUEST)?;
@@ -302,19 +313,29 @@ where
                 Err(status) => return status.into_response(),
             };
             let input = form.credential.clone();
+            // At most an address's length; never stored or logged.
+            let email: String = form.email.trim().chars().take(254).collect();
             let badge = match form.file {
                 Some(bytes) => Input::File(bytes),
                 None => Input::Pasted(form.credential),
             };
             match check_input(&state, badge).await {
-                Ok(verdict) => (
-                    app::api::badges::view_of(verdict, input, super::request_locale(&headers)),
-                    None,
-                ),
+                Ok(verdict) => {
+                    // Only what a verified issuer signed says whose it is.
+                    let matched = (!email.is_empty() && verdict.issuer_verified.is_some())
+                        .then(|| verdict.claims.issued_to_email(&email))
+                        .flatten();
+                    let language = super::request_locale(&headers);
+                    let mut view = app::api::badges::view_of(verdict, input, language);
+                    view.email = email;
+                    view.email_match = matched;
+                    (view, None)
+                }
                 Err(CheckFailed::Refused(refused)) => {
                     // What was typed stays in the form.
                     let mut view = refusal_view(&refused);
                     view.input = input;
+                    view.email = email;
                     (view, Some(refused))
                 }
                 Err(CheckFailed::Internal(response)) => return response,
@@ -368,6 +389,8 @@ fn refusal_view(refused: &NotChecked) -> app::api::badges::VerifyView {
         alignment: Vec::new(),
         evidence: Vec::new(),
         input: String::new(),
+        email: String::new(),
+        email_match: None,
     }
 }
 

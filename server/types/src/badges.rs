@@ -43,6 +43,13 @@ pub struct VerifyView {
     pub evidence: Vec<(String, Option<String>)>,
     /// What was pasted (kept in the form).
     pub input: String,
+    /// The applicant's e-mail address the checker typed (kept in the form).
+    #[serde(default)]
+    pub email: String,
+    /// Whether the badge was issued to `email` (`None`: none typed, or
+    /// the badge names no address to compare).
+    #[serde(default)]
+    pub email_match: Option<bool>,
 }
 
 /// A badge in its holder's wallet.

@@ -26,6 +26,9 @@ pub enum NotificationKind {
     AppointmentCancelled,
     /// A booked time is the next day (to both).
     AppointmentSoon,
+    /// The link that confirms her e-mail address, which she asked for
+    /// (always sent by e-mail; not a setting).
+    EmailConfirmation,
 }
 
 impl NotificationKind {
@@ -56,12 +59,16 @@ impl NotificationKind {
             NotificationKind::AppointmentChanged => "appointment_changed",
             NotificationKind::AppointmentCancelled => "appointment_cancelled",
             NotificationKind::AppointmentSoon => "appointment_soon",
+            NotificationKind::EmailConfirmation => "email_confirmation",
         }
     }
 
     /// The kind stored as `code`.
     pub fn from_code(code: &str) -> Option<NotificationKind> {
-        NotificationKind::ALL.into_iter().find(|k| k.code() == code)
+        NotificationKind::ALL
+            .into_iter()
+            .chain([NotificationKind::EmailConfirmation])
+            .find(|k| k.code() == code)
     }
 }
 
@@ -93,6 +100,9 @@ pub struct NotificationView {
 pub struct EmailSettings {
     /// Her e-mail address, if she gave one.
     pub email: Option<String>,
+    /// She confirmed it by the link sent to it.
+    #[serde(default)]
+    pub email_confirmed: bool,
     /// The site sends e-mail (it has SMTP settings).
     pub site_sends: bool,
     /// Each kind and whether it comes by e-mail.

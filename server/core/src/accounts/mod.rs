@@ -9,6 +9,7 @@
 
 pub mod admin;
 mod cleanup;
+pub mod email;
 pub mod passwords;
 pub mod sessions;
 mod throttle;

@@ -229,6 +229,8 @@ tables! {
     appointments: true,
     pathways: true,
     site_drafts: true,
+    // A link waiting is sent again on request after a restore.
+    email_confirmations: false,
     // Made again from the lessons after a restore (see `speech`).
     lesson_audio: false,
 }

@@ -175,7 +175,10 @@ pub(crate) async fn signed(
                     identity_hash: hashed,
                     salt: Some(salt),
                 },
-            ],
+            ]
+            .into_iter()
+            .chain(email_identity(ctx, &user)?)
+            .collect(),
             achievement: Achievement {
                 id: achievement_id,
                 kind: ["Achievement"],
@@ -228,6 +231,41 @@ pub(crate) async fn signed(
         evidence: Set(evidence_text),
         ..Default::default()
     }))
+}
+
+/// Her confirmed e-mail address as an `emailAddress` identity, salted and
+/// hashed as Open Badges recipients are (`sha256$` of the address in lower
+/// case followed by the salt), when the site names holders so.
+fn email_identity(
+    ctx: &IssueContext<'_>,
+    user: &users::Model,
+) -> Result<Option<Identity>, CoreError> {
+    let Some(email) = user
+        .email
+        .as_deref()
+        .filter(|_| ctx.issuer.email_recipients && user.email_confirmed_at.is_some())
+    else {
+        return Ok(None);
+    };
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| CoreError::Internal(format!("random: {e}")))?;
+    let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(Some(Identity {
+        kind: "IdentityObject",
+        identity_type: "emailAddress",
+        hashed: true,
+        identity_hash: email_hash(email, &salt),
+        salt: Some(salt),
+    }))
+}
+
+/// The `identityHash` of e-mail address `email` with `salt`.
+pub fn email_hash(email: &str, salt: &str) -> String {
+    let normal = email.trim().to_lowercase();
+    format!(
+        "sha256${:x}",
+        Sha256::digest(format!("{normal}{salt}").as_bytes())
+    )
 }
 
 /// What issuing needs, owned (kept in the server's state).

@@ -392,6 +392,9 @@ pub struct Issuer {
     /// The revocation list as last signed with these keys (see
     /// [`super::revoke::published_list`]).
     pub(crate) status_list: super::revoke::PublishedList,
+    /// Badges also name their holder by a salted hash of her confirmed
+    /// e-mail address (see [`super::issue`]).
+    pub email_recipients: bool,
 }
 
 impl Issuer {
@@ -402,6 +405,7 @@ impl Issuer {
             did: did_web(public_url),
             keyring: Keyring::open_or_create(path)?,
             status_list: super::revoke::PublishedList::default(),
+            email_recipients: false,
         })
     }
 

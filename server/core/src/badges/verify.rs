@@ -134,6 +134,43 @@ pub struct Claims {
     pub aligned: Vec<Aligned>,
     /// Evidence in it: (what was done, a link to the work).
     pub evidence: Vec<(String, Option<String>)>,
+    /// The e-mail addresses it names its holder by (`emailAddress`
+    /// identities, usually salted hashes).
+    pub recipient_emails: Vec<EmailIdentity>,
+}
+
+/// An `emailAddress` identity of a badge's holder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct EmailIdentity {
+    pub hashed: bool,
+    /// `sha256$…` when hashed, else the address.
+    pub identity_hash: String,
+    pub salt: Option<String>,
+}
+
+impl Claims {
+    /// Whether the badge names `email` as its holder's address (case and
+    /// surrounding spaces ignored): `None` when it names no address, or
+    /// only in a hash Polku cannot compute (not SHA-256).
+    pub fn issued_to_email(&self, email: &str) -> Option<bool> {
+        let usable: Vec<&EmailIdentity> = self
+            .recipient_emails
+            .iter()
+            .filter(|i| !i.hashed || i.identity_hash.to_ascii_lowercase().starts_with("sha256$"))
+            .collect();
+        if usable.is_empty() {
+            return None;
+        }
+        let normal = email.trim().to_lowercase();
+        Some(usable.iter().any(|i| {
+            if i.hashed {
+                let salt = i.salt.as_deref().unwrap_or("");
+                super::issue::email_hash(&normal, salt).eq_ignore_ascii_case(&i.identity_hash)
+            } else {
+                i.identity_hash.trim().to_lowercase() == normal
+            }
+        }))
+    }
 }
 
 /// The result of checking one badge.
@@ -211,6 +248,19 @@ fn claims(credential: &Value) -> Claims {
                 code: text(a, "/targetCode"),
                 name: text(a, "/targetName"),
                 url: text(a, "/targetUrl"),
+            })
+            .collect(),
+        recipient_emails: list(credential, "/credentialSubject/identifier")
+            .filter(|i| text(i, "/identityType").as_deref() == Some("emailAddress"))
+            .filter_map(|i| {
+                Some(EmailIdentity {
+                    hashed: i
+                        .pointer("/hashed")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false),
+                    identity_hash: text(i, "/identityHash")?,
+                    salt: text(i, "/salt"),
+                })
             })
             .collect(),
         evidence: list(credential, "/evidence")

@@ -15,6 +15,7 @@ pub mod course_authors;
 pub mod course_media;
 pub mod course_texts;
 pub mod courses;
+pub mod email_confirmations;
 pub mod enrolments;
 pub mod feedback;
 pub mod group_members;

@@ -23,6 +23,9 @@ pub struct Model {
     pub email_kinds: Option<String>,
     /// A message's text goes in its e-mail.
     pub email_bodies: bool,
+    /// When she confirmed `email` by the link sent to it (cleared when the
+    /// address changes).
+    pub email_confirmed_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
