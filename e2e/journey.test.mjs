@@ -86,7 +86,7 @@ test('without JavaScript: links and the language form work', async () => {
     await page.getByRole('link', { name: 'Kurser', exact: true }).first().click();
     await page.waitForURL(`${BASE}/`);
     assert.equal(await mainHeading(page).textContent(), 'Kurser');
-    assert.equal(await page.getByRole('link', { name: 'Digital grunder' }).count(), 1);
+    assert.equal(await page.getByRole('link', { name: 'Digitala grunder' }).count(), 1);
   } finally {
     await browser.close();
   }

@@ -12,6 +12,7 @@
 // on every page where JavaScript runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import {
   BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signUp, signIn, signOut,
   grantRole, acceptInvitation, openMenu, waitForMail,
@@ -148,7 +149,7 @@ for (const javaScriptEnabled of [true, false]) {
       // without a reload; without JavaScript she finds it by the unread
       // count in the header and her inbox.
       if (javaScriptEnabled) {
-        await me.getByText(`Hej ${name}! Jag märkte`).waitFor({ timeout: 30_000 });
+        await me.getByText(`Hej ${name}! Jag märkte`).waitFor({ timeout: 50_000 }); // two polls (20 s apart) and a margin
       } else {
         await me.goto(`${BASE}/dashboard`);
         await openMenu(me);

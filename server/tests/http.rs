@@ -82,7 +82,7 @@ async fn language_comes_from_the_cookie() {
     );
     let (_, _, body) = get(&app, "/", Some("polku_lang=sv")).await;
     assert!(
-        body.contains("<html lang=\"sv\"") && body.contains("Digital grunder"),
+        body.contains("<html lang=\"sv\"") && body.contains("Digitala grunder"),
         "{body}"
     );
 }

@@ -109,6 +109,12 @@ fn wanted(user: &users::Model) -> Vec<NotificationKind> {
     }
 }
 
+/// Whether a notification of `kind` goes to `user` by e-mail: the kinds
+/// she chose, and always a confirmation link (what she asked for).
+fn emailed(user: &users::Model, kind: NotificationKind) -> bool {
+    kind == NotificationKind::EmailConfirmation || wanted(user).contains(&kind)
+}
+
 /// The language texts for `user` are written in.
 pub fn language_of(user: &users::Model) -> Language {
     user.language
@@ -131,9 +137,7 @@ pub async fn notify<C: ConnectionTrait>(db: &C, note: Note) -> Result<(), CoreEr
             .or_else(|| note.names.values().next())
             .cloned();
     }
-    // A confirmation link is what she asked for: always by e-mail.
-    let email = user.email.is_some()
-        && (note.kind == NotificationKind::EmailConfirmation || wanted(&user).contains(&note.kind));
+    let email = user.email.is_some() && emailed(&user, note.kind);
     let now = Utc::now();
     notifications::ActiveModel {
         user_id: Set(user.id),
@@ -396,7 +400,7 @@ async fn outgoing<C: ConnectionTrait>(
     let Some(to) = user.email.clone() else {
         return Ok(None);
     };
-    if !wanted(&user).contains(&kind) {
+    if !emailed(&user, kind) {
         return Ok(None);
     }
     let detail: Detail = serde_json::from_str(&row.detail).unwrap_or_default();

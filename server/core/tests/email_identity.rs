@@ -69,6 +69,16 @@ async fn a_confirmed_address_names_the_holder_of_her_badges() {
             .unwrap();
         request_confirmation(&db, &maija).await.unwrap();
         let code = code_sent_to(&db, maija.id()).await;
+        // The e-mail goes out, though she wants no kind by e-mail.
+        let due = polku_core::notifications::claim_due(&db, Utc::now(), 10)
+            .await
+            .unwrap();
+        let mail = due
+            .iter()
+            .find(|m| m.kind == polku_core::notifications::NotificationKind::EmailConfirmation)
+            .expect("the confirmation e-mail is sent");
+        assert_eq!(mail.to, "Maija@Example.org");
+        assert!(mail.link.ends_with(&code), "{}", mail.link);
         // Not again at once; a wrong code confirms nothing.
         common::rejected(
             request_confirmation(&db, &maija).await,
