@@ -187,8 +187,8 @@ pub async fn get_pathway_editor(locale: Option<Locale>) -> Result<PathwayEditorV
     let db = super::db()?;
     let editor = polku_core::pathways::editor(&db, &actor).await?;
     let language = locale.unwrap_or_default();
-    let published = polku_core::pathways::all(&db)
-        .await?
+    let published = editor
+        .published
         .into_iter()
         .map(|p| {
             let title = polku_core::badges::wallet::localized(&p.title, language);

@@ -667,6 +667,8 @@ pub struct EditorText {
     pub draft: bool,
     /// Its problems, each with its line.
     pub problems: Vec<Problem>,
+    /// The pathways learners see now.
+    pub published: Vec<Pathway>,
 }
 
 /// Reads and checks `text` as a pathways file against the site's courses.
@@ -685,18 +687,21 @@ async fn checked<C: ConnectionTrait>(
 /// The pathways editor for an admin (see [`EditorText`]).
 pub async fn editor(db: &DatabaseConnection, actor: &Actor) -> Result<EditorText, CoreError> {
     actor.require(&[crate::accounts::Role::Admin])?;
+    let published = all(db).await?;
     if let Some(draft) = site_drafts::Entity::find_by_id(DRAFT).one(db).await? {
         let (_, problems) = checked(db, &draft.text).await?;
         return Ok(EditorText {
             text: draft.text,
             draft: true,
             problems,
+            published,
         });
     }
     Ok(EditorText {
-        text: to_toml(&all(db).await?),
+        text: to_toml(&published),
         draft: false,
         problems: Vec::new(),
+        published,
     })
 }
 

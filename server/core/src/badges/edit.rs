@@ -215,15 +215,7 @@ pub async fn save(
     let added = match edit.add_competence.trim() {
         "" => None,
         typed => match crate::frameworks::pick(typed) {
-            Some((framework, entry)) => {
-                let uri = entry.url == entry.code;
-                Some(crate::content::BadgeAlignment {
-                    framework: framework.name.clone(),
-                    code: (!uri).then(|| entry.code.clone()),
-                    name: entry.name_in(Language::En).to_owned(),
-                    url: Some(entry.url.clone()),
-                })
-            }
+            Some((framework, entry)) => Some(entry.alignment(framework)),
             None => {
                 problems.push(format!(
                     "competence: no DigComp competence or ESCO skill is \"{typed}\"; pick one from the list (search by name or code)"

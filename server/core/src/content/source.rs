@@ -109,17 +109,15 @@ pub(crate) fn alignments(raw: &[AlignmentToml]) -> Result<Vec<super::BadgeAlignm
                                     code.or(a.url.as_deref()).unwrap_or("")
                                 )
                             })?;
-                    let uri = entry.url == entry.code;
-                    Ok(super::BadgeAlignment {
-                        framework: framework.name.clone(),
-                        // An ESCO skill is named by its URI, its address.
-                        code: (!uri).then(|| entry.code.clone()),
-                        name: a
-                            .name
-                            .clone()
-                            .unwrap_or_else(|| entry.name_in(crate::Language::En).to_owned()),
-                        url: a.url.clone().or_else(|| Some(entry.url.clone())),
-                    })
+                    // The file's own name and address win over the data's.
+                    let mut alignment = entry.alignment(framework);
+                    if let Some(name) = &a.name {
+                        alignment.name = name.clone();
+                    }
+                    if a.url.is_some() {
+                        alignment.url = a.url.clone();
+                    }
+                    Ok(alignment)
                 }
                 None => Ok(super::BadgeAlignment {
                     framework: a.framework.clone(),

@@ -56,6 +56,22 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Named by its URI, its address (an ESCO skill), not by a code.
+    pub fn by_uri(&self) -> bool {
+        self.url == self.code
+    }
+
+    /// A badge's alignment to this entry of `framework`: its code (none
+    /// for a skill named by its URI), its English name, its address.
+    pub fn alignment(&self, framework: &Framework) -> crate::content::BadgeAlignment {
+        crate::content::BadgeAlignment {
+            framework: framework.name.clone(),
+            code: (!self.by_uri()).then(|| self.code.clone()),
+            name: self.name_in(Language::En).to_owned(),
+            url: Some(self.url.clone()),
+        }
+    }
+
     /// The name in `language`, else in English.
     pub fn name_in(&self, language: Language) -> &str {
         self.name
@@ -217,7 +233,7 @@ pub fn resolve(
     let entry = framework.entries.iter().find(|e| {
         !e.area
             && (code.is_some_and(|c| c.trim() == e.code)
-                || url.is_some_and(|u| u.trim() == e.code && e.url == e.code))
+                || url.is_some_and(|u| u.trim() == e.code && e.by_uri()))
     })?;
     Some((framework, entry))
 }
@@ -242,7 +258,7 @@ pub fn search(query: &str, limit: usize) -> Vec<(&'static Framework, &'static En
 /// How the badge editor offers an entry (a choice of its list) in
 /// `language`: "DigComp 2.2 2.1 – name" or "ESCO – name".
 pub fn choice(framework: &Framework, entry: &Entry, language: Language) -> String {
-    if entry.url == entry.code {
+    if entry.by_uri() {
         format!("{} – {}", framework.name, entry.name_in(language))
     } else {
         format!(
