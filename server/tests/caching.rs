@@ -196,3 +196,112 @@ fn rename_course(dir: &std::path::Path, title: &str) {
     )
     .unwrap();
 }
+
+/// Whether `cookie` is signed in on `app` (the catalog names the reader's
+/// own pages, or offers to sign in).
+async fn signed_in_on(app: &Router, cookie: &str) -> bool {
+    let (status, _, body) = get(app, "/", Some(cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    let signed_in = body.contains("href=\"/dashboard\"");
+    assert_ne!(signed_in, body.contains("href=\"/login\""), "{body}");
+    signed_in
+}
+
+/// Whether the page `cookie` gets on `app` links the coach's pages.
+async fn coach_on(app: &Router, cookie: &str) -> bool {
+    get(app, "/", Some(cookie))
+        .await
+        .2
+        .contains("href=\"/coach\"")
+}
+
+/// Waits until `check` holds: an instance learns of a change made through
+/// another by its watch of the change counter, within moments.
+async fn eventually<F: std::future::Future<Output = bool>>(what: &str, check: impl Fn() -> F) {
+    for _ in 0..100 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("never: {what}");
+}
+
+#[tokio::test]
+async fn kept_sessions_end_and_change_on_both_instances() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
+    let search_b = dir.path().join("search-b");
+    let a = app_on(&url, dir.path(), &[]).await;
+    let b = app_on(
+        &url,
+        dir.path(),
+        &["--search-index", search_b.to_str().unwrap()],
+    )
+    .await;
+    let db = polku_core::db::open(&url).await.unwrap();
+    let admin = common::signed_up(&db, "paakayttaja", polku_core::accounts::Role::Admin).await;
+    let maija = common::signed_up(&db, "maija", polku_core::accounts::Role::Learner).await;
+    let matti = common::signed_up(&db, "matti", polku_core::accounts::Role::Learner).await;
+    let maija_id = {
+        use polku_core::db::entities::users;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let found = users::Entity::find().filter(users::Column::Username.eq("maija"));
+        found.one(&db).await.unwrap().unwrap().id
+    };
+
+    // Both instances read (and keep) both sessions.
+    for app in [&a, &b, &a, &b] {
+        assert!(signed_in_on(app, &maija).await);
+        assert!(signed_in_on(app, &matti).await);
+        assert!(!coach_on(app, &maija).await);
+    }
+
+    // Signing out through B: B refuses the cookie at once, A within moments.
+    let (status, _, _) = post_form(&b, "/api/log_out", "", Some(&maija)).await;
+    assert!(status.is_redirection() || status.is_success(), "{status}");
+    assert!(!signed_in_on(&b, &maija).await);
+    eventually("A sees Maija signed out", || async {
+        !signed_in_on(&a, &maija).await
+    })
+    .await;
+    // Matti's session, kept on both, holds.
+    assert!(signed_in_on(&a, &matti).await);
+    assert!(signed_in_on(&b, &matti).await);
+
+    // Signing out through A: the very next request to A is signed out.
+    let (status, _, _) = post_form(&a, "/api/log_out", "", Some(&matti)).await;
+    assert!(status.is_redirection() || status.is_success(), "{status}");
+    assert!(!signed_in_on(&a, &matti).await);
+
+    // A role given through A: the next request to A has it, B within moments.
+    let again = polku_core::accounts::log_in(
+        &db,
+        "maija",
+        "long enough secret",
+        None,
+        polku_core::accounts::UNKNOWN_CLIENT,
+    )
+    .await
+    .unwrap();
+    let maija = format!("polku_session={}", again.token);
+    assert!(!coach_on(&a, &maija).await);
+    assert!(!coach_on(&b, &maija).await);
+    let (status, _, body) = post_form(
+        &a,
+        "/api/set_role",
+        &format!("user={maija_id}&role=coach"),
+        Some(&admin),
+    )
+    .await;
+    assert!(
+        status.is_redirection() || status.is_success(),
+        "{status} {body}"
+    );
+    assert!(coach_on(&a, &maija).await);
+    eventually("B sees Maija a coach", || async {
+        coach_on(&b, &maija).await
+    })
+    .await;
+}

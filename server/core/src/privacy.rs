@@ -280,6 +280,7 @@ pub async fn delete_account<C: ConnectionTrait>(
         .await?;
     crate::appointments::before_erase(db, user.id).await?;
     users::Entity::delete_by_id(user.id).exec(db).await?;
+    crate::accounts::sessions::changed(db).await?;
     crate::audit::record(
         db,
         (actor.id() != user.id).then_some(actor.id()),

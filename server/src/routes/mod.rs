@@ -232,6 +232,9 @@ pub fn router_and_state(
     // notices changes made by other instances (or `polku import`).
     let content = polku_core::courses::cache::ContentCache::default();
     content.spawn_watch(db.clone());
+    // Sessions likewise: ended or changed elsewhere, noticed here.
+    let sessions = polku_core::accounts::sessions::SessionCache::default();
+    sessions.spawn_watch(db.clone());
     let state = AppState::new(polku_web::state::Shared {
         leptos_options,
         db,
@@ -241,6 +244,7 @@ pub fn router_and_state(
         issuing,
         secure_cookies: SecureCookies(config.https()),
         session_idle: config.session_idle(),
+        sessions,
         federation,
         verify_limit: polku_web::limits::AddressLimit::new(
             config.verify_burst,

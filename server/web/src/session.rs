@@ -1,6 +1,7 @@
 //! The person signed in, resolved once per request: the [`resolve`]
-//! middleware reads the session cookie, checks it against the database
-//! and puts a [`Session`] into the request's extensions. Plain routes take
+//! middleware reads the session cookie, checks it against the sessions
+//! kept in memory or the database
+//! ([`polku_core::accounts::sessions::SessionCache`]) and puts a [`Session`] into the request's extensions. Plain routes take
 //! [`Signed`] or [`MaybeSigned`] as an extractor; server functions and
 //! page renders read the same value with [`from_parts`]. Nothing else
 //! reads the session cookie.
@@ -8,9 +9,10 @@
 use axum::extract::{FromRequestParts, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use http::Method;
 use http::request::Parts;
 use polku_core::CoreError;
-use polku_core::accounts::{self, Actor};
+use polku_core::accounts::Actor;
 
 use crate::{AppState, WebError, cookies};
 
@@ -37,14 +39,27 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         cookies::session_token(request.headers())
     };
     let actor = match &token {
-        Some(token) => match accounts::authenticate(&state.db, token, state.session_idle).await {
+        Some(token) => match state
+            .sessions
+            .authenticate(&state.db, token, state.session_idle)
+            .await
+        {
             Ok(actor) => actor,
             Err(err) => return WebError::from(err).into_response(),
         },
         None => None,
     };
+    // Anything but a read may have ended a session or changed who holds
+    // one (signing out, a role changed): the sessions kept in memory
+    // are checked before the answer goes, so the next request sees it.
+    let may_change = !matches!(*request.method(), Method::GET | Method::HEAD);
     request.extensions_mut().insert(Session { actor, token });
-    next.run(request).await
+    let response = next.run(request).await;
+    if may_change && let Err(err) = state.sessions.check(&state.db).await {
+        tracing::error!(target: "polku::sessions", "session change check failed: {err}");
+        state.sessions.forget();
+    }
+    response
 }
 
 /// The session of a request whose parts these are (a server function's or

@@ -66,6 +66,9 @@ pub struct Shared {
     pub secure_cookies: SecureCookies,
     /// After how many unused days a session ends.
     pub session_idle: polku_core::accounts::SessionIdle,
+    /// Live sessions read before (see
+    /// [`polku_core::accounts::sessions::SessionCache`]).
+    pub sessions: polku_core::accounts::sessions::SessionCache,
     /// The other badge issuers this site trusts, and what is fetched
     /// from them.
     pub federation: crate::federation::Federation,

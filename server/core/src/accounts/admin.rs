@@ -66,6 +66,7 @@ pub async fn set_role<C: ConnectionTrait>(
     let mut row: users::ActiveModel = user.into();
     row.role = Set(role.code().to_owned());
     row.update(db).await?;
+    super::sessions::changed(db).await?;
     audit::record(
         db,
         Some(grant.actor_id()),

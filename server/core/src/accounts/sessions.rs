@@ -6,6 +6,9 @@
 //! [`TOUCH_INTERVAL`] (not on every request).
 
 use std::net::IpAddr;
+use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -18,7 +21,8 @@ use sha2::{Digest, Sha256};
 
 use super::{Actor, find_by_username, passwords, throttle};
 use crate::CoreError;
-use crate::db::entities::{sessions, users};
+use crate::db::entities::{counters, sessions, users};
+use lru::LruCache;
 
 /// How long a session lasts.
 pub const SESSION_DAYS: i64 = 30;
@@ -160,12 +164,38 @@ pub async fn authenticate<C: ConnectionTrait>(
     token: &str,
     idle: SessionIdle,
 ) -> Result<Option<Actor>, CoreError> {
-    if token.is_empty() || token.len() > 64 {
+    if !plausible(token) {
         return Ok(None);
     }
-    let now = Utc::now();
+    Ok(read_live(db, &digest(token), Utc::now(), idle)
+        .await?
+        .map(|live| live.actor))
+}
+
+/// Whether `token` can be a session cookie's value at all.
+fn plausible(token: &str) -> bool {
+    !token.is_empty() && token.len() <= 64
+}
+
+/// A live session as read from the database.
+#[derive(Debug, Clone)]
+struct Live {
+    actor: Actor,
+    expires_at: DateTime<Utc>,
+    /// When it was last used (marked to the hour) or, never marked, started.
+    used_at: DateTime<Utc>,
+}
+
+/// The live session whose token hashes to `key` at `now`, marked used
+/// (see [`authenticate`]).
+async fn read_live<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+    now: DateTime<Utc>,
+    idle: SessionIdle,
+) -> Result<Option<Live>, CoreError> {
     let found = sessions::Entity::find()
-        .filter(sessions::Column::TokenHash.eq(digest(token)))
+        .filter(sessions::Column::TokenHash.eq(key))
         .filter(sessions::Column::ExpiresAt.gt(now))
         .filter(used_since(idle.cutoff(now)))
         .find_also_related(users::Entity)
@@ -174,17 +204,219 @@ pub async fn authenticate<C: ConnectionTrait>(
     let Some((session, Some(user))) = found else {
         return Ok(None);
     };
+    let mut used_at = session.last_seen_at.unwrap_or(session.created_at);
     if session
         .last_seen_at
         .is_none_or(|seen| seen <= now - TOUCH_INTERVAL)
     {
         // Being signed in does not depend on this write succeeding (say,
         // SQLite busy with another writer): the next request tries again.
-        if let Err(err) = touch(db, session.id, now).await {
-            tracing::warn!(error = %err, "could not mark a session used");
+        match touch(db, session.id, now).await {
+            Ok(()) => used_at = now,
+            Err(err) => tracing::warn!(error = %err, "could not mark a session used"),
         }
     }
-    Ok(Some(Actor::from_row(&user)))
+    Ok(Some(Live {
+        actor: Actor::from_row(&user),
+        expires_at: session.expires_at,
+        used_at,
+    }))
+}
+
+/// The counter of changes that can end a session or change who holds one.
+const COUNTER: &str = "accounts";
+
+/// Counts a change that can end sessions or change who holds one (signing
+/// out, a password changed, a role changed, an account erased), so every
+/// instance's [`SessionCache`] reads its sessions again.
+pub(crate) async fn changed<C: ConnectionTrait>(db: &C) -> Result<(), CoreError> {
+    crate::db::next_number(db, COUNTER).await?;
+    Ok(())
+}
+
+/// How many such changes there have been.
+pub async fn changes<C: ConnectionTrait>(db: &C) -> Result<i64, CoreError> {
+    Ok(counters::Entity::find_by_id(COUNTER.to_owned())
+        .one(db)
+        .await?
+        .map_or(0, |row| row.value))
+}
+
+/// How often [`SessionCache::spawn_watch`] reads the change counter.
+pub const WATCH_PERIOD: std::time::Duration = std::time::Duration::from_millis(250);
+/// The longest a session is taken from memory without being read again,
+/// whatever the counter says.
+pub const KEPT_AT_MOST: std::time::Duration = std::time::Duration::from_secs(60);
+/// How many sessions are kept at most (least recently used out first).
+pub const DEFAULT_CAPACITY: usize = 10_000;
+
+/// A kept session and the generation it was read under.
+struct Kept {
+    live: Live,
+    generation: u64,
+    read_at: std::time::Instant,
+}
+
+/// Live sessions read before, kept in memory so that a signed-in request
+/// costs no query (cheap to clone: shared).
+///
+/// * **Expiry and idleness** are checked against the kept session's own
+///   times on every use, as the database would; a session due to be
+///   marked used ([`TOUCH_INTERVAL`]) is read again.
+/// * **Changes here.** Whatever can end a session or change who holds one
+///   counts itself in the `accounts` counter ([`changed`]); the web layer
+///   reads the counter after every request that may change something
+///   (anything but `GET` and `HEAD`), so the next request here sees it.
+/// * **Changes elsewhere** (another instance, or a `polku` command):
+///   [`SessionCache::spawn_watch`] reads the counter every
+///   [`WATCH_PERIOD`]: a session ended there stops here within that.
+/// * **Generations.** Each kept session carries the generation taken
+///   before it was read; a change bumps the generation, so nothing read
+///   before a change is used after it.
+/// * **Bounded.** At most [`KEPT_AT_MOST`] old and [`DEFAULT_CAPACITY`]
+///   sessions; only live sessions are kept, never refusals.
+#[derive(Clone)]
+pub struct SessionCache(Arc<Shelf>);
+
+struct Shelf {
+    generation: AtomicU64,
+    seen: Mutex<Option<i64>>,
+    kept: Mutex<LruCache<String, Kept>>,
+    keeps: bool,
+}
+
+impl std::fmt::Debug for SessionCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionCache").finish_non_exhaustive()
+    }
+}
+
+impl Default for SessionCache {
+    fn default() -> Self {
+        SessionCache::new(DEFAULT_CAPACITY)
+    }
+}
+
+impl SessionCache {
+    /// An empty cache of at most `capacity` sessions (0 keeps none).
+    pub fn new(capacity: usize) -> Self {
+        SessionCache(Arc::new(Shelf {
+            generation: AtomicU64::new(0),
+            seen: Mutex::new(None),
+            kept: Mutex::new(LruCache::new(
+                NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN),
+            )),
+            keeps: capacity > 0,
+        }))
+    }
+
+    fn kept(&self) -> MutexGuard<'_, LruCache<String, Kept>> {
+        self.0
+            .kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn generation(&self) -> u64 {
+        self.0.generation.load(Ordering::Acquire)
+    }
+
+    /// How many sessions are kept now.
+    pub fn len(&self) -> usize {
+        self.kept().len()
+    }
+
+    /// Whether no session is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// As [`authenticate`], from memory when the session was read before
+    /// and nothing has changed since.
+    pub async fn authenticate<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        token: &str,
+        idle: SessionIdle,
+    ) -> Result<Option<Actor>, CoreError> {
+        if !plausible(token) {
+            return Ok(None);
+        }
+        let key = digest(token);
+        let now = Utc::now();
+        let generation = self.generation();
+        if let Some(kept) = self.kept().get(&key)
+            && kept.generation == generation
+            && kept.read_at.elapsed() < KEPT_AT_MOST
+            && kept.live.expires_at > now
+            && kept.live.used_at >= idle.cutoff(now)
+            && kept.live.used_at > now - TOUCH_INTERVAL
+        {
+            return Ok(Some(kept.live.actor.clone()));
+        }
+        let live = read_live(db, &key, now, idle).await?;
+        let mut kept = self.kept();
+        match &live {
+            Some(live) if self.0.keeps => {
+                kept.put(
+                    key,
+                    Kept {
+                        live: live.clone(),
+                        generation,
+                        read_at: std::time::Instant::now(),
+                    },
+                );
+            }
+            _ => {
+                kept.pop(&key);
+            }
+        }
+        Ok(live.map(|l| l.actor))
+    }
+
+    /// Forgets every kept session (something changed).
+    pub fn forget(&self) {
+        self.0.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Reads the change counter; forgets every kept session when it moved
+    /// since the last read. Returns whether it did.
+    pub async fn check<C: ConnectionTrait>(&self, db: &C) -> Result<bool, CoreError> {
+        let now = changes(db).await?;
+        let mut seen = self
+            .0
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *seen == Some(now) {
+            return Ok(false);
+        }
+        *seen = Some(now);
+        self.forget();
+        Ok(true)
+    }
+
+    /// Reads the change counter every [`WATCH_PERIOD`] (see
+    /// [`SessionCache::check`]) until the runtime stops.
+    pub fn spawn_watch(&self, db: sea_orm::DatabaseConnection) -> tokio::task::JoinHandle<()> {
+        let cache = self.clone();
+        tokio::spawn(async move {
+            let mut failing = false;
+            loop {
+                match cache.check(&db).await {
+                    Ok(_) => failing = false,
+                    Err(err) if !failing => {
+                        failing = true;
+                        // Nothing is kept while the counter cannot be read.
+                        cache.forget();
+                        tracing::error!(target: "polku::sessions", "session change check failed (retrying): {err}");
+                    }
+                    Err(_) => cache.forget(),
+                }
+                tokio::time::sleep(WATCH_PERIOD).await;
+            }
+        })
+    }
 }
 
 /// Records that session `id` was used at `now`, unless another request
@@ -223,10 +455,13 @@ pub(crate) async fn sweep<C: ConnectionTrait>(
 
 /// Ends the session with this cookie value.
 pub async fn log_out<C: ConnectionTrait>(db: &C, token: &str) -> Result<(), CoreError> {
-    sessions::Entity::delete_many()
+    let ended = sessions::Entity::delete_many()
         .filter(sessions::Column::TokenHash.eq(digest(token)))
         .exec(db)
         .await?;
+    if ended.rows_affected > 0 {
+        changed(db).await?;
+    }
     Ok(())
 }
 
@@ -236,5 +471,5 @@ pub(crate) async fn end_all<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<
         .filter(sessions::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
-    Ok(())
+    changed(db).await
 }
