@@ -65,6 +65,7 @@ table="$(cat <<TABLE
 | Polku / nginx | $(line http.log 'anonymous / nginx' | awk '{print $NF}') anonymous, $(line http.log 'signed in / nginx' | awk '{print $NF}') signed in |
 | $load_learners learners, closed loop ($load_duration) | $(line load.log '^requests/s') |
 | server memory under that load | $(line load.log '^server RSS:') |
+| the sign-ups before it (argon2id, two at a time) | $(line load.log '^server RSS during') |
 | its heap (RssAnon) | $(line load.log '^server RssAnon') |
 | the same learners, open loop (one request each a second) | $(line load.log '^open loop') |
 | idle server | $(line http.log '^server idle RSS') |
