@@ -283,47 +283,59 @@ pub fn router_and_state(
         .merge(pages)
         .nest_service("/pkg", pkg)
         .fallback(not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            polku_web::pages::serve,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            polku_web::session::resolve,
-        ))
-        .layer(axum::middleware::from_fn(refusals::server_fn_status))
-        .layer(axum::middleware::from_fn(security::cross_origin_protection))
-        .layer(axum::middleware::from_fn(security::no_store_when_signed_in))
-        .layer(axum::middleware::from_fn_with_state(
-            polku_web::client::TrustedProxy(config.trusted_proxy),
-            polku_web::client::resolve,
-        ))
+        // Two stacks, each listed outermost first and applied to each
+        // route as one service: axum clones a route's service for every
+        // request, and each layer given to the router on its own is a
+        // boxed service of its own (an allocation per layer and request).
+        // The body limit between them changes the request's body type,
+        // which the inner stack's middleware do not take.
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::middleware::from_fn_with_state(
+                    polku_web::client::TrustedProxy(config.trusted_proxy),
+                    polku_web::client::resolve,
+                ))
+                .layer(axum::middleware::from_fn(security::no_store_when_signed_in))
+                .layer(axum::middleware::from_fn(security::cross_origin_protection))
+                .layer(axum::middleware::from_fn(refusals::server_fn_status))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    polku_web::session::resolve,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    polku_web::pages::serve,
+                )),
+        )
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(
-            http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
-        // Video and audio are compressed already (and a player seeks in
-        // them by byte ranges of the stored file).
         .layer(
-            CompressionLayer::new().compress_when(
-                DefaultPredicate::new()
-                    .and(NotForContentType::const_new("video/"))
-                    .and(NotForContentType::const_new("audio/")),
-            ),
+            tower::ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(observe::sanitize_request_id))
+                .layer(set_request_id)
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(observe::span)
+                        .on_request(())
+                        .on_response(observe::on_response),
+                )
+                .layer(propagate_request_id)
+                .layer(axum::middleware::from_fn(observe::track))
+                .layer(security::hsts(config.https()))
+                .layer(security::headers())
+                // Video and audio are compressed already (and a player
+                // seeks in them by byte ranges of the stored file).
+                .layer(
+                    CompressionLayer::new().compress_when(
+                        DefaultPredicate::new()
+                            .and(NotForContentType::const_new("video/"))
+                            .and(NotForContentType::const_new("audio/")),
+                    ),
+                )
+                .layer(TimeoutLayer::with_status_code(
+                    http::StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(30),
+                )),
         )
-        .layer(security::headers())
-        .layer(security::hsts(config.https()))
-        .layer(axum::middleware::from_fn(observe::track))
-        .layer(propagate_request_id)
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(observe::span)
-                .on_request(())
-                .on_response(observe::on_response),
-        )
-        .layer(set_request_id)
-        .layer(axum::middleware::from_fn(observe::sanitize_request_id))
         .with_state(state.clone());
     (router, state)
 }
