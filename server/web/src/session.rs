@@ -57,7 +57,6 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     let response = next.run(request).await;
     if may_change && let Err(err) = state.sessions.check(&state.db).await {
         tracing::error!(target: "polku::sessions", "session change check failed: {err}");
-        state.sessions.forget();
     }
     response
 }

@@ -380,9 +380,10 @@ impl SessionCache {
     }
 
     /// Reads the change counter; forgets every kept session when it moved
-    /// since the last read. Returns whether it did.
+    /// since the last read, or could not be read (nothing is taken from
+    /// memory that may have changed unseen). Returns whether it moved.
     pub async fn check<C: ConnectionTrait>(&self, db: &C) -> Result<bool, CoreError> {
-        let now = changes(db).await?;
+        let now = changes(db).await.inspect_err(|_| self.forget())?;
         let mut seen = self
             .0
             .seen
@@ -400,21 +401,9 @@ impl SessionCache {
     /// [`SessionCache::check`]) until the runtime stops.
     pub fn spawn_watch(&self, db: sea_orm::DatabaseConnection) -> tokio::task::JoinHandle<()> {
         let cache = self.clone();
-        tokio::spawn(async move {
-            let mut failing = false;
-            loop {
-                match cache.check(&db).await {
-                    Ok(_) => failing = false,
-                    Err(err) if !failing => {
-                        failing = true;
-                        // Nothing is kept while the counter cannot be read.
-                        cache.forget();
-                        tracing::error!(target: "polku::sessions", "session change check failed (retrying): {err}");
-                    }
-                    Err(_) => cache.forget(),
-                }
-                tokio::time::sleep(WATCH_PERIOD).await;
-            }
+        crate::courses::cache::watch("session change", WATCH_PERIOD, move || {
+            let (cache, db) = (cache.clone(), db.clone());
+            async move { cache.check(&db).await }
         })
     }
 }

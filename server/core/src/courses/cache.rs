@@ -302,21 +302,35 @@ impl ContentCache {
     /// the server runs.
     pub fn spawn_watch(&self, db: DatabaseConnection) -> tokio::task::JoinHandle<()> {
         let cache = self.clone();
-        tokio::spawn(async move {
-            let mut failing = false;
-            loop {
-                match cache.check(&db).await {
-                    Ok(_) => failing = false,
-                    Err(err) if !failing => {
-                        failing = true;
-                        tracing::error!(target: "polku::content", "content version check failed (retrying): {err}");
-                    }
-                    Err(_) => {}
-                }
-                tokio::time::sleep(WATCH_PERIOD).await;
-            }
+        watch("content version", WATCH_PERIOD, move || {
+            let (cache, db) = (cache.clone(), db.clone());
+            async move { cache.check(&db).await }
         })
     }
+}
+
+/// Runs `check` every `period` for as long as the runtime runs (the
+/// watches of what other instances change): a failure is logged once,
+/// naming `what`, until a check succeeds again.
+pub fn watch<F, Fut>(what: &'static str, period: Duration, check: F) -> tokio::task::JoinHandle<()>
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<bool, CoreError>> + Send,
+{
+    tokio::spawn(async move {
+        let mut failing = false;
+        loop {
+            match check().await {
+                Ok(_) => failing = false,
+                Err(err) if !failing => {
+                    failing = true;
+                    tracing::error!(target: "polku::watch", "{what} check failed (retrying): {err}");
+                }
+                Err(_) => {}
+            }
+            tokio::time::sleep(period).await;
+        }
+    })
 }
 
 impl Shelves {
