@@ -77,6 +77,8 @@ if [ -n "$want_test" ]; then
   # A real SMTP server for the e-mail tests (Debian's aiosmtpd, run with
   # /usr/bin/python3).
   apt_need chromium fonts-dejavu-core curl python3-aiosmtpd
+  # xmllint checks exported Common Cartridges against the 1EdTech schemas.
+  apt_need libxml2-utils
   if [ "${CI:-}" = "true" ] || [ -n "${POLKU_TEST_POSTGRES:-}" ]; then
     apt_need postgresql
   fi

@@ -324,7 +324,8 @@ pub enum Command {
     /// Migrate the database, import courses, report problems and exit
     /// (status 1 when a file has a problem). DIR is a folder of course
     /// folders, or one course folder (it has a course.toml or Markdown
-    /// files); without DIR, the content folder.
+    /// files), or a Common Cartridge file (`.imscc`, as Moodle and Canvas
+    /// export courses); without DIR, the content folder.
     Import {
         /// What to import (default: the content folder).
         dir: Option<PathBuf>,
@@ -343,12 +344,18 @@ pub enum Command {
         dry_run: bool,
     },
     /// Write a course back to its folder form (course.toml, lesson files,
-    /// media) under OUT/<slug>, or as a zip file when OUT ends in `.zip`.
+    /// media) under OUT/<slug>, or as a zip file when OUT ends in `.zip`,
+    /// or as an IMS Common Cartridge 1.3 (for Moodle, Canvas and other
+    /// LMSes) when OUT ends in `.imscc`.
     Export {
         /// The course's slug.
         course: String,
         /// Where to write it.
         out: PathBuf,
+        /// The language of a cartridge's pages and quizzes (fi, sv or en;
+        /// default: the course's). Its polku/ copy keeps every language.
+        #[arg(long, value_parser = parse_language)]
+        language: Option<polku_core::Language>,
     },
     /// Apply pending database migrations and exit.
     Migrate,

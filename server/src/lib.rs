@@ -243,6 +243,14 @@ fn load_for_import(
 ) -> Result<Loaded, StartError> {
     use polku_core::courses::Placement;
     let loaded = match single {
+        Some(overrides) if polku_core::cartridge::is_cartridge(dir) => {
+            let (course, problems) = polku_core::cartridge::load(dir, &overrides);
+            (
+                course.into_iter().collect::<Vec<_>>(),
+                problems,
+                Placement::KeepOrAppend,
+            )
+        }
         Some(overrides) if is_single_course(dir) => {
             let (course, problems) = content::load_course_dir_with(dir, &overrides);
             (
@@ -535,7 +543,17 @@ pub async fn run(config: Config) -> Result<ExitCode, StartError> {
                 ExitCode::FAILURE
             })
         }
-        Command::Export { course, out } => {
+        Command::Export {
+            course,
+            out,
+            language,
+        } if out
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("imscc")) =>
+        {
+            export_cartridge(&db, &course, &out, language).await
+        }
+        Command::Export { course, out, .. } => {
             let files = polku_core::courses::export_course(&db, &course)
                 .await
                 .map_err(|e| match e {
@@ -595,6 +613,42 @@ pub async fn run(config: Config) -> Result<ExitCode, StartError> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `polku export SLUG OUT.imscc`: the course as a Common Cartridge, and
+/// what its standard part lacks (kept in its `polku/` copy).
+async fn export_cartridge(
+    db: &DatabaseConnection,
+    course: &str,
+    out: &std::path::Path,
+    language: Option<polku_core::Language>,
+) -> Result<ExitCode, StartError> {
+    let (bytes, report) = polku_core::cartridge::export(db, course, language)
+        .await
+        .map_err(|e| match e {
+            polku_core::CoreError::NotFound => StartError::NoCourse(course.to_owned()),
+            other => other.into(),
+        })?;
+    std::fs::write(out, bytes).map_err(|source| StartError::Export {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    println!(
+        "course {course} written to {} as a Common Cartridge 1.3: {} lessons as pages, {} quiz questions as QTI, in {}",
+        out.display(),
+        report.lessons,
+        report.quizzes,
+        report.language.map_or("", |l| l.code())
+    );
+    if !report.not_in_cc.is_empty() {
+        println!(
+            "  not in the Common Cartridge part (kept in its polku/ copy, which Polku reads back):"
+        );
+        for note in &report.not_in_cc {
+            println!("    {note}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn serve(config: Config, db: DatabaseConnection) -> Result<(), StartError> {

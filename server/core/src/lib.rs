@@ -10,6 +10,7 @@ pub mod authoring;
 pub mod authz;
 pub mod backup;
 pub mod badges;
+pub mod cartridge;
 pub mod coaching;
 pub mod content;
 pub mod courses;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use pulldown_cmark_escape::{escape_href, escape_html};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::labels::label;
 use super::lessons::line_of;
@@ -45,28 +45,35 @@ fn esc_href(url: &str) -> String {
     out
 }
 
-#[derive(Deserialize)]
+/// A ```` ```quiz ```` block as written (also written by the cartridge
+/// import, from QTI questions).
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct QuizToml {
-    question: String,
+pub(crate) struct QuizToml {
+    pub(crate) question: String,
     #[serde(rename = "type")]
-    kind: QuizKind,
-    hint: Option<String>,
-    #[serde(default)]
-    options: Vec<OptionToml>,
-    #[serde(default)]
-    answers: Vec<String>,
-    correct_feedback: Option<String>,
-    wrong_feedback: Option<String>,
+    pub(crate) kind: QuizKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) hint: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) answers: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) correct_feedback: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) wrong_feedback: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) options: Vec<OptionToml>,
 }
 
-#[derive(Deserialize)]
+/// An option of a ```` ```quiz ```` block.
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct OptionToml {
-    text: String,
-    #[serde(default)]
-    correct: bool,
-    feedback: Option<String>,
+pub(crate) struct OptionToml {
+    pub(crate) text: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) correct: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) feedback: Option<String>,
 }
 
 fn clean(text: Option<String>) -> Option<String> {

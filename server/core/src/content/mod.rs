@@ -4,18 +4,18 @@
 //!
 //! The format is documented for authors in `content/README.md`.
 
-mod blocks;
+pub(crate) mod blocks;
 mod divs;
 mod files;
 mod highlight;
 mod labels;
 mod lessons;
 pub mod markdown;
-mod plain;
+pub(crate) mod plain;
 mod provenance;
 pub mod quiz;
 pub mod readability;
-mod source;
+pub(crate) mod source;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -181,7 +181,7 @@ fn prose(markdown: &str, out: &mut String) {
 }
 
 /// The language of `texts`: detected among Finnish, Swedish and English.
-fn detect<'a>(texts: impl Iterator<Item = &'a str>) -> LanguageChoice {
+pub(crate) fn detect<'a>(texts: impl Iterator<Item = &'a str>) -> LanguageChoice {
     let mut sample = String::new();
     for text in texts {
         prose(text, &mut sample);

@@ -259,7 +259,7 @@ pub(crate) fn language_map(
     out
 }
 
-pub(super) fn media_type(name: &str) -> Option<&'static str> {
+pub(crate) fn media_type(name: &str) -> Option<&'static str> {
     let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
     Some(match ext.as_str() {
         "png" => "image/png",
@@ -916,7 +916,7 @@ impl Layout<'_> {
 
 /// A slug from any file or folder name: ASCII letters and digits kept
 /// (ä → a, ö → o, å → a), the rest joined by hyphens.
-pub(super) fn slug_from_name(name: &str) -> String {
+pub(crate) fn slug_from_name(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {
         let c = match c {

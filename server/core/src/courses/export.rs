@@ -83,11 +83,21 @@ fn toml_text<T: Serialize>(value: &T) -> Result<String, CoreError> {
     toml::to_string(value).map_err(|e| CoreError::Internal(format!("cannot write TOML: {e}")))
 }
 
-/// The files of course `slug`, in folder form.
-pub async fn export_course<C: ConnectionTrait>(
-    db: &C,
-    slug: &str,
-) -> Result<Vec<ExportFile>, CoreError> {
+/// What an export reads of a course: its row, texts, published lessons
+/// (in order) and their texts, modules, badges and media.
+pub(crate) struct Stored {
+    pub(crate) course: courses::Model,
+    pub(crate) default_language: Language,
+    pub(crate) texts: Vec<course_texts::Model>,
+    pub(crate) rows: Vec<crate::db::entities::lessons::Model>,
+    pub(crate) lesson_texts: Vec<lesson_texts::Model>,
+    pub(crate) modules: Vec<ModuleSource>,
+    pub(crate) badges: Vec<crate::content::BadgeSource>,
+    pub(crate) media: Vec<course_media::Model>,
+}
+
+/// Reads course `slug` for an export.
+pub(crate) async fn stored<C: ConnectionTrait>(db: &C, slug: &str) -> Result<Stored, CoreError> {
     let course = courses::Entity::find()
         .filter(courses::Column::Slug.eq(slug))
         .one(db)
@@ -106,6 +116,43 @@ pub async fn export_course<C: ConnectionTrait>(
         .await?;
     let modules: Vec<ModuleSource> = serde_json::from_str(&course.modules).unwrap_or_default();
     let badges = super::badge_sources(&course);
+    let media = course_media::Entity::find()
+        .filter(course_media::Column::CourseId.eq(course.id))
+        .order_by_asc(course_media::Column::Path)
+        .all(db)
+        .await?;
+    Ok(Stored {
+        course,
+        default_language,
+        texts,
+        rows,
+        lesson_texts,
+        modules,
+        badges,
+        media,
+    })
+}
+
+/// The files of course `slug`, in folder form.
+pub async fn export_course<C: ConnectionTrait>(
+    db: &C,
+    slug: &str,
+) -> Result<Vec<ExportFile>, CoreError> {
+    folder_files(&stored(db, slug).await?)
+}
+
+/// A stored course's files, in folder form.
+pub(crate) fn folder_files(stored: &Stored) -> Result<Vec<ExportFile>, CoreError> {
+    let Stored {
+        course,
+        default_language,
+        texts,
+        rows,
+        lesson_texts,
+        modules,
+        badges,
+        media,
+    } = stored;
 
     let mut languages: Vec<String> = vec![default_language.code().to_owned()];
     for code in texts
@@ -162,18 +209,13 @@ pub async fn export_course<C: ConnectionTrait>(
         bytes: toml_text(&manifest)?.into_bytes(),
     }];
 
-    let media = course_media::Entity::find()
-        .filter(course_media::Column::CourseId.eq(course.id))
-        .order_by_asc(course_media::Column::Path)
-        .all(db)
-        .await?;
     let media_paths: BTreeSet<String> = media.iter().map(|m| m.path.clone()).collect();
 
     // Number loose lessons and modules in order of appearance.
     let mut top = 0u32;
     let mut current_module: Option<(String, String)> = None; // (slug, folder)
     let mut inner = 0u32;
-    for lesson in &rows {
+    for lesson in rows {
         let folder = match (&lesson.module, &current_module) {
             (Some(m), Some((slug, folder))) if m == slug => {
                 inner += 1;
@@ -227,9 +269,9 @@ pub async fn export_course<C: ConnectionTrait>(
             });
         }
     }
-    files.extend(media.into_iter().map(|m| ExportFile {
-        path: m.path,
-        bytes: m.bytes,
+    files.extend(media.iter().map(|m| ExportFile {
+        path: m.path.clone(),
+        bytes: m.bytes.clone(),
     }));
     Ok(files)
 }
@@ -246,15 +288,20 @@ pub fn write_folder(dir: &Path, files: &[ExportFile]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// `files` as a zip archive with one top folder, `<slug>/`.
+/// `files` as a zip archive with one top folder, `<slug>/` (none when
+/// `slug` is empty).
 pub fn zip(slug: &str, files: &[ExportFile]) -> Result<Vec<u8>, CoreError> {
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
     let fail = |e: &dyn std::fmt::Display| CoreError::Internal(format!("cannot write zip: {e}"));
     for file in files {
-        out.start_file(format!("{slug}/{}", file.path), options)
-            .map_err(|e| fail(&e))?;
+        let path = if slug.is_empty() {
+            file.path.clone()
+        } else {
+            format!("{slug}/{}", file.path)
+        };
+        out.start_file(path, options).map_err(|e| fail(&e))?;
         out.write_all(&file.bytes).map_err(|e| fail(&e))?;
     }
     Ok(out.finish().map_err(|e| fail(&e))?.into_inner())

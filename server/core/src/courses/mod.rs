@@ -3,7 +3,7 @@
 //! fallback to the course's default language.
 
 pub mod cache;
-mod export;
+pub(crate) mod export;
 mod import;
 pub(crate) mod revisions;
 
