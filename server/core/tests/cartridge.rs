@@ -291,3 +291,274 @@ async fn a_course_goes_out_as_a_valid_cartridge_and_comes_back_whole() {
         }
     }
 }
+
+/// A cartridge of the fixtures: an unpacked folder zipped as Canvas
+/// exports it, or the file itself.
+fn canvas(name: &str, work: &Path) -> PathBuf {
+    let path = cartridges().join("canvas").join(name);
+    if path.is_dir() {
+        let mut files = Vec::new();
+        files_of(&path, "", &mut files);
+        write_zip(work, &format!("{name}.imscc"), &files)
+    } else {
+        path
+    }
+}
+
+/// The lessons of a course: (title, module, quiz kinds).
+fn lessons(course: &CourseSource) -> Vec<(String, Option<String>, Vec<QuizKind>)> {
+    course
+        .lessons
+        .iter()
+        .map(|l| {
+            let v = &l.variants[0];
+            (
+                v.title.clone(),
+                l.module.clone(),
+                v.quizzes.iter().map(|q| q.kind).collect(),
+            )
+        })
+        .collect()
+}
+
+/// The reasons given for what was left out, by file.
+fn left_out(course: &CourseSource) -> Vec<(String, String)> {
+    course
+        .files
+        .iter()
+        .filter_map(|n| match &n.taken {
+            Taken::LeftOut(reason) => Some((n.path.clone(), reason.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn left_out_for(course: &CourseSource, needle: &str) -> usize {
+    left_out(course)
+        .iter()
+        .filter(|(path, reason)| path.contains(needle) || reason.contains(needle))
+        .count()
+}
+
+#[test]
+fn a_canvas_course_imports_with_its_modules_pages_links_and_quizzes() {
+    let work = tempfile::tempdir().unwrap();
+    let (course, problems) = loaded(&canvas("course-1", work.path()));
+    assert_eq!(problems, vec![]);
+    assert_eq!(course.slug, "course-for-modules-testing");
+    assert_eq!(course.texts[0].title, "COURSE-for-modules-testing");
+    assert!(matches!(
+        course.language_choice,
+        Some(LanguageChoice::Detected {
+            language: Language::En,
+            ..
+        })
+    ));
+    assert_eq!(course.modules.len(), 1);
+    assert_eq!(course.modules[0].titles[&Language::En], "First Module");
+    let module = Some("first-module".to_owned());
+    assert_eq!(
+        lessons(&course),
+        vec![
+            (
+                "First Module Quiz 1".into(),
+                module.clone(),
+                vec![QuizKind::Single]
+            ),
+            ("First Module Wiki Page 1".into(), module.clone(), vec![]),
+            ("First Module External URL 1".into(), module.clone(), vec![]),
+            ("photo.jpg".into(), module.clone(), vec![]),
+            (
+                "The First Measured Century: 1930-1960 (60:00)".into(),
+                module.clone(),
+                vec![]
+            ),
+        ]
+    );
+    let quiz = &course.lessons[0].variants[0].quizzes[0];
+    assert_eq!(quiz.question, "The correct answer is D");
+    let options: Vec<(&str, bool)> = quiz
+        .options
+        .iter()
+        .map(|o| (o.text.as_str(), o.correct))
+        .collect();
+    assert_eq!(
+        options,
+        [("A", false), ("B", false), ("C", false), ("D", true)]
+    );
+    assert!(
+        course.lessons[1].variants[0]
+            .body_html
+            .contains("<strong>This is RCE content for a Wiki Page</strong>")
+    );
+    assert!(
+        course.lessons[2].variants[0]
+            .body_html
+            .contains("href=\"http://google.com\"")
+    );
+    // The picture, byte for byte, shown by its lesson.
+    let photo =
+        std::fs::read(cartridges().join("canvas/course-1/web_resources/photo.jpg")).unwrap();
+    assert_eq!(course.media.len(), 1);
+    assert_eq!(course.media[0].bytes, photo);
+    assert!(course.lessons[3].variants[0].body_html.contains("<img"));
+    // Everything else is named with the reason.
+    assert_eq!(left_out_for(&course, "an assignment"), 2);
+    assert_eq!(left_out_for(&course, "a discussion topic"), 1);
+    assert_eq!(left_out_for(&course, "sample-document.pdf"), 1);
+    assert_eq!(left_out_for(&course, "First Module Text Header 1"), 1);
+    assert_eq!(left_out_for(&course, "AnalyTics Beta External Tool"), 1);
+    assert_eq!(left_out_for(&course, "course_settings/"), 7);
+    let taken = course
+        .files
+        .iter()
+        .filter(|n| matches!(n.taken, Taken::Lesson(_) | Taken::Media))
+        .count();
+    assert_eq!(taken, 6);
+}
+
+#[test]
+fn canvas_quizzes_keep_the_question_types_polku_has_and_name_the_others() {
+    let work = tempfile::tempdir().unwrap();
+    let (course, problems) = loaded(&canvas("all-question-types", work.path()));
+    assert_eq!(problems, vec![]);
+    // A quiz outside every module comes after them, titled as in Canvas.
+    assert_eq!(
+        lessons(&course),
+        vec![(
+            "ALL QUESTION TYPES QUIZ".into(),
+            None,
+            vec![QuizKind::Single, QuizKind::Single, QuizKind::Multiple]
+        )]
+    );
+    let quizzes = &course.lessons[0].variants[0].quizzes;
+    let right = |n: usize| {
+        quizzes[n]
+            .options
+            .iter()
+            .filter(|o| o.correct)
+            .map(|o| o.text.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(quizzes[0].options.len(), 4);
+    assert_eq!(right(0).len(), 1);
+    // True or false: the two options, one right.
+    let texts: Vec<&str> = quizzes[1].options.iter().map(|o| o.text.as_str()).collect();
+    assert_eq!(texts, ["True", "False"]);
+    assert_eq!(right(1).len(), 1);
+    assert!(right(2).len() >= 2, "{:?}", quizzes[2]);
+    assert_eq!(left_out_for(&course, "cc.essay.v0p1"), 1);
+
+    let (course, problems) = loaded(&canvas("grouptest.zip", work.path()));
+    assert_eq!(problems, vec![]);
+    let module = Some("md-1".to_owned());
+    assert_eq!(
+        lessons(&course),
+        vec![
+            (
+                "Grouped questions".into(),
+                module.clone(),
+                vec![QuizKind::Single]
+            ),
+            ("Mixed Quiz".into(), module.clone(), vec![QuizKind::Single]),
+            (
+                "Ungrouped Quiz".into(),
+                module.clone(),
+                vec![QuizKind::Text]
+            ),
+        ]
+    );
+    assert_eq!(course.lessons[2].variants[0].quizzes[0].answers, ["C", "D"]);
+    assert_eq!(left_out_for(&course, "cc.essay.v0p1"), 3);
+}
+
+#[test]
+fn a_cartridge_with_nothing_to_show_is_refused_with_the_reason() {
+    let (course, problems) = cartridge::load(
+        &cartridges().join("canvas/single-page.imscc"),
+        &Overrides::default(),
+    );
+    assert!(course.is_none());
+    assert_eq!(problems.len(), 1);
+    let message = problems[0].to_string();
+    assert!(
+        message.contains("nothing in the cartridge")
+            && message.contains("wiki_content/our-purpose.html: an empty page"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn the_same_cartridge_updates_its_course_and_another_with_the_slug_is_refused() {
+    let work = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    files_of(&cartridges().join("canvas/course-1"), "", &mut files);
+    let first = write_zip(work.path(), "one.imscc", &files);
+    // The same course exported again (another file name, a page changed).
+    let again: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(name, bytes)| {
+            let bytes = if name == "wiki_content/first-module-wiki-page-1.html" {
+                String::from_utf8_lossy(bytes)
+                    .replace("This is RCE content", "This is new content")
+                    .into_bytes()
+            } else {
+                bytes.clone()
+            };
+            (name.clone(), bytes)
+        })
+        .collect();
+    let again = write_zip(work.path(), "again.imscc", &again);
+    // Another course with the same title.
+    let other: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(name, bytes)| {
+            let bytes = if name == "imsmanifest.xml" {
+                String::from_utf8_lossy(bytes)
+                    .replace("ife6c3152cbc3f055b596a033fad66b4c", "another-course")
+                    .into_bytes()
+            } else {
+                bytes.clone()
+            };
+            (name.clone(), bytes)
+        })
+        .collect();
+    let other = write_zip(work.path(), "other.imscc", &other);
+    for test in fresh_databases().await {
+        let db = polku_core::db::open(&test.url).await.unwrap();
+        let report = import_courses(&db, &[loaded(&first).0]).await.unwrap();
+        assert_eq!((report.created, report.refused.len()), (1, 0));
+        let report = import_courses(&db, &[loaded(&again).0]).await.unwrap();
+        assert_eq!(
+            (report.updated, report.refused.len()),
+            (1, 0),
+            "{}",
+            test.backend
+        );
+        let report = import_courses(&db, &[loaded(&other).0]).await.unwrap();
+        assert_eq!((report.created, report.updated), (0, 0));
+        assert_eq!(report.refused.len(), 1);
+        let message = report.refused[0].to_string();
+        assert!(
+            message.contains("cartridge ife6c3152cbc3f055b596a033fad66b4c")
+                && message.contains("cartridge another-course")
+                && message.contains("--slug"),
+            "{message}"
+        );
+        // --slug takes it in under a name of its own.
+        let (course, _) = cartridge::load(
+            &other,
+            &Overrides {
+                slug: Some("canvas-copy".into()),
+                language: Some(Language::Sv),
+            },
+        );
+        let course = course.unwrap();
+        assert_eq!(
+            (course.slug.as_str(), course.default_language),
+            ("canvas-copy", Language::Sv)
+        );
+        let report = import_courses(&db, &[course]).await.unwrap();
+        assert_eq!((report.created, report.refused.len()), (1, 0));
+    }
+}

@@ -48,6 +48,8 @@ pub struct Manifest {
     pub items: Vec<Item>,
     /// Resources by identifier.
     pub resources: BTreeMap<String, Resource>,
+    /// Their identifiers in the manifest's order.
+    pub order: Vec<String>,
 }
 
 /// An item of the outline.
@@ -172,6 +174,7 @@ pub fn read(text: &str) -> Result<Manifest, CartridgeError> {
                     .map(path)
                     .collect(),
             };
+            manifest.order.push(resource.identifier.clone());
             manifest
                 .resources
                 .insert(resource.identifier.clone(), resource);

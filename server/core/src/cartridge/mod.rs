@@ -63,6 +63,9 @@ pub enum CartridgeError {
     /// Not well-formed XML.
     #[error("{0}: not well-formed XML: {1}")]
     Xml(String, String),
+    /// Nothing in it makes a lesson.
+    #[error("nothing in the cartridge makes a lesson Polku can show: {0}")]
+    Nothing(String),
     /// Writing the course folder failed.
     #[error("cannot write the course: {0}")]
     Internal(String),

@@ -21,6 +21,8 @@ use crate::content::quiz::{Quiz, QuizKind};
 /// An assessment read from a cartridge.
 #[derive(Debug, Clone, Default)]
 pub struct Assessment {
+    /// Its title.
+    pub title: String,
     /// What it says before its questions (HTML), if anything.
     pub rubric: Option<String>,
     /// Its questions in order.
@@ -99,7 +101,14 @@ pub fn read(file: &str, text: &str) -> Result<Assessment, CartridgeError> {
     let document = parse(file, text)?;
     let root = document.root_element();
     let top = first(root, "assessment").or_else(|| first(root, "objectbank"));
-    let mut assessment = Assessment::default();
+    let mut assessment = Assessment {
+        title: top
+            .and_then(|a| a.attribute("title"))
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+        ..Assessment::default()
+    };
     if let Some(top) = top {
         assessment.rubric = first(top, "rubric")
             .or_else(|| first(top, "presentation_material"))

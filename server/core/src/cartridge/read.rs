@@ -167,23 +167,63 @@ fn foreign<R: Read + Seek>(
     let names: BTreeSet<String> = archive.names().map(str::to_owned).collect();
 
     // The outline, flattened: (item, module).
-    let mut placed: Vec<(&Item, Option<usize>)> = Vec::new();
+    let mut placed: Vec<(Item, Option<usize>)> = Vec::new();
+    let heading = |item: &Item, notes: &mut Vec<FileNote>| {
+        notes.push(FileNote {
+            path: format!("imsmanifest.xml ({})", item.title),
+            taken: Taken::LeftOut("a heading in the outline, with nothing under it".into()),
+        });
+    };
     for top in &manifest.items {
         if top.resource.is_some() {
-            placed.push((top, None));
-        } else if !top.children.is_empty() {
+            placed.push((top.clone(), None));
+        } else if top.children.is_empty() {
+            heading(top, &mut notes);
+        } else {
             modules.push((top.title.clone(), String::new()));
             let module = modules.len() - 1;
             let mut stack: Vec<&Item> = top.children.iter().rev().collect();
             while let Some(item) = stack.pop() {
                 if item.resource.is_some() {
-                    placed.push((item, Some(module)));
+                    placed.push((item.clone(), Some(module)));
+                } else if item.children.is_empty() {
+                    heading(item, &mut notes);
                 }
                 stack.extend(item.children.iter().rev());
             }
         }
     }
-    for (item, module) in placed {
+    // Pages and quizzes of the course that no module shows (Canvas keeps
+    // those outside its modules) come after them, in the manifest's order.
+    let outlined: BTreeSet<&str> = placed
+        .iter()
+        .filter_map(|(item, _)| item.resource.as_deref())
+        .collect();
+    let mut unplaced = Vec::new();
+    for id in &manifest.order {
+        let Some(resource) = manifest.resources.get(id) else {
+            continue;
+        };
+        let page = resource.kind == "webcontent"
+            && resource
+                .href
+                .as_deref()
+                .is_some_and(|h| is_page(h) && !h.starts_with("web_resources/"));
+        let quiz = resource.kind.starts_with("imsqti_") && resource.kind.ends_with("/assessment");
+        if (page || quiz) && !outlined.contains(id.as_str()) {
+            unplaced.push((
+                Item {
+                    title: String::new(),
+                    resource: Some(id.clone()),
+                    children: Vec::new(),
+                },
+                None,
+            ));
+        }
+    }
+    placed.extend(unplaced);
+    for (item, module) in &placed {
+        let module = *module;
         let Some(resource) = item
             .resource
             .as_ref()
@@ -201,14 +241,15 @@ fn foreign<R: Read + Seek>(
             .clone()
             .or_else(|| resource.files.first().cloned())
             .unwrap_or_default();
-        let title = if item.title.trim().is_empty() {
-            main.rsplit('/').next().unwrap_or_default().to_owned()
-        } else {
-            item.title.trim().to_owned()
-        };
+        let title = item.title.trim().to_owned();
         let made = lesson_of(archive, &names, resource, &main, &title, &mut media)?;
+        let title = match &made {
+            _ if !title.is_empty() => title,
+            Ok((_, _, Some(own))) if !own.is_empty() => own.clone(),
+            _ => main.rsplit('/').next().unwrap_or_default().to_owned(),
+        };
         match made {
-            Ok((body, left_out)) => {
+            Ok((body, left_out, _)) => {
                 for reason in left_out {
                     notes.push(FileNote {
                         path: main.clone(),
@@ -256,6 +297,20 @@ fn foreign<R: Read + Seek>(
         }
     }
 
+    if lessons.is_empty() {
+        let mut reasons: Vec<String> = notes
+            .iter()
+            .filter_map(|n| match &n.taken {
+                Taken::LeftOut(reason) => Some(format!("{}: {reason}", n.path)),
+                _ => None,
+            })
+            .take(5)
+            .collect();
+        if reasons.is_empty() {
+            reasons.push("its outline is empty".into());
+        }
+        return Err(CartridgeError::Nothing(reasons.join("; ")));
+    }
     // Slugs: unique in the course (lessons), and for the modules.
     let mut taken_slugs: Vec<String> = Vec::new();
     for lesson in &mut lessons {
@@ -422,10 +477,20 @@ fn unique(title: &str, fallback: &str, taken: &mut Vec<String>) -> String {
     slug
 }
 
-type Made = Result<(String, Vec<String>), String>;
+/// A lesson's body, what was left out of it and the title its file gives
+/// (for a page or quiz outside the outline); or why no lesson is made.
+type Made = Result<(String, Vec<String>, Option<String>), String>;
 
-/// The body of the lesson that shows `resource`, and what was left out of
-/// it; or why no lesson is made.
+/// The `<title>` of an HTML page.
+fn page_title(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let start = lower.find("<title")?;
+    let open = start + lower[start..].find('>')? + 1;
+    let end = open + lower[open..].find("</title")?;
+    Some(qti::plain(&html[open..end])).filter(|t| !t.is_empty())
+}
+
+/// The body of the lesson that shows `resource`.
 fn lesson_of<R: Read + Seek>(
     archive: &mut Archive<R>,
     names: &BTreeSet<String>,
@@ -451,7 +516,7 @@ fn lesson_of<R: Read + Seek>(
                 std::mem::take(media),
             );
             *media = back;
-            return Ok(Ok((page.markdown, page.left_out)));
+            return Ok(Ok((page.markdown, page.left_out, None)));
         }
         if !is_page(main) {
             let what = main.rsplit_once('.').map_or("a file", |(_, ext)| ext);
@@ -475,7 +540,7 @@ fn lesson_of<R: Read + Seek>(
         if page.markdown.trim().is_empty() {
             return Ok(Err("an empty page".into()));
         }
-        return Ok(Ok((page.markdown, page.left_out)));
+        return Ok(Ok((page.markdown, page.left_out, page_title(&text))));
     }
     if kind.starts_with("imswl_") {
         let Some(bytes) = archive.read(main, 1 << 20)? else {
@@ -495,9 +560,20 @@ fn lesson_of<R: Read + Seek>(
         {
             return Ok(Err(format!("a web link that is not a web address ({url})")));
         }
+        let own = document
+            .descendants()
+            .find(|n| n.is_element() && n.tag_name().name() == "title")
+            .map(manifest::text_of)
+            .filter(|t| !t.is_empty());
+        let text = match (title.is_empty(), &own) {
+            (false, _) => title,
+            (true, Some(own)) => own.as_str(),
+            (true, None) => url.as_str(),
+        };
         return Ok(Ok((
-            format!("[{}]({url})", title.replace(['[', ']'], "")),
+            format!("[{}]({url})", text.replace(['[', ']'], "")),
             Vec::new(),
+            own,
         )));
     }
     if kind.starts_with("imsqti_") && kind.ends_with("/assessment") {
@@ -540,7 +616,11 @@ fn lesson_of<R: Read + Seek>(
                 left_out.join("; ")
             )));
         }
-        return Ok(Ok((body.trim_end().to_owned(), left_out)));
+        return Ok(Ok((
+            body.trim_end().to_owned(),
+            left_out,
+            Some(assessment.title),
+        )));
     }
     Ok(Err(not_taken(kind)))
 }
