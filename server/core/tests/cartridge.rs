@@ -562,3 +562,158 @@ async fn the_same_cartridge_updates_its_course_and_another_with_the_slug_is_refu
         assert_eq!((report.created, report.refused.len()), (1, 0));
     }
 }
+
+/// A manifest with one page, and the page.
+fn one_page() -> Vec<(String, Vec<u8>)> {
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1">
+<metadata><schema>IMS Common Cartridge</schema><schemaversion>1.3.0</schemaversion></metadata>
+<organizations><organization identifier="o" structure="rooted-hierarchy"><item identifier="root">
+<item identifier="i1" identifierref="r1"><title>Page</title></item>
+</item></organization></organizations>
+<resources><resource identifier="r1" type="webcontent" href="page.html"><file href="page.html"/></resource></resources>
+</manifest>"#;
+    vec![
+        ("imsmanifest.xml".into(), manifest.as_bytes().to_vec()),
+        (
+            "page.html".into(),
+            b"<html><body><p>An honest page about e-mail and phones.</p></body></html>".to_vec(),
+        ),
+    ]
+}
+
+/// Loads `path`, which must be refused with one problem containing
+/// `expected`.
+fn refused(path: &Path, expected: &str) {
+    let (course, problems) = cartridge::load(path, &Overrides::default());
+    assert!(course.is_none(), "{path:?} was not refused");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let message = problems[0].to_string();
+    assert!(message.contains(expected), "{message}");
+    assert!(message.contains(&path.display().to_string()), "{message}");
+}
+
+#[test]
+fn hostile_archives_are_refused_and_nothing_is_written() {
+    let work = tempfile::tempdir().unwrap();
+    let inside = work.path().join("a/b");
+    std::fs::create_dir_all(&inside).unwrap();
+    // The honest cartridge the others are made from imports.
+    let honest = write_zip(&inside, "honest.imscc", &one_page());
+    assert_eq!(loaded(&honest).0.lessons.len(), 1);
+
+    // Names that lead outside the archive.
+    for name in ["../../evil.txt", "/tmp/polku-evil.txt", "a/../../evil.txt"] {
+        let mut files = one_page();
+        files.push((name.into(), b"owned".to_vec()));
+        let path = write_zip(&inside, "traversal.imscc", &files);
+        refused(&path, "outside itself");
+    }
+    // A link.
+    let path = inside.join("link.imscc");
+    {
+        let mut out = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let options = zip::write::SimpleFileOptions::default();
+        for (name, bytes) in one_page() {
+            out.start_file(name.as_str(), options).unwrap();
+            out.write_all(&bytes).unwrap();
+        }
+        out.add_symlink("web_resources/passwd", "/etc/passwd", options)
+            .unwrap();
+        out.finish().unwrap();
+    }
+    refused(&path, "a link");
+    assert!(!work.path().join("evil.txt").exists());
+    assert!(!Path::new("/tmp/polku-evil.txt").exists());
+
+    // A zip bomb's member: 16 MiB of zeros in a few kilobytes.
+    let mut files = one_page();
+    files.push(("web_resources/big.png".into(), vec![0u8; 16 << 20]));
+    let path = write_zip(&inside, "bomb.imscc", &files);
+    assert!(std::fs::metadata(&path).unwrap().len() < 1 << 20);
+    refused(&path, "zip bomb");
+
+    // Too many files.
+    let mut files = one_page();
+    files.extend((0..20_001).map(|n| (format!("f/{n}.txt"), Vec::new())));
+    let path = write_zip(&inside, "many.imscc", &files);
+    refused(&path, "more than a course has");
+
+    // XML external entities and entity expansion, in the manifest and in
+    // a quiz.
+    let xxe = r#"<?xml version="1.0"?>
+<!DOCTYPE manifest [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<manifest identifier="m"><metadata><schema>&xxe;</schema></metadata></manifest>"#;
+    let laughs = r#"<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<manifest identifier="m"><metadata><schema>&lol3;</schema></metadata></manifest>"#;
+    for manifest in [xxe, laughs] {
+        let files = vec![("imsmanifest.xml".to_owned(), manifest.as_bytes().to_vec())];
+        let path = write_zip(&inside, "dtd.imscc", &files);
+        refused(&path, "document type (DTD)");
+    }
+    let mut files = one_page();
+    files[0].1 = String::from_utf8(files[0].1.clone())
+        .unwrap()
+        .replace(
+            "</resources>",
+            r#"<resource identifier="q" type="imsqti_xmlv1p2/imscc_xmlv1p3/assessment"><file href="q.xml"/></resource></resources>"#,
+        )
+        .replace(
+            "</item>\n</item>",
+            "</item>\n<item identifier=\"i2\" identifierref=\"q\"><title>Quiz</title></item>\n</item>",
+        )
+        .into_bytes();
+    files.push((
+        "q.xml".into(),
+        xxe.replace("manifest", "questestinterop").into_bytes(),
+    ));
+    let path = write_zip(&inside, "quiz-xxe.imscc", &files);
+    refused(&path, "q.xml declares a document type");
+
+    // Huge manifests: too large a file, too many items.
+    let mut files = one_page();
+    files[0].1 = format!(
+        "<manifest identifier=\"m\"><!-- {} --></manifest>",
+        "x".repeat(5 << 20)
+    )
+    .into_bytes();
+    refused(
+        &write_zip(&inside, "huge.imscc", &files),
+        "imsmanifest.xml expands to more",
+    );
+    let items: String = (0..25_000)
+        .map(|n| format!("<item identifier=\"i{n}\"/>"))
+        .collect();
+    files[0].1 = format!(
+        "<manifest identifier=\"m\"><organizations><organization identifier=\"o\"><item identifier=\"root\">{items}</item></organization></organizations></manifest>"
+    )
+    .into_bytes();
+    refused(
+        &write_zip(&inside, "items.imscc", &files),
+        "imsmanifest.xml is too large",
+    );
+
+    // Not a cartridge at all.
+    let path = inside.join("not.imscc");
+    std::fs::write(&path, b"just text").unwrap();
+    refused(&path, "not a zip archive");
+    let path = write_zip(
+        &inside,
+        "empty.imscc",
+        &[("readme.txt".into(), b"hi".to_vec())],
+    );
+    refused(&path, "no imsmanifest.xml");
+
+    // Only the cartridges themselves were ever written.
+    let mut written = Vec::new();
+    files_of(work.path(), "", &mut written);
+    assert!(
+        written
+            .iter()
+            .all(|(name, _)| name.starts_with("a/b/") && name.ends_with(".imscc")),
+        "{:?}",
+        written.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+}

@@ -47,10 +47,18 @@ impl<R: Read + Seek> Archive<R> {
                 .name()
                 .map_err(|e| CartridgeError::NotZip(e.to_string()))?
                 .into_owned();
-            let Some(path) = entry.enclosed_name() else {
-                return Err(CartridgeError::Traversal(raw));
-            };
-            if entry.is_symlink() {
+            // Stricter than the zip crate's `enclosed_name`, which takes
+            // `/etc/x` as `etc/x` and `a/../b` as `b`: a cartridge has
+            // no reason for either.
+            let parts: Vec<&str> = raw
+                .split('/')
+                .filter(|p| !p.is_empty() && *p != ".")
+                .collect();
+            let hostile = raw.starts_with('/')
+                || raw.contains(['\\', '\0'])
+                || parts.first().is_some_and(|p| p.contains(':'))
+                || parts.contains(&"..");
+            if hostile || entry.is_symlink() {
                 return Err(CartridgeError::Traversal(raw));
             }
             if entry.is_dir() {
@@ -63,11 +71,7 @@ impl<R: Read + Seek> Archive<R> {
                 return Err(CartridgeError::TooLarge(raw));
             }
             declared = declared.saturating_add(size);
-            let name = path
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
+            let name = parts.join("/");
             names.insert(name, index);
         }
         if declared > MOST_TOTAL_BYTES {
