@@ -526,3 +526,77 @@ fn the_python_interpreter_is_compiled_in_a_child_process_and_kept() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_course_goes_out_as_a_common_cartridge_and_a_canvas_cartridge_comes_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = format!(
+        "{}/../server/core/tests/fixtures",
+        std::env::var("CARGO_MANIFEST_DIR").unwrap()
+    );
+    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
+    let output = polku()
+        .args(["--database-url", &url, "import"])
+        .arg(format!("{fixtures}/valid/first-course"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+
+    // Out, in English: what the standard part lacks is said.
+    let cartridge = dir.path().join("first-course.imscc");
+    let output = polku()
+        .args(["--database-url", &url, "export", "first-course", "--language", "en"])
+        .arg(&cartridge)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("as a Common Cartridge 1.3") && stdout.contains("in en"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("no en text; written in fi"), "{stdout}");
+
+    // In again, into another site: the summary names every file.
+    let other = format!("sqlite://{}", dir.path().join("other.db").display());
+    let output = polku()
+        .args(["--database-url", &other, "import"])
+        .arg(&cartridge)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("course \"Ensimmäinen kurssi\" (slug first-course)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("imsmanifest.xml: the Common Cartridge view"), "{stdout}");
+
+    // A Canvas export: its language detected and said, what is left out
+    // listed with the reason.
+    let output = polku()
+        .args(["--database-url", &other, "import", "--dry-run"])
+        .arg(format!("{fixtures}/cartridges/canvas/grouptest.zip"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("(slug questiongroupcourse) from cartridge"), "{stdout}");
+    assert!(
+        stdout.contains("g6a3ef7b3c7ee48cbc9df1d0d8012167a/assessment_qti.xml: lesson grouped-questions in module md-1"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("a question of the type cc.essay.v0p1"), "{stdout}");
+
+    // A hostile one: one clear line, status 1, nothing imported.
+    let bad = dir.path().join("bad.imscc");
+    std::fs::write(&bad, b"not a zip").unwrap();
+    let output = polku()
+        .args(["--database-url", &other, "import"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("bad.imscc: not a zip archive"), "{stderr}");
+}

@@ -446,6 +446,21 @@ fn foreign<R: Read + Seek>(
             }),
         }
     }
+    // Files no resource names.
+    let named: BTreeSet<&str> = manifest
+        .resources
+        .values()
+        .flat_map(|r| r.files.iter().chain(r.href.iter()))
+        .map(String::as_str)
+        .collect();
+    for name in &names {
+        if name != "imsmanifest.xml" && !named.contains(name.as_str()) {
+            notes.push(FileNote {
+                path: name.clone(),
+                taken: Taken::LeftOut("not named by the manifest".into()),
+            });
+        }
+    }
     converted.notes = notes;
     Ok(converted)
 }
