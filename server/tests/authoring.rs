@@ -158,6 +158,15 @@ async fn authoring_needs_the_token_and_publishes_to_learners() {
     let (status, headers, _) = get(&app, "/author/courses/digital-basics/export.zip", cookie).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "application/zip");
+    // And as a Common Cartridge for Moodle or Canvas.
+    let (status, headers, _) =
+        get(&app, "/author/courses/digital-basics/export.imscc", cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/vnd.ims.imsccv1p3");
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"digital-basics.imscc\""
+    );
 }
 
 #[tokio::test]

@@ -632,6 +632,12 @@ macro_rules! authoring {
                 "",
                 $allowed,
             ),
+            rule(
+                "GET",
+                concat!("/author/courses/", $course, "/export.imscc"),
+                "",
+                $allowed,
+            ),
         ]
     };
 }

@@ -545,7 +545,14 @@ fn a_course_goes_out_as_a_common_cartridge_and_a_canvas_cartridge_comes_in() {
     // Out, in English: what the standard part lacks is said.
     let cartridge = dir.path().join("first-course.imscc");
     let output = polku()
-        .args(["--database-url", &url, "export", "first-course", "--language", "en"])
+        .args([
+            "--database-url",
+            &url,
+            "export",
+            "first-course",
+            "--language",
+            "en",
+        ])
         .arg(&cartridge)
         .output()
         .unwrap();
@@ -570,7 +577,10 @@ fn a_course_goes_out_as_a_common_cartridge_and_a_canvas_cartridge_comes_in() {
         stdout.contains("course \"Ensimmäinen kurssi\" (slug first-course)"),
         "{stdout}"
     );
-    assert!(stdout.contains("imsmanifest.xml: the Common Cartridge view"), "{stdout}");
+    assert!(
+        stdout.contains("imsmanifest.xml: the Common Cartridge view"),
+        "{stdout}"
+    );
 
     // A Canvas export: its language detected and said, what is left out
     // listed with the reason.
@@ -581,12 +591,18 @@ fn a_course_goes_out_as_a_common_cartridge_and_a_canvas_cartridge_comes_in() {
         .unwrap();
     assert!(output.status.success(), "{output:?}");
     let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(stdout.contains("(slug questiongroupcourse) from cartridge"), "{stdout}");
+    assert!(
+        stdout.contains("(slug questiongroupcourse) from cartridge"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("g6a3ef7b3c7ee48cbc9df1d0d8012167a/assessment_qti.xml: lesson grouped-questions in module md-1"),
         "{stdout}"
     );
-    assert!(stdout.contains("a question of the type cc.essay.v0p1"), "{stdout}");
+    assert!(
+        stdout.contains("a question of the type cc.essay.v0p1"),
+        "{stdout}"
+    );
 
     // A hostile one: one clear line, status 1, nothing imported.
     let bad = dir.path().join("bad.imscc");

@@ -110,6 +110,8 @@ fn OutlineView(outline: Outline, feedback: FeedbackResource) -> impl IntoView {
             <a href=format!("/courses/{slug}")>{t(Key::AuthorViewAsLearner)}</a>
             " · "
             <a href=format!("/author/courses/{slug}/export.zip") download>{t(Key::AuthorExport)}</a>
+            " · "
+            <a href=format!("/author/courses/{slug}/export.imscc") download>{t(Key::AuthorExportCartridge)}</a>
         </p>
         <h2>{t(Key::AuthorLessonsHeading)}</h2>
         <ol class="outline">

@@ -60,6 +60,28 @@ pub async fn export_zip(
     MaybeSigned(actor): MaybeSigned,
     headers: HeaderMap,
 ) -> Response {
+    export(state, course, actor, headers, false).await
+}
+
+/// `GET /author/courses/{course}/export.imscc`: the course as an IMS
+/// Common Cartridge for Moodle, Canvas and other LMSes (signed-in authors
+/// only).
+pub async fn export_cartridge(
+    State(state): State<AppState>,
+    Path(course): Path<String>,
+    MaybeSigned(actor): MaybeSigned,
+    headers: HeaderMap,
+) -> Response {
+    export(state, course, actor, headers, true).await
+}
+
+async fn export(
+    state: AppState,
+    course: String,
+    actor: Option<polku_core::accounts::Actor>,
+    headers: HeaderMap,
+    cartridge: bool,
+) -> Response {
     // The admin token's cookie, else a signed-in admin or an author of
     // this course.
     let grant = match state
@@ -82,17 +104,28 @@ pub async fn export_zip(
     if !allowed {
         return StatusCode::FORBIDDEN.into_response();
     }
-    let zipped = match polku_core::courses::export_course(&state.db, &course).await {
-        Ok(files) => polku_core::courses::zip(&course, &files),
-        Err(err) => Err(err),
+    let zipped = if cartridge {
+        polku_core::cartridge::export(&state.db, &course, None)
+            .await
+            .map(|(bytes, _)| bytes)
+    } else {
+        match polku_core::courses::export_course(&state.db, &course).await {
+            Ok(files) => polku_core::courses::zip(&course, &files),
+            Err(err) => Err(err),
+        }
+    };
+    let (kind, ext) = if cartridge {
+        ("application/vnd.ims.imsccv1p3", "imscc")
+    } else {
+        ("application/zip", "zip")
     };
     match zipped {
         Ok(bytes) => (
             [
-                (CONTENT_TYPE, "application/zip".to_owned()),
+                (CONTENT_TYPE, kind.to_owned()),
                 (
                     CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{course}.zip\""),
+                    format!("attachment; filename=\"{course}.{ext}\""),
                 ),
             ],
             bytes,

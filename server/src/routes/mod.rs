@@ -130,6 +130,10 @@ pub fn plain_routes() -> Vec<PlainRoute> {
         post_route("/author/login", author::login),
         post_route("/author/logout", author::logout),
         get_route("/author/courses/{course}/export.zip", author::export_zip),
+        get_route(
+            "/author/courses/{course}/export.imscc",
+            author::export_cartridge,
+        ),
     ]
 }
 
