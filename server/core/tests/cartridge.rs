@@ -3,7 +3,7 @@
 //! and through its standard part alone (as any LMS sees it); real
 //! cartridges Canvas exported; hostile archives refused with nothing
 //! written.
-#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 mod common;
 

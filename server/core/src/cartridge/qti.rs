@@ -158,24 +158,43 @@ fn kind_of(item: Node<'_, '_>) -> Result<QuizKind, String> {
     }
 }
 
-/// A condition's `varequal` values, split into those required and those
-/// excluded (under `<not>`).
-fn condition_values(condition: Node<'_, '_>) -> (Vec<String>, Vec<String>) {
-    let mut wanted = Vec::new();
-    let mut excluded = Vec::new();
-    for value in descendants(condition, "varequal") {
-        let negated = value
-            .ancestors()
-            .take_while(|a| a.id() != condition.id())
-            .any(|a| a.tag_name().name() == "not");
-        let text = value.text().unwrap_or_default().trim().to_owned();
-        if negated {
-            excluded.push(text);
-        } else {
-            wanted.push(text);
-        }
+/// A response condition: the values it requires (`varequal`, not under
+/// `<not>`), whether it scores, whether it is the `<other/>` case, and the
+/// feedback it shows.
+struct Condition {
+    wanted: Vec<String>,
+    scores: bool,
+    other: bool,
+    shown: Option<String>,
+}
+
+fn condition(node: Node<'_, '_>, feedback: &BTreeMap<String, String>) -> Condition {
+    let var = first(node, "conditionvar");
+    let wanted = var
+        .map(|var| {
+            descendants(var, "varequal")
+                .filter(|value| {
+                    !value
+                        .ancestors()
+                        .take_while(|a| a.id() != var.id())
+                        .any(|a| a.tag_name().name() == "not")
+                })
+                .map(|value| value.text().unwrap_or_default().trim().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    Condition {
+        wanted,
+        scores: named(node, "setvar").any(|s| {
+            s.text()
+                .and_then(|t| t.trim().parse::<f64>().ok())
+                .is_some_and(|v| v > 0.0)
+        }),
+        other: var.is_some_and(|v| descendants(v, "other").next().is_some()),
+        shown: named(node, "displayfeedback")
+            .filter_map(|d| d.attribute("linkrefid"))
+            .find_map(|id| feedback.get(id).cloned()),
     }
-    (wanted, excluded)
 }
 
 fn question(item: Node<'_, '_>) -> Question {
@@ -200,25 +219,9 @@ fn question(item: Node<'_, '_>) -> Question {
         .filter_map(|f| Some((f.attribute("ident")?.to_owned(), material_text(f))))
         .filter(|(_, text)| !text.is_empty())
         .collect();
-    // Each condition: (values required, values excluded, score > 0,
-    // `<other/>`, the feedback it shows).
-    let conditions: Vec<(Vec<String>, Vec<String>, bool, bool, Option<String>)> =
-        descendants(item, "respcondition")
-            .map(|c| {
-                let var = first(c, "conditionvar");
-                let (wanted, excluded) = var.map(condition_values).unwrap_or_default();
-                let scores = named(c, "setvar").any(|s| {
-                    s.text()
-                        .and_then(|t| t.trim().parse::<f64>().ok())
-                        .is_some_and(|v| v > 0.0)
-                });
-                let other = var.is_some_and(|v| descendants(v, "other").next().is_some());
-                let shown = named(c, "displayfeedback")
-                    .filter_map(|d| d.attribute("linkrefid"))
-                    .find_map(|id| feedback.get(id).cloned());
-                (wanted, excluded, scores, other, shown)
-            })
-            .collect();
+    let conditions: Vec<Condition> = descendants(item, "respcondition")
+        .map(|c| condition(c, &feedback))
+        .collect();
     let mut quiz = QuizToml {
         question: question.clone(),
         kind,
@@ -229,16 +232,16 @@ fn question(item: Node<'_, '_>) -> Question {
         options: Vec::new(),
     };
     if kind == QuizKind::Text {
-        for (wanted, _, scores, _, shown) in &conditions {
-            if *scores {
-                for answer in wanted {
+        for condition in &conditions {
+            if condition.scores {
+                for answer in &condition.wanted {
                     if !answer.is_empty() && !quiz.answers.contains(answer) {
                         quiz.answers.push(answer.clone());
                     }
                 }
-                quiz.correct_feedback = quiz.correct_feedback.take().or(shown.clone());
-            } else if shown.is_some() {
-                quiz.wrong_feedback = quiz.wrong_feedback.take().or(shown.clone());
+                quiz.correct_feedback = quiz.correct_feedback.take().or(condition.shown.clone());
+            } else if condition.shown.is_some() {
+                quiz.wrong_feedback = quiz.wrong_feedback.take().or(condition.shown.clone());
             }
         }
     } else {
@@ -249,15 +252,15 @@ fn question(item: Node<'_, '_>) -> Question {
         };
         let right: Vec<&String> = conditions
             .iter()
-            .filter(|c| c.2)
-            .flat_map(|c| c.0.iter())
+            .filter(|c| c.scores)
+            .flat_map(|c| c.wanted.iter())
             .collect();
         for label in descendants(choices, "response_label") {
             let ident = label.attribute("ident").unwrap_or_default().to_owned();
             let option_feedback = conditions
                 .iter()
-                .find(|c| c.0.len() == 1 && c.0[0] == ident && !c.3)
-                .and_then(|c| c.4.clone());
+                .find(|c| c.wanted == [ident.as_str()] && !c.other)
+                .and_then(|c| c.shown.clone());
             quiz.options.push(OptionToml {
                 text: material_text(label),
                 correct: right.contains(&&ident),

@@ -385,7 +385,7 @@ fn foreign<R: Read + Seek>(
                 format!("{top:02}-{}.md", lesson.slug)
             }
             Some(module) => {
-                if !folders.contains_key(&module) {
+                if let std::collections::btree_map::Entry::Vacant(entry) = folders.entry(module) {
                     top += 1;
                     let (title, slug) = &modules[module];
                     let folder = format!("{top:02}-{slug}");
@@ -396,7 +396,7 @@ fn foreign<R: Read + Seek>(
                         })?
                         .into_bytes(),
                     });
-                    folders.insert(module, (folder, 0));
+                    entry.insert((folder, 0));
                 }
                 let Some((folder, count)) = folders.get_mut(&module) else {
                     continue;

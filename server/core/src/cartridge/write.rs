@@ -146,9 +146,9 @@ pub async fn export<C: ConnectionTrait>(
                     })
                     .cloned()
                     .unwrap_or_else(|| module.clone());
-                let _ = write!(
+                let _ = writeln!(
                     items,
-                    "<item identifier=\"m{modules}\"><title>{}</title>\n",
+                    "<item identifier=\"m{modules}\"><title>{}</title>",
                     esc(&title)
                 );
             }
@@ -193,12 +193,12 @@ pub async fn export<C: ConnectionTrait>(
             .into_bytes(),
         });
         report.lessons += 1;
-        let _ = write!(
+        let _ = writeln!(
             items,
-            "<item identifier=\"l{n}\" identifierref=\"r_l{n}\"><title>{}</title></item>\n",
+            "<item identifier=\"l{n}\" identifierref=\"r_l{n}\"><title>{}</title></item>",
             esc(&text.title)
         );
-        let _ = write!(
+        let _ = writeln!(
             resources,
             "<resource identifier=\"r_l{n}\" type=\"webcontent\" href=\"{href}\"><file href=\"{href}\"/>{media_dependency}</resource>\n"
         );
@@ -223,10 +223,10 @@ pub async fn export<C: ConnectionTrait>(
             report.quizzes += exportable.len();
             let _ = write!(
                 items,
-                "<item identifier=\"q{n}\" identifierref=\"r_q{n}\"><title>{}</title></item>\n",
+                "<item identifier=\"q{n}\" identifierref=\"r_q{n}\"><title>{}</title></item>",
                 esc(&title)
             );
-            let _ = write!(
+            let _ = writeln!(
                 resources,
                 "<resource identifier=\"r_q{n}\" type=\"imsqti_xmlv1p2/imscc_xmlv1p3/assessment\"><file href=\"{quiz_file}\"/></resource>\n"
             );
@@ -278,7 +278,7 @@ pub async fn export<C: ConnectionTrait>(
 <lomimscc:lom><lomimscc:general><lomimscc:title><lomimscc:string language=\"{code}\">{}</lomimscc:string></lomimscc:title>\
 <lomimscc:language>{code}</lomimscc:language>\
 <lomimscc:description><lomimscc:string language=\"{code}\">{}</lomimscc:string></lomimscc:description>\
-</lomimscc:general></lomimscc:lom></metadata>\n",
+</lomimscc:general></lomimscc:lom></metadata>",
         esc(&title),
         esc(&description(&stored, language)),
         code = language.code()
