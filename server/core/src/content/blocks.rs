@@ -56,13 +56,13 @@ pub(crate) struct QuizToml {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) hint: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) options: Vec<OptionToml>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) answers: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) correct_feedback: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) wrong_feedback: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub(crate) options: Vec<OptionToml>,
 }
 
 /// An option of a ```` ```quiz ```` block.
