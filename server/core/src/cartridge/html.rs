@@ -114,7 +114,6 @@ pub fn convert(
         shift: usize::from(lower.contains("<h1")),
     }));
     let images = Arc::clone(&state);
-    let links = Arc::clone(&state);
     let headings = Arc::clone(&state);
     let frames = Arc::clone(&state);
     let converter = HtmlToMarkdown::builder()
@@ -153,7 +152,6 @@ pub fn convert(
                 if web && !href.contains(['(', ')', ' ', '<', '>']) {
                     return handlers.fallback(element);
                 }
-                let _ = &links;
                 Some(handlers.walk_children(element.node))
             },
         )

@@ -81,6 +81,13 @@ pub fn load(path: &Path, overrides: &Overrides) -> (Option<CourseSource>, Vec<Pr
         Ok(file) => file,
         Err(err) => return refuse(format!("cannot read the file: {err}")),
     };
+    // The zip reader holds the whole central directory in memory.
+    if file
+        .metadata()
+        .is_ok_and(|m| m.len() > archive::MOST_TOTAL_BYTES)
+    {
+        return refuse(CartridgeError::TooLarge("the archive".into()).to_string());
+    }
     let converted = match read::convert(std::io::BufReader::new(file), overrides) {
         Ok(converted) => converted,
         Err(err) => return refuse(err.to_string()),
