@@ -73,7 +73,8 @@ fn loaded(path: &Path) -> (CourseSource, Vec<Problem>) {
     (course.unwrap_or_else(|| panic!("{problems:?}")), problems)
 }
 
-/// xmllint with the bundled 1EdTech schemas, offline.
+/// xmllint with a bundled 1EdTech schema (a path under the cartridge
+/// fixtures), offline.
 fn validate(schema: &str, file: &Path) -> Result<(), String> {
     let schemas = cartridges().join("cc13-schemas");
     let output = std::process::Command::new("xmllint")
@@ -81,7 +82,7 @@ fn validate(schema: &str, file: &Path) -> Result<(), String> {
         .arg("--nonet")
         .arg("--noout")
         .arg("--schema")
-        .arg(schemas.join("imsglobal.org/profile/cc/ccv1p3").join(schema))
+        .arg(cartridges().join(schema))
         .arg(file)
         .output()
         .expect("xmllint runs (scripts/setup.sh --test installs libxml2-utils)");
@@ -150,7 +151,22 @@ async fn a_course_goes_out_as_a_valid_cartridge_and_comes_back_whole() {
                 .unwrap()
                 .1;
             std::fs::write(&manifest, text).unwrap();
-            validate("ccv1p3_imscp_v1p2_v1p0.xsd", &manifest).unwrap();
+            validate(
+                "cc13-schemas/imsglobal.org/profile/cc/ccv1p3/ccv1p3_imscp_v1p2_v1p0.xsd",
+                &manifest,
+            )
+            .unwrap();
+            // Each quiz file, against the CC QTI profile (1.1's: the same
+            // namespace and rules; 1.3's has no public copy).
+            let mut quizzes = 0;
+            for (name, bytes) in files.iter().filter(|(n, _)| n.starts_with("quizzes/")) {
+                let path = work.path().join(name.replace('/', "-"));
+                std::fs::write(&path, bytes).unwrap();
+                validate("cc11-qti-schema/ccv1p1_qtiasiv1p2p1_v1p0.xsd", &path)
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                quizzes += 1;
+            }
+            assert!(quizzes > 0);
             // Every file the manifest names is in the archive.
             let text = String::from_utf8(text.clone()).unwrap();
             for href in text.split("<file href=\"").skip(1) {
@@ -715,5 +731,49 @@ fn hostile_archives_are_refused_and_nothing_is_written() {
             .all(|(name, _)| name.starts_with("a/b/") && name.ends_with(".imscc")),
         "{:?}",
         written.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_cartridge_of_links_takes_the_language_it_declares() {
+    // A thin cartridge (Brightspace writes these): web links only, too
+    // little text to tell the language, which the title declares.
+    let manifest = r#"<?xml version="1.0" encoding="utf-8"?>
+<manifest identifier="thin" xmlns="http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1" xmlns:lomm="http://ltsc.ieee.org/xsd/imsccv1p3/LOM/manifest">
+<metadata><schema>IMS Thin Common Cartridge</schema><schemaversion>1.3.0</schemaversion>
+<lomm:lom><lomm:general><lomm:title><lomm:string language="sv-FI">Länkar</lomm:string></lomm:title></lomm:general></lomm:lom></metadata>
+<organizations><organization identifier="o" structure="rooted-hierarchy"><item identifier="root">
+<item identifier="u1"><title>Unit 1</title><item identifier="l1"><title>Lesson 1</title>
+<item identifier="i1" identifierref="w1"><title>Kela</title></item></item></item>
+</item></organization></organizations>
+<resources><resource identifier="w1" type="imswl_xmlv1p3"><file href="w1.xml"/></resource></resources>
+</manifest>"#;
+    let link = r#"<?xml version="1.0" encoding="utf-8"?>
+<webLink xmlns="http://www.imsglobal.org/xsd/imsccv1p3/imswl_v1p3"><title>Kela</title><url href="https://www.kela.fi/web/sv"/></webLink>"#;
+    let work = tempfile::tempdir().unwrap();
+    let path = write_zip(
+        work.path(),
+        "thin.imscc",
+        &[
+            ("imsmanifest.xml".into(), manifest.as_bytes().to_vec()),
+            ("w1.xml".into(), link.as_bytes().to_vec()),
+        ],
+    );
+    let (course, problems) = loaded(&path);
+    assert_eq!(problems, vec![]);
+    assert_eq!(
+        course.language_choice,
+        Some(LanguageChoice::Declared(Language::Sv))
+    );
+    assert_eq!(course.default_language, Language::Sv);
+    // The unit is the module; the lesson level inside it is flattened.
+    assert_eq!(
+        lessons(&course),
+        vec![("Kela".into(), Some("unit-1".into()), vec![])]
+    );
+    assert!(
+        course.lessons[0].variants[0]
+            .body_html
+            .contains("href=\"https://www.kela.fi/web/sv\"")
     );
 }

@@ -136,9 +136,16 @@ pub fn read(text: &str) -> Result<Manifest, CartridgeError> {
         if let Some(general) = first(metadata, "lom").and_then(|lom| first(lom, "general")) {
             manifest.title = first(general, "title").and_then(lom_string);
             manifest.description = first(general, "description").and_then(lom_string);
+            // Its own element, else the title's `language` attribute.
             manifest.language = first(general, "language")
                 .map(text_of)
-                .filter(|l| !l.is_empty());
+                .filter(|l| !l.is_empty())
+                .or_else(|| {
+                    first(general, "title")
+                        .and_then(|t| first(t, "string"))
+                        .and_then(|s| s.attribute("language"))
+                        .map(str::to_owned)
+                });
         }
     }
     let mut parts = 0usize;

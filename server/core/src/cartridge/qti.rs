@@ -384,25 +384,25 @@ pub fn write(ident: &str, title: &str, quizzes: &[&Quiz]) -> String {
         let mut feedbacks: Vec<(String, String)> = Vec::new();
         match quiz.kind {
             QuizKind::Text => {
-                out.push_str("<respcondition continue=\"No\"><conditionvar><or>");
+                // The CC profile has no <or>: a condition per accepted
+                // answer, the first that matches ends the processing.
+                if let Some(text) = &quiz.correct_feedback {
+                    feedbacks.push((format!("{item}_right"), text.clone()));
+                }
                 for answer in &quiz.answers {
                     let _ = write!(
                         out,
-                        "<varequal respident=\"response1\" case=\"No\">{}</varequal>",
+                        "<respcondition continue=\"No\"><conditionvar><varequal respident=\"response1\" case=\"No\">{}</varequal></conditionvar><setvar varname=\"SCORE\" action=\"Set\">100</setvar>",
                         esc(answer)
                     );
+                    if quiz.correct_feedback.is_some() {
+                        let _ = write!(
+                            out,
+                            "<displayfeedback feedbacktype=\"Response\" linkrefid=\"{item}_right\"/>"
+                        );
+                    }
+                    out.push_str("</respcondition>");
                 }
-                out.push_str(
-                    "</or></conditionvar><setvar varname=\"SCORE\" action=\"Set\">100</setvar>",
-                );
-                if let Some(text) = &quiz.correct_feedback {
-                    let _ = write!(
-                        out,
-                        "<displayfeedback feedbacktype=\"Response\" linkrefid=\"{item}_right\"/>"
-                    );
-                    feedbacks.push((format!("{item}_right"), text.clone()));
-                }
-                out.push_str("</respcondition>");
                 if let Some(text) = &quiz.wrong_feedback {
                     let _ = write!(
                         out,

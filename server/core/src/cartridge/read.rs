@@ -321,16 +321,22 @@ fn foreign<R: Read + Seek>(
         *slug = unique(title, "module", &mut module_slugs);
     }
 
+    // The text decides when it says enough; else what the cartridge
+    // declares (LOM `language`, `en-US` read as `en`).
+    let declared = manifest
+        .language
+        .as_deref()
+        .and_then(|l| l.get(..2))
+        .and_then(|l| l.to_ascii_lowercase().parse::<Language>().ok());
     let language = match overrides.language {
         Some(language) => LanguageChoice::Given(language),
-        None => match crate::content::plain::detect(lessons.iter().map(|l| l.body.as_str())) {
-            LanguageChoice::NoText => manifest
-                .language
-                .as_deref()
-                .and_then(|l| l.get(..2))
-                .and_then(|l| l.parse::<Language>().ok())
-                .map_or(LanguageChoice::NoText, LanguageChoice::Given),
-            found => found,
+        None => match (
+            crate::content::plain::detect(lessons.iter().map(|l| l.body.as_str())),
+            declared,
+        ) {
+            (found @ LanguageChoice::Detected { reliable: true, .. }, _) => found,
+            (_, Some(language)) => LanguageChoice::Declared(language),
+            (found, None) => found,
         },
     };
     let code = language.language().code().to_owned();
@@ -626,10 +632,15 @@ fn lesson_of<R: Read + Seek>(
             }
         }
         if quizzes == 0 {
-            return Ok(Err(format!(
-                "a quiz with no question Polku can take ({})",
-                left_out.join("; ")
-            )));
+            return Ok(Err(if left_out.is_empty() {
+                "a quiz with no questions (questions drawn from a question bank are not taken)"
+                    .to_owned()
+            } else {
+                format!(
+                    "a quiz with no question Polku can take ({})",
+                    left_out.join("; ")
+                )
+            }));
         }
         return Ok(Ok((
             body.trim_end().to_owned(),

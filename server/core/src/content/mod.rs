@@ -169,6 +169,9 @@ pub enum LanguageChoice {
     Folders(Language),
     /// No prose to detect from: Finnish, the site's first language.
     NoText,
+    /// As an imported package's metadata says (a cartridge's LOM
+    /// language), where the text says too little to tell.
+    Declared(Language),
 }
 
 impl LanguageChoice {
@@ -177,6 +180,7 @@ impl LanguageChoice {
         match self {
             LanguageChoice::Given(language)
             | LanguageChoice::Folders(language)
+            | LanguageChoice::Declared(language)
             | LanguageChoice::Detected { language, .. } => language,
             LanguageChoice::NoText => Language::Fi,
         }
@@ -208,6 +212,10 @@ impl fmt::Display for LanguageChoice {
             LanguageChoice::NoText => write!(
                 f,
                 "fi (no text to detect the language from; set it with --language)"
+            ),
+            LanguageChoice::Declared(language) => write!(
+                f,
+                "{language} (as the cartridge says; its text is too short to tell; set it with --language)"
             ),
         }
     }
