@@ -312,10 +312,15 @@ impl ContentCache {
 /// Runs `check` every `period` for as long as the runtime runs (the
 /// watches of what other instances change): a failure is logged once,
 /// naming `what`, until a check succeeds again.
-pub fn watch<F, Fut>(what: &'static str, period: Duration, check: F) -> tokio::task::JoinHandle<()>
+pub fn watch<F, Fut, E>(
+    what: &'static str,
+    period: Duration,
+    check: F,
+) -> tokio::task::JoinHandle<()>
 where
     F: Fn() -> Fut + Send + 'static,
-    Fut: Future<Output = Result<bool, CoreError>> + Send,
+    Fut: Future<Output = Result<bool, E>> + Send,
+    E: std::fmt::Display,
 {
     tokio::spawn(async move {
         let mut failing = false;

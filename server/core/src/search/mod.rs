@@ -505,33 +505,27 @@ fn document(f: &Fields, doc: &LessonDoc) -> TantivyDocument {
     out
 }
 
-/// Keeps `index` current: syncs at once, then every [`SYNC_PERIOD`].
+/// Keeps `index` current: syncs at once, then every [`SYNC_PERIOD`]
+/// (through the same watch loop as the content and session caches).
 /// Errors are logged and retried.
 pub fn spawn_sync(index: SearchIndex, db: DatabaseConnection) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut failing = false;
-        loop {
+    crate::courses::cache::watch("search index update", SYNC_PERIOD, move || {
+        let index = index.clone();
+        let db = db.clone();
+        async move {
             let started = std::time::Instant::now();
-            match index.sync(&db).await {
-                Ok(report) if report.courses + report.removed > 0 => {
-                    failing = false;
-                    tracing::info!(
-                        target: "polku::search",
-                        courses = report.courses,
-                        removed = report.removed,
-                        documents = report.documents,
-                        ms = started.elapsed().as_millis() as u64,
-                        "search index updated"
-                    );
-                }
-                Ok(_) => failing = false,
-                Err(err) if !failing => {
-                    failing = true;
-                    tracing::error!(target: "polku::search", "search index update failed (retrying): {err}");
-                }
-                Err(_) => {}
+            let report = index.sync(&db).await?;
+            if report.courses + report.removed > 0 {
+                tracing::info!(
+                    target: "polku::search",
+                    courses = report.courses,
+                    removed = report.removed,
+                    documents = report.documents,
+                    ms = started.elapsed().as_millis() as u64,
+                    "search index updated"
+                );
             }
-            tokio::time::sleep(SYNC_PERIOD).await;
+            Ok::<_, SearchError>(true)
         }
     })
 }
