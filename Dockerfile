@@ -17,7 +17,7 @@ COPY . .
 RUN bash scripts/setup.sh && bash scripts/build.sh --release \
  && mkdir -p /out/site \
  && cp "$CARGO_TARGET_DIR/release/polku" /out/polku \
- && cp -r "$CARGO_TARGET_DIR/site/pkg" /out/site/pkg
+ && cp -r "$CARGO_TARGET_DIR/site/." /out/site/
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
