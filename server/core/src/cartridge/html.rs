@@ -33,7 +33,7 @@ pub struct Media {
 impl Media {
     /// The course path for archive file `path`, given a free name under
     /// `media/` the first time.
-    fn name_for(&mut self, path: &str) -> String {
+    pub(super) fn name_for(&mut self, path: &str) -> String {
         if let Some(name) = self.files.get(path) {
             return name.clone();
         }
@@ -183,25 +183,13 @@ pub fn convert(
     let markdown = converter.convert(html).unwrap_or_default();
     let markdown = without_title(markdown.trim(), title);
     drop(converter);
-    let state = match Arc::try_unwrap(state) {
-        Ok(state) => state.into_inner().unwrap_or_else(PoisonError::into_inner),
-        Err(shared) => {
-            let mut state = lock(&shared);
-            State {
-                page: std::mem::take(&mut state.page),
-                exists: Box::new(|_| false),
-                media: std::mem::take(&mut state.media),
-                left_out: std::mem::take(&mut state.left_out),
-                shift: state.shift,
-            }
-        }
-    };
+    let mut state = lock(&state);
     (
         Page {
             markdown,
-            left_out: state.left_out,
+            left_out: std::mem::take(&mut state.left_out),
         },
-        state.media,
+        std::mem::take(&mut state.media),
     )
 }
 

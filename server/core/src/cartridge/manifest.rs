@@ -76,12 +76,17 @@ pub struct Resource {
     pub files: Vec<String>,
 }
 
-fn named<'a, 'i>(node: Node<'a, 'i>, name: &'static str) -> impl Iterator<Item = Node<'a, 'i>> {
+/// The child elements of `node` named `name` (any namespace).
+pub(super) fn named<'a, 'i>(
+    node: Node<'a, 'i>,
+    name: &'static str,
+) -> impl Iterator<Item = Node<'a, 'i>> {
     node.children()
         .filter(move |n| n.is_element() && n.tag_name().name() == name)
 }
 
-fn first<'a, 'i>(node: Node<'a, 'i>, name: &'static str) -> Option<Node<'a, 'i>> {
+/// The first child element of `node` named `name`.
+pub(super) fn first<'a, 'i>(node: Node<'a, 'i>, name: &'static str) -> Option<Node<'a, 'i>> {
     named(node, name).next()
 }
 

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use roxmltree::Node;
 
 use super::CartridgeError;
-use super::manifest::{parse, text_of};
+use super::manifest::{first, named, parse, text_of};
 use crate::content::blocks::{OptionToml, QuizToml, esc};
 use crate::content::quiz::{Quiz, QuizKind};
 
@@ -41,15 +41,6 @@ pub enum Question {
         /// Why.
         reason: String,
     },
-}
-
-fn named<'a, 'i>(node: Node<'a, 'i>, name: &'static str) -> impl Iterator<Item = Node<'a, 'i>> {
-    node.children()
-        .filter(move |n| n.is_element() && n.tag_name().name() == name)
-}
-
-fn first<'a, 'i>(node: Node<'a, 'i>, name: &'static str) -> Option<Node<'a, 'i>> {
-    named(node, name).next()
 }
 
 fn descendants<'a, 'i>(

@@ -14,6 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Seek};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -164,7 +165,8 @@ fn foreign<R: Read + Seek>(
     let mut modules: Vec<(String, String)> = Vec::new(); // (title, slug)
     let mut media = Media::default();
     let mut used: BTreeSet<String> = BTreeSet::new();
-    let names: BTreeSet<String> = archive.names().map(str::to_owned).collect();
+    // Shared with each page's converter (which wants it owned).
+    let names: Arc<BTreeSet<String>> = Arc::new(archive.names().map(str::to_owned).collect());
 
     // The outline, flattened: (item, module).
     let mut placed: Vec<(Item, Option<usize>)> = Vec::new();
@@ -274,6 +276,7 @@ fn foreign<R: Read + Seek>(
             }),
         }
     }
+    let mut noted: BTreeSet<String> = notes.iter().map(|n| n.path.clone()).collect();
     for resource in manifest.resources.values() {
         if used.contains(&resource.identifier) {
             continue;
@@ -288,7 +291,7 @@ fn foreign<R: Read + Seek>(
             } else {
                 not_taken(&resource.kind)
             };
-            if !notes.iter().any(|n| &n.path == file) {
+            if noted.insert(file.clone()) {
                 notes.push(FileNote {
                     path: file.clone(),
                     taken: Taken::LeftOut(reason),
@@ -459,7 +462,7 @@ fn foreign<R: Read + Seek>(
         .flat_map(|r| r.files.iter().chain(r.href.iter()))
         .map(String::as_str)
         .collect();
-    for name in &names {
+    for name in names.iter() {
         if name != "imsmanifest.xml" && !named.contains(name.as_str()) {
             notes.push(FileNote {
                 path: name.clone(),
@@ -488,12 +491,8 @@ fn unique(title: &str, fallback: &str, taken: &mut Vec<String>) -> String {
             .trim_end_matches('-')
             .to_owned(),
     };
-    let mut slug = base.clone();
-    let mut n = 2;
-    while taken.contains(&slug) {
-        slug = format!("{base}-{n}");
-        n += 1;
-    }
+    let refs: Vec<&str> = taken.iter().map(String::as_str).collect();
+    let slug = crate::content::plain::unique(base, &refs);
     taken.push(slug.clone());
     slug
 }
@@ -514,7 +513,7 @@ fn page_title(html: &str) -> Option<String> {
 /// The body of the lesson that shows `resource`.
 fn lesson_of<R: Read + Seek>(
     archive: &mut Archive<R>,
-    names: &BTreeSet<String>,
+    names: &Arc<BTreeSet<String>>,
     resource: &Resource,
     main: &str,
     title: &str,
@@ -525,19 +524,9 @@ fn lesson_of<R: Read + Seek>(
         if crate::content::source::media_type(main).is_some_and(|t| t.starts_with("image/"))
             && names.contains(main)
         {
-            let (page, back) = html::convert(
-                &format!(
-                    "<img src=\"{}\" alt=\"{}\">",
-                    crate::content::blocks::esc(main),
-                    crate::content::blocks::esc(title)
-                ),
-                "",
-                "",
-                |_| true,
-                std::mem::take(media),
-            );
-            *media = back;
-            return Ok(Ok((page.markdown, page.left_out, None)));
+            let name = media.name_for(main);
+            let alt = title.replace(['[', ']'], "");
+            return Ok(Ok((format!("![{alt}]({name})"), Vec::new(), None)));
         }
         if !is_page(main) {
             let what = main.rsplit_once('.').map_or("a file", |(_, ext)| ext);
@@ -549,7 +538,7 @@ fn lesson_of<R: Read + Seek>(
             return Ok(Err("missing from the archive".into()));
         };
         let text = String::from_utf8_lossy(&bytes);
-        let known = names.clone();
+        let known = Arc::clone(names);
         let (page, back) = html::convert(
             &text,
             main,

@@ -18,7 +18,7 @@ use super::POLKU_FOLDER;
 use super::qti;
 use crate::content::blocks::esc;
 use crate::content::label;
-use crate::content::markdown::QUIZ_MARKER_PREFIX;
+use crate::content::markdown::{BodyPart, split_body};
 use crate::content::quiz::Quiz;
 use crate::courses::ExportFile;
 use crate::courses::export::{Stored, folder_files, stored};
@@ -54,13 +54,13 @@ const MANIFEST_OPEN: &str = concat!(
 /// A lesson page: the stored HTML of one text, without quiz markers and
 /// with media referred to where the cartridge keeps it.
 fn page(title: &str, language: Language, course_slug: &str, body_html: &str) -> String {
-    let mut body = String::with_capacity(body_html.len());
-    let mut rest = body_html;
-    while let Some(at) = rest.find(QUIZ_MARKER_PREFIX) {
-        body.push_str(&rest[..at]);
-        rest = rest[at..].split_once("-->").map_or("", |(_, tail)| tail);
-    }
-    body.push_str(rest);
+    let body: String = split_body(body_html)
+        .into_iter()
+        .filter_map(|part| match part {
+            BodyPart::Html(html) => Some(html),
+            BodyPart::Quiz(_) => None,
+        })
+        .collect();
     let body = body
         .replace(&format!("=\"/media/{course_slug}/"), "=\"../web_resources/")
         .replace(&format!("='/media/{course_slug}/"), "='../web_resources/");

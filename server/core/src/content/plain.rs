@@ -209,7 +209,7 @@ pub(crate) fn detect<'a>(texts: impl Iterator<Item = &'a str>) -> LanguageChoice
 }
 
 /// A unique slug from `base` among `taken`.
-fn unique(base: String, taken: &[&str]) -> String {
+pub(crate) fn unique(base: String, taken: &[&str]) -> String {
     let mut slug = base.clone();
     let mut n = 2;
     while taken.contains(&slug.as_str()) {
