@@ -1,11 +1,12 @@
 // The learner's first journey: catalog → course → lesson → next lesson,
-// with JavaScript (hydrated, client-side navigation and language switch
-// without a reload) and without it (plain links and a posting form).
+// with JavaScript (each page's islands hydrated) and without it (plain
+// links and a posting form). Pages are links and forms either way: the
+// browser hydrates only the islands, never the whole page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, openMenu } from './support.mjs';
 
-test('with JavaScript: the journey hydrates, switches language in place and remembers it', async () => {
+test('with JavaScript: the journey hydrates, switches language and remembers it', async () => {
   const browser = await openBrowser();
   const { page } = browser;
   try {
@@ -14,9 +15,6 @@ test('with JavaScript: the journey hydrates, switches language in place and reme
     assert.equal(await page.locator('html').getAttribute('lang'), 'fi');
     assert.equal(await mainHeading(page).textContent(), 'Kurssit');
     await expectNoAxeViolations(page, 'catalog');
-
-    // A marker that a full page load would wipe out.
-    await page.evaluate(() => { window.polkuNoReload = true; });
 
     await page.getByRole('link', { name: 'Digitaidot alusta' }).click();
     await page.waitForURL(`${BASE}/courses/digital-basics`);
@@ -33,18 +31,19 @@ test('with JavaScript: the journey hydrates, switches language in place and reme
     await page.waitForURL(`${BASE}/courses/digital-basics/browser`);
     await mainHeading(page).filter({ hasText: 'Verkkoselain' }).waitFor();
 
-    // The language switch works in place: no reload, new texts, new <html lang>.
-    const saved = page.waitForResponse((r) => r.url().endsWith('/api/set_language') && r.ok());
+    // The language switch: the same page again, new texts, new <html lang>.
     await openMenu(page);
     await page.getByRole('button', { name: 'English' }).click();
     await mainHeading(page).filter({ hasText: 'The web browser' }).waitFor();
+    await page.waitForURL(`${BASE}/courses/digital-basics/browser`);
     await page.getByRole('link', { name: /Previous/ }).waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');
-    assert.equal(await page.evaluate(() => window.polkuNoReload), true, 'client-side navigation and language switch must not reload the page');
     await expectNoAxeViolations(page, 'lesson in English');
+    // The search box (an island) speaks the page's language too.
+    await openMenu(page);
+    await page.getByRole('search').getByRole('button', { name: 'Search' }).waitFor();
 
-    // The choice is remembered on the server (cookie) for the next full load.
-    await saved;
+    // The choice is remembered on the server (cookie) for the next load.
     await page.reload();
     await waitForHydration(page);
     assert.equal(await mainHeading(page).textContent(), 'The web browser');
@@ -147,15 +146,15 @@ test('keyboard: the first Tab reaches the skip link, which moves focus to the co
   }
 });
 
-test('a lesson loaded whole carries its body once: hydration keeps it, navigation and a language switch load it', async () => {
-  // The HTML as the server sends it: the body is in the page, not again in
-  // the hydration data.
+test('a lesson carries its body once: hydration keeps it, navigation and a language switch load it', async () => {
+  // The HTML as the server sends it: the body is in the page once; only
+  // the islands (search box, read aloud) carry data for the browser, and
+  // the page's own data is not sent again for hydration.
   const html = await (await fetch(`${BASE}/courses/digital-basics/devices`)).text();
   const sentence = 'Mikä laite sopii mihinkin?';
-  const [markup, ...scripts] = html.split('__RESOLVED_RESOURCES');
-  assert.ok(markup.includes(sentence), 'the body is in the markup');
-  assert.ok(scripts.length > 0, 'the page carries hydration data');
-  assert.ok(!scripts.join('').includes('laite sopii'), 'the body is not in the hydration data');
+  assert.equal(html.split(sentence).length - 1, 1, 'the body is in the markup, once');
+  assert.ok(html.includes('<leptos-island'), 'the interactive parts are islands');
+  assert.match(html, /__RESOLVED_RESOURCES=\[\];/, 'no page data for hydration');
 
   const browser = await openBrowser();
   const { page } = browser;

@@ -1,14 +1,15 @@
-// The wasm module is split: learner pages need only the first module; a
-// staff page (here /admin) loads its own module when it is opened, by a
-// link or directly, and works hydrated (axe clean, no script errors) and
-// without JavaScript.
+// Islands: pages are rendered on the server and only their interactive
+// parts hydrate. Learner pages need only the first wasm module; the lesson
+// editor's island loads its own module when its page opens, and works
+// hydrated (axe clean, no script errors); staff pages work without
+// JavaScript.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signIn, openMenu } from './support.mjs';
 
 const ADMIN_PASSWORD = process.env.POLKU_E2E_ADMIN_PASSWORD;
 
-test('learner pages load one module; the admin page loads its own when opened, and hydrates', async () => {
+test('learner pages load one module; the lesson editor loads its own when opened, and hydrates', async () => {
   assert.ok(ADMIN_PASSWORD, 'POLKU_E2E_ADMIN_PASSWORD is set by scripts/test.sh');
   const browser = await openBrowser();
   const { page } = browser;
@@ -27,19 +28,21 @@ test('learner pages load one module; the admin page loads its own when opened, a
     assert.ok(modules.some((m) => first.test(m)), `the first module loads: ${modules}`);
     assert.deepEqual(modules.filter((m) => !first.test(m)), [], 'learner pages need no other module');
 
-    // Opened by a link (client-side navigation): its module comes then.
+    // A staff page without an island of its own: nothing more to load.
     await signIn(page, 'e2e-admin', ADMIN_PASSWORD);
     await waitForHydration(page);
     await openMenu(page);
     await page.getByRole('link', { name: 'Ylläpito' }).click();
     await mainHeading(page).filter({ hasText: 'Ylläpito' }).waitFor();
-    assert.ok(modules.some((m) => m.includes('admin_route')), `the admin page's module loads when opened: ${modules}`);
-
-    // Opened directly: rendered on the server, hydrated once its module is in.
-    await page.reload();
     await waitForHydration(page);
-    await mainHeading(page).filter({ hasText: 'Ylläpito' }).waitFor();
-    await expectNoAxeViolations(page, 'admin page, loaded directly');
+    await expectNoAxeViolations(page, 'admin page');
+    assert.deepEqual(modules.filter((m) => !first.test(m)), [], 'the admin page needs no other module');
+
+    // The lesson editor: its island's module comes when the page opens.
+    await page.goto(`${BASE}/author/courses/digital-basics/devices`);
+    await waitForHydration(page);
+    assert.ok(modules.some((m) => m.includes('lesson_editor')), `the editor's module loads when opened: ${modules}`);
+    await expectNoAxeViolations(page, 'lesson editor');
     assert.deepEqual(browser.problems, [], 'no script errors or CSP violations');
   } finally {
     await browser.close();

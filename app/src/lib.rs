@@ -7,14 +7,13 @@
 
 pub mod api;
 pub mod components;
-pub mod forms;
 pub mod i18n;
 pub mod pages;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
+use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::i18n::{I18n, Key, Locale, Texts};
@@ -39,15 +38,27 @@ use crate::pages::{
 /// Loads the browser half (JavaScript and wasm) once the page has loaded
 /// and the browser is idle, without preloading it: on a slow line the
 /// page's own bytes come first, and the page works before the script
-/// arrives (links are links, forms post). Leptos' `HydrationScripts`
+/// arrives (links are links, forms post). Then hydrates the page's islands
+/// (`<leptos-island>`, the interactive parts), outermost ones only: an
+/// island inside another is hydrated with it. Leptos' `HydrationScripts`
 /// always preloads the wasm, which competes with the page for the line.
+
 #[component]
 fn BrowserHalf(options: LeptosOptions) -> impl IntoView {
     let base = format!("/{}/{}", options.site_pkg_dir, options.output_name);
     let script = format!(
         r#"(() => {{
-  const load = () => import("{base}.js").then((m) =>
-    m.default({{ module_or_path: "{base}_bg.wasm" }}).then(() => m.hydrate()));
+  const load = () => import("{base}.js").then(async (m) => {{
+    await m.default({{ module_or_path: "{base}_bg.wasm" }});
+    m.hydrate();
+    for (const el of document.querySelectorAll("leptos-island")) {{
+      if (el.parentElement.closest("leptos-island")) continue;
+      const island = m[el.dataset.component];
+      if (island) await island(el);
+      else console.error("no code for the island " + el.dataset.component);
+    }}
+    document.documentElement.dataset.hydrated = "true";
+  }});
   const idle = () => "requestIdleCallback" in window
     ? requestIdleCallback(load, {{ timeout: 2000 }}) : setTimeout(load, 0);
   if (document.readyState === "complete") idle();
@@ -65,7 +76,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // (see the server's routes::assets).
     let pkg = options.site_pkg_dir.clone();
     #[cfg(feature = "ssr")]
-    security::set_content_security_policy();
+    {
+        security::set_content_security_policy();
+        // Islands: only the islands' data and markers go into the page (as
+        // Leptos' `HydrationScripts` does with `islands`).
+        if let Some(context) = Owner::current_shared_context() {
+            context.set_is_hydrating(false);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html
@@ -160,20 +178,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let locale = RwSignal::new(initial_locale());
     provide_context(I18n(locale));
-    let refresh = RwSignal::new(0_u32);
-    provide_context(forms::Refresh(refresh));
-
-    // Effects run only in the browser: keep <html lang> in step with the
-    // language switch (`hydrate` marks the page hydrated when it is done).
-    Effect::new(move |_| {
-        let code = locale.get().code();
-        #[cfg(feature = "hydrate")]
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", code);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = code;
-    });
 
     // Leptos renders <title> after this scope has ended, where reading a
     // signal panics: the formatter uses a plain string (the site name is the
@@ -183,7 +187,6 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=title_formatter />
         <Router>
-            <FormsInPlace refresh />
             <SiteHeader />
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
@@ -202,21 +205,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/reset") view=ResetPage ssr=SsrMode::Async />
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
-                    <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/messages") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/messages/people/:id") view={Lazy::<PersonThreadRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/messages/groups/:id") view={Lazy::<GroupThreadRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/appointments") view={Lazy::<AppointmentsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/appointments/:id") view={Lazy::<AppointmentRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/coach") view={Lazy::<CoachHomeRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/coach/groups/:id") view={Lazy::<GroupRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/admin/pathways") view={Lazy::<PathwayEditorRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/author") view={Lazy::<AuthorHomeRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/author/courses/:course") view={Lazy::<AuthorCourseRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/author/badges/:course") view={Lazy::<BadgeEditorRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/author/courses/:course/:lesson") view={Lazy::<EditorRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/notifications") view=crate::pages::notifications::NotificationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/messages") view=crate::pages::messages::InboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/messages/people/:id") view=crate::pages::messages::ThreadPage ssr=SsrMode::Async />
+                    <Route path=path!("/messages/groups/:id") view=crate::pages::messages::ThreadPage ssr=SsrMode::Async />
+                    <Route path=path!("/appointments") view=crate::pages::appointments::AppointmentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/appointments/:id") view=crate::pages::appointments::AppointmentPage ssr=SsrMode::Async />
+                    <Route path=path!("/coach") view=CoachHomePage ssr=SsrMode::Async />
+                    <Route path=path!("/coach/groups/:id") view=GroupPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/audit") view=crate::pages::audit::AdminAuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/pathways") view=crate::pages::admin::PathwayEditorPage ssr=SsrMode::Async />
+                    <Route path=path!("/author") view=AuthorHomePage ssr=SsrMode::Async />
+                    <Route path=path!("/author/courses/:course") view=AuthorCoursePage ssr=SsrMode::Async />
+                    <Route path=path!("/author/badges/:course") view=BadgeEditorPage ssr=SsrMode::Async />
+                    <Route path=path!("/author/courses/:course/:lesson") view=EditorPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />
@@ -224,73 +227,11 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Staff pages (coaching, administration, authoring), messages,
-/// appointments and notifications are
-/// routes whose code the browser loads only when one is opened: a
-/// learner's course pages never download it.
-/// `scripts/build.sh` splits the module; each page still renders on the
-/// server and works without JavaScript.
-macro_rules! staff_route {
-    ($($route:ident => $page:path),* $(,)?) => {$(
-        struct $route;
-
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            fn view(_this: Self) -> AnyView {
-                view! { <$page /> }.into_any()
-            }
-        }
-    )*};
-}
-
-staff_route! {
-    NotificationsRoute => crate::pages::notifications::NotificationsPage,
-    InboxRoute => crate::pages::messages::InboxPage,
-    PersonThreadRoute => crate::pages::messages::ThreadPage,
-    GroupThreadRoute => crate::pages::messages::ThreadPage,
-    AppointmentsRoute => crate::pages::appointments::AppointmentsPage,
-    AppointmentRoute => crate::pages::appointments::AppointmentPage,
-    CoachHomeRoute => CoachHomePage,
-    GroupRoute => GroupPage,
-    AdminRoute => AdminPage,
-    AuditRoute => crate::pages::audit::AdminAuditPage,
-    PathwayEditorRoute => crate::pages::admin::PathwayEditorPage,
-    AuthorHomeRoute => AuthorHomePage,
-    AuthorCourseRoute => AuthorCoursePage,
-    BadgeEditorRoute => BadgeEditorPage,
-    EditorRoute => EditorPage,
-}
-
-/// Hydrated: `/api/` forms are sent without a reload (see [`forms`]).
-#[component]
-fn FormsInPlace(refresh: RwSignal<u32>) -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    forms::send_forms_in_place(refresh);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = refresh;
-}
-
-/// Entry point of the wasm half: hydrates the server-rendered page.
+/// Entry point of the wasm half: sets up the reactive system; the
+/// loader (see `BrowserHalf`) then hydrates each island.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Lazy routes (the staff pages) need the asynchronous hydration.
-    // wasm-bindgen's own spawner: Leptos' executor is set up by
-    // `hydrate_from_async` itself.
-    wasm_bindgen_futures::spawn_local(async {
-        let Some(body) = document().body() else {
-            return;
-        };
-        leptos::mount::hydrate_from_async(body, App).await.forget();
-        // Hydration is complete (a lazy route's module loaded and its view
-        // hydrated): the e2e tests wait for this marker before they act.
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
+    leptos::mount::hydrate_islands();
 }

@@ -181,7 +181,7 @@ async fn accounts_sessions_and_progress_over_http() {
     assert!(status.is_redirection());
     assert_eq!(
         location(&headers),
-        "/courses/digital-basics/browser?quiz=0&a=0#quiz-0"
+        "/courses/digital-basics/browser?quiz=0&a=0#quiz-0-verdict"
     );
     post_form(
         &app,

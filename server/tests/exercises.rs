@@ -341,7 +341,7 @@ async fn programs_are_run_on_the_server_and_kept_with_their_verdict() {
     let wrong =
         "tunnit = float(input())\ntuntipalkka = float(input())\nprint(tunnit + tuntipalkka)";
     let location = send(program(wrong), Some(maija.clone())).await;
-    assert_eq!(location, format!("{FIRST_PROGRAM}#quiz-2"));
+    assert_eq!(location, format!("{FIRST_PROGRAM}#quiz-2-verdict"));
     let (_, _, page) = get(&app, FIRST_PROGRAM, Some(&maija)).await;
     assert!(
         page.contains("Ohjelma ei vielä läpäise kaikkia testejä"),

@@ -17,8 +17,8 @@ pub fn language_cookie(locale: Locale, secure: super::cookies::SecureCookies) ->
     )
 }
 
-/// `POST /api/set_language`: remembers the interface language (used by the
-/// hydrated language switch; without JavaScript the switch posts to `/lang`).
+/// `POST /api/set_language`: remembers the interface language (for the
+/// JSON API's clients; the pages' language switch posts to `/lang`).
 #[server(prefix = "/api", endpoint = "set_language", output = crate::api::TextJson)]
 pub async fn set_language(locale: Locale) -> Result<(), AppError> {
     if let Some(actor) = super::accounts::session::actor().await? {

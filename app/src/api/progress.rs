@@ -107,8 +107,8 @@ pub async fn mark_done(
 }
 
 /// `POST /api/answer_quiz`: grades an answer and records the attempt for
-/// the signed-in learner (the hydrated quiz; without JavaScript the form
-/// posts to `/courses/{course}/{lesson}/answer`).
+/// the signed-in learner (for the JSON API's clients; the lesson page's
+/// quiz form posts to `/courses/{course}/{lesson}/answer`).
 #[server(prefix = "/api", endpoint = "answer_quiz", output = crate::api::TextJson)]
 pub async fn answer_quiz(
     course: String,

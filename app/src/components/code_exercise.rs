@@ -92,13 +92,6 @@ pub fn CodeExercise(
         let next = urlencode(&format!("{action}#{id}"));
         view! { <p><a href=format!("/login?next={next}")>{t(Key::CodeSignIn)}</a></p> }
     });
-    let has_verdict = verdict.is_some();
-    let verdict_ref = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if has_verdict && let Some(el) = verdict_ref.get() {
-            let _ = el.focus();
-        }
-    });
     view! {
         <section
             class="quiz quiz--python"
@@ -150,7 +143,7 @@ pub fn CodeExercise(
             <button type="button" class="button--quiet" data-python-run="" hidden="">{t(Key::CodeRun)}</button>
             <div class="code-run" role="status" aria-live="polite" hidden=""></div>
             {notice}
-            <div class="quiz-result" role="status" aria-live="polite" tabindex="-1" node_ref=verdict_ref>
+            <div class="quiz-result" id=format!("{id}-verdict") role="status" aria-live="polite" tabindex="-1">
                 {verdict.map(|v| view! { <Verdict verdict=v /> })}
             </div>
         </section>

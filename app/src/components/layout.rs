@@ -5,38 +5,16 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::api::accounts::get_me;
-use crate::api::preferences::set_language;
 use crate::api::search::{Suggestion, suggest};
 use crate::components::reading::ReadingSettingsForm;
-use crate::i18n::{Key, Locale, Texts, t, tf, use_locale};
+use crate::i18n::{IslandTexts, Key, Locale, Texts, t, tf, use_locale};
 use polku_types::accounts::Role;
 
 /// Skip link, site name, main navigation and the language switch.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
-    let menu = NodeRef::<leptos::html::Details>::new();
-    // Hydrated, using a link or button of the menu closes it (without
-    // JavaScript every page arrives with it closed).
-    let close_after = move |ev: leptos::ev::MouseEvent| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let used = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|el| el.closest("a, button").ok().flatten())
-                .is_some();
-            if used && let Some(details) = menu.get_untracked() {
-                let _ = details.remove_attribute("open");
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, menu);
-    };
     view! {
-        // rel="external" keeps the client-side router away from this link, so
-        // the browser itself moves keyboard focus to <main>, hydrated or not.
-        <a class="skip-link" href="#main" rel="external">{t(Key::SkipToContent)}</a>
+        <a class="skip-link" href="#main">{t(Key::SkipToContent)}</a>
         <header class="site-header">
             <div class="site-header__inner">
                 <a class="site-name" href="/">
@@ -45,14 +23,14 @@ pub fn SiteHeader() -> impl IntoView {
                 </a>
                 // On a phone the rest folds under "Menu" (one tap, no
                 // script needed); on a wide screen it is always open.
-                <details class="site-menu" node_ref=menu>
+                <details class="site-menu">
                     <summary class="site-menu__toggle">{t(Key::MenuLabel)}</summary>
-                    <div class="site-menu__panel" on:click=close_after>
+                    <div class="site-menu__panel">
                         <nav class="main-nav" aria-label=t(Key::MainNavLabel)>
                             <a href="/">{t(Key::NavCourses)}</a>
                             <UserNav />
                         </nav>
-                        <SearchBox />
+                        <SearchBox texts=IslandTexts::of(SEARCH_BOX_TEXTS) />
                         <LanguageSwitch />
                         <ReadingSettingsForm />
                     </div>
@@ -79,11 +57,20 @@ fn OfflineNotice() -> impl IntoView {
     }
 }
 
-/// The search box of every page: a GET form to `/search`. Hydrated, it
-/// suggests lessons while typing (links below the box, their number
-/// announced); without JavaScript the form just searches.
-#[component]
-fn SearchBox() -> impl IntoView {
+/// The texts [`SearchBox`] shows.
+const SEARCH_BOX_TEXTS: &[Key] = &[
+    Key::SearchLabel,
+    Key::SearchButton,
+    Key::SearchSuggestionsCount,
+    Key::SearchSuggestionsLabel,
+];
+
+/// The search box of every page: a GET form to `/search`. Hydrated (an
+/// island), it suggests lessons while typing (links below the box, their
+/// number announced); without JavaScript the form just searches.
+#[island]
+fn SearchBox(texts: IslandTexts) -> impl IntoView {
+    texts.provide();
     let locale = use_locale();
     let suggestions = RwSignal::new(Vec::<Suggestion>::new());
     // Only the answer to the newest input is shown.
@@ -149,7 +136,7 @@ fn SearchBox() -> impl IntoView {
                             let lang = move || crate::pages::content_lang(s.language, locale.get());
                             view! {
                                 <li>
-                                    <a href=s.href.clone() lang=lang rel="external">
+                                    <a href=s.href.clone() lang=lang>
                                         <span class="search-suggestion__title">{s.title.clone()}</span>
                                         <span class="search-suggestion__course">{s.course_title.clone()}</span>
                                     </a>
@@ -187,10 +174,7 @@ fn UserNav() -> impl IntoView {
     // Asked again after each navigation too: the unread counts change as
     // conversations and notifications are read.
     let location = use_location();
-    let me = Resource::new(
-        move || (crate::forms::version(), location.pathname.get()),
-        |_| get_me(),
-    );
+    let me = Resource::new(move || location.pathname.get(), |_| get_me());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -234,31 +218,22 @@ pub fn this_page() -> impl Fn() -> String + Clone + Send + Sync + 'static {
     }
 }
 
-/// Three buttons, one per language. Without JavaScript the form posts to
-/// `/lang`, which sets the cookie and redirects back; hydrated, a click
-/// switches the language in place and stores the choice in the background.
+/// Three buttons, one per language: the form posts to `/lang`, which sets
+/// the cookie and sends the reader back to the page, now in that language.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
-    let locale = use_locale();
+    let now = use_locale().get_untracked();
     let next = this_page();
     let buttons = Locale::ALL
         .into_iter()
         .map(|choice| {
-            let on_click = move |ev: leptos::ev::MouseEvent| {
-                ev.prevent_default();
-                locale.set(choice);
-                leptos::task::spawn_local(async move {
-                    let _ = set_language(choice).await;
-                });
-            };
             view! {
                 <button
                     type="submit"
                     name="lang"
                     value=choice.code()
                     lang=choice.code()
-                    aria-current=move || (locale.get() == choice).then_some("true")
-                    on:click=on_click
+                    aria-current=(now == choice).then_some("true")
                 >
                     {choice.endonym()}
                 </button>

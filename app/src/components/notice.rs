@@ -114,8 +114,7 @@ pub fn rejection_key(code: &str) -> Key {
 }
 
 /// The reason a form was refused (query parameter `param`, default
-/// `error`), announced when it appears; follows the address, so it shows
-/// after a form sent in place too.
+/// `error`), announced when it appears.
 #[component]
 pub fn FormError(#[prop(default = "error")] param: &'static str) -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();

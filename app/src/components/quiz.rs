@@ -1,7 +1,7 @@
 //! A quiz or interactive exercise inside a lesson (choice, text, order,
 //! match, spot, form): a form that works without JavaScript (a GET to the
-//! lesson page, which shows the server's feedback) and, hydrated, checks
-//! the answer in place without a reload. Every kind is answered with
+//! lesson page, which shows the server's feedback; signed in, a POST that
+//! records the attempt first). Every kind is answered with
 //! native controls (radios, checkboxes, selects, text fields), so each
 //! works by keyboard and screen reader and at any width; nothing is
 //! dragged.
@@ -68,39 +68,12 @@ pub fn Quiz(
     let (method, full_action) = if record {
         ("post", format!("{action}/answer"))
     } else {
-        ("get", format!("{action}#{id}"))
+        ("get", format!("{action}#{id}-verdict"))
     };
-    #[cfg(feature = "hydrate")]
-    let on_submit = {
-        let navigate = leptos_router::hooks::use_navigate();
-        let action = action.clone();
-        let id = id.clone();
-        let locale = crate::i18n::use_locale();
-        move |ev: leptos::ev::SubmitEvent| {
-            submit_in_place(
-                &ev,
-                navigate.clone(),
-                &action,
-                &id,
-                record,
-                locale.get_untracked(),
-            )
-        }
-    };
-    #[cfg(not(feature = "hydrate"))]
-    let on_submit = |_: leptos::ev::SubmitEvent| {};
-    // Hydrated, the verdict takes the focus so that it is read out at once.
-    let verdict_ref = NodeRef::<leptos::html::Div>::new();
-    let has_feedback = feedback.is_some();
-    Effect::new(move |_| {
-        if has_feedback && let Some(el) = verdict_ref.get() {
-            let _ = el.focus();
-        }
-    });
     let kind_class = format!("quiz quiz--{}", kind_name(quiz.kind));
     view! {
         <section class=kind_class id=id.clone() aria-labelledby=labelled_by>
-            <form method=method action=full_action on:submit=on_submit data-offline-queue=record.then_some("") novalidate>
+            <form method=method action=full_action data-offline-queue=record.then_some("") novalidate>
                 <input type="hidden" name="quiz" value=index.to_string() />
                 {who.map(|who| view! { <input type="hidden" name="who" value=who.to_string() /> })}
                 <fieldset>
@@ -115,7 +88,7 @@ pub fn Quiz(
                 </fieldset>
                 <button type="submit">{t(Key::QuizCheck)}</button>
             </form>
-            <div class="quiz-result" role="status" aria-live="polite" tabindex="-1" node_ref=verdict_ref>
+            <div class="quiz-result" id=format!("{id}-verdict") role="status" aria-live="polite" tabindex="-1">
                 {feedback.map(|f| view! { <Verdict feedback=f quiz=quiz.clone() id=id.clone() /> })}
             </div>
         </section>
@@ -411,78 +384,4 @@ fn Verdict(feedback: QuizFeedback, quiz: QuizView, id: String) -> impl IntoView 
             {has_items.then(|| view! { <ul class="verdict-choices">{items}</ul> })}
         </div>
     }
-}
-
-/// Hydrated: record the answer (signed in), then navigate to
-/// `action?answers#id` inside the app (no reload); the lesson page asks the
-/// server for the verdict.
-#[cfg(feature = "hydrate")]
-fn submit_in_place(
-    ev: &leptos::ev::SubmitEvent,
-    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
-    action: &str,
-    id: &str,
-    record: bool,
-    locale: crate::i18n::Locale,
-) {
-    use wasm_bindgen::JsCast;
-    let Some(form) = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-    else {
-        return;
-    };
-    let Ok(data) = web_sys::FormData::new_with_form(&form) else {
-        return;
-    };
-    let Ok(params) = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else {
-        return;
-    };
-    ev.prevent_default();
-    let query: String = params.to_string().into();
-    let target = format!("{action}?{query}");
-    let id = id.to_owned();
-    // `earned`: a badge the answer just earned, announced on the page.
-    let go = move |earned: Option<i32>| {
-        let earned = earned.map(|e| format!("&earned={e}")).unwrap_or_default();
-        navigate(
-            &format!("{target}{earned}#{id}"),
-            leptos_router::NavigateOptions {
-                scroll: false,
-                replace: true,
-                ..Default::default()
-            },
-        )
-    };
-    if !record {
-        go(None);
-        return;
-    }
-    let answer = QuizAnswer {
-        index: params
-            .get("quiz")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_default(),
-        choices: params
-            .get_all("a")
-            .iter()
-            .filter_map(|v| v.as_string())
-            .map(|v| crate::api::choice_value(&v))
-            .take(crate::api::MOST_CHOICES)
-            .collect(),
-        text: params.get("text"),
-        texts: params
-            .get_all("t")
-            .iter()
-            .filter_map(|v| v.as_string())
-            .take(crate::api::MOST_CHOICES)
-            .collect(),
-    };
-    let mut parts = action.trim_start_matches("/courses/").splitn(2, '/');
-    let course = parts.next().unwrap_or_default().to_owned();
-    let lesson = parts.next().unwrap_or_default().to_owned();
-    leptos::task::spawn_local(async move {
-        let feedback = crate::api::progress::answer_quiz(course, lesson, locale, answer).await;
-        go(feedback.ok().and_then(|f| f.earned));
-    });
 }

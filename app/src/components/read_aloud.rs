@@ -10,11 +10,28 @@
 use leptos::prelude::*;
 
 use crate::api::LessonAudio;
-use crate::i18n::{Key, Locale, t, tf};
+use crate::i18n::{IslandTexts, Key, Locale, t, tf};
 
-/// The player.
-#[component]
+/// The texts [`ReadAloud`] shows.
+pub const READ_ALOUD_TEXTS: &[Key] = &[
+    Key::ReadAloudDownload,
+    Key::ReadAloudHint,
+    Key::ReadAloudLength,
+    Key::ReadAloudNext,
+    Key::ReadAloudPrevious,
+    Key::ReadAloudSpeed,
+    Key::ReadAloudSpeedFast,
+    Key::ReadAloudSpeedFaster,
+    Key::ReadAloudSpeedNormal,
+    Key::ReadAloudSpeedSlow,
+    Key::ReadAloudTitle,
+];
+
+/// The player (an island: hydrated on its own).
+#[island]
 pub fn ReadAloud(
+    /// Its texts ([`READ_ALOUD_TEXTS`]).
+    texts: IslandTexts,
     /// The audio.
     audio: LessonAudio,
     /// The course's key.
@@ -24,6 +41,7 @@ pub fn ReadAloud(
     /// The language of the lesson text (and of its audio).
     language: Locale,
 ) -> impl IntoView {
+    texts.provide();
     let whole = audio.duration_ms / 1000;
     let (minutes, seconds) = ((whole / 60).to_string(), (whole % 60).to_string());
     let audio_ref = NodeRef::<leptos::html::Audio>::new();

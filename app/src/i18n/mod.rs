@@ -21,14 +21,18 @@ pub trait Texts {
     fn endonym(self) -> &'static str;
 }
 
+/// The texts of a language, in `Key` order.
+fn table_of(locale: Locale) -> &'static [&'static str] {
+    match locale {
+        Locale::Fi => &FI,
+        Locale::Sv => &SV,
+        Locale::En => &EN,
+    }
+}
+
 impl Texts for Locale {
     fn text(self, key: Key) -> &'static str {
-        let table = match self {
-            Locale::Fi => &FI,
-            Locale::Sv => &SV,
-            Locale::En => &EN,
-        };
-        table[key as usize]
+        table_of(self)[key as usize]
     }
 
     fn endonym(self) -> &'static str {
@@ -40,30 +44,112 @@ impl Texts for Locale {
 #[derive(Clone, Copy)]
 pub struct I18n(pub RwSignal<Locale>);
 
-/// The current locale signal.
+/// The current locale signal: the page's (server) or, inside an island in
+/// the browser, the language the server rendered the page in.
 pub fn use_locale() -> RwSignal<Locale> {
     use_context::<I18n>()
         .map(|i| i.0)
-        .unwrap_or_else(|| RwSignal::new(Locale::default()))
+        .unwrap_or_else(|| RwSignal::new(crate::initial_locale()))
 }
 
-/// A reactive translated text: re-renders when the language changes.
+/// A translated text, in the page's language.
 ///
-/// A disposed locale signal falls back to the default language. This does
-/// not make it safe for `<title>`, which Leptos renders outside the page's
-/// arena: use `PageTitle` there (see `components::notice`).
+/// On the server from the translation tables. In the browser only islands
+/// run, and they show the texts their props carry ([`IslandTexts`]): the
+/// tables of all three languages never reach the browser's download.
 pub fn t(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
-    let locale = use_locale();
-    move || locale.try_get().unwrap_or_default().text(key)
+    let text = lookup(key);
+    move || text
 }
 
-/// A reactive translated text with `{name}` placeholders filled in.
+/// A translated text with `{name}` placeholders filled in.
 pub fn tf(
     key: Key,
     args: Vec<(&'static str, String)>,
 ) -> impl Fn() -> String + Send + Sync + 'static {
-    let locale = use_locale();
-    move || fill(locale.try_get().unwrap_or_default().text(key), &args)
+    let text = lookup(key);
+    move || fill(text, &args)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn lookup(key: Key) -> &'static str {
+    use_locale()
+        .try_get_untracked()
+        .unwrap_or_default()
+        .text(key)
+}
+
+#[cfg(feature = "hydrate")]
+fn lookup(key: Key) -> &'static str {
+    match use_context::<IslandTable>().and_then(|table| table.get(key)) {
+        Some(text) => text,
+        None => {
+            leptos::logging::error!("no text for key {} in this island", key as u16);
+            ""
+        }
+    }
+}
+
+/// The texts an island shows, in the page's language, carried in its
+/// props (a few hundred bytes for a learner's island; staff islands take
+/// [`IslandTexts::all`]). The island calls [`IslandTexts::provide`] first.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct IslandTexts(Vec<(u16, String)>);
+
+impl IslandTexts {
+    /// The texts of `keys` in the page's language (on the server).
+    pub fn of(keys: &[Key]) -> Self {
+        let locale = use_locale().get_untracked();
+        Self(
+            keys.iter()
+                .map(|&key| (key as u16, locale.text(key).to_owned()))
+                .collect(),
+        )
+    }
+
+    /// Every text of the page's language (staff islands, which show many).
+    pub fn all() -> Self {
+        let table = table_of(use_locale().get_untracked());
+        Self(
+            table
+                .iter()
+                .enumerate()
+                .map(|(n, text)| (n as u16, (*text).to_owned()))
+                .collect(),
+        )
+    }
+
+    /// Makes these the texts [`t`] returns inside the island (in the
+    /// browser; on the server the tables answer).
+    pub fn provide(self) {
+        #[cfg(feature = "hydrate")]
+        {
+            let table: Vec<(u16, &'static str)> = self
+                .0
+                .into_iter()
+                .map(|(key, text)| (key, &*Box::leak(text.into_boxed_str())))
+                .collect();
+            provide_context(IslandTable(Box::leak(table.into_boxed_slice())));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = self;
+    }
+}
+
+/// An island's texts in the browser (kept for the page's life).
+#[cfg(feature = "hydrate")]
+#[derive(Clone, Copy)]
+struct IslandTable(&'static [(u16, &'static str)]);
+
+#[cfg(feature = "hydrate")]
+impl IslandTable {
+    fn get(self, key: Key) -> Option<&'static str> {
+        let key = key as u16;
+        self.0
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, text)| *text)
+    }
 }
 
 /// Replaces `{name}` placeholders.

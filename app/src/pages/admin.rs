@@ -61,10 +61,7 @@ fn PendingBadges(pending: Vec<PendingBadge>) -> impl IntoView {
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let locale = use_locale();
-    let home = Resource::new(
-        move || (crate::forms::version(), locale.get()),
-        |(_, locale)| get_admin_home(Some(locale)),
-    );
+    let home = Resource::new(move || locale.get(), |locale| get_admin_home(Some(locale)));
     loaded(home, move |home| {
         // Read with the data: hydrated, a form sent in place comes back to
         // this same page with a new query.
@@ -204,8 +201,8 @@ pub fn ResetPage() -> impl IntoView {
 pub fn PathwayEditorPage() -> impl IntoView {
     let locale = use_locale();
     let editor = Resource::new(
-        move || (crate::forms::version(), locale.get()),
-        |(_, locale)| get_pathway_editor(Some(locale)),
+        move || locale.get(),
+        |locale| get_pathway_editor(Some(locale)),
     );
     loaded(editor, move |view| {
         let saved = use_query_map().with_untracked(|q| q.get("saved").unwrap_or_default());

@@ -110,7 +110,7 @@ pub fn AppointmentList(list: Vec<AppointmentView>, #[prop(into)] empty: Key) -> 
 /// `/appointments`
 #[component]
 pub fn AppointmentsPage() -> impl IntoView {
-    let page = Resource::new(crate::forms::version, |_| get_appointments());
+    let page = Resource::new(|| (), |_| get_appointments());
     loaded(page, |page| view! { <AppointmentsView page /> })
 }
 
@@ -272,15 +272,12 @@ pub fn AppointmentPage() -> impl IntoView {
     let params = use_params_map();
     let one = Resource::new(
         move || {
-            (
-                params
-                    .read()
-                    .get("id")
-                    .and_then(|id| id.parse::<i32>().ok()),
-                crate::forms::version(),
-            )
+            params
+                .read()
+                .get("id")
+                .and_then(|id| id.parse::<i32>().ok())
         },
-        |(id, _)| get_appointment(id.unwrap_or(0)),
+        |id| get_appointment(id.unwrap_or(0)),
     );
     loaded(one, |a| view! { <AppointmentView a /> })
 }

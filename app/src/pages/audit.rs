@@ -124,7 +124,7 @@ pub fn AdminAuditPage() -> impl IntoView {
 /// What was done to the signed-in person's account, for `/account`.
 #[component]
 pub fn MyAudit() -> impl IntoView {
-    let mine = Resource::new(crate::forms::version, |_| get_my_audit());
+    let mine = Resource::new(|| (), |_| get_my_audit());
     loaded(mine, |entries| {
         view! {
             <h2 id="my-audit">{t(Key::AccountAuditHeading)}</h2>

@@ -84,7 +84,7 @@ pub fn SignupPage() -> impl IntoView {
 /// `/account`: who is signed in, password change, sign out.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let me = Resource::new(crate::forms::version, |_| get_me());
+    let me = Resource::new(|| (), |_| get_me());
     let saved = !typed("saved").is_empty();
     let _ = use_locale();
     loaded(me, move |me| {

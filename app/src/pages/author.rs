@@ -15,10 +15,7 @@ use crate::i18n::{Key, t, tf, use_locale};
 pub fn AuthorHomePage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
-    let home = Resource::new(
-        move || (locale.get(), crate::forms::version()),
-        |(l, _)| get_author_home(l),
-    );
+    let home = Resource::new(move || locale.get(), get_author_home);
     let wrong = move || query.read().get("error").is_some();
     loaded(home, move |home| {
         view! {
@@ -64,20 +61,18 @@ pub fn AuthorCoursePage() -> impl IntoView {
             (
                 params.read().get("course").unwrap_or_default(),
                 locale.get(),
-                crate::forms::version(),
             )
         },
-        |(course, locale, _)| get_outline(course, locale),
+        |(course, locale)| get_outline(course, locale),
     );
     let feedback = Resource::new(
         move || {
             (
                 params.read().get("course").unwrap_or_default(),
                 locale.get(),
-                crate::forms::version(),
             )
         },
-        |(course, locale, _)| crate::api::discussion::get_course_feedback(course, locale),
+        |(course, locale)| crate::api::discussion::get_course_feedback(course, locale),
     );
     loaded(
         outline,

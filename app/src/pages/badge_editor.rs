@@ -23,10 +23,9 @@ pub fn BadgeEditorPage() -> impl IntoView {
                 params.read().get("course").unwrap_or_default(),
                 query.read().get("badge").unwrap_or_default(),
                 locale.get(),
-                crate::forms::version(),
             )
         },
-        |(course, badge, locale, _)| get_badge_editor(course, badge, locale),
+        |(course, badge, locale)| get_badge_editor(course, badge, locale),
     );
     loaded(editor, |view| view! { <Editor view /> })
 }

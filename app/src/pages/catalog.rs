@@ -13,10 +13,7 @@ use crate::i18n::{Key, t, tf, use_locale};
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     let locale = use_locale();
-    let courses = Resource::new(
-        move || (locale.get(), crate::forms::version()),
-        |(l, _)| get_catalog(l),
-    );
+    let courses = Resource::new(move || locale.get(), get_catalog);
     view! {
         <PageTitle key=Key::CatalogHeading />
         <h1>{t(Key::CatalogHeading)}</h1>

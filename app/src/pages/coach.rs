@@ -24,7 +24,7 @@ fn query(name: &str) -> String {
 /// `/coach`
 #[component]
 pub fn CoachHomePage() -> impl IntoView {
-    let home = Resource::new(crate::forms::version, |_| get_coach_home());
+    let home = Resource::new(|| (), |_| get_coach_home());
     loaded(home, move |home| {
         view! {
             <PageTitle key=Key::CoachHeading />
@@ -91,10 +91,9 @@ pub fn GroupPage() -> impl IntoView {
                     .and_then(|id| id.parse().ok())
                     .unwrap_or(0),
                 locale.get(),
-                crate::forms::version(),
             )
         },
-        |(id, locale, _)| get_group(id, locale),
+        |(id, locale)| get_group(id, locale),
     );
     loaded(group, |view| view! { <GroupTable view /> })
 }

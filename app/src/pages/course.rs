@@ -25,10 +25,9 @@ pub fn CoursePage() -> impl IntoView {
             (
                 params.read().get("course").unwrap_or_default(),
                 locale.get(),
-                crate::forms::version(),
             )
         },
-        |(slug, locale, _)| async move {
+        |(slug, locale)| async move {
             let detail = get_course(slug.clone(), locale).await?;
             let progress = get_course_progress(slug.clone(), locale).await?;
             let evidence = if detail.badges.iter().any(|b| b.approval) {

@@ -14,10 +14,7 @@ use crate::i18n::{Key, t, tf, use_locale};
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let locale = use_locale();
-    let dashboard = Resource::new(
-        move || (locale.get(), crate::forms::version()),
-        |(l, _)| get_dashboard(l),
-    );
+    let dashboard = Resource::new(move || locale.get(), get_dashboard);
     loaded(dashboard, move |d| {
         let q = leptos_router::hooks::use_query_map().read_untracked();
         let joined = q.get("joined").unwrap_or_default();

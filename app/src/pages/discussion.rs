@@ -21,10 +21,9 @@ pub fn discussion_resource() -> Resource<Result<Option<Discussion>, AppError>> {
             (
                 p.get("course").unwrap_or_default(),
                 p.get("lesson").unwrap_or_default(),
-                crate::forms::version(),
             )
         },
-        |(c, l, _)| get_discussion(c, l),
+        |(c, l)| get_discussion(c, l),
     )
 }
 

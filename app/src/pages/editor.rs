@@ -13,7 +13,7 @@ use crate::api::{BodyPart, QuizKind, QuizView};
 use crate::components::code_exercise::CodeExercise;
 use crate::components::loaded::loaded;
 use crate::components::quiz::Quiz;
-use crate::i18n::{Key, Locale, Texts, t, tf, use_locale};
+use crate::i18n::{IslandTexts, Key, Locale, Texts, t, tf, use_locale};
 
 /// The editor page.
 #[component]
@@ -33,10 +33,9 @@ pub fn EditorPage() -> impl IntoView {
             lang,
         )
     };
-    let editing = Resource::new(
-        move || (key(), crate::forms::version()),
-        |((course, lesson, lang), _)| get_editing(course, lesson, lang),
-    );
+    let editing = Resource::new(key, |(course, lesson, lang)| {
+        get_editing(course, lesson, lang)
+    });
     loaded(editing, move |editing| {
         let (course, lesson, lang) = key();
         view! { <EditorView editing course lesson lang /> }
@@ -57,8 +56,6 @@ fn EditorView(editing: Editing, course: String, lesson: String, lang: String) ->
     } else {
         editing.preview.title.clone()
     };
-    let initial = editing.preview.clone();
-    let live = live_preview(course.clone(), lesson.clone(), lang.clone());
     let base = format!("/author/courses/{course}/{lesson}");
     view! {
         <leptos_meta::Title text=title.clone() />
@@ -79,32 +76,14 @@ fn EditorView(editing: Editing, course: String, lesson: String, lang: String) ->
                 }).collect_view()}
             </ul>
         </nav>
-        <form method="post" action="/api/save_lesson" class="editor">
-            <input type="hidden" name="course" value=course.clone() />
-            <input type="hidden" name="lesson" value=lesson.clone() />
-            <input type="hidden" name="lang" value=lang.clone() />
-            <label for="lesson-text">{t(Key::AuthorTextLabel)}</label>
-            <p id="lesson-text-help" class="muted">{t(Key::AuthorTextHelp)}</p>
-            <textarea id="lesson-text" name="text" rows="22" spellcheck="true" lang=lang.clone()
-                aria-describedby="lesson-text-help"
-                on:input=move |ev| live.typed(event_target_value(&ev))>
-                {editing.text.clone()}
-            </textarea>
-            <div class="editor-actions">
-                <button type="submit" name="intent" value="draft" class="button button--quiet">{t(Key::AuthorSaveDraft)}</button>
-                <button type="submit" name="intent" value="publish" class="button">{t(Key::AuthorPublish)}</button>
-            </div>
-        </form>
-        <section class="preview" aria-labelledby="preview-title">
-            <h2 id="preview-title">{t(Key::AuthorPreview)}</h2>
-            {
-                let lang = lang.clone();
-                move || {
-                    let shown = live.result.get().unwrap_or_else(|| initial.clone());
-                    view! { <PreviewView preview=shown lang=lang.clone() /> }
-                }
-            }
-        </section>
+        <LessonEditor
+            texts=IslandTexts::all()
+            course=course.clone()
+            lesson=lesson.clone()
+            lang=lang.clone()
+            text=editing.text.clone()
+            initial=editing.preview.clone()
+        />
         <section class="history" aria-labelledby="history-title">
             <h2 id="history-title">{t(Key::AuthorHistory)}</h2>
             <ol class="history-list">
@@ -130,6 +109,47 @@ fn EditorView(editing: Editing, course: String, lesson: String, lang: String) ->
                     }
                 }).collect_view()}
             </ol>
+        </section>
+    }
+}
+
+/// The text and its preview (an island, its code loaded only on this
+/// page): hydrated, the preview follows typing; without JavaScript it shows
+/// the text as saved.
+#[island(lazy)]
+fn LessonEditor(
+    texts: IslandTexts,
+    course: String,
+    lesson: String,
+    lang: String,
+    text: String,
+    initial: PreviewResult,
+) -> impl IntoView {
+    texts.provide();
+    let live = live_preview(course.clone(), lesson.clone(), lang.clone());
+    view! {
+        <form method="post" action="/api/save_lesson" class="editor">
+            <input type="hidden" name="course" value=course />
+            <input type="hidden" name="lesson" value=lesson />
+            <input type="hidden" name="lang" value=lang.clone() />
+            <label for="lesson-text">{t(Key::AuthorTextLabel)}</label>
+            <p id="lesson-text-help" class="muted">{t(Key::AuthorTextHelp)}</p>
+            <textarea id="lesson-text" name="text" rows="22" spellcheck="true" lang=lang.clone()
+                aria-describedby="lesson-text-help"
+                on:input=move |ev| live.typed(event_target_value(&ev))>
+                {text}
+            </textarea>
+            <div class="editor-actions">
+                <button type="submit" name="intent" value="draft" class="button button--quiet">{t(Key::AuthorSaveDraft)}</button>
+                <button type="submit" name="intent" value="publish" class="button">{t(Key::AuthorPublish)}</button>
+            </div>
+        </form>
+        <section class="preview" aria-labelledby="preview-title">
+            <h2 id="preview-title">{t(Key::AuthorPreview)}</h2>
+            {move || {
+                let shown = live.result.get().unwrap_or_else(|| initial.clone());
+                view! { <PreviewView preview=shown lang=lang.clone() /> }
+            }}
         </section>
     }
 }

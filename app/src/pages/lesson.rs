@@ -12,7 +12,8 @@ use crate::api::{BodyPart, LessonLink, LessonPage as Lesson, QuizAnswer, QuizKin
 use crate::components::code_exercise::{CodeExercise, NotChecked};
 use crate::components::loaded::loaded;
 use crate::components::quiz::Quiz;
-use crate::components::read_aloud::ReadAloud;
+use crate::components::read_aloud::{READ_ALOUD_TEXTS, ReadAloud};
+use crate::i18n::IslandTexts;
 use crate::i18n::{Key, Texts, t, tf, use_locale};
 use crate::pages::auth::urlencode;
 use crate::pages::discussion::{LessonDiscussion, discussion_resource};
@@ -38,10 +39,9 @@ pub fn LessonPage() -> impl IntoView {
                 p.get("lesson").unwrap_or_default(),
                 language,
                 answer_from_query(&query.read()),
-                crate::forms::version(),
             )
         },
-        |(course, lesson, locale, answer, _)| get_lesson(course, lesson, locale, answer),
+        |(course, lesson, locale, answer)| get_lesson(course, lesson, locale, answer),
         false,
     );
     let discussion = discussion_resource();
@@ -167,7 +167,7 @@ fn LessonView(
                     <ul lang=lang data-say="flow">{objectives.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul>
                 </section>
             })}
-            {audio.map(|audio| view! { <ReadAloud audio course=course_slug.clone() lesson=lesson_slug.clone() language=content_language /> })}
+            {audio.map(|audio| view! { <ReadAloud texts=IslandTexts::of(READ_ALOUD_TEXTS) audio course=course_slug.clone() lesson=lesson_slug.clone() language=content_language /> })}
             <div class="lesson-body" lang=lang>{body}</div>
         </article>
         <LessonStatus lesson=lesson.clone() />

@@ -15,7 +15,7 @@ use crate::api::messages::{
 };
 use crate::components::loaded::loaded;
 use crate::components::notice::{FormError, PageTitle};
-use crate::i18n::{Key, Locale, Texts, fill, t, tf, use_locale};
+use crate::i18n::{IslandTexts, Key, Locale, Texts, fill, t, tf, use_locale};
 
 /// How often an open conversation asks for new messages, hydrated.
 pub const POLL_SECONDS: u64 = 20;
@@ -23,7 +23,7 @@ pub const POLL_SECONDS: u64 = 20;
 /// `/messages`
 #[component]
 pub fn InboxPage() -> impl IntoView {
-    let inbox = Resource::new(crate::forms::version, |_| get_inbox());
+    let inbox = Resource::new(|| (), |_| get_inbox());
     loaded(inbox, |inbox| view! { <InboxView inbox /> })
 }
 
@@ -94,8 +94,8 @@ fn parts_of(thread: Option<ThreadRef>) -> (Option<i32>, Option<i32>) {
 #[component]
 pub fn ThreadPage() -> impl IntoView {
     let thread = Resource::new(
-        move || (parts_of(route_thread()), crate::forms::version()),
-        |((person, group), _)| get_thread(person, group),
+        move || parts_of(route_thread()),
+        |(person, group)| get_thread(person, group),
     );
     loaded(thread, |view| view! { <Conversation view /> })
 }
@@ -134,13 +134,64 @@ fn Conversation(view: ThreadView) -> impl IntoView {
     } else {
         String::new()
     };
-    let draft_value = draft.clone();
     let (person, group) = parts_of(Some(view.thread));
     let moderator = view.moderator;
-    let messages = RwSignal::new(view.messages);
+    view! {
+        <leptos_meta::Title text=page_title />
+        <nav class="breadcrumb" aria-label=t(Key::BreadcrumbLabel)>
+            <ol>
+                <li><a href="/messages">{t(Key::MessagesHeading)}</a></li>
+                <li><a href=view.thread.href() aria-current="page">{heading.clone()}</a></li>
+            </ol>
+        </nav>
+        <h1>{heading}</h1>
+        <MessageList texts=IslandTexts::of(MESSAGE_LIST_TEXTS) thread=view.thread messages=view.messages moderator />
+        <FormError />
+        {if view.can_write {
+            view! {
+                <form method="post" action="/api/send_message" class="stack compose" id="compose">
+                    {person.map(|id| view! { <input type="hidden" name="person" value=id.to_string() /> })}
+                    {group.map(|id| view! { <input type="hidden" name="group" value=id.to_string() /> })}
+                    <label for="message-body">{t(Key::MessagesYourMessage)}</label>
+                    <textarea id="message-body" name="body" rows="4" maxlength="2000" required>{draft}</textarea>
+                    <button type="submit" class="button">{t(Key::MessagesSend)}</button>
+                </form>
+            }.into_any()
+        } else {
+            view! {
+                <p class="notice" id="compose">{t(match view.thread {
+                    ThreadRef::Group(_) => Key::MessagesAnnouncementsOnly,
+                    ThreadRef::Person(_) => Key::MessagesClosed,
+                })}</p>
+            }.into_any()
+        }}
+    }
+}
+
+/// The texts [`MessageList`] shows.
+const MESSAGE_LIST_TEXTS: &[Key] = &[
+    Key::MessagesEmpty,
+    Key::MessagesDeletedAccount,
+    Key::MessagesHiddenMark,
+    Key::MessagesShow,
+    Key::MessagesHide,
+    Key::MessagesDelete,
+];
+
+/// The conversation's messages (an island, its code loaded only on
+/// this page): hydrated, new ones appear
+/// as they come (asked for every few seconds).
+#[island(lazy)]
+fn MessageList(
+    texts: IslandTexts,
+    thread: ThreadRef,
+    messages: Vec<MessageView>,
+    moderator: bool,
+) -> impl IntoView {
+    texts.provide();
+    let messages = RwSignal::new(messages);
     #[cfg(feature = "hydrate")]
     {
-        let thread = view.thread;
         if let Ok(handle) = set_interval_with_handle(
             move || {
                 let (person, group) = parts_of(Some(thread));
@@ -155,15 +206,9 @@ fn Conversation(view: ThreadView) -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = thread;
     view! {
-        <leptos_meta::Title text=page_title />
-        <nav class="breadcrumb" aria-label=t(Key::BreadcrumbLabel)>
-            <ol>
-                <li><a href="/messages">{t(Key::MessagesHeading)}</a></li>
-                <li><a href=view.thread.href() aria-current="page">{heading.clone()}</a></li>
-            </ol>
-        </nav>
-        <h1>{heading}</h1>
         <Show
             when=move || !messages.read().is_empty()
             fallback=|| view! { <p>{t(Key::MessagesEmpty)}</p> }
@@ -176,28 +221,6 @@ fn Conversation(view: ThreadView) -> impl IntoView {
                 />
             </ol>
         </Show>
-        <FormError />
-        {if view.can_write {
-            view! {
-                <form method="post" action="/api/send_message" class="stack compose" id="compose">
-                    {person.map(|id| view! { <input type="hidden" name="person" value=id.to_string() /> })}
-                    {group.map(|id| view! { <input type="hidden" name="group" value=id.to_string() /> })}
-                    <label for="message-body">{t(Key::MessagesYourMessage)}</label>
-                    // The property as well as the text: hydrated, a page shown
-                    // again after sending updates this textarea in place, and
-                    // a typed-in textarea follows only its property.
-                    <textarea id="message-body" name="body" rows="4" maxlength="2000" required prop:value=draft_value>{draft}</textarea>
-                    <button type="submit" class="button">{t(Key::MessagesSend)}</button>
-                </form>
-            }.into_any()
-        } else {
-            view! {
-                <p class="notice" id="compose">{t(match view.thread {
-                    ThreadRef::Group(_) => Key::MessagesAnnouncementsOnly,
-                    ThreadRef::Person(_) => Key::MessagesClosed,
-                })}</p>
-            }.into_any()
-        }}
     }
 }
 

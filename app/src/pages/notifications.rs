@@ -15,7 +15,7 @@ use crate::i18n::{Key, email_kind_key, notification_sentence, t, tf, use_locale}
 /// `/notifications`
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
-    let list = Resource::new(crate::forms::version, |_| get_notifications());
+    let list = Resource::new(|| (), |_| get_notifications());
     loaded(list, |items| {
         view! {
             <PageTitle key=Key::NotificationsHeading />
@@ -61,7 +61,7 @@ fn Notification(n: NotificationView) -> impl IntoView {
 /// The e-mail settings section of `/account`.
 #[component]
 pub fn EmailSettingsSection() -> impl IntoView {
-    let settings = Resource::new(crate::forms::version, |_| get_email_settings());
+    let settings = Resource::new(|| (), |_| get_email_settings());
     loaded(settings, |s| view! { <EmailForm s /> })
 }
 

@@ -181,7 +181,7 @@ fn SearchResult(hit: SearchHit) -> impl IntoView {
     });
     view! {
         <article class="search-result">
-            <h2 lang=lang><a href=hit.href rel="external">{hit.title}</a></h2>
+            <h2 lang=lang><a href=hit.href>{hit.title}</a></h2>
             <p class="facts">
                 <span lang=lang>{hit.course_title}</span>
                 " · "

@@ -15,7 +15,7 @@ use crate::i18n::{Key, t, tf};
 /// The wallet.
 #[component]
 pub fn WalletPage() -> impl IntoView {
-    let wallet = Resource::new(crate::forms::version, |_| get_wallet());
+    let wallet = Resource::new(|| (), |_| get_wallet());
     let query = use_query_map();
     let shared = move || query.read().get("shared");
     view! {

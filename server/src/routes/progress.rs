@@ -77,7 +77,7 @@ fn verdict_url(course: &str, lesson: &str, answer: &QuizAnswer, earned: Option<i
         query.append_pair("earned", &badge.to_string());
     }
     format!(
-        "/courses/{course}/{lesson}?{}#quiz-{}",
+        "/courses/{course}/{lesson}?{}#quiz-{}-verdict",
         query.finish(),
         answer.index
     )
@@ -215,7 +215,7 @@ pub async fn code(
                 .earned
                 .map(|id| format!("?earned={id}"))
                 .unwrap_or_default();
-            Redirect::to(&format!("{lesson_url}{earned}#quiz-{index}")).into_response()
+            Redirect::to(&format!("{lesson_url}{earned}#quiz-{index}-verdict")).into_response()
         }
         Err(err) => {
             tracing::error!(error = %err, "recording a program's verdict failed");
