@@ -47,12 +47,16 @@ pick() { awk -v name="$2" -v n="$3" '$1 == name { print $(n + 1); exit }' "$out/
 line() { grep -m1 -E "$2" "$out/$1" | sed -E "s/^ +//" || true; }
 size() { stat -c %s "$SITE_DIR/pkg/$1" 2>/dev/null || echo "?"; }
 # What every page loads: the first module, its JavaScript and the split
-# modules' loader; the staff pages' modules come only when one is opened.
+# modules' loader. The islands loaded when their page opens (the read-aloud
+# player on a lesson with audio, a conversation's messages, the lesson
+# editor) and the chunks they share, each by name.
 wasm_br=$(( $(size polku_bg.wasm.br) + $(size polku.js.br) + $(size __wasm_split.js.br) ))
 wasm_gz=$(( $(size polku_bg.wasm.gz) + $(size polku.js.gz) + $(size __wasm_split.js.gz) ))
-staff_br=0
+lazy=""
 for f in "$SITE_DIR"/pkg/split_*.wasm.br "$SITE_DIR"/pkg/chunk_*.wasm.br; do
-  [ -e "$f" ] && staff_br=$(( staff_br + $(stat -c %s "$f") ))
+  [ -e "$f" ] || continue
+  name="$(basename "$f" .wasm.br)"; name="${name#split_}"; name="${name%_loader_*}"
+  lazy="$lazy${lazy:+, }$name $(stat -c %s "$f")"
 done
 
 commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench' || echo '+changes')"
@@ -70,7 +74,7 @@ table="$(cat <<TABLE
 | the same learners, open loop (one request each a second) | $(line load.log '^open loop') |
 | idle server | $(line http.log '^server idle RSS') |
 | JavaScript + wasm every page loads | $wasm_br bytes brotli, $wasm_gz gzip |
-| staff pages' modules, loaded when one is opened | $staff_br bytes brotli in all |
+| islands' modules, loaded when their page opens (bytes brotli) | $lazy |
 | 16 clients posting a compressed-iTXt PNG | $(line verify.log 'requests/s;' ) $(line verify.log 'peak RSS') |
 | signed revocation list | $(line verify.log 'badges/status/1') |
 $(sed -nE 's/^lighthouse ([a-z]+): (.*)$/| Lighthouse mobile, \1 page | \2 |/p' "$out/lighthouse.log")

@@ -27,7 +27,17 @@ pub const READ_ALOUD_TEXTS: &[Key] = &[
     Key::ReadAloudTitle,
 ];
 
-/// The player (an island: hydrated on its own).
+/// The playback speeds: the option's value, the rate, its name.
+const SPEEDS: [(&str, f64, Key); 4] = [
+    ("0.75", 0.75, Key::ReadAloudSpeedSlow),
+    ("1", 1.0, Key::ReadAloudSpeedNormal),
+    ("1.25", 1.25, Key::ReadAloudSpeedFast),
+    ("1.5", 1.5, Key::ReadAloudSpeedFaster),
+];
+
+/// The player (an island: hydrated on its own). In the first module: a
+/// module of its own would add more to a lesson with audio (most lessons)
+/// than it takes from the pages without one.
 #[island]
 pub fn ReadAloud(
     /// Its texts ([`READ_ALOUD_TEXTS`]).
@@ -95,10 +105,9 @@ pub fn ReadAloud(
                     <label>
                         {t(Key::ReadAloudSpeed)} " "
                         <select on:change=on_speed>
-                            <option value="0.75">{t(Key::ReadAloudSpeedSlow)}</option>
-                            <option value="1" selected>{t(Key::ReadAloudSpeedNormal)}</option>
-                            <option value="1.25">{t(Key::ReadAloudSpeedFast)}</option>
-                            <option value="1.5">{t(Key::ReadAloudSpeedFaster)}</option>
+                            {SPEEDS.iter().map(|&(value, _, label)| view! {
+                                <option value=value selected={value == "1"}>{t(label)}</option>
+                            }).collect_view()}
                         </select>
                     </label>
                 </div>
@@ -259,7 +268,8 @@ mod live {
 
         /// Sets the playback speed.
         pub fn speed(self, value: &str) {
-            if let (Ok(rate), Some(audio)) = (value.parse::<f64>(), self.audio.get_untracked()) {
+            let rate = super::SPEEDS.iter().find(|(v, ..)| *v == value);
+            if let (Some(&(_, rate, _)), Some(audio)) = (rate, self.audio.get_untracked()) {
                 audio.set_playback_rate(rate);
             }
         }
