@@ -83,8 +83,8 @@ token="$(session_of http://127.0.0.1:3902 benchreader bench-password-long)"
 [ -n "$token" ] || { echo "sign-up failed" >&2; exit 1; }
 curl -fs -o /dev/null -H 'Sec-Fetch-Site: same-origin' -b "polku_session=$token" \
   --data 'course=digital-basics' "http://127.0.0.1:3902/api/enrol"
-curl -fs -b "polku_session=$token" "http://127.0.0.1:3902$path" | grep -q 'benchreader' ||
-  { echo "the signed-in page does not name its reader" >&2; exit 1; }
+curl -fs -b "polku_session=$token" "http://127.0.0.1:3902$path" | grep -q '/api/log_out' ||
+  { echo "the signed-in page is not the reader's (no sign-out form)" >&2; exit 1; }
 
 run polku-anonymous "http://127.0.0.1:3902$path"
 run polku-signed-in "http://127.0.0.1:3902$path" -H "Cookie: polku_session=$token"
