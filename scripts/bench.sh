@@ -77,7 +77,7 @@ table="$(cat <<TABLE
 | islands' modules, loaded when their page opens (bytes brotli) | $lazy |
 | 16 clients posting a compressed-iTXt PNG | $(line verify.log 'requests/s;' ) $(line verify.log 'peak RSS') |
 | signed revocation list | $(line verify.log 'badges/status/1') |
-$(sed -nE 's/^lighthouse ([a-z]+): (.*)$/| Lighthouse mobile, \1 page | \2 |/p' "$out/lighthouse.log")
+$(sed -nE 's/^lighthouse ([a-z-]+): (.*)$/| Lighthouse mobile, \1 page | \2 |/p' "$out/lighthouse.log")
 | first visit to a lesson without a Python exercise (Chromium, fresh profile) | $(line exercises.log '^lesson without' | sed -E 's/^[^:]*: //') |
 | the same, with one | $(line exercises.log '^lesson with a' | sed -E 's/^[^:]*: //') |
 | the code editor in place | $(line exercises.log 'code editor in place') |

@@ -98,6 +98,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content=reading.theme.color_scheme() />
                 <link rel="stylesheet" href=format!("/{pkg}/polku.css") />
+                // The reading font, for a reader who chose it: asked for
+                // at once, so that it is there for the first paint (the
+                // CSS uses it only if it is, and never swaps it in later:
+                // the text does not jump under the reader's eyes).
+                {(reading.font == polku_types::reading::Font::Readable).then(|| {
+                    ["400", "700"].map(|weight| view! {
+                        <link
+                            rel="preload"
+                            href=format!("/{pkg}/atkinson-hyperlegible-latin-{weight}-normal.woff2")
+                            r#as="font"
+                            r#type="font/woff2"
+                            crossorigin=""
+                        />
+                    })
+                })}
                 <link rel="icon" href=format!("/{pkg}/favicon.svg") type="image/svg+xml" />
                 <link rel="manifest" href=format!("/{pkg}/manifest.webmanifest") />
                 <meta name="theme-color" content="#0a58a8" />

@@ -53,6 +53,14 @@ async fn settings_are_kept_in_a_cookie_and_applied_to_every_page() {
         ] {
             assert!(html.contains(attribute), "{page}: {attribute}");
         }
+        // The chosen font is asked for with the page (both weights).
+        for weight in ["400", "700"] {
+            let font = format!("atkinson-hyperlegible-latin-{weight}-normal.woff2");
+            assert!(
+                html.contains(r#"rel="preload""#) && html.contains(&font),
+                "{page}: {font}"
+            );
+        }
         // The form shows the choice.
         assert!(
             html.contains(r#"id="reading-theme-dark" name="theme" value="dark" checked"#),
@@ -62,6 +70,10 @@ async fn settings_are_kept_in_a_cookie_and_applied_to_every_page() {
     // The anonymous reader without settings still gets the defaults.
     let (_, _, html) = get(&app, lesson, None).await;
     assert!(html.contains(r#"data-theme="auto""#));
+    assert!(
+        !html.contains(".woff2"),
+        "no font is asked for unless chosen"
+    );
 
     // Garbage and unknown names are the defaults; the way back stays on
     // the site.
