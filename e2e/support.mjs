@@ -46,22 +46,21 @@ export async function openBrowser({ javaScriptEnabled = true, locale = 'fi-FI' }
   };
 }
 
-/** Waits until the wasm half has hydrated the page, a lazily loaded route included (`hydrate` in app/src/lib.rs sets the marker). */
+/** Waits until the wasm half has hydrated the page's islands, a lazily loaded one included (`BrowserHalf` in app/src/lib.rs sets the marker). */
 export async function waitForHydration(page) {
   await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true', null, { timeout: 30_000 });
 }
 
 /**
  * Runs axe-core on the current page, once hydrated, and fails with the rule
- * ids and targets of every violation. (The script starts only after the page
- * has loaded; axe once ran in the middle of a lazy page's hydration, and
- * once right after a link to a lazy page, and found no <title>.)
+ * ids and targets of every violation, once the page's islands are hydrated
+ * (the script starts only after the page has loaded).
  */
 export async function expectNoAxeViolations(page, what) {
   await waitForHydration(page);
-  // After a link to a lazily loaded page, the document has neither title
-  // nor heading until that page's code has arrived: give it a moment (a
-  // page that truly lacks them still fails, on axe's own rules).
+  // Right after a link or a form, the next page may still be arriving:
+  // give it a moment to have its title and heading (a page that truly
+  // lacks them still fails, on axe's own rules).
   await page.waitForFunction(() => document.title !== '' && document.querySelector('h1') !== null, null, { timeout: 10_000 })
     .catch(() => {});
   await page.evaluate(axeSource);

@@ -18,7 +18,9 @@ use leptos_router::{SsrMode, path};
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::i18n::{I18n, Key, Locale, Texts};
 use crate::pages::{
-    admin::{AdminPage, PrivacyPage, ResetPage},
+    admin::{AdminPage, PathwayEditorPage, PrivacyPage, ResetPage},
+    appointments::{AppointmentPage, AppointmentsPage},
+    audit::AdminAuditPage,
     auth::{AccountPage, LoginPage, SignupPage},
     author::{AuthorCoursePage, AuthorHomePage},
     badge_editor::BadgeEditorPage,
@@ -28,7 +30,9 @@ use crate::pages::{
     dashboard::DashboardPage,
     editor::EditorPage,
     lesson::LessonPage,
+    messages::{InboxPage, ThreadPage},
     not_found::NotFound,
+    notifications::{ConfirmEmailPage, NotificationsPage},
     offline::OfflinePage,
     search::SearchPage,
     verify::VerifyPage,
@@ -42,7 +46,6 @@ use crate::pages::{
 /// (`<leptos-island>`, the interactive parts), outermost ones only: an
 /// island inside another is hydrated with it. Leptos' `HydrationScripts`
 /// always preloads the wasm, which competes with the page for the line.
-
 #[component]
 fn BrowserHalf(options: LeptosOptions) -> impl IntoView {
     let base = format!("/{}/{}", options.site_pkg_dir, options.output_name);
@@ -216,21 +219,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("/account/confirm-email") view=crate::pages::notifications::ConfirmEmailPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/confirm-email") view=ConfirmEmailPage ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/reset") view=ResetPage ssr=SsrMode::Async />
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
-                    <Route path=path!("/notifications") view=crate::pages::notifications::NotificationsPage ssr=SsrMode::Async />
-                    <Route path=path!("/messages") view=crate::pages::messages::InboxPage ssr=SsrMode::Async />
-                    <Route path=path!("/messages/people/:id") view=crate::pages::messages::ThreadPage ssr=SsrMode::Async />
-                    <Route path=path!("/messages/groups/:id") view=crate::pages::messages::ThreadPage ssr=SsrMode::Async />
-                    <Route path=path!("/appointments") view=crate::pages::appointments::AppointmentsPage ssr=SsrMode::Async />
-                    <Route path=path!("/appointments/:id") view=crate::pages::appointments::AppointmentPage ssr=SsrMode::Async />
+                    <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/messages") view=InboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/messages/people/:id") view=ThreadPage ssr=SsrMode::Async />
+                    <Route path=path!("/messages/groups/:id") view=ThreadPage ssr=SsrMode::Async />
+                    <Route path=path!("/appointments") view=AppointmentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/appointments/:id") view=AppointmentPage ssr=SsrMode::Async />
                     <Route path=path!("/coach") view=CoachHomePage ssr=SsrMode::Async />
                     <Route path=path!("/coach/groups/:id") view=GroupPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/audit") view=crate::pages::audit::AdminAuditPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/pathways") view=crate::pages::admin::PathwayEditorPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/pathways") view=PathwayEditorPage ssr=SsrMode::Async />
                     <Route path=path!("/author") view=AuthorHomePage ssr=SsrMode::Async />
                     <Route path=path!("/author/courses/:course") view=AuthorCoursePage ssr=SsrMode::Async />
                     <Route path=path!("/author/badges/:course") view=BadgeEditorPage ssr=SsrMode::Async />

@@ -29,6 +29,20 @@ pub use polku_types::courses::{
 };
 pub use redirect::safe_next;
 
+/// The id of a lesson's `index`-th quiz or exercise (its section), the
+/// place the lesson's address names while it is being checked.
+pub fn quiz_id(index: usize) -> String {
+    format!("quiz-{index}")
+}
+
+/// The id of that quiz's verdict, the place the lesson's address names
+/// after an answer: the browser scrolls there and focuses it (it is
+/// focusable), so a screen reader reads it out, with or without
+/// JavaScript.
+pub fn verdict_id(index: usize) -> String {
+    format!("{}-verdict", quiz_id(index))
+}
+
 use leptos::server_fn::codec::Post;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::{Bytes, ContentType, Decodes, Encodes, Format, FormatType};

@@ -48,7 +48,7 @@ pub fn CodeExercise(
     let Some(task) = quiz.code.clone() else {
         return ().into_any();
     };
-    let id = format!("quiz-{index}");
+    let id = crate::api::quiz_id(index);
     let title_id = format!("{id}-title");
     let labelled_by = title_id.clone();
     let code_id = format!("{id}-code");
@@ -143,7 +143,7 @@ pub fn CodeExercise(
             <button type="button" class="button--quiet" data-python-run="" hidden="">{t(Key::CodeRun)}</button>
             <div class="code-run" role="status" aria-live="polite" hidden=""></div>
             {notice}
-            <div class="quiz-result" id=format!("{id}-verdict") role="status" aria-live="polite" tabindex="-1">
+            <div class="quiz-result" id=crate::api::verdict_id(index) role="status" aria-live="polite" tabindex="-1">
                 {verdict.map(|v| view! { <Verdict verdict=v /> })}
             </div>
         </section>

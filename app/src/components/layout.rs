@@ -171,10 +171,7 @@ fn CountedLink(href: &'static str, label: Key, count: u32) -> impl IntoView {
 /// state, so it is never a link).
 #[component]
 fn UserNav() -> impl IntoView {
-    // Asked again after each navigation too: the unread counts change as
-    // conversations and notifications are read.
-    let location = use_location();
-    let me = Resource::new(move || location.pathname.get(), |_| get_me());
+    let me = Resource::new(|| (), |_| get_me());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

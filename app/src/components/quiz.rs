@@ -38,7 +38,7 @@ pub fn Quiz(
         Some((answer, feedback)) => (Some(answer), Some(feedback)),
         None => (None, None),
     };
-    let id = format!("quiz-{index}");
+    let id = crate::api::quiz_id(index);
     let question_id = format!("{id}-question");
     let labelled_by = question_id.clone();
     let (label, instruction) = match quiz.kind {
@@ -68,7 +68,7 @@ pub fn Quiz(
     let (method, full_action) = if record {
         ("post", format!("{action}/answer"))
     } else {
-        ("get", format!("{action}#{id}-verdict"))
+        ("get", format!("{action}#{}", crate::api::verdict_id(index)))
     };
     let kind_class = format!("quiz quiz--{}", kind_name(quiz.kind));
     view! {
@@ -88,7 +88,7 @@ pub fn Quiz(
                 </fieldset>
                 <button type="submit">{t(Key::QuizCheck)}</button>
             </form>
-            <div class="quiz-result" id=format!("{id}-verdict") role="status" aria-live="polite" tabindex="-1">
+            <div class="quiz-result" id=crate::api::verdict_id(index) role="status" aria-live="polite" tabindex="-1">
                 {feedback.map(|f| view! { <Verdict feedback=f quiz=quiz.clone() id=id.clone() /> })}
             </div>
         </section>

@@ -3,7 +3,7 @@
 //! browser goes to the lesson with the answer in the query, where the
 //! verdict is shown (a GET that records nothing, so reloading it is safe).
 
-use app::api::QuizAnswer;
+use app::api::{QuizAnswer, quiz_id, verdict_id};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -77,9 +77,9 @@ fn verdict_url(course: &str, lesson: &str, answer: &QuizAnswer, earned: Option<i
         query.append_pair("earned", &badge.to_string());
     }
     format!(
-        "/courses/{course}/{lesson}?{}#quiz-{}-verdict",
+        "/courses/{course}/{lesson}?{}#{}",
         query.finish(),
-        answer.index
+        verdict_id(answer.index)
     )
 }
 
@@ -190,12 +190,15 @@ pub async fn code(
     let verdict = match state.code.check(actor.id(), &exercise, &program).await {
         Ok(verdict) => verdict,
         Err(polku_web::code::CheckError::Busy) => {
-            return Redirect::to(&format!("{lesson_url}?checking={index}#quiz-{index}"))
+            return Redirect::to(&format!("{lesson_url}?checking={index}#{}", quiz_id(index)))
                 .into_response();
         }
         Err(polku_web::code::CheckError::Off) => {
-            return Redirect::to(&format!("{lesson_url}?unchecked={index}#quiz-{index}"))
-                .into_response();
+            return Redirect::to(&format!(
+                "{lesson_url}?unchecked={index}#{}",
+                quiz_id(index)
+            ))
+            .into_response();
         }
     };
     let recorded = progress::record_code(
@@ -215,7 +218,7 @@ pub async fn code(
                 .earned
                 .map(|id| format!("?earned={id}"))
                 .unwrap_or_default();
-            Redirect::to(&format!("{lesson_url}{earned}#quiz-{index}-verdict")).into_response()
+            Redirect::to(&format!("{lesson_url}{earned}#{}", verdict_id(index))).into_response()
         }
         Err(err) => {
             tracing::error!(error = %err, "recording a program's verdict failed");
