@@ -29,11 +29,13 @@ polku_pid=$!
 wait_healthy http://127.0.0.1:3902 || true
 wait_sandbox "$work/polku.log" || true
 curl -fs "http://127.0.0.1:3902$path" >"$work/www/lesson.html"
-# Idle: a few seconds without a request. The start's import and index
-# build free their memory, and jemalloc returns freed pages a second after
-# their last use (dirty_decay_ms, .cargo/config.toml); sampled after one
-# second, this read 51 MiB of heap that was 27 MiB a second later.
-sleep 5
+# Idle: some seconds without a request. The start's import and index
+# build free their memory, the code grammars its lessons were rendered
+# with are dropped 10 s after their last use (content::highlight), and
+# jemalloc returns freed pages a quarter second after their last use
+# (dirty_decay_ms, .cargo/config.toml). Sampled each second after start:
+# 32-33 MiB of heap until the grammars go, 22-23 MiB from then on.
+sleep 15
 idle_rss_kb=$(ps -o rss= -p "$polku_pid" | tr -d ' ')
 idle_anon_kb=$(awk '$1 == "RssAnon:" {print $2}' "/proc/$polku_pid/status")
 

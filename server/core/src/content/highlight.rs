@@ -7,8 +7,15 @@
 //! `style/30-lesson-parts.css` has at least 4.5:1 contrast on the code
 //! background. The class names are a fixed list, so the sanitiser allows
 //! exactly them and the output goes through it like any other HTML.
+//!
+//! The grammars are held only while lessons are being rendered: syntect
+//! builds a language's grammar on its first use (Python's takes about
+//! 7 MiB and 20 ms, the shell's 11 MiB), and a server that rendered its
+//! courses at start has no use for them until the next import or save.
+//! They are dropped [`IDLE_RELEASE`] after their last use.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use pulldown_cmark_escape::escape_html;
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
@@ -59,20 +66,84 @@ struct Grammar {
     kinds: Vec<(&'static str, Vec<Scope>)>,
 }
 
-static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| Grammar {
-    syntaxes: SyntaxSet::load_defaults_newlines(),
-    kinds: KINDS
-        .iter()
-        .map(|(class, prefixes)| {
-            (
-                *class,
-                prefixes.iter().filter_map(|p| Scope::new(p).ok()).collect(),
-            )
-        })
-        .collect(),
-});
+/// How long the grammars are kept after their last use.
+pub const IDLE_RELEASE: Duration = Duration::from_secs(10);
+
+/// The grammars while in use, and when they were last used.
+struct Kept {
+    grammar: Arc<Grammar>,
+    used: Instant,
+}
+
+static KEPT: Mutex<Option<Kept>> = Mutex::new(None);
+
+fn lock_kept() -> std::sync::MutexGuard<'static, Option<Kept>> {
+    // A panic while holding the lock leaves an `Option` that is still
+    // usable: carry on.
+    KEPT.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The grammars, loaded if they are not in memory (and then a thread
+/// that drops them once idle is started).
+fn grammar() -> Arc<Grammar> {
+    let mut kept = lock_kept();
+    if let Some(k) = kept.as_mut() {
+        k.used = Instant::now();
+        return Arc::clone(&k.grammar);
+    }
+    let grammar = Arc::new(Grammar::load());
+    *kept = Some(Kept {
+        grammar: Arc::clone(&grammar),
+        used: Instant::now(),
+    });
+    drop(kept);
+    let release = std::thread::Builder::new()
+        .name("polku-grammar".into())
+        .spawn(|| {
+            loop {
+                std::thread::sleep(IDLE_RELEASE);
+                let mut kept = lock_kept();
+                if is_idle(&kept, Instant::now(), IDLE_RELEASE) {
+                    // Freed outside the lock (a render may still hold
+                    // them: then they go when that render ends).
+                    let taken = kept.take();
+                    drop(kept);
+                    drop(taken);
+                    return;
+                }
+            }
+        });
+    if let Err(err) = release {
+        // Without the thread the grammars stay in memory: a cost, not
+        // an error.
+        tracing::warn!(target: "polku::content", "code grammars stay in memory: {err}");
+    }
+    grammar
+}
+
+/// Whether the grammars in `kept` were last used `idle` or longer before
+/// `now` (or are gone already).
+fn is_idle(kept: &Option<Kept>, now: Instant, idle: Duration) -> bool {
+    kept.as_ref()
+        .is_none_or(|k| now.saturating_duration_since(k.used) >= idle)
+}
 
 impl Grammar {
+    fn load() -> Grammar {
+        Grammar {
+            syntaxes: SyntaxSet::load_defaults_newlines(),
+            kinds: KINDS
+                .iter()
+                .map(|(class, prefixes)| {
+                    (
+                        *class,
+                        prefixes.iter().filter_map(|p| Scope::new(p).ok()).collect(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
     fn syntax(&self, language: &str) -> Option<&SyntaxReference> {
         let token = match language.to_ascii_lowercase().as_str() {
             "shell" | "sh" | "console" | "zsh" => "bash".to_owned(),
@@ -105,7 +176,8 @@ pub(crate) fn highlight(language: &str, code: &str) -> Option<String> {
     if code.len() > MAX_BYTES || language.is_empty() {
         return None;
     }
-    let grammar = &*GRAMMAR;
+    let grammar = grammar();
+    let grammar = &*grammar;
     let syntax = grammar.syntax(language)?;
     let mut state = ParseState::new(syntax);
     let mut stack = ScopeStack::new();
@@ -190,5 +262,30 @@ mod tests {
         );
         assert_eq!(highlight("no-such-language", "x"), None);
         assert_eq!(highlight("", "x"), None);
+    }
+
+    #[test]
+    fn grammars_are_dropped_once_idle_and_loaded_again_when_needed() {
+        let now = Instant::now();
+        let used = |ago: u64| {
+            Some(Kept {
+                grammar: Arc::new(Grammar::load()),
+                used: now.checked_sub(Duration::from_secs(ago)).unwrap_or(now),
+            })
+        };
+        assert!(!is_idle(&used(0), now, IDLE_RELEASE));
+        assert!(!is_idle(
+            &used(IDLE_RELEASE.as_secs() - 1),
+            now,
+            IDLE_RELEASE
+        ));
+        assert!(is_idle(&used(IDLE_RELEASE.as_secs()), now, IDLE_RELEASE));
+        // Already gone: nothing to watch.
+        assert!(is_idle(&None, now, IDLE_RELEASE));
+        // A grammar taken out while a render holds it stays usable there.
+        let held = grammar();
+        drop(lock_kept().take());
+        assert!(held.syntax("python").is_some());
+        assert!(highlight("python", "x = 1\n").is_some());
     }
 }
