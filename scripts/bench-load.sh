@@ -95,9 +95,9 @@ sample_anon() {
     sleep 0.1
   done
 }
-# The sign-ups' peak is their own: two argon2id hashes at a time, each
-# thread keeping its 19 MiB while sign-ups keep coming and giving it back
-# 5 s after the last (accounts::passwords::IDLE_RELEASE). The load's peak
+# The sign-ups' peak is their own: two argon2id hashes at a time, their
+# 19 MiB buffers kept while sign-ups keep coming and all given back 5 s
+# after the last (accounts::passwords::IDLE_RELEASE). The load's peak
 # is measured from here on: the high-water mark is reset (clear_refs 5).
 signup_peak=$(mem VmHWM)
 sleep 6
