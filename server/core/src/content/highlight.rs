@@ -101,15 +101,20 @@ fn grammar() -> Arc<Grammar> {
         .name("polku-grammar".into())
         .spawn(|| {
             loop {
-                std::thread::sleep(IDLE_RELEASE);
                 let mut kept = lock_kept();
-                if is_idle(&kept, Instant::now(), IDLE_RELEASE) {
-                    // Freed outside the lock (a render may still hold
-                    // them: then they go when that render ends).
-                    let taken = kept.take();
-                    drop(kept);
-                    drop(taken);
-                    return;
+                match idle_left(&kept, Instant::now(), IDLE_RELEASE) {
+                    Some(left) => {
+                        drop(kept);
+                        std::thread::sleep(left);
+                    }
+                    None => {
+                        // Freed outside the lock (a render may still hold
+                        // them: then they go when that render ends).
+                        let taken = kept.take();
+                        drop(kept);
+                        drop(taken);
+                        return;
+                    }
                 }
             }
         });
@@ -121,11 +126,11 @@ fn grammar() -> Arc<Grammar> {
     grammar
 }
 
-/// Whether the grammars in `kept` were last used `idle` or longer before
-/// `now` (or are gone already).
-fn is_idle(kept: &Option<Kept>, now: Instant, idle: Duration) -> bool {
-    kept.as_ref()
-        .is_none_or(|k| now.saturating_duration_since(k.used) >= idle)
+/// How long until the grammars in `kept` have been unused for `idle`;
+/// `None` when they have been already (or are gone).
+fn idle_left(kept: &Option<Kept>, now: Instant, idle: Duration) -> Option<Duration> {
+    let unused = now.saturating_duration_since(kept.as_ref()?.used);
+    Some(idle.saturating_sub(unused)).filter(|left| !left.is_zero())
 }
 
 impl Grammar {
@@ -273,15 +278,18 @@ mod tests {
                 used: now.checked_sub(Duration::from_secs(ago)).unwrap_or(now),
             })
         };
-        assert!(!is_idle(&used(0), now, IDLE_RELEASE));
-        assert!(!is_idle(
-            &used(IDLE_RELEASE.as_secs() - 1),
-            now,
-            IDLE_RELEASE
-        ));
-        assert!(is_idle(&used(IDLE_RELEASE.as_secs()), now, IDLE_RELEASE));
+        let second = Duration::from_secs(1);
+        assert_eq!(idle_left(&used(0), now, IDLE_RELEASE), Some(IDLE_RELEASE));
+        assert_eq!(
+            idle_left(&used(IDLE_RELEASE.as_secs() - 1), now, IDLE_RELEASE),
+            Some(second)
+        );
+        assert_eq!(
+            idle_left(&used(IDLE_RELEASE.as_secs()), now, IDLE_RELEASE),
+            None
+        );
         // Already gone: nothing to watch.
-        assert!(is_idle(&None, now, IDLE_RELEASE));
+        assert_eq!(idle_left(&None, now, IDLE_RELEASE), None);
         // A grammar taken out while a render holds it stays usable there.
         let held = grammar();
         drop(lock_kept().take());
