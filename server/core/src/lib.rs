@@ -27,6 +27,7 @@ pub mod privacy;
 pub mod progress;
 pub mod search;
 pub mod speech;
+pub mod sync;
 
 pub use error::CoreError;
 pub use language::Language;

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use polku_core::content::quiz::{CodeExercise, CodeTest};
+use polku_core::sync::lock;
 pub use polku_sandbox::Compiler;
 use polku_sandbox::{Limits, Outcome, Run, Sandbox};
 use polku_types::courses::{CodeVerdict, RunEnd, TestVerdict};
@@ -137,10 +138,7 @@ struct Turn<'a> {
 
 impl<'a> Turn<'a> {
     fn take(running: &'a Mutex<HashSet<i32>>, who: i32) -> Option<Turn<'a>> {
-        let fresh = running
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(who);
+        let fresh = lock(running).insert(who);
         // Made only when she had no turn, and after the lock is released:
         // a turn given up takes the lock again.
         fresh.then(|| Turn { running, who })
@@ -149,10 +147,7 @@ impl<'a> Turn<'a> {
 
 impl Drop for Turn<'_> {
     fn drop(&mut self) {
-        self.running
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(&self.who);
+        lock(self.running).remove(&self.who);
     }
 }
 

@@ -28,6 +28,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use polku_core::courses::cache::Shelf;
+use polku_core::sync::lock;
 
 use crate::AppState;
 
@@ -73,9 +74,7 @@ impl PageCache {
     }
 
     fn shelf(&self) -> std::sync::MutexGuard<'_, Shelf<Key, Kept>> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.0)
     }
 
     /// How many pages are kept now.

@@ -9,6 +9,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::CoreError;
+use crate::sync::lock;
 
 /// Shortest password accepted.
 pub const MIN_LENGTH: usize = 8;
@@ -135,11 +136,6 @@ impl Pool {
 /// sign-up instead of 5).
 fn work(receiver: &Mutex<Receiver<Job>>, spare: &Mutex<Vec<Memory>>, idle: std::time::Duration) {
     use std::sync::mpsc::RecvTimeoutError;
-    let spare = || {
-        spare
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    };
     loop {
         let job = match receiver.lock() {
             Ok(queue) => queue.recv_timeout(idle),
@@ -147,12 +143,12 @@ fn work(receiver: &Mutex<Receiver<Job>>, spare: &Mutex<Vec<Memory>>, idle: std::
         };
         match job {
             Ok(job) => {
-                let mut memory = spare().pop().unwrap_or(Memory(Vec::new()));
+                let mut memory = lock(spare).pop().unwrap_or(Memory(Vec::new()));
                 job(&mut memory);
-                spare().push(memory);
+                lock(spare).push(memory);
             }
             Err(RecvTimeoutError::Timeout) => {
-                let freed = std::mem::take(&mut *spare());
+                let freed = std::mem::take(&mut *lock(spare));
                 drop(freed);
             }
             Err(RecvTimeoutError::Disconnected) => return,
@@ -178,9 +174,7 @@ pub fn occupy() -> Occupied {
             let job = pool().submit(move |_| {
                 started.fetch_add(1, Ordering::SeqCst);
                 let (open, opened) = &*gate;
-                let mut is_open = open
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut is_open = lock(open);
                 while !*is_open {
                     is_open = opened
                         .wait(is_open)
@@ -213,9 +207,7 @@ pub struct Occupied(Arc<(Mutex<bool>, std::sync::Condvar)>);
 impl Drop for Occupied {
     fn drop(&mut self) {
         let (open, opened) = &*self.0;
-        *open
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = true;
+        *lock(open) = true;
         opened.notify_all();
     }
 }

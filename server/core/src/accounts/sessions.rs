@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 use super::{Actor, find_by_username, passwords, throttle};
 use crate::CoreError;
 use crate::db::entities::{counters, sessions, users};
+use crate::sync::lock;
 use lru::LruCache;
 
 /// How long a session lasts.
@@ -311,10 +312,7 @@ impl SessionCache {
     }
 
     fn kept(&self) -> MutexGuard<'_, LruCache<String, Kept>> {
-        self.0
-            .kept
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.0.kept)
     }
 
     fn generation(&self) -> u64 {
@@ -384,11 +382,7 @@ impl SessionCache {
     /// memory that may have changed unseen). Returns whether it moved.
     pub async fn check<C: ConnectionTrait>(&self, db: &C) -> Result<bool, CoreError> {
         let now = changes(db).await.inspect_err(|_| self.forget())?;
-        let mut seen = self
-            .0
-            .seen
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut seen = lock(&self.0.seen);
         if *seen == Some(now) {
             return Ok(false);
         }

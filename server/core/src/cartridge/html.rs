@@ -6,13 +6,14 @@
 //! links to the LMS's own pages keep their text.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use htmd::element_handler::Handlers;
 use htmd::{Element, HtmlToMarkdown};
 
 use super::archive::resolve;
 use crate::content::source::media_type;
+use crate::sync::lock;
 
 /// The prefixes Canvas and Moodle write before a path in `web_resources/`.
 const FILE_BASES: &[&str] = &[
@@ -89,10 +90,6 @@ fn attribute<'a>(element: &'a Element<'_>, name: &str) -> Option<&'a str> {
         .iter()
         .find(|a| &*a.name.local == name)
         .map(|a| &*a.value)
-}
-
-fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// `html`, the page at archive path `page`, as Markdown. `exists` tells

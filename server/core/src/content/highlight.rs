@@ -14,12 +14,14 @@
 //! courses at start has no use for them until the next import or save.
 //! They are dropped [`IDLE_RELEASE`] after their last use.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use pulldown_cmark_escape::escape_html;
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
+
+use crate::sync::lock;
 
 /// The kinds of token that get a colour, by the scope prefixes that make
 /// them, innermost scope first.
@@ -77,16 +79,10 @@ struct Kept {
 
 static KEPT: Mutex<Option<Kept>> = Mutex::new(None);
 
-fn lock_kept() -> std::sync::MutexGuard<'static, Option<Kept>> {
-    // A panic while holding the lock leaves an `Option` that is still
-    // usable: carry on.
-    KEPT.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 /// The grammars, loaded if they are not in memory (and then a thread
 /// that drops them once idle is started).
 fn grammar() -> Arc<Grammar> {
-    let mut kept = lock_kept();
+    let mut kept = lock(&KEPT);
     if let Some(k) = kept.as_mut() {
         k.used = Instant::now();
         return Arc::clone(&k.grammar);
@@ -101,7 +97,7 @@ fn grammar() -> Arc<Grammar> {
         .name("polku-grammar".into())
         .spawn(|| {
             loop {
-                let mut kept = lock_kept();
+                let mut kept = lock(&KEPT);
                 match idle_left(&kept, Instant::now(), IDLE_RELEASE) {
                     Some(left) => {
                         drop(kept);
@@ -292,7 +288,7 @@ mod tests {
         assert_eq!(idle_left(&None, now, IDLE_RELEASE), None);
         // A grammar taken out while a render holds it stays usable there.
         let held = grammar();
-        drop(lock_kept().take());
+        drop(lock(&KEPT).take());
         assert!(held.syntax("python").is_some());
         assert!(highlight("python", "x = 1\n").is_some());
     }

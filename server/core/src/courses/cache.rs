@@ -28,6 +28,7 @@ use lru::LruCache;
 use sea_orm::DatabaseConnection;
 
 use super::{CourseCard, CourseDetail, LessonPage};
+use crate::sync::lock;
 use crate::{CoreError, Language};
 
 /// How often [`ContentCache::spawn_watch`] reads the course versions.
@@ -179,10 +180,7 @@ impl ContentCache {
 
     fn shelves(&self) -> MutexGuard<'_, Shelves> {
         // A panic while holding the lock leaves only a cache behind.
-        self.0
-            .shelves
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.0.shelves)
     }
 
     /// The entry for `key` on the shelf `pick` chooses, when it is of the
@@ -284,11 +282,7 @@ impl ContentCache {
         now.sort_unstable();
         // Lesson pages show a player once their audio is made.
         now.push((i32::MIN, crate::speech::changes(db).await?.to_string()));
-        let mut seen = self
-            .0
-            .versions
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut seen = lock(&self.0.versions);
         let differs = seen.as_ref().is_some_and(|before| *before != now);
         *seen = Some(now);
         drop(seen);

@@ -22,7 +22,7 @@ mod query;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
@@ -36,6 +36,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 pub(crate) use documents::course_versions;
 pub use query::{Hit, MAX_QUERY_CHARS, MAX_RESULTS, Scope, SearchRequest, SearchResults, Snippet};
 
+use crate::sync::lock;
 use crate::{CoreError, Language};
 use documents::LessonDoc;
 
@@ -187,14 +188,6 @@ impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "SearchIndex({})", self.inner.dir.display())
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding the lock leaves data that is still usable
-    // (a writer, a map): carry on rather than fail every later request.
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// What [`SearchIndex::sync`] did.
