@@ -42,6 +42,9 @@ pub fn beside(database_url: &str, extension: &str, fallback: &str) -> std::path:
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DbErr};
 
+/// How long an SQLite connection beyond the first stays open unused.
+const SQLITE_IDLE: Duration = Duration::from_secs(30);
+
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -87,8 +90,14 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, OpenError> {
             })?;
         }
         // sea-orm defaults SQLite pools to one connection; in WAL mode readers
-        // run in parallel and SQLite itself serialises the writers.
-        options.max_connections(8).min_connections(1);
+        // run in parallel and SQLite itself serialises the writers. Each
+        // connection keeps its own page cache and prepared statements (a
+        // few MiB once used): the ones a burst opened are closed after
+        // SQLITE_IDLE unused, not the pool's default 10 minutes.
+        options
+            .max_connections(8)
+            .min_connections(1)
+            .idle_timeout(SQLITE_IDLE);
         options.map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)

@@ -15,7 +15,7 @@
 //!   ASCII, no stemming: finds words the stemmers do not know, text typed
 //!   without ä/ö/å on a phone keyboard, and prefixes for suggestions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{LazyLock, RwLock};
 use tantivy::Index;
 
@@ -53,6 +53,16 @@ const STEMS_KEPT: usize = 32_768;
 /// and queries stem a word once, not at each occurrence.
 static STEMS: LazyLock<[RwLock<HashMap<String, String>>; 3]> =
     LazyLock::new(|| std::array::from_fn(|_| RwLock::new(HashMap::new())));
+
+/// Lets go of the remembered stems (after indexing, which fills the lists
+/// for every word of every text; queries and snippets need far fewer).
+pub(crate) fn forget_stems() {
+    for stems in STEMS.iter() {
+        if let Ok(mut stems) = stems.write() {
+            *stems = HashMap::new();
+        }
+    }
+}
 
 /// The analyser name of `language`'s stemmed fields.
 pub(crate) fn stemmed(language: Language) -> String {
@@ -162,18 +172,54 @@ pub(crate) fn words(text: &str) -> Vec<String> {
 }
 
 /// The prefixes and suffixes of a long word, longest first, without the
-/// word itself.
+/// word itself (what the parts field indexes after the word).
+#[cfg(test)]
 pub(crate) fn compound_parts(word: &str) -> Vec<String> {
-    let chars: Vec<char> = word.chars().collect();
-    if chars.len() < MIN_COMPOUND {
-        return Vec::new();
+    let mut parts = Parts::default();
+    parts.start(word);
+    std::iter::from_fn(|| parts.next(word).map(str::to_owned)).collect()
+}
+
+/// The parts of one word in turn, as slices of it: a long text has many
+/// long words and each has two parts per character, so none is allocated.
+#[derive(Default)]
+struct Parts {
+    /// Where each character of the word starts, and its length in bytes.
+    starts: Vec<usize>,
+    /// The next part's length in characters, 0 when done.
+    len: usize,
+    /// Whether the next part is the suffix of that length.
+    suffix: bool,
+}
+
+impl Parts {
+    /// Starts on `word` (no parts when it is shorter than
+    /// [`MIN_COMPOUND`] characters).
+    fn start(&mut self, word: &str) {
+        self.starts.clear();
+        self.starts.extend(word.char_indices().map(|(i, _)| i));
+        self.starts.push(word.len());
+        let chars = self.starts.len() - 1;
+        self.len = if chars >= MIN_COMPOUND { chars - 1 } else { 0 };
+        self.suffix = false;
     }
-    let mut parts = Vec::new();
-    for len in (MIN_PART..chars.len()).rev() {
-        parts.push(chars[..len].iter().collect());
-        parts.push(chars[chars.len() - len..].iter().collect());
+
+    /// The next part of `word` (the word given to [`start`](Self::start)).
+    fn next<'w>(&mut self, word: &'w str) -> Option<&'w str> {
+        if self.len < MIN_PART {
+            return None;
+        }
+        let chars = self.starts.len() - 1;
+        let part = if self.suffix {
+            let part = &word[self.starts[chars - self.len]..];
+            self.len -= 1;
+            part
+        } else {
+            &word[..self.starts[self.len]]
+        };
+        self.suffix = !self.suffix;
+        Some(part)
     }
-    parts
 }
 
 /// Token filter replacing each token by its Snowball stem in a language,
@@ -253,8 +299,8 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
     }
 }
 
-/// Token filter adding [`compound_parts`] after each long token, at the
-/// same position.
+/// Token filter adding the parts of each long token after it (see
+/// [`Parts`]), at the same position.
 #[derive(Clone, Copy)]
 struct CompoundParts;
 
@@ -277,7 +323,9 @@ impl<T: Tokenizer> Tokenizer for CompoundPartsFilter<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         CompoundPartsStream {
             tail: self.inner.token_stream(text),
-            pending: Vec::new(),
+            word: String::new(),
+            parts: Parts::default(),
+            split: HashSet::new(),
             current: Token::default(),
         }
     }
@@ -285,24 +333,32 @@ impl<T: Tokenizer> Tokenizer for CompoundPartsFilter<T> {
 
 struct CompoundPartsStream<S> {
     tail: S,
-    /// Parts still to emit, in reverse.
-    pending: Vec<String>,
+    /// The word whose parts are being emitted.
+    word: String,
+    parts: Parts,
+    /// The long words of this text whose parts were given: a word met
+    /// again gives only itself (its parts count once per text).
+    split: HashSet<String>,
     current: Token,
 }
 
 impl<S: TokenStream> TokenStream for CompoundPartsStream<S> {
     fn advance(&mut self) -> bool {
-        if let Some(part) = self.pending.pop() {
-            self.current.text = part;
+        if let Some(part) = self.parts.next(&self.word) {
+            self.current.text.clear();
+            self.current.text.push_str(part);
             return true;
         }
         if !self.tail.advance() {
             return false;
         }
-        self.current = self.tail.token().clone();
-        let mut parts = compound_parts(&self.current.text);
-        parts.reverse();
-        self.pending = parts;
+        self.current.clone_from(self.tail.token());
+        let text = &self.current.text;
+        if text.len() >= MIN_COMPOUND && !self.split.contains(text) {
+            self.split.insert(text.clone());
+            self.word.clone_from(text);
+            self.parts.start(&self.word);
+        }
         true
     }
 
@@ -387,6 +443,23 @@ mod tests {
         assert!(!parts.contains(&"työttömyysturv".to_owned()));
         assert!(parts.iter().all(|p| p.chars().count() >= MIN_PART));
         assert!(compound_parts("turva").is_empty());
+        // Longest first, prefix before suffix, down to MIN_PART characters.
+        assert_eq!(
+            compound_parts("äänestäjä"),
+            [
+                "äänestäj",
+                "änestäjä",
+                "äänestä",
+                "nestäjä",
+                "äänest",
+                "estäjä",
+                "äänes",
+                "stäjä",
+                "ääne",
+                "täjä"
+            ]
+        );
+        assert!(compound_parts("äänestä").is_empty(), "seven characters");
     }
 
     #[test]

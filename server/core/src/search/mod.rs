@@ -53,6 +53,11 @@ const WRITER_HEAP: usize = 48_000_000;
 /// evenly by document; more threads than cores only add segments).
 const WRITER_THREADS: usize = 3;
 
+/// Decompressed blocks of stored text (16 KiB each) kept per segment for
+/// snippets: tantivy's default of 100 held 8 MiB at 10 000 lessons, and a
+/// block is decompressed again in microseconds.
+const STORE_BLOCKS_KEPT: usize = 16;
+
 /// How many threads the writer has on this machine.
 fn writer_threads() -> usize {
     std::thread::available_parallelism()
@@ -252,6 +257,7 @@ impl SearchIndex {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .doc_store_cache_num_blocks(STORE_BLOCKS_KEPT)
             .try_into()?;
         Ok(SearchIndex {
             inner: Arc::new(Inner {
@@ -415,6 +421,7 @@ impl SearchIndex {
         .map_err(|e| SearchError::Db(CoreError::Internal(e.to_string())))?;
         committed?;
         *lock(&self.inner.versions) = payload.courses;
+        analysis::forget_stems();
         Ok(report)
     }
 
