@@ -472,6 +472,17 @@ mod tests {
     }
 
     #[test]
+    fn a_word_met_again_in_a_text_gives_its_parts_once() {
+        let mut analyzer = parts_analyzer(Language::Fi);
+        let out = terms(&mut analyzer, "työttömyysturva kela työttömyysturva");
+        let turv = |out: &[String]| out.iter().filter(|t| *t == "turv").count();
+        assert_eq!(turv(&out), 1, "{out:?}");
+        assert_eq!(out.iter().filter(|t| *t == "työttömyysturv").count(), 2);
+        // A new text starts again.
+        assert_eq!(turv(&terms(&mut analyzer, "työttömyysturva")), 1);
+    }
+
+    #[test]
     fn plain_folds_to_ascii() {
         assert_eq!(plain("Työttömyys").as_deref(), Some("tyottomyys"));
         assert_eq!(plain("Lösenord").as_deref(), Some("losenord"));
