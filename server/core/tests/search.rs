@@ -457,6 +457,28 @@ async fn queries_during_a_rebuild_always_answer() {
     eprintln!("search: {answered} queries answered during 5 rebuilds");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_queries_at_once_than_may_run_each_get_their_answer() {
+    let t = fresh_databases().await.remove(0);
+    let f = setup(&t.url).await;
+    // Far more than the queries that run at once (two per core): the
+    // rest wait their turn and none is lost or answered with another's.
+    let words = ["salasanan", "lösenordet", "passwords", "xylofoni"];
+    let asked: Vec<_> = (0..64)
+        .map(|n| {
+            let index = f.index.clone();
+            let word = words[n % words.len()];
+            tokio::spawn(async move { (word, index.query(request(word), None).await.unwrap()) })
+        })
+        .collect();
+    for one in asked {
+        let (word, results) = one.await.unwrap();
+        let expected = find(&f.index, &request(word));
+        assert_eq!(keys(&results), keys(&expected), "{word}");
+        assert_eq!(results.total == 0, word == "xylofoni", "{word}");
+    }
+}
+
 #[tokio::test]
 async fn bad_input_gets_results_or_nothing_never_an_error() {
     let t = fresh_databases().await.remove(0);
