@@ -186,7 +186,7 @@ pub(crate) fn compound_parts(word: &str) -> Vec<String> {
 struct Parts {
     /// Where each character of the word starts, and its length in bytes.
     starts: Vec<usize>,
-    /// The next part's length in characters, 0 when done.
+    /// The next part's length in characters (done below [`MIN_PART`]).
     len: usize,
     /// Whether the next part is the suffix of that length.
     suffix: bool,
@@ -354,6 +354,8 @@ impl<S: TokenStream> TokenStream for CompoundPartsStream<S> {
         }
         self.current.clone_from(self.tail.token());
         let text = &self.current.text;
+        // Bytes are at least characters: a cheap first test, `start`
+        // counts the characters.
         if text.len() >= MIN_COMPOUND && !self.split.contains(text) {
             self.split.insert(text.clone());
             self.word.clone_from(text);
