@@ -9,7 +9,7 @@
 //   revokes the first badge with a reason, then lets her earn it again;
 // - the employer's page now says revoked, for the link and the picture.
 // axe runs on every page on the way.
-import { test } from 'node:test';
+import { test } from './support.mjs';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {

@@ -1,7 +1,7 @@
 // A programming lesson: its code is highlighted on the server (coloured
 // spans in the page as sent, no script needed) and the colours pass axe's
 // contrast check, with JavaScript on and off.
-import { test } from 'node:test';
+import { test } from './support.mjs';
 import assert from 'node:assert/strict';
 import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
 

@@ -4,7 +4,7 @@
 // the learner's language; back online, what was kept is sent, the learner
 // is told, and the server has each once (a replay of the same key
 // changes nothing). The site is installable (manifest, icons, worker).
-import { test } from 'node:test';
+import { test } from './support.mjs';
 import assert from 'node:assert/strict';
 import { BASE, openBrowser, expectNoAxeViolations, mainHeading, signUp } from './support.mjs';
 

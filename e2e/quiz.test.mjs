@@ -1,7 +1,7 @@
 // Quizzes inside a lesson: the answer is checked on the server, with
 // per-answer feedback, by a plain GET form (with JavaScript or without).
 // The chosen answer stays selected; the verdict takes the focus.
-import { test } from 'node:test';
+import { test } from './support.mjs';
 import assert from 'node:assert/strict';
 import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
 

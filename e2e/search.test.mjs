@@ -3,7 +3,7 @@
 // and a result opens the lesson at the matching heading. Without
 // JavaScript, the same through the plain GET form. axe on every search
 // page, in three languages.
-import { test } from 'node:test';
+import { test } from './support.mjs';
 import assert from 'node:assert/strict';
 import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, openMenu } from './support.mjs';
 

@@ -4,7 +4,7 @@
 // loads its own module when its page opens, and works
 // hydrated (axe clean, no script errors); staff pages work without
 // JavaScript.
-import { test } from 'node:test';
+import { test } from './support.mjs';
 import assert from 'node:assert/strict';
 import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signIn, openMenu } from './support.mjs';
 

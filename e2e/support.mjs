@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { test as nodeTest } from 'node:test';
 
 export const BASE = process.env.POLKU_BASE_URL ?? 'http://127.0.0.1:3901';
 
@@ -35,15 +36,75 @@ export async function openBrowser({ javaScriptEnabled = true, locale = 'fi-FI' }
   const problems = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
-  return {
+  const browser = {
     context,
     page,
     problems,
+    trail: [],
     async close() {
+      closing.push(await whereIs(browser));
+      open.delete(browser);
       await context.close();
       await rm(profile, { recursive: true, force: true });
     },
   };
+  // The pages (documents) this browser loaded, form posts and their
+  // redirects included: said when its journey fails.
+  context.on('response', (response) => {
+    const request = response.request();
+    if (request.resourceType() !== 'document') return;
+    note(browser, `${request.method()} ${response.url()} -> ${response.status()}${response.fromServiceWorker() ? ' (from the service worker)' : ''}`);
+  });
+  context.on('requestfailed', (request) => {
+    if (request.resourceType() === 'document') note(browser, `${request.method()} ${request.url()} failed: ${request.failure()?.errorText}`);
+  });
+  open.add(browser);
+  return browser;
+}
+
+// Where each browser of the running journey is: said on stderr when the
+// journey fails, so a timeout names the page it waited on and how the
+// browser got there.
+const open = new Set();
+const closing = [];
+
+function note(browser, line) {
+  browser.trail.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
+  if (browser.trail.length > 12) browser.trail.shift();
+}
+
+async function whereIs(browser) {
+  const text = async (selector) => {
+    const found = await Promise.all(browser.context.pages().map((p) => p.locator(selector).allInnerTexts().catch(() => [])));
+    return found.flat().map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean).join(' | ');
+  };
+  return [
+    `browser at ${browser.context.pages().map((p) => p.url()).join(', ')}`,
+    `  heading: ${await text('h1')}`,
+    `  alert: ${await text('[role=alert]')}`,
+    `  status: ${await text('[role=status]')}`,
+    '  last documents:',
+    ...browser.trail.map((line) => `    ${line}`),
+    ...browser.problems.map((line) => `  ${line}`),
+  ].join('\n');
+}
+
+/**
+ * `node:test`'s `test`, saying where the journey's browsers were when it
+ * failed (see `whereIs`); the same arguments (name, options, function).
+ */
+export function test(name, ...rest) {
+  const journey = rest.pop();
+  return nodeTest(name, ...rest, async (t) => {
+    closing.length = 0;
+    try {
+      await journey(t);
+    } catch (error) {
+      const still = await Promise.all([...open].map((b) => whereIs(b).catch(() => 'browser gone')));
+      console.error([`journey failed: ${String(error?.message).split('\n')[0]}`, ...closing, ...still].join('\n'));
+      throw error;
+    }
+  });
 }
 
 /** Waits until the wasm half has hydrated the page's islands, a lazily loaded one included (`BrowserHalf` in app/src/lib.rs sets the marker). */

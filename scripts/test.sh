@@ -98,6 +98,12 @@ for _ in $(seq 1 120); do
 done
 say "e2e: headless Chromium"
 if ! POLKU_BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 e2e/; then
-  echo "--- server log ---" >&2; tail -n 50 "$e2e_dir/server.log" >&2
+  # The requests that were not answered with success, and the last lines;
+  # the whole log is kept for a closer look.
+  cp "$e2e_dir/server.log" "$POLKU_CACHE/e2e-server.log"
+  echo "--- server log: warnings, errors and answers of 400 and above ---" >&2
+  grep -E ' (WARN|ERROR) |status=[45][0-9][0-9]' "$e2e_dir/server.log" | tail -n 60 >&2 || true
+  echo "--- server log: the last lines (all of it: $POLKU_CACHE/e2e-server.log) ---" >&2
+  tail -n 30 "$e2e_dir/server.log" >&2
   exit 1
 fi
