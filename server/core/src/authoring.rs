@@ -12,7 +12,7 @@ use std::path::Path;
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -432,7 +432,7 @@ async fn save_text(
     };
     let publishable = publish && problems.is_empty();
     variant.source_hash = format!("{:x}", Sha256::digest(text.as_bytes()));
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let revision =
         revisions::insert(&txn, lesson.id, &variant, Origin::Editor, publishable).await?;
     revisions::touch_course(&txn, course.id).await?;
@@ -548,7 +548,7 @@ pub async fn move_lesson(
     up: bool,
 ) -> Result<(), CoreError> {
     let course = course_row(db, grant, course).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let rows = crate::courses::active_lessons(&txn, course.id).await?;
     let index = rows
         .iter()

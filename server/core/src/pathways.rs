@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -503,7 +503,7 @@ pub async fn import(
     db: &DatabaseConnection,
     pathways: &[Pathway],
 ) -> Result<PathwayReport, CoreError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let stored = pathways::Entity::find().all(&txn).await?;
     let mut report = PathwayReport::default();
     for old in &stored {
@@ -729,7 +729,7 @@ pub async fn save_text(
     }
     let (pathways, problems) = checked(db, text).await?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if !publish || !problems.is_empty() {
         site_drafts::Entity::delete_by_id(DRAFT).exec(&txn).await?;
         site_drafts::ActiveModel {

@@ -523,3 +523,60 @@ async fn authoring_drafts_publish_history_restore_create_and_move() {
         assert_eq!(count().await, 4, "{}", t.backend);
     }
 }
+
+/// A transaction that reads first and writes later, while another
+/// connection wants to write in between, commits; the other write waits
+/// for it and then commits too. On SQLite the transaction holds the write
+/// lock from its start (a deferred one would let the other write through
+/// and then fail at its own first write, at once: "database is locked").
+#[tokio::test]
+async fn a_write_transaction_that_reads_first_outlasts_another_writer() {
+    use polku_core::db::entities::site_drafts;
+    use sea_orm::{ActiveModelTrait, Set};
+    let draft = |name: &str| site_drafts::ActiveModel {
+        name: Set(name.to_owned()),
+        text: Set(String::new()),
+        updated_by: Set(None),
+        updated_at: Set(chrono::Utc::now()),
+    };
+    for test in fresh_databases().await {
+        let db = db::open(&test.url).await.unwrap();
+        let txn = db::begin_write(&db).await.unwrap();
+        let seen = site_drafts::Entity::find().all(&txn).await.unwrap();
+        assert!(seen.is_empty(), "{}", test.backend);
+        let other = {
+            let db = db.clone();
+            let row = draft("other");
+            tokio::spawn(async move { row.insert(&db).await.map(|_| ()) })
+        };
+        let mut other = std::pin::pin!(other);
+        if test.backend == "sqlite" {
+            // It waits for the transaction's write lock (a deferred
+            // transaction has none yet: the insert would be done by now).
+            let waited =
+                tokio::time::timeout(std::time::Duration::from_millis(300), &mut other).await;
+            assert!(
+                waited.is_err(),
+                "another write went through a write transaction"
+            );
+        }
+        draft("mine")
+            .insert(&txn)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", test.backend));
+        txn.commit().await.unwrap();
+        other
+            .await
+            .unwrap()
+            .unwrap_or_else(|e| panic!("{}: {e}", test.backend));
+        let mut names: Vec<String> = site_drafts::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|d| d.name)
+            .collect();
+        names.sort();
+        assert_eq!(names, ["mine", "other"], "{}", test.backend);
+    }
+}

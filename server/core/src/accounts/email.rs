@@ -9,7 +9,7 @@ use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -57,7 +57,7 @@ pub async fn request_confirmation(db: &DatabaseConnection, actor: &Actor) -> Res
     }
     // 26 characters from 31: about 129 bits, not guessable.
     let code = super::random_code(26)?.to_lowercase();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     email_confirmations::Entity::delete_by_id(user.id)
         .exec(&txn)
         .await?;
@@ -104,7 +104,7 @@ pub async fn confirm(db: &DatabaseConnection, code: &str) -> Result<String, Core
         return Err(invalid);
     };
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     email_confirmations::Entity::delete_by_id(waiting.user_id)
         .exec(&txn)
         .await?;

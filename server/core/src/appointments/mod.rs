@@ -26,7 +26,6 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
-    TransactionTrait,
 };
 
 use crate::CoreError;
@@ -195,7 +194,7 @@ pub async fn offer(
     if overlaps(db, actor.id(), checked.start, end, None).await? {
         return Err(CoreError::Rejected("appointment_overlap"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut ids = Vec::new();
     for n in 0..checked.count {
         let row = appointments::ActiveModel {
@@ -282,7 +281,7 @@ pub async fn change(
     let moved = row.starts_at != checked.start;
     // The transaction begins with its write, conditional on the time
     // being as read: a change made meanwhile (a booking) is not lost.
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut update = appointments::Entity::update_many()
         .col_expr(appointments::Column::StartsAt, Expr::value(checked.start))
         .col_expr(appointments::Column::Minutes, Expr::value(checked.minutes))
@@ -353,7 +352,7 @@ pub async fn call_off(
         return Err(CoreError::Rejected("appointment_note"));
     }
     let row = own(db, actor, id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     match (state_of(&row), row.learner_id) {
         (AppointmentState::Cancelled, _) => {}
         (AppointmentState::Booked, Some(learner)) => {
@@ -408,7 +407,7 @@ pub async fn book(db: &DatabaseConnection, actor: &Actor, id: i32) -> Result<(),
         return Err(CoreError::Rejected("appointment_too_many"));
     }
     within_rate(db, actor).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // One conditional update: only one of two learners booking at once
     // finds it open.
     let taken = appointments::Entity::update_many()
@@ -470,7 +469,7 @@ pub async fn cancel(db: &DatabaseConnection, actor: &Actor, id: i32) -> Result<(
         return Err(CoreError::Rejected("appointment_cancelled"));
     }
     within_rate(db, actor).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let freed = reopen(now)
         .filter(appointments::Column::Id.eq(id))
         .filter(appointments::Column::LearnerId.eq(actor.id()))
@@ -706,7 +705,7 @@ pub async fn remind_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u
         .await?;
     let mut reminded = 0;
     for row in due {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let claimed = appointments::Entity::update_many()
             .col_expr(appointments::Column::RemindedAt, Expr::value(now))
             .filter(appointments::Column::Id.eq(row.id))

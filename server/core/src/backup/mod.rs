@@ -607,7 +607,7 @@ pub async fn restore(
     }
     let names: Vec<String> = manifest.tables.iter().map(|t| t.table.clone()).collect();
     let mut rows = archive::Rows::spawn(path, names.iter().map(|n| table_file(n)).collect());
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     clear_all(&txn).await?;
     for name in &names {
         rows.next_file().await?;
@@ -650,7 +650,7 @@ pub async fn copy_database(
         ensure_empty(to).await?;
     }
     let read = snapshot(from).await?;
-    let write = to.begin().await?;
+    let write = crate::db::begin_write(to).await?;
     clear_all(&write).await?;
     let mut copied = Vec::new();
     for table in TABLES {

@@ -10,7 +10,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde_json::{Value, json};
 
@@ -304,7 +303,7 @@ pub async fn decide(
         Decision::Decline => RequestState::Declined,
     };
     let decided_at = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Decided only while still pending: of two coaches deciding at once,
     // the second is told it was decided (and issues nothing).
     let changed = badge_requests::Entity::update_many()

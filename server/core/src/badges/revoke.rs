@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use serde_json::Value;
 
@@ -222,7 +222,7 @@ pub async fn revoke(
     let (id, holder) = (row.id, row.user_id);
     let name = super::credential_name(&row.credential).unwrap_or_else(|| row.badge_slug.clone());
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Her milestones held now whose evidence names this badge.
     let standing_on: Vec<badge_awards::Model> = if row.course_id.is_some() {
         badge_awards::Entity::find()
@@ -335,7 +335,7 @@ pub async fn allow_reissue(
         return Ok(());
     }
     let (id, holder) = (row.id, row.user_id);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut active: badge_awards::ActiveModel = row.into();
     active.reissue_allowed_at = Set(Some(Utc::now()));
     active.update(&txn).await?;

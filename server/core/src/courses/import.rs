@@ -9,7 +9,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QuerySelect, Set, TransactionTrait, TryIntoModel,
+    QueryFilter, QuerySelect, Set, TryIntoModel,
 };
 
 use super::revisions::{self, Origin, json};
@@ -91,7 +91,7 @@ pub async fn import_courses_with_progress(
     let mut done = 0;
     let mut report = ImportReport::default();
     for (index, source) in sources.iter().enumerate() {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let existing = courses::Entity::find()
             .filter(courses::Column::Slug.eq(&source.slug))
             .one(&txn)

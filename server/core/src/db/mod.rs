@@ -115,6 +115,25 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, OpenError> {
     Ok(db)
 }
 
+/// Starts a transaction that is going to write.
+///
+/// On SQLite it takes the write lock at its `BEGIN` (`BEGIN IMMEDIATE`),
+/// waiting out another writer for the busy timeout as single statements
+/// do. A plain (deferred) transaction that reads first and writes later
+/// fails at its first write, at once and whatever the busy timeout, when
+/// another connection committed a write since its read (WAL mode: its
+/// snapshot is stale, `SQLITE_BUSY`): a form sent while the same reader's
+/// other requests were writing came back as an error. PostgreSQL: a plain
+/// `BEGIN` (row locks and its own isolation apply).
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
+}
+
 /// Takes the next number of counter `name` (one atomic
 /// `UPDATE … RETURNING`, committed on its own: a number taken is never
 /// handed out again, even when what it was taken for is never written).

@@ -24,7 +24,7 @@ use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 
 use crate::CoreError;
@@ -320,7 +320,7 @@ pub async fn send(
     // The message, its notifications (and so their e-mails) in one
     // transaction, which begins with a write: all of it or none is kept,
     // with one flush to disk.
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let message = messages::ActiveModel {
         conversation_id: Set(conversation.id),
         author_id: Set(actor.id()),

@@ -19,7 +19,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 
 pub use engine::{CONTENT_TYPE, DEFAULT_COMMAND, Engine, Pcm, SpeechError};
@@ -196,7 +196,7 @@ async fn render(
         if let Some((id, _, kept_hash)) = &had
             && *kept_hash == script_hash
         {
-            let txn = db.begin().await?;
+            let txn = crate::db::begin_write(db).await?;
             lesson_audio::Entity::update_many()
                 .col_expr(lesson_audio::Column::SourceHash, Expr::value(source_hash))
                 .filter(lesson_audio::Column::Id.eq(*id))
@@ -312,7 +312,7 @@ async fn store(
     duration_ms: u32,
     cues: &[Cue],
 ) -> Result<(), CoreError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     lesson_audio::Entity::delete_many()
         .filter(lesson_audio::Column::LessonId.eq(lesson_id))
         .filter(lesson_audio::Column::Language.eq(language))
