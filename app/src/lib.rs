@@ -8,6 +8,8 @@
 pub mod api;
 pub mod components;
 pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod kept;
 pub mod pages;
 
 use leptos::prelude::*;

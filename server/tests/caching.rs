@@ -2,7 +2,8 @@
 //! one database (two app states, as two processes behind a load balancer
 //! would be) each keep what they read, and a publish, a save or an import
 //! through either (or beside both) shows on both. Anonymous pages kept
-//! whole get a fresh nonce each time; signed-in pages are never kept.
+//! whole get a fresh nonce each time; a signed-in reader's lesson page is
+//! kept with holes, and each reader gets her own parts in them.
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 mod common;
@@ -154,22 +155,6 @@ async fn kept_pages_follow_publish_save_and_import_on_both_instances() {
     eventually_shows(&a, "/", catalog_title).await;
     eventually_shows(&b, "/", catalog_title).await;
     assert!(!catalog.contains(catalog_title));
-
-    // Signed in, a page is the reader's own: never kept, never shared.
-    let (_, headers, _) = post_form(
-        &a,
-        "/api/sign_up",
-        "username=lukija&password=long+enough+secret",
-        None,
-    )
-    .await;
-    let session = headers[SET_COOKIE].to_str().unwrap();
-    let session = session.split(';').next().unwrap().to_owned();
-    let (_, _, mine) = get(&a, LESSON, Some(&session)).await;
-    let (_, _, anonymous) = get(&a, LESSON, None).await;
-    // (Her header has the sign-out form; an anonymous page has none.)
-    assert!(mine.contains("/api/log_out"), "{mine}");
-    assert!(!anonymous.contains("/api/log_out"), "{anonymous}");
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
@@ -305,4 +290,154 @@ async fn kept_sessions_end_and_change_on_both_instances() {
         coach_on(&b, &maija).await
     })
     .await;
+}
+
+/// A page with what differs between two renders of the same content taken
+/// out: the nonce, Leptos' hydration marks (comments) and `query`, which a
+/// whole render was asked with.
+fn normalized(page: &str, query: &str) -> String {
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page;
+    while let Some(start) = rest.find("<!") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        if let Some(comment) = after.strip_prefix("<!--") {
+            rest = &comment[comment.find("-->").unwrap() + 3..];
+        } else if let Some(mark) = after.strip_prefix("<!>") {
+            rest = mark;
+        } else {
+            out.push_str("<!");
+            rest = &after[2..];
+        }
+    }
+    out.push_str(rest);
+    let out = out.replace(query, "");
+    let Some(start) = out.find("nonce=\"") else {
+        return out;
+    };
+    let nonce = &out[start + 7..start + 7 + out[start + 7..].find('"').unwrap()];
+    out.replace(nonce, "NONCE")
+}
+
+/// The account a lesson page's forms name (`who`).
+fn who(page: &str) -> String {
+    let start = page.find("name=\"who\" value=\"").unwrap() + 18;
+    page[start..start + page[start..].find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn signed_in_lesson_pages_are_kept_with_each_readers_own_parts() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
+    let search_b = dir.path().join("search-b");
+    let a = app_on(&url, dir.path(), &["--admin-token", TOKEN]).await;
+    let b = app_on(
+        &url,
+        dir.path(),
+        &["--search-index", search_b.to_str().unwrap()],
+    )
+    .await;
+    let db = polku_core::db::open(&url).await.unwrap();
+    use polku_core::accounts::Role;
+    let maija = common::signed_up(&db, "maija", Role::Learner).await;
+    let matti = common::signed_up(&db, "matti", Role::Learner).await;
+    let coach = common::signed_up(&db, "valmentaja", Role::Coach).await;
+    const WHOLE: &str = "?whole=1";
+
+    // Each reader, twice on each instance (the first render keeps the page
+    // with holes, the rest fill it): her own page, the same as a whole
+    // render of it (a query the kept pages do not take), hers alone.
+    let mut whos = Vec::new();
+    for (cookie, name) in [(&maija, "maija"), (&matti, "matti"), (&coach, "valmentaja")] {
+        for app in [&a, &b, &a, &b] {
+            let (status, headers, page) = get(app, LESSON, Some(cookie)).await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(headers["cache-control"], "no-store");
+            nonce(&headers, &page);
+            assert!(!page.contains("data-hole"), "a hole left unfilled: {page}");
+            let (_, _, whole) = get(app, &format!("{LESSON}{WHOLE}"), Some(cookie)).await;
+            assert_eq!(
+                normalized(&page, WHOLE),
+                normalized(&whole, WHOLE),
+                "{name}"
+            );
+            assert!(page.contains("/api/log_out"), "{page}");
+            assert_eq!(
+                page.contains("href=\"/coach\""),
+                name == "valmentaja",
+                "{name}"
+            );
+        }
+        let (_, _, page) = get(&a, LESSON, Some(cookie)).await;
+        whos.push(who(&page));
+    }
+    let mut distinct = whos.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 3, "each reader's forms name her: {whos:?}");
+    // Anonymous: the whole page as before, no reader's parts.
+    let (_, _, anonymous) = get(&a, LESSON, None).await;
+    assert!(!anonymous.contains("/api/log_out") && !anonymous.contains("name=\"who\""));
+
+    // Maija marks the lesson done through B: she sees it at once on B
+    // and on A (her standing is read for each answer), Matti does not.
+    let done = "Olet merkinnyt tämän oppitunnin tehdyksi.";
+    let (status, _, _) = post_form(
+        &b,
+        "/api/mark_done",
+        &format!(
+            "course=digital-basics&lesson=devices&done=true&who={}",
+            whos[0]
+        ),
+        Some(&maija),
+    )
+    .await;
+    assert!(status.is_redirection(), "{status}");
+    for app in [&a, &b] {
+        assert!(get(app, LESSON, Some(&maija)).await.2.contains(done));
+        assert!(!get(app, LESSON, Some(&matti)).await.2.contains(done));
+    }
+
+    // Matti comments through A: Maija reads it on both at once, and the
+    // coach may hide it (she alone gets the form).
+    let (status, _, _) = post_form(
+        &a,
+        "/api/post_comment",
+        "course=digital-basics&lesson=devices&body=Kiitos+hyv%C3%A4st%C3%A4+oppitunnista",
+        Some(&matti),
+    )
+    .await;
+    assert!(status.is_redirection(), "{status}");
+    for app in [&a, &b] {
+        let mine = get(app, LESSON, Some(&maija)).await.2;
+        assert!(mine.contains("Kiitos hyvästä oppitunnista"), "{mine}");
+        assert!(!mine.contains("/api/hide_comment"));
+        assert!(
+            get(app, LESSON, Some(&coach))
+                .await
+                .2
+                .contains("/api/hide_comment")
+        );
+    }
+
+    // A publish through A: the signed-in page shows it on A at once, on B
+    // within moments, with the reader's own parts still hers.
+    let cookie = author_cookie(&a).await;
+    publish(&a, &cookie, "Laitteet uudelleen", "Julkaistu lukijoille.").await;
+    let (_, _, now_a) = get(&a, LESSON, Some(&maija)).await;
+    assert!(now_a.contains("Julkaistu lukijoille."), "{now_a}");
+    let mut now_b = String::new();
+    for _ in 0..100 {
+        now_b = get(&b, LESSON, Some(&maija)).await.2;
+        if now_b.contains("Julkaistu lukijoille.") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        now_b.contains("Julkaistu lukijoille.") && now_b.contains(done),
+        "{now_b}"
+    );
+    assert_eq!(who(&now_b), whos[0]);
 }

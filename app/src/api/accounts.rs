@@ -78,14 +78,23 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
         return Ok(None);
     };
     let db = super::db()?;
-    let (unread, notifications) = polku_core::messages::header_counts(&db, actor.id()).await?;
-    Ok(Some(Me {
+    Ok(Some(me_of(&db, &actor).await?))
+}
+
+/// `actor` as the header shows her, with her unread counts.
+#[cfg(feature = "ssr")]
+pub async fn me_of(
+    db: &polku_core::db::DatabaseConnection,
+    actor: &polku_core::accounts::Actor,
+) -> Result<Me, polku_core::CoreError> {
+    let (unread, notifications) = polku_core::messages::header_counts(db, actor.id()).await?;
+    Ok(Me {
         username: actor.username().to_owned(),
         name: actor.name().to_owned(),
         role: actor.role(),
         unread,
         notifications,
-    }))
+    })
 }
 
 /// `POST /api/sign_up` (form): creates a learner account and signs in.

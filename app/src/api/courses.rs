@@ -33,8 +33,16 @@ pub async fn get_lesson(
     let db = super::db()?;
     let content = super::content()?;
     let mut page = content.lesson(&db, &course, &lesson, locale).await?;
-    // Signed in: reading is noted ("continue where you left off").
-    if let Some(actor) = super::accounts::session::actor().await? {
+    if crate::components::hole::holes_on() {
+        // Rendered for every signed-in reader: her standing is a hole,
+        // filled (and her reading noted) for each answer (`crate::kept`).
+        page.learner = Some(super::LessonLearner {
+            who: 0,
+            enrolled: false,
+            done: false,
+        });
+    } else if let Some(actor) = super::accounts::session::actor().await? {
+        // Signed in: reading is noted ("continue where you left off").
         let (course_id, lesson_id) = content.locate(&db, &course, &lesson).await?;
         page.learner =
             Some(polku_core::progress::record_view_at(&db, &actor, course_id, lesson_id).await?);

@@ -27,17 +27,30 @@ pub async fn get_discussion(
     course: String,
     lesson: String,
 ) -> Result<Option<Discussion>, AppError> {
-    use polku_core::accounts::Role;
     let Some(actor) = super::accounts::session::actor().await? else {
         return Ok(None);
     };
+    // Rendered for every signed-in reader: the discussion is a hole.
+    if crate::components::hole::holes_on() {
+        return Ok(None);
+    }
     let db = super::db()?;
     let (_, lesson_id) = super::content()?.locate(&db, &course, &lesson).await?;
-    let comments = polku_core::discussion::comments_at(&db, &actor, lesson_id).await?;
-    Ok(Some(Discussion {
-        moderator: actor.role() != Role::Learner,
+    Ok(Some(discussion_of(&db, &actor, lesson_id).await?))
+}
+
+/// The discussion of lesson `lesson_id` as `actor` sees it.
+#[cfg(feature = "ssr")]
+pub async fn discussion_of(
+    db: &polku_core::db::DatabaseConnection,
+    actor: &polku_core::accounts::Actor,
+    lesson_id: i32,
+) -> Result<Discussion, polku_core::CoreError> {
+    let comments = polku_core::discussion::comments_at(db, actor, lesson_id).await?;
+    Ok(Discussion {
+        moderator: actor.role() != polku_core::accounts::Role::Learner,
         comments,
-    }))
+    })
 }
 
 /// `POST /api/post_comment` (form).

@@ -121,7 +121,7 @@ pub fn CodeExercise(
             </details>
             <form method="post" action=format!("{action}/code")>
                 <input type="hidden" name="quiz" value=index.to_string() />
-                {who.map(|who| view! { <input type="hidden" name="who" value=who.to_string() /> })}
+                {who.map(|who| view! { <crate::components::hole::WhoField who /> })}
                 <label for=code_id.clone() id=format!("{code_id}-label")>{t(Key::CodeYourProgram)}</label>
                 <textarea
                     id=code_id.clone()

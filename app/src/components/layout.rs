@@ -8,7 +8,7 @@ use crate::api::accounts::get_me;
 use crate::api::search::{Suggestion, suggest};
 use crate::components::reading::ReadingSettingsForm;
 use crate::i18n::{IslandTexts, Key, Locale, Texts, t, tf, use_locale};
-use polku_types::accounts::Role;
+use polku_types::accounts::{Me, Role};
 
 /// Skip link, site name, main navigation and the language switch.
 #[component]
@@ -171,33 +171,44 @@ fn CountedLink(href: &'static str, label: Key, count: u32) -> impl IntoView {
 /// state, so it is never a link).
 #[component]
 fn UserNav() -> impl IntoView {
+    if crate::components::hole::holes_on() {
+        return view! { <crate::components::hole::Hole name=NAV_HOLE /> }.into_any();
+    }
     let me = Resource::new(|| (), |_| get_me());
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(Some(me)) => view! {
-                        <a href="/dashboard">{t(Key::NavDashboard)}</a>
-                        <a href="/badges">{t(Key::NavBadges)}</a>
-                        <CountedLink href="/messages" label=Key::NavMessages count=me.unread />
-                        <CountedLink href="/notifications" label=Key::NavNotifications count=me.notifications />
-                        {matches!(me.role, Role::Coach | Role::Admin).then(|| view! { <a href="/coach">{t(Key::NavCoach)}</a> })}
-                        {matches!(me.role, Role::Instructor | Role::Admin).then(|| view! { <a href="/author">{t(Key::NavAuthor)}</a> })}
-                        {(me.role == Role::Admin).then(|| view! { <a href="/admin">{t(Key::NavAdmin)}</a> })}
-                        <a href="/account">{t(Key::NavAccount)}</a>
-                        <form method="post" action="/api/log_out" class="inline-form">
-                            <button type="submit" class="link-button">{t(Key::NavLogOut)}</button>
-                        </form>
-                    }
-                    .into_any(),
-                    _ => view! {
-                        <a href="/login">{t(Key::NavLogIn)}</a>
-                        <a href="/signup">{t(Key::NavSignUp)}</a>
-                    }
-                    .into_any(),
-                }
-            })}
+            {move || Suspend::new(async move { view! { <UserLinks me=me.await.ok().flatten() /> } })}
         </Suspense>
+    }
+    .into_any()
+}
+
+/// The hole [`UserNav`] leaves in a page kept for every signed-in reader.
+pub const NAV_HOLE: &str = "nav";
+
+/// [`UserNav`]'s links for `me` (`None`: signed out).
+#[component]
+pub fn UserLinks(me: Option<Me>) -> impl IntoView {
+    match me {
+        Some(me) => view! {
+            <a href="/dashboard">{t(Key::NavDashboard)}</a>
+            <a href="/badges">{t(Key::NavBadges)}</a>
+            <CountedLink href="/messages" label=Key::NavMessages count=me.unread />
+            <CountedLink href="/notifications" label=Key::NavNotifications count=me.notifications />
+            {matches!(me.role, Role::Coach | Role::Admin).then(|| view! { <a href="/coach">{t(Key::NavCoach)}</a> })}
+            {matches!(me.role, Role::Instructor | Role::Admin).then(|| view! { <a href="/author">{t(Key::NavAuthor)}</a> })}
+            {(me.role == Role::Admin).then(|| view! { <a href="/admin">{t(Key::NavAdmin)}</a> })}
+            <a href="/account">{t(Key::NavAccount)}</a>
+            <form method="post" action="/api/log_out" class="inline-form">
+                <button type="submit" class="link-button">{t(Key::NavLogOut)}</button>
+            </form>
+        }
+        .into_any(),
+        None => view! {
+            <a href="/login">{t(Key::NavLogIn)}</a>
+            <a href="/signup">{t(Key::NavSignUp)}</a>
+        }
+        .into_any(),
     }
 }
 

@@ -120,8 +120,12 @@ pub fn FormError(#[prop(default = "error")] param: &'static str) -> impl IntoVie
     let query = leptos_router::hooks::use_query_map();
     move || {
         let code = query.read().get(param).unwrap_or_default();
-        (!code.is_empty()).then(|| {
-            view! { <p class="notice notice--error" role="alert">{t(rejection_key(&code))}</p> }
-        })
+        (!code.is_empty()).then(|| view! { <Refusal code /> })
     }
+}
+
+/// The reason a form was refused, from its code, announced.
+#[component]
+pub fn Refusal(code: String) -> impl IntoView {
+    view! { <p class="notice notice--error" role="alert">{t(rejection_key(&code))}</p> }
 }

@@ -75,7 +75,7 @@ pub fn Quiz(
         <section class=kind_class id=id.clone() aria-labelledby=labelled_by>
             <form method=method action=full_action data-offline-queue=record.then_some("") novalidate>
                 <input type="hidden" name="quiz" value=index.to_string() />
-                {who.map(|who| view! { <input type="hidden" name="who" value=who.to_string() /> })}
+                {who.map(|who| view! { <crate::components::hole::WhoField who /> })}
                 <fieldset>
                     <legend id=question_id>
                         <span class="quiz-label">{t(label)}</span>

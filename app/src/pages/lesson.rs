@@ -8,15 +8,16 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::content_lang;
 use crate::api::courses::get_lesson;
-use crate::api::{BodyPart, LessonLink, LessonPage as Lesson, QuizAnswer, QuizKind};
+use crate::api::{BodyPart, LessonLearner, LessonLink, LessonPage as Lesson, QuizAnswer, QuizKind};
 use crate::components::code_exercise::{CodeExercise, NotChecked};
+use crate::components::hole::{Hole, WhoField, holes_on};
 use crate::components::loaded::loaded;
 use crate::components::quiz::Quiz;
 use crate::components::read_aloud::{READ_ALOUD_TEXTS, ReadAloud};
 use crate::i18n::IslandTexts;
 use crate::i18n::{Key, Texts, t, tf, use_locale};
 use crate::pages::auth::urlencode;
-use crate::pages::discussion::{LessonDiscussion, discussion_resource};
+use crate::pages::discussion::{DISCUSSION_HOLE, LessonDiscussion, discussion_resource};
 
 /// The lesson page.
 #[component]
@@ -170,8 +171,15 @@ fn LessonView(
             {audio.map(|audio| view! { <ReadAloud texts=IslandTexts::of(READ_ALOUD_TEXTS) audio course=course_slug.clone() lesson=lesson_slug.clone() language=content_language /> })}
             <div class="lesson-body" lang=lang>{body}</div>
         </article>
-        <LessonStatus lesson=lesson.clone() />
-        <LessonDiscussion course=lesson.course_slug.clone() lesson=lesson.slug.clone() discussion />
+        {if holes_on() {
+            view! { <Hole name=STATUS_HOLE /> <Hole name=DISCUSSION_HOLE /> }.into_any()
+        } else {
+            view! {
+                <LessonStatus course=lesson.course_slug.clone() lesson=lesson.slug.clone() learner=lesson.learner earned=earned_from_query() />
+                <LessonDiscussion course=lesson.course_slug.clone() lesson=lesson.slug.clone() discussion />
+            }
+            .into_any()
+        }}
         <nav class="pager" aria-label=t(Key::LessonNavLabel)>
             {previous.map(|(href, title)| view! {
                 <a class="pager__prev" rel="prev" href=href>
@@ -191,14 +199,19 @@ fn LessonView(
 
 /// "Mark as done" for a signed-in learner, else an invitation to sign in.
 #[component]
-fn LessonStatus(lesson: Lesson) -> impl IntoView {
-    let here = link_to_self(&lesson);
-    // A badge that marking this lesson done just earned.
-    let earned = leptos_router::hooks::use_query_map()
-        .read_untracked()
-        .get("earned")
-        .and_then(|id| id.parse::<i32>().ok());
-    let body = match lesson.learner {
+pub fn LessonStatus(
+    /// The course's slug.
+    course: String,
+    /// The lesson's slug.
+    lesson: String,
+    /// The reader's standing in it (`None`: signed out).
+    learner: Option<LessonLearner>,
+    /// A badge that marking this lesson done just earned (its id).
+    #[prop(default = None)]
+    earned: Option<i32>,
+) -> impl IntoView {
+    let here = format!("/courses/{course}/{lesson}");
+    let body = match learner {
         None => view! {
             <p><a href=format!("/login?next={}", urlencode(&here))>{t(Key::LessonSignInPrompt)}</a></p>
         }
@@ -212,10 +225,10 @@ fn LessonStatus(lesson: Lesson) -> impl IntoView {
                 </p>
             })}
             <form method="post" action="/api/mark_done" data-offline-queue="">
-                <input type="hidden" name="course" value=lesson.course_slug.clone() />
-                <input type="hidden" name="lesson" value=lesson.slug.clone() />
+                <input type="hidden" name="course" value=course />
+                <input type="hidden" name="lesson" value=lesson />
                 <input type="hidden" name="done" value=(!state.done).to_string() />
-                <input type="hidden" name="who" value=state.who.to_string() />
+                <WhoField who=state.who />
                 <button type="submit" class=if state.done { "button button--quiet" } else { "button" }>
                     {t(if state.done { Key::LessonMarkUndone } else { Key::LessonMarkDone })}
                 </button>
@@ -229,6 +242,18 @@ fn LessonStatus(lesson: Lesson) -> impl IntoView {
             {body}
         </section>
     }
+}
+
+/// The hole [`LessonStatus`] leaves in a lesson page kept for every
+/// signed-in reader.
+pub const STATUS_HOLE: &str = "status";
+/// A badge that marking the lesson done just earned, as the server said in
+/// the page's query (`?earned=id`).
+fn earned_from_query() -> Option<i32> {
+    leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("earned")
+        .and_then(|id| id.parse::<i32>().ok())
 }
 
 /// Why program `n` was not checked, as the server said in the page's

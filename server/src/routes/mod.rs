@@ -309,6 +309,10 @@ pub fn router_and_state(
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
                     polku_web::pages::serve,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    app::kept::serve,
                 )),
         )
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))

@@ -8,7 +8,9 @@
 pub const READING_COOKIE: &str = "polku_reading";
 
 /// Text size.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum TextSize {
     /// The browser's own size.
@@ -21,7 +23,9 @@ pub enum TextSize {
 }
 
 /// Space between lines (and words).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Spacing {
     /// The usual.
@@ -32,7 +36,9 @@ pub enum Spacing {
 }
 
 /// Colours.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Theme {
     /// As the device prefers (`prefers-color-scheme`, `prefers-contrast`).
@@ -47,7 +53,9 @@ pub enum Theme {
 }
 
 /// Font.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Font {
     /// The device's own sans-serif.
@@ -59,7 +67,9 @@ pub enum Font {
 }
 
 /// A reader's settings.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct ReadingSettings {
     /// Text size.
     #[serde(default)]

@@ -1,15 +1,22 @@
-//! Whole pages for readers who are not signed in, kept as rendered: a
-//! lesson read by a hundred anonymous visitors is rendered once per content
-//! change, not a hundred times.
+//! Whole pages kept as rendered: a lesson read by a hundred visitors is
+//! rendered once per content change, not a hundred times.
 //!
 //! * **What.** `GET` of the catalog (`/`), course and lesson pages
 //!   (`/courses/…`) and the badge-check form (`/verify`), with no query
-//!   string but `?lang=xx`, from a request that carries no cookie except
-//!   the interface language (so no session, signed in or not). Kept only
-//!   when the answer is `200 text/html` and sets no cookie.
-//! * **Keyed** by the path and query and the interface language the
-//!   request negotiates (its language cookie, else `Accept-Language`):
-//!   everything else a page of these depends on is content.
+//!   string but `?lang=xx`, from a request whose only cookies are the
+//!   interface language, the reading settings and, for a signed-in reader's
+//!   page, the session. Kept only when the answer is `200 text/html` and
+//!   sets no cookie.
+//! * **Keyed** by the path and query, the interface language the request
+//!   negotiates (its language cookie, else `Accept-Language`), the reading
+//!   settings and whether the reader is signed in ([`Key`]): everything
+//!   else a page of these depends on is content, or the reader's own parts.
+//! * **The reader's own parts are holes.** A signed-in reader's page is
+//!   kept with a hole where each of her parts goes (her links and counts,
+//!   her standing in the lesson, the discussion), marked by [`hole`] when
+//!   it was rendered; each answer fills them anew ([`Kept::answer`]). What
+//!   fills them is the app's (`app::kept`); this module keeps and splits.
+//!   Anonymous pages (this module's [`serve`]) have none.
 //! * **Current.** Each page is tagged with the content generation read
 //!   before it was rendered ([`polku_core::courses::cache::ContentCache`]),
 //!   and served only while that is the generation now.
@@ -20,7 +27,7 @@
 //!   sent twice.
 //! * **Bounded** by a byte budget, least recently used first out.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -29,26 +36,55 @@ use axum::response::Response;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use polku_core::courses::cache::Shelf;
 use polku_core::sync::lock;
+use polku_types::reading::{READING_COOKIE, ReadingSettings};
 
-use crate::AppState;
+use crate::{AppState, cookies};
 
 /// The default budget of kept pages, in bytes.
 pub const DEFAULT_BUDGET: usize = 16 * 1024 * 1024;
 /// A page larger than this is not kept.
 const LARGEST_PAGE: usize = 1024 * 1024;
 
-/// A rendered page, split at its nonce.
-struct Kept {
+/// A piece of a kept page.
+enum Piece {
+    Text(Bytes),
+    /// Where the answer's nonce goes.
+    Nonce,
+    /// Where the reader's part of this name goes.
+    Hole(Box<str>),
+}
+
+/// A rendered page, split at its nonce and its holes.
+pub struct Kept {
     status: StatusCode,
     headers: HeaderMap,
     /// The `Content-Security-Policy` value, split at the nonce.
     policy: Vec<String>,
-    /// The page, split at the nonce.
-    body: Vec<Bytes>,
+    body: Vec<Piece>,
     bytes: usize,
 }
 
-type Key = (String, &'static str);
+/// Who a kept page is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reader {
+    /// Nobody signed in: the page is whole.
+    Anonymous,
+    /// Someone signed in: the page has holes for her parts.
+    SignedIn,
+}
+
+/// What a kept page is kept by.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key {
+    /// The path and query.
+    pub page: String,
+    /// The interface language the request negotiates (its code).
+    pub locale: &'static str,
+    /// The reading settings (the page's `<html>` carries them).
+    pub reading: ReadingSettings,
+    /// Whether the reader is signed in.
+    pub reader: Reader,
+}
 
 /// The kept pages of one server instance (cheap to clone: shared), on the
 /// same generation-tagged shelf as the content they are made from.
@@ -86,10 +122,52 @@ impl PageCache {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The page kept for `key`, if it was rendered under `generation`.
+    pub fn get(&self, key: &Key, generation: u64) -> Option<Arc<Kept>> {
+        self.shelf().get(key, generation)
+    }
+
+    /// Keeps `response` for `key`, rendered under `generation`, if it may
+    /// be kept (a `200` HTML page that sets no cookie and has a nonce); in
+    /// either case gives it back, whole, and the kept page.
+    pub async fn keep(
+        &self,
+        key: Key,
+        generation: u64,
+        response: Response,
+    ) -> (Response, Option<Arc<Kept>>) {
+        let keepable = response.status() == StatusCode::OK
+            && !response.headers().contains_key(header::SET_COOKIE)
+            && !response.headers().contains_key(header::CONTENT_ENCODING)
+            && response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|t| t.starts_with("text/html"));
+        if !keepable {
+            return (response, None);
+        }
+        let (parts, body) = response.into_parts();
+        let bytes = match axum::body::to_bytes(body, LARGEST_PAGE).await {
+            Ok(bytes) => bytes,
+            // Too large to keep (or the render failed midway): the client
+            // cannot be given the rest either.
+            Err(err) => {
+                tracing::warn!(target: "polku::pages", "page not kept: {err}");
+                return (Response::from_parts(parts, Body::empty()), None);
+            }
+        };
+        let kept = Kept::split(&parts, &bytes).map(Arc::new);
+        if let Some(kept) = &kept {
+            self.shelf().put(key, generation, kept.clone(), bytes.len());
+        }
+        (Response::from_parts(parts, Body::from(bytes)), kept)
+    }
 }
 
 /// The key of a request whose answer may be kept, if it may.
-fn key_of(request: &Request) -> Option<Key> {
+pub fn key_of(request: &Request) -> Option<Key> {
     if request.method() != Method::GET {
         return None;
     }
@@ -109,20 +187,20 @@ fn key_of(request: &Request) -> Option<Key> {
         return None;
     }
     let headers = request.headers();
-    // Only the language cookie: any other (a session, signed in or ended,
-    // an author's) may change the page.
+    // Only the language, the reading settings and the session: any other
+    // cookie (an author's, a coach's notice) may change the page.
+    let mut reader = Reader::Anonymous;
     for value in headers.get_all(header::COOKIE) {
         let text = value.to_str().ok()?;
-        let only_language = text
-            .split(';')
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .all(|c| {
-                c.split_once('=')
-                    .is_some_and(|(name, _)| name.trim() == polku_types::LANG_COOKIE)
-            });
-        if !only_language {
-            return None;
+        for pair in text.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+            let (name, _) = pair.split_once('=')?;
+            match name.trim() {
+                polku_types::LANG_COOKIE | READING_COOKIE => {}
+                cookies::SESSION_COOKIE | cookies::HOST_SESSION_COOKIE => {
+                    reader = Reader::SignedIn;
+                }
+                _ => return None,
+            }
         }
     }
     let cookie = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
@@ -130,12 +208,32 @@ fn key_of(request: &Request) -> Option<Key> {
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
     let locale = polku_core::Language::negotiate(cookie, accept);
-    Some((
-        uri.path_and_query()
+    Some(Key {
+        page: uri
+            .path_and_query()
             .map_or(path, |pq| pq.as_str())
             .to_owned(),
-        locale.code(),
-    ))
+        locale: locale.code(),
+        reading: ReadingSettings::from_cookie_header(cookie),
+        reader,
+    })
+}
+
+/// What marks the hole `name` in a page rendered with holes: an empty
+/// `template` element carrying a key made at random when the process
+/// started, so that no text of a page (an author's, a reader's) can make
+/// one.
+pub fn hole(name: &str) -> String {
+    format!(
+        "<template data-hole=\"{name}\" data-key=\"{}\"></template>",
+        hole_key()
+    )
+}
+
+/// The key of [`hole`]'s marks in this process.
+pub fn hole_key() -> &'static str {
+    static KEY: LazyLock<String> = LazyLock::new(|| leptos::nonce::Nonce::new().to_string());
+    &KEY
 }
 
 /// The nonce a `Content-Security-Policy` names.
@@ -145,18 +243,81 @@ fn nonce_of(policy: &str) -> Option<&str> {
     Some(&policy[start..end])
 }
 
+/// `text`'s pieces: its text between the holes marked in it, and the holes.
+fn holes_in(text: &str, pieces: &mut Vec<Piece>) {
+    let open = "<template data-hole=\"";
+    let close = format!("\" data-key=\"{}\"></template>", hole_key());
+    let mut rest = text;
+    while let Some(start) = rest.find(open) {
+        let after = &rest[start + open.len()..];
+        let marked = after
+            .find('"')
+            .filter(|end| after[*end..].starts_with(&close));
+        let Some(end) = marked else {
+            // Not a mark of this process: text like any other.
+            pieces.push(Piece::Text(Bytes::copy_from_slice(
+                &rest.as_bytes()[..start + open.len()],
+            )));
+            rest = after;
+            continue;
+        };
+        pieces.push(Piece::Text(Bytes::copy_from_slice(
+            &rest.as_bytes()[..start],
+        )));
+        pieces.push(Piece::Hole(after[..end].into()));
+        rest = &after[end + close.len()..];
+    }
+    pieces.push(Piece::Text(Bytes::copy_from_slice(rest.as_bytes())));
+}
+
 impl Kept {
+    /// A rendered page, split; `None` when it has no nonce to replace (or
+    /// is not UTF-8, which Leptos never renders).
+    fn split(parts: &http::response::Parts, bytes: &Bytes) -> Option<Kept> {
+        let policy = parts
+            .headers
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())?;
+        let page = std::str::from_utf8(bytes).ok()?;
+        let nonce = nonce_of(policy).filter(|n| n.len() >= 16)?;
+        let mut headers = parts.headers.clone();
+        headers.remove(header::CONTENT_LENGTH);
+        headers.remove(header::DATE);
+        headers.remove(header::CONTENT_SECURITY_POLICY);
+        let mut body = Vec::new();
+        for (i, text) in page.split(nonce).enumerate() {
+            if i > 0 {
+                body.push(Piece::Nonce);
+            }
+            holes_in(text, &mut body);
+        }
+        Some(Kept {
+            status: parts.status,
+            headers,
+            policy: policy.split(nonce).map(str::to_owned).collect(),
+            body,
+            bytes: bytes.len(),
+        })
+    }
+
+    /// Whether the page has holes to fill.
+    pub fn has_holes(&self) -> bool {
+        self.body.iter().any(|p| matches!(p, Piece::Hole(_)))
+    }
+
     /// The kept page as an answer, with a fresh nonce (made as Leptos
-    /// makes the nonce of each render).
-    fn answer(&self) -> Option<Response> {
+    /// makes the nonce of each render) and each hole filled by `fill`;
+    /// `None` when `fill` has nothing for one of them.
+    pub fn answer(&self, fill: impl Fn(&str) -> Option<String>) -> Option<Response> {
         let nonce = leptos::nonce::Nonce::new();
         let nonce: &str = &nonce;
         let mut body = Vec::with_capacity(self.bytes + 64);
-        for (i, part) in self.body.iter().enumerate() {
-            if i > 0 {
-                body.extend_from_slice(nonce.as_bytes());
+        for piece in &self.body {
+            match piece {
+                Piece::Text(text) => body.extend_from_slice(text),
+                Piece::Nonce => body.extend_from_slice(nonce.as_bytes()),
+                Piece::Hole(name) => body.extend_from_slice(fill(name)?.as_bytes()),
             }
-            body.extend_from_slice(part);
         }
         let policy = self.policy.join(nonce);
         let mut response = Response::new(Body::from(body));
@@ -170,66 +331,18 @@ impl Kept {
     }
 }
 
-/// The middleware: answers from a kept page when there is a current one,
-/// else renders and keeps what may be kept.
+/// The middleware for anonymous readers: answers from a kept page when
+/// there is a current one, else renders and keeps what may be kept.
+/// (Signed-in readers' pages are the app's: `app::kept::serve`.)
 pub async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(key) = key_of(&request) else {
+    let Some(key) = key_of(&request).filter(|k| k.reader == Reader::Anonymous) else {
         return next.run(request).await;
     };
     let generation = state.content.generation();
-    let kept = state.pages.shelf().get(&key, generation);
-    if let Some(response) = kept.and_then(|k| k.answer()) {
+    let kept = state.pages.get(&key, generation);
+    if let Some(response) = kept.and_then(|k| k.answer(|_| None)) {
         return response;
     }
     let response = next.run(request).await;
-    let keepable = response.status() == StatusCode::OK
-        && !response.headers().contains_key(header::SET_COOKIE)
-        && !response.headers().contains_key(header::CONTENT_ENCODING)
-        && response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|t| t.starts_with("text/html"));
-    if !keepable {
-        return response;
-    }
-    let (parts, body) = response.into_parts();
-    let bytes = match axum::body::to_bytes(body, LARGEST_PAGE).await {
-        Ok(bytes) => bytes,
-        // Too large to keep (or the render failed midway): the client
-        // cannot be given the rest either.
-        Err(err) => {
-            tracing::warn!(target: "polku::pages", "page not kept: {err}");
-            return Response::from_parts(parts, Body::empty());
-        }
-    };
-    let policy = parts
-        .headers
-        .get(header::CONTENT_SECURITY_POLICY)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    // Leptos renders UTF-8; a page that is not is simply not kept.
-    if let (Some(policy), Ok(page)) = (policy, std::str::from_utf8(&bytes))
-        && let Some(nonce) = nonce_of(&policy).filter(|n| n.len() >= 16)
-    {
-        let mut headers = parts.headers.clone();
-        headers.remove(header::CONTENT_LENGTH);
-        headers.remove(header::DATE);
-        headers.remove(header::CONTENT_SECURITY_POLICY);
-        let kept = Kept {
-            status: parts.status,
-            headers,
-            policy: policy.split(nonce).map(str::to_owned).collect(),
-            body: page
-                .split(nonce)
-                .map(|part| Bytes::copy_from_slice(part.as_bytes()))
-                .collect(),
-            bytes: bytes.len(),
-        };
-        state
-            .pages
-            .shelf()
-            .put(key, generation, Arc::new(kept), bytes.len());
-    }
-    Response::from_parts(parts, Body::from(bytes))
+    state.pages.keep(key, generation, response).await.0
 }

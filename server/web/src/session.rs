@@ -64,11 +64,12 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
 /// The session of a request whose parts these are (a server function's or
 /// a render's `Parts`); an empty session when the middleware did not run.
 pub fn from_parts(parts: &Parts) -> Session {
-    parts
-        .extensions
-        .get::<Session>()
-        .cloned()
-        .unwrap_or_default()
+    from_extensions(&parts.extensions)
+}
+
+/// The session in a request's extensions (see [`from_parts`]).
+pub fn from_extensions(extensions: &http::Extensions) -> Session {
+    extensions.get::<Session>().cloned().unwrap_or_default()
 }
 
 /// Extractor: the person signed in, or 401.
