@@ -2,9 +2,11 @@
 //! interface language, reading settings and content generation, with holes
 //! where a reader's own parts go ([`crate::components::hole`]); each answer
 //! fills them with this reader's parts, rendered by the same components as
-//! a whole page renders them. A signed-in lesson page then costs her
-//! standing (the view noted), her unread counts and the discussion, not a
-//! render of the whole page.
+//! a whole page renders them, from what `polku_core::readers` keeps in
+//! memory (her unread counts, her standing in the lesson, its comments).
+//! A signed-in lesson page then costs no render of the page, and no query
+//! while nothing she sees has changed (but the view noted, at most every
+//! `VIEW_WRITE_INTERVAL_SECONDS`).
 //!
 //! Kept only for lesson pages without a program to write (an exercise
 //! shows her own last program: such pages are rendered whole), and only
@@ -103,17 +105,14 @@ struct Own {
 }
 
 impl Own {
-    fn get(&self, hole: &str) -> Option<String> {
-        Some(
-            match hole {
-                NAV_HOLE => &self.nav,
-                STATUS_HOLE => &self.status,
-                WHO_HOLE => &self.who,
-                DISCUSSION_HOLE => &self.discussion,
-                _ => return None,
-            }
-            .clone(),
-        )
+    fn get(&self, hole: &str) -> Option<&str> {
+        Some(match hole {
+            NAV_HOLE => &self.nav,
+            STATUS_HOLE => &self.status,
+            WHO_HOLE => &self.who,
+            DISCUSSION_HOLE => &self.discussion,
+            _ => return None,
+        })
     }
 }
 
@@ -129,10 +128,12 @@ async fn own_parts(
 ) -> Result<Own, polku_core::CoreError> {
     let db = &state.db;
     let (course_id, lesson_id) = state.content.locate(db, course, lesson).await?;
-    let learner: LessonLearner =
-        polku_core::progress::record_view_at(db, actor, course_id, lesson_id).await?;
-    let me = crate::api::accounts::me_of(db, actor).await?;
-    let discussion = crate::api::discussion::discussion_of(db, actor, lesson_id).await?;
+    let learner: LessonLearner = state
+        .readers
+        .record_view(db, actor, course_id, lesson_id)
+        .await?;
+    let me = crate::api::accounts::me_of(state, actor).await?;
+    let discussion = crate::api::discussion::discussion_of(state, actor, lesson_id).await?;
     let (course, lesson) = (course.to_owned(), lesson.to_owned());
     let owner = Owner::new();
     Ok(owner.with(|| {

@@ -32,6 +32,7 @@ mod m20261211_090000_add_milestone_badges;
 mod m20261211_100000_pathway_editing;
 mod m20261211_110000_email_confirmation;
 mod m20261212_090000_create_accounts_counter;
+mod m20261213_090000_create_readers_counter;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_100000_pathway_editing::Migration),
             Box::new(m20261211_110000_email_confirmation::Migration),
             Box::new(m20261212_090000_create_accounts_counter::Migration),
+            Box::new(m20261213_090000_create_readers_counter::Migration),
         ]
     }
 }

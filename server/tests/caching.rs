@@ -381,7 +381,8 @@ async fn signed_in_lesson_pages_are_kept_with_each_readers_own_parts() {
     assert!(!anonymous.contains("/api/log_out") && !anonymous.contains("name=\"who\""));
 
     // Maija marks the lesson done through B: she sees it at once on B
-    // and on A (her standing is read for each answer), Matti does not.
+    // and within moments on A (its watch of the readers' changes); Matti
+    // does not.
     let done = "Olet merkinnyt tämän oppitunnin tehdyksi.";
     let (status, _, _) = post_form(
         &b,
@@ -394,13 +395,14 @@ async fn signed_in_lesson_pages_are_kept_with_each_readers_own_parts() {
     )
     .await;
     assert!(status.is_redirection(), "{status}");
+    assert!(get(&b, LESSON, Some(&maija)).await.2.contains(done));
+    eventually_for(&a, &maija, done).await;
     for app in [&a, &b] {
-        assert!(get(app, LESSON, Some(&maija)).await.2.contains(done));
         assert!(!get(app, LESSON, Some(&matti)).await.2.contains(done));
     }
 
-    // Matti comments through A: Maija reads it on both at once, and the
-    // coach may hide it (she alone gets the form).
+    // Matti comments through A: Maija reads it at once on A, within
+    // moments on B; the coach may hide it (she alone gets the form).
     let (status, _, _) = post_form(
         &a,
         "/api/post_comment",
@@ -409,16 +411,34 @@ async fn signed_in_lesson_pages_are_kept_with_each_readers_own_parts() {
     )
     .await;
     assert!(status.is_redirection(), "{status}");
+    let comment = "Kiitos hyvästä oppitunnista";
+    assert!(get(&a, LESSON, Some(&maija)).await.2.contains(comment));
+    eventually_for(&b, &maija, comment).await;
     for app in [&a, &b] {
         let mine = get(app, LESSON, Some(&maija)).await.2;
-        assert!(mine.contains("Kiitos hyvästä oppitunnista"), "{mine}");
         assert!(!mine.contains("/api/hide_comment"));
-        assert!(
-            get(app, LESSON, Some(&coach))
-                .await
-                .2
-                .contains("/api/hide_comment")
-        );
+        let coach_sees = get(app, LESSON, Some(&coach)).await.2;
+        assert!(coach_sees.contains("/api/hide_comment"));
+    }
+
+    // A notification for Maija made beside both (as a `polku` command
+    // would): her header counts it on both within moments.
+    polku_core::notifications::notify(
+        &db,
+        polku_core::notifications::Note {
+            user: whos[0].parse().unwrap(),
+            kind: polku_core::notifications::NotificationKind::Invitation,
+            actor: None,
+            link: "/dashboard".to_owned(),
+            names: Default::default(),
+            detail: Default::default(),
+        },
+    )
+    .await
+    .unwrap();
+    let counted = "1 lukematonta"; // (her one unread, said to a screen reader)
+    for app in [&a, &b] {
+        eventually_for(app, &maija, counted).await;
     }
 
     // A publish through A: the signed-in page shows it on A at once, on B
@@ -427,17 +447,22 @@ async fn signed_in_lesson_pages_are_kept_with_each_readers_own_parts() {
     publish(&a, &cookie, "Laitteet uudelleen", "Julkaistu lukijoille.").await;
     let (_, _, now_a) = get(&a, LESSON, Some(&maija)).await;
     assert!(now_a.contains("Julkaistu lukijoille."), "{now_a}");
-    let mut now_b = String::new();
+    let now_b = eventually_for(&b, &maija, "Julkaistu lukijoille.").await;
+    assert!(now_b.contains(done), "{now_b}");
+    assert_eq!(who(&now_b), whos[0]);
+}
+
+/// Waits until the lesson page on `app` for the reader of `cookie`
+/// contains `needle`: an instance learns of another's change by its
+/// watches, within moments.
+async fn eventually_for(app: &Router, cookie: &str, needle: &str) -> String {
+    let mut page = String::new();
     for _ in 0..100 {
-        now_b = get(&b, LESSON, Some(&maija)).await.2;
-        if now_b.contains("Julkaistu lukijoille.") {
-            break;
+        page = get(app, LESSON, Some(cookie)).await.2;
+        if page.contains(needle) {
+            return page;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(
-        now_b.contains("Julkaistu lukijoille.") && now_b.contains(done),
-        "{now_b}"
-    );
-    assert_eq!(who(&now_b), whos[0]);
+    panic!("{LESSON} never showed {needle:?}: {page}");
 }

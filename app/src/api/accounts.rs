@@ -77,17 +77,17 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
     let Some(actor) = session::actor().await? else {
         return Ok(None);
     };
-    let db = super::db()?;
-    Ok(Some(me_of(&db, &actor).await?))
+    Ok(Some(me_of(&super::state()?, &actor).await?))
 }
 
-/// `actor` as the header shows her, with her unread counts.
+/// `actor` as the header shows her, with her unread counts (kept in
+/// memory while nothing changes them).
 #[cfg(feature = "ssr")]
 pub async fn me_of(
-    db: &polku_core::db::DatabaseConnection,
+    state: &polku_web::AppState,
     actor: &polku_core::accounts::Actor,
 ) -> Result<Me, polku_core::CoreError> {
-    let (unread, notifications) = polku_core::messages::header_counts(db, actor.id()).await?;
+    let (unread, notifications) = state.readers.header_counts(&state.db, actor.id()).await?;
     Ok(Me {
         username: actor.username().to_owned(),
         name: actor.name().to_owned(),

@@ -44,8 +44,12 @@ pub async fn get_lesson(
     } else if let Some(actor) = super::accounts::session::actor().await? {
         // Signed in: reading is noted ("continue where you left off").
         let (course_id, lesson_id) = content.locate(&db, &course, &lesson).await?;
-        page.learner =
-            Some(polku_core::progress::record_view_at(&db, &actor, course_id, lesson_id).await?);
+        let readers = &super::state()?.readers;
+        page.learner = Some(
+            readers
+                .record_view(&db, &actor, course_id, lesson_id)
+                .await?,
+        );
         if page
             .quizzes
             .iter()

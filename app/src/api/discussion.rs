@@ -34,19 +34,20 @@ pub async fn get_discussion(
     if crate::components::hole::holes_on() {
         return Ok(None);
     }
-    let db = super::db()?;
-    let (_, lesson_id) = super::content()?.locate(&db, &course, &lesson).await?;
-    Ok(Some(discussion_of(&db, &actor, lesson_id).await?))
+    let state = super::state()?;
+    let (_, lesson_id) = state.content.locate(&state.db, &course, &lesson).await?;
+    Ok(Some(discussion_of(&state, &actor, lesson_id).await?))
 }
 
-/// The discussion of lesson `lesson_id` as `actor` sees it.
+/// The discussion of lesson `lesson_id` as `actor` sees it (its comments
+/// kept in memory while none changes).
 #[cfg(feature = "ssr")]
 pub async fn discussion_of(
-    db: &polku_core::db::DatabaseConnection,
+    state: &polku_web::AppState,
     actor: &polku_core::accounts::Actor,
     lesson_id: i32,
 ) -> Result<Discussion, polku_core::CoreError> {
-    let comments = polku_core::discussion::comments_at(db, actor, lesson_id).await?;
+    let comments = state.readers.comments(&state.db, actor, lesson_id).await?;
     Ok(Discussion {
         moderator: actor.role() != polku_core::accounts::Role::Learner,
         comments,

@@ -53,25 +53,53 @@ pub async fn comments_at<C: ConnectionTrait>(
     actor: &Actor,
     id: i32,
 ) -> Result<Vec<Comment>, CoreError> {
-    let mut query = comments::Entity::find()
+    Ok(visible_to(&lesson_comments(db, id).await?, actor))
+}
+
+/// A comment as kept for everyone: its author's account and the comment
+/// (`own` not set).
+pub type LessonComment = (i32, Comment);
+
+/// Every comment of lesson `id` (hidden ones too), oldest first: what
+/// [`visible_to`] takes each reader's from.
+pub async fn lesson_comments<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+) -> Result<Vec<LessonComment>, CoreError> {
+    let rows = comments::Entity::find()
         .filter(comments::Column::LessonId.eq(id))
         .order_by_asc(comments::Column::CreatedAt)
-        .order_by_asc(comments::Column::Id);
-    if !is_staff(actor) {
-        query = query.filter(comments::Column::Hidden.eq(false));
-    }
-    let rows = query.find_also_related(users::Entity).all(db).await?;
+        .order_by_asc(comments::Column::Id)
+        .find_also_related(users::Entity)
+        .all(db)
+        .await?;
     Ok(rows
         .into_iter()
-        .map(|(c, user)| Comment {
-            id: c.id,
-            author: user.map(|u| u.shown_name()).unwrap_or_default(),
-            body: c.body,
-            created_at: crate::dates::minute(c.created_at),
-            hidden: c.hidden,
-            own: c.user_id == actor.id(),
+        .map(|(c, user)| {
+            let comment = Comment {
+                id: c.id,
+                author: user.map(|u| u.shown_name()).unwrap_or_default(),
+                body: c.body,
+                created_at: crate::dates::minute(c.created_at),
+                hidden: c.hidden,
+                own: false,
+            };
+            (c.user_id, comment)
         })
         .collect())
+}
+
+/// The comments of a lesson `actor` sees: staff every one, others those
+/// not hidden; `own` marks hers.
+pub fn visible_to(all: &[LessonComment], actor: &Actor) -> Vec<Comment> {
+    let staff = is_staff(actor);
+    all.iter()
+        .filter(|(_, c)| staff || !c.hidden)
+        .map(|(author, c)| Comment {
+            own: *author == actor.id(),
+            ..c.clone()
+        })
+        .collect()
 }
 
 /// Adds the actor's comment to a lesson.

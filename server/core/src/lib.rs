@@ -25,6 +25,7 @@ pub mod notifications;
 pub mod pathways;
 pub mod privacy;
 pub mod progress;
+pub mod readers;
 pub mod search;
 pub mod speech;
 pub mod sync;

@@ -105,26 +105,44 @@ pub async fn record_view_at<C: ConnectionTrait>(
     course_id: i32,
     lesson_id: i32,
 ) -> Result<LessonLearner, CoreError> {
-    let Some(standing) = standing(db, actor, course_id, lesson_id).await? else {
-        return Ok(LessonLearner {
+    let standing = standing(db, actor, course_id, lesson_id).await?;
+    Ok(note_view(db, actor, (course_id, lesson_id), standing)
+        .await?
+        .0)
+}
+
+/// Notes that the actor is reading the lesson `(course_id, lesson_id)`
+/// in which her standing is `standing` (`None`: not enrolled, nothing is
+/// noted): written unless she read it within the last
+/// [`VIEW_WRITE_INTERVAL_SECONDS`]. Her state in the lesson, and her
+/// standing now.
+pub async fn note_view<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    (course_id, lesson_id): (i32, i32),
+    standing: Option<Standing>,
+) -> Result<(LessonLearner, Option<Standing>), CoreError> {
+    let Some(standing) = standing else {
+        let learner = LessonLearner {
             who: actor.id(),
             enrolled: false,
             done: false,
-        });
+        };
+        return Ok((learner, None));
     };
     let now = Utc::now();
-    let done = standing.completed_at.is_some();
+    let learner = LessonLearner {
+        who: actor.id(),
+        enrolled: true,
+        done: standing.completed_at.is_some(),
+    };
     // Reading the same lesson again within a short while changes nothing
     // worth a write (every write waits for the disk).
     if standing
         .last_viewed_at
         .is_some_and(|seen| now - seen < chrono::Duration::seconds(VIEW_WRITE_INTERVAL_SECONDS))
     {
-        return Ok(LessonLearner {
-            who: actor.id(),
-            enrolled: true,
-            done,
-        });
+        return Ok((learner, Some(standing)));
     }
     lesson_progress::Entity::insert(lesson_progress::ActiveModel {
         user_id: Set(actor.id()),
@@ -147,25 +165,27 @@ pub async fn record_view_at<C: ConnectionTrait>(
     .await?;
     // The upsert leaves `completed_at` alone: `done` read above holds.
     touch(db, actor).await?;
-    Ok(LessonLearner {
-        who: actor.id(),
-        enrolled: true,
-        done,
-    })
+    let standing = Standing {
+        last_viewed_at: Some(now),
+        ..standing
+    };
+    Ok((learner, Some(standing)))
 }
 
 /// An enrolled learner's progress in one lesson of the course (both
 /// `None` before her first view).
-#[derive(Debug, FromQueryResult)]
-struct Standing {
-    completed_at: Option<DateTime<Utc>>,
-    last_viewed_at: Option<DateTime<Utc>>,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromQueryResult)]
+pub struct Standing {
+    /// When she marked it done.
+    pub completed_at: Option<DateTime<Utc>>,
+    /// When she last read it (as last written).
+    pub last_viewed_at: Option<DateTime<Utc>>,
 }
 
 /// The actor's standing in a lesson: `None` when she is not enrolled in
 /// its course. One query (the enrolment joined with the lesson's progress
 /// row): every signed-in lesson view asks it.
-async fn standing<C: ConnectionTrait>(
+pub async fn standing<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     course_id: i32,

@@ -239,6 +239,8 @@ pub fn router_and_state(
     // Sessions likewise: ended or changed elsewhere, noticed here.
     let sessions = polku_core::accounts::sessions::SessionCache::default();
     sessions.spawn_watch(db.clone());
+    let readers = polku_core::readers::ReaderCache::default();
+    readers.spawn_watch(db.clone());
     let state = AppState::new(polku_web::state::Shared {
         leptos_options,
         db,
@@ -249,6 +251,7 @@ pub fn router_and_state(
         secure_cookies: SecureCookies(config.https()),
         session_idle: config.session_idle(),
         sessions,
+        readers,
         federation,
         verify_limit: polku_web::limits::AddressLimit::new(
             config.verify_burst,

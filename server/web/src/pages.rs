@@ -45,6 +45,11 @@ pub const DEFAULT_BUDGET: usize = 16 * 1024 * 1024;
 /// A page larger than this is not kept.
 const LARGEST_PAGE: usize = 1024 * 1024;
 
+/// The extension of an answer made from a kept page (no render, no
+/// query but what filled its holes: nothing was changed).
+#[derive(Debug, Clone, Copy)]
+pub struct FromMemory;
+
 /// A piece of a kept page.
 enum Piece {
     Text(Bytes),
@@ -308,7 +313,7 @@ impl Kept {
     /// The kept page as an answer, with a fresh nonce (made as Leptos
     /// makes the nonce of each render) and each hole filled by `fill`;
     /// `None` when `fill` has nothing for one of them.
-    pub fn answer(&self, fill: impl Fn(&str) -> Option<String>) -> Option<Response> {
+    pub fn answer<'f>(&self, fill: impl Fn(&str) -> Option<&'f str>) -> Option<Response> {
         let nonce = leptos::nonce::Nonce::new();
         let nonce: &str = &nonce;
         let mut body = Vec::with_capacity(self.bytes + 64);
@@ -327,6 +332,7 @@ impl Kept {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_str(&policy).ok()?,
         );
+        response.extensions_mut().insert(FromMemory);
         Some(response)
     }
 }

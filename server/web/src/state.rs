@@ -69,6 +69,9 @@ pub struct Shared {
     /// Live sessions read before (see
     /// [`polku_core::accounts::sessions::SessionCache`]).
     pub sessions: polku_core::accounts::sessions::SessionCache,
+    /// Readers' unread counts, standings and lessons' comments read before
+    /// (see [`polku_core::readers::ReaderCache`]).
+    pub readers: polku_core::readers::ReaderCache,
     /// The other badge issuers this site trusts, and what is fetched
     /// from them.
     pub federation: crate::federation::Federation,

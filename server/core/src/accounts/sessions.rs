@@ -7,7 +7,6 @@
 
 use std::net::IpAddr;
 use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use base64::Engine;
@@ -21,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Actor, find_by_username, passwords, throttle};
 use crate::CoreError;
-use crate::db::entities::{counters, sessions, users};
+use crate::db::entities::{sessions, users};
 use crate::sync::lock;
 use lru::LruCache;
 
@@ -237,10 +236,7 @@ pub(crate) async fn changed<C: ConnectionTrait>(db: &C) -> Result<(), CoreError>
 
 /// How many such changes there have been.
 pub async fn changes<C: ConnectionTrait>(db: &C) -> Result<i64, CoreError> {
-    Ok(counters::Entity::find_by_id(COUNTER.to_owned())
-        .one(db)
-        .await?
-        .map_or(0, |row| row.value))
+    Ok(crate::db::counter(db, COUNTER).await?)
 }
 
 /// How often [`SessionCache::spawn_watch`] reads the change counter.
@@ -280,8 +276,7 @@ struct Kept {
 pub struct SessionCache(Arc<Shelf>);
 
 struct Shelf {
-    generation: AtomicU64,
-    seen: Mutex<Option<i64>>,
+    changes: crate::db::Changes,
     kept: Mutex<LruCache<String, Kept>>,
     keeps: bool,
 }
@@ -302,8 +297,7 @@ impl SessionCache {
     /// An empty cache of at most `capacity` sessions (0 keeps none).
     pub fn new(capacity: usize) -> Self {
         SessionCache(Arc::new(Shelf {
-            generation: AtomicU64::new(0),
-            seen: Mutex::new(None),
+            changes: crate::db::Changes::new(COUNTER),
             kept: Mutex::new(LruCache::new(
                 NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN),
             )),
@@ -316,7 +310,7 @@ impl SessionCache {
     }
 
     fn generation(&self) -> u64 {
-        self.0.generation.load(Ordering::Acquire)
+        self.0.changes.generation()
     }
 
     /// How many sessions are kept now.
@@ -374,21 +368,14 @@ impl SessionCache {
 
     /// Forgets every kept session (something changed).
     pub fn forget(&self) {
-        self.0.generation.fetch_add(1, Ordering::AcqRel);
+        self.0.changes.forget();
     }
 
     /// Reads the change counter; forgets every kept session when it moved
     /// since the last read, or could not be read (nothing is taken from
     /// memory that may have changed unseen). Returns whether it moved.
     pub async fn check<C: ConnectionTrait>(&self, db: &C) -> Result<bool, CoreError> {
-        let now = changes(db).await.inspect_err(|_| self.forget())?;
-        let mut seen = lock(&self.0.seen);
-        if *seen == Some(now) {
-            return Ok(false);
-        }
-        *seen = Some(now);
-        self.forget();
-        Ok(true)
+        Ok(self.0.changes.check(db).await?)
     }
 
     /// Reads the change counter every [`WATCH_PERIOD`] (see

@@ -154,3 +154,63 @@ pub async fn next_number(db: &impl sea_orm::ConnectionTrait, name: &str) -> Resu
         .map(|row| row.value)
         .ok_or_else(|| DbErr::RecordNotFound(format!("counter {name}")))
 }
+
+/// The value of counter `name` now (0 when it has no row).
+pub async fn counter(db: &impl sea_orm::ConnectionTrait, name: &str) -> Result<i64, DbErr> {
+    use entities::counters;
+    use sea_orm::EntityTrait;
+    Ok(counters::Entity::find_by_id(name.to_owned())
+        .one(db)
+        .await?
+        .map_or(0, |row| row.value))
+}
+
+/// A `counters` row of changes of one kind, as one instance follows it:
+/// a generation of its own that moves whenever the counter has moved
+/// since it was last read ([`Changes::check`]), or could not be read. What
+/// an instance keeps in memory carries the generation taken before it was
+/// read, and is used only while that is the generation now.
+#[derive(Debug)]
+pub struct Changes {
+    counter: &'static str,
+    generation: std::sync::atomic::AtomicU64,
+    seen: std::sync::Mutex<Option<i64>>,
+}
+
+impl Changes {
+    /// Follows counter `counter` (nothing seen yet).
+    pub const fn new(counter: &'static str) -> Self {
+        Changes {
+            counter,
+            generation: std::sync::atomic::AtomicU64::new(0),
+            seen: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The generation now.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Moves the generation: nothing read before is used after.
+    pub fn forget(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    /// Reads the counter; moves the generation when the counter moved
+    /// since the last read, or could not be read (nothing is taken from
+    /// memory that may have changed unseen). Returns whether it moved.
+    pub async fn check(&self, db: &impl sea_orm::ConnectionTrait) -> Result<bool, DbErr> {
+        let now = counter(db, self.counter)
+            .await
+            .inspect_err(|_| self.forget())?;
+        let mut seen = crate::sync::lock(&self.seen);
+        if *seen == Some(now) {
+            return Ok(false);
+        }
+        *seen = Some(now);
+        self.forget();
+        Ok(true)
+    }
+}
