@@ -3,8 +3,9 @@
 # build, SQLite) next to nginx serving the same HTML as a static file, in
 # the same run, with the same wrk settings: read anonymously (a page kept
 # whole in memory after its first render) and by a signed-in learner
-# (session, enrolment and progress read, the view recorded: rendered every
-# time).
+# (session, enrolment and progress, her counts and the discussion: the
+# page kept with holes for her parts, which are filled for each request
+# from what the server keeps of her, the view noted every 30 s).
 #   BENCH_DURATION (default 15s), BENCH_CONNECTIONS (default 32), BENCH_THREADS (default 1)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 bench_env

@@ -82,8 +82,14 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         Ok(own) => own,
         Err(err) => return WebError::from(err).into_response(),
     };
-    kept.answer(|hole| own.get(hole))
-        .unwrap_or_else(|| WebError::from(polku_core::CoreError::NotFound).into_response())
+    kept.answer(|hole| own.get(hole)).unwrap_or_else(|| {
+        // Only this module's holes are ever made: a hole nothing fills is
+        // a mistake in the code, said loudly.
+        let err = polku_core::CoreError::Internal(format!(
+            "a kept page of {path} has a hole no part fills"
+        ));
+        WebError::from(err).into_response()
+    })
 }
 
 /// Whether the lesson can be kept with holes: it is there and has no

@@ -66,7 +66,6 @@ pub struct Kept {
     /// The `Content-Security-Policy` value, split at the nonce.
     policy: Vec<String>,
     body: Vec<Piece>,
-    bytes: usize,
 }
 
 /// Who a kept page is for.
@@ -301,7 +300,6 @@ impl Kept {
             headers,
             policy: policy.split(nonce).map(str::to_owned).collect(),
             body,
-            bytes: bytes.len(),
         })
     }
 
@@ -316,12 +314,28 @@ impl Kept {
     pub fn answer<'f>(&self, fill: impl Fn(&str) -> Option<&'f str>) -> Option<Response> {
         let nonce = leptos::nonce::Nonce::new();
         let nonce: &str = &nonce;
-        let mut body = Vec::with_capacity(self.bytes + 64);
+        // The whole answer's length first: the page is written once, into
+        // one allocation of its size.
+        let mut length = 0;
+        let mut filled = Vec::new();
+        for piece in &self.body {
+            length += match piece {
+                Piece::Text(text) => text.len(),
+                Piece::Nonce => nonce.len(),
+                Piece::Hole(name) => {
+                    let part = fill(name)?;
+                    filled.push(part);
+                    part.len()
+                }
+            };
+        }
+        let mut body = Vec::with_capacity(length);
+        let mut filled = filled.into_iter();
         for piece in &self.body {
             match piece {
                 Piece::Text(text) => body.extend_from_slice(text),
                 Piece::Nonce => body.extend_from_slice(nonce.as_bytes()),
-                Piece::Hole(name) => body.extend_from_slice(fill(name)?.as_bytes()),
+                Piece::Hole(_) => body.extend_from_slice(filled.next()?.as_bytes()),
             }
         }
         let policy = self.policy.join(nonce);
