@@ -79,16 +79,15 @@ fn nonce(headers: &http::HeaderMap, body: &str) -> String {
     nonce
 }
 
-#[tokio::test]
-async fn kept_pages_follow_publish_save_and_import_on_both_instances() {
-    let _turn = ONE_AT_A_TIME.lock().await;
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
-    let search_b = dir.path().join("search-b");
-    let a = app_on(&url, dir.path(), &["--admin-token", TOKEN]).await;
+/// Two instances on one SQLite file in `dir` (each with its own search
+/// index, both taking the admin token): the database's address, A and B.
+async fn two_instances(dir: &std::path::Path) -> (String, Router, Router) {
+    let url = format!("sqlite://{}", dir.join("polku.db").display());
+    let search_b = dir.join("search-b");
+    let a = app_on(&url, dir, &["--admin-token", TOKEN]).await;
     let b = app_on(
         &url,
-        dir.path(),
+        dir,
         &[
             "--admin-token",
             TOKEN,
@@ -97,6 +96,14 @@ async fn kept_pages_follow_publish_save_and_import_on_both_instances() {
         ],
     )
     .await;
+    (url, a, b)
+}
+
+#[tokio::test]
+async fn kept_pages_follow_publish_save_and_import_on_both_instances() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, a, b) = two_instances(dir.path()).await;
 
     // Both read the lesson (and keep it); a kept page comes with a new
     // nonce each time, named by its policy.
@@ -217,15 +224,7 @@ async fn eventually<F: std::future::Future<Output = bool>>(what: &str, check: im
 async fn kept_sessions_end_and_change_on_both_instances() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
-    let search_b = dir.path().join("search-b");
-    let a = app_on(&url, dir.path(), &[]).await;
-    let b = app_on(
-        &url,
-        dir.path(),
-        &["--search-index", search_b.to_str().unwrap()],
-    )
-    .await;
+    let (url, a, b) = two_instances(dir.path()).await;
     let db = polku_core::db::open(&url).await.unwrap();
     let admin = common::signed_up(&db, "paakayttaja", polku_core::accounts::Role::Admin).await;
     let maija = common::signed_up(&db, "maija", polku_core::accounts::Role::Learner).await;
@@ -329,15 +328,7 @@ fn who(page: &str) -> String {
 async fn signed_in_lesson_pages_are_kept_with_each_readers_own_parts() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("polku.db").display());
-    let search_b = dir.path().join("search-b");
-    let a = app_on(&url, dir.path(), &["--admin-token", TOKEN]).await;
-    let b = app_on(
-        &url,
-        dir.path(),
-        &["--search-index", search_b.to_str().unwrap()],
-    )
-    .await;
+    let (url, a, b) = two_instances(dir.path()).await;
     let db = polku_core::db::open(&url).await.unwrap();
     use polku_core::accounts::Role;
     let maija = common::signed_up(&db, "maija", Role::Learner).await;

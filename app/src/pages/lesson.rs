@@ -247,6 +247,7 @@ pub fn LessonStatus(
 /// The hole [`LessonStatus`] leaves in a lesson page kept for every
 /// signed-in reader.
 pub const STATUS_HOLE: &str = "status";
+
 /// A badge that marking the lesson done just earned, as the server said in
 /// the page's query (`?earned=id`).
 fn earned_from_query() -> Option<i32> {
