@@ -10,15 +10,17 @@
 //!
 //! Kept only for lesson pages without a program to write (an exercise
 //! shows her own last program: such pages are rendered whole), and only
-//! when `polku_web::pages::key_of` would keep the page at all (no query
-//! but `?lang=`, no cookie but language, reading settings and session).
+//! when `polku_web::pages` would keep the page at all (no query
+//! but `?lang=`, no cookie but language, reading settings and session):
+//! `polku_web::pages::serve`, the layer before this one, leaves that key
+//! in the request.
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
 use polku_core::accounts::Actor;
-use polku_web::pages::{Reader, key_of};
+use polku_web::pages::Key;
 use polku_web::{AppState, WebError};
 
 use crate::api::{LessonLearner, QuizKind};
@@ -41,8 +43,9 @@ fn lesson_of(path: &str) -> Option<(&str, &str)> {
 
 /// The middleware (after `polku_web::session::resolve` and the anonymous
 /// pages' `polku_web::pages::serve`).
-pub async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(key) = key_of(&request).filter(|k| k.reader == Reader::SignedIn) else {
+pub async fn serve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    // Worked out by `polku_web::pages::serve`, for a signed-in reader only.
+    let Some(key) = request.extensions_mut().remove::<Key>() else {
         return next.run(request).await;
     };
     let actor = polku_web::session::from_extensions(request.extensions()).actor;

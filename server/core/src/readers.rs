@@ -164,11 +164,6 @@ impl ReaderCache {
         Ok(crate::discussion::visible_to(&all, actor))
     }
 
-    /// Forgets everything kept (something changed).
-    pub fn forget(&self) {
-        self.0.changes.forget();
-    }
-
     /// Reads the counter; forgets everything kept when it moved since the
     /// last read, or could not be read. Returns whether it moved.
     pub async fn check(&self, db: &DatabaseConnection) -> Result<bool, CoreError> {

@@ -13,7 +13,7 @@
 //!   else a page of these depends on is content, or the reader's own parts.
 //! * **The reader's own parts are holes.** A signed-in reader's page is
 //!   kept with a hole where each of her parts goes (her links and counts,
-//!   her standing in the lesson, the discussion), marked by [`hole`] when
+//!   her standing in the lesson, the discussion), marked (see [`hole_key`]) when
 //!   it was rendered; each answer fills them anew ([`Kept::answer`]). What
 //!   fills them is the app's (`app::kept`); this module keeps and splits.
 //!   Anonymous pages (this module's [`serve`]) have none.
@@ -171,7 +171,7 @@ impl PageCache {
 }
 
 /// The key of a request whose answer may be kept, if it may.
-pub fn key_of(request: &Request) -> Option<Key> {
+fn key_of(request: &Request) -> Option<Key> {
     if request.method() != Method::GET {
         return None;
     }
@@ -223,18 +223,11 @@ pub fn key_of(request: &Request) -> Option<Key> {
     })
 }
 
-/// What marks the hole `name` in a page rendered with holes: an empty
-/// `template` element carrying a key made at random when the process
+/// The key of the marks of holes in this process, made at random when it
 /// started, so that no text of a page (an author's, a reader's) can make
-/// one.
-pub fn hole(name: &str) -> String {
-    format!(
-        "<template data-hole=\"{name}\" data-key=\"{}\"></template>",
-        hole_key()
-    )
-}
-
-/// The key of [`hole`]'s marks in this process.
+/// one. A hole `name` is marked by an empty
+/// `<template data-hole="name" data-key="key">` (rendered by the app's
+/// `components::hole::Hole`, read back by `holes_in`).
 pub fn hole_key() -> &'static str {
     static KEY: LazyLock<String> = LazyLock::new(|| leptos::nonce::Nonce::new().to_string());
     &KEY
@@ -303,11 +296,6 @@ impl Kept {
         })
     }
 
-    /// Whether the page has holes to fill.
-    pub fn has_holes(&self) -> bool {
-        self.body.iter().any(|p| matches!(p, Piece::Hole(_)))
-    }
-
     /// The kept page as an answer, with a fresh nonce (made as Leptos
     /// makes the nonce of each render) and each hole filled by `fill`;
     /// `None` when `fill` has nothing for one of them.
@@ -352,12 +340,17 @@ impl Kept {
 }
 
 /// The middleware for anonymous readers: answers from a kept page when
-/// there is a current one, else renders and keeps what may be kept.
-/// (Signed-in readers' pages are the app's: `app::kept::serve`.)
-pub async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(key) = key_of(&request).filter(|k| k.reader == Reader::Anonymous) else {
+/// there is a current one, else renders and keeps what may be kept. A
+/// signed-in reader's page is the app's (`app::kept::serve`, the next
+/// layer in): its key goes on in the request's extensions, worked out once.
+pub async fn serve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let Some(key) = key_of(&request) else {
         return next.run(request).await;
     };
+    if key.reader == Reader::SignedIn {
+        request.extensions_mut().insert(key);
+        return next.run(request).await;
+    }
     let generation = state.content.generation();
     let kept = state.pages.get(&key, generation);
     if let Some(response) = kept.and_then(|k| k.answer(|_| None)) {
