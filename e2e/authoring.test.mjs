@@ -1,10 +1,9 @@
 // An instructor edits a lesson in the browser: signs in with the admin
 // token, sees the preview, publishes, and a learner sees the new text.
 // Without JavaScript the same form saves a draft and publishes.
-import { test } from './support.mjs';
 import assert from 'node:assert/strict';
-import { signIn as signInAs } from './support.mjs';
 import {
+  test, signIn as signInAs,
   BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signUp,
 } from './support.mjs';
 

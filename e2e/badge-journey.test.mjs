@@ -9,10 +9,10 @@
 //   revokes the first badge with a reason, then lets her earn it again;
 // - the employer's page now says revoked, for the link and the picture.
 // axe runs on every page on the way.
-import { test } from './support.mjs';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
+  test,
   BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signUp, signIn, signOut, grantRole,
   acceptInvitation,
 } from './support.mjs';

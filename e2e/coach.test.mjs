@@ -4,9 +4,9 @@
 // the "stuck" flag in the group table (CSV and chart too); when she leaves
 // the group, nothing of hers. With JavaScript on and off; axe on every page
 // (where JavaScript runs).
-import { test } from './support.mjs';
 import assert from 'node:assert/strict';
 import {
+  test,
   BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signUp, signIn, signOut, openMenu,
 } from './support.mjs';
 

@@ -2,9 +2,8 @@
 // sends (read from the test SMTP server's Maildir). The link opens a page
 // whose button confirms, signed out too; her account page then says the
 // address is confirmed. JavaScript on and off; axe where it runs.
-import { test } from './support.mjs';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, signUp, waitForMail } from './support.mjs';
+import { test, BASE, openBrowser, waitForHydration, expectNoAxeViolations, signUp, waitForMail } from './support.mjs';
 
 const MAILDIR = process.env.POLKU_E2E_MAILDIR;
 

@@ -4,9 +4,8 @@
 // application form (a wrong entry first: the message sits at the field and
 // what she typed stays) and writes a Python program the server runs
 // against its tests. Graded on the server; axe finds nothing.
-import { test } from './support.mjs';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, signUp } from './support.mjs';
+import { test, BASE, openBrowser, waitForHydration, expectNoAxeViolations, signUp } from './support.mjs';
 
 const TEA = [
   'Laita vettä vedenkeittimeen.',

@@ -2,9 +2,8 @@
 // with JavaScript (each page's islands hydrated) and without it (plain
 // links and a posting form). Pages are links and forms either way: the
 // browser hydrates only the islands, never the whole page.
-import { test } from './support.mjs';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, openMenu } from './support.mjs';
+import { test, BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, openMenu } from './support.mjs';
 
 test('with JavaScript: the journey hydrates, switches language and remembers it', async () => {
   const browser = await openBrowser();

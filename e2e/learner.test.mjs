@@ -4,9 +4,8 @@
 // course done, level 1 of her learning path is complete: its milestone badge is in her wallet
 // and level 2's first course is her next step. With JavaScript on and off;
 // axe on every page (where JavaScript runs).
-import { test } from './support.mjs';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, openMenu } from './support.mjs';
+import { test, BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, openMenu } from './support.mjs';
 
 const PASSWORD = 'oma-salasana-pitkä';
 

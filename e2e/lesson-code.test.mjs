@@ -1,9 +1,8 @@
 // A programming lesson: its code is highlighted on the server (coloured
 // spans in the page as sent, no script needed) and the colours pass axe's
 // contrast check, with JavaScript on and off.
-import { test } from './support.mjs';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
+import { test, BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
 
 for (const javaScriptEnabled of [true, false]) {
   test(`lesson code is highlighted and readable (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {

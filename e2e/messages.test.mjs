@@ -10,10 +10,10 @@
 // shows it); the coach sees the booking and downloads its calendar file.
 // Two browsers (the learner's, the coach's), JavaScript on and off, axe
 // on every page where JavaScript runs.
-import { test } from './support.mjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
+  test,
   BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signUp, signIn, signOut,
   grantRole, acceptInvitation, openMenu, waitForMail,
 } from './support.mjs';

@@ -4,9 +4,8 @@
 // the learner's language; back online, what was kept is sent, the learner
 // is told, and the server has each once (a replay of the same key
 // changes nothing). The site is installable (manifest, icons, worker).
-import { test } from './support.mjs';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, expectNoAxeViolations, mainHeading, signUp } from './support.mjs';
+import { test, BASE, openBrowser, expectNoAxeViolations, mainHeading, signUp } from './support.mjs';
 
 const PASSWORD = 'offline journey password';
 

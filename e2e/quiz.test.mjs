@@ -1,9 +1,8 @@
 // Quizzes inside a lesson: the answer is checked on the server, with
 // per-answer feedback, by a plain GET form (with JavaScript or without).
 // The chosen answer stays selected; the verdict takes the focus.
-import { test } from './support.mjs';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
+import { test, BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
 
 const LESSON = `${BASE}/courses/digital-basics/passwords-and-phishing`;
 const QUESTION = /Mikä näistä salasanoista on vahvin\?/;

@@ -2,9 +2,8 @@
 // background; the plain <audio> player plays with JavaScript off, and
 // hydrated, the sentence being heard is highlighted, follows the audio,
 // skips a paragraph and changes speed. Axe-clean with the player.
-import { test } from './support.mjs';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
+import { test, BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
 
 const LESSON = `${BASE}/courses/digital-basics/devices`;
 

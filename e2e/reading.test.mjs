@@ -2,9 +2,8 @@
 // without JavaScript, kept after a reload (a cookie), applied from the
 // page's first byte; every theme passes axe. On a 360 px phone the header
 // is one row and the lesson starts on the first screen.
-import { test } from './support.mjs';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, expectNoAxeViolations, mainHeading } from './support.mjs';
+import { test, BASE, openBrowser, expectNoAxeViolations, mainHeading } from './support.mjs';
 
 const LESSON = `${BASE}/courses/first-steps-in-programming/first-program`;
 

@@ -3,9 +3,8 @@
 // and a result opens the lesson at the matching heading. Without
 // JavaScript, the same through the plain GET form. axe on every search
 // page, in three languages.
-import { test } from './support.mjs';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, openMenu } from './support.mjs';
+import { test, BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, openMenu } from './support.mjs';
 
 /** The heading `#id` is where the page is scrolled to (in the viewport, near the top). */
 async function landedOn(page, id) {

@@ -4,9 +4,8 @@
 // loads its own module when its page opens, and works
 // hydrated (axe clean, no script errors); staff pages work without
 // JavaScript.
-import { test } from './support.mjs';
 import assert from 'node:assert/strict';
-import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signIn, openMenu } from './support.mjs';
+import { test, BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading, signIn, openMenu } from './support.mjs';
 
 const ADMIN_PASSWORD = process.env.POLKU_E2E_ADMIN_PASSWORD;
 

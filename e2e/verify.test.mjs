@@ -2,10 +2,9 @@
 // reads the verdict in plain language, with the technical checks below.
 // With JavaScript on and off; axe on the page with each verdict. The
 // badges come from polku-core's badge test (POLKU_CONFORMANCE_DIR).
-import { test } from './support.mjs';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
-import { BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
+import { test, BASE, openBrowser, waitForHydration, expectNoAxeViolations, mainHeading } from './support.mjs';
 
 const dir = process.env.POLKU_CONFORMANCE_DIR;
 const ready = dir && existsSync(`${dir}/polku-signed.json`);
