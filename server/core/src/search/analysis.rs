@@ -6,11 +6,16 @@
 //! * **Compound parts** (`fi`, `sv`): Finnish and Swedish write compounds
 //!   as one word and inflect only the last part ("työttömyysturvan"). A
 //!   decompounding dictionary (Voikko, hunspell) is a large native
-//!   dependency and still misses new words, so the parts field indexes the
-//!   prefixes and suffixes (at least [`MIN_PART`] characters) of every long
-//!   stemmed word: "työttömyysturv" is found by "turva" (the head, a
-//!   suffix) and by "työttömyys" (the modifier, a prefix). It is scored
-//!   below whole words, so exact matches still come first.
+//!   dependency and still misses new words, so a part is found where it
+//!   stands in a long word: the compound field indexes each long stemmed
+//!   word of a text once, forwards and [`reversed`]. A query finds the
+//!   words starting with a part (the modifier: "työttömyys" in
+//!   "työttömyysturv") by a prefix walk of the forward terms, and those
+//!   ending with it (the head: "turva") by a prefix walk of the reversed
+//!   ones. Two terms per long word, where indexing every prefix and suffix
+//!   gave two per letter and made the field most of the index's build
+//!   time. Parts are scored below whole words, so exact matches still
+//!   come first.
 //! * **Plain** (every language, the fallback): lowercased and folded to
 //!   ASCII, no stemming: finds words the stemmers do not know, text typed
 //!   without ä/ö/å on a phone keyboard, and prefixes for suggestions.
@@ -28,10 +33,14 @@ use crate::Language;
 
 /// Words longer than this (in bytes) are not indexed (hashes, URLs).
 const MAX_TOKEN_BYTES: usize = 60;
-/// Words from this many characters on are split into parts.
+/// Words from this many characters on may be compounds.
 pub(crate) const MIN_COMPOUND: usize = 8;
-/// The shortest part indexed.
+/// The shortest part searched for.
 pub(crate) const MIN_PART: usize = 4;
+/// Marks a reversed word in the compound field: never in a word (words
+/// are runs of letters and digits), so a forward and a reversed term
+/// cannot be mistaken for each other.
+const REVERSED: char = '~';
 
 /// The languages with their own fields, in field order.
 pub(crate) const LANGUAGES: [Language; 3] = [Language::Fi, Language::Sv, Language::En];
@@ -90,7 +99,7 @@ fn parts_analyzer(language: Language) -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(CachedStemmer(language))
-        .filter(CompoundParts)
+        .filter(LongWords)
         .build()
 }
 
@@ -171,55 +180,11 @@ pub(crate) fn words(text: &str) -> Vec<String> {
     words
 }
 
-/// The prefixes and suffixes of a long word, longest first, without the
-/// word itself (what the parts field indexes after the word).
-#[cfg(test)]
-pub(crate) fn compound_parts(word: &str) -> Vec<String> {
-    let mut parts = Parts::default();
-    parts.start(word);
-    std::iter::from_fn(|| parts.next(word).map(str::to_owned)).collect()
-}
-
-/// The parts of one word in turn, as slices of it: a long text has many
-/// long words and each has two parts per character, so none is allocated.
-#[derive(Default)]
-struct Parts {
-    /// Where each character of the word starts, and its length in bytes.
-    starts: Vec<usize>,
-    /// The next part's length in characters (done below [`MIN_PART`]).
-    len: usize,
-    /// Whether the next part is the suffix of that length.
-    suffix: bool,
-}
-
-impl Parts {
-    /// Starts on `word` (no parts when it is shorter than
-    /// [`MIN_COMPOUND`] characters).
-    fn start(&mut self, word: &str) {
-        self.starts.clear();
-        self.starts.extend(word.char_indices().map(|(i, _)| i));
-        self.starts.push(word.len());
-        let chars = self.starts.len() - 1;
-        self.len = if chars >= MIN_COMPOUND { chars - 1 } else { 0 };
-        self.suffix = false;
-    }
-
-    /// The next part of `word` (the word given to [`start`](Self::start)).
-    fn next<'w>(&mut self, word: &'w str) -> Option<&'w str> {
-        if self.len < MIN_PART {
-            return None;
-        }
-        let chars = self.starts.len() - 1;
-        let part = if self.suffix {
-            let part = &word[self.starts[chars - self.len]..];
-            self.len -= 1;
-            part
-        } else {
-            &word[..self.starts[self.len]]
-        };
-        self.suffix = !self.suffix;
-        Some(part)
-    }
+/// `word` reversed and marked, as the compound field indexes it.
+pub(crate) fn reversed(word: &str) -> String {
+    std::iter::once(REVERSED)
+        .chain(word.chars().rev())
+        .collect()
 }
 
 /// Token filter replacing each token by its Snowball stem in a language,
@@ -299,69 +264,66 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
     }
 }
 
-/// Token filter adding the parts of each long token after it (see
-/// [`Parts`]), at the same position.
+/// Token filter keeping each long token (a possible compound) once per
+/// text, followed by its [`reversed`] form, and dropping the rest.
 #[derive(Clone, Copy)]
-struct CompoundParts;
+struct LongWords;
 
-impl TokenFilter for CompoundParts {
-    type Tokenizer<T: Tokenizer> = CompoundPartsFilter<T>;
+impl TokenFilter for LongWords {
+    type Tokenizer<T: Tokenizer> = LongWordsFilter<T>;
 
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> CompoundPartsFilter<T> {
-        CompoundPartsFilter { inner: tokenizer }
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> LongWordsFilter<T> {
+        LongWordsFilter { inner: tokenizer }
     }
 }
 
 #[derive(Clone)]
-struct CompoundPartsFilter<T> {
+struct LongWordsFilter<T> {
     inner: T,
 }
 
-impl<T: Tokenizer> Tokenizer for CompoundPartsFilter<T> {
-    type TokenStream<'a> = CompoundPartsStream<T::TokenStream<'a>>;
+impl<T: Tokenizer> Tokenizer for LongWordsFilter<T> {
+    type TokenStream<'a> = LongWordsStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        CompoundPartsStream {
+        LongWordsStream {
             tail: self.inner.token_stream(text),
-            word: String::new(),
-            parts: Parts::default(),
-            split: HashSet::new(),
+            seen: HashSet::new(),
             current: Token::default(),
+            reverse_next: false,
         }
     }
 }
 
-struct CompoundPartsStream<S> {
+struct LongWordsStream<S> {
     tail: S,
-    /// The word whose parts are being emitted.
-    word: String,
-    parts: Parts,
-    /// The long words of this text whose parts were given: a word met
-    /// again gives only itself (its parts count once per text).
-    split: HashSet<String>,
+    /// The long words of this text given so far.
+    seen: HashSet<String>,
     current: Token,
+    /// Whether the next token is the current one reversed.
+    reverse_next: bool,
 }
 
-impl<S: TokenStream> TokenStream for CompoundPartsStream<S> {
+impl<S: TokenStream> TokenStream for LongWordsStream<S> {
     fn advance(&mut self) -> bool {
-        if let Some(part) = self.parts.next(&self.word) {
-            self.current.text.clear();
-            self.current.text.push_str(part);
+        if std::mem::take(&mut self.reverse_next) {
+            self.current.text = reversed(&self.current.text);
             return true;
         }
-        if !self.tail.advance() {
-            return false;
+        while self.tail.advance() {
+            let text = &self.tail.token().text;
+            // Bytes are at least characters: a cheap first test.
+            if text.len() >= MIN_COMPOUND
+                && text.chars().count() >= MIN_COMPOUND
+                && !self.seen.contains(text)
+            {
+                self.seen.insert(text.clone());
+                self.current.clone_from(self.tail.token());
+                self.reverse_next = true;
+                return true;
+            }
         }
-        self.current.clone_from(self.tail.token());
-        let text = &self.current.text;
-        // Bytes are at least characters: a cheap first test, `start`
-        // counts the characters.
-        if text.len() >= MIN_COMPOUND && !self.split.contains(text) {
-            self.split.insert(text.clone());
-            self.word.clone_from(text);
-            self.parts.start(&self.word);
-        }
-        true
+        false
     }
 
     fn token(&self) -> &Token {
@@ -438,50 +400,20 @@ mod tests {
     }
 
     #[test]
-    fn compound_parts_include_head_and_modifier() {
-        let parts = compound_parts("työttömyysturv");
-        assert!(parts.contains(&"turv".to_owned()), "{parts:?}");
-        assert!(parts.contains(&"työttömyys".to_owned()), "{parts:?}");
-        assert!(!parts.contains(&"työttömyysturv".to_owned()));
-        assert!(parts.iter().all(|p| p.chars().count() >= MIN_PART));
-        assert!(compound_parts("turva").is_empty());
-        // Longest first, prefix before suffix, down to MIN_PART characters.
-        assert_eq!(
-            compound_parts("äänestäjä"),
-            [
-                "äänestäj",
-                "änestäjä",
-                "äänestä",
-                "nestäjä",
-                "äänest",
-                "estäjä",
-                "äänes",
-                "stäjä",
-                "ääne",
-                "täjä"
-            ]
+    fn the_compound_field_has_each_long_word_once_forwards_and_reversed() {
+        let mut analyzer = parts_analyzer(Language::Fi);
+        let out = terms(
+            &mut analyzer,
+            "Työttömyysturva ja kela, työttömyysturvan äänestäjä äänestä",
         );
-        assert!(compound_parts("äänestä").is_empty(), "seven characters");
-    }
-
-    #[test]
-    fn the_parts_analyser_keeps_the_word_and_adds_parts() {
-        let mut analyzer = parts_analyzer(Language::Fi);
-        let out = terms(&mut analyzer, "Työttömyysturva ja kela");
-        assert_eq!(out.first().map(String::as_str), Some("työttömyysturv"));
-        assert!(out.contains(&"turv".to_owned()), "{out:?}");
-        assert!(out.contains(&"kel".to_owned()) || out.contains(&"kela".to_owned()));
-    }
-
-    #[test]
-    fn a_word_met_again_in_a_text_gives_its_parts_once() {
-        let mut analyzer = parts_analyzer(Language::Fi);
-        let out = terms(&mut analyzer, "työttömyysturva kela työttömyysturva");
-        let turv = |out: &[String]| out.iter().filter(|t| *t == "turv").count();
-        assert_eq!(turv(&out), 1, "{out:?}");
-        assert_eq!(out.iter().filter(|t| *t == "työttömyysturv").count(), 2);
+        assert_eq!(
+            out,
+            ["työttömyysturv", "~vrutsyymöttöyt", "äänestäj", "~jätsenää"],
+            "seven characters and less are not compounds; a word met again is given once"
+        );
         // A new text starts again.
-        assert_eq!(turv(&terms(&mut analyzer, "työttömyysturva")), 1);
+        assert_eq!(terms(&mut analyzer, "työttömyysturva").len(), 2);
+        assert_eq!(reversed("turv"), "~vrut");
     }
 
     #[test]

@@ -42,7 +42,7 @@ use documents::LessonDoc;
 
 /// Bump when the schema or the analysers change: an index with another
 /// version is rebuilt on start.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 /// How often [`spawn_sync`] looks for changed courses.
 pub const SYNC_PERIOD: Duration = Duration::from_millis(250);
 /// The writer's memory budget, shared by its threads (tantivy needs at

@@ -4,7 +4,7 @@
 //! digits) and `"quoted phrases"`; everything else is ignored, and an
 //! unbalanced quote just ends the phrase. Each word matches, in every
 //! language's fields: its stemmed form (title ×3, headings ×2, body ×1),
-//! compound parts (×0.3), its unaccented plain form (×0.5) and, from five
+//! long words having it as a part (×0.3, see [`analysis`]), its unaccented plain form (×0.5) and, from five
 //! letters on, indexed forms sharing all but the stem's last two letters
 //! (×0.6), and indexed words one or two edits away (typos) searched like
 //! the word at ×0.4. Similar forms and typos are expanded to indexed
@@ -265,6 +265,26 @@ fn each_term_with_prefix(
 
 /// At most this many similar forms per word and language.
 const MAX_SIMILAR: usize = 8;
+/// At most this many compounds per part, language and end of the word.
+const MAX_COMPOUNDS: usize = 32;
+
+/// The terms of a compound field (see [`analysis`]) for the long words
+/// with `part` as their first part (the forward terms starting with it)
+/// or their last (the reversed terms starting with it reversed), other
+/// than `part` itself; at most [`MAX_COMPOUNDS`] each way.
+fn compounds_with(searcher: &Searcher, field: Field, part: &str) -> Vec<String> {
+    let mut found = std::collections::BTreeSet::new();
+    for prefix in [part.to_owned(), analysis::reversed(part)] {
+        let mut taken = 0;
+        each_term_with_prefix(searcher, field, &prefix, |term| {
+            if term != prefix && found.insert(term.to_owned()) {
+                taken += 1;
+            }
+            taken < MAX_COMPOUNDS
+        });
+    }
+    found.into_iter().collect()
+}
 
 /// One word in every field it can match, and its likely corrections.
 fn word_query(searcher: &Searcher, f: &Fields, word: &str) -> Option<Box<dyn Query>> {
@@ -298,7 +318,9 @@ fn word_clauses(
         should.push(term(f.headings_in[slot], &stem, 2.0 * weight));
         should.push(term(f.body_in[slot], &stem, weight));
         if *language != Language::En && stem.chars().count() >= analysis::MIN_PART {
-            should.push(term(f.parts_in[slot], &stem, 0.3 * weight));
+            for compound in compounds_with(searcher, f.parts_in[slot], &stem) {
+                should.push(term(f.parts_in[slot], &compound, 0.3 * weight));
+            }
         }
         // Other forms sharing most of the stem: Snowball's Finnish stems of
         // one word differ ("salasana" → "salas", "salasanan" → "salasan",
