@@ -97,6 +97,10 @@ pub(crate) async fn course_versions(
         .collect())
 }
 
+/// What [`course_docs`] reads of a lesson text: id, lesson, language,
+/// title, revision, headings and the kept plain text.
+type TextRow = (i32, i32, String, String, Option<i32>, String, Option<String>);
+
 /// The documents of course `course_id` (none if it is gone).
 pub(crate) async fn course_docs(
     db: &DatabaseConnection,
@@ -190,28 +194,59 @@ pub(crate) async fn course_docs(
             kept_sections: sections.map(str::to_owned),
         });
     };
-    for text in lesson_texts::Entity::find()
+    // Only what the index takes: the rendered page and the quizzes are
+    // most of a row, and the Markdown is needed only for a text from
+    // before its plain text was kept.
+    let texts: Vec<TextRow> = lesson_texts::Entity::find()
+        .select_only()
+        .columns([
+            lesson_texts::Column::Id,
+            lesson_texts::Column::LessonId,
+            lesson_texts::Column::Language,
+            lesson_texts::Column::Title,
+            lesson_texts::Column::RevisionId,
+            lesson_texts::Column::Headings,
+            lesson_texts::Column::Sections,
+        ])
         .filter(lesson_texts::Column::LessonId.is_in(ids))
+        .into_tuple()
         .all(db)
-        .await?
-    {
+        .await?;
+    let unkept: Vec<i32> = texts
+        .iter()
+        .filter(|text| text.6.is_none())
+        .map(|text| text.0)
+        .collect();
+    let mut markdown: HashMap<i32, String> = if unkept.is_empty() {
+        HashMap::new()
+    } else {
+        lesson_texts::Entity::find()
+            .select_only()
+            .columns([lesson_texts::Column::Id, lesson_texts::Column::BodyMarkdown])
+            .filter(lesson_texts::Column::Id.is_in(unkept))
+            .into_tuple()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    for (id, lesson_id, language, title, revision_id, headings, sections) in texts {
         let has_draft = newest
-            .get(&(text.lesson_id, text.language.clone()))
+            .get(&(lesson_id, language.clone()))
             .is_some_and(|(_, _, draft)| *draft);
-        let revision = text
-            .revision_id
+        let revision = revision_id
             .and_then(|id| numbers.get(&id).copied())
             .unwrap_or(0);
         make(
-            text.lesson_id,
-            &text.language,
+            lesson_id,
+            &language,
             revision,
             false,
             has_draft,
-            &text.title,
-            &text.body_markdown,
-            &text.headings,
-            text.sections.as_deref(),
+            &title,
+            &markdown.remove(&id).unwrap_or_default(),
+            &headings,
+            sections.as_deref(),
         );
     }
     if !draft_ids.is_empty() {
