@@ -98,6 +98,7 @@ fn parts_analyzer(language: Language) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
+        .filter(KeepLong)
         .filter(CachedStemmer(language))
         .filter(LongWords)
         .build()
@@ -264,6 +265,64 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
     }
 }
 
+/// Token filter dropping the words too short to be compounds before they
+/// are stemmed (a stem is never longer than its word), so that only the
+/// long words of a text are stemmed a second time for the compound field.
+#[derive(Clone, Copy)]
+struct KeepLong;
+
+impl TokenFilter for KeepLong {
+    type Tokenizer<T: Tokenizer> = KeepLongFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> KeepLongFilter<T> {
+        KeepLongFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+struct KeepLongFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for KeepLongFilter<T> {
+    type TokenStream<'a> = KeepLongStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        KeepLongStream {
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+struct KeepLongStream<S> {
+    tail: S,
+}
+
+impl<S: TokenStream> TokenStream for KeepLongStream<S> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            if is_long(&self.tail.token().text) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// Whether `word` is long enough to be a compound.
+fn is_long(word: &str) -> bool {
+    // Bytes are at least characters: a cheap first test.
+    word.len() >= MIN_COMPOUND && word.chars().count() >= MIN_COMPOUND
+}
+
 /// Token filter keeping each long token (a possible compound) once per
 /// text, followed by its [`reversed`] form, and dropping the rest.
 #[derive(Clone, Copy)]
@@ -312,11 +371,7 @@ impl<S: TokenStream> TokenStream for LongWordsStream<S> {
         }
         while self.tail.advance() {
             let text = &self.tail.token().text;
-            // Bytes are at least characters: a cheap first test.
-            if text.len() >= MIN_COMPOUND
-                && text.chars().count() >= MIN_COMPOUND
-                && !self.seen.contains(text)
-            {
+            if is_long(text) && !self.seen.contains(text) {
                 self.seen.insert(text.clone());
                 self.current.clone_from(self.tail.token());
                 self.reverse_next = true;

@@ -99,7 +99,15 @@ pub(crate) async fn course_versions(
 
 /// What [`course_docs`] reads of a lesson text: id, lesson, language,
 /// title, revision, headings and the kept plain text.
-type TextRow = (i32, i32, String, String, Option<i32>, String, Option<String>);
+type TextRow = (
+    i32,
+    i32,
+    String,
+    String,
+    Option<i32>,
+    String,
+    Option<String>,
+);
 
 /// The documents of course `course_id` (none if it is gone).
 pub(crate) async fn course_docs(
