@@ -97,8 +97,8 @@ fn stemmed_analyzer(language: Language) -> TextAnalyzer {
 fn parts_analyzer(language: Language) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
         .filter(KeepLong)
+        .filter(LowerCaser)
         .filter(CachedStemmer(language))
         .filter(LongWords)
         .build()
@@ -266,8 +266,9 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
 }
 
 /// Token filter dropping the words too short to be compounds before they
-/// are stemmed (a stem is never longer than its word), so that only the
-/// long words of a text are stemmed a second time for the compound field.
+/// are lowercased and stemmed (a stem is never longer than its word), so
+/// that only the long words of a text are stemmed a second time for the
+/// compound field.
 #[derive(Clone, Copy)]
 struct KeepLong;
 

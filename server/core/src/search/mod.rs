@@ -28,6 +28,7 @@ use std::time::Duration;
 use sea_orm::DatabaseConnection;
 use tantivy::directory::MmapDirectory;
 use tantivy::directory::error::LockError;
+use tantivy::indexer::UserOperation;
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -122,15 +123,11 @@ pub(crate) struct Fields {
     pub plain: Field,
 }
 
-fn text(analyzer: &str, positions: bool) -> TextOptions {
+fn text(analyzer: &str, record: IndexRecordOption) -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(analyzer)
-            .set_index_option(if positions {
-                IndexRecordOption::WithFreqsAndPositions
-            } else {
-                IndexRecordOption::WithFreqs
-            }),
+            .set_index_option(record),
     )
 }
 
@@ -145,7 +142,15 @@ fn schema() -> (Schema, Fields) {
             };
             b.add_text_field(
                 &format!("{name}_{}", language.code()),
-                text(&analyzer, !parts),
+                // A compound field has each of its terms once per text.
+                text(
+                    &analyzer,
+                    if parts {
+                        IndexRecordOption::Basic
+                    } else {
+                        IndexRecordOption::WithFreqsAndPositions
+                    },
+                ),
             )
         })
     };
@@ -166,7 +171,7 @@ fn schema() -> (Schema, Fields) {
         headings_in: per_language(&mut b, "headings", false),
         body_in: per_language(&mut b, "body", false),
         parts_in: per_language(&mut b, "parts", true),
-        plain: b.add_text_field("plain", text(analysis::PLAIN, false)),
+        plain: b.add_text_field("plain", text(analysis::PLAIN, IndexRecordOption::WithFreqs)),
     };
     (b.build(), fields)
 }
@@ -396,12 +401,15 @@ impl SearchIndex {
             let id = *id;
             // Rendering and adding are CPU work: off the async threads.
             tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
-                let built: Vec<TantivyDocument> = docs.iter().map(|d| document(&f, d)).collect();
-                let writer = lock(&inner.writer);
-                writer.delete_term(Term::from_field_u64(f.course_id, course_key(id)));
-                for doc in built {
-                    writer.add_document(doc)?;
-                }
+                // One batch per course: its old documents go and its new
+                // ones come in one step, and the indexing threads are
+                // handed a course at a time, not a document at a time.
+                let operations: Vec<UserOperation> = std::iter::once(UserOperation::Delete(
+                    Term::from_field_u64(f.course_id, course_key(id)),
+                ))
+                .chain(docs.iter().map(|d| UserOperation::Add(document(&f, d))))
+                .collect();
+                lock(&inner.writer).run(operations)?;
                 Ok(())
             })
             .await
