@@ -170,6 +170,12 @@ impl ReaderCache {
         Ok(self.0.changes.check(db).await?)
     }
 
+    /// The counter as this instance follows it (for
+    /// [`crate::db::check_all`]).
+    pub fn changes(&self) -> &Changes {
+        &self.0.changes
+    }
+
     /// Reads the counter every [`WATCH_PERIOD`] (see
     /// [`ReaderCache::check`]) until the runtime stops.
     pub fn spawn_watch(&self, db: DatabaseConnection) -> tokio::task::JoinHandle<()> {

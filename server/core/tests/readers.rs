@@ -181,3 +181,48 @@ async fn kept_reader_parts_follow_every_change_on_either_instance_and_a_view_mov
         assert_eq!(here.header_counts(&db, maija.id()).await.unwrap(), (0, 0));
     }
 }
+
+/// After a signed-in form post the web layer reads the sessions' and the
+/// readers' counters in one statement (`db::check_all`): each cache moves
+/// when its own counter moved, and only then, as with a check of each.
+#[tokio::test]
+async fn counters_read_together_move_each_cache_alone() {
+    for t in fresh_databases().await {
+        let db = db::open(&t.url).await.unwrap();
+        let (readers, sessions) = (
+            ReaderCache::default(),
+            polku_core::accounts::sessions::SessionCache::default(),
+        );
+        let both = [sessions.changes(), readers.changes()];
+        let generations = || {
+            (
+                sessions.changes().generation(),
+                readers.changes().generation(),
+            )
+        };
+        db::check_all(&db, &both).await.unwrap();
+        let start = generations();
+        db::check_all(&db, &both).await.unwrap();
+        assert_eq!(generations(), start, "{}: nothing moved", t.backend);
+
+        db::next_number(&db, "readers").await.unwrap();
+        db::check_all(&db, &both).await.unwrap();
+        assert_eq!(generations(), (start.0, start.1 + 1), "{}", t.backend);
+
+        db::next_number(&db, "accounts").await.unwrap();
+        db::check_all(&db, &both).await.unwrap();
+        assert_eq!(generations(), (start.0 + 1, start.1 + 1), "{}", t.backend);
+
+        db::next_number(&db, "accounts").await.unwrap();
+        db::next_number(&db, "readers").await.unwrap();
+        db::check_all(&db, &both).await.unwrap();
+        assert_eq!(generations(), (start.0 + 2, start.1 + 2), "{}", t.backend);
+
+        // One alone, or none, as the middleware asks on a read.
+        db::next_number(&db, "readers").await.unwrap();
+        db::check_all(&db, &[]).await.unwrap();
+        assert_eq!(generations(), (start.0 + 2, start.1 + 2), "{}", t.backend);
+        db::check_all(&db, &[readers.changes()]).await.unwrap();
+        assert_eq!(generations(), (start.0 + 2, start.1 + 3), "{}", t.backend);
+    }
+}

@@ -49,29 +49,31 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         },
         None => None,
     };
-    // Anything but a read may have ended a session or changed who holds
-    // one (signing out, a role changed): the sessions kept in memory
-    // are checked before the answer goes, so the next request sees it.
     let may_change = !matches!(*request.method(), Method::GET | Method::HEAD);
     let signed_in = actor.is_some();
     request.extensions_mut().insert(Session { actor, token });
     let response = next.run(request).await;
-    if may_change && let Err(err) = state.sessions.check(&state.db).await {
-        tracing::error!(target: "polku::sessions", "session change check failed: {err}");
-    }
-    // So is what readers see (unread counts, standings, comments) by
-    // anything a signed-in person does, reading included (opening a
-    // conversation reads it): checked after every one of her requests but
-    // a page answered from memory, which changes none of it.
+    // Anything but a read may have ended a session or changed who holds
+    // one (signing out, a role changed): the sessions kept in memory are
+    // checked before the answer goes, so the next request sees it. So is
+    // what readers see (unread counts, standings, comments) by anything a
+    // signed-in person does, reading included (opening a conversation
+    // reads it): checked after every one of her requests but a page
+    // answered from memory, which changes none of it. Both counters in
+    // one statement.
     let from_memory = response
         .extensions()
         .get::<crate::pages::FromMemory>()
         .is_some();
-    if signed_in
-        && !from_memory
-        && let Err(err) = state.readers.check(&state.db).await
-    {
-        tracing::error!(target: "polku::readers", "reader change check failed: {err}");
+    let mut changes = Vec::new();
+    if may_change {
+        changes.push(state.sessions.changes());
+    }
+    if signed_in && !from_memory {
+        changes.push(state.readers.changes());
+    }
+    if let Err(err) = polku_core::db::check_all(&state.db, &changes).await {
+        tracing::error!(target: "polku::sessions", "change check failed: {err}");
     }
     response
 }

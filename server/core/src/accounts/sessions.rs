@@ -378,6 +378,12 @@ impl SessionCache {
         Ok(self.0.changes.check(db).await?)
     }
 
+    /// The change counter as this instance follows it (for
+    /// [`crate::db::check_all`]).
+    pub fn changes(&self) -> &crate::db::Changes {
+        &self.0.changes
+    }
+
     /// Reads the change counter every [`WATCH_PERIOD`] (see
     /// [`SessionCache::check`]) until the runtime stops.
     pub fn spawn_watch(&self, db: sea_orm::DatabaseConnection) -> tokio::task::JoinHandle<()> {

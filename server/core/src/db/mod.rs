@@ -205,12 +205,44 @@ impl Changes {
         let now = counter(db, self.counter)
             .await
             .inspect_err(|_| self.forget())?;
+        Ok(self.seen_now(now))
+    }
+
+    /// Takes `now` as the counter's value (read by [`Changes::check`] or
+    /// [`check_all`]); moves the generation when it moved.
+    fn seen_now(&self, now: i64) -> bool {
         let mut seen = crate::sync::lock(&self.seen);
         if *seen == Some(now) {
-            return Ok(false);
+            return false;
         }
         *seen = Some(now);
         self.forget();
-        Ok(true)
+        true
     }
+}
+
+/// [`Changes::check`] for each of `all`, their counters read in one
+/// statement (a request that may have changed what several caches keep
+/// pays one round trip, not one per cache).
+pub async fn check_all(db: &impl sea_orm::ConnectionTrait, all: &[&Changes]) -> Result<(), DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    match all {
+        [] => return Ok(()),
+        [one] => return one.check(db).await.map(|_| ()),
+        _ => {}
+    }
+    let rows = entities::counters::Entity::find()
+        .filter(entities::counters::Column::Name.is_in(all.iter().map(|c| c.counter)))
+        .all(db)
+        .await
+        .inspect_err(|_| all.iter().for_each(|c| c.forget()))?;
+    for changes in all {
+        // No row yet counts as 0, as in [`counter`].
+        let now = rows
+            .iter()
+            .find(|row| row.name == changes.counter)
+            .map_or(0, |row| row.value);
+        changes.seen_now(now);
+    }
+    Ok(())
 }
