@@ -4,13 +4,14 @@
 //! digits) and `"quoted phrases"`; everything else is ignored, and an
 //! unbalanced quote just ends the phrase. Each word matches, in every
 //! language's fields: its stemmed form (title ×3, headings ×2, body ×1),
-//! long words having it as a part (×0.3, see [`analysis`]), its unaccented plain form (×0.5) and, from five
-//! letters on, indexed forms sharing all but the stem's last two letters
-//! (×0.6), and indexed words one or two edits away (typos) searched like
-//! the word at ×0.4. Similar forms and typos are expanded to indexed
-//! terms, so every match is ranked by BM25. The reader's
-//! language gets a fixed bonus. A document needs
-//! one word or all phrases; more words matched rank higher.
+//! the long words having it as a part (×0.3, see [`analysis`]), its
+//! unaccented plain form (×0.5) and, from five letters on, indexed forms
+//! sharing all but the stem's last two letters (×0.6), and indexed words
+//! one or two edits away (typos) searched like the word at ×0.4. Similar
+//! forms, compounds and typos are expanded to indexed terms, so every
+//! match is ranked by BM25. The reader's language gets a fixed bonus. A
+//! document needs one word or all phrases; more words matched rank
+//! higher.
 
 use std::collections::HashMap;
 
