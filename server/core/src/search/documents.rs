@@ -173,10 +173,10 @@ pub(crate) async fn course_docs(
                     revision: i32,
                     draft: bool,
                     has_draft: bool,
-                    title: &str,
-                    markdown: &str,
+                    title: String,
+                    markdown: String,
                     headings: &str,
-                    sections: Option<&str>| {
+                    sections: Option<String>| {
         let Ok(language) = language.parse::<Language>() else {
             return;
         };
@@ -196,10 +196,10 @@ pub(crate) async fn course_docs(
             draft,
             public: !draft,
             author: draft || !has_draft,
-            title: title.to_owned(),
+            title,
             headings: headings.into_iter().map(|h| h.text).collect(),
-            markdown: markdown.to_owned(),
-            kept_sections: sections.map(str::to_owned),
+            markdown,
+            kept_sections: sections,
         });
     };
     // Only what the index takes: the rendered page and the quizzes are
@@ -251,10 +251,10 @@ pub(crate) async fn course_docs(
             revision,
             false,
             has_draft,
-            &title,
-            &markdown.remove(&id).unwrap_or_default(),
+            title,
+            markdown.remove(&id).unwrap_or_default(),
             &headings,
-            sections.as_deref(),
+            sections,
         );
     }
     if !draft_ids.is_empty() {
@@ -269,10 +269,10 @@ pub(crate) async fn course_docs(
                 draft.number,
                 true,
                 true,
-                &draft.title,
-                &draft.body_markdown,
+                draft.title,
+                draft.body_markdown,
                 &draft.headings,
-                draft.sections.as_deref(),
+                draft.sections,
             );
         }
     }
