@@ -20,8 +20,8 @@
 //!   ASCII, no stemming: finds words the stemmers do not know, text typed
 //!   without ä/ö/å on a phone keyboard, and prefixes for suggestions.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::sync::{LazyLock, RwLock};
 use tantivy::Index;
 
 use tantivy::tokenizer::{
@@ -53,24 +53,28 @@ fn stem_algorithm(language: Language) -> frostem::Algorithm {
     }
 }
 
-/// Words whose stems each language keeps (the commonest words of a text
-/// are most of its words); when full, the list starts again.
-const STEMS_KEPT: usize = 32_768;
+/// Words whose stems a thread keeps per language (the commonest words of
+/// a text are most of its words); when full, the list starts again. At
+/// 57 bytes a word in a table of 16 384, under 1 MiB per language and
+/// thread.
+const STEMS_KEPT: usize = 8_192;
 
-/// Each language's words and their stems, shared by every copy of the
-/// analysers: indexing, snippets (which analyse each hit's whole text)
-/// and queries stem a word once, not at each occurrence.
-static STEMS: LazyLock<[RwLock<HashMap<String, String>>; 3]> =
-    LazyLock::new(|| std::array::from_fn(|_| RwLock::new(HashMap::new())));
+/// A word or stem in a stem list: held in the list itself, not behind a
+/// pointer (a look-up is one memory access, not three). Longer words are
+/// few and stemmed each time.
+type Word = arrayvec::ArrayString<24>;
 
-/// Lets go of the remembered stems (after indexing, which fills the lists
-/// for every word of every text; queries and snippets need far fewer).
-pub(crate) fn forget_stems() {
-    for stems in STEMS.iter() {
-        if let Ok(mut stems) = stems.write() {
-            *stems = HashMap::new();
-        }
-    }
+type Stems = HashMap<Word, Word, foldhash::fast::RandomState>;
+
+thread_local! {
+    /// Each language's words and their stems on this thread, so that
+    /// indexing, snippets (which analyse each hit's whole text) and
+    /// queries stem a word once, not at each occurrence. Per thread, not
+    /// shared: when the two indexing threads shared one list behind a
+    /// lock, looking a word up cost them more than stemming did. The
+    /// indexing threads end at each commit and take their lists with them;
+    /// the query threads' lists are bounded by [`STEMS_KEPT`].
+    static STEMS: RefCell<[Stems; 3]> = RefCell::new(Default::default());
 }
 
 /// The analyser name of `language`'s stemmed fields.
@@ -89,7 +93,6 @@ pub(crate) const PLAIN: &str = "polku_plain";
 fn stemmed_analyzer(language: Language) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
         .filter(CachedStemmer(language))
         .build()
 }
@@ -98,7 +101,6 @@ fn parts_analyzer(language: Language) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(KeepLong)
-        .filter(LowerCaser)
         .filter(CachedStemmer(language))
         .filter(LongWords)
         .build()
@@ -188,8 +190,10 @@ pub(crate) fn reversed(word: &str) -> String {
         .collect()
 }
 
-/// Token filter replacing each token by its Snowball stem in a language,
-/// remembered in [`STEMS`].
+/// Token filter replacing each token by the Snowball stem of its
+/// lowercased form in a language, remembered in [`STEMS`] by the word as
+/// written (a text's words are mostly the same few, and its capitalised
+/// ones are few).
 #[derive(Clone, Copy)]
 struct CachedStemmer(Language);
 
@@ -214,14 +218,13 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
     type TokenStream<'a> = CachedStemmerStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        let slot = LANGUAGES
-            .iter()
-            .position(|l| *l == self.language)
-            .unwrap_or(0);
         CachedStemmerStream {
             tail: self.inner.token_stream(text),
             stemmer: frostem::Stemmer::new(stem_algorithm(self.language)),
-            stems: &STEMS[slot],
+            slot: LANGUAGES
+                .iter()
+                .position(|l| *l == self.language)
+                .unwrap_or(0),
         }
     }
 }
@@ -229,7 +232,8 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
 struct CachedStemmerStream<S> {
     tail: S,
     stemmer: frostem::Stemmer,
-    stems: &'static RwLock<HashMap<String, String>>,
+    /// The language's place in [`STEMS`].
+    slot: usize,
 }
 
 impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
@@ -238,21 +242,31 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
             return false;
         }
         let token = self.tail.token_mut();
-        if let Ok(stems) = self.stems.read()
-            && let Some(stem) = stems.get(&token.text)
-        {
-            token.text.clear();
-            token.text.push_str(stem);
-            return true;
-        }
-        let stem = self.stemmer.stem(&token.text).into_owned();
-        if let Ok(mut stems) = self.stems.write() {
-            if stems.len() >= STEMS_KEPT {
-                stems.clear();
+        STEMS.with_borrow_mut(|stems| {
+            let stems = &mut stems[self.slot];
+            // A word met before, as written: neither lowercased nor
+            // stemmed again.
+            if let Some(stem) = stems.get(token.text.as_str()) {
+                token.text.clear();
+                token.text.push_str(stem);
+                return;
             }
-            stems.insert(std::mem::take(&mut token.text), stem.clone());
-        }
-        token.text = stem;
+            // Character by character, as tantivy's `LowerCaser`.
+            let lower: String = if token.text.is_ascii() {
+                token.text.to_ascii_lowercase()
+            } else {
+                token.text.chars().flat_map(char::to_lowercase).collect()
+            };
+            let stem = self.stemmer.stem(&lower);
+            if let (Ok(word), Ok(kept)) = (Word::from(&token.text), Word::from(&stem)) {
+                if stems.len() >= STEMS_KEPT {
+                    stems.clear();
+                }
+                stems.insert(word, kept);
+            }
+            token.text.clear();
+            token.text.push_str(&stem);
+        });
         true
     }
 
@@ -266,7 +280,7 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
 }
 
 /// Token filter dropping the words too short to be compounds before they
-/// are lowercased and stemmed (a stem is never longer than its word), so
+/// are stemmed (a stem is never longer than its word), so
 /// that only the long words of a text are stemmed a second time for the
 /// compound field.
 #[derive(Clone, Copy)]
@@ -348,7 +362,7 @@ impl<T: Tokenizer> Tokenizer for LongWordsFilter<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         LongWordsStream {
             tail: self.inner.token_stream(text),
-            seen: HashSet::new(),
+            seen: HashSet::default(),
             current: Token::default(),
             reverse_next: false,
         }
@@ -358,7 +372,7 @@ impl<T: Tokenizer> Tokenizer for LongWordsFilter<T> {
 struct LongWordsStream<S> {
     tail: S,
     /// The long words of this text given so far.
-    seen: HashSet<String>,
+    seen: HashSet<String, foldhash::fast::RandomState>,
     current: Token,
     /// Whether the next token is the current one reversed.
     reverse_next: bool,
@@ -410,7 +424,9 @@ mod tests {
             (
                 Language::Fi,
                 Snowball::Finnish,
-                "Salasanan vaihtaminen: vahva salasana, salasanoja ja salasanaa.",
+                // The last word is too long to be remembered (over 24 bytes).
+                "Salasanan vaihtaminen: vahva salasana, salasanoja ja salasanaa. \
+                 SALASANA tietojenkäsittelyjärjestelmän",
             ),
             (
                 Language::Sv,

@@ -441,7 +441,6 @@ impl SearchIndex {
         .map_err(|e| SearchError::Db(CoreError::Internal(e.to_string())))?;
         committed?;
         *lock(&self.inner.versions) = payload.courses;
-        analysis::forget_stems();
         Ok(report)
     }
 
@@ -520,13 +519,17 @@ fn document(f: &Fields, doc: &LessonDoc) -> TantivyDocument {
     out.add_text(f.title_in[slot], &doc.title);
     out.add_text(f.headings_in[slot], &headings);
     out.add_text(f.body_in[slot], &body);
+    // Title, headings and body as three values of one field, not one text
+    // joined from them: no copy of the body for each field.
+    let all = [doc.title.as_str(), &headings, &body];
     if doc.language != Language::En {
-        out.add_text(
-            f.parts_in[slot],
-            format!("{}\n{headings}\n{body}", doc.title),
-        );
+        for text in all {
+            out.add_text(f.parts_in[slot], text);
+        }
     }
-    out.add_text(f.plain, format!("{}\n{headings}\n{body}", doc.title));
+    for text in all {
+        out.add_text(f.plain, text);
+    }
     out.add_text(f.body, body);
     out
 }
