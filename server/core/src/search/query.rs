@@ -273,12 +273,23 @@ const MAX_COMPOUNDS: usize = 32;
 /// with `part` as their first part (the forward terms starting with it)
 /// or their last (the reversed terms starting with it reversed), other
 /// than `part` itself; at most [`MAX_COMPOUNDS`] each way.
-fn compounds_with(searcher: &Searcher, field: Field, part: &str) -> Vec<String> {
+///
+/// `word` is the part as typed, lowercased: a compound starts with its
+/// first part as written ("taulukko|rakenteisiin"), while Snowball may cut
+/// the part alone differently ("taulukko" → "tauluko", a double consonant
+/// halved at the end of a stem), so the forward terms starting with the
+/// word are taken as well.
+fn compounds_with(searcher: &Searcher, field: Field, part: &str, word: &str) -> Vec<String> {
     let mut found = std::collections::BTreeSet::new();
-    for prefix in [part.to_owned(), analysis::reversed(part)] {
+    let mut prefixes = vec![part.to_owned(), analysis::reversed(part)];
+    // A word starting with its stem has no compounds the stem has not.
+    if !word.starts_with(part) {
+        prefixes.push(word.to_owned());
+    }
+    for prefix in prefixes {
         let mut taken = 0;
         each_term_with_prefix(searcher, field, &prefix, |term| {
-            if term != prefix && found.insert(term.to_owned()) {
+            if term != prefix && term != part && found.insert(term.to_owned()) {
                 taken += 1;
             }
             taken < MAX_COMPOUNDS
@@ -311,6 +322,7 @@ fn word_clauses(
     weight: f32,
     should: &mut Vec<Box<dyn Query>>,
 ) {
+    let typed = word.to_lowercase();
     for (slot, language) in LANGUAGES.iter().enumerate() {
         let Some(stem) = analysis::stem(*language, word) else {
             continue;
@@ -319,7 +331,7 @@ fn word_clauses(
         should.push(term(f.headings_in[slot], &stem, 2.0 * weight));
         should.push(term(f.body_in[slot], &stem, weight));
         if *language != Language::En && stem.chars().count() >= analysis::MIN_PART {
-            for compound in compounds_with(searcher, f.parts_in[slot], &stem) {
+            for compound in compounds_with(searcher, f.parts_in[slot], &stem, &typed) {
                 should.push(term(f.parts_in[slot], &compound, 0.3 * weight));
             }
         }
