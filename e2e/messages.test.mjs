@@ -128,6 +128,10 @@ for (const javaScriptEnabled of [true, false]) {
       await sent.waitFor();
       assert.equal(await sent.getByRole('link', { name: 'https://www.suomi.fi/ohjeet' }).getAttribute('href'), 'https://www.suomi.fi/ohjeet');
       assert.equal(await coachPage.getByLabel('Viestisi').inputValue(), '', 'the form is empty again');
+      // The coach leaves the conversation: open, its poll (every 20 s) would
+      // show her the learner's answer and mark it read, and the unread count
+      // checked in her inbox below would depend on when that poll fell.
+      await coachPage.goto(`${BASE}/coach`);
 
       // The e-mail reaches the SMTP server, in her language, with the
       // link to her settings and without the message's text.
