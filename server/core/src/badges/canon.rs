@@ -12,6 +12,11 @@
 //!   crafted input), and the time spent turning JSON-LD into statements
 //!   (checked between statements, so a document whose contexts make each
 //!   statement expensive is stopped too).
+//! * Only the term definitions a document can use are processed: see
+//!   [`Pruned`].
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use oxjsonld::{JsonLdParser, JsonLdRemoteDocument};
 use serde_json::Value;
@@ -145,25 +150,292 @@ fn check_ids(value: &Value) -> Result<(), CanonError> {
     }
 }
 
-fn load(url: &str) -> Result<JsonLdRemoteDocument, CanonError> {
+/// The bundled contexts, parsed once (`None` for one that is not JSON,
+/// which the tests rule out; it is then used whole).
+static PARSED: LazyLock<Vec<Option<Value>>> = LazyLock::new(|| {
     CONTEXTS
         .iter()
-        .find(|(known, _)| *known == url)
-        .map(|(known, text)| JsonLdRemoteDocument {
-            document: text.as_bytes().to_vec(),
-            document_url: (*known).to_owned(),
+        .map(|(_, text)| serde_json::from_str(text).ok())
+        .collect()
+});
+
+/// For each set of bundled contexts (bit `i` for `CONTEXTS[i]`), the
+/// terms they define in two places that JSON-LD may not take for the same
+/// definition: different JSON (`kid`, `name`…), or a scoped context from
+/// another context document, whose URL is part of the definition
+/// (`DataIntegrityProof` in both credentials v2 and data integrity v2). A
+/// later definition of a protected term must equal the earlier one or
+/// processing fails, whether the document uses the term or not; so these
+/// are always kept, and kept whole. (A definition met twice in one context
+/// document stays the same when pruned, as it is pruned the same way.)
+/// No bundled context names another, so a document loads exactly those
+/// its own `@context` entries name.
+static REDEFINED: LazyLock<Vec<HashSet<&'static str>>> = LazyLock::new(|| {
+    type Seen = HashMap<&'static str, (usize, &'static Value)>;
+    fn walk(
+        context: &'static Value,
+        source: usize,
+        first: &mut Seen,
+        differ: &mut HashSet<&'static str>,
+    ) {
+        match context {
+            Value::Array(items) => items
+                .iter()
+                .for_each(|item| walk(item, source, first, differ)),
+            Value::Object(map) => {
+                for (term, definition) in map.iter().filter(|(term, _)| !term.starts_with('@')) {
+                    let scoped = definition.get("@context");
+                    let (from, seen) = *first.entry(term).or_insert((source, definition));
+                    if seen != definition || (scoped.is_some() && from != source) {
+                        differ.insert(term);
+                    }
+                    if let Some(scoped) = scoped {
+                        walk(scoped, source, first, differ);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (0..1usize << CONTEXTS.len())
+        .map(|set| {
+            let (mut first, mut differ) = (HashMap::new(), HashSet::new());
+            for (source, context) in PARSED.iter().enumerate() {
+                if set & (1 << source) != 0
+                    && let Some(context) = context.as_ref().and_then(|c| c.get("@context"))
+                {
+                    walk(context, source, &mut first, &mut differ);
+                }
+            }
+            differ
         })
-        .ok_or_else(|| CanonError::UnknownContext(url.to_owned()))
+        .collect()
+});
+
+/// The bundled contexts cut down to the term definitions one document can
+/// use.
+///
+/// oxjsonld processes every term definition of every context for each
+/// document (some 290 for a badge's two contexts, scoped ones included),
+/// copies the active context at each typed node, and keeps nothing between
+/// documents: that was most of a badge's signing and checking time. A term
+/// definition only ever takes part in expansion through its term: a key, a
+/// `@type` or `@vocab` value, or the prefix of a compact IRI
+/// ("xsd:dateTime"), all of them strings in the document or in another
+/// definition that takes part. So every definition whose term is none of
+/// those strings is dropped, and the statements stay the same. Terms
+/// defined differently in two places are kept whole, for JSON-LD's check
+/// of protected terms (see [`REDEFINED`]).
+///
+/// That holds when the only contexts the document names are bundled URLs:
+/// an inline context could nullify the active context, which JSON-LD
+/// refuses when it holds protected terms, used or not. Such a document is
+/// processed with the contexts whole. The tests compare the two ways on
+/// the 1EdTech samples, on thousands of changed copies of them, and on
+/// every term of every context.
+struct Pruned {
+    /// The JSON of each bundled context the document names, by its place
+    /// in [`CONTEXTS`]; `None` for those it does not name.
+    documents: Vec<Option<Vec<u8>>>,
 }
 
-/// The RDF statements of `doc`, in the term types RDFC-1.0 works on.
-fn dataset(doc: &Value) -> Result<oxrdf::Dataset, CanonError> {
+/// What a pruning keeps: the terms the document (and what it keeps) uses,
+/// and those kept whole.
+struct Keep<'a> {
+    used: HashSet<&'a str>,
+    whole: &'static HashSet<&'static str>,
+}
+
+impl Pruned {
+    fn for_document(doc: &Value) -> Option<Self> {
+        let named = named_contexts(doc)?;
+        let mut keep = Keep {
+            used: HashSet::new(),
+            whole: REDEFINED.get(named)?,
+        };
+        words(doc, &mut keep.used);
+        // A kept definition may use further terms (a prefix, a term as an
+        // IRI): prune again until nothing new is used.
+        loop {
+            let mut found = HashSet::new();
+            let pruned: Vec<Option<Value>> = PARSED
+                .iter()
+                .enumerate()
+                .map(|(at, parsed)| {
+                    let context = parsed.as_ref().filter(|_| named & (1 << at) != 0)?;
+                    Some(prune_document(context, &keep, &mut found))
+                })
+                .collect();
+            let before = keep.used.len();
+            keep.used.extend(found);
+            if keep.used.len() == before {
+                let documents = pruned
+                    .iter()
+                    .map(|pruned| {
+                        pruned
+                            .as_ref()
+                            .and_then(|value| serde_json::to_vec(value).ok())
+                    })
+                    .collect();
+                return Some(Self { documents });
+            }
+        }
+    }
+}
+
+/// The set of bundled contexts `value` names (bit `i` for `CONTEXTS[i]`),
+/// if every `@context` in it, at any depth, is a bundled context's URL or
+/// a list of them.
+fn named_contexts(value: &Value) -> Option<usize> {
+    let bundled = |v: &Value| match v {
+        Value::String(url) => CONTEXTS
+            .iter()
+            .position(|(known, _)| known == url)
+            .map(|at| 1 << at),
+        _ => None,
+    };
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .try_fold(0, |set, item| Some(set | named_contexts(item)?)),
+        Value::Object(map) => map.iter().try_fold(0, |set, (key, v)| {
+            Some(
+                set | match (key.as_str(), v) {
+                    ("@context", Value::Array(list)) => list
+                        .iter()
+                        .try_fold(0, |set, item| Some(set | bundled(item)?))?,
+                    ("@context", other) => bundled(other)?,
+                    _ => named_contexts(v)?,
+                },
+            )
+        }),
+        _ => Some(0),
+    }
+}
+
+/// Every string in `value`, keys included, each with the prefix it would
+/// have as a compact IRI (the part before its first colon).
+fn words<'a>(value: &'a Value, out: &mut HashSet<&'a str>) {
+    match value {
+        Value::String(text) => word(text, out),
+        Value::Array(items) => items.iter().for_each(|item| words(item, out)),
+        Value::Object(map) => map.iter().for_each(|(key, item)| {
+            word(key, out);
+            words(item, out);
+        }),
+        _ => {}
+    }
+}
+
+fn word<'a>(text: &'a str, out: &mut HashSet<&'a str>) {
+    out.insert(text);
+    if let Some((prefix, _)) = text.split_once(':') {
+        out.insert(prefix);
+    }
+}
+
+/// A context document (`{"@context": …}`) with only the definitions
+/// `keep` keeps; the words of those it keeps go to `found`.
+fn prune_document(doc: &'static Value, keep: &Keep, found: &mut HashSet<&'static str>) -> Value {
+    match doc {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, value)| match key.as_str() {
+                    "@context" => (key.clone(), prune(value, keep, found)),
+                    _ => (key.clone(), value.clone()),
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// A context (an object, a list, or a URL) with only the definitions of
+/// the terms `keep` uses or keeps whole, and the scoped contexts of the
+/// former pruned alike. Keywords (`@protected`, `@vocab`…) are always
+/// kept. The words the kept definitions use go to `found`.
+fn prune(context: &'static Value, keep: &Keep, found: &mut HashSet<&'static str>) -> Value {
+    let Value::Object(map) = context else {
+        if let Value::Array(items) = context {
+            return Value::Array(items.iter().map(|item| prune(item, keep, found)).collect());
+        }
+        context_words(context, found);
+        return context.clone();
+    };
+    let mut out = serde_json::Map::new();
+    for (term, definition) in map {
+        let whole = keep.whole.contains(term.as_str());
+        if !(term.starts_with('@') || whole || keep.used.contains(term.as_str())) {
+            continue;
+        }
+        if let Some((prefix, _)) = term.split_once(':') {
+            found.insert(prefix);
+        }
+        let definition = match definition {
+            Value::Object(entries) if !whole => Value::Object(
+                entries
+                    .iter()
+                    .map(|(key, value)| match key.as_str() {
+                        "@context" => (key.clone(), prune(value, keep, found)),
+                        _ => {
+                            context_words(value, found);
+                            (key.clone(), value.clone())
+                        }
+                    })
+                    .collect(),
+            ),
+            other => {
+                context_words(other, found);
+                other.clone()
+            }
+        };
+        out.insert(term.clone(), definition);
+    }
+    Value::Object(out)
+}
+
+/// The words a piece of a context uses: every string, with its prefix,
+/// and the prefix of each term it defines ("schema:name" uses "schema");
+/// the terms it defines are not uses of themselves.
+fn context_words(value: &'static Value, out: &mut HashSet<&'static str>) {
+    match value {
+        Value::String(text) => word(text, out),
+        Value::Array(items) => items.iter().for_each(|item| context_words(item, out)),
+        Value::Object(map) => map.iter().for_each(|(key, item)| {
+            if let Some((prefix, _)) = key.split_once(':') {
+                out.insert(prefix);
+            }
+            context_words(item, out);
+        }),
+        _ => {}
+    }
+}
+
+/// A bundled context: whole, or as pruned for the document at hand.
+fn load(url: &str, pruned: Option<&Pruned>) -> Result<JsonLdRemoteDocument, CanonError> {
+    let at = CONTEXTS
+        .iter()
+        .position(|(known, _)| *known == url)
+        .ok_or_else(|| CanonError::UnknownContext(url.to_owned()))?;
+    Ok(JsonLdRemoteDocument {
+        document: match pruned.and_then(|pruned| pruned.documents.get(at)?.as_ref()) {
+            Some(document) => document.clone(),
+            None => CONTEXTS[at].1.as_bytes().to_vec(),
+        },
+        document_url: url.to_owned(),
+    })
+}
+
+/// The RDF statements of `doc`, in the term types RDFC-1.0 works on, read
+/// with the contexts `pruned` for it (see [`Pruned`]) or, with `None`,
+/// whole.
+fn dataset(doc: &Value, pruned: Option<Pruned>) -> Result<oxrdf::Dataset, CanonError> {
     let deadline = std::time::Instant::now() + MAX_TIME;
     let bytes = serde_json::to_vec(doc).map_err(|e| CanonError::Invalid(e.to_string()))?;
     let parser = JsonLdParser::new()
         .for_slice(&bytes)
-        .with_load_document_callback(|url, _| {
-            load(url).map_err(|_| format!("{NOT_BUNDLED}{url}").into())
+        .with_load_document_callback(move |url, _| {
+            load(url, pruned.as_ref()).map_err(|_| format!("{NOT_BUNDLED}{url}").into())
         });
     let mut out = oxrdf::Dataset::new();
     for quad in parser {
@@ -226,7 +498,7 @@ fn convert(quad: oxjsonld_oxrdf::Quad) -> Result<oxrdf::Quad, CanonError> {
 /// Otherwise the statements read with the probe are exactly the
 /// document's (the probe `@vocab` only ever applies to undefined terms),
 /// so they are returned for canonicalisation: one JSON-LD pass, not two.
-fn check_defined(doc: &Value) -> Result<oxrdf::Dataset, CanonError> {
+fn check_defined(doc: &Value, prune: bool) -> Result<oxrdf::Dataset, CanonError> {
     let mut probe = doc.clone();
     let mut contexts = match doc.get("@context") {
         Some(Value::Array(list)) => list.clone(),
@@ -237,24 +509,37 @@ fn check_defined(doc: &Value) -> Result<oxrdf::Dataset, CanonError> {
     if let Some(map) = probe.as_object_mut() {
         map.insert("@context".into(), Value::Array(contexts));
     }
-    let data = dataset(&probe)?;
-    for quad in data.iter() {
-        let text = quad.to_string();
-        if text.contains(PROBE) {
-            let term = text
-                .split(PROBE)
-                .nth(1)
-                .and_then(|rest| rest.split('>').next())
-                .unwrap_or_default()
-                .to_owned();
-            return Err(CanonError::UndefinedTerm(term));
-        }
+    let pruned = if prune {
+        Pruned::for_document(doc)
+    } else {
+        None
+    };
+    let data = dataset(&probe, pruned)?;
+    // The first undefined term in alphabetical order, so that the same
+    // document always gets the same answer (the statements' order is not
+    // the document's).
+    let undefined = data
+        .iter()
+        .filter_map(|quad| {
+            let text = quad.to_string();
+            let (_, rest) = text.split_once(PROBE)?;
+            Some(rest.split('>').next().unwrap_or_default().to_owned())
+        })
+        .min();
+    match undefined {
+        Some(term) => Err(CanonError::UndefinedTerm(term)),
+        None => Ok(data),
     }
-    Ok(data)
 }
 
 /// `doc` as canonical N-Quads (RDFC-1.0), after the checks above.
 pub fn canonicalize(doc: &Value) -> Result<String, CanonError> {
+    canonical(doc, true)
+}
+
+/// [`canonicalize`], with the contexts pruned for `doc` or (for the tests
+/// that compare the two) whole.
+fn canonical(doc: &Value, prune: bool) -> Result<String, CanonError> {
     if serde_json::to_vec(doc).map_or(usize::MAX, |b| b.len()) > MAX_BYTES {
         return Err(CanonError::TooLarge);
     }
@@ -265,7 +550,7 @@ pub fn canonicalize(doc: &Value) -> Result<String, CanonError> {
         return Err(CanonError::TooComplex);
     }
     check_ids(doc)?;
-    let data = check_defined(doc)?;
+    let data = check_defined(doc, prune)?;
     rdf_canon::canonicalize_with::<Sha256>(
         &data,
         &rdf_canon::CanonicalizationOptions {
@@ -287,5 +572,258 @@ mod tests {
         assert!(values(&doc, 3) > 3);
         let wide = Value::Array(vec![Value::Null; 100_000]);
         assert!(values(&wide, 10) <= 12, "stops early");
+    }
+
+    #[test]
+    fn the_bundled_contexts_are_json() {
+        assert!(PARSED.iter().all(Option::is_some));
+    }
+
+    #[test]
+    fn the_terms_defined_differently_in_two_places_are_known() {
+        let sorted = |set: usize| {
+            let mut terms: Vec<&str> = REDEFINED[set].iter().copied().collect();
+            terms.sort_unstable();
+            terms
+        };
+        // Credentials v2 and Open Badges 3.0.3, as a badge names them.
+        assert_eq!(
+            sorted(0b11),
+            [
+                "description",
+                "identifier",
+                "kid",
+                "name",
+                "resultDescription",
+                "status"
+            ]
+        );
+        // Credentials v2 and data integrity v2 both define the proof type.
+        assert!(sorted(0b1_0001).contains(&"DataIntegrityProof"));
+    }
+
+    /// The 1EdTech samples (their proofs, made with the contexts whole,
+    /// verify in `tests/badges.rs` too) and each of them without its proof.
+    fn samples() -> Vec<(String, Value)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ob3");
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let doc: Value =
+                    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                let mut unsecured = doc.clone();
+                unsecured.as_object_mut().unwrap().remove("proof");
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                out.push((format!("{name} without its proof"), unsecured));
+                out.push((name, doc));
+            }
+        }
+        assert!(out.len() >= 20, "the samples are there");
+        out
+    }
+
+    #[test]
+    fn pruned_contexts_give_the_same_statements_as_whole_ones() {
+        let mut valid = 0;
+        for (name, doc) in samples() {
+            let whole = canonical(&doc, false);
+            assert_eq!(canonical(&doc, true), whole, "{name}");
+            valid += usize::from(whole.is_ok());
+        }
+        assert!(valid >= 10, "most samples are valid JSON-LD: {valid}");
+    }
+
+    /// A small deterministic generator (xorshift), so a failure repeats.
+    struct Dice(u64);
+
+    impl Dice {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+        fn pick<'a>(&mut self, from: &'a [String]) -> &'a str {
+            &from[self.below(from.len())]
+        }
+    }
+
+    /// Every term the bundled contexts define, at any depth.
+    fn terms() -> Vec<String> {
+        fn walk(value: &Value, out: &mut Vec<String>) {
+            match value {
+                Value::Object(map) => map.iter().for_each(|(key, v)| {
+                    if !key.starts_with('@') {
+                        out.push(key.clone());
+                    }
+                    walk(v, out);
+                }),
+                Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        PARSED.iter().flatten().for_each(|c| walk(c, &mut out));
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Changes one place of `doc`: a key renamed to a term, a string
+    /// replaced by a term or a compact IRI, an entry dropped, or a typed
+    /// node added.
+    fn mutate(doc: &mut Value, dice: &mut Dice, terms: &[String]) {
+        let Some(map) = doc.as_object_mut() else {
+            if let Value::Array(items) = doc
+                && !items.is_empty()
+            {
+                let at = dice.below(items.len());
+                mutate(&mut items[at], dice, terms);
+            }
+            return;
+        };
+        let keys: Vec<String> = map.keys().filter(|k| *k != "@context").cloned().collect();
+        if keys.is_empty() {
+            return;
+        }
+        let key = &keys[dice.below(keys.len())];
+        match dice.below(6) {
+            0 => {
+                let value = map.remove(key).unwrap_or(Value::Null);
+                map.insert(dice.pick(terms).to_owned(), value);
+            }
+            1 => {
+                map.insert(key.clone(), Value::String(dice.pick(terms).to_owned()));
+            }
+            2 => {
+                let prefix = dice.pick(terms).to_owned();
+                map.insert(key.clone(), Value::String(format!("{prefix}:x")));
+            }
+            3 => {
+                map.remove(key);
+            }
+            4 => {
+                let node = serde_json::json!({
+                    "type": dice.pick(terms),
+                    dice.pick(terms): dice.pick(terms),
+                });
+                map.insert(dice.pick(terms).to_owned(), node);
+            }
+            _ => mutate(map.get_mut(key).unwrap(), dice, terms),
+        }
+    }
+
+    #[test]
+    fn pruned_contexts_agree_with_whole_ones_on_changed_documents() {
+        let terms = terms();
+        assert!(terms.len() > 150, "{} terms", terms.len());
+        let mut dice = Dice(0x5eed_1234_abcd_0042);
+        let (mut same_ok, mut same_err) = (0, 0);
+        for (name, sample) in samples() {
+            for round in 0..60 {
+                let mut doc = sample.clone();
+                for _ in 0..=dice.below(3) {
+                    mutate(&mut doc, &mut dice, &terms);
+                }
+                let whole = canonical(&doc, false);
+                assert_eq!(
+                    canonical(&doc, true),
+                    whole,
+                    "{name}, change {round}: {doc}"
+                );
+                match whole {
+                    Ok(_) => same_ok += 1,
+                    Err(_) => same_err += 1,
+                }
+            }
+        }
+        assert!(
+            same_ok >= 200 && same_err >= 200,
+            "{same_ok} valid, {same_err} refused"
+        );
+    }
+
+    #[test]
+    fn pruned_contexts_agree_with_whole_ones_on_every_term() {
+        let url = |i: usize| Value::String(CONTEXTS[i].0.to_owned());
+        // Credentials v2 with Open Badges (and its extensions); the
+        // data integrity and multikey contexts after it.
+        let lists = [
+            vec![url(0), url(1)],
+            vec![url(0), url(1), url(2)],
+            vec![url(0), url(4), url(3)],
+        ];
+        let (mut same_ok, mut same_err) = (0, 0);
+        for contexts in lists {
+            for term in terms() {
+                let as_type = serde_json::json!({
+                    "@context": contexts,
+                    "type": ["VerifiableCredential", term],
+                    "name": "x",
+                });
+                let as_property = serde_json::json!({
+                    "@context": contexts,
+                    "type": "VerifiableCredential",
+                    term.as_str(): {"id": "urn:x:1", "type": term, "name": "x"},
+                });
+                for doc in [as_type, as_property] {
+                    let whole = canonical(&doc, false);
+                    assert_eq!(canonical(&doc, true), whole, "{doc}");
+                    match whole {
+                        Ok(_) => same_ok += 1,
+                        Err(_) => same_err += 1,
+                    }
+                }
+            }
+        }
+        assert!(
+            same_ok >= 200 && same_err >= 50,
+            "{same_ok} valid, {same_err} refused"
+        );
+    }
+
+    #[test]
+    fn pruned_contexts_agree_with_whole_ones_on_every_set_of_contexts() {
+        let mut valid = 0;
+        for set in 1..1usize << CONTEXTS.len() {
+            let contexts: Vec<&str> = CONTEXTS
+                .iter()
+                .enumerate()
+                .filter(|(at, _)| set & (1 << at) != 0)
+                .map(|(_, (url, _))| *url)
+                .collect();
+            let doc = serde_json::json!({"@context": contexts, "id": "urn:x:1", "https://example.org/p": "x"});
+            let whole = canonical(&doc, false);
+            assert_eq!(canonical(&doc, true), whole, "{doc}");
+            valid += usize::from(whole.is_ok());
+        }
+        // Some sets are refused whole (credentials v2 then data integrity v2
+        // define the protected DataIntegrityProof apart): both outcomes are
+        // compared.
+        assert!(valid > 0 && valid < 31, "{valid} of 31 valid");
+    }
+
+    #[test]
+    fn a_document_with_its_own_context_is_read_with_the_contexts_whole() {
+        let vc = "https://www.w3.org/ns/credentials/v2";
+        // JSON-LD refuses to nullify an active context that holds
+        // protected terms, whether or not the document uses them; a pruned
+        // context might have none.
+        let doc = serde_json::json!({
+            "@context": [vc, null],
+            "https://example.org/thing": "x"
+        });
+        assert!(Pruned::for_document(&doc).is_none());
+        assert_eq!(canonical(&doc, true), canonical(&doc, false));
+        let nested = serde_json::json!({
+            "@context": vc,
+            "type": "VerifiableCredential",
+            "credentialSubject": {"@context": {"id": "urn:x:redefined"}, "id": "urn:x:1"}
+        });
+        assert!(Pruned::for_document(&nested).is_none());
+        assert_eq!(canonical(&nested, true), canonical(&nested, false));
+        let bundled_only = serde_json::json!({"@context": [vc], "name": "x"});
+        assert!(Pruned::for_document(&bundled_only).is_some());
     }
 }
