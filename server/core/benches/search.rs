@@ -5,7 +5,8 @@
 //! English words (inflected forms, compounds, a rare word), so the index
 //! has a realistic vocabulary. Prints, in one run on the same data:
 //!
-//! * the tantivy index: build time (the median of three), size on disk, query latency p50/p99
+//! * the tantivy index: build time (the median of `POLKU_BENCH_BUILDS`,
+//!   default 3), size on disk, query latency p50/p99
 //!   (`POLKU_BENCH_QUERIES` queries, default 2000, round-robin over a fixed
 //!   list of query kinds) and search-as-you-type latency;
 //! * the SQL baseline: an SQLite FTS5 table over `lesson_texts` (build
@@ -530,14 +531,19 @@ fn main() {
         // tantivy
         println!();
         println!("== tantivy index (polku_core::search) ==");
-        // The build three times, each into a new folder (the earlier ones
-        // closed and removed first): this shared machine varies by 5-15 %
-        // from one build to the next, so the median is reported, with all
-        // three. The last index answers the queries below.
-        const BUILDS: usize = 3;
-        let mut builds = Vec::with_capacity(BUILDS);
+        // The build three times (`POLKU_BENCH_BUILDS`), each into a new
+        // folder (the earlier ones closed and removed first): this shared
+        // machine varies by 5-15 % from one build to the next, so the
+        // median is reported, with all of them. The last index answers the
+        // queries below.
+        let builds_wanted: usize = std::env::var("POLKU_BENCH_BUILDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(3)
+            .max(1);
+        let mut builds = Vec::with_capacity(builds_wanted);
         let mut last = None;
-        for round in 0..BUILDS {
+        for round in 0..builds_wanted {
             let dir = temp.path().join(format!("search-{round}"));
             if let Some((index, old)) = last.take() {
                 drop::<SearchIndex>(index);
@@ -557,7 +563,7 @@ fn main() {
         let documents = index.documents();
         let mut sorted = builds.clone();
         sorted.sort_by_key(|(build, _)| *build);
-        let (build, build_cpu) = sorted[BUILDS / 2];
+        let (build, build_cpu) = sorted[builds_wanted / 2];
         let all: Vec<String> = builds
             .iter()
             .map(|(build, cpu)| {
@@ -569,7 +575,7 @@ fn main() {
             })
             .collect();
         println!(
-            "build: {:.2} s, {:.0} documents/s ({documents} documents = lesson texts: {texts}){}; median of {BUILDS} builds: {}",
+            "build: {:.2} s, {:.0} documents/s ({documents} documents = lesson texts: {texts}){}; median of {builds_wanted} builds: {}",
             build.as_secs_f64(),
             documents as f64 / build.as_secs_f64(),
             build_cpu.map_or(String::new(), |cpu| format!(", CPU {cpu:.2} s")),
