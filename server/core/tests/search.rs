@@ -229,7 +229,7 @@ fn admin_grant() -> AuthorGrant {
     token.grant(Some(&token.cookie_value())).unwrap()
 }
 
-const DRAFT: &str = "+++\ntitle = \"Kela ja työttömyysturva\"\n+++\n\nUusi luonnos: seepraraita.\n\n## Karenssi\n\nKarenssi tarkoittaa odotusaikaa.\n";
+const DRAFT: &str = "+++\ntitle = \"Kela ja työttömyysturva\"\n+++\n\nUusi luonnos: seepraraita ja seeprakuvio.\n\n## Karenssi\n\nKarenssi tarkoittaa odotusaikaa.\n";
 
 #[tokio::test]
 async fn drafts_are_for_their_authors_and_the_index_stays_current() {
@@ -267,6 +267,10 @@ async fn drafts_are_for_their_authors_and_the_index_stays_current() {
         // Readers and authors of other courses never see the draft…
         assert!(search(None, "seepraraita").hits.is_empty());
         assert!(search(Some(&other_grant), "seepraraita").hits.is_empty());
+        // …nor its compound by its last part ("seepra|kuvio"), which the
+        // course's authors find as soon as the index has the draft.
+        assert!(search(None, "kuvio").hits.is_empty());
+        assert_eq!(search(Some(&teacher_grant), "kuvio").hits.len(), 1);
         // …and still find the published text.
         assert_eq!(search(None, "hakemus").total, 1);
         assert_eq!(search(Some(&other_grant), "hakemus").total, 1);
@@ -310,6 +314,9 @@ async fn drafts_are_for_their_authors_and_the_index_stays_current() {
             saved_at.elapsed().as_millis()
         );
         assert!(search(None, "hakemus").hits.is_empty(), "old text is gone");
+        // The new text's compounds are found by their parts, also by
+        // readers: the long words are listed again for the new commit.
+        assert_eq!(search(None, "kuvio").hits.len(), 1);
         // Moving a lesson is a change too (no error, nothing lost).
         authoring::move_lesson(&f.db, &admin_grant(), "turvallisuus", "cv", true)
             .await

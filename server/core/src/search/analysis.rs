@@ -3,25 +3,15 @@
 //! * **Per language** (`fi`, `sv`, `en`): words split at anything that is
 //!   not a letter or digit, lowercased, stemmed with the Snowball stemmer of
 //!   the language ("salasanan", "salasanat" → "salasan").
-//! * **Compound parts** (`fi`, `sv`): Finnish and Swedish write compounds
-//!   as one word and inflect only the last part ("työttömyysturvan"). A
-//!   decompounding dictionary (Voikko, hunspell) is a large native
-//!   dependency and still misses new words, so a part is found where it
-//!   stands in a long word: the compound field indexes each long stemmed
-//!   word of a text once, forwards and [`reversed`]. A query finds the
-//!   words starting with a part (the modifier: "työttömyys" in
-//!   "työttömyysturv") by a prefix walk of the forward terms, and those
-//!   ending with it (the head: "turva") by a prefix walk of the reversed
-//!   ones. Two terms per long word, where indexing every prefix and suffix
-//!   gave two per letter and made the field most of the index's build
-//!   time. Parts are scored below whole words, so exact matches still
-//!   come first.
+//! * **Compound parts** (`fi`, `sv`): nothing more is indexed; a query
+//!   word is also looked for as a part of the long stems the stemmed
+//!   fields hold (see [`super::compounds`]).
 //! * **Plain** (every language, the fallback): lowercased and folded to
 //!   ASCII, no stemming: finds words the stemmers do not know, text typed
 //!   without ä/ö/å on a phone keyboard, and prefixes for suggestions.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use tantivy::Index;
 
 use tantivy::tokenizer::{
@@ -33,14 +23,12 @@ use crate::Language;
 
 /// Words longer than this (in bytes) are not indexed (hashes, URLs).
 const MAX_TOKEN_BYTES: usize = 60;
-/// Words from this many characters on may be compounds.
-pub(crate) const MIN_COMPOUND: usize = 8;
+/// Stems from this many letters on may be of compounds: a part of at
+/// least [`MIN_PART`] letters and more (Snowball cuts a long word's
+/// ending, so a compound's stem is shorter than the word).
+pub(crate) const MIN_COMPOUND_STEM: usize = 6;
 /// The shortest part searched for.
 pub(crate) const MIN_PART: usize = 4;
-/// Marks a reversed word in the compound field: never in a word (words
-/// are runs of letters and digits), so a forward and a reversed term
-/// cannot be mistaken for each other.
-const REVERSED: char = '~';
 
 /// The languages with their own fields, in field order.
 pub(crate) const LANGUAGES: [Language; 3] = [Language::Fi, Language::Sv, Language::En];
@@ -82,11 +70,6 @@ pub(crate) fn stemmed(language: Language) -> String {
     format!("polku_{}", language.code())
 }
 
-/// The analyser name of `language`'s compound-parts field.
-pub(crate) fn parts(language: Language) -> String {
-    format!("polku_parts_{}", language.code())
-}
-
 /// The analyser name of the plain field.
 pub(crate) const PLAIN: &str = "polku_plain";
 
@@ -94,15 +77,6 @@ fn stemmed_analyzer(language: Language) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(CachedStemmer(language))
-        .build()
-}
-
-fn parts_analyzer(language: Language) -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(KeepLong)
-        .filter(CachedStemmer(language))
-        .filter(LongWords)
         .build()
 }
 
@@ -119,7 +93,6 @@ pub(crate) fn register(index: &Index) {
     let manager = index.tokenizers();
     for language in LANGUAGES {
         manager.register(&stemmed(language), stemmed_analyzer(language));
-        manager.register(&parts(language), parts_analyzer(language));
     }
     manager.register(PLAIN, plain_analyzer());
 }
@@ -181,13 +154,6 @@ pub(crate) fn words(text: &str) -> Vec<String> {
         words.push(current);
     }
     words
-}
-
-/// `word` reversed and marked, as the compound field indexes it.
-pub(crate) fn reversed(word: &str) -> String {
-    std::iter::once(REVERSED)
-        .chain(word.chars().rev())
-        .collect()
 }
 
 /// Token filter replacing each token by the Snowball stem of its
@@ -279,132 +245,6 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
     }
 }
 
-/// Token filter dropping the words too short to be compounds before they
-/// are stemmed (a stem is never longer than its word), so
-/// that only the long words of a text are stemmed a second time for the
-/// compound field.
-#[derive(Clone, Copy)]
-struct KeepLong;
-
-impl TokenFilter for KeepLong {
-    type Tokenizer<T: Tokenizer> = KeepLongFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> KeepLongFilter<T> {
-        KeepLongFilter { inner: tokenizer }
-    }
-}
-
-#[derive(Clone)]
-struct KeepLongFilter<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for KeepLongFilter<T> {
-    type TokenStream<'a> = KeepLongStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        KeepLongStream {
-            tail: self.inner.token_stream(text),
-        }
-    }
-}
-
-struct KeepLongStream<S> {
-    tail: S,
-}
-
-impl<S: TokenStream> TokenStream for KeepLongStream<S> {
-    fn advance(&mut self) -> bool {
-        while self.tail.advance() {
-            if is_long(&self.tail.token().text) {
-                return true;
-            }
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
-}
-
-/// Whether `word` is long enough to be a compound.
-fn is_long(word: &str) -> bool {
-    // Bytes are at least characters: a cheap first test.
-    word.len() >= MIN_COMPOUND && word.chars().count() >= MIN_COMPOUND
-}
-
-/// Token filter keeping each long token (a possible compound) once per
-/// text, followed by its [`reversed`] form, and dropping the rest.
-#[derive(Clone, Copy)]
-struct LongWords;
-
-impl TokenFilter for LongWords {
-    type Tokenizer<T: Tokenizer> = LongWordsFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> LongWordsFilter<T> {
-        LongWordsFilter { inner: tokenizer }
-    }
-}
-
-#[derive(Clone)]
-struct LongWordsFilter<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for LongWordsFilter<T> {
-    type TokenStream<'a> = LongWordsStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        LongWordsStream {
-            tail: self.inner.token_stream(text),
-            seen: HashSet::default(),
-            current: Token::default(),
-            reverse_next: false,
-        }
-    }
-}
-
-struct LongWordsStream<S> {
-    tail: S,
-    /// The long words of this text given so far.
-    seen: HashSet<String, foldhash::fast::RandomState>,
-    current: Token,
-    /// Whether the next token is the current one reversed.
-    reverse_next: bool,
-}
-
-impl<S: TokenStream> TokenStream for LongWordsStream<S> {
-    fn advance(&mut self) -> bool {
-        if std::mem::take(&mut self.reverse_next) {
-            self.current.text = reversed(&self.current.text);
-            return true;
-        }
-        while self.tail.advance() {
-            let text = &self.tail.token().text;
-            if is_long(text) && !self.seen.contains(text) {
-                self.seen.insert(text.clone());
-                self.current.clone_from(self.tail.token());
-                self.reverse_next = true;
-                return true;
-            }
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        &self.current
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.current
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,23 +309,6 @@ mod tests {
             stem(Language::En, "passwords"),
             stem(Language::En, "password")
         );
-    }
-
-    #[test]
-    fn the_compound_field_has_each_long_word_once_forwards_and_reversed() {
-        let mut analyzer = parts_analyzer(Language::Fi);
-        let out = terms(
-            &mut analyzer,
-            "Työttömyysturva ja kela, työttömyysturvan äänestäjä äänestä",
-        );
-        assert_eq!(
-            out,
-            ["työttömyysturv", "~vrutsyymöttöyt", "äänestäj", "~jätsenää"],
-            "seven characters and less are not compounds; a word met again is given once"
-        );
-        // A new text starts again.
-        assert_eq!(terms(&mut analyzer, "työttömyysturva").len(), 2);
-        assert_eq!(reversed("turv"), "~vrut");
     }
 
     #[test]

@@ -17,6 +17,7 @@
 //!   unaccented spellings; `"quoted words"` are phrases.
 
 mod analysis;
+mod compounds;
 mod documents;
 mod query;
 
@@ -37,13 +38,13 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 pub(crate) use documents::course_versions;
 pub use query::{Hit, MAX_QUERY_CHARS, MAX_RESULTS, Scope, SearchRequest, SearchResults, Snippet};
 
+use crate::CoreError;
 use crate::sync::lock;
-use crate::{CoreError, Language};
 use documents::LessonDoc;
 
 /// Bump when the schema or the analysers change: an index with another
 /// version is rebuilt on start.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 /// How often [`spawn_sync`] looks for changed courses.
 pub const SYNC_PERIOD: Duration = Duration::from_millis(250);
 /// The writer's memory budget, shared by its threads (tantivy needs at
@@ -119,7 +120,6 @@ pub(crate) struct Fields {
     pub title_in: [Field; 3],
     pub headings_in: [Field; 3],
     pub body_in: [Field; 3],
-    pub parts_in: [Field; 3],
     pub plain: Field,
 }
 
@@ -133,23 +133,13 @@ fn text(analyzer: &str, record: IndexRecordOption) -> TextOptions {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let per_language = |b: &mut tantivy::schema::SchemaBuilder, name: &str, parts: bool| {
+    let per_language = |b: &mut tantivy::schema::SchemaBuilder, name: &str| {
         analysis::LANGUAGES.map(|language| {
-            let analyzer = if parts {
-                analysis::parts(language)
-            } else {
-                analysis::stemmed(language)
-            };
             b.add_text_field(
                 &format!("{name}_{}", language.code()),
-                // A compound field has each of its terms once per text.
                 text(
-                    &analyzer,
-                    if parts {
-                        IndexRecordOption::Basic
-                    } else {
-                        IndexRecordOption::WithFreqsAndPositions
-                    },
+                    &analysis::stemmed(language),
+                    IndexRecordOption::WithFreqsAndPositions,
                 ),
             )
         })
@@ -167,10 +157,9 @@ fn schema() -> (Schema, Fields) {
         title: b.add_text_field("title", STORED),
         body: b.add_text_field("body", STORED),
         sections: b.add_text_field("sections", STORED),
-        title_in: per_language(&mut b, "title", false),
-        headings_in: per_language(&mut b, "headings", false),
-        body_in: per_language(&mut b, "body", false),
-        parts_in: per_language(&mut b, "parts", true),
+        title_in: per_language(&mut b, "title"),
+        headings_in: per_language(&mut b, "headings"),
+        body_in: per_language(&mut b, "body"),
         plain: b.add_text_field("plain", text(analysis::PLAIN, IndexRecordOption::WithFreqs)),
     };
     (b.build(), fields)
@@ -197,6 +186,8 @@ struct Inner {
     synced: Mutex<Option<std::time::Instant>>,
     /// Queries that may run at once (see [`searches_at_once`]).
     running: Arc<tokio::sync::Semaphore>,
+    /// The long stems of the reader's last searcher.
+    compounds: Mutex<Arc<compounds::Compounds>>,
 }
 
 /// The search index of this server instance. Cheap to clone.
@@ -285,6 +276,7 @@ impl SearchIndex {
                 syncing: tokio::sync::Mutex::new(()),
                 synced: Mutex::new(None),
                 running: Arc::new(tokio::sync::Semaphore::new(searches_at_once())),
+                compounds: Mutex::default(),
             }),
         })
     }
@@ -435,6 +427,8 @@ impl SearchIndex {
             commit.commit()?;
             drop(writer);
             inner.reader.reload()?;
+            // Listed now, not by the next query.
+            inner.compounds(&inner.reader.searcher());
             Ok(())
         })
         .await
@@ -472,12 +466,21 @@ impl SearchIndex {
         request: &SearchRequest,
         scope: &Scope<'_>,
     ) -> Result<SearchResults, SearchError> {
-        query::run(
-            &self.inner.reader.searcher(),
-            &self.inner.fields,
-            request,
-            scope,
-        )
+        let searcher = self.inner.reader.searcher();
+        let compounds = self.inner.compounds(&searcher);
+        query::run(&searcher, &compounds, &self.inner.fields, request, scope)
+    }
+}
+
+impl Inner {
+    /// The long stems of `searcher`: listed once per commit the reader
+    /// sees (by the sync that made it, or the first query after it).
+    fn compounds(&self, searcher: &tantivy::Searcher) -> Arc<compounds::Compounds> {
+        let mut kept = lock(&self.compounds);
+        if !kept.is_of(searcher) {
+            *kept = Arc::new(compounds::Compounds::of(searcher, &self.fields));
+        }
+        Arc::clone(&kept)
     }
 }
 
@@ -521,13 +524,7 @@ fn document(f: &Fields, doc: &LessonDoc) -> TantivyDocument {
     out.add_text(f.body_in[slot], &body);
     // Title, headings and body as three values of one field, not one text
     // joined from them: no copy of the body for each field.
-    let all = [doc.title.as_str(), &headings, &body];
-    if doc.language != Language::En {
-        for text in all {
-            out.add_text(f.parts_in[slot], text);
-        }
-    }
-    for text in all {
+    for text in [doc.title.as_str(), &headings, &body] {
         out.add_text(f.plain, text);
     }
     out.add_text(f.body, body);

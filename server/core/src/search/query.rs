@@ -24,6 +24,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{Searcher, TantivyDocument, Term};
 
 use super::analysis::{self, LANGUAGES};
+use super::compounds::{Compounds, IN_BODY, IN_HEADINGS, IN_TITLE, has_compounds};
 use super::{Fields, SearchError};
 use crate::Language;
 use crate::authoring::AuthorGrant;
@@ -269,46 +270,61 @@ const MAX_SIMILAR: usize = 8;
 /// At most this many compounds per part, language and end of the word.
 const MAX_COMPOUNDS: usize = 32;
 
-/// The terms of a compound field (see [`analysis`]) for the long words
-/// with `part` as their first part (the forward terms starting with it)
-/// or their last (the reversed terms starting with it reversed), other
-/// than `part` itself; at most [`MAX_COMPOUNDS`] each way.
+/// The long stems of `language` (see [`super::compounds`]) with `part` as
+/// their first part (starting with it) or their last (ending with it),
+/// other than `part` itself, with the fields holding each; at most
+/// [`MAX_COMPOUNDS`] each way.
 ///
 /// `word` is the part as typed, lowercased: a compound starts with its
 /// first part as written ("taulukko|rakenteisiin"), while Snowball may cut
 /// the part alone differently ("taulukko" → "tauluko", a double consonant
-/// halved at the end of a stem), so the forward terms starting with the
-/// word are taken as well.
-fn compounds_with(searcher: &Searcher, field: Field, part: &str, word: &str) -> Vec<String> {
-    let mut found = std::collections::BTreeSet::new();
-    let mut prefixes = vec![part.to_owned(), analysis::reversed(part)];
+/// halved at the end of a stem), so the stems starting with the word are
+/// taken as well.
+fn compounds_with(
+    compounds: &Compounds,
+    language: Language,
+    part: &str,
+    word: &str,
+) -> Vec<(String, u8)> {
+    let mut found = std::collections::BTreeMap::new();
+    let mut ways: Vec<(bool, &str)> = vec![(true, part), (false, part)];
     // A word starting with its stem has no compounds the stem has not.
     if !word.starts_with(part) {
-        prefixes.push(word.to_owned());
+        ways.push((true, word));
     }
-    for prefix in prefixes {
+    for (forward, prefix) in ways {
         let mut taken = 0;
-        each_term_with_prefix(searcher, field, &prefix, |term| {
-            if term != prefix && term != part && found.insert(term.to_owned()) {
+        let visit = |stem: &str, fields: u8| {
+            if stem != prefix && stem != part && found.insert(stem.to_owned(), fields).is_none() {
                 taken += 1;
             }
             taken < MAX_COMPOUNDS
-        });
+        };
+        if forward {
+            compounds.starting_with(language, prefix, visit);
+        } else {
+            compounds.ending_with(language, prefix, visit);
+        }
     }
     found.into_iter().collect()
 }
 
 /// One word in every field it can match, and its likely corrections.
-fn word_query(searcher: &Searcher, f: &Fields, word: &str) -> Option<Box<dyn Query>> {
+fn word_query(
+    searcher: &Searcher,
+    compounds: &Compounds,
+    f: &Fields,
+    word: &str,
+) -> Option<Box<dyn Query>> {
     let mut should: Vec<Box<dyn Query>> = Vec::new();
-    word_clauses(searcher, f, word, 1.0, &mut should);
+    word_clauses(searcher, compounds, f, word, 1.0, &mut should);
     if let Some(plain) = analysis::plain(word) {
         // Typos, in the word as typed (a stemmer may cut a misspelt word
         // differently from the right one): the indexed words nearby are
         // searched like the word itself, at a lower weight, so typo matches
         // rank by BM25 like any word.
         for near in near_terms(searcher, f.plain, &plain) {
-            word_clauses(searcher, f, &near, 0.4, &mut should);
+            word_clauses(searcher, compounds, f, &near, 0.4, &mut should);
         }
     }
     (!should.is_empty()).then(|| any(should))
@@ -317,6 +333,7 @@ fn word_query(searcher: &Searcher, f: &Fields, word: &str) -> Option<Box<dyn Que
 /// The clauses of one word, weighted by `weight`.
 fn word_clauses(
     searcher: &Searcher,
+    compounds: &Compounds,
     f: &Fields,
     word: &str,
     weight: f32,
@@ -330,9 +347,19 @@ fn word_clauses(
         should.push(term(f.title_in[slot], &stem, 3.0 * weight));
         should.push(term(f.headings_in[slot], &stem, 2.0 * weight));
         should.push(term(f.body_in[slot], &stem, weight));
-        if *language != Language::En && stem.chars().count() >= analysis::MIN_PART {
-            for compound in compounds_with(searcher, f.parts_in[slot], &stem, &typed) {
-                should.push(term(f.parts_in[slot], &compound, 0.3 * weight));
+        // The long words having the word as a part, weighted as the word
+        // in each field holding them, below it.
+        if has_compounds(*language) && stem.chars().count() >= analysis::MIN_PART {
+            for (compound, fields) in compounds_with(compounds, *language, &stem, &typed) {
+                for (field, flag, boost) in [
+                    (f.title_in[slot], IN_TITLE, 3.0),
+                    (f.headings_in[slot], IN_HEADINGS, 2.0),
+                    (f.body_in[slot], IN_BODY, 1.0),
+                ] {
+                    if fields & flag != 0 {
+                        should.push(term(field, &compound, 0.3 * boost * weight));
+                    }
+                }
             }
         }
         // Other forms sharing most of the stem: Snowball's Finnish stems of
@@ -349,7 +376,12 @@ fn word_clauses(
 }
 
 /// A word being typed: any indexed word starting with it.
-fn prefix_query(searcher: &Searcher, f: &Fields, word: &str) -> Option<Box<dyn Query>> {
+fn prefix_query(
+    searcher: &Searcher,
+    compounds: &Compounds,
+    f: &Fields,
+    word: &str,
+) -> Option<Box<dyn Query>> {
     let plain = analysis::plain(word)?;
     let mut should = vec![boosted(
         Box::new(FuzzyTermQuery::new_prefix(
@@ -359,7 +391,7 @@ fn prefix_query(searcher: &Searcher, f: &Fields, word: &str) -> Option<Box<dyn Q
         )),
         1.0,
     )];
-    should.extend(word_query(searcher, f, word));
+    should.extend(word_query(searcher, compounds, f, word));
     Some(any(should))
 }
 
@@ -431,6 +463,7 @@ fn visible(f: &Fields, scope: &Scope<'_>) -> Box<dyn Query> {
 /// Runs `request` on `searcher`.
 pub(crate) fn run(
     searcher: &Searcher,
+    compounds: &Compounds,
     f: &Fields,
     request: &SearchRequest,
     scope: &Scope<'_>,
@@ -438,10 +471,10 @@ pub(crate) fn run(
     let parsed = parse(&request.text, request.suggest);
     let mut text: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for word in &parsed.words {
-        text.extend(word_query(searcher, f, word).map(|q| (Occur::Should, q)));
+        text.extend(word_query(searcher, compounds, f, word).map(|q| (Occur::Should, q)));
     }
     if let Some(prefix) = &parsed.prefix {
-        text.extend(prefix_query(searcher, f, prefix).map(|q| (Occur::Should, q)));
+        text.extend(prefix_query(searcher, compounds, f, prefix).map(|q| (Occur::Should, q)));
     }
     for phrase in &parsed.phrases {
         text.extend(phrase_query(f, phrase).map(|q| (Occur::Must, q)));
