@@ -90,9 +90,17 @@ impl Compounds {
         }
     }
 
-    /// Whether these are the stems of `searcher`.
-    pub(crate) fn is_of(&self, searcher: &Searcher) -> bool {
-        self.generation == Some(searcher.generation().generation_id())
+    /// Whether these stems serve `searcher`: listed from it or from a
+    /// newer one (a query still holding the searcher before a commit may
+    /// look up words the new commit added: they match nothing in it).
+    pub(crate) fn serve(&self, searcher: &Searcher) -> bool {
+        self.generation
+            .is_some_and(|listed| listed >= searcher.generation().generation_id())
+    }
+
+    /// Long stems listed, in every language.
+    pub(crate) fn len(&self) -> usize {
+        self.languages.iter().map(|words| words.forward.len()).sum()
     }
 
     /// Calls `visit(stem, fields)` for each long stem of `language` starting

@@ -477,8 +477,15 @@ impl Inner {
     /// sees (by the sync that made it, or the first query after it).
     fn compounds(&self, searcher: &tantivy::Searcher) -> Arc<compounds::Compounds> {
         let mut kept = lock(&self.compounds);
-        if !kept.is_of(searcher) {
+        if !kept.serve(searcher) {
+            let started = std::time::Instant::now();
             *kept = Arc::new(compounds::Compounds::of(searcher, &self.fields));
+            tracing::debug!(
+                target: "polku::search",
+                stems = kept.len(),
+                ms = started.elapsed().as_millis() as u64,
+                "long words listed for compounds"
+            );
         }
         Arc::clone(&kept)
     }
