@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # One bench command: runs the HTTP, load, hostile-badge, Lighthouse and
 # Python-exercise page benches against one release build (and, in the full run, the in-process
-# badge bench and the search bench at 10 000 lessons) and prints one table
-# of their figures, which it also writes to bench/RESULTS.md with the
-# commit measured.
-#   bash scripts/bench.sh            the full run (about 25 minutes)
+# badge bench, the search bench at 10 000 lessons and the search index
+# build side by side with the code the performance issue was filed on)
+# and prints one table of their figures, which it also writes to
+# bench/RESULTS.md with the commit measured.
+#   bash scripts/bench.sh            the full run (about 30 minutes; the
+#                                    first also builds the old code's
+#                                    search bench, about 8 more)
 #   bash scripts/bench.sh --short    shorter runs, fewer learners, no badge or search bench (under 5 minutes)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 short=""
+# The commit before the performance issue's first change.
+FILED_AT=e2e7188
 [ "${1:-}" = "--short" ] && short=1
 
 bash scripts/setup.sh
@@ -40,6 +45,11 @@ if [ -z "$short" ]; then
   cargo bench -q -p polku-core --bench badges 2>/dev/null | tee "$out/badges.log"
   say "search at 10 000 lessons: index build, HTTP at 32 connections and at 1"
   bash scripts/bench-search.sh | tee "$out/search.log"
+  # The build's speed-up, measured side by side with the code the
+  # performance issue was filed on (the commit before its first change):
+  # one machine's figure from another hour is not a fair baseline.
+  say "search index build, side by side with the code at $FILED_AT"
+  bash scripts/bench-search-against.sh "$FILED_AT" 3 | tee "$out/against.log"
 fi
 
 # pick FILE NAME FIELD: the FIELD-th word after NAME on its line.
@@ -89,6 +99,7 @@ if [ -z "$short" ]; then
 | issue one badge, in process | $(line badges.log '^issue ' | sed -E 's/^[^:]*: //') |
 | check one badge, in process | $(line badges.log '^verify \(' | sed -E 's/^[^:]*: //') |
 | search index build, 10 000 lessons | $(line search.log '^build:' | sed -E 's/^build: //') |
+| the same, side by side with $FILED_AT | $(line against.log '^search index build, here against' | sed -E 's/^[^:]*: //'); $(grep -E '^pair ' "$out/against.log" | sed -E 's/^pair [0-9]+: //' | paste -sd ';' | sed 's/;/; /g') |
 | search over HTTP, 32 connections | $(line search.log '^HTTP /search\?q=… +[0-9]' | sed -E 's/^HTTP [^ ]+ +//') |
 | search over HTTP, 1 connection | $(line search.log '\(c1\)' | sed -E 's/^.*\(c1\) +//') |
 | server RSS with the search index, after load | $(line search.log '^server RSS after load' | sed -E 's/^[^:]*: //') |"
