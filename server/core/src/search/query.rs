@@ -4,9 +4,10 @@
 //! digits) and `"quoted phrases"`; everything else is ignored, and an
 //! unbalanced quote just ends the phrase. Each word matches, in every
 //! language's fields: its stemmed form (title ×3, headings ×2, body ×1),
-//! the long words having it as a part (×0.3, see [`analysis`]), its
-//! unaccented plain form (×0.5) and, from five letters on, indexed forms
-//! sharing all but the stem's last two letters (×0.6), and indexed words
+//! the long words having it as a part (×0.3 of that, see
+//! [`super::compounds`]), its unaccented plain form (×0.5) and, from five
+//! letters on, indexed forms sharing all but the stem's last two letters
+//! (title ×1.5, body ×0.6), and indexed words
 //! one or two edits away (typos) searched like the word at ×0.4. Similar
 //! forms, compounds and typos are expanded to indexed terms, so every
 //! match is ranked by BM25. The reader's language gets a fixed bonus. A
