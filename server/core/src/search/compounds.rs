@@ -12,7 +12,7 @@
 //! lower weight.
 //!
 //! An index field of forward and reversed terms did the same and made the
-//! build a sixth slower: it tokenised and stemmed every text a second time
+//! build a quarter slower: it tokenised and stemmed every text a second time
 //! and indexed two terms per long word. Listing the dictionaries takes
 //! milliseconds per commit, and the lists hold each long stem once per
 //! language, not once per text.
@@ -22,6 +22,7 @@ use tantivy::schema::Field;
 
 use super::Fields;
 use super::analysis::{LANGUAGES, MIN_COMPOUND_STEM};
+use super::query::each_term_with_prefix;
 use crate::Language;
 
 /// Which stemmed fields of a language hold a term: title, headings, body.
@@ -157,22 +158,12 @@ fn each_with_prefix(
 /// Calls `visit` with each term of `field` of at least
 /// [`MIN_COMPOUND_STEM`] letters, in every segment.
 fn each_long_term(searcher: &Searcher, field: Field, mut visit: impl FnMut(&str)) {
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else {
-            continue;
-        };
-        let Ok(mut stream) = inverted.terms().stream() else {
-            continue;
-        };
-        while stream.advance() {
-            if let Ok(term) = std::str::from_utf8(stream.key())
-                && term.len() >= MIN_COMPOUND_STEM
-                && term.chars().count() >= MIN_COMPOUND_STEM
-            {
-                visit(term);
-            }
+    each_term_with_prefix(searcher, field, "", |term| {
+        if term.len() >= MIN_COMPOUND_STEM && term.chars().count() >= MIN_COMPOUND_STEM {
+            visit(term);
         }
-    }
+        true
+    });
 }
 
 #[cfg(test)]

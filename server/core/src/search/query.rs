@@ -242,7 +242,7 @@ fn near_terms(searcher: &Searcher, field: Field, word: &str) -> Vec<String> {
 
 /// Calls `visit` with each term of `field` starting with `prefix` (in every
 /// segment) until it returns false.
-fn each_term_with_prefix(
+pub(super) fn each_term_with_prefix(
     searcher: &Searcher,
     field: Field,
     prefix: &str,
