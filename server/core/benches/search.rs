@@ -13,6 +13,10 @@
 //!   time, size, latency) and a `LIKE '%word%'` scan, with per-query hit
 //!   counts next to tantivy's (neither stems nor tolerates typos).
 //!
+//! `POLKU_BENCH_COPIES=N` takes real text instead: the courses of
+//! `content/` copied N times (the queries are then the same generated
+//! words, so their figures mean less; the build's are the point).
+//!
 //! `POLKU_BENCH_KEEP=<folder>` writes the content to `<folder>/content` and
 //! keeps it (`scripts/bench-search.sh` serves it over HTTP).
 //!
@@ -339,6 +343,64 @@ fn generate(root: &Path, lessons: usize) -> (usize, usize) {
     (files, bytes)
 }
 
+/// `POLKU_BENCH_COPIES=N`: the courses of the repository's `content/`
+/// (real text, not generated) copied `N` times into `root`, each copy's
+/// course and badge slugs suffixed with its number. Returns courses,
+/// lesson files and their bytes.
+fn copy_bundled(root: &Path, copies: usize) -> (usize, usize, usize) {
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    let mut courses: Vec<PathBuf> = std::fs::read_dir(&bundled)
+        .expect("content/")
+        .map(|entry| entry.expect("content/ entry").path())
+        .filter(|path| path.join("course.toml").is_file())
+        .collect();
+    courses.sort();
+    let (mut count, mut files, mut bytes) = (0, 0, 0);
+    for copy in 0..copies {
+        for course in &courses {
+            let name = course.file_name().expect("a folder name").to_string_lossy();
+            let folder = root.join(format!("{name}-{copy:03}"));
+            copy_folder(course, &folder, &mut |path, text| {
+                if path.file_name().is_some_and(|n| n == "course.toml") {
+                    // Every `slug = "…"` line: the course's and its badges'.
+                    let mut out = String::with_capacity(text.len());
+                    for line in text.lines() {
+                        match line.strip_prefix("slug = \"").and_then(|l| l.strip_suffix('"')) {
+                            Some(slug) => writeln!(out, "slug = \"{slug}-{copy:03}\"").expect("write"),
+                            None => writeln!(out, "{line}").expect("write"),
+                        }
+                    }
+                    out
+                } else {
+                    if path.extension().is_some_and(|e| e == "md") {
+                        files += 1;
+                        bytes += text.len();
+                    }
+                    text.to_owned()
+                }
+            });
+            count += 1;
+        }
+    }
+    (count, files, bytes)
+}
+
+/// Copies the files under `from` to `to`, text through `edit`.
+fn copy_folder(from: &Path, to: &Path, edit: &mut dyn FnMut(&Path, &str) -> String) {
+    std::fs::create_dir_all(to).expect("a course folder");
+    for entry in std::fs::read_dir(from).expect("a bundled course") {
+        let path = entry.expect("an entry").path();
+        let target = to.join(path.file_name().expect("a name"));
+        if path.is_dir() {
+            copy_folder(&path, &target, edit);
+        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            std::fs::write(&target, edit(&path, &text)).expect("write a copy");
+        } else {
+            std::fs::copy(&path, &target).expect("copy a file");
+        }
+    }
+}
+
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -487,19 +549,29 @@ fn main() {
     };
 
     let started = Instant::now();
-    let (files, bytes) = generate(&root, lessons);
-    let variants = lessons.div_ceil(VARIANT_EVERY);
-    println!(
-        "corpus: {lessons} lessons in {} courses: {lessons} fi + {variants} sv + {variants} en = {files} lesson files, {:.1} MiB of Markdown (generated in {:.1} s{})",
-        lessons.div_ceil(PER_COURSE),
-        bytes as f64 / 1_048_576.0,
-        started.elapsed().as_secs_f64(),
-        if std::env::var_os("POLKU_BENCH_KEEP").is_some() {
-            format!(", kept in {}", root.display())
-        } else {
-            String::new()
-        }
-    );
+    let kept = if std::env::var_os("POLKU_BENCH_KEEP").is_some() {
+        format!(", kept in {}", root.display())
+    } else {
+        String::new()
+    };
+    let copies = env_number("POLKU_BENCH_COPIES", 0);
+    if copies > 0 {
+        let (courses, files, bytes) = copy_bundled(&root, copies);
+        println!(
+            "corpus: the bundled courses {copies} times: {courses} courses, {files} lesson files, {:.1} MiB of Markdown (copied in {:.1} s{kept})",
+            bytes as f64 / 1_048_576.0,
+            started.elapsed().as_secs_f64(),
+        );
+    } else {
+        let (files, bytes) = generate(&root, lessons);
+        let variants = lessons.div_ceil(VARIANT_EVERY);
+        println!(
+            "corpus: {lessons} lessons in {} courses: {lessons} fi + {variants} sv + {variants} en = {files} lesson files, {:.1} MiB of Markdown (generated in {:.1} s{kept})",
+            lessons.div_ceil(PER_COURSE),
+            bytes as f64 / 1_048_576.0,
+            started.elapsed().as_secs_f64(),
+        );
+    }
 
     let started = Instant::now();
     let (sources, mut problems) = load_dir(&root);
