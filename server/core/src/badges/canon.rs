@@ -16,7 +16,7 @@
 //!   [`Pruned`].
 
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use oxjsonld::{JsonLdParser, JsonLdRemoteDocument};
 use serde_json::Value;
@@ -212,6 +212,40 @@ static REDEFINED: LazyLock<Vec<HashSet<&'static str>>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Every key of an object in the bundled contexts, at any depth. A
+/// pruning only ever asks whether the document uses one of these (see
+/// [`Pruned::for_document`]), so the ones it uses, with the contexts it
+/// names, decide the pruning.
+static CONTEXT_KEYS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    fn walk(value: &'static Value, out: &mut HashSet<&'static str>) {
+        match value {
+            Value::Object(map) => map.iter().for_each(|(key, v)| {
+                out.insert(key.as_str());
+                walk(v, out);
+            }),
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = HashSet::new();
+    PARSED.iter().flatten().for_each(|c| walk(c, &mut out));
+    out
+});
+
+/// Which bundled contexts a document names (bit `i` for `CONTEXTS[i]`)
+/// and the context keys it uses, sorted: all a pruning depends on.
+type PruningKey = (usize, Vec<&'static str>);
+
+/// Prunings made, kept for the next document that names the same
+/// contexts and uses the same terms: every badge Polku issues or checks
+/// of one achievement does, whatever its names, ids and dates.
+static PRUNINGS: LazyLock<Mutex<HashMap<PruningKey, Arc<Pruned>>>> =
+    LazyLock::new(Default::default);
+
+/// The most prunings kept; when full, the list starts again (documents
+/// an attacker varies only cost the pruning they would have cost anyway).
+const PRUNINGS_KEPT: usize = 64;
+
 /// The bundled contexts cut down to the term definitions one document can
 /// use.
 ///
@@ -247,13 +281,39 @@ struct Keep<'a> {
 }
 
 impl Pruned {
-    fn for_document(doc: &Value) -> Option<Self> {
+    /// The pruning for `doc`: made before for a document naming the same
+    /// contexts and using the same context keys, or made now and kept.
+    fn for_document(doc: &Value) -> Option<Arc<Self>> {
+        let (key, keep) = Self::key(doc)?;
+        if let Some(kept) = crate::sync::lock(&PRUNINGS).get(&key) {
+            return Some(Arc::clone(kept));
+        }
+        let pruned = Arc::new(Self::made(keep, key.0));
+        let mut kept = crate::sync::lock(&PRUNINGS);
+        if kept.len() >= PRUNINGS_KEPT {
+            kept.clear();
+        }
+        kept.insert(key, Arc::clone(&pruned));
+        Some(pruned)
+    }
+
+    /// What the pruning for `doc` depends on, and what it keeps; `None`
+    /// when `doc` is to be read with the contexts whole.
+    fn key(doc: &Value) -> Option<(PruningKey, Keep<'_>)> {
         let named = named_contexts(doc)?;
-        let mut keep = Keep {
-            used: HashSet::new(),
-            whole: REDEFINED.get(named)?,
-        };
-        words(doc, &mut keep.used);
+        let whole = REDEFINED.get(named)?;
+        let mut used = HashSet::new();
+        words(doc, &mut used);
+        let mut keys: Vec<&'static str> = used
+            .iter()
+            .filter_map(|word| CONTEXT_KEYS.get(*word).copied())
+            .collect();
+        keys.sort_unstable();
+        Some(((named, keys), Keep { used, whole }))
+    }
+
+    /// The bundled contexts `named` pruned to what `keep` keeps.
+    fn made(mut keep: Keep<'_>, named: usize) -> Self {
         // A kept definition may use further terms (a prefix, a term as an
         // IRI): prune again until nothing new is used.
         loop {
@@ -277,7 +337,7 @@ impl Pruned {
                             .and_then(|value| serde_json::to_vec(value).ok())
                     })
                     .collect();
-                return Some(Self { documents });
+                return Self { documents };
             }
         }
     }
@@ -429,13 +489,13 @@ fn load(url: &str, pruned: Option<&Pruned>) -> Result<JsonLdRemoteDocument, Cano
 /// The RDF statements of `doc`, in the term types RDFC-1.0 works on, read
 /// with the contexts `pruned` for it (see [`Pruned`]) or, with `None`,
 /// whole.
-fn dataset(doc: &Value, pruned: Option<Pruned>) -> Result<oxrdf::Dataset, CanonError> {
+fn dataset(doc: &Value, pruned: Option<Arc<Pruned>>) -> Result<oxrdf::Dataset, CanonError> {
     let deadline = std::time::Instant::now() + MAX_TIME;
     let bytes = serde_json::to_vec(doc).map_err(|e| CanonError::Invalid(e.to_string()))?;
     let parser = JsonLdParser::new()
         .for_slice(&bytes)
         .with_load_document_callback(move |url, _| {
-            load(url, pruned.as_ref()).map_err(|_| format!("{NOT_BUNDLED}{url}").into())
+            load(url, pruned.as_deref()).map_err(|_| format!("{NOT_BUNDLED}{url}").into())
         });
     let mut out = oxrdf::Dataset::new();
     for quad in parser {
@@ -518,18 +578,33 @@ fn check_defined(doc: &Value, prune: bool) -> Result<oxrdf::Dataset, CanonError>
     // The first undefined term in alphabetical order, so that the same
     // document always gets the same answer (the statements' order is not
     // the document's).
-    let undefined = data
-        .iter()
-        .filter_map(|quad| {
-            let text = quad.to_string();
-            let (_, rest) = text.split_once(PROBE)?;
-            Some(rest.split('>').next().unwrap_or_default().to_owned())
-        })
-        .min();
+    let undefined = data.iter().flat_map(undefined_terms).min();
     match undefined {
-        Some(term) => Err(CanonError::UndefinedTerm(term)),
+        Some(term) => Err(CanonError::UndefinedTerm(term.to_owned())),
         None => Ok(data),
     }
+}
+
+/// The terms under [`PROBE`] in a statement's IRIs (a property, a type, a
+/// datatype), read as they are, not from the statement written out.
+fn undefined_terms(quad: oxrdf::QuadRef<'_>) -> impl Iterator<Item = &str> {
+    let subject = match quad.subject {
+        oxrdf::SubjectRef::NamedNode(node) => Some(node.as_str()),
+        _ => None,
+    };
+    let object = match quad.object {
+        oxrdf::TermRef::NamedNode(node) => Some(node.as_str()),
+        oxrdf::TermRef::Literal(literal) => Some(literal.datatype().as_str()),
+        _ => None,
+    };
+    let graph = match quad.graph_name {
+        oxrdf::GraphNameRef::NamedNode(node) => Some(node.as_str()),
+        _ => None,
+    };
+    [subject, Some(quad.predicate.as_str()), object, graph]
+        .into_iter()
+        .flatten()
+        .filter_map(|iri| iri.strip_prefix(PROBE))
 }
 
 /// `doc` as canonical N-Quads (RDFC-1.0), after the checks above.
@@ -800,6 +875,56 @@ mod tests {
         // define the protected DataIntegrityProof apart): both outcomes are
         // compared.
         assert!(valid > 0 && valid < 31, "{valid} of 31 valid");
+    }
+
+    #[test]
+    fn documents_using_the_same_terms_share_one_pruning() {
+        let (_, sample) = samples()
+            .into_iter()
+            .find(|(name, _)| name.ends_with(".json"))
+            .unwrap();
+        let mut other = sample.clone();
+        other["name"] = Value::String("Another name, other words".into());
+        other["id"] = Value::String("urn:uuid:6a9a7c6c-1d6c-4f3f-9d59-5e3b9f1a0c2e".into());
+        let (key, keep) = Pruned::key(&sample).unwrap();
+        let (other_key, other_keep) = Pruned::key(&other).unwrap();
+        assert_eq!(key, other_key, "other values, the same terms");
+        // Which is what makes keeping prunings by their key right.
+        assert_eq!(
+            Pruned::made(keep, key.0).documents,
+            Pruned::made(other_keep, other_key.0).documents
+        );
+        // A term more is another pruning, with that term's definition.
+        let mut more = other.clone();
+        more["awardedDate"] = Value::String("2026-01-01T00:00:00Z".into());
+        let (more_key, _) = Pruned::key(&more).unwrap();
+        assert_ne!(key, more_key);
+        assert!(more_key.1.contains(&"awardedDate"));
+        for (doc, what) in [(&other, "other values"), (&more, "a term more")] {
+            same_either_way(doc, what);
+            same_either_way(doc, what);
+        }
+    }
+
+    #[test]
+    fn an_undefined_term_is_named_by_its_iri_not_by_a_text_holding_the_probe() {
+        let vc = "https://www.w3.org/ns/credentials/v2";
+        let doc = serde_json::json!({
+            "@context": [vc],
+            "type": ["VerifiableCredential", "Unheard"],
+            "name": format!("{PROBE}textOnly"),
+            "zebra": "x",
+        });
+        assert_eq!(
+            canonicalize(&doc),
+            Err(CanonError::UndefinedTerm("Unheard".into()))
+        );
+        let text_only = serde_json::json!({
+            "@context": [vc],
+            "type": "VerifiableCredential",
+            "name": format!("{PROBE}textOnly"),
+        });
+        assert!(canonicalize(&text_only).is_ok());
     }
 
     #[test]
