@@ -344,11 +344,15 @@ fn generate(root: &Path, lessons: usize) -> (usize, usize) {
 }
 
 /// `POLKU_BENCH_COPIES=N`: the courses of the repository's `content/`
-/// (real text, not generated) copied `N` times into `root`, each copy's
+/// (real text, not generated; `POLKU_BENCH_COPIES_FROM=<folder>` for
+/// another folder of courses) copied `N` times into `root`, each copy's
 /// course and badge slugs suffixed with its number. Returns courses,
 /// lesson files and their bytes.
 fn copy_bundled(root: &Path, copies: usize) -> (usize, usize, usize) {
-    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    let bundled = std::env::var_os("POLKU_BENCH_COPIES_FROM").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content"),
+        PathBuf::from,
+    );
     let mut courses: Vec<PathBuf> = std::fs::read_dir(&bundled)
         .expect("content/")
         .map(|entry| entry.expect("content/ entry").path())

@@ -244,6 +244,7 @@ static PRUNINGS: LazyLock<Mutex<HashMap<PruningKey, Arc<Pruned>>>> =
 
 /// The most prunings kept; when full, the list starts again (documents
 /// an attacker varies only cost the pruning they would have cost anyway).
+/// A pruning is at most the bundled contexts' 29 KB, so at most 2 MB.
 const PRUNINGS_KEPT: usize = 64;
 
 /// The bundled contexts cut down to the term definitions one document can
