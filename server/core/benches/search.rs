@@ -369,8 +369,13 @@ fn copy_bundled(root: &Path, copies: usize) -> (usize, usize, usize) {
                     // Every `slug = "…"` line: the course's and its badges'.
                     let mut out = String::with_capacity(text.len());
                     for line in text.lines() {
-                        match line.strip_prefix("slug = \"").and_then(|l| l.strip_suffix('"')) {
-                            Some(slug) => writeln!(out, "slug = \"{slug}-{copy:03}\"").expect("write"),
+                        match line
+                            .strip_prefix("slug = \"")
+                            .and_then(|l| l.strip_suffix('"'))
+                        {
+                            Some(slug) => {
+                                writeln!(out, "slug = \"{slug}-{copy:03}\"").expect("write")
+                            }
                             None => writeln!(out, "{line}").expect("write"),
                         }
                     }
