@@ -12,8 +12,8 @@
 //! shows her own last program: such pages are rendered whole), and only
 //! when `polku_web::pages` would keep the page at all (no query
 //! but `?lang=`, no cookie but language, reading settings and session):
-//! `polku_web::pages::serve`, the layer before this one, leaves that key
-//! in the request.
+//! `polku_web::pages::serve`, the first layer of the stack this one ends,
+//! leaves that key in the request.
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;

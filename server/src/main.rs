@@ -23,13 +23,17 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    server::telemetry::init(config.log_format);
-    match server::run(config).await {
+    let log = server::telemetry::init(config.log_format);
+    let code = match server::run(config).await {
         Ok(code) => code,
         Err(err) => {
             // One line on stderr, nothing else: the log would say it twice.
+            // The log's waiting lines first, so that this one is the last.
+            drop(log);
             eprintln!("polku: {}", err.to_string().replace('\n', " "));
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
-    }
+    };
+    drop(log);
+    code
 }

@@ -50,14 +50,27 @@ async fn the_access_log_has_a_line_per_request_and_no_personal_data() {
             .unwrap();
         let (_, headers, _) = send(&app, request).await;
         let made = headers["x-request-id"].to_str().unwrap().to_owned();
-        assert_eq!(made.len(), 36, "a UUID: {made}");
+        let (prefix, count) = made.split_once('-').expect(&made);
+        assert!(
+            prefix.len() == 16
+                && !count.is_empty()
+                && (prefix.to_owned() + count)
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit()),
+            "the process's prefix and a count: {made}"
+        );
+        // Each request its own.
+        let request = Request::get("/healthz").body(Body::empty()).unwrap();
+        let (_, headers, _) = send(&app, request).await;
+        let next = headers["x-request-id"].to_str().unwrap().to_owned();
+        assert!(next != made && next.starts_with(prefix), "{made} then {next}");
 
         // A share link's token is a secret.
         get(&app, "/badges/shared/SHARETOKEN123/qr.svg", None).await;
 
         let text = log.text();
         let lines: Vec<&str> = text.lines().filter(|l| l.contains("served")).collect();
-        assert_eq!(lines.len(), 3, "{text}");
+        assert_eq!(lines.len(), 4, "{text}");
         assert!(
             lines[0].contains("/search?q=&page=") && lines[0].contains("trace-abc.123"),
             "{text}"
@@ -67,7 +80,8 @@ async fn the_access_log_has_a_line_per_request_and_no_personal_data() {
             "{text}"
         );
         assert!(lines[1].contains(&made), "{text}");
-        assert!(lines[2].contains("/badges/shared/{token}/qr.svg"), "{text}");
+        assert!(lines[2].contains(&next), "{text}");
+        assert!(lines[3].contains("/badges/shared/{token}/qr.svg"), "{text}");
         for secret in [
             "maija",
             "example.fi",

@@ -298,6 +298,14 @@ pub fn router_and_state(
         // which the inner stack's middleware do not take.
         .layer(
             tower::ServiceBuilder::new()
+                // First: an anonymous reader's kept page is answered
+                // before the layers below, none of which changes it (no
+                // session, a safe method, not the API), each a boxed
+                // future per request: 5 fewer for most of a site's reads.
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    polku_web::pages::serve,
+                ))
                 .layer(axum::middleware::from_fn_with_state(
                     polku_web::client::TrustedProxy(config.trusted_proxy),
                     polku_web::client::resolve,
@@ -311,17 +319,13 @@ pub fn router_and_state(
                 ))
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
-                    polku_web::pages::serve,
-                ))
-                .layer(axum::middleware::from_fn_with_state(
-                    state.clone(),
                     app::kept::serve,
                 )),
         )
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(
             tower::ServiceBuilder::new()
-                .layer(axum::middleware::from_fn(observe::sanitize_request_id))
+                .map_request(observe::sanitize_request_id)
                 .layer(set_request_id)
                 .layer(
                     TraceLayer::new_for_http()
@@ -331,8 +335,7 @@ pub fn router_and_state(
                 )
                 .layer(propagate_request_id)
                 .layer(axum::middleware::from_fn(observe::track))
-                .layer(security::hsts(config.https()))
-                .layer(security::headers())
+                .map_response(security::headers(config.https()))
                 // Video and audio are compressed already (and a player
                 // seeks in them by byte ranges of the stored file).
                 .layer(

@@ -6,6 +6,7 @@
 //! A badge's share token in a path is replaced by the route's `{token}`.
 
 use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
@@ -19,7 +20,9 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use sea_orm::{EntityTrait, PaginatorTrait};
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 
 use super::AppState;
 
@@ -211,7 +214,7 @@ pub fn logged_path<B>(request: &http::Request<B>) -> String {
 
 /// A request id from outside is kept only when it is short and plain
 /// (letters, digits, `-`, `_`, `.`): anything else could forge log lines.
-pub async fn sanitize_request_id(mut request: Request, next: Next) -> Response {
+pub fn sanitize_request_id<B>(mut request: http::Request<B>) -> http::Request<B> {
     let sound = request
         .headers()
         .get(&REQUEST_ID)
@@ -225,7 +228,7 @@ pub async fn sanitize_request_id(mut request: Request, next: Next) -> Response {
     if !sound {
         request.headers_mut().remove(&REQUEST_ID);
     }
-    next.run(request).await
+    request
 }
 
 /// The access log's span of a request (method, path as logged, request
@@ -256,11 +259,39 @@ pub fn on_response<B>(response: &http::Response<B>, latency: Duration, _: &traci
     );
 }
 
+/// The request ids this process makes: a random prefix drawn at start
+/// (so that ids of two processes or two runs do not meet) and a count,
+/// `4f1c9a0e2b7d6385-1a2b`. A UUID per request cost a `getrandom` system
+/// call each; an id only has to tell requests apart in the log.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestIds;
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &http::Request<B>) -> Option<RequestId> {
+        static PREFIX: LazyLock<String> = LazyLock::new(|| {
+            let mut bytes = [0u8; 8];
+            if getrandom::fill(&mut bytes).is_err() {
+                // No system randomness: the start time tells runs apart.
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default();
+                bytes = (now.as_nanos() as u64).to_le_bytes();
+            }
+            bytes.iter().map(|b| format!("{b:02x}")).collect()
+        });
+        static COUNT: AtomicU64 = AtomicU64::new(0);
+        let n = COUNT.fetch_add(1, Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n:x}", *PREFIX))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
 /// Sets a request id on each request (kept from a sound incoming one) and
 /// returns it in the response's `X-Request-Id`.
-pub fn request_id_layers() -> (SetRequestIdLayer<MakeRequestUuid>, PropagateRequestIdLayer) {
+pub fn request_id_layers() -> (SetRequestIdLayer<RequestIds>, PropagateRequestIdLayer) {
     (
-        SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid),
+        SetRequestIdLayer::new(REQUEST_ID, RequestIds),
         PropagateRequestIdLayer::new(REQUEST_ID),
     )
 }

@@ -341,8 +341,9 @@ impl Kept {
 
 /// The middleware for anonymous readers: answers from a kept page when
 /// there is a current one, else renders and keeps what may be kept. A
-/// signed-in reader's page is the app's (`app::kept::serve`, the next
-/// layer in): its key goes on in the request's extensions, worked out once.
+/// signed-in reader's page is the app's (`app::kept::serve`, the last
+/// layer in, after the session is resolved): its key goes on in the
+/// request's extensions, worked out once.
 pub async fn serve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let Some(key) = key_of(&request) else {
         return next.run(request).await;
