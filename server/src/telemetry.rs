@@ -5,8 +5,9 @@
 //! come in, in one `write` when several have. Written one by one on the
 //! request's own thread, the line cost 13 % of the server's CPU on a kept
 //! lesson page (the `write` alone 8.5 %; `perf` under wrk, 2026-12-07).
-//! The hand-over blocks rather than drops a line when 128 000 are
-//! waiting, and [`LogGuard`] writes out the rest when the server stops.
+//! The hand-over blocks rather than drops a line when [`LINES_WAITING`]
+//! are waiting, and [`LogGuard`] writes out the rest when the server
+//! stops.
 
 use std::io::IsTerminal as _;
 
@@ -14,6 +15,12 @@ use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
+
+/// Lines that may wait for the writer thread. The queue is allocated
+/// whole at start (32 bytes a line: tracing-appender's default of 128 000
+/// held 4 MiB of an idle server's heap); the thread writes far more lines
+/// a second than the server answers requests.
+const LINES_WAITING: usize = 4_096;
 
 /// Keep until the process ends: dropping it writes out the lines still
 /// waiting.
@@ -28,6 +35,7 @@ pub fn init(format: LogFormat) -> LogGuard {
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
     let (writer, guard) = NonBlockingBuilder::default()
         .lossy(false)
+        .buffered_lines_limit(LINES_WAITING)
         .thread_name("polku-log")
         .finish(std::io::BufWriter::new(std::io::stderr()));
     // Colours only on a terminal: not in a journal, a container's log or

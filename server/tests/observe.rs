@@ -63,7 +63,10 @@ async fn the_access_log_has_a_line_per_request_and_no_personal_data() {
         let request = Request::get("/healthz").body(Body::empty()).unwrap();
         let (_, headers, _) = send(&app, request).await;
         let next = headers["x-request-id"].to_str().unwrap().to_owned();
-        assert!(next != made && next.starts_with(prefix), "{made} then {next}");
+        assert!(
+            next != made && next.starts_with(prefix),
+            "{made} then {next}"
+        );
 
         // A share link's token is a secret.
         get(&app, "/badges/shared/SHARETOKEN123/qr.svg", None).await;
