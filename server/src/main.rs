@@ -24,16 +24,15 @@ async fn main() -> ExitCode {
         }
     };
     let log = server::telemetry::init(config.log_format);
-    let code = match server::run(config).await {
+    let result = server::run(config).await;
+    // The log's waiting lines are written out before anything else.
+    drop(log);
+    match result {
         Ok(code) => code,
         Err(err) => {
             // One line on stderr, nothing else: the log would say it twice.
-            // The log's waiting lines first, so that this one is the last.
-            drop(log);
             eprintln!("polku: {}", err.to_string().replace('\n', " "));
-            return ExitCode::FAILURE;
+            ExitCode::FAILURE
         }
-    };
-    drop(log);
-    code
+    }
 }

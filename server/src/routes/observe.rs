@@ -281,7 +281,7 @@ impl MakeRequestId for RequestIds {
         });
         static COUNT: AtomicU64 = AtomicU64::new(0);
         let n = COUNT.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::from_str(&format!("{}-{n:x}", *PREFIX))
+        HeaderValue::try_from(format!("{}-{n:x}", *PREFIX))
             .ok()
             .map(RequestId::new)
     }
